@@ -1,0 +1,144 @@
+/**
+ * The NATS side of every process: one connection, typed publish / request / subscribe / serve over the
+ * contracts' envelope and codec. Handlers never crash the process: bad messages are logged, counted and,
+ * for requests, answered with a structured error.
+ */
+import { connect, headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { decode, encode, type Envelope, envelope, isEnvelopeLike, openEnvelope, toTugError, TugError, type ErrorBody } from "@tug/contracts";
+import type { Logger } from "@tug/log";
+import { Counter, type Registry } from "prom-client";
+
+export interface BusOptions {
+  url: string;
+  /** Who we are, for envelopes and the connection name (e.g. `controller/abc123`). */
+  name: string;
+  log: Logger;
+  metrics?: Registry;
+}
+
+/** Handler of a request; its return value is the reply. Throwing a TugError replies with that error. */
+export type RequestHandler = (body: unknown, env: Envelope | undefined, subject: string) => Promise<unknown>;
+/** Handler of a published message (already unwrapped from a validated envelope). */
+export type MessageHandler = (env: Envelope, subject: string) => void | Promise<void>;
+
+/** A connected bus. */
+export class Bus {
+  private readonly rejected: Counter;
+  private isConnected = true;
+  private constructor(readonly nc: NatsConnection, private readonly o: BusOptions) {
+    this.rejected = new Counter({ name: "tug_bus_rejected_total", help: "bus messages rejected as invalid", labelNames: ["reason"], registers: o.metrics ? [o.metrics] : [] });
+  }
+
+  /** Connects (waiting for the server if it is not up yet) with endless reconnects. */
+  static async connect(o: BusOptions): Promise<Bus> {
+    const nc = await connect({
+      servers: o.url, name: o.name, waitOnFirstConnect: true, maxReconnectAttempts: -1,
+      reconnectTimeWait: 250, pingInterval: 5_000, maxPingOut: 3,
+    });
+    const bus = new Bus(nc, o);
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === "disconnect") bus.isConnected = false;
+        if (s.type === "reconnect") bus.isConnected = true;
+        if (s.type === "disconnect" || s.type === "reconnect") o.log.warn({ status: s.type }, "nats connection status");
+      }
+    })().catch(() => {});
+    return bus;
+  }
+
+  /** True while connected to a server (for /healthz). */
+  get connected(): boolean {
+    return this.isConnected && !this.nc.isClosed();
+  }
+
+  /** Publishes `body` in an envelope of `kind`. Never throws (a closed connection is logged). */
+  publish(subject: string, kind: string, body: unknown): void {
+    try {
+      this.nc.publish(subject, encode(envelope(kind, this.o.name, body)));
+    } catch (err) {
+      this.o.log.debug({ subject, err: String(err) }, "publish failed");
+    }
+  }
+
+  /** Sends a request and returns the decoded reply. Errors replies are thrown as TugError. */
+  async request<T = unknown>(subject: string, kind: string, body: unknown, timeoutMs = 5_000): Promise<T> {
+    let msg: Msg;
+    try {
+      msg = await this.nc.request(subject, encode(envelope(kind, this.o.name, body)), { timeout: timeoutMs });
+    } catch (err) {
+      const m = String((err as Error).message ?? err);
+      throw new TugError(/timeout/i.test(m) ? "TIMEOUT" : "BUS_UNAVAILABLE", `${subject}: ${m}`, undefined, { cause: err });
+    }
+    const reply = decode(msg.data) as { ok?: boolean } & Partial<ErrorBody>;
+    if (reply && reply.ok === false) throw new TugError(reply.code ?? "INTERNAL", reply.message ?? "request failed", reply.field);
+    return reply as T;
+  }
+
+  /** Subscribes; each message is decoded and its envelope validated before `handler` sees it. */
+  subscribe(subject: string, handler: MessageHandler, opts: { queue?: string } = {}): Subscription {
+    return this.nc.subscribe(subject, {
+      queue: opts.queue,
+      callback: (err, msg) => {
+        if (err) return;
+        let env: Envelope;
+        try {
+          env = openEnvelope(decode(msg.data, msg.headers?.get("content-type") || undefined));
+        } catch (e) {
+          this.reject(subject, e);
+          return;
+        }
+        Promise.resolve()
+          .then(() => handler(env, msg.subject))
+          .catch((e) => this.o.log.warn({ subject: msg.subject, err: String((e as Error)?.message ?? e) }, "message handler failed"));
+      },
+    });
+  }
+
+  /**
+   * Serves requests on `subject` (usually in a queue group). Accepts an envelope or a bare body (so any NATS
+   * client can send a manifest as JSON or msgpack); every failure is answered as a structured error.
+   */
+  serve(subject: string, handler: RequestHandler, opts: { queue?: string } = {}): Subscription {
+    return this.nc.subscribe(subject, {
+      queue: opts.queue,
+      callback: (err, msg) => {
+        if (err) return;
+        void this.answer(msg, handler);
+      },
+    });
+  }
+
+  private async answer(msg: Msg, handler: RequestHandler): Promise<void> {
+    let reply: unknown;
+    try {
+      const raw = decode(msg.data, msg.headers?.get("content-type") || undefined);
+      const env = isEnvelopeLike(raw) ? openEnvelope(raw) : undefined;
+      reply = await handler(env ? env.body : raw, env, msg.subject);
+    } catch (e) {
+      const te = toTugError(e);
+      if (te.code === "INTERNAL") this.o.log.error({ subject: msg.subject, err: String((e as Error)?.stack ?? e) }, "request handler fault");
+      else this.reject(msg.subject, te);
+      reply = te.toBody();
+    }
+    if (!msg.reply) return;
+    try {
+      const h = headers();
+      h.set("content-type", "application/msgpack");
+      msg.respond(encode(reply), { headers: h });
+    } catch (e) {
+      this.o.log.debug({ err: String(e) }, "reply failed");
+    }
+  }
+
+  private reject(subject: string, e: unknown): void {
+    const te = toTugError(e);
+    this.rejected.inc({ reason: te.code });
+    this.o.log.warn({ subject, code: te.code, err: te.message }, "rejected bus message");
+  }
+
+  /** Flushes and closes the connection. */
+  async close(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    await this.nc.drain().catch(() => this.nc.close());
+  }
+}

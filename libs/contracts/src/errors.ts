@@ -1,0 +1,71 @@
+/**
+ * Error codes shared by Lua scripts, bus replies, HTTP responses and the CLI. Every code is documented in
+ * docs/errors.md. `retryable` tells a client whether the same request may succeed later unchanged.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { status: 400, retryable: false, text: "the input does not match the schema" },
+  BAD_ENCODING: { status: 400, retryable: false, text: "the message is not valid msgpack or JSON" },
+  BAD_ENVELOPE: { status: 400, retryable: false, text: "the envelope is missing fields or has an unknown version" },
+  INVALID_SUBJECT_TOKEN: { status: 400, retryable: false, text: "an id cannot be used as a subject token" },
+  NOT_FOUND: { status: 404, retryable: false, text: "the named object does not exist" },
+  CONFLICT: { status: 409, retryable: true, text: "the object changed concurrently (CAS failed)" },
+  REVISION_NOT_FOUND: { status: 404, retryable: false, text: "the requested revision is not in the history" },
+  NODE_NOT_READY: { status: 409, retryable: true, text: "the node is not ready" },
+  INSUFFICIENT_CAPACITY: { status: 409, retryable: true, text: "the node has no room for the replica" },
+  STALE_FENCING_TOKEN: { status: 409, retryable: false, text: "a lease holder lost its lease" },
+  STORE_UNAVAILABLE: { status: 503, retryable: true, text: "Redis cannot be reached" },
+  BUS_UNAVAILABLE: { status: 503, retryable: true, text: "NATS cannot be reached or nobody answered" },
+  TIMEOUT: { status: 504, retryable: true, text: "the operation did not finish in time" },
+  INTERNAL: { status: 500, retryable: true, text: "an unexpected fault; see the process log" },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The wire shape of an error: what replies, HTTP bodies and CLI output carry. */
+export interface ErrorBody {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+  field?: string;
+  retryable: boolean;
+}
+
+/** A structured error with a stable code, an optional offending field and a retryable flag. */
+export class TugError extends Error {
+  readonly code: ErrorCode;
+  readonly field?: string;
+  constructor(code: ErrorCode, message: string, field?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "TugError";
+    this.code = code;
+    this.field = field;
+  }
+  get retryable(): boolean {
+    return ERROR_CODES[this.code].retryable;
+  }
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+  toBody(): ErrorBody {
+    const body: ErrorBody = { ok: false, code: this.code, message: this.message, retryable: this.retryable };
+    if (this.field !== undefined) body.field = this.field;
+    return body;
+  }
+}
+
+/** Turns anything thrown into a TugError (unknown faults become INTERNAL, Redis/NATS faults their codes). */
+export function toTugError(err: unknown): TugError {
+  if (err instanceof TugError) return err;
+  const e = err as { message?: string; code?: string; name?: string } | undefined;
+  const msg = String(e?.message ?? err);
+  if (/ECONNREFUSED|Connection is closed|Stream isn't writeable|MaxRetriesPerRequest|ENOTCONN/i.test(msg))
+    return new TugError("STORE_UNAVAILABLE", msg, undefined, { cause: err });
+  if (/timeout|TIMEOUT/.test(msg)) return new TugError("TIMEOUT", msg, undefined, { cause: err });
+  if (/no responders|CONNECTION_CLOSED|disconnect/i.test(msg)) return new TugError("BUS_UNAVAILABLE", msg, undefined, { cause: err });
+  return new TugError("INTERNAL", msg, undefined, { cause: err });
+}
+
+/** True when `code` is one of the known error codes. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && Object.hasOwn(ERROR_CODES, code);
+}

@@ -1,0 +1,10 @@
+/** @tug/contracts: the shared vocabulary of Tugboat (subjects, envelope, codec, manifest, records, errors). */
+export * from "./subjects.js";
+export * from "./errors.js";
+export * from "./codec.js";
+export * from "./envelope.js";
+export * from "./quantity.js";
+export * from "./manifest.js";
+export * from "./model.js";
+export * from "./messages.js";
+export * from "./validate.js";

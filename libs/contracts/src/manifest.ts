@@ -1,0 +1,151 @@
+/**
+ * The Deployment manifest (design.md §2): the zod schema users' YAML/JSON is validated against, and the
+ * normalized form the controller stores. `template` holds every field whose change creates a new revision.
+ */
+import { z } from "zod";
+import { parseCpu, parseMemory } from "./quantity.js";
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dnsLabel = z.string().max(63).regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-'");
+const amount = z.union([z.number().int().min(0), z.string().regex(/^\d{1,3}%$/, "must be an integer or a percentage like 25%")]);
+const portRef = z.union([z.number().int().min(1).max(65535), z.string().min(1).max(63)]);
+const seconds = z.number().min(0).max(86_400);
+
+const probeSchema = z
+  .object({
+    http: z.object({ path: z.string().startsWith("/").max(1024).default("/"), port: portRef }).strict().optional(),
+    tcp: z.object({ port: portRef }).strict().optional(),
+    exec: z.object({ command: z.array(z.string()).min(1) }).strict().optional(),
+    initialDelaySeconds: seconds.default(0),
+    periodSeconds: z.number().min(0.05).max(3600).default(10),
+    timeoutSeconds: z.number().min(0.05).max(3600).default(1),
+    failureThreshold: z.number().int().min(1).max(1000).default(3),
+    successThreshold: z.number().int().min(1).max(1000).default(1),
+  })
+  .strict()
+  .refine((p) => [p.http, p.tcp, p.exec].filter(Boolean).length === 1, { message: "exactly one of http, tcp, exec" });
+
+const resourcesSchema = z
+  .object({
+    cpu: z.union([z.number().min(0).max(1024), z.string()]).default(0.1),
+    memory: z.union([z.number().int().min(0), z.string()]).default("64Mi"),
+  })
+  .strict()
+  .transform((r, ctx) => {
+    const cpu = parseCpu(r.cpu);
+    const memory = parseMemory(r.memory);
+    if (!Number.isFinite(cpu)) ctx.addIssue({ code: "custom", message: "cpu must be cores (0.5) or millicores (500m)", path: ["cpu"] });
+    if (!Number.isFinite(memory)) ctx.addIssue({ code: "custom", message: "memory must be bytes or like 64Mi", path: ["memory"] });
+    return { cpuMillis: cpu, memoryBytes: memory };
+  });
+
+const portSchema = z
+  .object({
+    name: dnsLabel.optional(),
+    containerPort: z.number().int().min(1).max(65535),
+    published: z.number().int().min(1024).max(65535).optional(),
+    protocol: z.enum(["tcp"]).default("tcp"),
+  })
+  .strict();
+
+const strategySchema = z
+  .object({
+    type: z.enum(["RollingUpdate", "Recreate"]).default("RollingUpdate"),
+    maxSurge: amount.default("25%"),
+    maxUnavailable: amount.default("25%"),
+    minReadySeconds: seconds.default(0),
+    progressDeadlineSeconds: z.number().min(1).max(86_400).default(60),
+    autoRollback: z.boolean().default(true),
+  })
+  .strict();
+
+const autoscaleSchema = z
+  .object({
+    min: z.number().int().min(0).max(10_000),
+    max: z.number().int().min(1).max(10_000),
+    targetCPU: z.number().min(1).max(1000).optional(),
+    metric: z.enum(["cpu", "rps", "connections"]).optional(),
+    target: z.number().positive().optional(),
+    scaleDownStabilizationSeconds: z.number().min(0).max(86_400).default(300),
+  })
+  .strict()
+  .refine((a) => a.min <= a.max, { message: "min must be ≤ max", path: ["min"] })
+  .refine((a) => a.targetCPU !== undefined || (a.metric !== undefined && a.target !== undefined), {
+    message: "give targetCPU, or metric and target",
+  });
+
+/** Schema of a manifest as users write it. */
+export const manifestSchema = z
+  .object({
+    kind: z.literal("Deployment").default("Deployment"),
+    apiVersion: z.string().optional(),
+    name: dnsLabel,
+    namespace: dnsLabel.default("default"),
+    replicas: z.number().int().min(0).max(10_000).default(1),
+    image: z.string().min(1).max(512).optional(),
+    command: z.array(z.string().max(4096)).max(256).optional(),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "env names are [A-Za-z_][A-Za-z0-9_]*"), z.string().max(65_536)).default({}),
+    ports: z.array(portSchema).max(32).default([]),
+    resources: resourcesSchema.prefault({}),
+    nodeSelector: z.record(z.string().max(63), z.string().max(63)).default({}),
+    readinessProbe: probeSchema.optional(),
+    livenessProbe: probeSchema.optional(),
+    startupProbe: probeSchema.optional(),
+    restartPolicy: z.enum(["Always", "OnFailure", "Never"]).default("Always"),
+    terminationGracePeriodSeconds: z.number().min(0).max(3600).default(10),
+    strategy: strategySchema.prefault({}),
+    revisionHistoryLimit: z.number().int().min(1).max(100).default(10),
+    autoscale: autoscaleSchema.optional(),
+    labels: z.record(z.string().max(63), z.string().max(63)).default({}),
+  })
+  .strict()
+  .refine((m) => m.image !== undefined || (m.command !== undefined && m.command.length > 0), {
+    message: "give an image (docker driver) or a command (process driver)",
+    path: ["image"],
+  });
+
+/** A validated, defaulted manifest. */
+export type Manifest = z.output<typeof manifestSchema>;
+export type Probe = z.output<typeof probeSchema>;
+export type PortSpec = z.output<typeof portSchema>;
+export type Strategy = z.output<typeof strategySchema>;
+export type Autoscale = z.output<typeof autoscaleSchema>;
+
+/** The part of a manifest that defines a revision: any change here is a new revision. */
+export interface Template {
+  image?: string;
+  command?: string[];
+  env: Record<string, string>;
+  ports: PortSpec[];
+  resources: { cpuMillis: number; memoryBytes: number };
+  nodeSelector: Record<string, string>;
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  startupProbe?: Probe;
+  restartPolicy: "Always" | "OnFailure" | "Never";
+  terminationGracePeriodSeconds: number;
+}
+
+/** Splits a manifest into its revision-defining template. */
+export function templateOf(m: Manifest): Template {
+  const t: Template = {
+    env: m.env, ports: m.ports, resources: m.resources, nodeSelector: m.nodeSelector,
+    restartPolicy: m.restartPolicy, terminationGracePeriodSeconds: m.terminationGracePeriodSeconds,
+  };
+  if (m.image !== undefined) t.image = m.image;
+  if (m.command !== undefined) t.command = m.command;
+  if (m.readinessProbe) t.readinessProbe = m.readinessProbe;
+  if (m.livenessProbe) t.livenessProbe = m.livenessProbe;
+  if (m.startupProbe) t.startupProbe = m.startupProbe;
+  return t;
+}
+
+/** Canonical JSON (sorted keys) so equal templates compare equal as strings. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}

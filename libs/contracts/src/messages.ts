@@ -1,0 +1,80 @@
+/** Bodies of bus messages, each with its zod schema; receivers validate every body before use. */
+import { z } from "zod";
+import type { Template } from "./manifest.js";
+import type { ReplicaRecord } from "./model.js";
+import { REPLICA_PHASES } from "./model.js";
+
+const id = z.string().min(1).max(253);
+const name = z.string().min(1).max(63);
+const resources = z.object({ cpuMillis: z.number().int().min(0), memoryBytes: z.number().int().min(0) });
+
+/** Worker → health-monitor, every heartbeat period. Also registers the node (capacity, labels). */
+export const heartbeatSchema = z.object({
+  node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  instance: z.string().min(1).max(128),
+  seq: z.number().int().min(0),
+  address: z.string().min(1).max(253),
+  capacity: resources,
+  labels: z.record(z.string().max(63), z.string().max(63)).default({}),
+  driver: z.string().max(32),
+});
+export type Heartbeat = z.output<typeof heartbeatSchema>;
+
+/** Observed state of one replica, as the worker sees it. */
+export const replicaStatusSchema = z.object({
+  id,
+  phase: z.enum(REPLICA_PHASES),
+  ready: z.boolean(),
+  hostPort: z.number().int().min(0).max(65535).optional(),
+  restarts: z.number().int().min(0).default(0),
+  exitCode: z.number().int().nullable().optional(),
+  reason: z.string().max(256).optional(),
+  message: z.string().max(4096).optional(),
+});
+export type ReplicaStatus = z.output<typeof replicaStatusSchema>;
+
+/** Worker → health-monitor: observed state of the replicas it runs. */
+export const statusSchema = z.object({
+  node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  instance: z.string().min(1).max(128),
+  address: z.string().min(1).max(253),
+  replicas: z.array(replicaStatusSchema).max(10_000),
+});
+export type StatusReport = z.output<typeof statusSchema>;
+
+/** Worker → autoscaler: usage per replica. */
+export const metricsSchema = z.object({
+  node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  replicas: z.array(z.object({ id, deployment: z.string().max(253), cpuPercent: z.number().min(0), memoryBytes: z.number().min(0) })).max(10_000),
+});
+export type MetricsReport = z.output<typeof metricsSchema>;
+
+/** Worker → health-monitor request: give me my assignments. */
+export const syncRequestSchema = z.object({ node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
+
+/** One assignment: a replica the node must run (or stop), with the template of its revision. */
+export interface Assignment {
+  replica: Pick<ReplicaRecord, "id" | "deployment" | "revision" | "desired" | "gen">;
+  template: Template;
+}
+/** Reply to a sync request. */
+export interface SyncReply {
+  ok: true;
+  node: string;
+  assignments: Assignment[];
+}
+
+export const deleteSchema = z.object({ namespace: name.default("default"), name }).strict();
+export const scaleSchema = z
+  .object({ namespace: name.default("default"), name, replicas: z.number().int().min(0).max(10_000), reason: z.string().max(512).optional(), from: z.string().max(64).optional() })
+  .strict();
+export const rollbackSchema = z.object({ namespace: name.default("default"), name, toRevision: z.number().int().min(1).optional() }).strict();
+
+/** Successful intake reply. */
+export interface OkReply {
+  ok: true;
+  id: string;
+  revision: number;
+  replicas?: number;
+  unchanged?: boolean;
+}

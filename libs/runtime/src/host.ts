@@ -1,0 +1,87 @@
+/**
+ * The process host: runs Runnables, serves `/healthz` and `/metrics`, and handles signals
+ * (first SIGTERM/SIGINT aborts and drains, a second one exits at once).
+ */
+import { createServer, type Server } from "node:http";
+import type { Logger } from "@tug/log";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import type { Runnable } from "./runnable.js";
+
+export interface HostOptions {
+  role: string;
+  log: Logger;
+  runnables: Runnable[];
+  /** Port for /healthz and /metrics (0 = pick one; printed at start). */
+  healthPort: number;
+  healthHost?: string;
+  metrics: Registry;
+  /** Extra health checks; any false makes /healthz answer 503. */
+  checks?: Record<string, () => boolean>;
+  /** Called once after every runnable stopped (close connections here). */
+  onStop?: () => Promise<void>;
+}
+
+/** Creates a metrics registry with the default process metrics. */
+export function createMetrics(role: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ role });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+/** Starts the /healthz + /metrics server. */
+export async function serveHealth(o: Pick<HostOptions, "healthPort" | "healthHost" | "metrics" | "checks">): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    if (req.url === "/healthz") {
+      const results = Object.fromEntries(Object.entries(o.checks ?? {}).map(([k, f]) => [k, safe(f)]));
+      const ok = Object.values(results).every(Boolean);
+      res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ ok, checks: results }));
+    } else if (req.url === "/metrics") {
+      res.writeHead(200, { "content-type": o.metrics.contentType }).end(await o.metrics.metrics());
+    } else {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, code: "NOT_FOUND", message: "try /healthz or /metrics" }));
+    }
+  });
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(o.healthPort, o.healthHost ?? "127.0.0.1", resolve));
+  return server;
+}
+
+function safe(f: () => boolean): boolean {
+  try {
+    return f();
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the process until a signal; returns the exit code. */
+export async function runHost(o: HostOptions): Promise<number> {
+  const ac = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: string) => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    o.log.info({ signal: sig }, "stopping");
+    ac.abort();
+  };
+  process.on("SIGTERM", onSignal).on("SIGINT", onSignal);
+  process.on("unhandledRejection", (err) => o.log.error({ err: String((err as Error)?.stack ?? err) }, "unhandled rejection"));
+  const server = await serveHealth(o);
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : o.healthPort;
+  o.log.info({ healthz: `http://${o.healthHost ?? "127.0.0.1"}:${port}/healthz`, metrics: `http://${o.healthHost ?? "127.0.0.1"}:${port}/metrics` }, `${o.role} started`);
+  let code = 0;
+  await Promise.all(
+    o.runnables.map((r) =>
+      r.run(ac.signal).catch((err) => {
+        o.log.fatal({ runnable: r.name, err: String((err as Error)?.stack ?? err) }, "runnable failed");
+        code = 1;
+        ac.abort();
+      }),
+    ),
+  );
+  await o.onStop?.().catch((err) => o.log.warn({ err: String(err) }, "stop hook failed"));
+  server.close();
+  o.log.info("stopped");
+  return code;
+}

@@ -1,0 +1,90 @@
+/**
+ * The level-triggered reconcile loop. Keys name *what* to look at, never *what happened*: on start it lists all
+ * keys and enqueues them, and it re-lists every `resyncMs`, so a lost hint costs latency, never correctness.
+ */
+import type { Logger } from "@tug/log";
+import { Counter, Histogram, type Registry } from "prom-client";
+import { backoff } from "./clock.js";
+import type { Runnable } from "./runnable.js";
+import { WorkQueue } from "./work-queue.js";
+
+/** Reads everything about `key`, then moves actual toward desired. Must be idempotent. */
+export interface Reconciler {
+  reconcile(key: string, signal: AbortSignal): Promise<{ requeueAfterMs?: number } | void>;
+}
+
+/** Thrown by a reconciler when retrying cannot help: logged and counted, not retried. */
+export class NonRetryableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NonRetryableError";
+  }
+}
+
+export interface ReconcileLoopOptions {
+  name: string;
+  reconciler: Reconciler;
+  /** Lists every key that currently exists (from Redis). */
+  listKeys: () => Promise<string[]>;
+  queue?: WorkQueue;
+  workers?: number;
+  resyncMs?: number;
+  log: Logger;
+  metrics?: Registry;
+}
+
+/** Builds the loop as a Runnable; `queue` is where hint subscribers add keys. */
+export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: WorkQueue } {
+  const queue = o.queue ?? new WorkQueue();
+  const failures = new Map<string, number>();
+  const registers = o.metrics ? [o.metrics] : [];
+  const total = new Counter({ name: `tug_${o.name}_reconcile_total`, help: `${o.name} reconciles by result`, labelNames: ["result"], registers });
+  const duration = new Histogram({ name: `tug_${o.name}_reconcile_seconds`, help: `${o.name} reconcile duration`, registers, buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2] });
+
+  async function resync(): Promise<void> {
+    try {
+      for (const k of await o.listKeys()) queue.add(k);
+    } catch (err) {
+      o.log.warn({ err: String(err) }, "resync failed; will retry");
+    }
+  }
+
+  async function worker(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      const key = await queue.get();
+      if (key === undefined || signal.aborted) return;
+      const end = duration.startTimer();
+      try {
+        const r = await o.reconciler.reconcile(key, signal);
+        failures.delete(key);
+        total.inc({ result: "ok" });
+        if (r && r.requeueAfterMs !== undefined) queue.addAfter(key, r.requeueAfterMs);
+      } catch (err) {
+        if (err instanceof NonRetryableError) {
+          total.inc({ result: "dropped" });
+          o.log.error({ key, err: err.message }, "reconcile failed permanently");
+        } else {
+          const n = (failures.get(key) ?? 0) + 1;
+          failures.set(key, n);
+          total.inc({ result: "error" });
+          o.log.warn({ key, attempt: n, err: String((err as Error)?.message ?? err) }, "reconcile failed; requeued with backoff");
+          queue.addAfter(key, backoff(n, 50, 5_000));
+        }
+      } finally {
+        end();
+        queue.done(key);
+      }
+    }
+  }
+
+  return {
+    name: `${o.name}-reconcile`,
+    queue,
+    async run(signal) {
+      await resync();
+      const timer = setInterval(() => void resync(), o.resyncMs ?? 5_000);
+      signal.addEventListener("abort", () => { clearInterval(timer); queue.close(); }, { once: true });
+      await Promise.all(Array.from({ length: o.workers ?? 2 }, () => worker(signal)));
+    },
+  };
+}

@@ -1,0 +1,5 @@
+/** @tug/state: key builders, Lua transitions and RedisStore, the only code touching Redis. */
+export * from "./keys.js";
+export * from "./store.js";
+export * from "./records.js";
+export * from "./scripts.js";

@@ -1,0 +1,27 @@
+/**
+ * Redis key builders: the only place key names are spelled. Every key starts with the store's prefix, so tests
+ * (and several clusters) can share one Redis.
+ */
+export function keys(prefix: string) {
+  const p = prefix;
+  return {
+    prefix: p,
+    deployment: (id: string) => `${p}:dep:${id}`,
+    deployments: `${p}:deps`,
+    revisions: (id: string) => `${p}:revs:${id}`,
+    replica: (id: string) => `${p}:rep:${id}`,
+    replicas: `${p}:reps`,
+    deploymentReplicas: (id: string) => `${p}:dep-reps:${id}`,
+    nodeReplicas: (node: string) => `${p}:node-reps:${node}`,
+    pending: `${p}:pending`,
+    node: (id: string) => `${p}:node:${id}`,
+    nodes: `${p}:nodes`,
+    events: `${p}:events`,
+    endpointsIndex: `${p}:ep-index`,
+    lease: (role: string) => `${p}:lease:${role}`,
+    fence: (role: string) => `${p}:fence:${role}`,
+  };
+}
+
+/** The key set of one store. */
+export type Keys = ReturnType<typeof keys>;

@@ -1,0 +1,48 @@
+-- Apply a deployment manifest: create it, or update its count and (when the template changed) start a new revision.
+-- KEYS[1] dep hash   KEYS[2] deployments set   KEYS[3] revisions hash (rev -> template JSON)   KEYS[4] events stream
+-- ARGV[1] id  ARGV[2] namespace  ARGV[3] name  ARGV[4] replicas  ARGV[5] template JSON  ARGV[6] template hash
+-- ARGV[7] strategy JSON  ARGV[8] autoscale JSON or ""  ARGV[9] revisionHistoryLimit  ARGV[10] labels JSON
+-- ARGV[11] now (ms)  ARGV[12] expected gen (-1 = any)
+-- Returns {ok, revision, gen, unchanged}; emits DeploymentCreated / RevisionCreated / DeploymentUpdated.
+local rcall = redis.call
+--@include _event
+local gen = tonumber(rcall('HGET', KEYS[1], 'gen') or '0')
+local expected = tonumber(ARGV[12])
+if expected >= 0 and expected ~= gen then return fail('CONFLICT', 'deployment changed: gen ' .. gen .. ' ~= ' .. expected) end
+local now = ARGV[11]
+if gen == 0 then
+  rcall('HSET', KEYS[1], 'id', ARGV[1], 'namespace', ARGV[2], 'name', ARGV[3], 'replicas', ARGV[4], 'revision', 1,
+    'template', ARGV[5], 'templateHash', ARGV[6], 'strategy', ARGV[7], 'autoscale', ARGV[8], 'revisionHistoryLimit', ARGV[9],
+    'labels', ARGV[10], 'paused', 0, 'gen', 1, 'createdAt', now, 'updatedAt', now)
+  rcall('HSET', KEYS[3], '1', ARGV[5])
+  rcall('SADD', KEYS[2], ARGV[1])
+  emit(KEYS[4], 'deployment', ARGV[1], 'DeploymentCreated', 'revision 1, ' .. ARGV[4] .. ' replicas', now)
+  return cjson.encode({ ok = true, revision = 1, gen = 1, unchanged = false })
+end
+local cur = rcall('HMGET', KEYS[1], 'templateHash', 'revision', 'replicas', 'strategy', 'autoscale', 'revisionHistoryLimit', 'labels')
+local revision = tonumber(cur[2])
+local templateChanged = cur[1] ~= ARGV[6]
+if not templateChanged and cur[3] == ARGV[4] and cur[4] == ARGV[7] and cur[5] == ARGV[8] and cur[6] == ARGV[9] and cur[7] == ARGV[10] then
+  return cjson.encode({ ok = true, revision = revision, gen = gen, unchanged = true })
+end
+if templateChanged then
+  local revs = rcall('HKEYS', KEYS[3])
+  local maxRev = 0
+  for _, r in ipairs(revs) do if tonumber(r) > maxRev then maxRev = tonumber(r) end end
+  revision = maxRev + 1
+  rcall('HSET', KEYS[3], tostring(revision), ARGV[5])
+  rcall('HSET', KEYS[1], 'template', ARGV[5], 'templateHash', ARGV[6], 'revision', revision, 'condition', '')
+  -- keep the newest revisionHistoryLimit revisions (the current one always stays)
+  local nums = {}
+  for _, r in ipairs(revs) do table.insert(nums, tonumber(r)) end
+  table.insert(nums, revision)
+  table.sort(nums)
+  local limit = tonumber(ARGV[9])
+  for i = 1, #nums - limit do rcall('HDEL', KEYS[3], tostring(nums[i])) end
+  emit(KEYS[4], 'deployment', ARGV[1], 'RevisionCreated', 'revision ' .. revision, now)
+end
+gen = gen + 1
+rcall('HSET', KEYS[1], 'replicas', ARGV[4], 'strategy', ARGV[7], 'autoscale', ARGV[8], 'revisionHistoryLimit', ARGV[9],
+  'labels', ARGV[10], 'gen', gen, 'updatedAt', now)
+emit(KEYS[4], 'deployment', ARGV[1], 'DeploymentUpdated', 'revision ' .. revision .. ', ' .. ARGV[4] .. ' replicas', now)
+return cjson.encode({ ok = true, revision = revision, gen = gen, unchanged = false })

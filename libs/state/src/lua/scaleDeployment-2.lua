@@ -1,0 +1,16 @@
+-- Set a deployment's desired replica count.
+-- KEYS[1] dep hash  KEYS[2] events stream
+-- ARGV[1] id  ARGV[2] replicas  ARGV[3] now  ARGV[4] reason ("" for a user)  ARGV[5] lastScale JSON or ""
+-- Returns {ok, revision, gen, unchanged}; emits Scaled.
+local rcall = redis.call
+--@include _event
+local cur = rcall('HMGET', KEYS[1], 'revision', 'replicas', 'gen')
+if not cur[1] then return fail('NOT_FOUND', 'deployment ' .. ARGV[1] .. ' does not exist') end
+if cur[2] == ARGV[2] then return cjson.encode({ ok = true, revision = tonumber(cur[1]), gen = tonumber(cur[3]), unchanged = true }) end
+local gen = tonumber(cur[3]) + 1
+rcall('HSET', KEYS[1], 'replicas', ARGV[2], 'gen', gen, 'updatedAt', ARGV[3])
+if ARGV[5] ~= '' then rcall('HSET', KEYS[1], 'lastScale', ARGV[5]) end
+local why = ''
+if ARGV[4] ~= '' then why = ' (' .. ARGV[4] .. ')' end
+emit(KEYS[2], 'deployment', ARGV[1], 'Scaled', cur[2] .. ' -> ' .. ARGV[2] .. why, ARGV[3])
+return cjson.encode({ ok = true, revision = tonumber(cur[1]), gen = gen, unchanged = false })

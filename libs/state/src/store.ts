@@ -1,0 +1,296 @@
+/**
+ * RedisStore: the only code that touches Redis. Reads return records; every write is one Lua script (CAS +
+ * event in the same script). Failures come back as TugError with the script's code.
+ */
+import { createHash } from "node:crypto";
+import {
+  canonicalJson, type ClusterEvent, type DeploymentRecord, deploymentId, type Heartbeat, isErrorCode, type Manifest,
+  type NodeRecord, type ReplicaRecord, type ReplicaStatus, type Template, templateOf, TugError, toTugError,
+} from "@tug/contracts";
+import { Redis } from "ioredis";
+import { keys, type Keys } from "./keys.js";
+import { toDeployment, toNode, toReplica } from "./records.js";
+import { defineScripts } from "./scripts.js";
+
+export interface StoreOptions {
+  url: string;
+  /** Key prefix (default `tug`); tests use a unique one. */
+  prefix?: string;
+  /** Called on connection state changes, for logs and /healthz. */
+  onStatus?: (status: "ready" | "error", err?: unknown) => void;
+}
+
+/** Result of a script that succeeded. */
+type Ok<T = object> = { ok: true } & T;
+type Call = (...args: Array<string | number>) => Promise<string>;
+
+/** Hash of a template's canonical JSON; equal templates hash equal. */
+export function templateHash(t: Template): string {
+  return createHash("sha256").update(canonicalJson(t)).digest("hex").slice(0, 16);
+}
+
+export class RedisStore {
+  readonly k: Keys;
+  readonly redis: Redis;
+  private readonly run: Record<string, Call>;
+
+  constructor(o: StoreOptions) {
+    this.k = keys(o.prefix ?? "tug");
+    this.redis = new Redis(o.url, {
+      maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false,
+      retryStrategy: (n) => Math.min(50 * n, 500), connectTimeout: 2_000,
+    });
+    this.redis.on("ready", () => o.onStatus?.("ready"));
+    this.redis.on("error", (err) => o.onStatus?.("error", err));
+    defineScripts(this.redis);
+    this.run = this.redis as unknown as Record<string, Call>;
+  }
+
+  /** Resolves once connected; rejects with STORE_UNAVAILABLE (retryable) after `timeoutMs`. */
+  async ready(timeoutMs = 10_000): Promise<void> {
+    if (this.redis.status === "ready") return;
+    await new Promise<void>((resolve, reject) => {
+      const onReady = () => { clearTimeout(t); resolve(); };
+      const t = setTimeout(() => {
+        this.redis.off("ready", onReady);
+        reject(new TugError("STORE_UNAVAILABLE", `redis is not reachable (${this.redis.status})`));
+      }, timeoutMs);
+      this.redis.once("ready", onReady);
+    });
+  }
+
+  /** True while the connection is usable. */
+  get healthy(): boolean {
+    return this.redis.status === "ready";
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private async call<T>(script: string, ...args: Array<string | number>): Promise<Ok<T>> {
+    let raw: string;
+    await this.ready(2_000);
+    try {
+      raw = await this.run[script]!(...args);
+    } catch (err) {
+      throw toTugError(err);
+    }
+    const r = JSON.parse(raw) as Ok<T> | { ok: false; code: string; message: string };
+    if (!r.ok) throw new TugError(isErrorCode(r.code) ? r.code : "INTERNAL", r.message);
+    return r;
+  }
+
+  private async read<T>(f: () => Promise<T>): Promise<T> {
+    await this.ready(2_000);
+    try {
+      return await f();
+    } catch (err) {
+      throw toTugError(err);
+    }
+  }
+
+  // ---- deployments ---------------------------------------------------------------------------------------
+
+  /** Applies a validated manifest (create or update). `expectedGen` -1 = unconditional. */
+  async applyDeployment(m: Manifest, now = Date.now(), expectedGen = -1): Promise<{ revision: number; gen: number; unchanged: boolean }> {
+    const id = deploymentId(m.namespace, m.name);
+    const t = templateOf(m);
+    return this.call("applyDeployment", this.k.deployment(id), this.k.deployments, this.k.revisions(id), this.k.events,
+      id, m.namespace, m.name, m.replicas, JSON.stringify(t), templateHash(t), JSON.stringify(m.strategy),
+      m.autoscale ? JSON.stringify(m.autoscale) : "", m.revisionHistoryLimit, JSON.stringify(m.labels), now, expectedGen);
+  }
+
+  async deleteDeployment(id: string, now = Date.now()): Promise<{ revision: number }> {
+    return this.call("deleteDeployment", this.k.deployment(id), this.k.deployments, this.k.revisions(id), this.k.events, id, now);
+  }
+
+  async scaleDeployment(id: string, replicas: number, reason = "", lastScale?: DeploymentRecord["lastScale"], now = Date.now()): Promise<{ revision: number; gen: number; unchanged: boolean }> {
+    return this.call("scaleDeployment", this.k.deployment(id), this.k.events, id, replicas, now, reason, lastScale ? JSON.stringify(lastScale) : "");
+  }
+
+  /** Rolls back to `toRevision` (0 = the revision before the current one that is still in history). */
+  async rollbackDeployment(id: string, toRevision: number, reason: string, expectedGen = -1, now = Date.now()): Promise<{ revision: number; from: number; to: number }> {
+    const revs = await this.revisions(id);
+    const cur = await this.deployment(id);
+    if (!cur) throw new TugError("NOT_FOUND", `deployment ${id} does not exist`);
+    const target = toRevision > 0 ? toRevision : Math.max(0, ...[...revs.keys()].filter((r) => r < cur.revision));
+    const template = revs.get(target);
+    if (!template) throw new TugError("REVISION_NOT_FOUND", `no revision ${toRevision || "before " + cur.revision} in the history of ${id}`, "toRevision");
+    return this.call("rollbackDeployment", this.k.deployment(id), this.k.revisions(id), this.k.events, id, target, now, reason, templateHash(template), expectedGen);
+  }
+
+  /** Sets status fields (lastGoodRevision, condition, paused), optionally emitting an event. */
+  async patchDeployment(id: string, fields: { lastGoodRevision?: number; condition?: DeploymentRecord["condition"] | null; paused?: boolean }, event?: { reason: string; message: string }, now = Date.now()): Promise<void> {
+    const pairs: Array<string | number> = [];
+    if (fields.lastGoodRevision !== undefined) pairs.push("lastGoodRevision", fields.lastGoodRevision);
+    if (fields.condition !== undefined) pairs.push("condition", fields.condition ? JSON.stringify(fields.condition) : "");
+    if (fields.paused !== undefined) pairs.push("paused", fields.paused ? 1 : 0);
+    await this.call("patchDeployment", this.k.deployment(id), this.k.events, id, now, event?.reason ?? "", event?.message ?? "", ...pairs);
+  }
+
+  async deployment(id: string): Promise<DeploymentRecord | undefined> {
+    return toDeployment(await this.read(() => this.redis.hgetall(this.k.deployment(id))));
+  }
+
+  async deploymentIds(): Promise<string[]> {
+    return this.read(() => this.redis.smembers(this.k.deployments));
+  }
+
+  async deployments(): Promise<DeploymentRecord[]> {
+    const ids = await this.deploymentIds();
+    const hs = await this.hashes(ids.map((id) => this.k.deployment(id)));
+    return hs.map(toDeployment).filter((d): d is DeploymentRecord => !!d).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Revision number → template, for the history kept. */
+  async revisions(id: string): Promise<Map<number, Template>> {
+    const h = await this.read(() => this.redis.hgetall(this.k.revisions(id)));
+    return new Map(Object.entries(h).map(([r, t]) => [Number(r), JSON.parse(t) as Template]));
+  }
+
+  async template(id: string, revision: number): Promise<Template | undefined> {
+    const t = await this.read(() => this.redis.hget(this.k.revisions(id), String(revision)));
+    return t ? (JSON.parse(t) as Template) : undefined;
+  }
+
+  // ---- replicas ------------------------------------------------------------------------------------------
+
+  async createReplica(r: { id: string; deployment: string; revision: number; resources: ReplicaRecord["resources"]; nodeSelector: Record<string, string> }, now = Date.now()): Promise<void> {
+    await this.call("createReplica", this.k.replica(r.id), this.k.replicas, this.k.deploymentReplicas(r.deployment), this.k.pending, this.k.events,
+      r.id, r.deployment, r.revision, r.resources.cpuMillis, r.resources.memoryBytes, JSON.stringify(r.nodeSelector), now);
+  }
+
+  async bindReplica(id: string, node: string, expectedGen: number, now = Date.now()): Promise<{ gen: number }> {
+    return this.call("bindReplica", this.k.replica(id), this.k.node(node), this.k.nodeReplicas(node), this.k.pending, this.k.events,
+      id, node, expectedGen, now, this.k.replica(""));
+  }
+
+  async markUnschedulable(id: string, expectedGen: number, reason: string, message: string): Promise<void> {
+    await this.call("markUnschedulable", this.k.replica(id), expectedGen, reason, message);
+  }
+
+  async retireReplica(id: string, reason: string, expectedGen = -1, now = Date.now()): Promise<void> {
+    await this.call("retireReplica", this.k.replica(id), this.k.pending, this.k.endpointsIndex, this.k.events, id, expectedGen, reason, now);
+  }
+
+  async removeReplica(r: Pick<ReplicaRecord, "id" | "deployment">, reason: string, expectedGen = -1, now = Date.now()): Promise<void> {
+    await this.call("removeReplica", this.k.replica(r.id), this.k.replicas, this.k.deploymentReplicas(r.deployment), this.k.pending,
+      this.k.endpointsIndex, this.k.events, r.id, expectedGen, this.k.nodeReplicas(""), reason, now);
+  }
+
+  /** Applies one observed status from `node` (fenced: only the bound node may report). */
+  async reportReplica(node: string, host: string, s: ReplicaStatus, now = Date.now()): Promise<{ changed: boolean }> {
+    const lastExit = s.exitCode !== undefined || s.reason ? JSON.stringify({ code: s.exitCode ?? null, reason: s.reason ?? "", at: now }) : "";
+    return this.call("reportReplica", this.k.replica(s.id), this.k.endpointsIndex, this.k.events,
+      s.id, node, s.phase, s.ready ? 1 : 0, host, s.hostPort ?? "", s.restarts, s.exitCode !== undefined ? lastExit : "", s.reason ?? "", s.message ?? "", now);
+  }
+
+  async replica(id: string): Promise<ReplicaRecord | undefined> {
+    return toReplica(await this.read(() => this.redis.hgetall(this.k.replica(id))));
+  }
+
+  async replicasByIds(ids: string[]): Promise<ReplicaRecord[]> {
+    const hs = await this.hashes(ids.map((id) => this.k.replica(id)));
+    return hs.map(toReplica).filter((r): r is ReplicaRecord => !!r);
+  }
+
+  async replicaIds(): Promise<string[]> {
+    return this.read(() => this.redis.smembers(this.k.replicas));
+  }
+
+  async replicas(): Promise<ReplicaRecord[]> {
+    return (await this.replicasByIds(await this.replicaIds())).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async replicasOfDeployment(id: string): Promise<ReplicaRecord[]> {
+    return this.replicasByIds(await this.read(() => this.redis.smembers(this.k.deploymentReplicas(id))));
+  }
+
+  async replicasOfNode(node: string): Promise<ReplicaRecord[]> {
+    return this.replicasByIds(await this.read(() => this.redis.smembers(this.k.nodeReplicas(node))));
+  }
+
+  async pendingReplicas(): Promise<ReplicaRecord[]> {
+    return this.replicasByIds(await this.read(() => this.redis.smembers(this.k.pending)));
+  }
+
+  /** Deployment ids that still have replica records (including orphans of deleted deployments). */
+  async deploymentIdsWithReplicas(): Promise<string[]> {
+    const out: string[] = [];
+    let cursor = "0";
+    const match = this.k.deploymentReplicas("*");
+    const skip = this.k.deploymentReplicas("").length;
+    do {
+      const [next, batch] = await this.read(() => this.redis.scan(cursor, "MATCH", match, "COUNT", 500));
+      cursor = next;
+      for (const key of batch) out.push(key.slice(skip));
+    } while (cursor !== "0");
+    return out;
+  }
+
+  // ---- nodes ---------------------------------------------------------------------------------------------
+
+  async heartbeatNode(hb: Heartbeat, now = Date.now()): Promise<{ status: string; restarted: boolean }> {
+    return this.call("heartbeatNode", this.k.node(hb.node), this.k.nodes, this.k.events,
+      hb.node, hb.address, hb.capacity.cpuMillis, hb.capacity.memoryBytes, JSON.stringify(hb.labels), hb.driver, hb.instance, now);
+  }
+
+  async markNodeNotReady(node: string, cutoff: number, now = Date.now()): Promise<{ changed: boolean }> {
+    return this.call("markNodeNotReady", this.k.node(node), this.k.nodeReplicas(node), this.k.endpointsIndex, this.k.events, node, cutoff, now, this.k.replica(""));
+  }
+
+  async markNodeLost(node: string, cutoff: number, now = Date.now()): Promise<{ lost: number }> {
+    return this.call("markNodeLost", this.k.node(node), this.k.nodeReplicas(node), this.k.events, node, cutoff, now, this.k.replica(""));
+  }
+
+  async cordonNode(node: string, cordoned: boolean, now = Date.now()): Promise<void> {
+    await this.call("cordonNode", this.k.node(node), this.k.events, node, cordoned ? 1 : 0, now);
+  }
+
+  async node(id: string): Promise<NodeRecord | undefined> {
+    return toNode(await this.read(() => this.redis.hgetall(this.k.node(id))));
+  }
+
+  async nodes(): Promise<NodeRecord[]> {
+    const ids = await this.read(() => this.redis.smembers(this.k.nodes));
+    const hs = await this.hashes(ids.map((id) => this.k.node(id)));
+    return hs.map(toNode).filter((n): n is NodeRecord => !!n).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  // ---- events, endpoints index, leases -------------------------------------------------------------------
+
+  /** Events after stream id `since` (exclusive; "0" = from the start), oldest first. */
+  async events(since = "0", count = 1000): Promise<ClusterEvent[]> {
+    const start = since === "0" ? "-" : `(${since}`;
+    const rows = await this.read(() => this.redis.xrange(this.k.events, start, "+", "COUNT", count));
+    return rows.map(([id, fields]) => {
+      const f: Record<string, string> = {};
+      for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+      return { id, at: Number(f.at), kind: f.kind ?? "", object: f.object ?? "", reason: f.reason ?? "", message: f.message ?? "" };
+    });
+  }
+
+  /** Version of a deployment's endpoint set; increases whenever a replica of it gains or loses readiness. */
+  async endpointsIndex(id: string): Promise<number> {
+    return Number((await this.read(() => this.redis.hget(this.k.endpointsIndex, id))) ?? 0);
+  }
+
+  /** Takes or renews the lease of `role` for `holder`; `held` says whether we have it, `token` is the fence. */
+  async acquireLease(role: string, holder: string, ttlMs: number): Promise<{ held: boolean; token: number; holder: string }> {
+    return this.call("acquireLease", this.k.lease(role), this.k.fence(role), holder, ttlMs);
+  }
+
+  private async hashes(keyList: string[]): Promise<Array<Record<string, string>>> {
+    if (keyList.length === 0) return [];
+    const res = await this.read(() => {
+      const p = this.redis.pipeline();
+      for (const key of keyList) p.hgetall(key);
+      return p.exec();
+    });
+    return (res ?? []).map(([err, h]) => {
+      if (err) throw toTugError(err);
+      return h as Record<string, string>;
+    });
+  }
+}

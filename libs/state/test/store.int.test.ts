@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { manifestSchema, validate, TugError } from "@tug/contracts";
+import { RedisStore } from "@tug/state";
+import { startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+
+let redis: ServerHandle;
+const stores: RedisStore[] = [];
+function store(): RedisStore {
+  const s = new RedisStore({ url: redis.url, prefix: uniquePrefix() });
+  stores.push(s);
+  return s;
+}
+const manifest = (over: Record<string, unknown> = {}) => validate(manifestSchema, { name: "web", command: ["node", "x.js"], replicas: 3, ...over });
+const hb = (node: string, cpuMillis = 1000) => ({ node, instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis, memoryBytes: 1 << 30 }, labels: {}, driver: "fake" });
+
+beforeAll(async () => { redis = await startRedis(); });
+afterAll(async () => { for (const s of stores) await s.close(); await redis.stop(); });
+
+describe("state - deployments", () => {
+  it("creates revision 1, keeps the revision on a count change, and bumps it on a template change", async () => {
+    const s = store();
+    expect(await s.applyDeployment(manifest())).toMatchObject({ revision: 1, unchanged: false });
+    expect(await s.applyDeployment(manifest())).toMatchObject({ revision: 1, unchanged: true });
+    expect(await s.applyDeployment(manifest({ replicas: 5 }))).toMatchObject({ revision: 1, unchanged: false });
+    expect(await s.applyDeployment(manifest({ env: { A: "1" } }))).toMatchObject({ revision: 2 });
+    const d = await s.deployment("default/web");
+    expect(d).toMatchObject({ replicas: 3, revision: 2, template: { env: { A: "1" }, ports: [] } });
+    expect([...(await s.revisions("default/web")).keys()].sort()).toEqual([1, 2]);
+    const reasons = (await s.events()).map((e) => e.reason);
+    expect(reasons).toEqual(["DeploymentCreated", "DeploymentUpdated", "RevisionCreated", "DeploymentUpdated"]);
+  });
+
+  it("rejects a stale generation with CONFLICT and changes nothing", async () => {
+    const s = store();
+    await s.applyDeployment(manifest());
+    await expect(s.applyDeployment(manifest({ replicas: 9 }), Date.now(), 7)).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await s.deployment("default/web"))?.replicas).toBe(3);
+  });
+
+  it("rolls back to the previous template as a new revision", async () => {
+    const s = store();
+    await s.applyDeployment(manifest());
+    await s.applyDeployment(manifest({ env: { V: "2" } }));
+    const r = await s.rollbackDeployment("default/web", 0, "test");
+    expect(r).toMatchObject({ revision: 3, from: 2, to: 1 });
+    expect((await s.deployment("default/web"))?.template.env).toEqual({});
+    await expect(s.rollbackDeployment("default/web", 42, "x")).rejects.toBeInstanceOf(TugError);
+  });
+});
+
+describe("state - scheduling CAS", () => {
+  it("never over-commits a node, even when binds race", async () => {
+    const s = store();
+    await s.heartbeatNode(hb("n1", 1000));
+    const ids = Array.from({ length: 20 }, (_, i) => `r${i}`);
+    for (const id of ids) await s.createReplica({ id, deployment: "default/web", revision: 1, resources: { cpuMillis: 300, memoryBytes: 1 }, nodeSelector: {} });
+    const results = await Promise.allSettled(ids.map((id) => s.bindReplica(id, "n1", 1)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
+    expect((await s.replicasOfNode("n1")).reduce((a, r) => a + r.resources.cpuMillis, 0)).toBeLessThanOrEqual(1000);
+    expect(await s.pendingReplicas()).toHaveLength(17);
+  });
+
+  it("fences status reports to the bound node and removes endpoints of a silent node", async () => {
+    const s = store();
+    await s.heartbeatNode(hb("n1"));
+    await s.createReplica({ id: "a", deployment: "default/web", revision: 1, resources: { cpuMillis: 100, memoryBytes: 1 }, nodeSelector: {} });
+    await s.bindReplica("a", "n1", 1);
+    await expect(s.reportReplica("n2", "127.0.0.1", { id: "a", phase: "Running", ready: true, restarts: 0 })).rejects.toMatchObject({ code: "STALE_FENCING_TOKEN" });
+    await s.reportReplica("n1", "127.0.0.1", { id: "a", phase: "Running", ready: true, hostPort: 20001, restarts: 0 });
+    expect(await s.replica("a")).toMatchObject({ ready: true, hostPort: 20001, phase: "Running" });
+    const idx = await s.endpointsIndex("default/web");
+    await s.markNodeNotReady("n1", Date.now() + 1);
+    expect(await s.replica("a")).toMatchObject({ ready: false });
+    expect(await s.endpointsIndex("default/web")).toBeGreaterThan(idx);
+    await s.markNodeLost("n1", Date.now() + 1);
+    expect((await s.replica("a"))?.phase).toBe("Lost");
+    await expect(s.reportReplica("n1", "127.0.0.1", { id: "a", phase: "Running", ready: true, restarts: 0 })).rejects.toMatchObject({ code: "STALE_FENCING_TOKEN" });
+  });
+
+  it("gives a new lease holder a higher fencing token", async () => {
+    const s = store();
+    const a = await s.acquireLease("sweep", "A", 200);
+    expect(a.held).toBe(true);
+    expect((await s.acquireLease("sweep", "B", 200)).held).toBe(false);
+    await new Promise((r) => setTimeout(r, 300));
+    const b = await s.acquireLease("sweep", "B", 200);
+    expect(b).toMatchObject({ held: true });
+    expect(b.token).toBeGreaterThan(a.token);
+  });
+});

@@ -1,0 +1,3 @@
+/** @tug/testkit: real servers as child processes, eventually(), builders and the system harness. */
+export * from "./servers.js";
+export * from "./eventually.js";

@@ -1,0 +1,106 @@
+/**
+ * Real nats-server and redis-server as child processes on free loopback ports, for integration and system tests.
+ * Every test gets its own servers (or at least its own key prefix); `stop()` ends exactly the processes started.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+
+/** A free TCP port on 127.0.0.1 (bound and released; good enough for tests). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject).listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves when something accepts TCP connections on 127.0.0.1:`port`. */
+export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = connect(port, "127.0.0.1");
+      c.once("connect", () => { c.destroy(); resolve(true); }).once("error", () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A started server process. */
+export interface ServerHandle {
+  port: number;
+  url: string;
+  proc: ChildProcess;
+  dir: string;
+  /** SIGKILL (crash) or SIGTERM (clean) the server, then wait for its exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Start it again on the same port with the same data dir. */
+  restart(): Promise<void>;
+}
+
+async function startServer(bin: string, args: (port: number, dir: string) => string[], scheme: string, port?: number, dir?: string): Promise<ServerHandle> {
+  const p = port ?? (await freePort());
+  const d = dir ?? mkdtempSync(join(tmpdir(), `tug-${bin}-`));
+  const proc = spawn(bin, args(p, d), { stdio: "ignore" });
+  const exited = new Promise<void>((r) => proc.once("exit", () => r()));
+  await Promise.race([waitForPort(p), exited.then(() => { throw new Error(`${bin} exited at start`); })]);
+  const handle: ServerHandle = {
+    port: p, url: `${scheme}://127.0.0.1:${p}`, proc, dir: d,
+    async stop(signal = "SIGTERM") {
+      if (handle.proc.exitCode === null && handle.proc.signalCode === null) {
+        const gone = new Promise<void>((r) => handle.proc.once("exit", () => r()));
+        handle.proc.kill(signal);
+        await gone;
+      }
+    },
+    async restart() {
+      await handle.stop();
+      const again = await startServer(bin, args, scheme, p, d);
+      handle.proc = again.proc;
+    },
+  };
+  return handle;
+}
+
+/** Starts `nats-server -js` on a free port. */
+export function startNats(): Promise<ServerHandle> {
+  return startServer("nats-server", (port, dir) => ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", dir], "nats");
+}
+
+/** Starts `redis-server` on a free port, AOF on with fsync always (as `tug up` runs it). */
+export function startRedis(): Promise<ServerHandle> {
+  return startServer("redis-server", (port, dir) => [
+    "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+  ], "redis");
+}
+
+/** nats + redis together, stopped with one call (and their temp dirs removed). */
+export interface TestServers {
+  nats: ServerHandle;
+  redis: ServerHandle;
+  stop(): Promise<void>;
+}
+
+export async function startServers(): Promise<TestServers> {
+  const [nats, redis] = await Promise.all([startNats(), startRedis()]);
+  return {
+    nats, redis,
+    async stop() {
+      await Promise.all([nats.stop(), redis.stop()]);
+      for (const d of [nats.dir, redis.dir]) rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A unique Redis key prefix for one test. */
+export function uniquePrefix(name = "t"): string {
+  return `${name}-${randomBytes(4).toString("hex")}`;
+}
