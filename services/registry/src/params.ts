@@ -1,0 +1,36 @@
+/** Schemas of the HTTP API's path, query and body inputs; every route validates through these. */
+import { z } from "zod";
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const label = z.string().max(63).regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-'");
+const intString = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** `{ns}/{name}` path parameters. */
+export const objectParams = z.object({ ns: label, name: label });
+
+/** Query of `GET /v1/services/{ns}/{name}`: optional watch with an index and a timeout in seconds. */
+export const serviceQuery = z.object({
+  watch: z.enum(["1", "true", "0", "false"]).optional(),
+  index: intString(0, Number.MAX_SAFE_INTEGER).default(0),
+  timeout: intString(1, 300).default(60),
+}).strict();
+
+/** Query of `GET /v1/events`: a stream id to read after, and a page size. */
+export const eventsQuery = z.object({
+  since: z.string().regex(/^\d+(-\d+)?$/, "must be a stream id like 1700000000000-0, or 0").default("0"),
+  limit: intString(1, 10_000).default(1000),
+}).strict();
+
+/** Query of `GET /v1/replicas`: an optional `ns/name` filter. */
+export const replicasQuery = z.object({
+  deployment: z.string().regex(/^[a-z0-9-]{1,63}\/[a-z0-9-]{1,63}$/, "must be namespace/name").optional(),
+}).strict();
+
+/** Body of `POST .../scale`. */
+export const scaleBody = z.object({ replicas: z.number().int().min(0).max(10_000) }).strict();
+
+/** Body of `POST .../rollback`. */
+export const rollbackBody = z.object({ toRevision: z.number().int().min(1).optional() }).strict();
+
+/** A manifest body must at least be a JSON object; the controller validates the rest. */
+export const manifestBody = z.record(z.string(), z.unknown());

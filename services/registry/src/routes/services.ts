@@ -1,0 +1,52 @@
+/** `GET /v1/services[/{ns}/{name}]`, with blocking watches on the endpoint index. */
+import { deploymentId, TugError, validate } from "@tug/contracts";
+import type { RedisStore } from "@tug/state";
+import type { FastifyInstance } from "fastify";
+import type { ApiDeps } from "../api.js";
+import { objectParams, serviceQuery } from "../params.js";
+import { serviceView, type ServiceView } from "../views.js";
+
+/** Reads the current view of one service; NOT_FOUND when neither the deployment nor replicas exist. */
+export async function readService(store: RedisStore, ns: string, name: string): Promise<ServiceView> {
+  const id = deploymentId(ns, name);
+  const [dep, replicas, nodes, index] = await Promise.all([store.deployment(id), store.replicasOfDeployment(id), store.nodes(), store.endpointsIndex(id)]);
+  if (!dep && replicas.length === 0) throw new TugError("NOT_FOUND", `service ${id} does not exist`);
+  return serviceView(ns, name, dep, replicas, nodes, index);
+}
+
+/** Resolves once the endpoint index of `id` exceeds `index`, the deadline passes, or `signal` aborts. */
+export async function waitForIndex(store: RedisStore, id: string, index: number, timeoutMs: number, pollMs: number, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!signal.aborted && Date.now() < deadline) {
+    if ((await store.endpointsIndex(id)) > index) return;
+    await new Promise<void>((r) => {
+      const done = () => { clearTimeout(t); signal.removeEventListener("abort", done); r(); };
+      const t = setTimeout(done, Math.min(pollMs, Math.max(0, deadline - Date.now())));
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+}
+
+/** Registers the service routes. */
+export function serviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const closing = new AbortController();
+  app.addHook("onClose", async () => closing.abort());
+
+  app.get("/v1/services", async () => {
+    const deps_ = await deps.store.deployments();
+    return { items: await Promise.all(deps_.map((d) => readService(deps.store, d.namespace, d.name))) };
+  });
+
+  app.get("/v1/services/:ns/:name", async (req, reply) => {
+    const { ns, name } = validate(objectParams, req.params, "path");
+    const q = validate(serviceQuery, req.query, "query");
+    const watching = q.watch === "1" || q.watch === "true";
+    if (watching) {
+      const gone = new AbortController();
+      reply.raw.once("close", () => gone.abort());
+      const signal = AbortSignal.any([closing.signal, gone.signal]);
+      await waitForIndex(deps.store, deploymentId(ns, name), q.index, q.timeout * 1000, deps.watchPollMs ?? 50, signal);
+    }
+    return readService(deps.store, ns, name);
+  });
+}
