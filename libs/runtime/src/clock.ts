@@ -24,3 +24,11 @@ export function backoff(attempt: number, baseMs: number, capMs: number): number 
   const raw = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
   return Math.round(raw * (0.8 + Math.random() * 0.4));
 }
+
+/** Resolves when `signal` aborts (for Runnables that only set up subscriptions). */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}

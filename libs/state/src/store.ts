@@ -180,7 +180,7 @@ export class RedisStore {
   }
 
   /** Applies one observed status from `node` (fenced: only the bound node may report). */
-  async reportReplica(node: string, host: string, s: ReplicaStatus, now = Date.now()): Promise<{ changed: boolean }> {
+  async reportReplica(node: string, host: string, s: ReplicaStatus, now = Date.now()): Promise<{ changed: boolean; readyChanged: boolean; deployment: string }> {
     const lastExit = s.exitCode !== undefined || s.reason ? JSON.stringify({ code: s.exitCode ?? null, reason: s.reason ?? "", at: now }) : "";
     return this.call("reportReplica", this.k.replica(s.id), this.k.endpointsIndex, this.k.events,
       s.id, node, s.phase, s.ready ? 1 : 0, host, s.hostPort ?? "", s.restarts, s.exitCode !== undefined ? lastExit : "", s.reason ?? "", s.message ?? "", now);
@@ -231,7 +231,7 @@ export class RedisStore {
 
   // ---- nodes ---------------------------------------------------------------------------------------------
 
-  async heartbeatNode(hb: Heartbeat, now = Date.now()): Promise<{ status: string; restarted: boolean }> {
+  async heartbeatNode(hb: Heartbeat, now = Date.now()): Promise<{ status: string; restarted: boolean; becameReady: boolean }> {
     return this.call("heartbeatNode", this.k.node(hb.node), this.k.nodes, this.k.events,
       hb.node, hb.address, hb.capacity.cpuMillis, hb.capacity.memoryBytes, JSON.stringify(hb.labels), hb.driver, hb.instance, now);
   }

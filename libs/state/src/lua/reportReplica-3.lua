@@ -3,7 +3,7 @@
 -- KEYS[1] replica hash  KEYS[2] endpoints-index hash  KEYS[3] events
 -- ARGV[1] replica id  ARGV[2] node  ARGV[3] phase  ARGV[4] ready (0/1)  ARGV[5] host  ARGV[6] hostPort ("" = none)
 -- ARGV[7] restarts  ARGV[8] lastExit JSON or ""  ARGV[9] reason  ARGV[10] message  ARGV[11] now
--- Returns {ok, changed}; STALE_FENCING_TOKEN when the node does not own it. Emits a phase event on change.
+-- Returns {ok, changed, readyChanged, deployment}; STALE_FENCING_TOKEN when the node does not own it. Emits a phase event on change.
 local rcall = redis.call
 --@include _event
 local r = rcall('HMGET', KEYS[1], 'node', 'phase', 'ready', 'deployment', 'desired', 'restarts')
@@ -27,4 +27,4 @@ if changed then
   if ARGV[9] ~= '' then what = what .. ' (' .. ARGV[9] .. ')' end
   emit(KEYS[3], 'replica', ARGV[1], ARGV[3], what, ARGV[11])
 end
-return cjson.encode({ ok = true, changed = changed })
+return cjson.encode({ ok = true, changed = changed, readyChanged = r[3] ~= ready, deployment = r[4] })

@@ -1,0 +1,9 @@
+/** Controller process entry: the only file that reads the environment. */
+import { boot, intEnv, readConfig } from "@tug/service";
+import { buildController } from "./service.js";
+
+const config = readConfig("controller");
+await boot(config, (deps) => buildController(deps, {
+  resyncMs: intEnv(config.env, "TUG_RESYNC_MS", 2_000),
+  progressMs: intEnv(config.env, "TUG_PROGRESS_MS", 500),
+}));

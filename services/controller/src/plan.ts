@@ -1,0 +1,97 @@
+/**
+ * Pure planning for one deployment (Nomad's Compute(): no I/O). Given the desired record (or none, when deleted)
+ * and the replicas that exist, decide which replicas to create, retire (drain + stop) and remove (forget).
+ * Rolling updates honour maxSurge / maxUnavailable / minReadySeconds; Recreate stops all old replicas first.
+ */
+import { type DeploymentRecord, type NodeRecord, type ReplicaRecord, resolveAmount } from "@tug/contracts";
+
+export interface DeploymentPlan {
+  /** Number of new replicas to create at the deployment's current revision. */
+  create: number;
+  retire: Array<{ replica: ReplicaRecord; reason: string }>;
+  remove: Array<{ replica: ReplicaRecord; reason: string }>;
+  /** Revision that just became fully available (record it as last good). */
+  completed?: number;
+  /** True when the rollout is still moving; the controller looks again soon. */
+  progressing: boolean;
+  counts: { desired: number; current: number; ready: number; updated: number; old: number };
+}
+
+const DONE_PHASES = new Set(["Stopped", "Succeeded", "Failed", "Lost"]);
+
+/** Is `r` available: ready, and ready for at least minReadySeconds. */
+function available(r: ReplicaRecord, minReadyMs: number, now: number): boolean {
+  return r.ready && (minReadyMs === 0 || (r.readySince !== undefined && now - r.readySince >= minReadyMs));
+}
+
+/** Retirement order: unbound first, then not ready, then newest. */
+function retireOrder(a: ReplicaRecord, b: ReplicaRecord): number {
+  const rank = (r: ReplicaRecord) => (r.node === null ? 0 : r.ready ? 2 : 1);
+  return rank(a) - rank(b) || b.createdAt - a.createdAt;
+}
+
+/** Plans one deployment; `nodes` tells which nodes still answer (a retired replica on a dead node is just forgotten). */
+export function planDeployment(dep: DeploymentRecord | undefined, replicas: ReplicaRecord[], nodes: Map<string, NodeRecord>, now: number): DeploymentPlan {
+  const plan: DeploymentPlan = { create: 0, retire: [], remove: [], progressing: false, counts: { desired: dep?.replicas ?? 0, current: 0, ready: 0, updated: 0, old: 0 } };
+  const active: ReplicaRecord[] = [];
+  let stopping = 0;
+  for (const r of replicas) {
+    const node = r.node ? nodes.get(r.node) : undefined;
+    if (r.desired === "stop") {
+      if (r.node === null || DONE_PHASES.has(r.phase) || !node || node.status !== "Ready") plan.remove.push({ replica: r, reason: `retired replica ${r.phase === "Lost" ? "lost" : "stopped"}` });
+      else stopping++;
+    } else if (r.phase === "Lost") plan.remove.push({ replica: r, reason: "node lost; replaced" });
+    else if (r.phase === "Failed" || r.phase === "Succeeded") plan.remove.push({ replica: r, reason: `replica ${r.phase.toLowerCase()}${r.lastExit ? ` (exit ${r.lastExit.code})` : ""}; replaced` });
+    else if (r.node !== null && !node) plan.remove.push({ replica: r, reason: `node ${r.node} no longer exists` });
+    else active.push(r);
+  }
+  if (!dep) {
+    for (const r of active) plan.retire.push({ replica: r, reason: "deployment deleted" });
+    return plan;
+  }
+  const minReadyMs = dep.strategy.minReadySeconds * 1000;
+  const updated = active.filter((r) => r.revision === dep.revision);
+  const old = active.filter((r) => r.revision !== dep.revision);
+  const readyNew = updated.filter((r) => available(r, minReadyMs, now)).length;
+  const readyOld = old.filter((r) => available(r, minReadyMs, now)).length;
+  plan.counts = { desired: dep.replicas, current: active.length, ready: readyNew + readyOld, updated: updated.length, old: old.length };
+
+  if (old.length === 0) {
+    if (updated.length < dep.replicas) plan.create = dep.replicas - updated.length;
+    for (const r of [...updated].sort(retireOrder).slice(0, Math.max(0, updated.length - dep.replicas))) plan.retire.push({ replica: r, reason: "scaled down" });
+    if (readyNew >= dep.replicas && updated.length === dep.replicas && stopping === 0 && dep.lastGoodRevision !== dep.revision) plan.completed = dep.revision;
+    plan.progressing = plan.create > 0 || plan.retire.length > 0 || readyNew < dep.replicas || stopping > 0;
+    return plan;
+  }
+
+  plan.progressing = true;
+  if (dep.paused) return plan;
+  if (dep.strategy.type === "Recreate") {
+    for (const r of old) plan.retire.push({ replica: r, reason: `recreate: revision ${r.revision} replaced by ${dep.revision}` });
+    const oldStopping = replicas.some((r) => r.revision !== dep.revision && r.desired === "stop" && !plan.remove.some((x) => x.replica.id === r.id));
+    if (!oldStopping) plan.create = Math.max(0, dep.replicas - updated.length);
+    return plan;
+  }
+  let maxSurge = resolveAmount(dep.strategy.maxSurge, dep.replicas, true);
+  const maxUnavailable = resolveAmount(dep.strategy.maxUnavailable, dep.replicas, false);
+  if (maxSurge === 0 && maxUnavailable === 0) maxSurge = 1;
+  // Scale up the new revision within the surge budget (retiring replicas still count until they are gone).
+  const room = dep.replicas + maxSurge - active.length - stopping;
+  plan.create = Math.max(0, Math.min(dep.replicas - updated.length, room));
+  // Scale down the old revision: unavailable old replicas first (they serve nothing), then as many available ones
+  // as keep at least desired - maxUnavailable available.
+  const minAvailable = Math.max(0, dep.replicas - maxUnavailable);
+  const oldSorted = [...old].sort(retireOrder);
+  let canDrop = readyNew + readyOld - minAvailable;
+  for (const r of oldSorted) {
+    if (!available(r, minReadyMs, now)) plan.retire.push({ replica: r, reason: `rolling update to revision ${dep.revision}` });
+    else if (canDrop > 0) {
+      canDrop--;
+      plan.retire.push({ replica: r, reason: `rolling update to revision ${dep.revision}` });
+    }
+  }
+  // Too many new replicas (a scale-down during the rollout): trim them too.
+  const surplus = updated.length - dep.replicas;
+  if (surplus > 0) for (const r of [...updated].sort(retireOrder).slice(0, surplus)) plan.retire.push({ replica: r, reason: "scaled down" });
+  return plan;
+}

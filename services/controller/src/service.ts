@@ -1,0 +1,53 @@
+/**
+ * The controller: intake of desired state, and a level-triggered reconcile loop per deployment that moves its
+ * replicas toward the desired count and revision (create, retire, remove, rolling update).
+ */
+import { subjects } from "@tug/contracts";
+import { reconcileLoop, untilAborted } from "@tug/runtime";
+import type { ServiceDeps, ServiceParts } from "@tug/service";
+import { applyPlan } from "./apply.js";
+import { serveIntake } from "./intake.js";
+import { planDeployment } from "./plan.js";
+
+export interface ControllerOptions {
+  /** Full resync period (ms). */
+  resyncMs: number;
+  /** Re-look period while a rollout or scale is in progress (ms). */
+  progressMs: number;
+}
+
+/** Builds the controller's runnables. */
+export function buildController({ bus, store, log, metrics }: ServiceDeps, o: ControllerOptions): ServiceParts {
+  const loop = reconcileLoop({
+    name: "controller", log, metrics, resyncMs: o.resyncMs, workers: 4,
+    listKeys: async () => [...new Set([...(await store.deploymentIds()), ...(await store.deploymentIdsWithReplicas())])],
+    reconciler: {
+      async reconcile(id) {
+        const [dep, replicas, nodes] = await Promise.all([store.deployment(id), store.replicasOfDeployment(id), store.nodes()]);
+        const plan = planDeployment(dep, replicas, new Map(nodes.map((n) => [n.id, n])), Date.now());
+        await applyPlan(id, dep, plan, store, bus, log);
+        return plan.progressing || plan.create || plan.retire.length || plan.remove.length ? { requeueAfterMs: o.progressMs } : {};
+      },
+    },
+  });
+  const enqueue = (id: string) => loop.queue.add(id);
+  return {
+    runnables: [
+      {
+        name: "intake",
+        async run(signal) {
+          serveIntake(bus, store, (id) => {
+            enqueue(id);
+            bus.publish(subjects.hint("deployment", id), "hint", { id });
+          });
+          bus.subscribe(subjects.hintAll("deployment"), (env) => {
+            const id = (env.body as { id?: unknown })?.id;
+            if (typeof id === "string") enqueue(id);
+          });
+          await untilAborted(signal);
+        },
+      },
+      loop,
+    ],
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Ingests worker heartbeats and status reports into Redis. Status is applied per replica through a fenced Lua
+ * script (only the bound node may report); unchanged statuses are skipped, with a periodic full re-apply.
+ */
+import type { Bus } from "@tug/bus";
+import { heartbeatSchema, nodeFromSubject, type ReplicaStatus, statusSchema, subjects, TugError, validate } from "@tug/contracts";
+import type { Logger } from "@tug/log";
+import type { RedisStore } from "@tug/state";
+
+/** Remembers the last status applied per replica, so a steady state costs no Redis writes. */
+export class StatusCache {
+  private seen = new Map<string, string>();
+  private resetAt = 0;
+  constructor(private readonly maxAgeMs = 10_000) {}
+  /** True when `s` differs from what was last applied (or the cache expired). */
+  isNew(node: string, s: ReplicaStatus, now: number): boolean {
+    if (now - this.resetAt > this.maxAgeMs) {
+      this.seen.clear();
+      this.resetAt = now;
+    }
+    const key = `${node}/${s.id}`;
+    const val = JSON.stringify(s);
+    if (this.seen.get(key) === val) return false;
+    this.seen.set(key, val);
+    return true;
+  }
+  forget(node: string, id: string): void {
+    this.seen.delete(`${node}/${id}`);
+  }
+  /** Drops every entry of `node` (its replicas' readiness may have been reset by the sweep). */
+  forgetNode(node: string): void {
+    for (const key of this.seen.keys()) if (key.startsWith(`${node}/`)) this.seen.delete(key);
+  }
+}
+
+/** Subscribes to heartbeats and status reports of every node (queue group "health-monitor"). */
+export function ingest(bus: Bus, store: RedisStore, log: Logger): void {
+  const cache = new StatusCache();
+  bus.subscribe(subjects.nodeAny("heartbeat"), async (env, subject) => {
+    const hb = validate(heartbeatSchema, env.body, "heartbeat");
+    if (nodeFromSubject(subject) !== hb.node) throw new TugError("VALIDATION_FAILED", "heartbeat node does not match its subject", "node");
+    const r = await store.heartbeatNode(hb);
+    if (r.restarted) bus.publish(subjects.nodeAssign(hb.node), "hint", {});
+    if (r.restarted || r.becameReady) {
+      cache.forgetNode(hb.node);
+      bus.publish(subjects.hint("node", hb.node), "hint", { id: hb.node });
+    }
+  }, { queue: "health-monitor" });
+
+  bus.subscribe(subjects.nodeAny("status"), async (env, subject) => {
+    const st = validate(statusSchema, env.body, "status");
+    if (nodeFromSubject(subject) !== st.node) throw new TugError("VALIDATION_FAILED", "status node does not match its subject", "node");
+    const now = Date.now();
+    const deployments = new Set<string>();
+    const endpoints = new Set<string>();
+    for (const s of st.replicas) {
+      if (!cache.isNew(st.node, s, now)) continue;
+      try {
+        const r = await store.reportReplica(st.node, st.address, s, now);
+        if (r.changed) deployments.add(r.deployment);
+        if (r.readyChanged) endpoints.add(r.deployment);
+      } catch (err) {
+        cache.forget(st.node, s.id);
+        if (err instanceof TugError && (err.code === "STALE_FENCING_TOKEN" || err.code === "NOT_FOUND")) {
+          log.debug({ node: st.node, replica: s.id, code: err.code }, "status for a replica the node does not own");
+          continue;
+        }
+        throw err;
+      }
+    }
+    for (const id of deployments) bus.publish(subjects.hint("deployment", id), "hint", { id });
+    for (const id of endpoints) bus.publish(subjects.hint("endpoints", id), "hint", { id });
+  }, { queue: "health-monitor" });
+}

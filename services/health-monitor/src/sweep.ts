@@ -1,0 +1,37 @@
+/**
+ * The node-liveness sweep: a node silent for `nodeGraceMs` becomes NotReady (its replicas leave the endpoints at
+ * once); NotReady for another `lostGraceMs`, its replicas become Lost and the controller replaces them elsewhere.
+ * Both steps are idempotent Lua CAS scripts, so several health-monitors may sweep at once.
+ */
+import type { Bus } from "@tug/bus";
+import { subjects } from "@tug/contracts";
+import type { Logger } from "@tug/log";
+import type { RedisStore } from "@tug/state";
+
+export interface SweepOptions {
+  nodeGraceMs: number;
+  lostGraceMs: number;
+}
+
+/** One sweep pass over every node. */
+export async function sweepNodes(store: RedisStore, bus: Bus, log: Logger, o: SweepOptions, now = Date.now()): Promise<void> {
+  for (const n of await store.nodes()) {
+    if (n.status === "Ready" && n.lastHeartbeat < now - o.nodeGraceMs) {
+      const r = await store.markNodeNotReady(n.id, now - o.nodeGraceMs, now);
+      if (!r.changed) continue;
+      log.warn({ node: n.id, silentMs: now - n.lastHeartbeat }, "node NotReady");
+      await hintDeploymentsOf(store, bus, n.id, "endpoints");
+      bus.publish(subjects.hint("node", n.id), "hint", { id: n.id });
+    } else if (n.status === "NotReady" && n.notReadySince !== undefined && n.notReadySince < now - o.lostGraceMs) {
+      const r = await store.markNodeLost(n.id, now - o.lostGraceMs, now);
+      if (r.lost === 0) continue;
+      log.warn({ node: n.id, lost: r.lost }, "replicas of a silent node declared lost");
+      await hintDeploymentsOf(store, bus, n.id, "deployment");
+    }
+  }
+}
+
+async function hintDeploymentsOf(store: RedisStore, bus: Bus, node: string, kind: "endpoints" | "deployment"): Promise<void> {
+  const ids = new Set((await store.replicasOfNode(node)).map((r) => r.deployment));
+  for (const id of ids) bus.publish(subjects.hint(kind, id), "hint", { id });
+}

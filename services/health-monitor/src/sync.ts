@@ -1,0 +1,31 @@
+/**
+ * Answers `node.<id>.sync`: the full list of replicas bound to the node (to run, or to stop), each with the
+ * template of its revision. Lost replicas are left out, so a node that comes back stops them (split-brain fence).
+ */
+import type { Bus } from "@tug/bus";
+import { type Assignment, nodeFromSubject, type SyncReply, subjects, syncRequestSchema, type Template, TugError, validate } from "@tug/contracts";
+import type { RedisStore } from "@tug/state";
+
+/** Builds the assignment list of `node`. */
+export async function assignmentsOf(store: RedisStore, node: string): Promise<Assignment[]> {
+  const replicas = (await store.replicasOfNode(node)).filter((r) => r.phase !== "Lost");
+  const templates = new Map<string, Template | undefined>();
+  const out: Assignment[] = [];
+  for (const r of replicas) {
+    const key = `${r.deployment}@${r.revision}`;
+    if (!templates.has(key)) templates.set(key, await store.template(r.deployment, r.revision));
+    const template = templates.get(key);
+    if (!template) continue;
+    out.push({ replica: { id: r.id, deployment: r.deployment, revision: r.revision, desired: r.desired, gen: r.gen }, template });
+  }
+  return out;
+}
+
+/** Serves sync requests for every node (queue group "health-monitor"). */
+export function serveSync(bus: Bus, store: RedisStore): void {
+  bus.serve(subjects.nodeAny("sync"), async (body, _env, subject): Promise<SyncReply> => {
+    const req = validate(syncRequestSchema, body, "sync");
+    if (nodeFromSubject(subject) !== req.node) throw new TugError("VALIDATION_FAILED", "sync node does not match its subject", "node");
+    return { ok: true, node: req.node, assignments: await assignmentsOf(store, req.node) };
+  }, { queue: "health-monitor" });
+}
