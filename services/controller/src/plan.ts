@@ -56,8 +56,9 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
   const readyOld = old.filter((r) => available(r, minReadyMs, now)).length;
   plan.counts = { desired: dep.replicas, current: active.length, ready: readyNew + readyOld, updated: updated.length, old: old.length };
 
+  const recreateWaiting = dep.strategy.type === "Recreate" && replicas.some((r) => r.revision !== dep.revision && r.desired === "stop" && !plan.remove.some((x) => x.replica.id === r.id));
   if (old.length === 0) {
-    if (updated.length < dep.replicas) plan.create = dep.replicas - updated.length;
+    if (updated.length < dep.replicas && !recreateWaiting) plan.create = dep.replicas - updated.length;
     for (const r of [...updated].sort(retireOrder).slice(0, Math.max(0, updated.length - dep.replicas))) plan.retire.push({ replica: r, reason: "scaled down" });
     if (readyNew >= dep.replicas && updated.length === dep.replicas && stopping === 0 && dep.lastGoodRevision !== dep.revision) plan.completed = dep.revision;
     plan.progressing = plan.create > 0 || plan.retire.length > 0 || readyNew < dep.replicas || stopping > 0;
@@ -67,9 +68,8 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
   plan.progressing = true;
   if (dep.paused) return plan;
   if (dep.strategy.type === "Recreate") {
+    // New replicas start only once no old one is left (the old-free branch above then creates them).
     for (const r of old) plan.retire.push({ replica: r, reason: `recreate: revision ${r.revision} replaced by ${dep.revision}` });
-    const oldStopping = replicas.some((r) => r.revision !== dep.revision && r.desired === "stop" && !plan.remove.some((x) => x.replica.id === r.id));
-    if (!oldStopping) plan.create = Math.max(0, dep.replicas - updated.length);
     return plan;
   }
   let maxSurge = resolveAmount(dep.strategy.maxSurge, dep.replicas, true);

@@ -1,0 +1,79 @@
+/** The worker's typed settings. main.ts reads the environment and passes it to `workerConfig`. */
+import { cpus, totalmem } from "node:os";
+import { intEnv, type ServiceConfig } from "@tug/service";
+
+/** Drivers the worker can run. */
+export const DRIVER_NAMES = ["process", "fake"] as const;
+export type DriverName = (typeof DRIVER_NAMES)[number];
+
+/** Everything the worker needs to know about its node and its timing. */
+export interface WorkerConfig {
+  /** Node id (a subject token). */
+  node: string;
+  /** Unique per worker start (heartbeats carry it; a change means the worker restarted). */
+  instance: string;
+  /** Address endpoints advertise. */
+  address: string;
+  capacity: { cpuMillis: number; memoryBytes: number };
+  labels: Record<string, string>;
+  driver: DriverName;
+  /** First host port of this worker's range (1000 ports). */
+  portsFrom: number;
+  dataDir: string;
+  /** cwd of process-driver replicas. */
+  workdir: string;
+  heartbeatMs: number;
+  syncMs: number;
+  orphanGraceMs: number;
+  /** Stop every replica when the worker stops (otherwise they keep running for the next worker to adopt). */
+  stopOnExit: boolean;
+  /** Status snapshot period (changes are published sooner). */
+  statusMs: number;
+  metricsMs: number;
+}
+
+const NODE = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** Parses `k=v,k2=v2`; throws on a malformed pair. */
+export function parseLabels(s: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (s ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new Error(`TUG_NODE_LABELS: expected k=v, got ${JSON.stringify(pair)}`);
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** Builds the worker config from the common service config and the environment; throws naming a bad variable. */
+export function workerConfig(base: Pick<ServiceConfig, "instance">, env: NodeJS.ProcessEnv, cwd: string): WorkerConfig {
+  const node = env.TUG_NODE ?? "";
+  if (!NODE.test(node)) throw new Error(`TUG_NODE must be set to a node id ([A-Za-z0-9_-], ≤ 128), got ${JSON.stringify(node)}`);
+  const driver = (env.TUG_DRIVER || "process") as DriverName;
+  if (!DRIVER_NAMES.includes(driver)) throw new Error(`TUG_DRIVER must be one of ${DRIVER_NAMES.join(", ")}, got ${JSON.stringify(driver)}`);
+  const portsFrom = intEnv(env, "TUG_PORTS_FROM", 20_000);
+  if (!Number.isInteger(portsFrom) || portsFrom < 1024 || portsFrom > 65_535 - 999) throw new Error(`TUG_PORTS_FROM must be an integer in 1024..64536, got ${portsFrom}`);
+  return {
+    node,
+    instance: base.instance,
+    address: env.TUG_NODE_ADDRESS || "127.0.0.1",
+    capacity: { cpuMillis: intEnv(env, "TUG_NODE_CPU", cpus().length * 1000), memoryBytes: intEnv(env, "TUG_NODE_MEMORY", totalmem()) },
+    labels: parseLabels(env.TUG_NODE_LABELS),
+    driver,
+    portsFrom,
+    dataDir: env.TUG_DATA_DIR || "./.tug/data",
+    workdir: env.TUG_WORKDIR || cwd,
+    heartbeatMs: positive(env, "TUG_HEARTBEAT_MS", 500),
+    syncMs: positive(env, "TUG_SYNC_MS", 2_000),
+    orphanGraceMs: intEnv(env, "TUG_ORPHAN_GRACE_MS", 3_000),
+    stopOnExit: env.TUG_WORKER_STOP_ON_EXIT === "1",
+    statusMs: 1_000,
+    metricsMs: 2_000,
+  };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const n = intEnv(env, name, fallback);
+  if (!(n > 0)) throw new Error(`${name} must be > 0, got ${n}`);
+  return n;
+}

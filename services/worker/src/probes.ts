@@ -1,0 +1,149 @@
+/**
+ * Probes (readiness, liveness, startup): one check (`probeOnce`) and the threshold logic that turns repeated
+ * checks into a state (`ProbeRunner`). Probes only ever go to 127.0.0.1:<hostPort>.
+ */
+import { execFile } from "node:child_process";
+import { request } from "node:http";
+import { connect } from "node:net";
+import type { PortSpec, Probe } from "@tug/contracts";
+
+/** The result of one check. */
+export interface ProbeResult {
+  ok: boolean;
+  message?: string;
+}
+
+/** Where a replica's probes go. Every containerPort maps to the replica's single host port. */
+export interface ProbeTarget {
+  hostPort: number;
+  ports: PortSpec[];
+  /** cwd and env for exec probes. */
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+/** Resolves a probe's port (a number, or a name from template.ports) to the host port; undefined for an unknown name. */
+export function resolveProbePort(port: number | string, target: ProbeTarget): number | undefined {
+  if (typeof port === "number") return target.hostPort;
+  return target.ports.some((p) => p.name === port) ? target.hostPort : undefined;
+}
+
+/** Runs one check of `probe` against `target`, bounded by `timeoutSeconds`. Never throws. */
+export async function probeOnce(probe: Probe, target: ProbeTarget): Promise<ProbeResult> {
+  const timeoutMs = probe.timeoutSeconds * 1000;
+  if (probe.exec) return execCheck(probe.exec.command, target, timeoutMs);
+  const spec = probe.http ?? probe.tcp;
+  if (!spec) return { ok: false, message: "probe has no http, tcp or exec" };
+  const port = resolveProbePort(spec.port, target);
+  if (port === undefined) return { ok: false, message: `unknown port name ${JSON.stringify(spec.port)}` };
+  return probe.http ? httpCheck(port, probe.http.path, timeoutMs) : tcpCheck(port, timeoutMs);
+}
+
+function httpCheck(port: number, path: string, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const req = request({ host: "127.0.0.1", port, path, method: "GET", timeout: timeoutMs, agent: false, headers: { "user-agent": "tug-probe/1" } }, (res) => {
+      res.resume();
+      const status = res.statusCode ?? 0;
+      resolve(status >= 200 && status < 400 ? { ok: true } : { ok: false, message: `HTTP probe failed with status ${status}` });
+    });
+    req.once("timeout", () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.once("error", (err) => resolve({ ok: false, message: `HTTP probe failed: ${err.message}` }));
+    req.end();
+  });
+}
+
+function tcpCheck(port: number, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const s = connect({ host: "127.0.0.1", port, timeout: timeoutMs });
+    s.once("connect", () => { s.destroy(); resolve({ ok: true }); });
+    s.once("timeout", () => { s.destroy(); resolve({ ok: false, message: `TCP probe timed out after ${timeoutMs} ms` }); });
+    s.once("error", (err) => resolve({ ok: false, message: `TCP probe failed: ${err.message}` }));
+  });
+}
+
+function execCheck(command: string[], target: ProbeTarget, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    execFile(command[0]!, command.slice(1), { cwd: target.cwd, env: { ...process.env, ...target.env }, timeout: timeoutMs }, (err) => {
+      resolve(err ? { ok: false, message: `exec probe failed: ${err.message}` } : { ok: true });
+    });
+  });
+}
+
+/** A probe's verdict: unknown until a threshold is reached. */
+export type ProbeState = "unknown" | "success" | "failure";
+
+/** Options of a ProbeRunner. */
+export interface ProbeRunnerOptions {
+  /** Starting state (an adopted replica's readiness starts as "success"). */
+  initial?: ProbeState;
+  /** Called when the state changes, with the last check's message. */
+  onChange: (state: ProbeState, message?: string) => void;
+  /** The check; defaults to `probeOnce(probe, target)`. */
+  check?: () => Promise<ProbeResult>;
+}
+
+/**
+ * Repeats a probe every periodSeconds after initialDelaySeconds; successThreshold consecutive passes make it
+ * "success", failureThreshold consecutive failures make it "failure".
+ */
+export class ProbeRunner {
+  private current: ProbeState;
+  private successes = 0;
+  private failures = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+
+  constructor(private readonly probe: Probe, target: ProbeTarget, private readonly o: ProbeRunnerOptions) {
+    this.current = o.initial ?? "unknown";
+    this.check = o.check ?? (() => probeOnce(probe, target));
+  }
+
+  private readonly check: () => Promise<ProbeResult>;
+
+  /** The current verdict. */
+  get state(): ProbeState {
+    return this.current;
+  }
+
+  /** Starts probing (after the initial delay, unless `skipDelay`). */
+  start(skipDelay = false): void {
+    this.stopped = false;
+    this.schedule(skipDelay ? 0 : this.probe.initialDelaySeconds * 1000);
+  }
+
+  /** Stops probing; no callback fires afterwards. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.tick(), ms);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    const r = await this.check().catch((err: unknown): ProbeResult => ({ ok: false, message: String(err) }));
+    if (this.stopped) return;
+    this.record(r);
+    this.schedule(this.probe.periodSeconds * 1000);
+  }
+
+  private record(r: ProbeResult): void {
+    if (r.ok) {
+      this.successes++;
+      this.failures = 0;
+      if (this.current !== "success" && this.successes >= this.probe.successThreshold) this.set("success", r.message);
+    } else {
+      this.failures++;
+      this.successes = 0;
+      if (this.current !== "failure" && this.failures >= this.probe.failureThreshold) this.set("failure", r.message);
+    }
+  }
+
+  private set(state: ProbeState, message?: string): void {
+    this.current = state;
+    this.o.onChange(state, message);
+  }
+}
