@@ -1,0 +1,114 @@
+/**
+ * The local all-in-one cluster (`tug up`, system tests): nats-server and redis-server, every control-plane
+ * process and N workers, all supervised child processes of this one.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type ClusterAddresses, type ComponentSpec, CONTROL_PLANE_ROLES, controlPlaneSpecs, entryFile, natsSpec, nodeDataDir, portsNeeded, redisSpec, workerSpecs,
+} from "./components.js";
+import { type LocalClusterOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import { freePorts, isListening, waitForPort } from "./ports.js";
+import { Supervisor } from "./supervisor.js";
+
+/** One supervised process of the cluster. */
+export interface ComponentInfo {
+  name: string;
+  role: string;
+  /** Current PID (undefined while it waits to be restarted). */
+  pid: number | undefined;
+  /** Port of its /healthz and /metrics (undefined for nats and redis). */
+  healthPort: number | undefined;
+  running: boolean;
+  restarts: number;
+}
+
+/** A running local cluster. */
+export interface LocalCluster {
+  natsUrl: string;
+  redisUrl: string;
+  apiUrl: string;
+  natsPort: number;
+  redisPort: number;
+  apiPort: number;
+  dnsPort: number;
+  prefix: string;
+  dataDir: string;
+  /** Node ids, `node-1` … `node-N`. */
+  nodes: string[];
+  /** Current state of every component (fresh on each read). */
+  readonly components: ComponentInfo[];
+  /** Data directory of one node (`<dataDir>/nodes/<node>`). */
+  nodeDir(node: string): string;
+  /** Signals a component by name (e.g. `controller-1`, `worker-node-2`, `nats`); SIGKILL → it is restarted. */
+  kill(name: string, signal?: NodeJS.Signals): boolean;
+  /** Gracefully restarts a component now. */
+  restart(name: string): Promise<ComponentInfo>;
+  /** Stops everything (workers, control plane, then nats and redis); nothing is left running. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Starts a local cluster; on any startup failure everything already started is stopped before rethrowing. */
+export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
+  const o = resolveOptions(opts);
+  assertBuilt(o);
+  const a = await addresses(o);
+  for (const d of ["nats", "redis", "logs", "nodes"]) mkdirSync(join(o.dataDir, d), { recursive: true });
+  const nodes = Array.from({ length: o.nodes }, (_, i) => `node-${i + 1}`);
+  for (const n of nodes) mkdirSync(nodeDataDir(o.dataDir, n), { recursive: true });
+
+  const sup = new Supervisor({ logDir: join(o.dataDir, "logs"), onLine: o.onLine ? (n, l) => o.onLine!(n, l) : undefined, stopTimeoutMs: o.stopTimeoutMs });
+  const healthPorts = new Map<string, number | undefined>();
+  const run = (s: ComponentSpec) => { healthPorts.set(s.name, s.healthPort); sup.spawn(s); };
+  try {
+    run(natsSpec(o, a));
+    run(redisSpec(o, a));
+    await waitAll([["nats", a.natsPort], ["redis", a.redisPort]], o.readyTimeoutMs, o.dataDir);
+    const need = portsNeeded(o);
+    const [health, spare] = [await freePorts(need.health), await freePorts(need.spare)];
+    const specs = [...controlPlaneSpecs(o, a, health, spare), ...workerSpecs(o, a, health)];
+    for (const s of specs) run(s);
+    if (o.waitReady) await waitAll(specs.map((s) => [s.name, s.healthPort!] as [string, number]), o.readyTimeoutMs, o.dataDir);
+  } catch (err) {
+    await sup.stop();
+    throw err;
+  }
+
+  const info = (name: string): ComponentInfo => ({ ...sup.get(name), healthPort: healthPorts.get(name) });
+  let stopped: Promise<void> | undefined;
+  return {
+    ...a, apiUrl: `http://127.0.0.1:${a.apiPort}`, prefix: o.prefix, dataDir: o.dataDir, nodes,
+    get components() { return sup.list().map((c) => info(c.name)); },
+    nodeDir: (node) => nodeDataDir(o.dataDir, node),
+    kill: (name, signal = "SIGKILL") => sup.kill(name, signal),
+    restart: async (name) => { await sup.restart(name); return info(name); },
+    stop: () => (stopped ??= sup.stop()),
+  };
+}
+
+/** Fails early, with the fix, when a service has not been built. */
+function assertBuilt(o: ResolvedOptions): void {
+  const roles = [...CONTROL_PLANE_ROLES, ...(o.nodes > 0 ? ["worker"] : [])];
+  const missing = roles.map((r) => entryFile(o.repoRoot, r)).filter((f) => !existsSync(f));
+  if (missing.length) throw new Error(`missing service builds (run \`npx tsc --build\` in ${o.repoRoot}): ${missing.join(", ")}`);
+}
+
+/** Picks free ports for the ones given as 0 and refuses fixed ports that something already listens on. */
+async function addresses(o: ResolvedOptions): Promise<ClusterAddresses> {
+  const fixed = { natsPort: o.natsPort, redisPort: o.redisPort, apiPort: o.apiPort, dnsPort: o.dnsPort };
+  const zero = Object.entries(fixed).filter(([, p]) => p === 0).map(([k]) => k);
+  const picked = await freePorts(zero.length);
+  const ports = { ...fixed, ...Object.fromEntries(zero.map((k, i) => [k, picked[i]!])) } as typeof fixed;
+  for (const [k, p] of Object.entries(ports)) {
+    if (!zero.includes(k) && (await isListening(p))) {
+      throw new Error(`port ${p} (${k}) on 127.0.0.1 is already in use — is another cluster running? Pick another port or pass 0 for a free one`);
+    }
+  }
+  return { ...ports, natsUrl: `nats://127.0.0.1:${ports.natsPort}`, redisUrl: `redis://127.0.0.1:${ports.redisPort}` };
+}
+
+async function waitAll(targets: Array<[string, number]>, timeoutMs: number, dataDir: string): Promise<void> {
+  const results = await Promise.allSettled(targets.map(([, port]) => waitForPort(port, timeoutMs)));
+  const late = targets.filter((_, i) => results[i]!.status === "rejected").map(([name, port]) => `${name} (:${port})`);
+  if (late.length) throw new Error(`not listening after ${timeoutMs} ms: ${late.join(", ")}; see ${join(dataDir, "logs")}/<name>.log`);
+}

@@ -1,0 +1,105 @@
+/** The processes of a local cluster, as supervisor specs: infrastructure, control plane and workers. */
+import { join } from "node:path";
+import type { ChildSpec } from "./supervisor.js";
+import type { ResolvedOptions } from "./options.js";
+
+/** Control-plane roles, each run as `node services/<role>/dist/main.js`. */
+export const CONTROL_PLANE_ROLES = ["controller", "scheduler", "health-monitor", "autoscaler", "registry", "proxy"] as const;
+
+/** Stop tiers: workers first (they stop their replicas), then the control plane, then NATS and Redis. */
+export const TIER = { worker: 0, controlPlane: 1, infra: 2 } as const;
+
+/** Concrete ports and URLs chosen for one cluster. */
+export interface ClusterAddresses {
+  natsPort: number;
+  redisPort: number;
+  apiPort: number;
+  dnsPort: number;
+  natsUrl: string;
+  redisUrl: string;
+}
+
+/** A spec plus the health port its process serves /healthz on (undefined for nats and redis). */
+export interface ComponentSpec extends ChildSpec {
+  role: string;
+  healthPort?: number;
+}
+
+/** Paths of the entry files a cluster needs. */
+export function entryFile(repoRoot: string, role: string): string {
+  return join(repoRoot, "services", role, "dist", "main.js");
+}
+
+/** `nats-server` with JetStream, its store under `<dataDir>/nats`. */
+export function natsSpec(o: ResolvedOptions, a: ClusterAddresses): ComponentSpec {
+  return { name: "nats", role: "nats", tier: TIER.infra, cmd: "nats-server", args: ["-a", "127.0.0.1", "-p", String(a.natsPort), "-js", "-sd", join(o.dataDir, "nats")] };
+}
+
+/** `redis-server` with AOF and fsync always, its files under `<dataDir>/redis`. */
+export function redisSpec(o: ResolvedOptions, a: ClusterAddresses): ComponentSpec {
+  return {
+    name: "redis", role: "redis", tier: TIER.infra, cmd: "redis-server",
+    args: ["--port", String(a.redisPort), "--bind", "127.0.0.1", "--dir", join(o.dataDir, "redis"), "--appendonly", "yes", "--appendfsync", "always", "--save", ""],
+  };
+}
+
+/** Environment every Tugboat component gets. */
+function commonEnv(o: ResolvedOptions, a: ClusterAddresses, instance: string, healthPort: number): Record<string, string> {
+  return {
+    ...o.env,
+    TUG_NATS_URL: a.natsUrl, TUG_REDIS_URL: a.redisUrl, TUG_PREFIX: o.prefix, TUG_LOG_LEVEL: o.logLevel,
+    TUG_INSTANCE: instance, TUG_HEALTH_PORT: String(healthPort),
+  };
+}
+
+/**
+ * Every control-plane process: `replicasPerComponent` instances per role named `<role>-<k>`. Only the first
+ * registry binds the fixed API and DNS ports; further registries get the spare ports from `sparePorts`.
+ */
+export function controlPlaneSpecs(o: ResolvedOptions, a: ClusterAddresses, healthPorts: number[], sparePorts: number[]): ComponentSpec[] {
+  const specs: ComponentSpec[] = [];
+  for (const role of CONTROL_PLANE_ROLES) {
+    for (let k = 1; k <= o.replicasPerComponent; k++) {
+      const name = `${role}-${k}`;
+      const healthPort = take(healthPorts, "health");
+      const env = commonEnv(o, a, name, healthPort);
+      if (role === "registry") {
+        env.TUG_API_PORT = String(k === 1 ? a.apiPort : take(sparePorts, "API"));
+        env.TUG_DNS_PORT = String(k === 1 ? a.dnsPort : take(sparePorts, "DNS"));
+      }
+      specs.push({ name, role, tier: TIER.controlPlane, cmd: process.execPath, args: [entryFile(o.repoRoot, role)], env, cwd: o.repoRoot, healthPort });
+    }
+  }
+  return specs;
+}
+
+/** Worker i (1-based) runs node `node-<i>` with its own port range and data dir; it stops its replicas on exit. */
+export function workerSpecs(o: ResolvedOptions, a: ClusterAddresses, healthPorts: number[]): ComponentSpec[] {
+  return Array.from({ length: o.nodes }, (_, j) => {
+    const node = `node-${j + 1}`;
+    const name = `worker-${node}`;
+    const healthPort = take(healthPorts, "health");
+    const env = {
+      ...commonEnv(o, a, name, healthPort),
+      TUG_NODE: node, TUG_DRIVER: o.driver, TUG_PORTS_FROM: String(o.portsFrom + j * 1000),
+      TUG_DATA_DIR: nodeDataDir(o.dataDir, node), TUG_WORKDIR: o.workdir, TUG_WORKER_STOP_ON_EXIT: "1",
+    };
+    return { name, role: "worker", tier: TIER.worker, cmd: process.execPath, args: [entryFile(o.repoRoot, "worker")], env, cwd: o.repoRoot, healthPort };
+  });
+}
+
+/** A node's data directory (the worker keeps its state file `worker-<node>.json` there). */
+export function nodeDataDir(dataDir: string, node: string): string {
+  return join(dataDir, "nodes", node);
+}
+
+/** How many free ports the specs above consume: one health port each, two more per extra registry. */
+export function portsNeeded(o: ResolvedOptions): { health: number; spare: number } {
+  return { health: CONTROL_PLANE_ROLES.length * o.replicasPerComponent + o.nodes, spare: 2 * (o.replicasPerComponent - 1) };
+}
+
+function take(ports: number[], what: string): number {
+  const p = ports.shift();
+  if (p === undefined) throw new Error(`internal: ran out of pre-allocated ${what} ports`);
+  return p;
+}
