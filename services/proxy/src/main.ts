@@ -1,0 +1,9 @@
+/** Proxy entry point: the only file reading the environment (TUG_HEALTH_PORT etc. through readConfig). */
+import { boot, intEnv, readConfig } from "@tug/service";
+import { buildProxy } from "./service.js";
+
+const config = readConfig("proxy");
+void boot(config, (deps) => buildProxy(deps, {
+  syncMs: intEnv(config.env, "TUG_PROXY_SYNC_MS", 500),
+  publishMs: intEnv(config.env, "TUG_PROXY_METRICS_MS", 2_000),
+}));

@@ -1,0 +1,67 @@
+/** Per-service traffic figures: Prometheus metrics plus the snapshot published to the autoscaler. */
+import { Counter, Gauge, type Registry } from "prom-client";
+
+/** One service's figures as published on `proxy.metrics`. */
+export interface ServiceFigure {
+  id: string;
+  /** New connections per second since the previous snapshot. */
+  rps: number;
+  /** Connections open now. */
+  connections: number;
+}
+
+/** Counts connections, bytes and failures per service. */
+export class ProxyStats {
+  private readonly accepted: Counter;
+  private readonly open: Gauge;
+  private readonly bytes: Counter;
+  private readonly failures: Counter;
+  private readonly totals = new Map<string, { accepted: number; open: number }>();
+  private lastAccepted = new Map<string, number>();
+  private lastAt = Date.now();
+
+  constructor(registry?: Registry) {
+    const registers = registry ? [registry] : [];
+    this.accepted = new Counter({ name: "tug_proxy_connections_total", help: "connections accepted", labelNames: ["service"], registers });
+    this.open = new Gauge({ name: "tug_proxy_open_connections", help: "connections open now", labelNames: ["service"], registers });
+    this.bytes = new Counter({ name: "tug_proxy_bytes_total", help: "bytes relayed", labelNames: ["service", "direction"], registers });
+    this.failures = new Counter({ name: "tug_proxy_upstream_failures_total", help: "connections dropped: no endpoint answered", labelNames: ["service"], registers });
+  }
+
+  private entry(service: string): { accepted: number; open: number } {
+    let e = this.totals.get(service);
+    if (!e) this.totals.set(service, (e = { accepted: 0, open: 0 }));
+    return e;
+  }
+
+  /** A client connected. */
+  opened(service: string): void {
+    const e = this.entry(service);
+    e.accepted++;
+    e.open++;
+    this.accepted.inc({ service });
+    this.open.inc({ service });
+  }
+
+  /** A client connection ended after relaying `bytesIn` (client → upstream) and `bytesOut`. */
+  closed(service: string, bytesIn: number, bytesOut: number): void {
+    this.entry(service).open--;
+    this.open.dec({ service });
+    if (bytesIn) this.bytes.inc({ service, direction: "in" }, bytesIn);
+    if (bytesOut) this.bytes.inc({ service, direction: "out" }, bytesOut);
+  }
+
+  /** No endpoint accepted the connection. */
+  failed(service: string): void {
+    this.failures.inc({ service });
+  }
+
+  /** Figures since the previous call (rps = new connections per second). */
+  snapshot(now = Date.now()): ServiceFigure[] {
+    const secs = Math.max(0.001, (now - this.lastAt) / 1000);
+    const figures = [...this.totals].map(([id, e]) => ({ id, rps: (e.accepted - (this.lastAccepted.get(id) ?? 0)) / secs, connections: e.open }));
+    this.lastAccepted = new Map([...this.totals].map(([id, e]) => [id, e.accepted]));
+    this.lastAt = now;
+    return figures;
+  }
+}

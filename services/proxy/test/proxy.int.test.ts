@@ -1,0 +1,93 @@
+import { createServer, request, type Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { manifestSchema, validate } from "@tug/contracts";
+import { silentLogger } from "@tug/log";
+import { RedisStore } from "@tug/state";
+import { freePort, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+import { Proxy } from "../src/proxy.js";
+import { syncOnce } from "../src/service.js";
+import { ProxyStats } from "../src/stats.js";
+
+let redis: ServerHandle;
+let store: RedisStore;
+let proxy: Proxy;
+let published: number;
+const backends: Server[] = [];
+const ports: number[] = [];
+
+async function backend(name: string): Promise<number> {
+  const s = createServer((_req, res) => res.end(name));
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  backends.push(s);
+  return (s.address() as { port: number }).port;
+}
+
+function get(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path: "/", agent: false }, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += c)).on("end", () => resolve(body));
+    });
+    req.on("error", reject).end();
+  });
+}
+
+async function tally(n: number): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const b = await get(published);
+    counts[b] = (counts[b] ?? 0) + 1;
+  }
+  return counts;
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  store = new RedisStore({ url: redis.url, prefix: uniquePrefix("proxy") });
+  proxy = new Proxy(new ProxyStats(), silentLogger());
+  published = await freePort();
+  ports.push(await backend("a"), await backend("b"));
+  await store.applyDeployment(validate(manifestSchema, { name: "web", command: ["x"], replicas: 2, ports: [{ containerPort: 80, published }] }));
+  await store.heartbeatNode({ node: "n1", instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake" });
+  for (const [i, port] of ports.entries()) {
+    const id = `r${i}`;
+    await store.createReplica({ id, deployment: "default/web", revision: 1, resources: { cpuMillis: 100, memoryBytes: 1 }, nodeSelector: {} });
+    await store.bindReplica(id, "n1", 1);
+    await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort: port, restarts: 0 });
+  }
+});
+afterAll(async () => {
+  proxy.close();
+  for (const s of backends) s.close();
+  await store.close();
+  await redis.stop();
+});
+
+describe("proxy", () => {
+  it("splits 100 requests evenly over two ready endpoints", async () => {
+    await syncOnce(store, proxy);
+    expect(proxy.ports()).toEqual(new Map([[published, "default/web"]]));
+    const counts = await tally(100);
+    expect(counts.a).toBeGreaterThanOrEqual(40);
+    expect(counts.b).toBeGreaterThanOrEqual(40);
+    expect(counts.a + counts.b).toBe(100);
+  });
+
+  it("retries a failed connect on the next endpoint", async () => {
+    await new Promise<void>((r) => backends[1]!.close(() => r()));
+    expect(await tally(10)).toEqual({ a: 10 });
+  });
+
+  it("stops sending to an endpoint that is no longer ready", async () => {
+    await store.reportReplica("n1", "127.0.0.1", { id: "r1", phase: "Running", ready: false, hostPort: ports[1], restarts: 0 });
+    await syncOnce(store, proxy);
+    expect(await tally(6)).toEqual({ a: 6 });
+  });
+
+  it("closes the listener when no deployment publishes the port", async () => {
+    await store.deleteDeployment("default/web");
+    await syncOnce(store, proxy);
+    expect(proxy.ports().size).toBe(0);
+    await expect(get(published)).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
