@@ -7,6 +7,8 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what = 
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  const field = issue.path.map(String).join(".") || undefined;
+  const path = issue.path.map(String);
+  if (issue.code === "unrecognized_keys" && issue.keys.length > 0) path.push(issue.keys[0]!);
+  const field = path.join(".") || undefined;
   throw new TugError("VALIDATION_FAILED", `${what}${field ? `.${field}` : ""}: ${issue.message}`, field);
 }

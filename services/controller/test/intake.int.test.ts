@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { Bus } from "@tug/bus";
+import { decode, encode, subjects } from "@tug/contracts";
+import { silentLogger } from "@tug/log";
+import { createMetrics } from "@tug/runtime";
+import { RedisStore } from "@tug/state";
+import { readConfig } from "@tug/service";
+import { startServers, type TestServers, uniquePrefix } from "@tug/testkit";
+import { buildController } from "../src/service.js";
+
+let servers: TestServers;
+let bus: Bus;
+let store: RedisStore;
+let raw: NatsConnection;
+const ac = new AbortController();
+
+beforeAll(async () => {
+  servers = await startServers();
+  const log = silentLogger();
+  const metrics = createMetrics("controller");
+  bus = await Bus.connect({ url: servers.nats.url, name: "controller-test", log, metrics });
+  store = new RedisStore({ url: servers.redis.url, prefix: uniquePrefix("intake") });
+  const parts = buildController({ config: readConfig("controller", {}), log, metrics, bus, store }, { resyncMs: 1_000, progressMs: 200 });
+  for (const r of parts.runnables) void r.run(ac.signal);
+  raw = await connect({ servers: servers.nats.url });
+  await new Promise((r) => setTimeout(r, 100));
+});
+afterAll(async () => {
+  ac.abort();
+  await raw.close();
+  await bus.close();
+  await store.close();
+  await servers.stop();
+});
+
+async function request(verb: "apply" | "scale" | "delete" | "rollback", payload: Uint8Array): Promise<Record<string, unknown>> {
+  const msg = await raw.request(subjects.desired(verb), payload, { timeout: 5_000 });
+  return decode(msg.data) as Record<string, unknown>;
+}
+
+describe("controller intake", () => {
+  it("accepts a bare JSON manifest, durably, and creates its replicas", async () => {
+    const reply = await request("apply", new TextEncoder().encode(JSON.stringify({ name: "api", command: ["node", "x.js"], replicas: 2 })));
+    expect(reply).toMatchObject({ ok: true, id: "default/api", revision: 1 });
+    expect((await store.deployment("default/api"))?.replicas).toBe(2);
+    for (let i = 0; i < 50 && (await store.replicasOfDeployment("default/api")).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await store.replicasOfDeployment("default/api")).toHaveLength(2);
+  });
+
+  it("accepts a msgpack manifest in an envelope", async () => {
+    const env = { v: 1, kind: "desired.apply", id: "x", sentAt: Date.now(), from: "test", body: { name: "mp", command: ["x"] } };
+    expect(await request("apply", encode(env))).toMatchObject({ ok: true, id: "default/mp" });
+  });
+
+  it.each([
+    ["garbage bytes", new Uint8Array([0xc1, 0xff, 0x00]), "BAD_ENCODING", undefined],
+    ["bad name", new TextEncoder().encode(JSON.stringify({ name: "Not_A_Label", command: ["x"] })), "VALIDATION_FAILED", "name"],
+    ["negative replicas", new TextEncoder().encode(JSON.stringify({ name: "ok", command: ["x"], replicas: -1 })), "VALIDATION_FAILED", "replicas"],
+    ["unknown field", new TextEncoder().encode(JSON.stringify({ name: "ok", command: ["x"], bogus: 1 })), "VALIDATION_FAILED", "bogus"],
+    ["unknown envelope version", encode({ v: 9, kind: "k", id: "i", sentAt: 0, from: "f", body: {} }), "BAD_ENVELOPE", "v"],
+  ])("rejects %s with a structured error and changes nothing", async (_what, payload, code, field) => {
+    const before = await store.deploymentIds();
+    const reply = await request("apply", payload);
+    expect(reply).toMatchObject({ ok: false, code });
+    expect(typeof reply.message).toBe("string");
+    if (field) expect(reply.field).toBe(field);
+    expect(await store.deploymentIds()).toEqual(before);
+  });
+
+  it("scales, rolls back and deletes through the intake", async () => {
+    const json = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
+    await request("apply", json({ name: "svc", command: ["x"], replicas: 1 }));
+    await request("apply", json({ name: "svc", command: ["x"], replicas: 1, env: { V: "2" } }));
+    expect(await request("scale", json({ name: "svc", replicas: 3 }))).toMatchObject({ ok: true, replicas: 3 });
+    expect(await request("rollback", json({ name: "svc" }))).toMatchObject({ ok: true, revision: 3 });
+    expect((await store.deployment("default/svc"))?.template.env).toEqual({});
+    expect(await request("scale", json({ name: "nope", replicas: 3 }))).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    expect(await request("delete", json({ name: "svc" }))).toMatchObject({ ok: true });
+    expect(await store.deployment("default/svc")).toBeUndefined();
+  });
+});
