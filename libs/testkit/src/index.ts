@@ -1,3 +1,4 @@
 /** @tug/testkit: real servers as child processes, eventually(), builders and the system harness. */
 export * from "./servers.js";
 export * from "./eventually.js";
+export * from "./system.js";
