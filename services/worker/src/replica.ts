@@ -1,0 +1,253 @@
+/**
+ * One replica on this node: start through the driver, restart per policy with backoff, probes, graceful stop,
+ * and its observed status. The ReplicaManager decides *whether* it should run; this class makes it so.
+ */
+import { constants } from "node:os";
+import type { Assignment, ReplicaStatus, Template } from "@tug/contracts";
+import { DriverError, type Driver, type ExitEvent, type ReplicaSpec, type RuntimeHandle } from "@tug/drivers";
+import type { Logger } from "@tug/log";
+import { ProbeRunner, type ProbeTarget } from "./probes.js";
+import { decideOnExit, RestartBackoff } from "./restart.js";
+
+/** How long a process must run before it counts as ready when it has no readiness probe. */
+export const SETTLE_MS = 100;
+
+/** What a replica needs from its surroundings. */
+export interface ReplicaContext {
+  driver: Driver;
+  node: string;
+  workdir: string;
+  log: Logger;
+  /** Called after every observable change (status is published coalesced). */
+  changed: () => void;
+}
+
+type Phase = ReplicaStatus["phase"];
+
+/** The observed and desired state of one replica, and the machinery that moves it. */
+export class Replica {
+  desired: "run" | "stop" = "run";
+  template: Template | undefined;
+  hostPort: number | undefined;
+  deployment = "";
+  revision = 0;
+  phase: Phase = "Starting";
+  ready = false;
+  restarts = 0;
+  exitCode: number | null | undefined;
+  reason: string | undefined;
+  message: string | undefined;
+  handle: RuntimeHandle | undefined;
+  /** Set when the manager is stopping it because no assignment claims it. */
+  orphaned = false;
+
+  private readonly backoff = new RestartBackoff();
+  private probes: ProbeRunner[] = [];
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readyTimer: NodeJS.Timeout | undefined;
+  private starting: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private killReason: { reason: string; message?: string } | undefined;
+
+  constructor(readonly id: string, private readonly ctx: ReplicaContext) {}
+
+  /** A replica re-attached after a worker restart: Running, assumed ready until its probes say otherwise. */
+  static adopt(handle: RuntimeHandle, ctx: ReplicaContext): Replica {
+    const r = new Replica(handle.replicaId, ctx);
+    Object.assign(r, { handle, hostPort: handle.hostPort, deployment: handle.deployment, revision: handle.revision, phase: "Running", ready: true });
+    return r;
+  }
+
+  /** Takes the assignment's desired state and template; an adopted replica starts its probes once it knows them. */
+  assign(a: Assignment): void {
+    const first = this.template === undefined;
+    this.desired = a.replica.desired;
+    this.deployment = a.replica.deployment;
+    this.revision = a.replica.revision;
+    this.template = a.template;
+    this.orphaned = false;
+    if (first && this.handle && this.phase === "Running" && this.desired === "run") this.startProbes(true);
+  }
+
+  /** True when it should run and nothing runs, starts, waits to restart or stops. */
+  get needsStart(): boolean {
+    return this.desired === "run" && !this.orphaned && this.template !== undefined && this.hostPort !== undefined && !this.handle && !this.starting
+      && !this.stopping && !this.restartTimer && this.phase !== "Failed" && this.phase !== "Succeeded";
+  }
+
+  /** True while a process runs, starts, stops or waits to restart. */
+  get active(): boolean {
+    return !!(this.handle || this.starting || this.stopping || this.restartTimer);
+  }
+
+  /** Starts the process (when `needsStart`). */
+  start(): Promise<void> {
+    if (!this.needsStart) return this.starting ?? Promise.resolve();
+    this.starting = this.doStart().finally(() => { this.starting = undefined; });
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    const t = this.template!;
+    this.set({ phase: "Starting", ready: false });
+    this.killReason = undefined;
+    let handle: RuntimeHandle;
+    try {
+      handle = await this.ctx.driver.start(this.spec(t));
+    } catch (err) {
+      const e = err instanceof DriverError ? err : new DriverError("StartError", String((err as Error)?.message ?? err), false);
+      this.ctx.log.warn({ replica: this.id, reason: e.reason, err: e.message }, "replica failed to start");
+      if (e.permanent) this.set({ phase: "Failed", reason: e.reason, message: e.message });
+      else this.afterExit(null, e.reason, e.message, 0);
+      return;
+    }
+    this.handle = handle;
+    this.ctx.log.info({ replica: this.id, ref: handle.ref, hostPort: this.hostPort }, "replica started");
+    if (this.desired === "stop" || this.orphaned) {
+      void this.stop();
+      return;
+    }
+    this.set({ phase: "Running", reason: undefined, message: undefined });
+    this.startProbes(false);
+  }
+
+  /** The driver reports that a process ended; exits of other (older) handles are ignored. */
+  onExit(e: ExitEvent): void {
+    if (e.handle !== this.handle) return;
+    this.handle = undefined;
+    this.clearProbes();
+    if (this.stopping || this.desired === "stop" || this.orphaned) return;
+    const code = e.code ?? (e.signal ? 128 + (constants.signals[e.signal] ?? 0) : null);
+    const kill = this.killReason;
+    this.killReason = undefined;
+    this.ctx.log.info({ replica: this.id, code: e.code, signal: e.signal, reason: kill?.reason }, "replica exited");
+    this.afterExit(code, kill?.reason, kill?.message, Date.now() - e.handle.startedAt);
+  }
+
+  /** Applies the restart policy to an exit (or a failed start); `code` is null when unknown. */
+  private afterExit(code: number | null, reason: string | undefined, message: string | undefined, ranMs: number): void {
+    this.exitCode = code;
+    if (!this.template) {
+      this.set({ phase: "CrashLoopBackOff", ready: false, reason: reason ?? "Error", message: "exited before its assignment was known; restarts once it is" });
+      return;
+    }
+    const decision = decideOnExit(this.template.restartPolicy, code);
+    if (decision === "succeeded") return this.set({ phase: "Succeeded", ready: false, reason: "Completed", message });
+    if (decision === "failed") return this.set({ phase: "Failed", ready: false, reason: reason ?? "Error", message: message ?? `exited with code ${code}` });
+    const delay = this.backoff.next(ranMs);
+    this.restarts++;
+    const why = reason ?? (code === 0 ? "Completed" : "Error");
+    if (delay === 0) {
+      this.set({ phase: "Starting", ready: false, reason: why, message });
+      void this.start();
+      return;
+    }
+    this.set({ phase: "CrashLoopBackOff", ready: false, reason: why, message: `${message ? `${message}; ` : ""}back-off ${delay} ms restarting` });
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      void this.start();
+    }, delay);
+  }
+
+  /** Stops gracefully (SIGTERM, then SIGKILL after the grace period). Idempotent; ends in phase Stopped. */
+  stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    this.clearProbes();
+    const graceMs = (this.template?.terminationGracePeriodSeconds ?? 10) * 1000;
+    this.stopping = (async () => {
+      this.set({ ready: false });
+      await this.starting;
+      const h = this.handle;
+      if (h) await this.ctx.driver.stop(h, graceMs);
+      if (this.handle === h) this.handle = undefined;
+      this.set({ phase: "Stopped", ready: false, reason: "Stopped", message: this.orphaned ? "no assignment claims it" : undefined });
+    })().finally(() => { this.stopping = undefined; });
+    return this.stopping;
+  }
+
+  /** Forgets timers and probes without touching the process (worker shutdown leaving replicas running). */
+  close(): void {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    this.clearProbes();
+  }
+
+  /** The observed status, as reported to the health-monitor. */
+  status(): ReplicaStatus {
+    const s: ReplicaStatus = { id: this.id, phase: this.phase, ready: this.ready, restarts: this.restarts };
+    if (this.hostPort !== undefined && this.phase !== "Stopped") s.hostPort = this.hostPort;
+    if (this.exitCode !== undefined) s.exitCode = this.exitCode;
+    if (this.reason !== undefined) s.reason = this.reason;
+    if (this.message !== undefined) s.message = this.message.slice(0, 4096);
+    return s;
+  }
+
+  private spec(t: Template): ReplicaSpec {
+    const env = { ...t.env, TUG_REPLICA_ID: this.id, TUG_NODE: this.ctx.node, TUG_REVISION: String(this.revision), PORT: String(this.hostPort) };
+    return { id: this.id, deployment: this.deployment, revision: this.revision, node: this.ctx.node, hostPort: this.hostPort!, template: t, env };
+  }
+
+  /** Readiness, liveness and startup probes; `adopted` replicas skip the startup probe and start out ready. */
+  private startProbes(adopted: boolean): void {
+    this.clearProbes();
+    if (this.ctx.driver.hollow) return this.set({ ready: true });
+    const t = this.template!;
+    const target: ProbeTarget = { hostPort: this.hostPort!, ports: t.ports, cwd: this.ctx.workdir, env: this.spec(t).env };
+    const main = () => {
+      if (t.readinessProbe) {
+        this.probe(t.readinessProbe, target, adopted ? "success" : "unknown", (s, msg) => this.set({ ready: s === "success", message: s === "failure" ? msg : undefined }));
+      } else if (adopted) {
+        this.set({ ready: true });
+      } else {
+        this.readyTimer = setTimeout(() => this.handle && this.set({ ready: true }), SETTLE_MS);
+      }
+      if (t.livenessProbe) this.probe(t.livenessProbe, target, "unknown", (s, msg) => s === "failure" && this.kill("Unhealthy", `liveness probe failed: ${msg ?? ""}`));
+    };
+    if (t.startupProbe && !adopted) {
+      const startup = this.probe(t.startupProbe, target, "unknown", (s, msg) => {
+        if (s === "success") {
+          startup.stop();
+          main();
+        } else this.kill("Unhealthy", `startup probe failed: ${msg ?? ""}`);
+      });
+    } else main();
+  }
+
+  private probe(p: NonNullable<Template["readinessProbe"]>, target: ProbeTarget, initial: "unknown" | "success", onChange: (s: string, msg?: string) => unknown): ProbeRunner {
+    const r = new ProbeRunner(p, target, { initial, onChange: (s, msg) => void onChange(s, msg) });
+    this.probes.push(r);
+    r.start();
+    return r;
+  }
+
+  /** Kills the process because a probe failed; the exit then goes through the restart policy with `reason`. */
+  private kill(reason: string, message: string): void {
+    const h = this.handle;
+    if (!h || this.killReason) return;
+    this.ctx.log.warn({ replica: this.id, reason, message }, "killing replica");
+    this.killReason = { reason, message };
+    this.clearProbes();
+    this.set({ ready: false });
+    void this.ctx.driver.stop(h, (this.template?.terminationGracePeriodSeconds ?? 10) * 1000);
+  }
+
+  private clearProbes(): void {
+    for (const p of this.probes) p.stop();
+    this.probes = [];
+    clearTimeout(this.readyTimer);
+    this.readyTimer = undefined;
+  }
+
+  private set(patch: Partial<Pick<Replica, "phase" | "ready" | "reason" | "message">>): void {
+    let change = false;
+    for (const [k, v] of Object.entries(patch) as Array<[keyof typeof patch, never]>) {
+      if (k in patch && this[k] !== v) {
+        (this as Record<string, unknown>)[k] = v;
+        change = true;
+      }
+    }
+    if (change) this.ctx.changed();
+  }
+}

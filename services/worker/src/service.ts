@@ -1,0 +1,99 @@
+/**
+ * The worker: runs this node's assigned replicas through a driver and reports on them. NATS only — assignments
+ * in (sync request + assign hints), heartbeats, status and metrics out. Never touches Redis.
+ */
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Bus } from "@tug/bus";
+import { subjects, type Heartbeat, type MetricsReport, type SyncReply } from "@tug/contracts";
+import { FakeDriver, ProcessDriver, type Driver } from "@tug/drivers";
+import type { Logger } from "@tug/log";
+import { periodic } from "@tug/runtime";
+import type { ServiceParts } from "@tug/service";
+import { parseSyncReply } from "./assignments.js";
+import type { WorkerConfig } from "./config.js";
+import { PortAllocator } from "./ports.js";
+import { ReplicaManager } from "./replica-manager.js";
+import { Coalescer, statusReport } from "./status.js";
+import { SyncLoop } from "./sync-loop.js";
+
+/** What the worker needs from the process: the bus and a logger (no store). */
+export interface WorkerDeps {
+  bus: Pick<Bus, "publish" | "request" | "subscribe">;
+  log: Logger;
+}
+
+/** The built worker: the host's parts plus the manager (for tests and diagnostics). */
+export interface WorkerParts extends ServiceParts {
+  manager: ReplicaManager;
+  driver: Driver;
+}
+
+/** Creates the configured driver. */
+export function createDriver(config: WorkerConfig, log: Logger): Driver {
+  if (config.driver === "fake") return new FakeDriver();
+  return new ProcessDriver({ node: config.node, dataDir: resolve(config.dataDir), workdir: resolve(config.workdir), log: log.child({ driver: "process" }) });
+}
+
+/** Builds the worker: adopts what a previous worker left running, then syncs, reports and reconciles. */
+export async function buildWorker(deps: WorkerDeps, config: WorkerConfig, driver: Driver = createDriver(config, deps.log)): Promise<WorkerParts> {
+  const { bus, log } = deps;
+  const node = config.node;
+  mkdirSync(config.dataDir, { recursive: true });
+
+  const publishStatus = () => bus.publish(subjects.nodeStatus(node), "node.status", statusReport(config, manager.snapshot()));
+  const coalescer = new Coalescer(publishStatus, 50);
+  const manager = new ReplicaManager({
+    driver, node, workdir: resolve(config.workdir), log, changed: () => coalescer.poke(),
+    ports: new PortAllocator(config.portsFrom), orphanGraceMs: config.orphanGraceMs,
+  });
+  const offExit = driver.onExit((e) => manager.onExit(e));
+  manager.adopt(await driver.recover());
+
+  const sync = new SyncLoop({
+    periodMs: config.syncMs, log,
+    sync: async () => {
+      const raw = await bus.request<SyncReply>(subjects.nodeSync(node), "node.sync", { node }, Math.min(5_000, Math.max(1_000, config.syncMs)));
+      const parsed = parseSyncReply(raw, node);
+      for (const m of parsed.malformed) log.warn({ replica: m.id, err: m.error }, "ignoring a malformed assignment");
+      return manager.apply(parsed);
+    },
+  });
+  const assignSub = bus.subscribe(subjects.nodeAssign(node), () => sync.kick());
+
+  let seq = 0;
+  const onError = (what: string) => (err: unknown) => log.warn({ err: String((err as Error)?.message ?? err) }, `${what} failed`);
+  const heartbeat = periodic("node-heartbeat", config.heartbeatMs, async () => {
+    const body: Heartbeat = {
+      node, instance: config.instance, seq: seq++, address: config.address, capacity: config.capacity, labels: config.labels, driver: driver.name,
+    };
+    bus.publish(subjects.nodeHeartbeat(node), "node.heartbeat", body);
+  }, onError("heartbeat"));
+  const status = periodic("node-status", config.statusMs, async () => publishStatus(), onError("status"));
+  const metrics = periodic("node-metrics", config.metricsMs, async () => {
+    const replicas: MetricsReport["replicas"] = [];
+    for (const r of manager.running()) {
+      const u = await driver.usage(r.handle).catch(() => undefined);
+      if (u) replicas.push({ id: r.id, deployment: r.deployment, cpuPercent: u.cpuPercent, memoryBytes: u.memoryBytes });
+    }
+    bus.publish(subjects.nodeMetrics(node), "node.metrics", { node, replicas } satisfies MetricsReport);
+  }, onError("metrics"));
+
+  log.info({ node, driver: driver.name, portsFrom: config.portsFrom, dataDir: config.dataDir, adopted: manager.snapshot().length }, "worker ready");
+  return {
+    manager, driver,
+    runnables: [heartbeat, sync, status, metrics],
+    onStop: async () => {
+      assignSub.unsubscribe();
+      if (config.stopOnExit) {
+        log.info("stopping every replica before exit (TUG_WORKER_STOP_ON_EXIT=1)");
+        await manager.stopAll();
+      }
+      coalescer.close();
+      publishStatus();
+      manager.close();
+      offExit();
+      await driver.close();
+    },
+  };
+}
