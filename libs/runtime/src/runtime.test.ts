@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "@tug/log";
+import { backoff, reconcileLoop, WorkQueue } from "./index.js";
+
+describe("runtime - work queue", () => {
+  it("de-duplicates waiting keys and never hands out a key twice at once", async () => {
+    const q = new WorkQueue();
+    q.add("a");
+    q.add("a");
+    q.add("b");
+    expect(q.length).toBe(2);
+    const k = await q.get();
+    expect(k).toBe("a");
+    q.add("a"); // while processing: marked dirty, not queued
+    expect(q.length).toBe(1);
+    expect(await q.get()).toBe("b");
+    q.done("a");
+    expect(await q.get()).toBe("a");
+  });
+  it("releases waiters when closed", async () => {
+    const q = new WorkQueue();
+    const pending = q.get();
+    q.close();
+    expect(await pending).toBeUndefined();
+  });
+});
+
+describe("runtime - reconcile loop", () => {
+  it("lists every key at start, retries failures with backoff, and stops on abort", async () => {
+    const seen: string[] = [];
+    let failOnce = true;
+    const loop = reconcileLoop({
+      name: "t", log: silentLogger(), resyncMs: 60_000,
+      listKeys: async () => ["x", "y"],
+      reconciler: {
+        async reconcile(key) {
+          seen.push(key);
+          if (key === "y" && failOnce) {
+            failOnce = false;
+            throw new Error("transient");
+          }
+          return {};
+        },
+      },
+    });
+    const ac = new AbortController();
+    const running = loop.run(ac.signal);
+    for (let i = 0; i < 50 && seen.filter((k) => k === "y").length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    ac.abort();
+    await running;
+    expect(seen.filter((k) => k === "x")).toHaveLength(1);
+    expect(seen.filter((k) => k === "y")).toHaveLength(2);
+  });
+  it("backs off exponentially up to the cap", () => {
+    expect(backoff(0, 100, 1000)).toBeLessThanOrEqual(120);
+    expect(backoff(10, 100, 1000)).toBeLessThanOrEqual(1200);
+    expect(backoff(10, 100, 1000)).toBeGreaterThanOrEqual(800);
+  });
+});
