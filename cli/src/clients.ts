@@ -1,0 +1,76 @@
+/**
+ * The CLI's two clients: the registry HTTP API (reads) and the NATS desired-state intake (writes). Both turn
+ * failures into TugError so every command reports them the same way.
+ */
+import { connect } from "@nats-io/transport-node";
+import { decode, encode, envelope, type ErrorBody, isErrorCode, subjects, type DesiredVerb, toTugError, TugError } from "@tug/contracts";
+
+/** Reads the registry HTTP API at `base` (e.g. http://127.0.0.1:7070). */
+export class ApiClient {
+  constructor(private readonly base: string, private readonly timeoutMs = 10_000) {}
+
+  /** GETs `path` and returns the JSON body; an error body becomes a TugError. */
+  async get<T>(path: string): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.base), { signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      throw new TugError("STORE_UNAVAILABLE", `cannot reach the API at ${this.base}: ${(err as Error).cause ?? (err as Error).message}`);
+    }
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new TugError("BAD_ENCODING", `the API answered ${res.status} with non-JSON: ${text.slice(0, 200)}`);
+    }
+    if (!res.ok) throw fromBody(body, `the API answered ${res.status}`);
+    return body as T;
+  }
+}
+
+/** Sends desired-state requests over NATS (`tug.v1.desired.<verb>`). */
+export class IntakeClient {
+  constructor(private readonly url: string, private readonly timeoutMs = 10_000) {}
+
+  /** Sends one request and returns the ok reply; an error reply or no answer becomes a TugError. */
+  async request<T>(verb: DesiredVerb, body: unknown): Promise<T> {
+    const [r] = await this.requestAll<T>(verb, [body]);
+    if (r instanceof TugError) throw r;
+    return r!;
+  }
+
+  /** Sends several requests over one connection, in order; each result is the ok reply or the TugError. */
+  async requestAll<T>(verb: DesiredVerb, bodies: readonly unknown[]): Promise<Array<T | TugError>> {
+    const nc = await connect({ servers: this.url, timeout: 3_000, maxReconnectAttempts: 0, name: "tug-cli" }).catch((err) => {
+      throw new TugError("BUS_UNAVAILABLE", `cannot reach NATS at ${this.url}: ${(err as Error).message}`);
+    });
+    try {
+      const out: Array<T | TugError> = [];
+      for (const body of bodies) out.push(await this.one<T>(nc, verb, body).catch((e: unknown) => toTugError(e)));
+      return out;
+    } finally {
+      await nc.close().catch(() => {});
+    }
+  }
+
+  private async one<T>(nc: Awaited<ReturnType<typeof connect>>, verb: DesiredVerb, body: unknown): Promise<T> {
+    let data: Uint8Array;
+    try {
+      const msg = await nc.request(subjects.desired(verb), encode(envelope(`desired.${verb}`, "tug-cli", body)), { timeout: this.timeoutMs });
+      data = msg.data;
+    } catch (err) {
+      const m = (err as Error).message;
+      throw new TugError(/timeout/i.test(m) ? "TIMEOUT" : "BUS_UNAVAILABLE", `${verb}: no controller answered (${m})`);
+    }
+    const reply = decode(data) as { ok?: boolean };
+    if (reply?.ok !== true) throw fromBody(reply, `${verb} failed`);
+    return reply as T;
+  }
+}
+
+/** Builds a TugError from an error body (or a generic one when the body is not structured). */
+function fromBody(body: unknown, fallback: string): TugError {
+  const b = body as Partial<ErrorBody> | undefined;
+  return new TugError(isErrorCode(b?.code) ? b.code : "INTERNAL", b?.message ?? fallback, b?.field);
+}

@@ -1,0 +1,37 @@
+/** `tug rollout history NAME` and `tug rollout undo NAME [--to-revision R]`. */
+import type { Command } from "commander";
+import type { OkReply } from "@tug/contracts";
+import type { DeploymentDetail } from "../api-types.js";
+import { intArg, labelArg } from "../args.js";
+import { contextOf } from "../context.js";
+import { render, table } from "../format.js";
+
+/** The revision history as a table, newest first. */
+export function historyTable(d: DeploymentDetail): string {
+  return table(["revision", "current", "image/command"], d.revisions.map((r) => [r.revision, r.current ? "*" : "", r.image ?? r.command?.join(" ") ?? ""]));
+}
+
+/** Registers `rollout`. */
+export function rolloutCommand(program: Command): void {
+  const rollout = program.command("rollout").description("inspect and undo rollouts");
+  rollout
+    .command("history")
+    .argument("<name>", "deployment name", labelArg)
+    .option("-n, --namespace <ns>", "namespace", labelArg, "default")
+    .action(async (name: string, opts: { namespace: string }, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const d = await ctx.api.get<DeploymentDetail>(`/v1/deployments/${opts.namespace}/${name}`);
+      ctx.out(render(d.revisions, ctx.output, () => historyTable(d)));
+    });
+  rollout
+    .command("undo")
+    .argument("<name>", "deployment name", labelArg)
+    .option("--to-revision <r>", "revision to go back to (default: the previous one)", intArg(1, Number.MAX_SAFE_INTEGER))
+    .option("-n, --namespace <ns>", "namespace", labelArg, "default")
+    .action(async (name: string, opts: { namespace: string; toRevision?: number }, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const body = opts.toRevision === undefined ? { namespace: opts.namespace, name } : { namespace: opts.namespace, name, toRevision: opts.toRevision };
+      const r = await ctx.intake.request<OkReply>("rollback", body);
+      ctx.out(render(r, ctx.output, () => `deployment ${opts.namespace}/${name} rolled back: revision ${r.revision}`));
+    });
+}

@@ -1,0 +1,26 @@
+/** `tug up`: the all-in-one local cluster, implemented in @tug/cluster (loaded only when used). */
+import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
+import { intArg } from "../args.js";
+
+const DRIVERS = ["docker", "process", "fake"];
+
+/** Registers `up`. */
+export function upCommand(program: Command): void {
+  program
+    .command("up")
+    .description("run a local cluster in the foreground; Ctrl-C stops everything it started")
+    .option("--nodes <n>", "number of worker nodes", intArg(1, 100_000))
+    .option("--driver <driver>", "docker | process | fake", (v: string) => {
+      if (!DRIVERS.includes(v)) throw new InvalidArgumentError(`must be one of ${DRIVERS.join(", ")}`);
+      return v;
+    })
+    .option("--data-dir <dir>", "where nats and redis keep their data")
+    .option("--ports-from <p>", "first port of the range handed out", intArg(1024, 65_535))
+    .option("--replicas-per-component <k>", "instances of each control-plane process", intArg(1, 16))
+    .option("--apply <file>", "manifest to apply once the cluster is up")
+    .action(async (opts: Record<string, unknown>) => {
+      const { runUp } = await import("@tug/cluster");
+      process.exitCode = await runUp(opts);
+    });
+}

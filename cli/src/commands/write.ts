@@ -1,0 +1,54 @@
+/** Desired-state writes over NATS: `apply`, `delete deployment`, `scale deployment`. */
+import type { Command } from "commander";
+import type { OkReply } from "@tug/contracts";
+import { TugError } from "@tug/contracts";
+import { intArg, kindArg, labelArg } from "../args.js";
+import { contextOf } from "../context.js";
+import { describeError } from "../errors.js";
+import { render } from "../format.js";
+import { readManifestFile } from "../manifest-file.js";
+
+/** Registers `apply`, `delete` and `scale`. */
+export function writeCommands(program: Command): void {
+  program
+    .command("apply")
+    .description("publish desired state from a manifest file (YAML or JSON, several documents allowed)")
+    .requiredOption("-f, --filename <file>", "manifest file, or - for stdin")
+    .action(async (opts: { filename: string }, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const docs = readManifestFile(opts.filename);
+      const results = await ctx.intake.requestAll<OkReply>("apply", docs);
+      ctx.out(render(results.map((r) => (r instanceof TugError ? r.toBody() : r)), ctx.output, () =>
+        results.map((r, i) => (r instanceof TugError ? `${label(docs[i]!)}: ${describeError(r)}` : `deployment ${r.id} ${r.unchanged ? "unchanged" : "applied"}: revision ${r.revision}`)).join("\n")));
+      if (results.some((r) => r instanceof TugError)) process.exitCode = 1;
+    });
+
+  program
+    .command("delete")
+    .description("delete a deployment")
+    .argument("<kind>", "deployment", kindArg)
+    .argument("<name>", "deployment name", labelArg)
+    .option("-n, --namespace <ns>", "namespace", labelArg, "default")
+    .action(async (_kind: string, name: string, opts: { namespace: string }, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const r = await ctx.intake.request<OkReply>("delete", { namespace: opts.namespace, name });
+      ctx.out(render(r, ctx.output, () => `deployment ${opts.namespace}/${name} deleted`));
+    });
+
+  program
+    .command("scale")
+    .description("set the replica count of a deployment")
+    .argument("<kind>", "deployment", kindArg)
+    .argument("<name>", "deployment name", labelArg)
+    .requiredOption("--replicas <n>", "desired replica count", intArg(0, 10_000))
+    .option("-n, --namespace <ns>", "namespace", labelArg, "default")
+    .action(async (_kind: string, name: string, opts: { replicas: number; namespace: string }, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const r = await ctx.intake.request<OkReply>("scale", { namespace: opts.namespace, name, replicas: opts.replicas });
+      ctx.out(render(r, ctx.output, () => `deployment ${opts.namespace}/${name} scaled to ${opts.replicas}`));
+    });
+}
+
+function label(doc: Record<string, unknown>): string {
+  return `deployment ${String(doc.namespace ?? "default")}/${String(doc.name ?? "?")}`;
+}
