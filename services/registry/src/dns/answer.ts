@@ -1,0 +1,89 @@
+/**
+ * Builds DNS responses: A (deduplicated hosts) and SRV (one per endpoint, with A glue) for ready endpoints only,
+ * rotated per query, TTL 1 s; NXDOMAIN for unknown services, REFUSED outside the zone, truncation over UDP limits.
+ * The question is echoed byte for byte; records are encoded with dns-packet.
+ */
+import dnsPacket from "dns-packet";
+import { type DnsQuery, QTYPE } from "./query.js";
+import { matchName, ZONE } from "./zone.js";
+
+/** One ready endpoint as DNS needs it. */
+export interface DnsEndpoint {
+  host: string;
+  port: number;
+  replica: string;
+}
+
+/** What the DNS server needs to know about services. */
+export interface ServiceLookup {
+  /** Ready endpoints of `ns/name` with a version that changes with them, or undefined when no such service exists. */
+  lookup(namespace: string, name: string): { version: number; endpoints: DnsEndpoint[] } | undefined;
+}
+
+export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
+export const TTL = 1;
+
+const AA = dnsPacket.AUTHORITATIVE_ANSWER;
+const TC = dnsPacket.TRUNCATED_RESPONSE;
+
+function header(id: number, flags: number, qd: number, an: number, ar: number): Buffer {
+  const h = Buffer.alloc(12);
+  h.writeUInt16BE(id, 0);
+  h.writeUInt16BE(0x8000 | flags, 2);
+  h.writeUInt16BE(qd, 4);
+  h.writeUInt16BE(an, 6);
+  h.writeUInt16BE(ar, 10);
+  return h;
+}
+
+/** A reply with no records and `rcode` (the question is echoed when known). */
+export function errorReply(id: number, rcode: number, question?: Buffer, rd = false): Buffer {
+  const h = header(id, AA | rcode | (rd ? dnsPacket.RECURSION_DESIRED : 0), question ? 1 : 0, 0, 0);
+  return question ? Buffer.concat([h, question]) : h;
+}
+
+function rotate<T>(xs: T[], by: number): T[] {
+  if (xs.length < 2) return xs;
+  const k = by % xs.length;
+  return [...xs.slice(k), ...xs.slice(0, k)];
+}
+
+/** dns-packet's single-record encoder (present at runtime, missing from its type definitions). */
+const recordCodec = (dnsPacket as unknown as { answer: { encode(r: dnsPacket.Answer): Buffer } }).answer;
+const record = (r: dnsPacket.Answer) => recordCodec.encode(r);
+
+/**
+ * Answers one parsed query; `turn` rotates the record order. `maxSize` is the transport's limit (UDP: the client's
+ * EDNS size or 512; TCP: 65535); an answer that does not fit is sent empty with the TC bit so the client retries on TCP.
+ */
+export function answer(q: DnsQuery, services: ServiceLookup, turn: number, maxSize: number): Buffer {
+  if (q.klass !== 1 && q.klass !== 255) return errorReply(q.id, RCODE.REFUSED, q.question, q.rd);
+  const m = matchName(q.name);
+  if (m.kind === "outside") return errorReply(q.id, RCODE.REFUSED, q.question, q.rd);
+  if (m.kind === "zone") return errorReply(q.id, RCODE.NOERROR, q.question, q.rd);
+  const svc = services.lookup(m.namespace, m.name);
+  if (!svc) return errorReply(q.id, RCODE.NXDOMAIN, q.question, q.rd);
+  let eps = svc.endpoints;
+  if (m.kind === "replica") {
+    eps = eps.filter((e) => e.replica === m.replica);
+    if (eps.length === 0) return errorReply(q.id, RCODE.NXDOMAIN, q.question, q.rd);
+  }
+  const answers: Buffer[] = [];
+  const glue: Buffer[] = [];
+  const rotated = rotate(eps, turn);
+  if (q.type === QTYPE.A || q.type === QTYPE.ANY) {
+    for (const host of new Set(rotated.map((e) => e.host))) answers.push(record({ type: "A", name: q.rawName, ttl: TTL, class: "IN", data: host }));
+  }
+  if (q.type === QTYPE.SRV || q.type === QTYPE.ANY) {
+    for (const e of rotated) {
+      const target = `${e.replica}.${m.name}.${m.namespace}.${ZONE}`;
+      answers.push(record({ type: "SRV", name: q.rawName, ttl: TTL, class: "IN", data: { priority: 0, weight: 10, port: e.port, target } }));
+      glue.push(record({ type: "A", name: target, ttl: TTL, class: "IN", data: e.host }));
+    }
+  }
+  const flags = AA | (q.rd ? dnsPacket.RECURSION_DESIRED : 0);
+  const size = (parts: Buffer[]) => 12 + q.question.length + parts.reduce((a, b) => a + b.length, 0);
+  if (size([...answers, ...glue]) <= maxSize) return Buffer.concat([header(q.id, flags, 1, answers.length, glue.length), q.question, ...answers, ...glue]);
+  if (size(answers) <= maxSize) return Buffer.concat([header(q.id, flags, 1, answers.length, 0), q.question, ...answers]);
+  return Buffer.concat([header(q.id, flags | TC, 1, 0, 0), q.question]);
+}
