@@ -17,8 +17,9 @@ export function periodic(name: string, periodMs: number, tick: (signal: AbortSig
           onError(err);
         }
         await new Promise<void>((r) => {
-          const t = setTimeout(r, periodMs);
-          signal.addEventListener("abort", () => { clearTimeout(t); r(); }, { once: true });
+          const done = () => { clearTimeout(t); signal.removeEventListener("abort", done); r(); };
+          const t = setTimeout(done, periodMs);
+          signal.addEventListener("abort", done, { once: true });
         });
       }
     },
