@@ -1,4 +1,5 @@
 import { createServer, request, type Server } from "node:http";
+import { connect, createServer as createTcpServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifestSchema, validate } from "@tug/contracts";
 import { silentLogger } from "@tug/log";
@@ -89,5 +90,29 @@ describe("proxy", () => {
     await syncOnce(store, proxy);
     expect(proxy.ports().size).toBe(0);
     await expect(get(published)).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe("proxy draining", () => {
+  it("keeps an open connection going after its endpoint leaves, and sends new ones elsewhere", async () => {
+    const echo = createTcpServer((c) => c.pipe(c));
+    await new Promise<void>((r) => echo.listen(0, "127.0.0.1", r));
+    const echoPort = (echo.address() as { port: number }).port;
+    const port = await freePort();
+    await store.applyDeployment(validate(manifestSchema, { name: "echo", command: ["x"], replicas: 1, ports: [{ containerPort: 7, published: port }] }));
+    await store.createReplica({ id: "e1", deployment: "default/echo", revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+    await store.bindReplica("e1", "n1", 1);
+    await store.reportReplica("n1", "127.0.0.1", { id: "e1", phase: "Running", ready: true, hostPort: echoPort, restarts: 0 });
+    await syncOnce(store, proxy);
+    const sock = connect(port, "127.0.0.1");
+    const said = (text: string) => new Promise<string>((r) => { sock.once("data", (d) => r(String(d))); sock.write(text); });
+    expect(await said("one")).toBe("one");
+    await store.reportReplica("n1", "127.0.0.1", { id: "e1", phase: "Running", ready: false, hostPort: echoPort, restarts: 0 });
+    await syncOnce(store, proxy);
+    expect(await said("two")).toBe("two");
+    const refused = await new Promise<boolean>((r) => connect(port, "127.0.0.1").once("close", () => r(true)).once("data", () => r(false)).on("error", () => {}));
+    expect(refused).toBe(true);
+    sock.destroy();
+    await new Promise<void>((r) => echo.close(() => r()));
   });
 });
