@@ -121,22 +121,23 @@ export class Replica {
     const kill = this.killReason;
     this.killReason = undefined;
     this.ctx.log.info({ replica: this.id, code: e.code, signal: e.signal, reason: kill?.reason }, "replica exited");
-    this.afterExit(code, kill?.reason, kill?.message, Date.now() - e.handle.startedAt);
+    // A process killed for failing its probes has failed, whatever code its SIGTERM handler exited with.
+    this.afterExit(code, kill?.reason, kill?.message, Date.now() - e.handle.startedAt, kill && code === 0 ? null : code);
   }
 
   /** Applies the restart policy to an exit (or a failed start); `code` is null when unknown. */
-  private afterExit(code: number | null, reason: string | undefined, message: string | undefined, ranMs: number): void {
+  private afterExit(code: number | null, reason: string | undefined, message: string | undefined, ranMs: number, policyCode = code): void {
     this.exitCode = code;
     if (!this.template) {
       this.set({ phase: "CrashLoopBackOff", ready: false, reason: reason ?? "Error", message: "exited before its assignment was known; restarts once it is" });
       return;
     }
-    const decision = decideOnExit(this.template.restartPolicy, code);
+    const decision = decideOnExit(this.template.restartPolicy, policyCode);
     if (decision === "succeeded") return this.set({ phase: "Succeeded", ready: false, reason: "Completed", message });
     if (decision === "failed") return this.set({ phase: "Failed", ready: false, reason: reason ?? "Error", message: message ?? `exited with code ${code}` });
     const delay = this.backoff.next(ranMs);
     this.restarts++;
-    const why = reason ?? (code === 0 ? "Completed" : "Error");
+    const why = reason ?? (policyCode === 0 ? "Completed" : "Error");
     if (delay === 0) {
       this.set({ phase: "Starting", ready: false, reason: why, message });
       void this.start();
