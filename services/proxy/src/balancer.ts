@@ -18,7 +18,7 @@ export class RoundRobin {
     this.cursor = this.targets.length === 0 ? 0 : this.cursor % this.targets.length;
   }
 
-  /** The current targets. */
+  /** How many targets there are. */
   get size(): number {
     return this.targets.length;
   }
