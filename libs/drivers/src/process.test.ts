@@ -22,7 +22,9 @@ const driver = (node = "n1") => new ProcessDriver({ node, dataDir: dir, workdir:
 
 afterAll(() => {
   for (const pid of started) {
-    try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ }
+    for (const target of [-pid, pid]) {
+      try { process.kill(target, "SIGKILL"); } catch { /* gone, or not a group leader */ }
+    }
   }
   rmSync(dir, { recursive: true, force: true });
 });
