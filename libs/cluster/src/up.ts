@@ -11,6 +11,9 @@ import { formatLine } from "./format.js";
 import { applyManifests, readManifestFile } from "./manifests.js";
 import { type LocalClusterOptions, OptionError } from "./options.js";
 
+/** Components whose output only goes to their log file (their start-up chatter drowns everything else). */
+const QUIET = new Set(["nats", "redis"]);
+
 /** Options of `tug up` (strings straight from commander are accepted and validated). */
 export interface UpOptions {
   nodes?: number | string;
@@ -54,7 +57,7 @@ export async function runUp(opts: UpOptions = {}, io: UpIo = processIo): Promise
   try {
     const manifests = readManifests(opts.apply);
     const { apply: _apply, ...rest } = opts;
-    const starting = startLocalCluster({ ...(rest as LocalClusterOptions), onLine: (c, l) => io.out(formatLine(c, l)) });
+    const starting = startLocalCluster({ ...(rest as LocalClusterOptions), onLine: (c, l) => { if (!QUIET.has(c)) io.out(formatLine(c, l)); } });
     cluster = await Promise.race([starting, stopAsked.then(() => undefined)]);
     if (!cluster) {
       await (await starting.catch(() => undefined))?.stop();
@@ -96,7 +99,7 @@ function printBanner(io: UpIo, c: LocalCluster): void {
     `  ${pad("DNS")}127.0.0.1:${c.dnsPort} (udp/tcp)`,
     `  ${pad("NATS")}${c.natsUrl}`,
     `  ${pad("Redis")}${c.redisUrl} (prefix ${c.prefix})`,
-    `  ${pad("data dir")}${c.dataDir}`,
+    `  ${pad("data dir")}${c.dataDir} (logs in ${c.dataDir}/logs/<component>.log)`,
     `  ${pad("nodes")}${c.nodes.join(", ") || "(none)"}`,
     ...c.components.map((p) => `  · ${p.name.padEnd(20)} pid ${String(p.pid ?? "-").padEnd(8)}${p.healthPort ? `health :${p.healthPort}` : ""}`),
     "Ctrl-C stops everything.",
