@@ -39,8 +39,10 @@ export function parseLabels(s: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of (s ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new Error(`TUG_NODE_LABELS: expected k=v, got ${JSON.stringify(pair)}`);
-    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+    const k = pair.slice(0, eq).trim();
+    const v = pair.slice(eq + 1).trim();
+    if (eq <= 0 || k.length > 63 || v.length > 63) throw new Error(`TUG_NODE_LABELS: expected k=v (each ≤ 63 characters), got ${JSON.stringify(pair)}`);
+    out[k] = v;
   }
   return out;
 }

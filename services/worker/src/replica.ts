@@ -242,10 +242,11 @@ export class Replica {
   }
 
   private set(patch: Partial<Pick<Replica, "phase" | "ready" | "reason" | "message">>): void {
+    const self = this as unknown as Record<string, unknown>;
     let change = false;
-    for (const [k, v] of Object.entries(patch) as Array<[keyof typeof patch, never]>) {
-      if (k in patch && this[k] !== v) {
-        (this as Record<string, unknown>)[k] = v;
+    for (const [k, v] of Object.entries(patch)) {
+      if (self[k] !== v) {
+        self[k] = v;
         change = true;
       }
     }
