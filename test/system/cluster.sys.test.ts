@@ -92,6 +92,16 @@ describe("local cluster, process driver", () => {
       expectCount("live replica processes", [...seenPids].filter(isAlive).length, 0);
     }, { ...slow, what: "all gone" });
   }, 90_000);
+
+  it("stop() leaves no replica behind, even of workers SIGKILLed just before", async () => {
+    await intake(sys.bus, "apply", { ...web(3), name: "web2" });
+    await eventually(async () => expectCount("ready web2 replicas", (await readyReplicas(sys.store, "default/web2")).length, 3), { ...slow, what: "3 ready" });
+    remember();
+    for (const c of sys.cluster.components) if (c.pid) componentPids.add(c.pid);
+    for (const node of sys.cluster.nodes) sys.cluster.kill(`worker-${node}`, "SIGKILL");
+    await sys.stop();
+    for (const pid of [...componentPids, ...seenPids]) expect(isAlive(pid), `pid ${pid} still running`).toBe(false);
+  }, 90_000);
 });
 
 describe("local cluster, fake driver, control plane SIGKILLed mid-apply", () => {

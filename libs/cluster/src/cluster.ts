@@ -9,6 +9,7 @@ import {
 } from "./components.js";
 import { type LocalClusterOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { freePorts, isListening, waitForPort } from "./ports.js";
+import { findStrayReplicas, reapStrays } from "./strays.js";
 import { Supervisor } from "./supervisor.js";
 
 /** One supervised process of the cluster. */
@@ -44,7 +45,10 @@ export interface LocalCluster {
   kill(name: string, signal?: NodeJS.Signals): boolean;
   /** Gracefully restarts a component now. */
   restart(name: string): Promise<ComponentInfo>;
-  /** Stops everything (workers, control plane, then nats and redis); nothing is left running. Idempotent. */
+  /**
+   * Stops everything (workers, control plane, then nats and redis), then any replica process a worker left behind;
+   * nothing is left running. Idempotent.
+   */
   stop(): Promise<void>;
 }
 
@@ -82,7 +86,12 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     nodeDir: (node) => nodeDataDir(o.dataDir, node),
     kill: (name, signal = "SIGKILL") => sup.kill(name, signal),
     restart: async (name) => { await sup.restart(name); return info(name); },
-    stop: () => (stopped ??= sup.stop()),
+    stop: () => (stopped ??= (async () => {
+      await sup.stop();
+      const strays = findStrayReplicas(new Map(nodes.map((n) => [n, nodeDataDir(o.dataDir, n)])));
+      for (const s of strays) o.onLine?.("cluster", `stopping replica ${s.replica} (pid ${s.pid}) that node ${s.node} left running`);
+      await reapStrays(strays);
+    })()),
   };
 }
 
