@@ -1,3 +1,5 @@
+import { sleep } from "./clock.js";
+
 /** Everything long-lived in a process is a Runnable (controller-runtime's Runnable, in our words). */
 export interface Runnable {
   readonly name: string;
@@ -16,11 +18,7 @@ export function periodic(name: string, periodMs: number, tick: (signal: AbortSig
         } catch (err) {
           onError(err);
         }
-        await new Promise<void>((r) => {
-          const done = () => { clearTimeout(t); signal.removeEventListener("abort", done); r(); };
-          const t = setTimeout(done, periodMs);
-          signal.addEventListener("abort", done, { once: true });
-        });
+        await sleep(periodMs, signal);
       }
     },
   };
