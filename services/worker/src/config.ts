@@ -3,7 +3,7 @@ import { cpus, totalmem } from "node:os";
 import { intEnv, type ServiceConfig } from "@tug/service";
 
 /** Drivers the worker can run. */
-export const DRIVER_NAMES = ["process", "fake"] as const;
+export const DRIVER_NAMES = ["docker", "process", "fake"] as const;
 export type DriverName = (typeof DRIVER_NAMES)[number];
 
 /** Everything the worker needs to know about its node and its timing. */
@@ -22,6 +22,10 @@ export interface WorkerConfig {
   dataDir: string;
   /** cwd of process-driver replicas. */
   workdir: string;
+  /** Docker Engine socket (docker driver). */
+  dockerSocket: string;
+  /** Extra labels on every container the docker driver creates (`TUG_DOCKER_LABELS=k=v,...`, e.g. a test run id). */
+  dockerLabels: Record<string, string>;
   heartbeatMs: number;
   syncMs: number;
   orphanGraceMs: number;
@@ -35,13 +39,13 @@ export interface WorkerConfig {
 const NODE = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** Parses `k=v,k2=v2`; throws on a malformed pair. */
-export function parseLabels(s: string | undefined): Record<string, string> {
+export function parseLabels(s: string | undefined, variable = "TUG_NODE_LABELS"): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of (s ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
     const eq = pair.indexOf("=");
     const k = pair.slice(0, eq).trim();
     const v = pair.slice(eq + 1).trim();
-    if (eq <= 0 || k.length > 63 || v.length > 63) throw new Error(`TUG_NODE_LABELS: expected k=v (each ≤ 63 characters), got ${JSON.stringify(pair)}`);
+    if (eq <= 0 || k.length > 63 || v.length > 63) throw new Error(`${variable}: expected k=v (each ≤ 63 characters), got ${JSON.stringify(pair)}`);
     out[k] = v;
   }
   return out;
@@ -65,6 +69,8 @@ export function workerConfig(base: Pick<ServiceConfig, "instance">, env: NodeJS.
     portsFrom,
     dataDir: env.TUG_DATA_DIR || "./.tug/data",
     workdir: env.TUG_WORKDIR || cwd,
+    dockerSocket: env.TUG_DOCKER_SOCKET || "/var/run/docker.sock",
+    dockerLabels: parseLabels(env.TUG_DOCKER_LABELS, "TUG_DOCKER_LABELS"),
     heartbeatMs: positive(env, "TUG_HEARTBEAT_MS", 500),
     syncMs: positive(env, "TUG_SYNC_MS", 2_000),
     orphanGraceMs: intEnv(env, "TUG_ORPHAN_GRACE_MS", 3_000),

@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Bus } from "@tug/bus";
 import { subjects, type Heartbeat, type MetricsReport, type SyncReply } from "@tug/contracts";
-import { FakeDriver, ProcessDriver, type Driver } from "@tug/drivers";
+import { DockerDriver, FakeDriver, ProcessDriver, type Driver } from "@tug/drivers";
 import type { Logger } from "@tug/log";
 import { periodic } from "@tug/runtime";
 import type { ServiceParts } from "@tug/service";
@@ -32,6 +32,9 @@ export interface WorkerParts extends ServiceParts {
 /** Creates the configured driver. */
 export function createDriver(config: WorkerConfig, log: Logger): Driver {
   if (config.driver === "fake") return new FakeDriver();
+  if (config.driver === "docker") {
+    return new DockerDriver({ node: config.node, socketPath: config.dockerSocket, extraLabels: config.dockerLabels, log: log.child({ driver: "docker" }) });
+  }
   return new ProcessDriver({ node: config.node, dataDir: resolve(config.dataDir), workdir: resolve(config.workdir), log: log.child({ driver: "process" }) });
 }
 

@@ -1,0 +1,131 @@
+/**
+ * Pure translation of a replica into Docker Engine API terms: the container create body (labels, env, command,
+ * limits, loopback port bindings) and, back the other way, what an existing container says about its replica.
+ */
+import { randomBytes } from "node:crypto";
+import type { ContainerCreateOptions } from "dockerode";
+import type { ReplicaSpec } from "./types.js";
+
+/** Label names every Tugboat container carries (design §2), plus `tug.managed=1` for the event filter. */
+export const LABELS = {
+  replica: "tug.replica",
+  deployment: "tug.deployment",
+  revision: "tug.revision",
+  node: "tug.node",
+  managed: "tug.managed",
+} as const;
+
+/** The label selector matching every container Tugboat manages. */
+export const MANAGED_SELECTOR = `${LABELS.managed}=1`;
+
+/** The container port a replica listens on when its template declares none. */
+export const DEFAULT_CONTAINER_PORT = 8080;
+
+/** Docker refuses memory limits below 6 MiB; smaller requests run without a limit. */
+export const MIN_MEMORY_LIMIT = 6 * 1024 * 1024;
+
+/** Extra inputs of the create body that do not come from the replica. */
+export interface ContainerSpecOptions {
+  /** Labels added to every container (e.g. `tug.test-run=<uuid>` so a test sweeps exactly its own). */
+  extraLabels?: Record<string, string>;
+  /** Host ports for the template's second, third… ports; ports without one stay unpublished. */
+  extraHostPorts?: number[];
+  /** Suffix that keeps names unique across restarts of one replica; random when omitted. */
+  nameSuffix?: string;
+}
+
+/** The create body plus the container name. */
+export interface ContainerSpec {
+  name: string;
+  body: ContainerCreateOptions;
+}
+
+/** The container port of the replica's main (first) port. */
+export function mainContainerPort(spec: Pick<ReplicaSpec, "template">): number {
+  return spec.template.ports[0]?.containerPort ?? DEFAULT_CONTAINER_PORT;
+}
+
+/** A container name for the replica: `tug-<replica id>-<suffix>`, with characters Docker rejects replaced. */
+export function containerName(replicaId: string, suffix = randomBytes(3).toString("hex")): string {
+  return `tug-${replicaId.replace(/[^a-zA-Z0-9_.-]/g, "-")}-${suffix}`;
+}
+
+/** Builds the create body for `spec`. Throws nothing: image presence is the driver's concern. */
+export function containerSpec(spec: ReplicaSpec, o: ContainerSpecOptions = {}): ContainerSpec {
+  const t = spec.template;
+  const mainPort = mainContainerPort(spec);
+  const env = { ...spec.env, PORT: String(mainPort) };
+  const containerPorts = t.ports.length ? t.ports.map((p) => p.containerPort) : [mainPort];
+  const hostPorts = [spec.hostPort, ...(o.extraHostPorts ?? [])];
+
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  containerPorts.forEach((cp, i) => {
+    const key = `${cp}/tcp`;
+    exposed[key] = {};
+    const hp = hostPorts[i];
+    if (hp !== undefined && !bindings[key]) bindings[key] = [{ HostIp: "127.0.0.1", HostPort: String(hp) }];
+  });
+
+  const hostConfig: NonNullable<ContainerCreateOptions["HostConfig"]> = {
+    Init: true,
+    PortBindings: bindings,
+    RestartPolicy: { Name: "no" },
+  };
+  if (t.resources.cpuMillis > 0) hostConfig.NanoCpus = Math.round(t.resources.cpuMillis * 1e6);
+  if (t.resources.memoryBytes >= MIN_MEMORY_LIMIT) hostConfig.Memory = Math.round(t.resources.memoryBytes);
+
+  const body: ContainerCreateOptions = {
+    Image: t.image,
+    Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    Labels: {
+      ...o.extraLabels,
+      [LABELS.replica]: spec.id,
+      [LABELS.deployment]: spec.deployment,
+      [LABELS.revision]: String(spec.revision),
+      [LABELS.node]: spec.node,
+      [LABELS.managed]: "1",
+    },
+    ExposedPorts: exposed,
+    HostConfig: hostConfig,
+  };
+  if (t.command && t.command.length > 0) body.Cmd = t.command;
+  return { name: containerName(spec.id, o.nameSuffix), body };
+}
+
+/** The parts of `docker inspect` that recovery reads. */
+export interface InspectedContainer {
+  Id: string;
+  Config: { Labels?: Record<string, string> | null; Env?: string[] | null };
+  State: { Running: boolean; StartedAt?: string };
+  HostConfig: { PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null };
+}
+
+/** What an existing container says about its replica, or undefined when it is not a usable Tugboat replica. */
+export interface ContainerReplica {
+  replicaId: string;
+  deployment: string;
+  revision: number;
+  hostPort: number;
+  startedAt: number;
+}
+
+/** Reads replica id, deployment, revision, main host port and start time back from an inspected container. */
+export function replicaOfContainer(c: InspectedContainer): ContainerReplica | undefined {
+  const labels = c.Config.Labels ?? {};
+  const replicaId = labels[LABELS.replica];
+  if (!replicaId) return undefined;
+  const portVar = (c.Config.Env ?? []).find((e) => e.startsWith("PORT="));
+  const mainPort = portVar ? Number(portVar.slice(5)) : DEFAULT_CONTAINER_PORT;
+  const binding = c.HostConfig.PortBindings?.[`${mainPort}/tcp`]?.[0];
+  const hostPort = Number(binding?.HostPort);
+  if (!Number.isInteger(hostPort) || hostPort <= 0) return undefined;
+  const started = Date.parse(c.State.StartedAt ?? "");
+  return {
+    replicaId,
+    deployment: labels[LABELS.deployment] ?? "",
+    revision: Number(labels[LABELS.revision]) || 0,
+    hostPort,
+    startedAt: Number.isFinite(started) ? started : Date.now(),
+  };
+}
