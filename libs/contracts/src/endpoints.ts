@@ -2,7 +2,7 @@
  * The endpoint rule: which replicas of a deployment receive traffic. A replica is an endpoint when it should run,
  * reports ready, has a host port, and is bound to a node that is Ready. Its host is the node address it reported.
  */
-import type { NodeRecord, ReplicaRecord } from "@tug/contracts";
+import type { NodeRecord, ReplicaRecord } from "./model.js";
 
 /** One live endpoint of a service, as the HTTP API shows it. */
 export interface Endpoint {

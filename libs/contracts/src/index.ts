@@ -8,3 +8,4 @@ export * from "./manifest.js";
 export * from "./model.js";
 export * from "./messages.js";
 export * from "./validate.js";
+export * from "./endpoints.js";

@@ -1,8 +1,8 @@
 /**
- * Pure computation of what the proxy serves: published port → service and its ready endpoints. The endpoint rule
- * is the registry's: desired run, ready, a host port, bound to a Ready node.
+ * Pure computation of what the proxy serves: published port → service and its ready endpoints (the endpoint rule
+ * of libs/contracts, shared with the registry and DNS).
  */
-import type { DeploymentRecord, NodeRecord, ReplicaRecord } from "@tug/contracts";
+import { type DeploymentRecord, endpointsOf, type NodeRecord, type ReplicaRecord } from "@tug/contracts";
 import type { Target } from "./balancer.js";
 
 /** One published port and where its traffic goes. */
@@ -24,16 +24,14 @@ export function publishedPorts(deployments: readonly DeploymentRecord[]): Map<nu
   return out;
 }
 
-/** The ready targets of every deployment, keyed by deployment id. */
+/** The ready targets of every deployment (the shared endpoint rule), keyed by deployment id. */
 export function targetsByService(replicas: readonly ReplicaRecord[], nodes: readonly NodeRecord[]): Map<string, Target[]> {
-  const ready = new Set(nodes.filter((n) => n.status === "Ready").map((n) => n.id));
+  const byDeployment = new Map<string, ReplicaRecord[]>();
+  for (const r of replicas) byDeployment.set(r.deployment, [...(byDeployment.get(r.deployment) ?? []), r]);
   const out = new Map<string, Target[]>();
-  for (const r of replicas) {
-    if (r.desired !== "run" || !r.ready || !r.hostPort || !r.node || !ready.has(r.node)) continue;
-    const host = r.host ?? nodes.find((n) => n.id === r.node)!.address;
-    const list = out.get(r.deployment) ?? [];
-    list.push({ key: r.id, host, port: r.hostPort });
-    out.set(r.deployment, list);
+  for (const [id, reps] of byDeployment) {
+    const eps = endpointsOf(reps, nodes);
+    if (eps.length) out.set(id, eps.map((e) => ({ key: e.replica, host: e.host, port: e.port })));
   }
   return out;
 }

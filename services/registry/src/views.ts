@@ -1,6 +1,6 @@
 /** Pure read models the HTTP API returns, computed from store records. */
 import type { ClusterEvent, DeploymentRecord, NodeRecord, ReplicaRecord, Template } from "@tug/contracts";
-import { type Endpoint, endpointsOf } from "./endpoints.js";
+import { type Endpoint, endpointsOf } from "@tug/contracts";
 
 /** Body of `GET /v1/services/{ns}/{name}`. */
 export interface ServiceView {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { NodeRecord, ReplicaRecord } from "@tug/contracts";
 import { TugError } from "@tug/contracts";
-import { endpointsOf } from "../src/endpoints.js";
+import { endpointsOf } from "@tug/contracts";
 import { errorReply } from "../src/errors.js";
 import { nodeViews, replicaSummary } from "../src/views.js";
 

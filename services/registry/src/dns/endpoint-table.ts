@@ -8,7 +8,7 @@ import { subjects } from "@tug/contracts";
 import type { Logger } from "@tug/log";
 import { sleep } from "@tug/runtime";
 import type { RedisStore } from "@tug/state";
-import { endpointsOf } from "../endpoints.js";
+import { endpointsOf } from "@tug/contracts";
 import type { DnsEndpoint, ServiceLookup } from "./answer.js";
 
 interface Entry {
