@@ -2,11 +2,32 @@
 import type { Runnable } from "@tug/runtime";
 import type { ServiceDeps, ServiceParts } from "@tug/service";
 import { buildApi } from "./api.js";
+import { EndpointTable } from "./dns/endpoint-table.js";
+import { startDnsServer } from "./dns/server.js";
 
-/** Where the API listens. */
+/** Where the API and DNS listen. */
 export interface RegistryOptions {
   apiHost: string;
   apiPort: number;
+  dnsHost: string;
+  /** 0 = pick a free port; -1 = no DNS server. */
+  dnsPort: number;
+  /** Full refresh period of DNS's endpoint table (hints refresh it at once in between). */
+  dnsResyncMs: number;
+}
+
+/** A Runnable serving DNS (UDP + TCP) from an in-memory endpoint table kept fresh by hints. */
+export function dnsServer(deps: ServiceDeps, o: RegistryOptions): Runnable {
+  return {
+    name: "dns",
+    async run(signal) {
+      const table = new EndpointTable(deps.store, deps.log);
+      await table.refreshAll().catch((err) => deps.log.warn({ err: String(err) }, "initial endpoint load failed"));
+      const server = await startDnsServer({ host: o.dnsHost, port: o.dnsPort, services: table, log: deps.log, metrics: deps.metrics });
+      await table.run(deps.bus, o.dnsResyncMs, signal);
+      await server.close();
+    },
+  };
 }
 
 /** A Runnable that listens with the API app and closes it (ending watches) on abort. */
@@ -25,5 +46,5 @@ export function apiServer(deps: ServiceDeps, o: RegistryOptions): Runnable {
 
 /** Builds the registry's parts for `boot`. */
 export function buildRegistry(deps: ServiceDeps, o: RegistryOptions): ServiceParts {
-  return { runnables: [apiServer(deps, o)] };
+  return { runnables: o.dnsPort >= 0 ? [apiServer(deps, o), dnsServer(deps, o)] : [apiServer(deps, o)] };
 }
