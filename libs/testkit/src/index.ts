@@ -2,3 +2,4 @@
 export * from "./servers.js";
 export * from "./eventually.js";
 export * from "./system.js";
+export * from "./docker.js";
