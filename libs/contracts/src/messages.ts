@@ -68,6 +68,10 @@ export const deleteSchema = z.object({ namespace: name.default("default"), name 
 export const scaleSchema = z
   .object({ namespace: name.default("default"), name, replicas: z.number().int().min(0).max(10_000), reason: z.string().max(512).optional(), from: z.string().max(64).optional() })
   .strict();
+/** Body of `desired.pause` / `desired.resume`. */
+export const deploymentRefSchema = z.object({ namespace: name.default("default"), name }).strict();
+/** Body of `desired.cordon` / `uncordon` / `drain`. */
+export const nodeRefSchema = z.object({ node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "node ids are [A-Za-z0-9_-]") }).strict();
 export const rollbackSchema = z.object({ namespace: name.default("default"), name, toRevision: z.number().int().min(1).optional() }).strict();
 
 /** Successful intake reply. */

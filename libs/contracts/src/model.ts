@@ -72,6 +72,8 @@ export interface NodeRecord {
   driver: string;
   status: "Ready" | "NotReady";
   cordoned: boolean;
+  /** Cordoned and moving its replicas away (replacement first, then the old copy stops). */
+  draining: boolean;
   /** Worker process instance; a change means the worker restarted. */
   instance: string;
   lastHeartbeat: number;

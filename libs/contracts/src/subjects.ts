@@ -14,7 +14,7 @@ export function token(s: string): string {
 }
 
 /** The desired-state intake verbs handled by the controller. */
-export const DESIRED_VERBS = ["apply", "delete", "scale", "rollback"] as const;
+export const DESIRED_VERBS = ["apply", "delete", "scale", "rollback", "pause", "resume", "cordon", "uncordon", "drain"] as const;
 export type DesiredVerb = (typeof DESIRED_VERBS)[number];
 
 /** Kinds of change hints published on `tug.v1.events.<kind>.<id>`. */

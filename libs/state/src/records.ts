@@ -46,7 +46,7 @@ export function toNode(h: Record<string, string>): NodeRecord | undefined {
   if (!h.id) return undefined;
   const n: NodeRecord = {
     id: h.id, address: h.address!, capacity: { cpuMillis: num(h.cpu), memoryBytes: num(h.mem) }, labels: json(h.labels) ?? {},
-    driver: h.driver ?? "", status: h.status === "Ready" ? "Ready" : "NotReady", cordoned: h.cordoned === "1",
+    driver: h.driver ?? "", status: h.status === "Ready" ? "Ready" : "NotReady", cordoned: h.cordoned === "1", draining: h.draining === "1",
     instance: h.instance ?? "", lastHeartbeat: num(h.lastHeartbeat), registeredAt: num(h.registeredAt), gen: num(h.gen),
   };
   if (h.notReadySince) n.notReadySince = num(h.notReadySince);

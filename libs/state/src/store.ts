@@ -102,7 +102,7 @@ export class RedisStore {
   }
 
   async deleteDeployment(id: string, now = Date.now()): Promise<{ revision: number }> {
-    return this.call("deleteDeployment", this.k.deployment(id), this.k.deployments, this.k.revisions(id), this.k.events, id, now);
+    return this.call("deleteDeployment", this.k.deployment(id), this.k.deployments, this.k.events, id, now);
   }
 
   async scaleDeployment(id: string, replicas: number, reason = "", lastScale?: DeploymentRecord["lastScale"], now = Date.now()): Promise<{ revision: number; gen: number; unchanged: boolean }> {
@@ -176,7 +176,7 @@ export class RedisStore {
 
   async removeReplica(r: Pick<ReplicaRecord, "id" | "deployment">, reason: string, expectedGen = -1, now = Date.now()): Promise<void> {
     await this.call("removeReplica", this.k.replica(r.id), this.k.replicas, this.k.deploymentReplicas(r.deployment), this.k.pending,
-      this.k.endpointsIndex, this.k.events, r.id, expectedGen, this.k.nodeReplicas(""), reason, now);
+      this.k.endpointsIndex, this.k.events, this.k.deployment(r.deployment), this.k.revisions(r.deployment), r.id, expectedGen, this.k.nodeReplicas(""), reason, now);
   }
 
   /** Applies one observed status from `node` (fenced: only the bound node may report). */
@@ -244,8 +244,9 @@ export class RedisStore {
     return this.call("markNodeLost", this.k.node(node), this.k.nodeReplicas(node), this.k.events, node, cutoff, now, this.k.replica(""));
   }
 
-  async cordonNode(node: string, cordoned: boolean, now = Date.now()): Promise<void> {
-    await this.call("cordonNode", this.k.node(node), this.k.events, node, cordoned ? 1 : 0, now);
+  /** Cordons, uncordons or drains `node`. */
+  async cordonNode(node: string, mode: "cordon" | "uncordon" | "drain", now = Date.now()): Promise<void> {
+    await this.call("cordonNode", this.k.node(node), this.k.events, node, mode, now);
   }
 
   async node(id: string): Promise<NodeRecord | undefined> {

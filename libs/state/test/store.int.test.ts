@@ -88,3 +88,15 @@ describe("state - scheduling CAS", () => {
     expect(b.token).toBeGreaterThan(a.token);
   });
 });
+
+describe("state - delete", () => {
+  it("keeps revision templates until the last replica of a deleted deployment is removed", async () => {
+    const s = store();
+    await s.applyDeployment(manifest({ replicas: 1 }));
+    await s.createReplica({ id: "x", deployment: "default/web", revision: 1, resources: { cpuMillis: 1, memoryBytes: 1 }, nodeSelector: {} });
+    await s.deleteDeployment("default/web");
+    expect(await s.template("default/web", 1)).toBeDefined();
+    await s.removeReplica({ id: "x", deployment: "default/web" }, "test");
+    expect(await s.template("default/web", 1)).toBeUndefined();
+  });
+});

@@ -3,15 +3,36 @@
  * Every body is validated; a reply of ok means the change is durable in Redis (AOF). Bad input changes nothing.
  */
 import type { Bus } from "@tug/bus";
-import { deleteSchema, deploymentId, type DesiredVerb, manifestSchema, type OkReply, rollbackSchema, scaleSchema, subjects, validate } from "@tug/contracts";
+import { deleteSchema, deploymentId, deploymentRefSchema, type DesiredVerb, manifestSchema, nodeRefSchema, type OkReply, rollbackSchema, scaleSchema, subjects, validate } from "@tug/contracts";
 import type { RedisStore } from "@tug/state";
+import { TugError } from "@tug/contracts";
 
 /** Handles one verb's body; returns the reply. */
 export type IntakeHandler = (body: unknown) => Promise<OkReply>;
 
-/** The four intake handlers over a store; `changed(id)` is called after every accepted change. */
-export function intakeHandlers(store: RedisStore, changed: (id: string) => void): Record<DesiredVerb, IntakeHandler> {
+/** The intake handlers over a store; `changed(id)` is called after every accepted deployment change. */
+export function intakeHandlers(store: RedisStore, changed: (id: string) => void, nodeChanged: (node: string) => void): Record<DesiredVerb, IntakeHandler> {
+  const pause = (paused: boolean): IntakeHandler => async (body) => {
+    const b = validate(deploymentRefSchema, body, paused ? "pause" : "resume");
+    const id = deploymentId(b.namespace, b.name);
+    const dep = await store.deployment(id);
+    if (!dep) throw new TugError("NOT_FOUND", `deployment ${id} does not exist`, "name");
+    await store.patchDeployment(id, { paused }, { reason: paused ? "RolloutPaused" : "RolloutResumed", message: `revision ${dep.revision}` });
+    changed(id);
+    return { ok: true, id, revision: dep.revision };
+  };
+  const node = (mode: "cordon" | "uncordon" | "drain"): IntakeHandler => async (body) => {
+    const b = validate(nodeRefSchema, body, mode);
+    await store.cordonNode(b.node, mode);
+    nodeChanged(b.node);
+    return { ok: true, id: b.node, revision: 0 };
+  };
   return {
+    pause: pause(true),
+    resume: pause(false),
+    cordon: node("cordon"),
+    uncordon: node("uncordon"),
+    drain: node("drain"),
     async apply(body) {
       const m = validate(manifestSchema, body, "manifest");
       const id = deploymentId(m.namespace, m.name);
@@ -46,8 +67,8 @@ export function intakeHandlers(store: RedisStore, changed: (id: string) => void)
 }
 
 /** Serves every intake verb on the bus in the controller's queue group. */
-export function serveIntake(bus: Bus, store: RedisStore, changed: (id: string) => void): void {
-  const handlers = intakeHandlers(store, changed);
+export function serveIntake(bus: Bus, store: RedisStore, changed: (id: string) => void, nodeChanged: (node: string) => void): void {
+  const handlers = intakeHandlers(store, changed, nodeChanged);
   for (const verb of Object.keys(handlers) as DesiredVerb[]) {
     bus.serve(subjects.desired(verb), (body) => handlers[verb](body), { queue: "controller" });
   }

@@ -12,7 +12,7 @@ function rep(over: Partial<ReplicaRecord> = {}): ReplicaRecord {
   seq++;
   return { id: `r${seq}`, deployment: "default/web", revision: 1, node: "n1", desired: "run", phase: "Running", ready: true, readySince: 0, restarts: 0, resources: { cpuMillis: 100, memoryBytes: 1 }, nodeSelector: {}, gen: 1, createdAt: seq, updatedAt: 0, ...over };
 }
-const nodes = new Map<string, NodeRecord>([["n1", { id: "n1", address: "127.0.0.1", capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake", status: "Ready", cordoned: false, instance: "i", lastHeartbeat: now, registeredAt: 0, gen: 1 }]]);
+const nodes = new Map<string, NodeRecord>([["n1", { id: "n1", address: "127.0.0.1", capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake", status: "Ready", cordoned: false, draining: false, instance: "i", lastHeartbeat: now, registeredAt: 0, gen: 1 }]]);
 
 describe("controller plan - scaling", () => {
   it("creates the missing replicas", () => {
@@ -70,5 +70,20 @@ describe("controller plan - rolling update", () => {
     const p = planDeployment(d, [rep({ revision: 1 }), rep({ revision: 1 })], nodes, now);
     expect(p.retire).toHaveLength(2);
     expect(p.create).toBe(0);
+  });
+});
+
+describe("controller plan - drain", () => {
+  it("replaces replicas of a draining node before retiring them", () => {
+    const both = new Map(nodes);
+    both.set("n2", { ...nodes.get("n1")!, id: "n2", cordoned: true, draining: true });
+    const d = dep({}, { replicas: 2, strategy: { maxSurge: 1, maxUnavailable: 0 } });
+    const onDrained = rep({ node: "n2" });
+    const p1 = planDeployment(d, [rep(), onDrained], both, now);
+    expect(p1.create).toBe(1);
+    expect(p1.retire).toHaveLength(0);
+    const p2 = planDeployment(d, [rep(), onDrained, rep()], both, now);
+    expect(p2.retire.map((r) => r.replica.id)).toEqual([onDrained.id]);
+    expect(p2.retire[0]!.reason).toMatch(/drained/);
   });
 });

@@ -50,8 +50,10 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
     return plan;
   }
   const minReadyMs = dep.strategy.minReadySeconds * 1000;
-  const updated = active.filter((r) => r.revision === dep.revision);
-  const old = active.filter((r) => r.revision !== dep.revision);
+  // A replica on a draining node is "old" like one of an earlier revision: replaced first, then retired.
+  const current = (r: ReplicaRecord) => r.revision === dep.revision && !(r.node && nodes.get(r.node)?.draining);
+  const updated = active.filter(current);
+  const old = active.filter((r) => !current(r));
   const readyNew = updated.filter((r) => available(r, minReadyMs, now)).length;
   const readyOld = old.filter((r) => available(r, minReadyMs, now)).length;
   plan.counts = { desired: dep.replicas, current: active.length, ready: readyNew + readyOld, updated: updated.length, old: old.length };
@@ -69,7 +71,7 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
   if (dep.paused) return plan;
   if (dep.strategy.type === "Recreate") {
     // New replicas start only once no old one is left (the old-free branch above then creates them).
-    for (const r of old) plan.retire.push({ replica: r, reason: `recreate: revision ${r.revision} replaced by ${dep.revision}` });
+    for (const r of old) plan.retire.push({ replica: r, reason: r.revision === dep.revision ? `node ${r.node} drained` : `recreate: revision ${r.revision} replaced by ${dep.revision}` });
     return plan;
   }
   let maxSurge = resolveAmount(dep.strategy.maxSurge, dep.replicas, true);
@@ -84,10 +86,11 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
   const oldSorted = [...old].sort(retireOrder);
   let canDrop = readyNew + readyOld - minAvailable;
   for (const r of oldSorted) {
-    if (!available(r, minReadyMs, now)) plan.retire.push({ replica: r, reason: `rolling update to revision ${dep.revision}` });
+    const reason = r.revision === dep.revision ? `node ${r.node} drained` : `rolling update to revision ${dep.revision}`;
+    if (!available(r, minReadyMs, now)) plan.retire.push({ replica: r, reason });
     else if (canDrop > 0) {
       canDrop--;
-      plan.retire.push({ replica: r, reason: `rolling update to revision ${dep.revision}` });
+      plan.retire.push({ replica: r, reason });
     }
   }
   // Too many new replicas (a scale-down during the rollout): trim them too.

@@ -39,6 +39,9 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
           serveIntake(bus, store, (id) => {
             enqueue(id);
             bus.publish(subjects.hint("deployment", id), "hint", { id });
+          }, (node) => {
+            bus.publish(subjects.hint("node", node), "hint", { id: node });
+            void store.replicasOfNode(node).then((rs) => new Set(rs.map((r) => r.deployment)).forEach(enqueue), () => {});
           });
           bus.subscribe(subjects.hintAll("deployment"), (env) => {
             const id = (env.body as { id?: unknown })?.id;

@@ -6,7 +6,7 @@ import { errorReply } from "../src/errors.js";
 import { nodeViews, replicaSummary } from "../src/views.js";
 
 const node = (id: string, status: NodeRecord["status"] = "Ready"): NodeRecord => ({
-  id, address: "127.0.0.1", capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake", status, cordoned: false, instance: "i", lastHeartbeat: 0, registeredAt: 0, gen: 1,
+  id, address: "127.0.0.1", capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake", status, cordoned: false, draining: false, instance: "i", lastHeartbeat: 0, registeredAt: 0, gen: 1,
 });
 const rep = (id: string, over: Partial<ReplicaRecord> = {}): ReplicaRecord => ({
   id, deployment: "default/web", revision: 1, node: "n1", desired: "run", phase: "Running", ready: true, host: "127.0.0.1", hostPort: 20000,

@@ -3,7 +3,7 @@ import type { NodeRecord, ReplicaRecord } from "@tug/contracts";
 import { nodeViews, planPlacements } from "./plan.js";
 import { defaultFilters, defaultScores } from "./plugins/index.js";
 
-const node = (id: string, over: Partial<NodeRecord> = {}): NodeRecord => ({ id, address: "127.0.0.1", capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake", status: "Ready", cordoned: false, instance: "i", lastHeartbeat: 0, registeredAt: 0, gen: 1, ...over });
+const node = (id: string, over: Partial<NodeRecord> = {}): NodeRecord => ({ id, address: "127.0.0.1", capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake", status: "Ready", cordoned: false, draining: false, instance: "i", lastHeartbeat: 0, registeredAt: 0, gen: 1, ...over });
 let seq = 0;
 const pending = (over: Partial<ReplicaRecord> = {}): ReplicaRecord => ({ id: `r${++seq}`, deployment: "default/web", revision: 1, node: null, desired: "run", phase: "Pending", ready: false, restarts: 0, resources: { cpuMillis: 300, memoryBytes: 1 }, nodeSelector: {}, gen: 1, createdAt: seq, updatedAt: 0, ...over });
 

@@ -14,6 +14,7 @@ if gen == 0 then
   rcall('HSET', KEYS[1], 'id', ARGV[1], 'namespace', ARGV[2], 'name', ARGV[3], 'replicas', ARGV[4], 'revision', 1,
     'template', ARGV[5], 'templateHash', ARGV[6], 'strategy', ARGV[7], 'autoscale', ARGV[8], 'revisionHistoryLimit', ARGV[9],
     'labels', ARGV[10], 'paused', 0, 'gen', 1, 'createdAt', now, 'updatedAt', now)
+  rcall('DEL', KEYS[3]) -- history of an earlier deployment of the same name
   rcall('HSET', KEYS[3], '1', ARGV[5])
   rcall('SADD', KEYS[2], ARGV[1])
   emit(KEYS[4], 'deployment', ARGV[1], 'DeploymentCreated', 'revision 1, ' .. ARGV[4] .. ' replicas', now)

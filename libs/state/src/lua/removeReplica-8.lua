@@ -1,8 +1,8 @@
 -- Remove a replica record for good (it stopped, was never bound, or its node was lost); frees its node's room.
 -- KEYS[1] replica hash  KEYS[2] replicas set  KEYS[3] deployment-replicas set  KEYS[4] pending set
--- KEYS[5] endpoints-index hash  KEYS[6] events
+-- KEYS[5] endpoints-index hash  KEYS[6] events  KEYS[7] deployment hash  KEYS[8] revisions hash
 -- ARGV[1] replica id  ARGV[2] expected gen (-1 = any)  ARGV[3] node-replicas key prefix ("p:node-reps:")  ARGV[4] reason  ARGV[5] now
--- Returns {ok}; emits Removed.
+-- Returns {ok}; emits Removed. The last replica of a deleted deployment also takes its revision history along.
 local rcall = redis.call
 --@include _event
 local r = rcall('HMGET', KEYS[1], 'gen', 'node', 'deployment', 'ready')
@@ -14,5 +14,6 @@ rcall('SREM', KEYS[3], ARGV[1])
 rcall('SREM', KEYS[4], ARGV[1])
 if r[2] ~= '' then rcall('SREM', ARGV[3] .. r[2], ARGV[1]) end
 if r[4] == '1' then rcall('HINCRBY', KEYS[5], r[3], 1) end
+if rcall('EXISTS', KEYS[7]) == 0 and rcall('SCARD', KEYS[3]) == 0 then rcall('DEL', KEYS[8]) end
 emit(KEYS[6], 'replica', ARGV[1], 'Removed', ARGV[4], ARGV[5])
 return cjson.encode({ ok = true })

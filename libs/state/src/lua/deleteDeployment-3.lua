@@ -1,0 +1,13 @@
+-- Delete a deployment's desired state; the controller then retires its replicas (they are orphans). The revision
+-- templates stay until the last replica record is removed (removeReplica), so stopping replicas keep their spec.
+-- KEYS[1] dep hash  KEYS[2] deployments set  KEYS[3] events stream
+-- ARGV[1] id  ARGV[2] now
+-- Returns {ok, revision}; emits DeploymentDeleted.
+local rcall = redis.call
+--@include _event
+local revision = rcall('HGET', KEYS[1], 'revision')
+if not revision then return fail('NOT_FOUND', 'deployment ' .. ARGV[1] .. ' does not exist') end
+rcall('DEL', KEYS[1])
+rcall('SREM', KEYS[2], ARGV[1])
+emit(KEYS[3], 'deployment', ARGV[1], 'DeploymentDeleted', 'desired state removed', ARGV[2])
+return cjson.encode({ ok = true, revision = tonumber(revision) })
