@@ -4,9 +4,11 @@ import type { ServiceDeps, ServiceParts } from "@tug/service";
 import { ingest } from "./ingest.js";
 import { type SweepOptions, sweepNodes } from "./sweep.js";
 import { serveSync } from "./sync.js";
+import { Vigil } from "./vigil.js";
 
 /** Builds the health-monitor's runnables. */
 export function buildHealthMonitor({ bus, store, log }: ServiceDeps, o: SweepOptions & { sweepMs: number }): ServiceParts {
+  const vigil = new Vigil(Date.now());
   return {
     runnables: [
       {
@@ -17,7 +19,13 @@ export function buildHealthMonitor({ bus, store, log }: ServiceDeps, o: SweepOpt
           await untilAborted(signal);
         },
       },
-      periodic("sweep", o.sweepMs, () => sweepNodes(store, bus, log, o), (err) => log.warn({ err: String(err) }, "sweep failed")),
+      periodic("sweep", o.sweepMs, async () => {
+        const now = Date.now();
+        if (vigil.watching(bus.connected && store.healthy, now, o.nodeGraceMs, Math.max(1_000, 4 * o.sweepMs))) await sweepNodes(store, bus, log, o, now);
+      }, (err) => {
+        vigil.watching(false, Date.now(), o.nodeGraceMs, 0);
+        log.warn({ err: String(err) }, "sweep failed");
+      }),
     ],
   };
 }
