@@ -11,11 +11,16 @@ setup:
 build:
 	npm run build --silent
 
+# Docker-engine tests need the engine and the offline images; without an engine they skip with a loud notice.
 test: setup
+	@bash scripts/start-docker && bash scripts/images || echo "NOTICE: no Docker engine could be started; docker tests will be skipped" >&2
 	npx vitest run $(VITEST_ARGS)
 
+# The main job: a 3-node local cluster with the example app, on Docker when an engine runs or can be started.
 run: setup
-	node cli/dist/main.js up --nodes 3 --driver process --apply examples/web.yaml
+	@if bash scripts/start-docker && bash scripts/images; then driver=docker; else driver=process; \
+	  echo "NOTICE: no Docker engine could be started; running replicas as host processes (--driver process)" >&2; fi; \
+	  node cli/dist/main.js up --nodes 3 --driver $$driver --apply examples/web.yaml
 
 # Container images with no registry (docs/operations.md, "Offline images"); fast when they are up to date.
 images:
