@@ -23,6 +23,8 @@ export interface DeploymentRecord {
   revisionHistoryLimit: number;
   labels: Record<string, string>;
   paused: boolean;
+  /** When the current revision started (ms): set when a template change or a rollback creates it. */
+  revisionAt?: number;
   /** Last revision that became fully available; auto-rollback goes back to it. */
   lastGoodRevision?: number;
   /** Why the deployment is in its current state (e.g. rolled back because ...). */

@@ -15,6 +15,7 @@ export function toDeployment(h: Record<string, string>): DeploymentRecord | unde
   const autoscale = json<DeploymentRecord["autoscale"]>(h.autoscale);
   if (autoscale) d.autoscale = autoscale;
   if (h.lastGoodRevision) d.lastGoodRevision = num(h.lastGoodRevision);
+  if (h.revisionAt) d.revisionAt = num(h.revisionAt);
   const condition = json<DeploymentRecord["condition"]>(h.condition);
   if (condition) d.condition = condition;
   const lastScale = json<DeploymentRecord["lastScale"]>(h.lastScale);

@@ -120,12 +120,13 @@ export class RedisStore {
     return this.call("rollbackDeployment", this.k.deployment(id), this.k.revisions(id), this.k.events, id, target, now, reason, templateHash(template), expectedGen);
   }
 
-  /** Sets status fields (lastGoodRevision, condition, paused), optionally emitting an event. */
-  async patchDeployment(id: string, fields: { lastGoodRevision?: number; condition?: DeploymentRecord["condition"] | null; paused?: boolean }, event?: { reason: string; message: string }, now = Date.now()): Promise<void> {
+  /** Sets status fields (lastGoodRevision, condition, paused, revisionAt), optionally emitting an event. */
+  async patchDeployment(id: string, fields: { lastGoodRevision?: number; condition?: DeploymentRecord["condition"] | null; paused?: boolean; revisionAt?: number }, event?: { reason: string; message: string }, now = Date.now()): Promise<void> {
     const pairs: Array<string | number> = [];
     if (fields.lastGoodRevision !== undefined) pairs.push("lastGoodRevision", fields.lastGoodRevision);
     if (fields.condition !== undefined) pairs.push("condition", fields.condition ? JSON.stringify(fields.condition) : "");
     if (fields.paused !== undefined) pairs.push("paused", fields.paused ? 1 : 0);
+    if (fields.revisionAt !== undefined) pairs.push("revisionAt", fields.revisionAt);
     await this.call("patchDeployment", this.k.deployment(id), this.k.events, id, now, event?.reason ?? "", event?.message ?? "", ...pairs);
   }
 
@@ -275,6 +276,12 @@ export class RedisStore {
   /** Version of a deployment's endpoint set; increases whenever a replica of it gains or loses readiness. */
   async endpointsIndex(id: string): Promise<number> {
     return Number((await this.read(() => this.redis.hget(this.k.endpointsIndex, id))) ?? 0);
+  }
+
+  /** Every deployment's endpoint index (deployment id → index) in one read, for change feeds. */
+  async endpointsIndexes(): Promise<Map<string, number>> {
+    const h = await this.read(() => this.redis.hgetall(this.k.endpointsIndex));
+    return new Map(Object.entries(h).map(([id, v]) => [id, Number(v)]));
   }
 
   /** Takes or renews the lease of `role` for `holder`; `held` says whether we have it, `token` is the fence. */

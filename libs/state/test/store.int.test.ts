@@ -45,6 +45,22 @@ describe("state - deployments", () => {
     expect(r).toMatchObject({ revision: 3, from: 2, to: 1 });
     expect((await s.deployment("default/web"))?.template.env).toEqual({});
     await expect(s.rollbackDeployment("default/web", 42, "x")).rejects.toBeInstanceOf(TugError);
+    // the target stays in the history (its replicas may still run)
+    expect([...(await s.revisions("default/web")).keys()].sort()).toEqual([1, 2, 3]);
+  });
+
+  it("stamps revisionAt when a revision starts, not on a count change", async () => {
+    const s = store();
+    await s.applyDeployment(manifest(), 1_000);
+    expect((await s.deployment("default/web"))?.revisionAt).toBe(1_000);
+    await s.applyDeployment(manifest({ replicas: 7 }), 2_000);
+    expect((await s.deployment("default/web"))?.revisionAt).toBe(1_000);
+    await s.applyDeployment(manifest({ env: { V: "2" } }), 3_000);
+    expect((await s.deployment("default/web"))?.revisionAt).toBe(3_000);
+    await s.rollbackDeployment("default/web", 1, "test", -1, 4_000);
+    expect((await s.deployment("default/web"))?.revisionAt).toBe(4_000);
+    await s.patchDeployment("default/web", { revisionAt: 5_000 });
+    expect((await s.deployment("default/web"))?.revisionAt).toBe(5_000);
   });
 });
 

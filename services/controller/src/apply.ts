@@ -8,6 +8,7 @@ import type { Logger } from "@tug/log";
 import type { RedisStore } from "@tug/state";
 import { newReplicaId } from "./ids.js";
 import type { DeploymentPlan } from "./plan.js";
+import { STUCK_CONDITION, type ProgressVerdict } from "./progress.js";
 
 /** Executes `plan` for deployment `id` (`dep` undefined when deleted). */
 export async function applyPlan(id: string, dep: DeploymentRecord | undefined, plan: DeploymentPlan, store: RedisStore, bus: Bus, log: Logger): Promise<void> {
@@ -32,6 +33,32 @@ export async function applyPlan(id: string, dep: DeploymentRecord | undefined, p
   for (const node of touchedNodes) bus.publish(subjects.nodeAssign(node), "hint", { deployment: id });
   if (plan.retire.length || plan.remove.length) bus.publish(subjects.hint("endpoints", id), "hint", {});
   if (plan.create || plan.retire.length || plan.remove.length) log.info({ deployment: id, create: plan.create, retire: plan.retire.length, remove: plan.remove.length, ...plan.counts }, "reconciled");
+}
+
+/**
+ * Carries out a progress verdict: a rollback (CAS on the generation the verdict was made from, so a user's newer
+ * apply wins) followed by the condition and an event saying why; or only the ProgressDeadlineExceeded condition.
+ * Returns true when the deployment changed.
+ */
+export async function applyVerdict(dep: DeploymentRecord, v: ProgressVerdict, store: RedisStore, log: Logger, now = Date.now()): Promise<boolean> {
+  if (v.action === "none") return false;
+  try {
+    if (v.action === "rollback") {
+      const r = await store.rollbackDeployment(dep.id, v.toRevision, v.reason, dep.gen, now);
+      await store.patchDeployment(dep.id, { condition: { type: "RolledBack", reason: v.reason, message: v.message, at: now } }, { reason: "AutoRollback", message: `${v.message} (now revision ${r.revision})` }, now);
+      log.warn({ deployment: dep.id, from: dep.revision, to: v.toRevision, revision: r.revision, reason: v.reason }, "rolled back");
+    } else {
+      await store.patchDeployment(dep.id, { condition: { type: STUCK_CONDITION, reason: v.reason, message: v.message, at: now } }, { reason: STUCK_CONDITION, message: v.message }, now);
+      log.warn({ deployment: dep.id, revision: dep.revision, reason: v.reason }, "rollout stuck");
+    }
+    return true;
+  } catch (err) {
+    if (err instanceof TugError && (err.code === "CONFLICT" || err.code === "NOT_FOUND" || err.code === "REVISION_NOT_FOUND")) {
+      log.warn({ deployment: dep.id, err: err.message }, "progress verdict not applied");
+      return false;
+    }
+    throw err;
+  }
 }
 
 async function tolerateConflict(p: Promise<unknown>): Promise<void> {

@@ -17,7 +17,9 @@ export function intakeHandlers(store: RedisStore, changed: (id: string) => void,
     const id = deploymentId(b.namespace, b.name);
     const dep = await store.deployment(id);
     if (!dep) throw new TugError("NOT_FOUND", `deployment ${id} does not exist`, "name");
-    await store.patchDeployment(id, { paused }, { reason: paused ? "RolloutPaused" : "RolloutResumed", message: `revision ${dep.revision}` });
+    // Like Kubernetes, time spent paused does not count against the progress deadline: it restarts on resume.
+    const fields = !paused && dep.paused && dep.lastGoodRevision !== dep.revision ? { paused, revisionAt: Date.now() } : { paused };
+    await store.patchDeployment(id, fields, { reason: paused ? "RolloutPaused" : "RolloutResumed", message: `revision ${dep.revision}` });
     changed(id);
     return { ok: true, id, revision: dep.revision };
   };

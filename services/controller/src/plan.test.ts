@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type DeploymentRecord, manifestSchema, type NodeRecord, type ReplicaRecord, templateOf, validate } from "@tug/contracts";
+import type { DeploymentRecord, ReplicaRecord } from "@tug/contracts";
+import { dep, nodes, now, rep } from "./records.fixture.js";
 import { planDeployment } from "./plan.js";
-
-const now = 1_000_000;
-function dep(over: Partial<DeploymentRecord> = {}, manifest: Record<string, unknown> = {}): DeploymentRecord {
-  const m = validate(manifestSchema, { name: "web", command: ["x"], replicas: 4, ...manifest });
-  return { id: "default/web", namespace: "default", name: "web", replicas: m.replicas, revision: 1, template: templateOf(m), strategy: m.strategy, revisionHistoryLimit: 10, labels: {}, paused: false, gen: 1, createdAt: 0, updatedAt: 0, ...over };
-}
-let seq = 0;
-function rep(over: Partial<ReplicaRecord> = {}): ReplicaRecord {
-  seq++;
-  return { id: `r${seq}`, deployment: "default/web", revision: 1, node: "n1", desired: "run", phase: "Running", ready: true, readySince: 0, restarts: 0, resources: { cpuMillis: 100, memoryBytes: 1 }, nodeSelector: {}, gen: 1, createdAt: seq, updatedAt: 0, ...over };
-}
-const nodes = new Map<string, NodeRecord>([["n1", { id: "n1", address: "127.0.0.1", capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake", status: "Ready", cordoned: false, draining: false, instance: "i", lastHeartbeat: now, registeredAt: 0, gen: 1 }]]);
 
 describe("controller plan - scaling", () => {
   it("creates the missing replicas", () => {
@@ -85,5 +74,19 @@ describe("controller plan - drain", () => {
     const p2 = planDeployment(d, [rep(), onDrained, rep()], both, now);
     expect(p2.retire.map((r) => r.replica.id)).toEqual([onDrained.id]);
     expect(p2.retire[0]!.reason).toMatch(/drained/);
+  });
+});
+
+describe("controller plan - rollback", () => {
+  it("keeps replicas of an earlier revision with the same template and retires the failed ones", () => {
+    // revision 3 restores revision 1's template; 8 replicas of 1 still run, 2 unready ones of 2 failed
+    const d = dep({ revision: 3 }, { replicas: 10, strategy: { maxSurge: 2, maxUnavailable: 0 } });
+    const reps = [...Array.from({ length: 8 }, () => rep({ revision: 1 })), rep({ revision: 2, ready: false }), rep({ revision: 2, ready: false })];
+    const p = planDeployment(d, reps, nodes, now, new Set([1]));
+    expect(p.counts).toMatchObject({ updated: 8, old: 2 });
+    expect(p.retire.map((r) => r.replica.revision)).toEqual([2, 2]);
+    expect(p.create).toBe(2);
+    // without the equivalence the 8 would be replaced one by one
+    expect(planDeployment(d, reps, nodes, now).counts.updated).toBe(0);
   });
 });

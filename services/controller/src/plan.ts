@@ -30,8 +30,12 @@ function retireOrder(a: ReplicaRecord, b: ReplicaRecord): number {
   return rank(a) - rank(b) || b.createdAt - a.createdAt;
 }
 
-/** Plans one deployment; `nodes` tells which nodes still answer (a retired replica on a dead node is just forgotten). */
-export function planDeployment(dep: DeploymentRecord | undefined, replicas: ReplicaRecord[], nodes: Map<string, NodeRecord>, now: number): DeploymentPlan {
+/**
+ * Plans one deployment; `nodes` tells which nodes still answer (a retired replica on a dead node is just forgotten).
+ * `sameTemplate` lists earlier revisions whose template equals the current one (a rollback makes a new revision of
+ * an old template): their replicas count as up to date, so rolling back keeps them instead of replacing them.
+ */
+export function planDeployment(dep: DeploymentRecord | undefined, replicas: ReplicaRecord[], nodes: Map<string, NodeRecord>, now: number, sameTemplate: ReadonlySet<number> = new Set()): DeploymentPlan {
   const plan: DeploymentPlan = { create: 0, retire: [], remove: [], progressing: false, counts: { desired: dep?.replicas ?? 0, current: 0, ready: 0, updated: 0, old: 0 } };
   const active: ReplicaRecord[] = [];
   let stopping = 0;
@@ -51,14 +55,15 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
   }
   const minReadyMs = dep.strategy.minReadySeconds * 1000;
   // A replica on a draining node is "old" like one of an earlier revision: replaced first, then retired.
-  const current = (r: ReplicaRecord) => r.revision === dep.revision && !(r.node && nodes.get(r.node)?.draining);
+  const upToDate = (r: ReplicaRecord) => r.revision === dep.revision || sameTemplate.has(r.revision);
+  const current = (r: ReplicaRecord) => upToDate(r) && !(r.node && nodes.get(r.node)?.draining);
   const updated = active.filter(current);
   const old = active.filter((r) => !current(r));
   const readyNew = updated.filter((r) => available(r, minReadyMs, now)).length;
   const readyOld = old.filter((r) => available(r, minReadyMs, now)).length;
   plan.counts = { desired: dep.replicas, current: active.length, ready: readyNew + readyOld, updated: updated.length, old: old.length };
 
-  const recreateWaiting = dep.strategy.type === "Recreate" && replicas.some((r) => r.revision !== dep.revision && r.desired === "stop" && !plan.remove.some((x) => x.replica.id === r.id));
+  const recreateWaiting = dep.strategy.type === "Recreate" && replicas.some((r) => !upToDate(r) && r.desired === "stop" && !plan.remove.some((x) => x.replica.id === r.id));
   if (old.length === 0) {
     if (updated.length < dep.replicas && !recreateWaiting) plan.create = dep.replicas - updated.length;
     for (const r of [...updated].sort(retireOrder).slice(0, Math.max(0, updated.length - dep.replicas))) plan.retire.push({ replica: r, reason: "scaled down" });
@@ -71,7 +76,7 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
   if (dep.paused) return plan;
   if (dep.strategy.type === "Recreate") {
     // New replicas start only once no old one is left (the old-free branch above then creates them).
-    for (const r of old) plan.retire.push({ replica: r, reason: r.revision === dep.revision ? `node ${r.node} drained` : `recreate: revision ${r.revision} replaced by ${dep.revision}` });
+    for (const r of old) plan.retire.push({ replica: r, reason: upToDate(r) ? `node ${r.node} drained` : `recreate: revision ${r.revision} replaced by ${dep.revision}` });
     return plan;
   }
   let maxSurge = resolveAmount(dep.strategy.maxSurge, dep.replicas, true);
@@ -86,7 +91,7 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
   const oldSorted = [...old].sort(retireOrder);
   let canDrop = readyNew + readyOld - minAvailable;
   for (const r of oldSorted) {
-    const reason = r.revision === dep.revision ? `node ${r.node} drained` : `rolling update to revision ${dep.revision}`;
+    const reason = upToDate(r) ? `node ${r.node} drained` : `rolling update to revision ${dep.revision}`;
     if (!available(r, minReadyMs, now)) plan.retire.push({ replica: r, reason });
     else if (canDrop > 0) {
       canDrop--;

@@ -2,18 +2,29 @@
  * The controller: intake of desired state, and a level-triggered reconcile loop per deployment that moves its
  * replicas toward the desired count and revision (create, retire, remove, rolling update).
  */
-import { subjects } from "@tug/contracts";
+import { canonicalJson, type DeploymentRecord, type ReplicaRecord, subjects } from "@tug/contracts";
 import { reconcileLoop, untilAborted } from "@tug/runtime";
 import type { ServiceDeps, ServiceParts } from "@tug/service";
-import { applyPlan } from "./apply.js";
+import type { RedisStore } from "@tug/state";
+import { applyPlan, applyVerdict } from "./apply.js";
 import { serveIntake } from "./intake.js";
 import { planDeployment } from "./plan.js";
+import { checkProgress } from "./progress.js";
 
 export interface ControllerOptions {
   /** Full resync period (ms). */
   resyncMs: number;
   /** Re-look period while a rollout or scale is in progress (ms). */
   progressMs: number;
+}
+
+/** Earlier revisions of `dep` that replicas still run and whose template equals the current one (read only when needed). */
+async function sameTemplateRevisions(store: RedisStore, dep: DeploymentRecord, replicas: readonly ReplicaRecord[]): Promise<Set<number>> {
+  const others = new Set(replicas.filter((r) => r.revision !== dep.revision).map((r) => r.revision));
+  if (others.size === 0) return new Set();
+  const current = canonicalJson(dep.template);
+  const revs = await store.revisions(dep.id);
+  return new Set([...others].filter((n) => { const t = revs.get(n); return t !== undefined && canonicalJson(t) === current; }));
 }
 
 /** Builds the controller's runnables. */
@@ -24,7 +35,13 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
     reconciler: {
       async reconcile(id) {
         const [dep, replicas, nodes] = await Promise.all([store.deployment(id), store.replicasOfDeployment(id), store.nodes()]);
-        const plan = planDeployment(dep, replicas, new Map(nodes.map((n) => [n.id, n])), Date.now());
+        const now = Date.now();
+        if (dep && (await applyVerdict(dep, checkProgress(dep, replicas, now), store, log, now))) {
+          bus.publish(subjects.hint("deployment", id), "hint", { id });
+          return { requeueAfterMs: 0 };
+        }
+        const same = dep ? await sameTemplateRevisions(store, dep, replicas) : new Set<number>();
+        const plan = planDeployment(dep, replicas, new Map(nodes.map((n) => [n.id, n])), now, same);
         await applyPlan(id, dep, plan, store, bus, log);
         return plan.progressing || plan.create || plan.retire.length || plan.remove.length ? { requeueAfterMs: o.progressMs } : {};
       },

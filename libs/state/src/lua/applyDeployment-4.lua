@@ -3,6 +3,7 @@
 -- ARGV[1] id  ARGV[2] namespace  ARGV[3] name  ARGV[4] replicas  ARGV[5] template JSON  ARGV[6] template hash
 -- ARGV[7] strategy JSON  ARGV[8] autoscale JSON or ""  ARGV[9] revisionHistoryLimit  ARGV[10] labels JSON
 -- ARGV[11] now (ms)  ARGV[12] expected gen (-1 = any)
+-- Sets revisionAt (ms) whenever a new revision starts (the progress deadline counts from it).
 -- Returns {ok, revision, gen, unchanged}; emits DeploymentCreated / RevisionCreated / DeploymentUpdated.
 local rcall = redis.call
 --@include _event
@@ -13,7 +14,7 @@ local now = ARGV[11]
 if gen == 0 then
   rcall('HSET', KEYS[1], 'id', ARGV[1], 'namespace', ARGV[2], 'name', ARGV[3], 'replicas', ARGV[4], 'revision', 1,
     'template', ARGV[5], 'templateHash', ARGV[6], 'strategy', ARGV[7], 'autoscale', ARGV[8], 'revisionHistoryLimit', ARGV[9],
-    'labels', ARGV[10], 'paused', 0, 'gen', 1, 'createdAt', now, 'updatedAt', now)
+    'labels', ARGV[10], 'paused', 0, 'gen', 1, 'createdAt', now, 'updatedAt', now, 'revisionAt', now)
   rcall('DEL', KEYS[3]) -- history of an earlier deployment of the same name
   rcall('HSET', KEYS[3], '1', ARGV[5])
   rcall('SADD', KEYS[2], ARGV[1])
@@ -32,7 +33,7 @@ if templateChanged then
   for _, r in ipairs(revs) do if tonumber(r) > maxRev then maxRev = tonumber(r) end end
   revision = maxRev + 1
   rcall('HSET', KEYS[3], tostring(revision), ARGV[5])
-  rcall('HSET', KEYS[1], 'template', ARGV[5], 'templateHash', ARGV[6], 'revision', revision, 'condition', '')
+  rcall('HSET', KEYS[1], 'template', ARGV[5], 'templateHash', ARGV[6], 'revision', revision, 'condition', '', 'revisionAt', now)
   -- keep the newest revisionHistoryLimit revisions (the current one always stays)
   local nums = {}
   for _, r in ipairs(revs) do table.insert(nums, tonumber(r)) end

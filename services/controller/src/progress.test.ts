@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import type { DeploymentRecord, ReplicaRecord } from "@tug/contracts";
+import { checkProgress, MIN_UNREADY_MS, STUCK_CONDITION, unreadyThresholdMs } from "./progress.js";
+import { dep, now, rep } from "./records.fixture.js";
+
+/** Revision 2 rolling out over a good revision 1, started `ago` ms before now. */
+const rollout = (over: Partial<DeploymentRecord> = {}, ago = 1_000, manifest: Record<string, unknown> = {}) =>
+  dep({ revision: 2, lastGoodRevision: 1, revisionAt: now - ago, ...over }, { strategy: { progressDeadlineSeconds: 60, autoRollback: true }, ...manifest });
+const fresh = (over: Partial<ReplicaRecord> = {}) => rep({ revision: 2, createdAt: now - 1_000, ...over });
+
+describe("controller progress", () => {
+  it("leaves a healthy rollout, a finished one and a paused one alone", () => {
+    expect(checkProgress(rollout(), [rep(), fresh({ ready: false })], now).action).toBe("none");
+    expect(checkProgress(rollout({ lastGoodRevision: 2 }, 600_000), [fresh()], now).action).toBe("none");
+    expect(checkProgress(rollout({ paused: true }, 600_000), [fresh({ ready: false })], now).action).toBe("none");
+    expect(checkProgress(undefined, [], now).action).toBe("none");
+  });
+  it("rolls back to the last good revision when the progress deadline passes", () => {
+    const v = checkProgress(rollout({}, 61_000), [rep(), fresh({ phase: "Starting", ready: false })], now);
+    expect(v).toMatchObject({ action: "rollback", toRevision: 1, reason: STUCK_CONDITION });
+  });
+  it("rolls back at once when a new replica crash-loops or fails", () => {
+    expect(checkProgress(rollout(), [fresh({ restarts: 3 })], now)).toMatchObject({ action: "rollback", reason: "CrashLoop" });
+    expect(checkProgress(rollout(), [fresh({ phase: "CrashLoopBackOff", restarts: 2, ready: false })], now)).toMatchObject({ action: "rollback", reason: "CrashLoop" });
+    expect(checkProgress(rollout(), [fresh({ phase: "Failed", ready: false })], now)).toMatchObject({ action: "rollback", reason: "CrashLoop" });
+    // one crash alone, or a crash of an old replica, is not a failed rollout
+    expect(checkProgress(rollout(), [fresh({ phase: "CrashLoopBackOff", restarts: 1, ready: false })], now).action).toBe("none");
+    expect(checkProgress(rollout(), [rep({ restarts: 9 }), fresh()], now).action).toBe("none");
+  });
+  it("rolls back when a started new replica stays unready beyond the threshold", () => {
+    const d = rollout({}, 30_000, { readinessProbe: { http: { path: "/healthz", port: 80 }, periodSeconds: 1, failureThreshold: 3 } });
+    expect(unreadyThresholdMs(d)).toBe(MIN_UNREADY_MS);
+    expect(checkProgress(d, [fresh({ ready: false, createdAt: now - 9_000 })], now).action).toBe("none");
+    expect(checkProgress(d, [fresh({ ready: false, createdAt: now - 11_000 })], now)).toMatchObject({ action: "rollback", reason: "ReadinessFailed" });
+    // a slow probe widens the window, the deadline caps it
+    const slow = rollout({}, 1_000, { readinessProbe: { tcp: { port: 80 }, periodSeconds: 10, failureThreshold: 3 } });
+    expect(unreadyThresholdMs(slow)).toBe(60_000);
+  });
+  it("only reports a stuck rollout without autoRollback, without a good revision, or for a rollback revision", () => {
+    const off = dep({ revision: 2, lastGoodRevision: 1, revisionAt: now - 61_000 }, { strategy: { progressDeadlineSeconds: 60, autoRollback: false } });
+    expect(checkProgress(off, [fresh({ ready: false })], now)).toMatchObject({ action: "report", reason: STUCK_CONDITION });
+    expect(checkProgress({ ...off, revisionAt: now - 1_000 }, [fresh({ restarts: 5 })], now).action).toBe("none");
+    expect(checkProgress(rollout({ lastGoodRevision: undefined }, 61_000), [fresh({ ready: false })], now).action).toBe("report");
+    const back = rollout({ condition: { type: "RolledBack", reason: "CrashLoop", message: "", at: 0 } }, 61_000);
+    expect(checkProgress(back, [fresh({ ready: false })], now).action).toBe("report");
+  });
+  it("does not judge a revision twice", () => {
+    const stuck = rollout({ condition: { type: STUCK_CONDITION, reason: STUCK_CONDITION, message: "", at: 0 } }, 61_000);
+    expect(checkProgress(stuck, [fresh({ ready: false })], now).action).toBe("none");
+  });
+});
