@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { describeCommand } from "./commands/describe.js";
 import { eventsCommand } from "./commands/events.js";
 import { getCommand } from "./commands/get.js";
+import { loadCommand } from "./commands/load.js";
 import { resolveCommand } from "./commands/resolve.js";
 import { rolloutCommand } from "./commands/rollout.js";
 import { upCommand } from "./commands/up.js";
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   rolloutCommand(program);
   eventsCommand(program);
   resolveCommand(program);
+  loadCommand(program);
   for (const c of program.commands) c.exitOverride();
   for (const c of program.commands.flatMap((c) => c.commands)) c.exitOverride();
   return program;

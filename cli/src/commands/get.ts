@@ -28,13 +28,17 @@ export function endpointOf(r: ReplicaRecord): string {
   return r.hostPort ? `${r.host ?? ""}:${r.hostPort}` : "";
 }
 
-/** Table of deployments with ready/desired counts computed from replicas. */
+/**
+ * Table of deployments: ready/desired and up-to-date counts computed from replicas, current (replicas to run) vs
+ * desired, the autoscale bounds and the last scaling decision.
+ */
 export function deploymentsTable(deps: readonly DeploymentRecord[], replicas: readonly ReplicaRecord[], now = Date.now()): string {
-  return table(["namespace", "name", "ready", "up-to-date", "revision", "age"], deps.map((d) => {
+  return table(["namespace", "name", "ready", "up-to-date", "current", "desired", "min", "max", "revision", "age", "last-scale"], deps.map((d) => {
     const mine = replicas.filter((r) => r.deployment === d.id && r.desired === "run");
     const ready = mine.filter((r) => r.ready).length;
-    const current = mine.filter((r) => r.revision === d.revision).length;
-    return [d.namespace, d.name, `${ready}/${d.replicas}`, current, d.revision, age(d.createdAt, now)];
+    const upToDate = mine.filter((r) => r.revision === d.revision).length;
+    const scale = d.lastScale ? `${d.lastScale.from}->${d.lastScale.to} ${age(d.lastScale.at, now)} ago: ${d.lastScale.reason}` : "";
+    return [d.namespace, d.name, `${ready}/${d.replicas}`, upToDate, mine.length, d.replicas, d.autoscale?.min ?? "-", d.autoscale?.max ?? "-", d.revision, age(d.createdAt, now), scale];
   }));
 }
 
