@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   STORE_UNAVAILABLE: { status: 503, retryable: true, text: "Redis cannot be reached" },
   BUS_UNAVAILABLE: { status: 503, retryable: true, text: "NATS cannot be reached or nobody answered" },
   TIMEOUT: { status: 504, retryable: true, text: "the operation did not finish in time" },
+  OVERLOADED: { status: 503, retryable: true, text: "a bounded resource is full; retry later" },
   INTERNAL: { status: 500, retryable: true, text: "an unexpected fault; see the process log" },
 } as const;
 

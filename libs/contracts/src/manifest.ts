@@ -45,6 +45,8 @@ const portSchema = z
     containerPort: z.number().int().min(1).max(65535),
     published: z.number().int().min(1024).max(65535).optional(),
     protocol: z.enum(["tcp"]).default("tcp"),
+    /** How the proxy spreads new connections on the published port (default round robin). */
+    balance: z.enum(["round-robin", "least-conn"]).optional(),
   })
   .strict();
 

@@ -182,9 +182,10 @@ export class RedisStore {
 
   /** Applies one observed status from `node` (fenced: only the bound node may report). */
   async reportReplica(node: string, host: string, s: ReplicaStatus, now = Date.now()): Promise<{ changed: boolean; readyChanged: boolean; deployment: string }> {
-    const lastExit = s.exitCode !== undefined || s.reason ? JSON.stringify({ code: s.exitCode ?? null, reason: s.reason ?? "", at: now }) : "";
+    // Workers stamp lastExit when the exit happens; older workers only send exitCode (stamped here, on report).
+    const lastExit = s.lastExit ? JSON.stringify(s.lastExit) : s.exitCode !== undefined ? JSON.stringify({ code: s.exitCode ?? null, reason: s.reason ?? "", at: now }) : "";
     return this.call("reportReplica", this.k.replica(s.id), this.k.endpointsIndex, this.k.events,
-      s.id, node, s.phase, s.ready ? 1 : 0, host, s.hostPort ?? "", s.restarts, s.exitCode !== undefined ? lastExit : "", s.reason ?? "", s.message ?? "", now);
+      s.id, node, s.phase, s.ready ? 1 : 0, host, s.hostPort ?? "", s.restarts, lastExit, s.reason ?? "", s.message ?? "", now);
   }
 
   async replica(id: string): Promise<ReplicaRecord | undefined> {

@@ -1,69 +1,127 @@
-/** One published port: a TCP listener on loopback that balances new connections over a service's endpoints. */
+/**
+ * One published port: a TCP listener on loopback that balances new connections over a service's endpoints and
+ * drains the connections of endpoints that leave (see drain.ts).
+ */
 import { createServer, type Server, type Socket } from "node:net";
 import type { Logger } from "@tug/log";
-import { RoundRobin, type Target } from "./balancer.js";
+import type { Balancer, BalanceKind, Target } from "./balancer.js";
+import { createBalancer } from "./balancers.js";
+import { ConnectionTable } from "./drain.js";
 import { dialAny, splice } from "./splice.js";
 import type { ProxyStats } from "./stats.js";
 
-/** A listener for one service on one port. Closing it stops accepting; open connections run until they end. */
-export class ServiceListener {
-  readonly balancer = new RoundRobin();
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
+/** What a listener needs to know. */
+export interface ListenerOptions {
+  port: number;
+  /** Deployment id `ns/name`. */
+  service: string;
+  stats: ProxyStats;
+  log: Logger;
+  host?: string;
+  /** How long connections to a departed endpoint (or a closed listener) may run on; then they are closed. */
+  drainMs: number;
+  balance?: BalanceKind;
+}
 
-  constructor(readonly port: number, readonly service: string, private readonly stats: ProxyStats, private readonly log: Logger, private readonly host = "127.0.0.1") {
+/** A listener for one service on one port. */
+export class ServiceListener {
+  readonly port: number;
+  readonly service: string;
+  private balancerNow: Balancer;
+  private targets: readonly Target[] = [];
+  private readonly server: Server;
+  private readonly conns: ConnectionTable;
+  private readonly pending = new Set<Socket>();
+
+  constructor(private readonly o: ListenerOptions) {
+    this.port = o.port;
+    this.service = o.service;
+    this.balancerNow = createBalancer(o.balance ?? "round-robin");
+    this.conns = new ConnectionTable(o.drainMs, (key, closed) => o.log.info({ port: o.port, service: o.service, endpoint: key, closed }, "drain grace over; closed connections"));
     this.server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (client) => void this.handle(client));
-    this.server.on("error", (err) => this.log.warn({ port, service, err: String(err) }, "listener error"));
+    this.server.on("error", (err) => o.log.warn({ port: o.port, service: o.service, err: String(err) }, "listener error"));
+  }
+
+  /** The current balancer (tests and diagnostics). */
+  get balancer(): Balancer {
+    return this.balancerNow;
+  }
+
+  /** Open connections to endpoint `key`. */
+  connections(key: string): number {
+    return this.conns.count(key);
   }
 
   /** Starts listening; rejects when the port cannot be bound. */
   listen(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once("error", reject);
-      this.server.listen(this.port, this.host, () => {
+      this.server.listen(this.port, this.o.host ?? "127.0.0.1", () => {
         this.server.off("error", reject);
         resolve();
       });
     });
   }
 
-  /** Replaces the endpoint set; only new connections see the change. */
-  setTargets(targets: readonly Target[]): void {
-    this.balancer.update(targets);
+  /**
+   * Replaces the endpoint set (and the policy, when it changed). Only new connections see the change; open
+   * connections to endpoints that left start their drain grace.
+   */
+  setTargets(targets: readonly Target[], balance: BalanceKind = this.balancerNow.kind): void {
+    if (balance !== this.balancerNow.kind) {
+      const next = createBalancer(balance);
+      for (const key of this.conns.keys()) for (let i = 0; i < this.conns.count(key); i++) next.opened(key);
+      this.balancerNow = next;
+    }
+    this.targets = targets;
+    this.balancerNow.update(targets);
+    this.conns.retain(new Set(targets.map((t) => t.key)));
   }
 
-  /** Stops accepting. With `destroy`, open connections are cut too (process shutdown). */
+  /**
+   * Stops accepting. Open connections drain (closed after the grace); with `destroy` they are cut at once
+   * (process shutdown).
+   */
   close(destroy = false): void {
     this.server.close();
-    if (destroy) for (const s of this.sockets) s.destroy();
+    for (const s of this.pending) if (destroy) s.destroy();
+    if (destroy) this.conns.destroyAll();
+    else this.conns.drainAll();
   }
 
   private async handle(client: Socket): Promise<void> {
-    this.sockets.add(client);
-    this.stats.opened(this.service);
+    this.pending.add(client);
+    this.o.stats.opened(this.service);
     client.on("error", () => {});
     let bytesIn = 0;
     let bytesOut = 0;
+    const balancer = this.balancerNow;
     try {
-      const upstream = await dialAny(this.balancer);
-      if (!upstream) {
-        this.stats.failed(this.service);
+      const picked = await dialAny(balancer);
+      this.pending.delete(client);
+      if (!picked) {
+        this.o.stats.failed(this.service);
         client.destroy();
         return;
       }
-      this.sockets.add(upstream);
-      if (client.destroyed) {
-        upstream.destroy();
-      } else {
-        client.resume();
-        await splice(client, upstream);
+      const { socket: upstream, target } = picked;
+      const forget = this.conns.track(target.key, { client, upstream });
+      if (!this.targets.some((t) => t.key === target.key)) this.conns.retain(new Set(this.targets.map((t) => t.key)));
+      try {
+        if (client.destroyed) upstream.destroy();
+        else {
+          client.resume();
+          await splice(client, upstream);
+        }
+      } finally {
+        forget();
+        balancer.closed(target.key);
       }
-      this.sockets.delete(upstream);
       bytesIn = upstream.bytesWritten;
       bytesOut = client.bytesWritten;
     } finally {
-      this.sockets.delete(client);
-      this.stats.closed(this.service, bytesIn, bytesOut);
+      this.pending.delete(client);
+      this.o.stats.closed(this.service, bytesIn, bytesOut);
     }
   }
 }

@@ -6,4 +6,5 @@ const config = readConfig("proxy");
 void boot(config, (deps) => buildProxy(deps, {
   syncMs: intEnv(config.env, "TUG_PROXY_SYNC_MS", 500),
   publishMs: intEnv(config.env, "TUG_PROXY_METRICS_MS", 2_000),
+  drainMs: intEnv(config.env, "TUG_PROXY_DRAIN_MS", 10_000),
 }));

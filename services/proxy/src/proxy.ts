@@ -4,12 +4,23 @@ import { ServiceListener } from "./listener.js";
 import type { Route } from "./routes.js";
 import type { ProxyStats } from "./stats.js";
 
+/** Where listeners bind and how long departing connections may drain. */
+export interface ProxyListenOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Drain grace in ms (default 10 s). */
+  drainMs?: number;
+}
+
+/** Default drain grace of connections to an endpoint that left. */
+export const DEFAULT_DRAIN_MS = 10_000;
+
 /** Owns every listener; `apply` is idempotent and level-triggered. */
 export class Proxy {
   private readonly listeners = new Map<number, ServiceListener>();
   private readonly starting = new Map<number, Promise<void>>();
 
-  constructor(private readonly stats: ProxyStats, private readonly log: Logger, private readonly host = "127.0.0.1") {}
+  constructor(private readonly stats: ProxyStats, private readonly log: Logger, private readonly o: ProxyListenOptions = {}) {}
 
   /** Ports listened on now, with their service. */
   ports(): Map<number, string> {
@@ -23,7 +34,7 @@ export class Proxy {
       if (wanted.get(port)?.service !== l.service) {
         l.close();
         this.listeners.delete(port);
-        this.log.info({ port, service: l.service }, "stopped listening");
+        this.log.info({ port, service: l.service }, "stopped listening; open connections drain");
       }
     }
     await Promise.all(routes.map((r) => this.ensure(r)));
@@ -32,21 +43,26 @@ export class Proxy {
   private async ensure(r: Route): Promise<void> {
     const existing = this.listeners.get(r.port);
     if (existing) {
-      existing.setTargets(r.targets);
+      existing.setTargets(r.targets, r.balance);
       return;
     }
     if (this.starting.has(r.port)) return this.starting.get(r.port);
-    const l = new ServiceListener(r.port, r.service, this.stats, this.log, this.host);
-    l.setTargets(r.targets);
+    const l = new ServiceListener({ port: r.port, service: r.service, stats: this.stats, log: this.log, host: this.o.host, drainMs: this.o.drainMs ?? DEFAULT_DRAIN_MS, balance: r.balance });
+    l.setTargets(r.targets, r.balance);
     const p = l.listen().then(
       () => {
         this.listeners.set(r.port, l);
-        this.log.info({ port: r.port, service: r.service, endpoints: r.targets.length }, "listening");
+        this.log.info({ port: r.port, service: r.service, endpoints: r.targets.length, balance: r.balance }, "listening");
       },
       (err) => this.log.warn({ port: r.port, service: r.service, err: String(err) }, "cannot listen; will retry"),
     ).finally(() => this.starting.delete(r.port));
     this.starting.set(r.port, p);
     return p;
+  }
+
+  /** The listener on `port` (tests and diagnostics). */
+  listener(port: number): ServiceListener | undefined {
+    return this.listeners.get(port);
   }
 
   /** Closes every listener and cuts open connections. */

@@ -3,7 +3,7 @@
  * of libs/contracts, shared with the registry and DNS).
  */
 import { type DeploymentRecord, endpointsOf, type NodeRecord, type ReplicaRecord } from "@tug/contracts";
-import type { Target } from "./balancer.js";
+import type { BalanceKind, Target } from "./balancer.js";
 
 /** One published port and where its traffic goes. */
 export interface Route {
@@ -11,14 +11,22 @@ export interface Route {
   /** Deployment id `ns/name`. */
   service: string;
   targets: Target[];
+  /** Balancing policy of the port (`ports[].balance`). */
+  balance: BalanceKind;
+}
+
+/** One published port's owner and policy. */
+export interface PublishedPort {
+  service: string;
+  balance: BalanceKind;
 }
 
 /** Published ports of each deployment; a port claimed twice goes to the first deployment by id. */
-export function publishedPorts(deployments: readonly DeploymentRecord[]): Map<number, string> {
-  const out = new Map<number, string>();
+export function publishedPorts(deployments: readonly DeploymentRecord[]): Map<number, PublishedPort> {
+  const out = new Map<number, PublishedPort>();
   for (const d of [...deployments].sort((a, b) => a.id.localeCompare(b.id))) {
     for (const p of d.template.ports ?? []) {
-      if (p.published !== undefined && !out.has(p.published)) out.set(p.published, d.id);
+      if (p.published !== undefined && !out.has(p.published)) out.set(p.published, { service: d.id, balance: p.balance ?? "round-robin" });
     }
   }
   return out;
@@ -39,5 +47,5 @@ export function targetsByService(replicas: readonly ReplicaRecord[], nodes: read
 /** The full route table from store records. */
 export function routeTable(deployments: readonly DeploymentRecord[], replicas: readonly ReplicaRecord[], nodes: readonly NodeRecord[]): Route[] {
   const targets = targetsByService(replicas, nodes);
-  return [...publishedPorts(deployments)].map(([port, service]) => ({ port, service, targets: targets.get(service) ?? [] }));
+  return [...publishedPorts(deployments)].map(([port, { service, balance }]) => ({ port, service, balance, targets: targets.get(service) ?? [] }));
 }

@@ -15,6 +15,8 @@ import { ProxyStats } from "./stats.js";
 export interface ProxyOptions {
   syncMs: number;
   publishMs: number;
+  /** Drain grace of connections to endpoints that left (TUG_PROXY_DRAIN_MS). */
+  drainMs: number;
 }
 
 /** Reads the store once and applies the routes. */
@@ -53,7 +55,7 @@ export function syncLoop(store: RedisStore, proxy: Proxy, log: Logger, periodMs:
 /** Builds the proxy's parts for `boot`. */
 export function buildProxy(deps: ServiceDeps, o: ProxyOptions): ServiceParts {
   const stats = new ProxyStats(deps.metrics);
-  const proxy = new Proxy(stats, deps.log);
+  const proxy = new Proxy(stats, deps.log, { drainMs: o.drainMs });
   const loop = syncLoop(deps.store, proxy, deps.log, o.syncMs);
   const hints = [subjects.hintAll("endpoints"), subjects.hintAll("replica"), subjects.hintAll("deployment")].map((s) => deps.bus.subscribe(s, () => loop.kick()));
   const publisher = periodic("proxy-metrics", o.publishMs, async () => {

@@ -1,6 +1,6 @@
 /** Connecting to an upstream with failover, and splicing two sockets together. */
 import { connect, type Socket } from "node:net";
-import type { RoundRobin, Target } from "./balancer.js";
+import type { Balancer, Target } from "./balancer.js";
 
 /** How many endpoints one new connection may try. */
 export const MAX_ATTEMPTS = 3;
@@ -22,17 +22,22 @@ export function dial(t: Target, timeoutMs = CONNECT_TIMEOUT_MS): Promise<Socket>
   });
 }
 
-/** Tries the balancer's next targets in turn (up to `attempts`), returning the first socket that connects. */
-export async function dialAny(rr: RoundRobin, attempts = MAX_ATTEMPTS, dialer = dial): Promise<Socket | undefined> {
+/**
+ * Tries the balancer's next targets in turn (up to `attempts`), returning the first socket that connects and its target.
+ * The pick counts as open on the balancer from the moment it is made (the caller reports `closed` when it ends),
+ * so a burst of connections spreads under least-connections too.
+ */
+export async function dialAny(balancer: Balancer, attempts = MAX_ATTEMPTS, dialer = dial): Promise<{ socket: Socket; target: Target } | undefined> {
   const tried = new Set<string>();
   for (let i = 0; i < attempts; i++) {
-    const t = rr.next(tried);
-    if (!t) return undefined;
-    tried.add(t.key);
+    const target = balancer.next(tried);
+    if (!target) return undefined;
+    tried.add(target.key);
+    balancer.opened(target.key);
     try {
-      return await dialer(t);
+      return { socket: await dialer(target), target };
     } catch {
-      // try the next endpoint
+      balancer.closed(target.key); // try the next endpoint
     }
   }
   return undefined;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifestSchema, validate } from "@tug/contracts";
 import { silentLogger } from "@tug/log";
 import { RedisStore } from "@tug/state";
-import { freePort, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+import { eventually, freePort, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
 import { Proxy } from "../src/proxy.js";
 import { syncOnce } from "../src/service.js";
 import { ProxyStats } from "../src/stats.js";
@@ -114,5 +114,58 @@ describe("proxy draining", () => {
     expect(refused).toBe(true);
     sock.destroy();
     await new Promise<void>((r) => echo.close(() => r()));
+  });
+
+  it("closes connections to a departed endpoint after the drain grace; least-conn sends new ones to the idle endpoint", async () => {
+    const drainProxy = new Proxy(new ProxyStats(), silentLogger(), { drainMs: 400 });
+    const echoes = await Promise.all([0, 1].map(async () => {
+      const s = createTcpServer((c) => c.pipe(c));
+      await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+      return s;
+    }));
+    const [pa, pb] = echoes.map((s) => (s.address() as { port: number }).port);
+    const port = await freePort();
+    await store.applyDeployment(validate(manifestSchema, { name: "lc", command: ["x"], replicas: 2, ports: [{ containerPort: 7, published: port, balance: "least-conn" }] }));
+    for (const [id, hostPort] of [["l1", pa], ["l2", pb]] as const) {
+      await store.createReplica({ id, deployment: "default/lc", revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+      await store.bindReplica(id, "n1", 1);
+      await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort, restarts: 0 });
+    }
+    await syncOnce(store, drainProxy);
+    const listener = drainProxy.listener(port)!;
+    expect(listener.balancer.kind).toBe("least-conn");
+    const open = async () => {
+      const c = connect(port, "127.0.0.1");
+      await new Promise<void>((r) => c.once("connect", () => r()));
+      await new Promise<void>((r) => { c.once("data", () => r()); c.write("hi"); });
+      return c;
+    };
+    const held = [await open(), await open(), await open()];
+    expect([listener.connections("l1"), listener.connections("l2")].sort()).toEqual([1, 2]);
+    const light = listener.connections("l1") === 1 ? "l1" : "l2";
+    const heavy = light === "l1" ? "l2" : "l1";
+    const next = await open();
+    expect([listener.connections(light), listener.connections(heavy)]).toEqual([2, 2]);
+    held[0]!.destroy();
+    held[1]!.destroy();
+    await eventually(() => expect(listener.connections("l1") + listener.connections("l2")).toBe(2), { timeoutMs: 5_000 });
+    const counts = [listener.connections("l1"), listener.connections("l2")];
+    held.push(await open());
+    const fewer = counts[0]! <= counts[1]! ? "l1" : "l2";
+    expect(listener.connections(fewer)).toBe(Math.min(...counts) + 1);
+    // l1 leaves: its connections keep working during the grace, then are closed
+    await store.reportReplica("n1", "127.0.0.1", { id: "l1", phase: "Running", ready: false, hostPort: pa, restarts: 0 });
+    await syncOnce(store, drainProxy);
+    const onL1 = listener.connections("l1");
+    expect(onL1).toBeGreaterThan(0);
+    const left = Date.now();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(listener.connections("l1")).toBe(onL1);
+    await eventually(() => expect(listener.connections("l1")).toBe(0), { timeoutMs: 5_000 });
+    expect(Date.now() - left).toBeGreaterThanOrEqual(350);
+    expect(listener.connections("l2")).toBeGreaterThan(0);
+    for (const c of [...held, next]) c.destroy();
+    drainProxy.close();
+    for (const s of echoes) s.close();
   });
 });

@@ -29,6 +29,8 @@ export interface WorkerConfig {
   heartbeatMs: number;
   syncMs: number;
   orphanGraceMs: number;
+  /** Wait after an assignment turns `stop` before SIGTERM, so balancers stop sending to it first (TUG_DRAIN_DELAY_MS). */
+  drainDelayMs: number;
   /** Stop every replica when the worker stops (otherwise they keep running for the next worker to adopt). */
   stopOnExit: boolean;
   /** Status snapshot period (changes are published sooner). */
@@ -74,6 +76,7 @@ export function workerConfig(base: Pick<ServiceConfig, "instance">, env: NodeJS.
     heartbeatMs: positive(env, "TUG_HEARTBEAT_MS", 500),
     syncMs: positive(env, "TUG_SYNC_MS", 2_000),
     orphanGraceMs: intEnv(env, "TUG_ORPHAN_GRACE_MS", 3_000),
+    drainDelayMs: nonNegative(env, "TUG_DRAIN_DELAY_MS", 1_000),
     stopOnExit: env.TUG_WORKER_STOP_ON_EXIT === "1",
     statusMs: 1_000,
     metricsMs: 2_000,
@@ -83,5 +86,11 @@ export function workerConfig(base: Pick<ServiceConfig, "instance">, env: NodeJS.
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const n = intEnv(env, name, fallback);
   if (!(n > 0)) throw new Error(`${name} must be > 0, got ${n}`);
+  return n;
+}
+
+function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const n = intEnv(env, name, fallback);
+  if (!(Number.isInteger(n) && n >= 0 && n <= 600_000)) throw new Error(`${name} must be an integer in 0..600000 ms, got ${n}`);
   return n;
 }

@@ -13,12 +13,12 @@ const a = (id: string, desired: "run" | "stop" = "run", restartPolicy: "Always" 
 const sync = (...assignments: Assignment[]): ParsedSync => ({ assignments, malformed: [] });
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
-function setup(orphanGraceMs = 1_000) {
+function setup(orphanGraceMs = 1_000, drainDelayMs = 0) {
   const driver = new FakeDriver();
   let now = 1_000_000;
   const m = new ReplicaManager({
     driver, node: "n1", workdir: "/", log: silentLogger(), changed: () => {},
-    ports: new PortAllocator(40_000, 10, async () => true), orphanGraceMs, now: () => now,
+    ports: new PortAllocator(40_000, 10, async () => true), orphanGraceMs, drainDelayMs, now: () => now,
   });
   driver.onExit((e) => m.onExit(e));
   return { driver, m, advance: (ms: number) => { now += ms; } };
@@ -44,6 +44,20 @@ describe("replica manager (diff assignments vs running)", () => {
     await tick();
     expect(m.snapshot()).toEqual(before);
     expect(driver.runningIds()).toEqual(["r1"]);
+  });
+
+  it("drains a desired=stop replica: not ready at once, SIGTERM only after the drain delay", async () => {
+    const { driver, m } = setup(1_000, 300);
+    await m.apply(sync(a("r1")));
+    await tick();
+    const asked = Date.now();
+    await m.apply(sync(a("r1", "stop")));
+    await tick();
+    expect(m.snapshot()[0]).toMatchObject({ phase: "Running", ready: false });
+    expect(driver.runningIds()).toEqual(["r1"]);
+    while (driver.runningIds().length > 0 && Date.now() - asked < 5_000) await tick();
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(290);
+    expect(m.snapshot()[0]).toMatchObject({ phase: "Stopped", ready: false });
   });
 
   it("stops desired=stop replicas and reports them Stopped while listed, then forgets them", async () => {

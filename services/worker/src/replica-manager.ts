@@ -13,6 +13,8 @@ import { Replica, type ReplicaContext } from "./replica.js";
 export interface ManagerOptions extends ReplicaContext {
   ports: PortAllocator;
   orphanGraceMs: number;
+  /** Wait between an assignment turning `stop` (the replica already left the endpoints) and SIGTERM (default 0). */
+  drainDelayMs?: number;
   now?: () => number;
 }
 
@@ -62,7 +64,7 @@ export class ReplicaManager {
       }
       r.assign(a);
       if (a.replica.desired === "stop") {
-        if (r.active) void r.stop();
+        if (r.active) void r.stop(this.o.drainDelayMs ?? 0);
         else if (r.phase !== "Stopped") r.phase = "Stopped";
         continue;
       }

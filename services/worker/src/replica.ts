@@ -6,6 +6,7 @@ import { constants } from "node:os";
 import type { Assignment, ReplicaStatus, Template } from "@tug/contracts";
 import { DriverError, type Driver, type ExitEvent, type ReplicaSpec, type RuntimeHandle } from "@tug/drivers";
 import type { Logger } from "@tug/log";
+import { sleep } from "@tug/runtime";
 import { ProbeRunner, type ProbeTarget } from "./probes.js";
 import { decideOnExit, RestartBackoff } from "./restart.js";
 
@@ -35,6 +36,8 @@ export class Replica {
   ready = false;
   restarts = 0;
   exitCode: number | null | undefined;
+  /** The last exit (or failed start) with its reason and time; kept across the restart that follows. */
+  lastExit: { code: number | null; reason: string; at: number } | undefined;
   reason: string | undefined;
   message: string | undefined;
   handle: RuntimeHandle | undefined;
@@ -128,6 +131,7 @@ export class Replica {
   /** Applies the restart policy to an exit (or a failed start); `code` is null when unknown. */
   private afterExit(code: number | null, reason: string | undefined, message: string | undefined, ranMs: number, policyCode = code): void {
     this.exitCode = code;
+    this.lastExit = { code, reason: reason ?? (policyCode === 0 ? "Completed" : "Error"), at: Date.now() };
     if (!this.template) {
       this.set({ phase: "CrashLoopBackOff", ready: false, reason: reason ?? "Error", message: "exited before its assignment was known; restarts once it is" });
       return;
@@ -150,8 +154,11 @@ export class Replica {
     }, delay);
   }
 
-  /** Stops gracefully (SIGTERM, then SIGKILL after the grace period). Idempotent; ends in phase Stopped. */
-  stop(): Promise<void> {
+  /**
+   * Stops gracefully: not ready at once, then after `drainMs` (time for balancers to stop sending new work here)
+   * SIGTERM, then SIGKILL after the grace period. Idempotent; ends in phase Stopped.
+   */
+  stop(drainMs = 0): Promise<void> {
     if (this.stopping) return this.stopping;
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
@@ -160,6 +167,10 @@ export class Replica {
     this.stopping = (async () => {
       this.set({ ready: false });
       await this.starting;
+      if (drainMs > 0 && this.handle) {
+        this.ctx.log.info({ replica: this.id, drainMs }, "draining before stop");
+        await sleep(drainMs);
+      }
       const h = this.handle;
       if (h) await this.ctx.driver.stop(h, graceMs);
       if (this.handle === h) this.handle = undefined;
@@ -180,6 +191,7 @@ export class Replica {
     const s: ReplicaStatus = { id: this.id, phase: this.phase, ready: this.ready, restarts: this.restarts };
     if (this.hostPort !== undefined && this.phase !== "Stopped") s.hostPort = this.hostPort;
     if (this.exitCode !== undefined) s.exitCode = this.exitCode;
+    if (this.lastExit !== undefined) s.lastExit = this.lastExit;
     if (this.reason !== undefined) s.reason = this.reason;
     if (this.message !== undefined) s.message = this.message.slice(0, 4096);
     return s;

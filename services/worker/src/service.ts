@@ -48,7 +48,7 @@ export async function buildWorker(deps: WorkerDeps, config: WorkerConfig, driver
   const coalescer = new Coalescer(publishStatus, 50);
   const manager = new ReplicaManager({
     driver, node, workdir: resolve(config.workdir), log, changed: () => coalescer.poke(),
-    ports: new PortAllocator(config.portsFrom), orphanGraceMs: config.orphanGraceMs,
+    ports: new PortAllocator(config.portsFrom), orphanGraceMs: config.orphanGraceMs, drainDelayMs: config.drainDelayMs,
   });
   const offExit = driver.onExit((e) => manager.onExit(e));
   manager.adopt(await driver.recover());
