@@ -1,5 +1,6 @@
 /** The `tug` command tree and its runner (exit codes: 0 ok, 1 operation failed, 2 usage error). */
 import { Command, CommanderError, Option } from "commander";
+import { chaosRunCommand } from "./commands/chaos-run.js";
 import { describeCommand } from "./commands/describe.js";
 import { eventsCommand } from "./commands/events.js";
 import { getCommand } from "./commands/get.js";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   rolloutCommand(program);
   eventsCommand(program);
   resolveCommand(program);
+  chaosRunCommand(program);
   loadCommand(program);
   for (const c of program.commands) c.exitOverride();
   for (const c of program.commands.flatMap((c) => c.commands)) c.exitOverride();

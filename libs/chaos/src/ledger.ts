@@ -1,0 +1,108 @@
+/**
+ * What the workload was told: the last ACKNOWLEDGED desired state of every deployment (replicas, revision), which
+ * deployments have a change in flight or an unacknowledged (ambiguous) one, and the desired counts a deployment
+ * may have had recently (including values of changes that were sent but not acknowledged).
+ */
+
+/** Last acknowledged desired state of one deployment. */
+export interface Acked {
+  replicas: number;
+  revision: number;
+  at: number;
+}
+
+interface Entry {
+  acked?: Acked;
+  /** A request is in flight, or the last one failed without an answer: Redis may hold either value. */
+  uncertain: boolean;
+  /** Bumped on every begin/ack/fail: a check that saw the same epoch before and after its read is consistent. */
+  epoch: number;
+  /** (time, desired count) of every change sent, oldest first. */
+  desired: Array<{ at: number; replicas: number }>;
+}
+
+/** The workload's book of acknowledged changes. */
+export class AckLedger {
+  private readonly entries = new Map<string, Entry>();
+
+  private entry(id: string): Entry {
+    let e = this.entries.get(id);
+    if (!e) this.entries.set(id, (e = { uncertain: false, epoch: 0, desired: [] }));
+    return e;
+  }
+
+  /** A change to `id` is about to be sent; `replicas` is the desired count it asks for. */
+  begin(id: string, replicas: number, now = Date.now()): void {
+    const e = this.entry(id);
+    e.uncertain = true;
+    e.epoch++;
+    e.desired.push({ at: now, replicas });
+  }
+
+  /** The change was acknowledged with this state. */
+  ack(id: string, replicas: number, revision: number, now = Date.now()): void {
+    const e = this.entry(id);
+    e.acked = { replicas, revision, at: now };
+    e.uncertain = false;
+    e.epoch++;
+  }
+
+  /** The change failed in a way that leaves it unknown whether it was applied. */
+  fail(id: string): void {
+    const e = this.entry(id);
+    e.uncertain = true;
+    e.epoch++;
+  }
+
+  /** The change was refused for sure (e.g. a validation error): nothing changed. */
+  refused(id: string): void {
+    const e = this.entry(id);
+    e.epoch++;
+  }
+
+  /** Deployment ids the workload has touched. */
+  ids(): string[] {
+    return [...this.entries.keys()].sort();
+  }
+
+  /** Last acknowledged state of `id`, if any. */
+  acked(id: string): Acked | undefined {
+    return this.entries.get(id)?.acked;
+  }
+
+  /** True while Redis may legitimately differ from the last ack. */
+  uncertain(id: string): boolean {
+    return this.entries.get(id)?.uncertain ?? false;
+  }
+
+  /** Epoch of `id` (compare before/after a read). */
+  epoch(id: string): number {
+    return this.entries.get(id)?.epoch ?? 0;
+  }
+
+  /** The largest desired count `id` may have had in [now - windowMs, now] (the value in force at the start included). */
+  maxDesiredSince(id: string, windowMs: number, now = Date.now()): number {
+    const list = this.entries.get(id)?.desired ?? [];
+    const from = now - windowMs;
+    let max = 0;
+    let before: number | undefined;
+    for (const d of list) {
+      if (d.at < from) before = d.replicas;
+      else max = Math.max(max, d.replicas);
+    }
+    if (before !== undefined) max = Math.max(max, before);
+    // the acked count is in force too (a change sent long ago stays the desired count)
+    const a = this.entries.get(id)?.acked;
+    return Math.max(max, a?.replicas ?? 0);
+  }
+
+  /** Drops desired-count history older than `keepMs` except the last value before it (bounded memory). */
+  prune(keepMs: number, now = Date.now()): void {
+    for (const e of this.entries.values()) {
+      const from = now - keepMs;
+      let i = 0;
+      while (i + 1 < e.desired.length && e.desired[i + 1]!.at < from) i++;
+      if (i > 0) e.desired.splice(0, i);
+    }
+  }
+}

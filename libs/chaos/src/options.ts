@@ -1,0 +1,81 @@
+/** Options of a chaos run: types, defaults and validation (structured VALIDATION_FAILED errors naming the field). */
+import { TugError } from "@tug/contracts";
+
+/** Drivers a chaos cluster can run on. */
+export const CHAOS_DRIVERS = ["fake", "process"] as const;
+export type ChaosDriver = (typeof CHAOS_DRIVERS)[number];
+
+/** What runChaos() accepts; strings (from a CLI) are converted. */
+export interface ChaosOptions {
+  /** How long faults are injected (ms). */
+  durationMs: number | string;
+  /** Seed of the workload and fault sequences. */
+  seed: number | string;
+  /** Workers (default 3). */
+  nodes?: number | string;
+  /** Default `fake`. */
+  driver?: string;
+  /** Instances of each control-plane role (default 1). */
+  replicasPerComponent?: number | string;
+  /** Mean time between two faults (default 700 ms; each gap is drawn from [0.5, 1.5] × this). */
+  faultEveryMs?: number | string;
+  /** How long every deployment may take to converge once faults stop (default 60 s). */
+  convergeTimeoutMs?: number | string;
+  /** Deployments the workload creates at most (default 8). */
+  maxDeployments?: number | string;
+  /** The worker's orphan grace (default 3 s); a replica may run unclaimed for this + 3 s. */
+  orphanGraceMs?: number | string;
+  /** Repository root (where services/<role>/dist live; process-driver replicas run from here). */
+  repoRoot?: string;
+  /** Keep the temp data dir after the run (for post-mortems). */
+  keepDataDir?: boolean;
+  /** Progress lines (default: dropped). */
+  log?: (line: string) => void;
+}
+
+/** Options after validation and defaults. */
+export interface ResolvedChaosOptions {
+  durationMs: number;
+  seed: number;
+  nodes: number;
+  driver: ChaosDriver;
+  replicasPerComponent: number;
+  faultEveryMs: number;
+  convergeTimeoutMs: number;
+  maxDeployments: number;
+  orphanGraceMs: number;
+  repoRoot?: string;
+  keepDataDir: boolean;
+  log: (line: string) => void;
+}
+
+/** Validates `o` and fills in defaults; throws TugError(VALIDATION_FAILED) naming the bad field. */
+export function resolveChaosOptions(o: ChaosOptions): ResolvedChaosOptions {
+  const driver = o.driver ?? "fake";
+  if (!(CHAOS_DRIVERS as readonly string[]).includes(driver)) throw new TugError("VALIDATION_FAILED", `driver must be one of ${CHAOS_DRIVERS.join(", ")}, got ${JSON.stringify(driver)}`, "driver");
+  return {
+    durationMs: int("durationMs", o.durationMs, undefined, 1_000, 7 * 86_400_000),
+    seed: int("seed", o.seed, undefined, 0, 2 ** 32 - 1),
+    nodes: int("nodes", o.nodes, 3, 1, 50),
+    driver: driver as ChaosDriver,
+    replicasPerComponent: int("replicasPerComponent", o.replicasPerComponent, 1, 1, 8),
+    faultEveryMs: int("faultEveryMs", o.faultEveryMs, 700, 50, 3_600_000),
+    convergeTimeoutMs: int("convergeTimeoutMs", o.convergeTimeoutMs, 60_000, 1_000, 3_600_000),
+    maxDeployments: int("maxDeployments", o.maxDeployments, 8, 1, 100),
+    orphanGraceMs: int("orphanGraceMs", o.orphanGraceMs, 3_000, 0, 600_000),
+    repoRoot: o.repoRoot,
+    keepDataDir: o.keepDataDir ?? false,
+    log: o.log ?? (() => {}),
+  };
+}
+
+function int(field: string, v: number | string | undefined, fallback: number | undefined, min: number, max: number): number {
+  if (v === undefined || v === "") {
+    if (fallback === undefined) throw new TugError("VALIDATION_FAILED", `${field} is required`, field);
+    return fallback;
+  }
+  const n = typeof v === "number" ? v : /^\s*-?\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n)) throw new TugError("VALIDATION_FAILED", `${field} must be an integer, got ${JSON.stringify(v)}`, field);
+  if (n < min || n > max) throw new TugError("VALIDATION_FAILED", `${field} must be between ${min} and ${max}, got ${n}`, field);
+  return n;
+}

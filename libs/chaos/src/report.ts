@@ -1,0 +1,52 @@
+/** The chaos report: faults by kind, violations with details, convergence, and the one-line summary. */
+import type { FaultRecord } from "./faults.js";
+import type { MonitorStats } from "./monitor.js";
+import type { Violation } from "./violations.js";
+import type { WorkloadStats } from "./workload.js";
+
+/** Everything a run found. */
+export interface ChaosReport {
+  seed: number;
+  driver: string;
+  nodes: number;
+  replicasPerComponent: number;
+  durationMs: number;
+  faults: FaultRecord[];
+  workload: WorkloadStats;
+  monitor: MonitorStats;
+  violations: Violation[];
+  /** Seconds from the end of faults to convergence (NaN when it did not converge). */
+  convergeSeconds: number;
+  /** `faults=N violations=M converge_s=X`. */
+  summary: string;
+}
+
+/** The summary line: delivered faults, violations, seconds to converge (or `timeout`). */
+export function summaryLine(faults: FaultRecord[], violations: number, convergeSeconds: number): string {
+  const n = faults.filter((f) => f.delivered).length;
+  return `faults=${n} violations=${violations} converge_s=${Number.isFinite(convergeSeconds) ? convergeSeconds.toFixed(1) : "timeout"}`;
+}
+
+/** The human-readable report; its last line is the summary. */
+export function formatReport(r: ChaosReport): string {
+  const byKind = new Map<string, { delivered: number; skipped: number }>();
+  for (const f of r.faults) {
+    const k = byKind.get(f.kind) ?? { delivered: 0, skipped: 0 };
+    if (f.delivered) k.delivered++;
+    else k.skipped++;
+    byKind.set(f.kind, k);
+  }
+  const w = r.workload;
+  const lines = [
+    `chaos run: seed=${r.seed} driver=${r.driver} nodes=${r.nodes} replicas-per-component=${r.replicasPerComponent} duration=${(r.durationMs / 1000).toFixed(0)}s`,
+    "faults (delivered / skipped because the target was down):",
+    ...[...byKind].sort().map(([k, v]) => `  ${k.padEnd(16)} ${String(v.delivered).padStart(5)} / ${v.skipped}`),
+    `workload: ${w.applies} applies, ${w.scales} scales, ${w.rolls} rolls; ${w.acked} acknowledged, ${w.unknown} unanswered, ${w.refused.length} refused`,
+    ...w.refused.slice(0, 10).map((x) => `  refused ${x.id}: ${x.code}: ${x.message}`),
+    `checks: ${r.monitor.checks} snapshots (${r.monitor.unreadable} skipped while Redis was unreadable), ${r.monitor.statusReports} status reports watched`,
+    `violations: ${r.violations.length}`,
+    ...r.violations.slice(0, 50).map((v) => `  [${new Date(v.at).toISOString()}] ${v.invariant} ${v.subject}: ${v.detail}`),
+    r.summary,
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,87 @@
+/**
+ * runChaos(): starts its own local cluster (free ports, temp data dir), then runs the seeded workload, the seeded
+ * fault injector and the invariant checker side by side for `durationMs`; once faults stop it waits for every
+ * deployment to converge, stops everything it started and returns the report.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Bus } from "@tug/bus";
+import { defaultRepoRoot, type LocalCluster, startLocalCluster } from "@tug/cluster";
+import { silentLogger } from "@tug/log";
+import { RedisStore } from "@tug/state";
+import { waitConverged } from "./converge.js";
+import { injectFaults } from "./faults.js";
+import { AckLedger } from "./ledger.js";
+import { CHAOS_MAX_SURGE } from "./manifests.js";
+import { monitor } from "./monitor.js";
+import { type ChaosOptions, resolveChaosOptions } from "./options.js";
+import { Prng } from "./prng.js";
+import { type ChaosReport, formatReport, summaryLine } from "./report.js";
+import { ViolationBook } from "./violations.js";
+import { runWorkload } from "./workload.js";
+
+/** Timings of the chaos cluster: quick heartbeats and graces, and room for 20 chaos replicas per node. */
+export function chaosEnv(orphanGraceMs: number): Record<string, string> {
+  return {
+    TUG_HEARTBEAT_MS: "200", TUG_NODE_GRACE_MS: "1000", TUG_LOST_GRACE_MS: "1000",
+    TUG_NODE_CPU: "2000", TUG_NODE_MEMORY: String(4 * 1024 ** 3), TUG_ORPHAN_GRACE_MS: String(orphanGraceMs),
+  };
+}
+
+/** Runs one chaos experiment; `report.violations.length > 0` means an invariant broke. */
+export async function runChaos(opts: ChaosOptions): Promise<ChaosReport & { text: string }> {
+  const o = resolveChaosOptions(opts);
+  const dataDir = mkdtempSync(join(tmpdir(), "tug-chaos-"));
+  let cluster: LocalCluster | undefined;
+  let store: RedisStore | undefined;
+  let bus: Bus | undefined;
+  try {
+    o.log(`starting a ${o.nodes}-node ${o.driver} cluster (${o.replicasPerComponent} per component) in ${dataDir}`);
+    cluster = await startLocalCluster({
+      nodes: o.nodes, driver: o.driver, dataDir, prefix: "chaos", natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0,
+      portsFrom: 10_000 + 1_000 * Math.floor(Math.random() * Math.max(1, 20 - o.nodes)),
+      replicasPerComponent: o.replicasPerComponent, workdir: o.repoRoot ?? defaultRepoRoot(), repoRoot: o.repoRoot, logLevel: "info",
+      env: chaosEnv(o.orphanGraceMs), readyTimeoutMs: 60_000,
+    });
+    store = new RedisStore({ url: cluster.redisUrl, prefix: cluster.prefix });
+    await store.ready(30_000);
+    bus = await Bus.connect({ url: cluster.natsUrl, name: "chaos-runner", log: silentLogger() });
+
+    const root = new Prng(o.seed);
+    const [workPrng, faultPrng] = [root.fork(), root.fork()];
+    const ledger = new AckLedger();
+    const book = new ViolationBook();
+    const faultsCtl = new AbortController();
+    const checkCtl = new AbortController();
+    const timer = setTimeout(() => faultsCtl.abort(), o.durationMs);
+    o.log(`injecting faults for ${o.durationMs / 1000} s (seed ${o.seed})`);
+    const checking = monitor({ bus, store, ledger, book, maxSurge: CHAOS_MAX_SURGE, orphanLimitMs: o.orphanGraceMs + 3_000, signal: checkCtl.signal });
+    let injected = 0;
+    const [workload, faults] = await Promise.all([
+      runWorkload({ bus, prng: workPrng, ledger, driver: o.driver, maxDeployments: o.maxDeployments, signal: faultsCtl.signal }),
+      injectFaults({
+        cluster, prng: faultPrng, driver: o.driver, replicasPerComponent: o.replicasPerComponent, everyMs: o.faultEveryMs, signal: faultsCtl.signal,
+        onFault: (f) => { if (f.delivered && ++injected % 50 === 0) o.log(`${injected} faults injected, ${book.count} violations so far`); },
+      }),
+    ]);
+    clearTimeout(timer);
+    o.log(`faults stopped after ${faults.length} draws; waiting up to ${o.convergeTimeoutMs / 1000} s for convergence`);
+    const conv = await waitConverged(store, ledger.ids(), o.convergeTimeoutMs);
+    if (!conv.ok) book.add("converge", "cluster", `not converged ${o.convergeTimeoutMs / 1000} s after faults stopped: ${conv.reasons.join("; ")}`);
+    checkCtl.abort();
+    const stats = await checking;
+    const convergeSeconds = conv.ok ? conv.seconds : NaN;
+    const report: ChaosReport = {
+      seed: o.seed, driver: o.driver, nodes: o.nodes, replicasPerComponent: o.replicasPerComponent, durationMs: o.durationMs,
+      faults, workload, monitor: stats, violations: book.list, convergeSeconds, summary: summaryLine(faults, book.count, convergeSeconds),
+    };
+    return { ...report, text: formatReport(report) };
+  } finally {
+    await bus?.close().catch(() => {});
+    await store?.close().catch(() => {});
+    await cluster?.stop();
+    if (o.keepDataDir) o.log(`data dir kept: ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  }
+}
