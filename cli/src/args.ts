@@ -30,3 +30,9 @@ export function kindArg(v: string): string {
   if (!["deployment", "deployments", "deploy"].includes(v)) throw new InvalidArgumentError(`unknown kind ${JSON.stringify(v)}; use deployment`);
   return "deployment";
 }
+
+/** An argParser for node ids (`[A-Za-z0-9_-]`, ≤ 128, as workers register them). */
+export function nodeArg(v: string): string {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(v)) throw new InvalidArgumentError(`must be a node id ([A-Za-z0-9_-], up to 128), got ${JSON.stringify(v)}`);
+  return v;
+}

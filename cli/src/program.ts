@@ -1,10 +1,12 @@
 /** The `tug` command tree and its runner (exit codes: 0 ok, 1 operation failed, 2 usage error). */
 import { Command, CommanderError, Option } from "commander";
+import { chaosCommand } from "./commands/chaos.js";
 import { chaosRunCommand } from "./commands/chaos-run.js";
 import { describeCommand } from "./commands/describe.js";
 import { eventsCommand } from "./commands/events.js";
 import { getCommand } from "./commands/get.js";
 import { loadCommand } from "./commands/load.js";
+import { nodeCommand } from "./commands/node.js";
 import { resolveCommand } from "./commands/resolve.js";
 import { rolloutCommand } from "./commands/rollout.js";
 import { upCommand } from "./commands/up.js";
@@ -28,8 +30,10 @@ export function buildProgram(): Command {
   rolloutCommand(program);
   eventsCommand(program);
   resolveCommand(program);
-  chaosRunCommand(program);
   loadCommand(program);
+  nodeCommand(program);
+  chaosCommand(program);
+  chaosRunCommand(program);
   for (const c of program.commands) c.exitOverride();
   for (const c of program.commands.flatMap((c) => c.commands)) c.exitOverride();
   return program;

@@ -1,5 +1,6 @@
 /** `tug describe deployment NAME`: spec summary, conditions, revisions, replicas and recent events. */
 import type { Command } from "commander";
+import type { ReplicaRecord } from "@tug/contracts";
 import type { DeploymentDetail } from "../api-types.js";
 import { kindArg, labelArg } from "../args.js";
 import { contextOf } from "../context.js";
@@ -34,8 +35,18 @@ export function describeDeployment(d: DeploymentDetail, now = Date.now()): strin
     r.id, r.revision, r.node ?? "<pending>", r.desired === "stop" ? `${r.phase} (retiring)` : r.phase, r.ready ? "true" : "false", endpointOf(r), r.restarts,
     [r.reason, r.message].filter(Boolean).join(": "),
   ]))));
+  const restarted = replicas.items.filter((r) => r.restarts > 0 || r.lastExit || r.phase === "CrashLoopBackOff");
+  if (restarted.length) lines.push("Restarts:", indent(restartsTable(restarted, now)));
   lines.push("Events:", d.events.length === 0 ? "  <none>" : indent(table(["time", "object", "reason", "message"], d.events.map((e) => [clock(e.at), e.object, e.reason, e.message]))));
   return lines.join("\n");
+}
+
+/** Restart history per replica: how often, the last exit (code, reason, when) and whether it is backing off. */
+export function restartsTable(replicas: readonly ReplicaRecord[], now = Date.now()): string {
+  return table(["name", "restarts", "last exit", "reason", "exited", "state"], replicas.map((r) => [
+    r.id, r.restarts, r.lastExit ? String(r.lastExit.code ?? "signal/unknown") : "", r.lastExit?.reason ?? "",
+    r.lastExit ? `${age(r.lastExit.at, now)} ago` : "", r.phase === "CrashLoopBackOff" ? `CrashLoopBackOff${r.message ? `: ${r.message}` : ""}` : r.phase,
+  ]));
 }
 
 /** Registers `describe`. */

@@ -5,7 +5,7 @@ import type { DeploymentRecord, ReplicaRecord } from "@tug/contracts";
 import type { List, NodeView, ServiceView } from "../api-types.js";
 import { labelArg } from "../args.js";
 import { contextOf, type Ctx } from "../context.js";
-import { age, cpu, memory, render, table } from "../format.js";
+import { age, cpu, heartbeatAge, memory, render, table } from "../format.js";
 
 /** Resource names `get` accepts, with their aliases. */
 const KINDS: Record<string, Kind> = {
@@ -49,17 +49,28 @@ export function replicasTable(replicas: readonly ReplicaRecord[], now = Date.now
   ]));
 }
 
-/** Table of nodes with allocation against capacity. */
+/** A node's status like kubectl: `Ready`, `NotReady`, plus `SchedulingDisabled` (cordoned) and `Draining`. */
+export function nodeStatus(n: Pick<NodeView, "status" | "cordoned" | "draining">): string {
+  return [n.status, n.cordoned ? "SchedulingDisabled" : "", n.draining ? "Draining" : ""].filter(Boolean).join(",");
+}
+
+/** Table of nodes: status, age of the last heartbeat, allocation against capacity. */
 export function nodesTable(nodes: readonly NodeView[], now = Date.now()): string {
-  return table(["name", "status", "address", "cpu", "memory", "replicas", "driver", "age"], nodes.map((n) => [
-    n.id, n.cordoned ? `${n.status},SchedulingDisabled` : n.status, n.address, `${cpu(n.allocated.cpuMillis)}/${cpu(n.capacity.cpuMillis)}`,
+  return table(["name", "status", "heartbeat", "address", "cpu", "memory", "replicas", "driver", "age"], nodes.map((n) => [
+    n.id, nodeStatus(n), `${heartbeatAge(n.lastHeartbeat, now)} ago`, n.address, `${cpu(n.allocated.cpuMillis)}/${cpu(n.capacity.cpuMillis)}`,
     `${memory(n.allocated.memoryBytes)}/${memory(n.capacity.memoryBytes)}`, n.replicas, n.driver, age(n.registeredAt, now),
   ]));
 }
 
-/** Table of services (one row each, endpoint count). */
+/** Published ports of a service as `18080->8080/tcp (least-conn)`, comma-separated, or `<none>`. */
+export function publishedOf(s: ServiceView): string {
+  const ports = (s.ports ?? []).filter((p) => p.published !== undefined);
+  return ports.map((p) => `${p.published}->${p.containerPort}/tcp${p.balance === "least-conn" ? " (least-conn)" : ""}`).join(",") || "<none>";
+}
+
+/** Table of services (one row each: published ports and endpoint count). */
 export function servicesTable(services: readonly ServiceView[]): string {
-  return table(["namespace", "name", "endpoints", "revision", "index"], services.map((s) => [s.namespace, s.name, s.endpoints.length, s.revision, s.index]));
+  return table(["namespace", "name", "published", "endpoints", "revision", "index"], services.map((s) => [s.namespace, s.name, publishedOf(s), s.endpoints.length, s.revision, s.index]));
 }
 
 /** Table of endpoints, kubectl style (addresses comma-separated). */

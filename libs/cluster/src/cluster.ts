@@ -9,6 +9,8 @@ import {
 } from "./components.js";
 import { type LocalClusterOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { freePorts, isListening, waitForPort } from "./ports.js";
+import { type ClusterFile, removeClusterFile, writeClusterFile } from "./cluster-file.js";
+import { clearHolds, heldUntil } from "./holds.js";
 import { findStrayReplicas, reapStrays } from "./strays.js";
 import { Supervisor } from "./supervisor.js";
 
@@ -35,6 +37,8 @@ export interface LocalCluster {
   dnsPort: number;
   prefix: string;
   dataDir: string;
+  /** Replica driver of the workers. */
+  driver: string;
   /** Node ids, `node-1` … `node-N`. */
   nodes: string[];
   /** Current state of every component (fresh on each read). */
@@ -61,9 +65,21 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   const nodes = Array.from({ length: o.nodes }, (_, i) => `node-${i + 1}`);
   for (const n of nodes) mkdirSync(nodeDataDir(o.dataDir, n), { recursive: true });
 
-  const sup = new Supervisor({ logDir: join(o.dataDir, "logs"), onLine: o.onLine ? (n, l) => o.onLine!(n, l) : undefined, stopTimeoutMs: o.stopTimeoutMs });
+  clearHolds(o.dataDir);
+  const nodeOf = new Map<string, string>();
+  const record = () => writeClusterFile(o.dataDir, clusterFile(o, a, nodes, sup.list().map((c) => ({ name: c.name, role: c.role, pid: c.pid ?? null, node: nodeOf.get(c.name) }))));
+  const sup = new Supervisor({
+    logDir: join(o.dataDir, "logs"), onLine: o.onLine ? (n, l) => o.onLine!(n, l) : undefined, stopTimeoutMs: o.stopTimeoutMs,
+    holdUntil: (name) => heldUntil(o.dataDir, name),
+    onEvent: (e) => { if (e.type !== "restart-scheduled") record(); },
+  });
   const healthPorts = new Map<string, number | undefined>();
-  const run = (s: ComponentSpec) => { healthPorts.set(s.name, s.healthPort); sup.spawn(s); };
+  const run = (s: ComponentSpec) => {
+    healthPorts.set(s.name, s.healthPort);
+    if (s.env?.TUG_NODE) nodeOf.set(s.name, s.env.TUG_NODE);
+    // markers that let `tug chaos` check a PID from cluster.json really is this cluster's component
+    sup.spawn({ ...s, env: { ...s.env, TUG_COMPONENT: s.name, TUG_CLUSTER_DIR: o.dataDir } });
+  };
   try {
     run(natsSpec(o, a));
     run(redisSpec(o, a));
@@ -75,23 +91,34 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     if (o.waitReady) await waitAll(specs.map((s) => [s.name, s.healthPort!] as [string, number]), o.readyTimeoutMs, o.dataDir);
   } catch (err) {
     await sup.stop();
+    removeClusterFile(o.dataDir);
     throw err;
   }
 
   const info = (name: string): ComponentInfo => ({ ...sup.get(name), healthPort: healthPorts.get(name) });
   let stopped: Promise<void> | undefined;
   return {
-    ...a, apiUrl: `http://127.0.0.1:${a.apiPort}`, prefix: o.prefix, dataDir: o.dataDir, nodes,
+    ...a, apiUrl: `http://127.0.0.1:${a.apiPort}`, prefix: o.prefix, dataDir: o.dataDir, driver: o.driver, nodes,
     get components() { return sup.list().map((c) => info(c.name)); },
     nodeDir: (node) => nodeDataDir(o.dataDir, node),
     kill: (name, signal = "SIGKILL") => sup.kill(name, signal),
     restart: async (name) => { await sup.restart(name); return info(name); },
     stop: () => (stopped ??= (async () => {
       await sup.stop();
+      removeClusterFile(o.dataDir);
+      clearHolds(o.dataDir);
       const strays = findStrayReplicas(new Map(nodes.map((n) => [n, nodeDataDir(o.dataDir, n)])));
       for (const s of strays) o.onLine?.("cluster", `stopping replica ${s.replica} (pid ${s.pid}) that node ${s.node} left running`);
       await reapStrays(strays);
     })()),
+  };
+}
+
+/** The cluster file's content for the current components. */
+function clusterFile(o: ResolvedOptions, a: ClusterAddresses, nodes: string[], components: ClusterFile["components"]): ClusterFile {
+  return {
+    version: 1, pid: process.pid, prefix: o.prefix, driver: o.driver, dataDir: o.dataDir, natsUrl: a.natsUrl, redisUrl: a.redisUrl,
+    apiUrl: `http://127.0.0.1:${a.apiPort}`, nodes, components, updatedAt: Date.now(),
   };
 }
 

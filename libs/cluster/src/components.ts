@@ -6,6 +6,9 @@ import type { ResolvedOptions } from "./options.js";
 /** Control-plane roles, each run as `node services/<role>/dist/main.js`. */
 export const CONTROL_PLANE_ROLES = ["controller", "scheduler", "health-monitor", "autoscaler", "registry", "proxy"] as const;
 
+/** Docker label carrying the cluster's key prefix on every container its workers create. */
+export const CLUSTER_LABEL = "tug.cluster";
+
 /** Stop tiers: workers first (they stop their replicas), then the control plane, then NATS and Redis. */
 export const TIER = { worker: 0, controlPlane: 1, infra: 2 } as const;
 
@@ -83,6 +86,8 @@ export function workerSpecs(o: ResolvedOptions, a: ClusterAddresses, healthPorts
       ...commonEnv(o, a, name, healthPort),
       TUG_NODE: node, TUG_DRIVER: o.driver, TUG_PORTS_FROM: String(o.portsFrom + j * 1000),
       TUG_DATA_DIR: nodeDataDir(o.dataDir, node), TUG_WORKDIR: o.workdir, TUG_WORKER_STOP_ON_EXIT: "1",
+      // tells this cluster's containers apart from other clusters' with the same node names (tug chaos, cleanup)
+      TUG_DOCKER_LABELS: [o.env.TUG_DOCKER_LABELS, `${CLUSTER_LABEL}=${o.prefix}`].filter(Boolean).join(","),
     };
     return { name, role: "worker", tier: TIER.worker, cmd: process.execPath, args: [entryFile(o.repoRoot, "worker")], env, cwd: o.repoRoot, healthPort };
   });

@@ -50,7 +50,15 @@ export interface SupervisorOptions {
   restart?: RestartPolicyOptions;
   /** How long stop() waits after SIGTERM before SIGKILL (default 10 s). */
   stopTimeoutMs?: number;
+  /**
+   * Until when (epoch ms) a child must not be restarted after an unexpected exit; 0 = no hold. Polled every
+   * 250 ms while it holds, so lifting a hold takes effect quickly. Deliberate restart() calls ignore it.
+   */
+  holdUntil?: (name: string) => number;
 }
+
+/** How often a held restart looks at its hold again (ms). */
+const HOLD_POLL_MS = 250;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
@@ -186,7 +194,18 @@ export class Supervisor {
     c.restartNow = false;
     this.o.onEvent?.({ type: "restart-scheduled", name: c.spec.name, delayMs });
     c.capture.note(`restarting in ${delayMs} ms`);
-    c.timer = setTimeout(() => { if (!this.stopping) this.start(c, true); }, delayMs);
+    c.timer = setTimeout(() => this.startUnlessHeld(c), delayMs);
+  }
+
+  /** Restarts `c` now, or looks again shortly while a hold (see SupervisorOptions.holdUntil) keeps it down. */
+  private startUnlessHeld(c: Child): void {
+    if (this.stopping) return;
+    const wait = (this.o.holdUntil?.(c.spec.name) ?? 0) - Date.now();
+    if (wait > 0) {
+      c.timer = setTimeout(() => this.startUnlessHeld(c), Math.min(wait, HOLD_POLL_MS));
+      return;
+    }
+    this.start(c, true);
   }
 
   /** SIGTERM (plus SIGCONT, in case it is stopped), then SIGKILL after the timeout; resolves when it has exited. */

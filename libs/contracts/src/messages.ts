@@ -28,6 +28,8 @@ export const replicaStatusSchema = z.object({
   hostPort: z.number().int().min(0).max(65535).optional(),
   restarts: z.number().int().min(0).default(0),
   exitCode: z.number().int().nullable().optional(),
+  /** The last exit, stamped when it happened (reason and code survive the restart that follows). */
+  lastExit: z.object({ code: z.number().int().nullable(), reason: z.string().max(256), at: z.number().int().min(0) }).optional(),
   reason: z.string().max(256).optional(),
   message: z.string().max(4096).optional(),
 });
