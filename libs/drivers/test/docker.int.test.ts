@@ -37,7 +37,9 @@ describe.skipIf(!docker)("docker driver (real engine)", () => {
     const hostPort = await freePort();
     return { id, deployment: "default/web", revision: 1, node: NODE, hostPort, template: t, env: { ...t.env, TUG_REPLICA_ID: id, TUG_NODE: NODE, TUG_REVISION: "1", PORT: String(hostPort) } };
   };
-  const answer = (port: number) => eventually(async () => (await fetch(`http://127.0.0.1:${port}/`)).json(), { timeoutMs: 10_000, intervalMs: 25 });
+  // a request sent while the container's network comes up can hang in docker-proxy: each try has its own timeout
+  const answer = (port: number) =>
+    eventually(async () => (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) })).json(), { timeoutMs: 15_000, intervalMs: 25 });
   const exitOf = (ref: string) => exits.find((e) => e.handle.ref === ref);
 
   beforeAll(async () => {

@@ -61,7 +61,7 @@ describe.skipIf(!docker)("worker with the docker driver (integration)", () => {
       expect(r).toMatchObject({ phase: "Running", ready: true });
       return r;
     }, { what: "web-a ready" });
-    expect(await (await fetch(`http://127.0.0.1:${s.hostPort}/`)).json()).toMatchObject({ replica: "web-a", node: h.node, greeting: "ahoy" });
+    expect(await (await fetch(`http://127.0.0.1:${s.hostPort}/`, { signal: AbortSignal.timeout(2_000) })).json()).toMatchObject({ replica: "web-a", node: h.node, greeting: "ahoy" });
     await onlyContainer("web-a");
   });
 
@@ -75,7 +75,7 @@ describe.skipIf(!docker)("worker with the docker driver (integration)", () => {
     expect(after).not.toBe(before);
     await eventually(async () => expect(await engine.getContainer(before).inspect().catch((e) => e.statusCode)).toBe(404));
     const port = h.replica("web-a").hostPort;
-    expect(await (await fetch(`http://127.0.0.1:${port}/`)).json()).toMatchObject({ replica: "web-a" });
+    expect(await (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) })).json()).toMatchObject({ replica: "web-a" });
   });
 
   it("a restarted worker adopts the running container (same id), and stops it once no assignment claims it", async () => {
