@@ -13,6 +13,8 @@ export interface ServiceView {
   endpoints: Array<{ host: string; port: number; replica: string; node: string; ready: boolean }>;
   revision: number;
   index: number;
+  /** Ports of the deployment; `published` ones are served by the proxy. */
+  ports?: Array<{ name?: string; containerPort: number; published?: number; balance?: string }>;
 }
 
 /** `GET /v1/deployments/{ns}/{name}`. */

@@ -13,6 +13,8 @@ import { healthRoutes } from "./routes/health.js";
 import { nodeRoutes } from "./routes/nodes.js";
 import { replicaRoutes } from "./routes/replicas.js";
 import { serviceRoutes } from "./routes/services.js";
+import { WATCH_LIMITS, watchRoutes } from "./routes/watch.js";
+import { EndpointFeed, type HintSource } from "./watch/feed.js";
 
 /** The part of the bus the API needs: request/reply to the desired-state intake. */
 export interface Intake {
@@ -27,8 +29,12 @@ export interface ApiDeps {
   log?: Logger;
   /** Extra health checks for /healthz (e.g. the bus connection). */
   checks?: Record<string, () => boolean>;
-  /** Poll period of watches, in ms (default 50). */
+  /** Change hints that wake watches at once (the bus); without them watches rely on polling. */
+  hints?: HintSource;
+  /** Safety-net poll period of watches, in ms (default 1000 with hints, 50 without). */
   watchPollMs?: number;
+  /** Overrides of the `GET /v1/watch` stream limits. */
+  watchLimits?: Partial<typeof WATCH_LIMITS>;
 }
 
 /** Builds the app with every route registered (not listening). */
@@ -36,7 +42,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: deps.log?.child({ module: "api" }, { level: "warn" }), bodyLimit: 1 << 20 }) as unknown as FastifyInstance;
   installErrorHandlers(app);
   healthRoutes(app, deps);
-  serviceRoutes(app, deps);
+  const feed = new EndpointFeed({ store: deps.store, hints: deps.hints, pollMs: deps.watchPollMs ?? (deps.hints ? 1_000 : 50), log: deps.log });
+  app.addHook("onClose", async () => feed.close());
+  serviceRoutes(app, deps, feed);
+  watchRoutes(app, deps, feed);
   deploymentRoutes(app, deps);
   replicaRoutes(app, deps);
   nodeRoutes(app, deps);

@@ -15,6 +15,12 @@ export const serviceQuery = z.object({
   timeout: intString(1, 300).default(60),
 }).strict();
 
+/** Query of `GET /v1/watch`: whether to start with every service's current state, and the stream's lifetime in seconds. */
+export const watchQuery = z.object({
+  snapshot: z.enum(["1", "true", "0", "false"]).default("1"),
+  timeout: intString(1, 3600).default(300),
+}).strict();
+
 /** Query of `GET /v1/events`: a stream id to read after, and a page size. */
 export const eventsQuery = z.object({
   since: z.string().regex(/^\d+(-\d+)?$/, "must be a stream id like 1700000000000-0, or 0").default("0"),

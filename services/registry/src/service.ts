@@ -35,7 +35,7 @@ export function apiServer(deps: ServiceDeps, o: RegistryOptions): Runnable {
   return {
     name: "http-api",
     async run(signal) {
-      const app = buildApi({ store: deps.store, intake: deps.bus, metrics: deps.metrics, log: deps.log, checks: { nats: () => deps.bus.connected } });
+      const app = buildApi({ store: deps.store, intake: deps.bus, metrics: deps.metrics, log: deps.log, hints: deps.bus, checks: { nats: () => deps.bus.connected } });
       const address = await app.listen({ host: o.apiHost, port: o.apiPort });
       deps.log.info({ api: address }, "registry API listening");
       if (!signal.aborted) await new Promise<void>((r) => signal.addEventListener("abort", () => r(), { once: true }));

@@ -1,5 +1,5 @@
 /** Pure read models the HTTP API returns, computed from store records. */
-import type { ClusterEvent, DeploymentRecord, NodeRecord, ReplicaRecord, Template } from "@tug/contracts";
+import type { ClusterEvent, DeploymentRecord, NodeRecord, PortSpec, ReplicaRecord, Template } from "@tug/contracts";
 import { type Endpoint, endpointsOf } from "@tug/contracts";
 
 /** Body of `GET /v1/services/{ns}/{name}`. */
@@ -11,11 +11,13 @@ export interface ServiceView {
   revision: number;
   /** Version of the endpoint set; pass it back as `index` to watch for changes. */
   index: number;
+  /** The deployment's ports; those with `published` are served by the proxy on 127.0.0.1. */
+  ports: PortSpec[];
 }
 
 /** Builds a service view from a deployment (if any), its replicas and the node table. */
 export function serviceView(namespace: string, name: string, dep: DeploymentRecord | undefined, replicas: readonly ReplicaRecord[], nodes: readonly NodeRecord[], index: number): ServiceView {
-  return { name, namespace, endpoints: endpointsOf(replicas, nodes), revision: dep?.revision ?? 0, index };
+  return { name, namespace, endpoints: endpointsOf(replicas, nodes), revision: dep?.revision ?? 0, index, ports: dep?.template.ports ?? [] };
 }
 
 /** Replica counts of one deployment: total, ready, and per revision. */

@@ -1,10 +1,12 @@
-/** `GET /v1/services[/{ns}/{name}]`, with blocking watches on the endpoint index. */
+/** `GET /v1/services[/{ns}/{name}]`, with blocking watches on the endpoint index (woken by the change feed). */
 import { deploymentId, TugError, validate } from "@tug/contracts";
 import type { RedisStore } from "@tug/state";
 import type { FastifyInstance } from "fastify";
 import type { ApiDeps } from "../api.js";
 import { objectParams, serviceQuery } from "../params.js";
 import { serviceView, type ServiceView } from "../views.js";
+import type { EndpointFeed } from "../watch/feed.js";
+import { waitForIndex } from "../watch/wait.js";
 
 /** Reads the current view of one service; NOT_FOUND when neither the deployment nor replicas exist. */
 export async function readService(store: RedisStore, ns: string, name: string): Promise<ServiceView> {
@@ -14,21 +16,8 @@ export async function readService(store: RedisStore, ns: string, name: string): 
   return serviceView(ns, name, dep, replicas, nodes, index);
 }
 
-/** Resolves once the endpoint index of `id` exceeds `index`, the deadline passes, or `signal` aborts. */
-export async function waitForIndex(store: RedisStore, id: string, index: number, timeoutMs: number, pollMs: number, signal: AbortSignal): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!signal.aborted && Date.now() < deadline) {
-    if ((await store.endpointsIndex(id)) > index) return;
-    await new Promise<void>((r) => {
-      const done = () => { clearTimeout(t); signal.removeEventListener("abort", done); r(); };
-      const t = setTimeout(done, Math.min(pollMs, Math.max(0, deadline - Date.now())));
-      signal.addEventListener("abort", done, { once: true });
-    });
-  }
-}
-
 /** Registers the service routes. */
-export function serviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function serviceRoutes(app: FastifyInstance, deps: ApiDeps, feed: EndpointFeed): void {
   const closing = new AbortController();
   app.addHook("onClose", async () => closing.abort());
 
@@ -45,7 +34,7 @@ export function serviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const gone = new AbortController();
       reply.raw.once("close", () => gone.abort());
       const signal = AbortSignal.any([closing.signal, gone.signal]);
-      await waitForIndex(deps.store, deploymentId(ns, name), q.index, q.timeout * 1000, deps.watchPollMs ?? 50, signal);
+      await waitForIndex(deps.store, feed, deploymentId(ns, name), q.index, q.timeout * 1000, signal);
     }
     return readService(deps.store, ns, name);
   });
