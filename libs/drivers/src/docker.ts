@@ -64,7 +64,7 @@ export class DockerDriver implements Driver {
     if (!image) throw new DriverError("NoImage", "the docker driver needs template.image", true);
     await this.events.start();
     await this.checkImage(image, spec.node);
-    const { name, body } = containerSpec(spec, { extraLabels: this.o.extraLabels });
+    const { name, body } = containerSpec(spec, { extraLabels: this.o.extraLabels, extraHostPorts: spec.extraHostPorts });
     let container: Dockerode.Container;
     try {
       container = await this.docker.createContainer({ ...body, name });

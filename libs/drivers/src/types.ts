@@ -1,7 +1,7 @@
 /**
  * The driver port: how a worker runs one replica on its node. A driver starts, stops and observes replicas and
  * re-attaches to the ones it started before a worker restart. Implementations: process (host processes), fake
- * (hollow nodes; nothing runs) and, later, docker (labelled containers).
+ * (hollow nodes; nothing runs) and docker (labelled containers).
  */
 import type { Template } from "@tug/contracts";
 
@@ -14,8 +14,10 @@ export interface ReplicaSpec {
   revision: number;
   /** Node id, for labels. */
   node: string;
-  /** The host port allocated to this replica (also `PORT` in `env`). */
+  /** The host port allocated to this replica (also `PORT` in `env`); docker publishes the first container port on it. */
   hostPort: number;
+  /** Host ports for the template's further ports (docker); ports without one stay unpublished. */
+  extraHostPorts?: number[];
   template: Template;
   /** The complete replica environment: template.env plus TUG_REPLICA_ID, TUG_NODE, TUG_REVISION and PORT. */
   env: Record<string, string>;
