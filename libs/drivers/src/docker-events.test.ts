@@ -1,5 +1,7 @@
+import { PassThrough } from "node:stream";
+import { silentLogger } from "@tug/log";
 import { describe, expect, it } from "vitest";
-import { JsonLines, parseDieEvent } from "./docker-events.js";
+import { DockerEvents, JsonLines, parseDieEvent } from "./docker-events.js";
 
 describe("docker event parsing", () => {
   it("reassembles newline-delimited JSON split across chunks and skips junk", () => {
@@ -18,5 +20,41 @@ describe("docker event parsing", () => {
     expect(parseDieEvent({ Type: "container", Action: "start", Actor: { ID: "abc" } })).toBeUndefined();
     expect(parseDieEvent({ Type: "network", Action: "die", Actor: { ID: "n" } })).toBeUndefined();
     expect(parseDieEvent(null)).toBeUndefined();
+  });
+});
+
+describe("DockerEvents (fake engine)", () => {
+  it("reconnects when the stream ends, from the last event time, and says so", async () => {
+    const calls: Array<{ since: number; filters: unknown }> = [];
+    const streams: PassThrough[] = [];
+    let fail = 1;
+    const docker = {
+      async getEvents(opts: { since: number; filters: unknown }) {
+        calls.push(opts);
+        if (calls.length === 2 && fail-- > 0) throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+        const s = new PassThrough();
+        streams.push(s);
+        return s;
+      },
+    };
+    const dies: unknown[] = [];
+    const connects: boolean[] = [];
+    const ev = new DockerEvents({ docker: docker as never, log: silentLogger(), retryMs: 5, onDie: (e) => dies.push(e), onConnect: (r) => connects.push(r) });
+    await ev.start();
+    expect(ev.isConnected).toBe(true);
+    expect(JSON.parse(calls[0]!.filters as string)).toEqual({ label: ["tug.managed=1"], type: ["container"], event: ["die"] });
+    streams[0]!.write(JSON.stringify({ Type: "container", Action: "die", time: 1234, Actor: { ID: "c1", Attributes: { exitCode: "1" } } }) + "\n");
+    streams[0]!.end();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(calls.length).toBe(3); // one failed attempt, then connected again
+    expect(calls[2]!.since).toBe(1234);
+    expect(connects).toEqual([false, true]);
+    streams[1]!.write(JSON.stringify({ Type: "container", Action: "die", time: 1235, Actor: { ID: "c2", Attributes: { exitCode: "0" } } }) + "\n");
+    await new Promise((r) => setTimeout(r, 10));
+    expect(dies).toEqual([{ id: "c1", exitCode: 1 }, { id: "c2", exitCode: 0 }]);
+    ev.close();
+    streams[1]!.end();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls.length).toBe(3);
   });
 });

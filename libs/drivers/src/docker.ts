@@ -138,10 +138,16 @@ export class DockerDriver implements Driver {
     }
     const byReplica = new Map<string, RuntimeHandle>();
     for (const info of list.sort((a, b) => b.Created - a.Created)) {
-      const inspected = info.State === "running" ? await this.inspect(info.Id) : undefined;
+      const alive = info.State === "running" || info.State === "paused";
+      const inspected = alive ? await this.inspect(info.Id) : undefined;
+      if (alive && !inspected) {
+        this.o.log.warn({ container: info.Id }, "cannot inspect a running container; leaving it alone for now");
+        continue;
+      }
       const r = inspected?.State.Running ? replicaOfContainer(inspected) : undefined;
       if (!r || byReplica.has(r.replicaId)) {
-        if (inspected && r) this.o.log.warn({ container: info.Id, replica: r.replicaId }, "a newer container runs this replica; removing the older one");
+        if (r) this.o.log.warn({ container: info.Id, replica: r.replicaId }, "a newer container runs this replica; removing the older one");
+        else if (inspected?.State.Running) this.o.log.warn({ container: info.Id }, "running container without a replica label or host port; removing it");
         await this.forceRemove(info.Id);
         continue;
       }
@@ -163,7 +169,7 @@ export class DockerDriver implements Driver {
     if (!this.live.has(id)) return undefined;
     const prev = this.cpuSamples.get(id);
     try {
-      // the first sample waits for the engine's own precpu (about a second); later ones are one-shot against ours
+      // the first sample waits for the engine's own precpu; later ones are one-shot against our previous sample
       const opts = prev ? { stream: false as const, "one-shot": true } : { stream: false as const };
       const s = (await this.docker.getContainer(id).stats(opts as { stream: false })) as unknown as StatsSample;
       if (!s?.cpu_stats) return undefined;
