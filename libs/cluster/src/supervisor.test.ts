@@ -24,6 +24,19 @@ describe("Supervisor", () => {
     expect(sup.get("crashy").restarts).toBeGreaterThanOrEqual(3);
   });
 
+  it("keeps a killed child down while its hold lasts, and restarts it once the hold is lifted", async () => {
+    let holdUntil = Date.now() + 60_000;
+    sup = new Supervisor({ restart: { baseMs: 20 }, holdUntil: () => holdUntil });
+    const first = sup.spawn({ name: "held", ...node(FOREVER) }).pid!;
+    sup.kill("held", "SIGKILL");
+    await until(() => !alive(first));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(sup.get("held").running).toBe(false);
+    holdUntil = 0;
+    await until(() => sup!.get("held").running);
+    expect(sup.get("held").restarts).toBe(1);
+  });
+
   it("SIGKILL → restarted with a new pid; SIGSTOP/SIGCONT pass through", async () => {
     sup = new Supervisor({ restart: { baseMs: 20 } });
     const first = sup.spawn({ name: "svc", ...node(FOREVER) }).pid!;
