@@ -8,6 +8,11 @@ describe("autoscaler plan", () => {
     expect(recommend(a, { current: 2, ready: 2, value: 100 }).replicas).toBe(4);
     expect(recommend(a, { current: 4, ready: 4, value: 25 }).replicas).toBe(2);
   });
+  it("does not round a floating-point hair up to one more replica", () => {
+    const rps = { min: 2, max: 10, metric: "rps" as const, target: 5, scaleDownStabilizationSeconds: 5 };
+    expect(recommend(rps, { current: 6, ready: 6, value: 40 / 6 }).replicas).toBe(8);
+    expect(recommend(rps, { current: 8, ready: 7, value: 40 / 7 }).replicas).toBe(8);
+  });
   it("holds within the 10% tolerance and without samples", () => {
     expect(recommend(a, { current: 3, ready: 3, value: 54 }).replicas).toBe(3);
     expect(recommend(a, { current: 3, ready: 3, value: undefined }).replicas).toBe(3);

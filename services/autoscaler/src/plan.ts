@@ -34,7 +34,9 @@ export function recommend(a: Autoscale, o: Observation): Recommendation {
   if (o.value === undefined || o.ready === 0) return { replicas: clamp(o.current), reason: `no ${metric} samples; holding` };
   const ratio = o.value / target;
   if (Math.abs(ratio - 1) <= TOLERANCE) return { replicas: clamp(o.current), reason: `${metric} ${o.value.toFixed(1)} within 10% of target ${target}` };
-  let want = Math.ceil(o.ready * ratio);
+  // ready × (total / ready) / target is not exact in floating point (6 × (40 / 6) / 5 = 8.000000000000002): a tiny
+  // epsilon keeps ceil from adding a replica that the figures do not ask for.
+  let want = Math.ceil(o.ready * ratio - 1e-9);
   const upLimit = Math.max(2 * o.current, o.current + 4);
   if (want > upLimit) want = upLimit;
   return { replicas: clamp(want), reason: `${metric} ${o.value.toFixed(1)} vs target ${target}` };
