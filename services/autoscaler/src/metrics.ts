@@ -1,6 +1,7 @@
 /**
- * Latest usage samples from workers (per replica cpu) and the proxy (per service rps and connections), kept in
- * memory with their age; samples older than `maxAgeMs` are ignored.
+ * Usage samples from workers (per replica cpu, latest) and the proxy (per service rps and connections, averaged
+ * over the last `trafficWindowMs` so one bursty 2 s sample cannot add replicas), kept in memory with their age;
+ * samples older than `maxAgeMs` are ignored.
  */
 import { metricsSchema, validate } from "@tug/contracts";
 import { z } from "zod";
@@ -9,10 +10,11 @@ const proxyMetricsSchema = z.object({
   services: z.array(z.object({ id: z.string().max(253), rps: z.number().min(0), connections: z.number().min(0) })).max(10_000),
 });
 
+/** The autoscaler's in-memory view of recent usage. */
 export class MetricsBook {
   private readonly cpu = new Map<string, { percent: number; at: number }>();
-  private readonly traffic = new Map<string, { rps: number; connections: number; at: number }>();
-  constructor(private readonly maxAgeMs = 15_000) {}
+  private readonly traffic = new Map<string, Array<{ rps: number; connections: number; at: number }>>();
+  constructor(private readonly maxAgeMs = 15_000, private readonly trafficWindowMs = 6_000) {}
 
   /** Records a worker's `node.<id>.metrics` body (validated). */
   addNodeMetrics(body: unknown, now = Date.now()): void {
@@ -23,7 +25,11 @@ export class MetricsBook {
   /** Records the proxy's traffic figures (validated). */
   addProxyMetrics(body: unknown, now = Date.now()): void {
     const m = validate(proxyMetricsSchema, body, "proxy metrics");
-    for (const s of m.services) this.traffic.set(s.id, { rps: s.rps, connections: s.connections, at: now });
+    for (const s of m.services) {
+      const kept = (this.traffic.get(s.id) ?? []).filter((x) => now - x.at < this.trafficWindowMs);
+      kept.push({ rps: s.rps, connections: s.connections, at: now });
+      this.traffic.set(s.id, kept);
+    }
   }
 
   /** Average cpu of `replicas` as % of the request `cpuMillis`; undefined without fresh samples. */
@@ -34,15 +40,18 @@ export class MetricsBook {
     return (avgMillis / cpuMillis) * 100;
   }
 
-  /** Per-replica rps or connections of a service; undefined without a fresh sample. */
+  /** Per-replica rps or connections of a service (window average); undefined without a fresh sample. */
   perReplica(id: string, metric: "rps" | "connections", ready: number, now = Date.now()): number | undefined {
-    const s = this.traffic.get(id);
-    if (!s || now - s.at > this.maxAgeMs || ready === 0) return undefined;
-    return s[metric] / ready;
+    const all = this.traffic.get(id) ?? [];
+    const latest = all[all.length - 1];
+    if (!latest || now - latest.at > this.maxAgeMs || ready === 0) return undefined;
+    const window = all.filter((x) => latest.at - x.at < this.trafficWindowMs);
+    return window.reduce((a, x) => a + x[metric], 0) / window.length / ready;
   }
 
   /** Drops samples of replicas that no longer exist. */
   prune(now = Date.now()): void {
     for (const [id, s] of this.cpu) if (now - s.at > this.maxAgeMs) this.cpu.delete(id);
+    for (const [id, s] of this.traffic) if (now - s[s.length - 1]!.at > this.maxAgeMs) this.traffic.delete(id);
   }
 }

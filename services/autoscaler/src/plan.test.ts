@@ -10,8 +10,15 @@ describe("autoscaler plan", () => {
   });
   it("does not round a floating-point hair up to one more replica", () => {
     const rps = { min: 2, max: 10, metric: "rps" as const, target: 5, scaleDownStabilizationSeconds: 5 };
-    expect(recommend(rps, { current: 6, ready: 6, value: 40 / 6 }).replicas).toBe(8);
+    expect(recommend({ ...rps, max: 20 }, { current: 7, ready: 3, value: 65 / 3 }).replicas).toBe(13);
     expect(recommend(rps, { current: 8, ready: 7, value: 40 / 7 }).replicas).toBe(8);
+  });
+  it("does not scale up again while new replicas are not ready and the load spread over all is within tolerance", () => {
+    const rps = { min: 2, max: 10, metric: "rps" as const, target: 5, scaleDownStabilizationSeconds: 5 };
+    // 40.5 rps: 7 ready of 8 see 5.8 each (16% over), but over all 8 it is 5.06 (1% over)
+    expect(recommend(rps, { current: 8, ready: 7, value: 40.5 / 7 }).replicas).toBe(8);
+    // 60 rps over 2 ready of 6: 6 × 2 = 12 → clamped to 10
+    expect(recommend(rps, { current: 6, ready: 2, value: 30 }).replicas).toBe(10);
   });
   it("holds within the 10% tolerance and without samples", () => {
     expect(recommend(a, { current: 3, ready: 3, value: 54 }).replicas).toBe(3);

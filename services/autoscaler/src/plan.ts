@@ -32,14 +32,24 @@ export function recommend(a: Autoscale, o: Observation): Recommendation {
   const { metric, target } = targetOf(a);
   const clamp = (n: number) => Math.min(a.max, Math.max(a.min, n));
   if (o.value === undefined || o.ready === 0) return { replicas: clamp(o.current), reason: `no ${metric} samples; holding` };
-  const ratio = o.value / target;
-  if (Math.abs(ratio - 1) <= TOLERANCE) return { replicas: clamp(o.current), reason: `${metric} ${o.value.toFixed(1)} within 10% of target ${target}` };
-  // ready × (total / ready) / target is not exact in floating point (6 × (40 / 6) / 5 = 8.000000000000002): a tiny
+  const value = o.value;
+  let ratio = value / target;
+  let over = o.ready;
+  const within = () => Math.abs(ratio - 1) <= TOLERANCE;
+  if (within()) return { replicas: clamp(o.current), reason: `${metric} ${value.toFixed(1)} within 10% of target ${target}` };
+  // Like the HPA: while some replicas are not ready yet, a scale-up assumes they carry nothing (the load spread over
+  // all current replicas); if that is within tolerance or not a scale-up after all, hold.
+  if (ratio > 1 && o.ready < o.current) {
+    ratio = (value * o.ready) / (o.current * target);
+    if (within() || ratio < 1) return { replicas: clamp(o.current), reason: `${metric} ${value.toFixed(1)} vs target ${target}; waiting for ${o.current - o.ready} replicas to become ready` };
+    over = o.current;
+  }
+  // ready × (total / ready) / target is not exact in floating point (3 × (65 / 3) / 5 = 13.000000000000002): a tiny
   // epsilon keeps ceil from adding a replica that the figures do not ask for.
-  let want = Math.ceil(o.ready * ratio - 1e-9);
+  let want = Math.ceil(over * ratio - 1e-9);
   const upLimit = Math.max(2 * o.current, o.current + 4);
   if (want > upLimit) want = upLimit;
-  return { replicas: clamp(want), reason: `${metric} ${o.value.toFixed(1)} vs target ${target}` };
+  return { replicas: clamp(want), reason: `${metric} ${value.toFixed(1)} vs target ${target}` };
 }
 
 /** Keeps recent recommendations per deployment and applies the scale-down stabilization window. */
