@@ -5,7 +5,7 @@ const lib = (name: string) => fileURLToPath(new URL(`./libs/${name}/src/index.ts
 
 export default defineConfig({
   resolve: {
-    alias: Object.fromEntries(["contracts", "state", "runtime", "bus", "log", "testkit", "drivers", "service", "cluster", "chaos"].map((n) => [`@tug/${n}`, lib(n)])),
+    alias: Object.fromEntries(["contracts", "state", "runtime", "bus", "log", "testkit", "drivers", "service", "cluster", "chaos", "client"].map((n) => [`@tug/${n}`, lib(n)])),
   },
   test: {
     include: ["libs/**/*.test.ts", "services/**/*.test.ts", "cli/**/*.test.ts", "test/**/*.test.ts"],

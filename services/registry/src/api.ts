@@ -37,10 +37,24 @@ export interface ApiDeps {
   watchLimits?: Partial<typeof WATCH_LIMITS>;
 }
 
+/** How long `close()` lets in-flight requests finish (watches are ended at once) before cutting connections. */
+export const CLOSE_GRACE_MS = 2_000;
+
+/** Makes `app.close()` finish within `graceMs`: connections still open then (keep-alive, stuck clients) are cut. */
+function boundedClose(app: FastifyInstance, graceMs: number): void {
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook("preClose", async () => {
+    timer = setTimeout(() => app.server.closeAllConnections?.(), graceMs);
+    timer.unref();
+  });
+  app.addHook("onClose", async () => clearTimeout(timer));
+}
+
 /** Builds the app with every route registered (not listening). */
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: deps.log?.child({ module: "api" }, { level: "warn" }), bodyLimit: 1 << 20 }) as unknown as FastifyInstance;
   installErrorHandlers(app);
+  boundedClose(app, CLOSE_GRACE_MS);
   healthRoutes(app, deps);
   const feed = new EndpointFeed({ store: deps.store, hints: deps.hints, pollMs: deps.watchPollMs ?? (deps.hints ? 1_000 : 50), log: deps.log });
   app.addHook("onClose", async () => feed.close());

@@ -19,7 +19,7 @@ export async function readService(store: RedisStore, ns: string, name: string): 
 /** Registers the service routes. */
 export function serviceRoutes(app: FastifyInstance, deps: ApiDeps, feed: EndpointFeed): void {
   const closing = new AbortController();
-  app.addHook("onClose", async () => closing.abort());
+  app.addHook("preClose", async () => closing.abort()); // before the server waits for in-flight requests
 
   app.get("/v1/services", async () => {
     const deps_ = await deps.store.deployments();

@@ -24,6 +24,7 @@ export async function waitForIndex(store: Pick<RedisStore, "endpointsIndex">, fe
       }
       await new Promise<void>((r) => {
         wake = r;
+        if (signal.aborted || dirty) return r(); // woken while the index was being read
         timer = setTimeout(r, Math.max(0, deadline - Date.now()));
       });
       clearTimeout(timer);
