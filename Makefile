@@ -14,7 +14,7 @@ build:
 # Docker-engine tests need the engine and the offline images; without an engine they skip with a loud notice.
 test: setup
 	@bash scripts/start-docker && bash scripts/images || echo "NOTICE: no Docker engine could be started; docker tests will be skipped" >&2
-	npx vitest run $(VITEST_ARGS)
+	bash scripts/test $(VITEST_ARGS)
 
 # The main job: a 3-node local cluster with the example app, on Docker when an engine runs or can be started.
 run: setup
