@@ -1,6 +1,6 @@
 /** Maps every failure to the structured error body and its HTTP status; nothing escapes as a bare 500. */
 import { type ErrorBody, toTugError, TugError } from "@tug/contracts";
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 /** Converts a thrown value to `{ status, body }`; Fastify's own 4xx errors (bad JSON, too large) become 400s. */
 export function errorReply(err: unknown): { status: number; body: ErrorBody } {
@@ -24,4 +24,13 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send(new TugError("NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`).toBody());
   });
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors raised before routing (a malformed URL, a bad content-type header)
+ * get the same structured body as every other error instead of Fastify's own shape.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = errorReply(err);
+  void reply.code(status).send(body);
 }

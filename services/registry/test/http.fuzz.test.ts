@@ -1,0 +1,93 @@
+/**
+ * HTTP fuzz: thousands of random and mutated requests (methods, paths, query strings, bodies, content types) to
+ * the registry API through `app.inject()` over a real redis-server. Every answer must be either a success or a
+ * structured error body; a 5xx must still be structured; nothing may crash or hang (blocking queries and watch
+ * streams are allowed to wait — that is their job — and are ended by close()).
+ */
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { manifestSchema, validate } from "@tug/contracts";
+import { RedisStore } from "@tug/state";
+import { startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+import { Registry } from "prom-client";
+import type { FastifyInstance } from "fastify";
+import { buildApi, type Intake } from "../src/api.js";
+
+const RUNS = 3000;
+let redis: ServerHandle;
+let store: RedisStore;
+let app: FastifyInstance;
+const intake: Intake = { request: async <T>() => ({ ok: true, revision: 1 }) as T };
+
+const SEED_PATHS = [
+  "/v1/services", "/v1/services/default/web", "/v1/services/default/web?watch=1&index=0&timeout=1", "/v1/watch?snapshot=0&timeout=1",
+  "/v1/deployments", "/v1/deployments/default/web", "/v1/deployments/default/web/scale", "/v1/deployments/default/web/rollback",
+  "/v1/replicas?deployment=default/web", "/v1/nodes", "/v1/events?since=0&limit=5", "/healthz", "/metrics",
+];
+const chars = fc.constantFrom(..."/?&=%.#-_~aZ09 \u00e9\u0000\uffff[]{}\"'\\;:".split(""));
+const junk = fc.array(chars, { maxLength: 40 }).map((a) => a.join(""));
+const path = fc.oneof(
+  fc.constantFrom(...SEED_PATHS),
+  fc.tuple(fc.constantFrom(...SEED_PATHS), fc.nat(60), junk).map(([p, at, s]) => p.slice(0, at) + s + p.slice(at)),
+  fc.tuple(fc.constantFrom(...SEED_PATHS), fc.dictionary(junk, junk, { maxKeys: 4 })).map(([p, q]) => `${p.split("?")[0]}?${new URLSearchParams(q)}`),
+  junk.map((s) => `/${s}`),
+);
+const body = fc.oneof(
+  fc.constant(undefined),
+  fc.json().map((j) => ({ type: "application/json", payload: j })),
+  fc.jsonValue().map((j) => ({ type: "application/json", payload: JSON.stringify(j) })),
+  fc.record({ replicas: fc.oneof(fc.integer(), fc.string(), fc.double()), toRevision: fc.anything() }).map((j) => ({ type: "application/json", payload: JSON.stringify(j) })),
+  junk.map((s) => ({ type: fc.sample(fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", "application/msgpack"), 1)[0]!, payload: s })),
+);
+const request = fc.record({ method: fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"), url: path, body });
+
+beforeAll(async () => {
+  redis = await startRedis();
+  store = new RedisStore({ url: redis.url, prefix: uniquePrefix("fuzz") });
+  app = buildApi({ store, intake, metrics: new Registry(), watchPollMs: 200, watchLimits: { maxStreams: 50 } });
+  await store.applyDeployment(validate(manifestSchema, { name: "web", command: ["x"], replicas: 1 }));
+});
+afterAll(async () => {
+  await app.close();
+  await store.close();
+  await redis.stop();
+});
+
+describe("registry HTTP fuzz", () => {
+  it(`answers ${RUNS} random and mutated requests with success or a structured error, never an unstructured 5xx`, async () => {
+    const inputs = fc.sample(request, { numRuns: RUNS, seed: 4242 });
+    let answered = 0;
+    let waiting = 0;
+    let unsendable = 0;
+    const statuses: Record<string, number> = {};
+    for (const r of inputs) {
+      const call = app.inject({ method: r.method as "GET", url: r.url, ...(r.body ? { headers: { "content-type": r.body.type }, payload: r.body.payload } : {}) });
+      let res: Awaited<typeof call> | undefined;
+      try {
+        res = await Promise.race([call, new Promise<undefined>((ok) => setTimeout(() => ok(undefined), 3_000))]);
+      } catch (err) {
+        // light-my-request refuses URLs no HTTP client could put on a request line; they never reach the server
+        expect(String(err)).toMatch(/Invalid URL/);
+        unsendable++;
+        continue;
+      }
+      if (!res) {
+        // only blocking queries and watch streams may wait; anything else is a hang
+        expect(r.url, `request hung: ${r.method} ${r.url}`).toMatch(/watch/);
+        waiting++;
+        continue;
+      }
+      answered++;
+      statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+      if (res.statusCode >= 400 && r.method !== "HEAD") {
+        const b = JSON.parse(res.body) as { ok?: boolean; code?: string; message?: string };
+        expect(b, `${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 200)}`).toMatchObject({ ok: false, code: expect.any(String), message: expect.any(String) });
+        expect(res.statusCode === 500 && b.code === "INTERNAL", `${r.method} ${r.url} → INTERNAL: ${b.message}`).toBe(false);
+      }
+    }
+    console.log(JSON.stringify({ fuzz: "registry-http", inputs: inputs.length, answered, waiting, unsendable, statuses }));
+    expect(answered + waiting + unsendable).toBe(RUNS);
+    expect(answered).toBeGreaterThan(RUNS * 0.9);
+    expect((await app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
+  }, 300_000);
+});
