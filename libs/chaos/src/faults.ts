@@ -41,9 +41,12 @@ export async function injectFaults(o: { cluster: LocalCluster; prng: Prng; drive
   const weights = { ...WEIGHTS, "kill-replica": o.driver === "process" ? WEIGHTS["kill-replica"] : 0 };
   const instances = CONTROL_PLANE_ROLES.flatMap((r) => Array.from({ length: o.replicasPerComponent }, (_, k) => `${r}-${k + 1}`));
   const workers = o.cluster.nodes.map((n) => `worker-${n}`);
+  // An absolute schedule: a slow delivery or a starved event loop does not stretch the gaps after it.
+  let next = Date.now();
   try {
     while (!o.signal.aborted) {
-      await sleep(Math.round(o.everyMs * (0.5 + o.prng.next())), o.signal);
+      next += Math.round(o.everyMs * (0.5 + o.prng.next()));
+      await sleep(Math.max(0, next - Date.now()), o.signal);
       if (o.signal.aborted) break;
       const kind = o.prng.weighted(weights);
       const f = deliver(o.cluster, o.prng, kind, instances, workers, paused, resume);

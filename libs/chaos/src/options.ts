@@ -17,6 +17,8 @@ export interface ChaosOptions {
   driver?: string;
   /** Instances of each control-plane role (default 1). */
   replicasPerComponent?: number | string;
+  /** Keep injecting past `durationMs` until this many faults were delivered (at most 3 × durationMs; default 0). */
+  minFaults?: number | string;
   /** Mean time between two faults (default 700 ms; each gap is drawn from [0.5, 1.5] × this). */
   faultEveryMs?: number | string;
   /** How long every deployment may take to converge once faults stop (default 60 s). */
@@ -41,6 +43,7 @@ export interface ResolvedChaosOptions {
   driver: ChaosDriver;
   replicasPerComponent: number;
   faultEveryMs: number;
+  minFaults: number;
   convergeTimeoutMs: number;
   maxDeployments: number;
   orphanGraceMs: number;
@@ -60,6 +63,7 @@ export function resolveChaosOptions(o: ChaosOptions): ResolvedChaosOptions {
     driver: driver as ChaosDriver,
     replicasPerComponent: int("replicasPerComponent", o.replicasPerComponent, 1, 1, 8),
     faultEveryMs: int("faultEveryMs", o.faultEveryMs, 700, 50, 3_600_000),
+    minFaults: int("minFaults", o.minFaults, 0, 0, 1_000_000),
     convergeTimeoutMs: int("convergeTimeoutMs", o.convergeTimeoutMs, 60_000, 1_000, 3_600_000),
     maxDeployments: int("maxDeployments", o.maxDeployments, 8, 1, 100),
     orphanGraceMs: int("orphanGraceMs", o.orphanGraceMs, 3_000, 0, 600_000),

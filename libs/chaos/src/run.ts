@@ -54,10 +54,14 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport & { text
     const book = new ViolationBook();
     const faultsCtl = new AbortController();
     const checkCtl = new AbortController();
-    const timer = setTimeout(() => faultsCtl.abort(), o.durationMs);
+    const started = Date.now();
+    let injected = 0;
+    const timer = setInterval(() => {
+      const elapsed = Date.now() - started;
+      if ((elapsed >= o.durationMs && injected >= o.minFaults) || elapsed >= 3 * o.durationMs) faultsCtl.abort();
+    }, 100);
     o.log(`injecting faults for ${o.durationMs / 1000} s (seed ${o.seed})`);
     const checking = monitor({ bus, store, ledger, book, maxSurge: CHAOS_MAX_SURGE, orphanLimitMs: o.orphanGraceMs + 3_000, signal: checkCtl.signal });
-    let injected = 0;
     const [workload, faults] = await Promise.all([
       runWorkload({ bus, prng: workPrng, ledger, driver: o.driver, maxDeployments: o.maxDeployments, signal: faultsCtl.signal }),
       injectFaults({
@@ -65,7 +69,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport & { text
         onFault: (f) => { if (f.delivered && ++injected % 50 === 0) o.log(`${injected} faults injected, ${book.count} violations so far`); },
       }),
     ]);
-    clearTimeout(timer);
+    clearInterval(timer);
+    const faultsEndedAt = Date.now();
     o.log(`faults stopped after ${faults.length} draws; waiting up to ${o.convergeTimeoutMs / 1000} s for convergence`);
     const conv = await waitConverged(store, ledger.ids(), o.convergeTimeoutMs);
     if (!conv.ok) book.add("converge", "cluster", `not converged ${o.convergeTimeoutMs / 1000} s after faults stopped: ${conv.reasons.join("; ")}`);
@@ -73,7 +78,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport & { text
     const stats = await checking;
     const convergeSeconds = conv.ok ? conv.seconds : NaN;
     const report: ChaosReport = {
-      seed: o.seed, driver: o.driver, nodes: o.nodes, replicasPerComponent: o.replicasPerComponent, durationMs: o.durationMs,
+      seed: o.seed, driver: o.driver, nodes: o.nodes, replicasPerComponent: o.replicasPerComponent, durationMs: faultsEndedAt - started,
       faults, workload, monitor: stats, violations: book.list, convergeSeconds, summary: summaryLine(faults, book.count, convergeSeconds),
     };
     return { ...report, text: formatReport(report) };
