@@ -32,8 +32,8 @@ describe("redundant control plane (fake driver, 2 per component)", () => {
   const acked = new Map<string, { replicas: number; revision: number }>();
 
   beforeAll(async () => {
-    sys = await startSystem({ nodes: 3, driver: "fake", replicasPerComponent: 2 });
-  }, 120_000);
+    sys = await startSystem({ nodes: 3, driver: "fake", replicasPerComponent: 2, readyTimeoutMs: 120_000 });
+  }, 180_000);
   afterAll(async () => { await sys?.stop(); }, 90_000);
 
   it("SIGKILL of Redis mid-apply loses no acknowledged deployment", async () => {
@@ -81,9 +81,9 @@ describe("static stability: the proxy serves while the control plane is SIGSTOPp
   let published = 0;
 
   beforeAll(async () => {
-    sys = await startSystem({ nodes: 2, driver: "process", replicasPerComponent: 2, workdir: repoRoot });
+    sys = await startSystem({ nodes: 2, driver: "process", replicasPerComponent: 2, workdir: repoRoot, readyTimeoutMs: 120_000 });
     published = await freePort();
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     for (const n of stopped) sys?.cluster.kill(n, "SIGCONT");
     await sys?.stop();

@@ -28,6 +28,8 @@ export interface SystemOptions {
   logLevel?: string;
   /** Every component output line (default: dropped; they are always in `<dataDir>/logs`). */
   onLine?: (component: string, line: string) => void;
+  /** How long to wait for every component to listen (default 30 s; raise it on a loaded machine). */
+  readyTimeoutMs?: number;
   /** Keep the temp data dir after stop (for post-mortems); also kept when TUG_KEEP_TEST_DATA=1. */
   keepDataDir?: boolean;
 }
@@ -58,6 +60,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
       nodes, driver: opts.driver ?? "fake", dataDir, prefix, portsFrom: hostPortBase(nodes),
       natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, replicasPerComponent: opts.replicasPerComponent ?? 1,
       workdir: opts.workdir, logLevel: opts.logLevel ?? "info", env: { ...QUICK_TIMINGS, ...(opts.env ?? {}) }, onLine: opts.onLine,
+      readyTimeoutMs: opts.readyTimeoutMs,
     });
     const store = new RedisStore({ url: cluster.redisUrl, prefix });
     await store.ready();
