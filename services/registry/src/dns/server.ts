@@ -6,7 +6,8 @@ import { createSocket, type Socket } from "node:dgram";
 import { createServer, type Server, type Socket as TcpSocket } from "node:net";
 import type { Logger } from "@tug/log";
 import { Counter, type Registry } from "prom-client";
-import { answer, errorReply, RCODE, type ServiceLookup } from "./answer.js";
+import { errorReply, RCODE, type ServiceLookup } from "./answer.js";
+import { AnswerCache } from "./cache.js";
 import { DnsFormatError, parseQuery } from "./query.js";
 
 export interface DnsServerOptions {
@@ -26,17 +27,25 @@ export interface DnsServer {
 /** Starts UDP and TCP listeners; resolves once both are bound. */
 export async function startDnsServer(o: DnsServerOptions): Promise<DnsServer> {
   const queries = new Counter({ name: "tug_dns_queries_total", help: "DNS queries by transport and rcode", labelNames: ["transport", "rcode"], registers: o.metrics ? [o.metrics] : [] });
+  const cache = new AnswerCache(o.services);
+  const counted = new Map<string, { inc(): void }>();
+  const count = (transport: string, rcode: string) => {
+    const k = `${transport}:${rcode}`;
+    let c = counted.get(k);
+    if (!c) counted.set(k, (c = queries.labels(transport, rcode)));
+    c.inc();
+  };
   let turn = 0;
   const respond = (msg: Buffer, transport: "udp" | "tcp"): Buffer | undefined => {
     let out: Buffer | undefined;
     try {
       const q = parseQuery(msg);
-      out = answer(q, o.services, turn++, transport === "udp" ? q.udpSize : 65_535);
+      out = cache.answer(q, turn++, transport === "udp" ? q.udpSize : 65_535);
     } catch (err) {
       if (err instanceof DnsFormatError && err.id !== undefined) out = errorReply(err.id, RCODE.FORMERR);
       else if (!(err instanceof DnsFormatError)) o.log.error({ err: String((err as Error)?.stack ?? err) }, "dns answer fault");
     }
-    queries.inc({ transport, rcode: out ? String(out.readUInt16BE(2) & 0xf) : "dropped" });
+    count(transport, out ? String(out.readUInt16BE(2) & 0xf) : "dropped");
     if (turn > 1e9) turn = 0;
     return out;
   };
