@@ -82,7 +82,7 @@ describe("replicaOfContainer", () => {
 
   it("reads the replica back from labels, env and port bindings (round trip with containerSpec)", () => {
     expect(replicaOfContainer(inspected())).toEqual({
-      replicaId: "web-1", deployment: "default/web", revision: 2, hostPort: 20_010, startedAt: Date.parse("2024-01-02T03:04:05.000Z"),
+      replicaId: "web-1", deployment: "default/web", revision: 2, hostPort: 20_010, portBindings: { 9000: 20_010, 9090: 20_011 }, startedAt: Date.parse("2024-01-02T03:04:05.000Z"),
     });
     const { body } = containerSpec(spec());
     const back = replicaOfContainer({ Id: "c2", Config: { Labels: body.Labels, Env: body.Env }, State: { Running: true }, HostConfig: { PortBindings: body.HostConfig!.PortBindings } });

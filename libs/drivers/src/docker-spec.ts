@@ -101,12 +101,24 @@ export interface InspectedContainer {
   HostConfig: { PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null };
 }
 
+/** Container port → host port of every loopback binding in a create body or an inspected container. */
+export function portBindingsOf(c: { HostConfig?: { PortBindings?: Record<string, Array<{ HostPort?: string }> | null> | null } }): Record<number, number> {
+  const out: Record<number, number> = {};
+  for (const [key, b] of Object.entries(c.HostConfig?.PortBindings ?? {})) {
+    const [cp, hp] = [Number.parseInt(key, 10), Number(b?.[0]?.HostPort)];
+    if (Number.isInteger(cp) && Number.isInteger(hp) && hp > 0) out[cp] = hp;
+  }
+  return out;
+}
+
 /** What an existing container says about its replica, or undefined when it is not a usable Tugboat replica. */
 export interface ContainerReplica {
   replicaId: string;
   deployment: string;
   revision: number;
   hostPort: number;
+  /** Every published container port → its host port. */
+  portBindings: Record<number, number>;
   startedAt: number;
 }
 
@@ -126,6 +138,7 @@ export function replicaOfContainer(c: InspectedContainer): ContainerReplica | un
     deployment: labels[LABELS.deployment] ?? "",
     revision: Number(labels[LABELS.revision]) || 0,
     hostPort,
+    portBindings: portBindingsOf(c),
     startedAt: Number.isFinite(started) ? started : Date.now(),
   };
 }

@@ -9,7 +9,7 @@ import type { Logger } from "@tug/log";
 import { ExitListeners } from "./exit-listeners.js";
 import { DockerEvents, type DieEvent } from "./docker-events.js";
 import { engineMessage, engineStatus, isNotFound, toDriverError } from "./docker-errors.js";
-import { containerSpec, LABELS, MANAGED_SELECTOR, replicaOfContainer, type InspectedContainer } from "./docker-spec.js";
+import { containerSpec, LABELS, portBindingsOf, MANAGED_SELECTOR, replicaOfContainer, type InspectedContainer } from "./docker-spec.js";
 import { usageFromStats, type CpuSample, type StatsSample } from "./docker-stats.js";
 import { DriverError, type Driver, type ExitEvent, type ReplicaSpec, type RuntimeHandle, type Usage } from "./types.js";
 
@@ -73,6 +73,7 @@ export class DockerDriver implements Driver {
     }
     const handle: RuntimeHandle = {
       replicaId: spec.id, deployment: spec.deployment, revision: spec.revision, hostPort: spec.hostPort,
+      portBindings: portBindingsOf(body),
       ref: container.id, startedAt: Date.now(), adopted: false,
     };
     // tracked before it runs, so a die event that beats the start reply is not lost (emitted once we returned)
@@ -131,7 +132,8 @@ export class DockerDriver implements Driver {
     await this.events.start();
     let list: Dockerode.ContainerInfo[];
     try {
-      list = await this.docker.listContainers({ all: true, filters: { label: [`${LABELS.node}=${this.o.node}`, MANAGED_SELECTOR] } });
+      // scoped by the extra labels too (e.g. `tug.cluster`): clusters sharing one engine reuse node names
+      list = await this.docker.listContainers({ all: true, filters: { label: ownSelector(this.o.node, this.o.extraLabels) } });
     } catch (err) {
       this.o.log.error({ err: engineMessage(err) }, "cannot list containers to adopt; starting with none");
       return [];
@@ -266,6 +268,14 @@ export class DockerDriver implements Driver {
       if (!isNotFound(err)) this.o.log.warn({ container: id, err: engineMessage(err) }, "cannot remove a leftover container");
     }
   }
+}
+
+/**
+ * The label selector of the containers one driver owns: its node, the managed flag and every extra label, so a
+ * worker adopts and removes only its own cluster's containers on an engine other clusters share.
+ */
+export function ownSelector(node: string, extraLabels: Record<string, string> = {}): string[] {
+  return [`${LABELS.node}=${node}`, MANAGED_SELECTOR, ...Object.entries(extraLabels).filter(([k]) => !(Object.values(LABELS) as string[]).includes(k)).map(([k, v]) => `${k}=${v}`)];
 }
 
 function sleep(ms: number): Promise<void> {

@@ -29,6 +29,8 @@ export interface RuntimeHandle {
   deployment: string;
   revision: number;
   hostPort: number;
+  /** Every published container port → its host port (docker); read back from the container on adoption. */
+  portBindings?: Record<number, number>;
   /** Driver-specific reference: the pid for the process driver, a container id for docker. */
   ref: string;
   /** OS process id when there is one (process driver). */

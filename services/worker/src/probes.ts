@@ -13,10 +13,12 @@ export interface ProbeResult {
   message?: string;
 }
 
-/** Where a replica's probes go. Every containerPort maps to the replica's single host port. */
+/** Where a replica's probes go: the first port to `hostPort`, port i ≥ 1 to `extraHostPorts[i-1]` when it has one. */
 export interface ProbeTarget {
   hostPort: number;
   ports: PortSpec[];
+  /** Host ports of the template's second, third… ports (docker driver); a port without one probes `hostPort`. */
+  extraHostPorts?: number[];
   /** cwd and env for exec probes. */
   cwd?: string;
   env?: Record<string, string>;
@@ -24,8 +26,9 @@ export interface ProbeTarget {
 
 /** Resolves a probe's port (a number, or a name from template.ports) to the host port; undefined for an unknown name. */
 export function resolveProbePort(port: number | string, target: ProbeTarget): number | undefined {
-  if (typeof port === "number") return target.hostPort;
-  return target.ports.some((p) => p.name === port) ? target.hostPort : undefined;
+  const i = target.ports.findIndex((p) => (typeof port === "number" ? p.containerPort === port : p.name === port));
+  if (i < 0) return typeof port === "number" ? target.hostPort : undefined;
+  return (i > 0 ? target.extraHostPorts?.[i - 1] : undefined) ?? target.hostPort;
 }
 
 /** Runs one check of `probe` against `target`, bounded by `timeoutSeconds`. Never throws. */

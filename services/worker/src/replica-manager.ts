@@ -38,6 +38,7 @@ export class ReplicaManager {
   adopt(handles: RuntimeHandle[]): void {
     for (const h of handles) {
       this.o.ports.reserve(h.hostPort);
+      for (const port of Object.values(h.portBindings ?? {})) this.o.ports.reserve(port);
       this.replicas.set(h.replicaId, Replica.adopt(h, this.o));
       this.o.log.info({ replica: h.replicaId, ref: h.ref, hostPort: h.hostPort }, "adopted replica");
     }
@@ -69,6 +70,7 @@ export class ReplicaManager {
         continue;
       }
       if (r.hostPort === undefined) r.hostPort = await this.allocatePort(r);
+      if (r.hostPort !== undefined && r.extraHostPorts === undefined && !r.handle) r.extraHostPorts = await this.allocateExtraPorts(r);
       if (r.needsStart) void r.start();
     }
     let recheckInMs: number | undefined;
@@ -129,12 +131,24 @@ export class ReplicaManager {
     }
   }
 
+  /** One more host port per further container port (docker publishes each; the first port has `hostPort`). */
+  private async allocateExtraPorts(r: Replica): Promise<number[] | undefined> {
+    const n = this.o.driver.name === "docker" ? Math.max(0, (r.template?.ports.length ?? 0) - 1) : 0;
+    const got: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const port = await this.allocatePort(r);
+      if (port === undefined) break; // the rest stay unpublished; the reason says why
+      got.push(port);
+    }
+    return got;
+  }
+
   private remove(id: string, r: Replica): void {
     if (this.replicas.get(id) !== r) return;
     r.close();
     this.replicas.delete(id);
     this.missingSince.delete(id);
-    if (r.hostPort !== undefined) this.o.ports.release(r.hostPort);
+    for (const port of [r.hostPort, ...(r.extraHostPorts ?? []), ...Object.values(r.handle?.portBindings ?? {})]) if (port !== undefined) this.o.ports.release(port);
     this.o.changed();
   }
 }

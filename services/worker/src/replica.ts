@@ -30,6 +30,8 @@ export class Replica {
   desired: "run" | "stop" = "run";
   template: Template | undefined;
   hostPort: number | undefined;
+  /** Host ports of the template's second, third… ports (docker driver), in template order. */
+  extraHostPorts: number[] | undefined;
   deployment = "";
   revision = 0;
   phase: Phase = "Starting";
@@ -68,6 +70,8 @@ export class Replica {
     this.deployment = a.replica.deployment;
     this.revision = a.replica.revision;
     this.template = a.template;
+    // an adopted container keeps its further host ports across its own restarts
+    if (this.extraHostPorts === undefined && this.handle?.portBindings) this.extraHostPorts = this.extraPorts(a.template);
     this.orphaned = false;
     if (first && this.handle && this.phase === "Running" && this.desired === "run") this.startProbes(true);
   }
@@ -199,7 +203,14 @@ export class Replica {
 
   private spec(t: Template): ReplicaSpec {
     const env = { ...t.env, TUG_REPLICA_ID: this.id, TUG_NODE: this.ctx.node, TUG_REVISION: String(this.revision), PORT: String(this.hostPort) };
-    return { id: this.id, deployment: this.deployment, revision: this.revision, node: this.ctx.node, hostPort: this.hostPort!, template: t, env };
+    return { id: this.id, deployment: this.deployment, revision: this.revision, node: this.ctx.node, hostPort: this.hostPort!, extraHostPorts: this.extraPorts(t), template: t, env };
+  }
+
+  /** Extra host ports in template order: allocated ones, or for an adopted container its own bindings. */
+  private extraPorts(t: Template): number[] | undefined {
+    const bound = this.handle?.portBindings;
+    if (!bound) return this.extraHostPorts;
+    return t.ports.slice(1).flatMap((p) => (bound[p.containerPort] !== undefined ? [bound[p.containerPort]!] : []));
   }
 
   /** Readiness, liveness and startup probes; `adopted` replicas skip the startup probe and start out ready. */
@@ -207,7 +218,8 @@ export class Replica {
     this.clearProbes();
     if (this.ctx.driver.hollow) return this.set({ ready: true });
     const t = this.template!;
-    const target: ProbeTarget = { hostPort: this.hostPort!, ports: t.ports, cwd: this.ctx.workdir, env: this.spec(t).env };
+    const spec = this.spec(t);
+    const target: ProbeTarget = { hostPort: this.hostPort!, ports: t.ports, extraHostPorts: spec.extraHostPorts, cwd: this.ctx.workdir, env: spec.env };
     const main = () => {
       if (t.readinessProbe) {
         this.probe(t.readinessProbe, target, adopted ? "success" : "unknown", (s, msg) => this.set({ ready: s === "success", message: s === "failure" ? msg : undefined }));
