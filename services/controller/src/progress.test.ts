@@ -28,12 +28,12 @@ describe("controller progress", () => {
     expect(checkProgress(rollout(), [rep({ restarts: 9 }), fresh()], now).action).toBe("none");
   });
   it("rolls back when a started new replica stays unready beyond the threshold", () => {
-    const d = rollout({}, 30_000, { readinessProbe: { http: { path: "/healthz", port: 80 }, periodSeconds: 1, failureThreshold: 3 } });
+    const d = rollout({}, 40_000, { readinessProbe: { http: { path: "/healthz", port: 80 }, periodSeconds: 1, failureThreshold: 3 } });
     expect(unreadyThresholdMs(d)).toBe(MIN_UNREADY_MS);
-    expect(checkProgress(d, [fresh({ ready: false, createdAt: now - 9_000 })], now).action).toBe("none");
-    expect(checkProgress(d, [fresh({ ready: false, createdAt: now - 11_000 })], now)).toMatchObject({ action: "rollback", reason: "ReadinessFailed" });
+    expect(checkProgress(d, [fresh({ ready: false, createdAt: now - MIN_UNREADY_MS + 1_000 })], now).action).toBe("none");
+    expect(checkProgress(d, [fresh({ ready: false, createdAt: now - MIN_UNREADY_MS - 1_000 })], now)).toMatchObject({ action: "rollback", reason: "ReadinessFailed" });
     // a slow probe widens the window, the deadline caps it
-    const slow = rollout({}, 1_000, { readinessProbe: { tcp: { port: 80 }, periodSeconds: 10, failureThreshold: 3 } });
+    const slow = rollout({}, 1_000, { readinessProbe: { tcp: { port: 80 }, periodSeconds: 20, failureThreshold: 3 } });
     expect(unreadyThresholdMs(slow)).toBe(60_000);
   });
   it("only reports a stuck rollout without autoRollback, without a good revision, or for a rollback revision", () => {

@@ -8,8 +8,11 @@ import type { DeploymentRecord, ReplicaRecord } from "@tug/contracts";
 export const CRASH_RESTARTS = 3;
 /** Restarts from which a replica waiting in CrashLoopBackOff counts (one crash alone may be a fluke). */
 export const BACKOFF_RESTARTS = 2;
-/** Least time a started new-revision replica may stay unready before the rollout counts as failing (ms). */
-export const MIN_UNREADY_MS = 10_000;
+/**
+ * Least time a started new-revision replica may stay unready before the rollout counts as failing (ms), counted
+ * from the replica's creation (which includes scheduling and a container start that a busy host makes slow).
+ */
+export const MIN_UNREADY_MS = 30_000;
 
 /** What to do about a rollout's progress. */
 export type ProgressVerdict =

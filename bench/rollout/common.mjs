@@ -1,0 +1,28 @@
+// Shared by both halves of bench/rollout: steady load on 127.0.0.1:<port> around an action, and polling.
+import { runLoad } from "../../cli/dist/loadgen.js";
+
+/** Runs `action` (returns seconds) under `rps` open-loop load with 2 s of load before and after; returns both. */
+export async function underLoad(port, rps, action) {
+  const ac = new AbortController();
+  const load = runLoad({ host: "127.0.0.1", port, rps, durationMs: 3_600_000, signal: ac.signal });
+  try {
+    await new Promise((r) => setTimeout(r, 2_000));
+    const seconds = await action();
+    await new Promise((r) => setTimeout(r, 2_000));
+    return { seconds, load: await (ac.abort(), load) };
+  } finally {
+    ac.abort();
+    await load.catch(() => {});
+  }
+}
+
+/** Polls `check` every `everyMs` until it returns a truthy value or `timeoutMs` passes (then throws). */
+export async function until(what, check, timeoutMs = 60_000, everyMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`bench/rollout: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
