@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DeploymentRecord, ReplicaRecord } from "@tug/contracts";
 import { checkProgress, MIN_UNREADY_MS, STUCK_CONDITION, unreadyThresholdMs } from "./progress.js";
 import { dep, now, rep } from "./records.fixture.js";
+import { RunningClock } from "./running-clock.js";
 
 /** Revision 2 rolling out over a good revision 1, started `ago` ms before now. */
 const rollout = (over: Partial<DeploymentRecord> = {}, ago = 1_000, manifest: Record<string, unknown> = {}) =>
@@ -30,8 +31,11 @@ describe("controller progress", () => {
   it("rolls back when a started new replica stays unready beyond the threshold", () => {
     const d = rollout({}, 40_000, { readinessProbe: { http: { path: "/healthz", port: 80 }, periodSeconds: 1, failureThreshold: 3 } });
     expect(unreadyThresholdMs(d)).toBe(MIN_UNREADY_MS);
-    expect(checkProgress(d, [fresh({ ready: false, createdAt: now - MIN_UNREADY_MS + 1_000 })], now).action).toBe("none");
-    expect(checkProgress(d, [fresh({ ready: false, createdAt: now - MIN_UNREADY_MS - 1_000 })], now)).toMatchObject({ action: "rollback", reason: "ReadinessFailed" });
+    const r = fresh({ ready: false, createdAt: now - 10 * MIN_UNREADY_MS });
+    // counted from when it was first seen Running, not from its creation (a slow start is no failure)
+    expect(checkProgress(d, [r], now).action).toBe("none");
+    expect(checkProgress(d, [r], now, new Map([[r.id, now - MIN_UNREADY_MS + 1_000]])).action).toBe("none");
+    expect(checkProgress(d, [r], now, new Map([[r.id, now - MIN_UNREADY_MS - 1_000]]))).toMatchObject({ action: "rollback", reason: "ReadinessFailed" });
     // a slow probe widens the window, the deadline caps it
     const slow = rollout({}, 1_000, { readinessProbe: { tcp: { port: 80 }, periodSeconds: 20, failureThreshold: 3 } });
     expect(unreadyThresholdMs(slow)).toBe(60_000);
@@ -43,6 +47,15 @@ describe("controller progress", () => {
     expect(checkProgress(rollout({ lastGoodRevision: undefined }, 61_000), [fresh({ ready: false })], now).action).toBe("report");
     const back = rollout({ condition: { type: "RolledBack", reason: "CrashLoop", message: "", at: 0 } }, 61_000);
     expect(checkProgress(back, [fresh({ ready: false })], now).action).toBe("report");
+  });
+  it("clocks Running replicas from when they are first seen Running", () => {
+    const clock = new RunningClock();
+    const a = fresh({ phase: "Starting", ready: false });
+    expect(clock.observe([a], 0).has(a.id)).toBe(false);
+    expect(clock.observe([{ ...a, phase: "Running" }], 5).get(a.id)).toBe(5);
+    expect(clock.observe([{ ...a, phase: "Running" }], 9).get(a.id)).toBe(5);
+    expect(clock.observe([{ ...a, phase: "CrashLoopBackOff" }], 10).has(a.id)).toBe(false);
+    expect(clock.observe([{ ...a, phase: "Running" }], 12).get(a.id)).toBe(12);
   });
   it("does not judge a revision twice", () => {
     const stuck = rollout({ condition: { type: STUCK_CONDITION, reason: STUCK_CONDITION, message: "", at: 0 } }, 61_000);

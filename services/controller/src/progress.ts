@@ -9,8 +9,8 @@ export const CRASH_RESTARTS = 3;
 /** Restarts from which a replica waiting in CrashLoopBackOff counts (one crash alone may be a fluke). */
 export const BACKOFF_RESTARTS = 2;
 /**
- * Least time a started new-revision replica may stay unready before the rollout counts as failing (ms), counted
- * from the replica's creation (which includes scheduling and a container start that a busy host makes slow).
+ * Least time a new-revision replica may stay Running but unready before the rollout counts as failing (ms), counted
+ * from when the controller first saw it Running (RunningClock); generous, as a busy host starts apps slowly.
  */
 export const MIN_UNREADY_MS = 30_000;
 
@@ -35,8 +35,11 @@ export function unreadyThresholdMs(dep: DeploymentRecord): number {
   return Math.min(dep.strategy.progressDeadlineSeconds * 1000, Math.max(MIN_UNREADY_MS, 2 * window));
 }
 
-/** Why the rollout of `dep.revision` has failed, or undefined while it is fine. */
-export function failureOf(dep: DeploymentRecord, replicas: readonly ReplicaRecord[], now: number): { reason: string; message: string } | undefined {
+/**
+ * Why the rollout of `dep.revision` has failed, or undefined while it is fine. `runningSince` maps replica ids to
+ * when they were first seen Running (a replica missing from it has not been Running long enough to judge).
+ */
+export function failureOf(dep: DeploymentRecord, replicas: readonly ReplicaRecord[], now: number, runningSince: ReadonlyMap<string, number>): { reason: string; message: string } | undefined {
   const mine = replicas.filter((r) => r.revision === dep.revision && r.desired === "run");
   const crashing = mine.find((r) => r.restarts >= CRASH_RESTARTS || (r.phase === "CrashLoopBackOff" && r.restarts >= BACKOFF_RESTARTS) || r.phase === "Failed");
   if (crashing) {
@@ -44,8 +47,8 @@ export function failureOf(dep: DeploymentRecord, replicas: readonly ReplicaRecor
     return { reason: "CrashLoop", message: `replica ${crashing.id} of revision ${dep.revision} is ${crashing.phase} (${crashing.restarts} restarts${exit})` };
   }
   const limit = unreadyThresholdMs(dep);
-  const unready = mine.find((r) => r.phase === "Running" && !r.ready && now - r.createdAt > limit);
-  if (unready) return { reason: "ReadinessFailed", message: `replica ${unready.id} of revision ${dep.revision} has not become ready within ${Math.round(limit / 1000)}s` };
+  const unready = mine.find((r) => r.phase === "Running" && !r.ready && now - (runningSince.get(r.id) ?? now) > limit);
+  if (unready) return { reason: "ReadinessFailed", message: `replica ${unready.id} of revision ${dep.revision} has been running ${Math.round(limit / 1000)}s without becoming ready` };
   const started = dep.revisionAt ?? dep.updatedAt;
   const deadline = dep.strategy.progressDeadlineSeconds * 1000;
   if (now - started > deadline) {
@@ -60,10 +63,10 @@ export function failureOf(dep: DeploymentRecord, replicas: readonly ReplicaRecor
  * paused, or this revision was already judged stuck. A revision that is itself a rollback is not rolled back again
  * (its target has left the history); it is reported instead, like a rollout without autoRollback.
  */
-export function checkProgress(dep: DeploymentRecord | undefined, replicas: readonly ReplicaRecord[], now: number): ProgressVerdict {
+export function checkProgress(dep: DeploymentRecord | undefined, replicas: readonly ReplicaRecord[], now: number, runningSince: ReadonlyMap<string, number> = new Map()): ProgressVerdict {
   if (!dep || dep.paused || dep.lastGoodRevision === dep.revision) return { action: "none" };
   if (dep.condition?.type === STUCK_CONDITION) return { action: "none" };
-  const failure = failureOf(dep, replicas, now);
+  const failure = failureOf(dep, replicas, now, runningSince);
   if (!failure) return { action: "none" };
   const isRollback = dep.condition?.type === "RolledBack";
   if (dep.strategy.autoRollback && dep.lastGoodRevision !== undefined && !isRollback) {

@@ -10,6 +10,7 @@ import { applyPlan, applyVerdict } from "./apply.js";
 import { serveIntake } from "./intake.js";
 import { planDeployment } from "./plan.js";
 import { checkProgress } from "./progress.js";
+import { RunningClock } from "./running-clock.js";
 
 export interface ControllerOptions {
   /** Full resync period (ms). */
@@ -29,14 +30,19 @@ async function sameTemplateRevisions(store: RedisStore, dep: DeploymentRecord, r
 
 /** Builds the controller's runnables. */
 export function buildController({ bus, store, log, metrics }: ServiceDeps, o: ControllerOptions): ServiceParts {
+  const clock = new RunningClock();
   const loop = reconcileLoop({
     name: "controller", log, metrics, resyncMs: o.resyncMs, workers: 4,
-    listKeys: async () => [...new Set([...(await store.deploymentIds()), ...(await store.deploymentIdsWithReplicas())])],
+    listKeys: async () => {
+      clock.retain(new Set(await store.replicaIds()));
+      return [...new Set([...(await store.deploymentIds()), ...(await store.deploymentIdsWithReplicas())])];
+    },
     reconciler: {
       async reconcile(id) {
         const [dep, replicas, nodes] = await Promise.all([store.deployment(id), store.replicasOfDeployment(id), store.nodes()]);
         const now = Date.now();
-        if (dep && (await applyVerdict(dep, checkProgress(dep, replicas, now), store, log, now))) {
+        const runningSince = clock.observe(replicas, now);
+        if (dep && (await applyVerdict(dep, checkProgress(dep, replicas, now, runningSince), store, log, now))) {
           bus.publish(subjects.hint("deployment", id), "hint", { id });
           return { requeueAfterMs: 0 };
         }
