@@ -28,7 +28,12 @@ export interface UpOptions {
   apiPort?: number | string;
   dnsPort?: number | string;
   logLevel?: string;
+  /** How long to wait for every component to listen (default 120 s: on a busy machine 30 s was seen to be too short). */
+  readyTimeoutMs?: number | string;
 }
+
+/** `tug up`'s wait for its components; startLocalCluster's own default (30 s) suits tests with idle machines. */
+export const UP_READY_TIMEOUT_MS = 120_000;
 
 /** Where runUp writes and how it waits and exits (the process by default; replaceable in tests). */
 export interface UpIo {
@@ -57,7 +62,7 @@ export async function runUp(opts: UpOptions = {}, io: UpIo = processIo): Promise
   try {
     const manifests = readManifests(opts.apply);
     const { apply: _apply, ...rest } = opts;
-    const starting = startLocalCluster({ ...(rest as LocalClusterOptions), onLine: (c, l) => { if (!QUIET.has(c)) io.out(formatLine(c, l)); } });
+    const starting = startLocalCluster({ readyTimeoutMs: UP_READY_TIMEOUT_MS, ...(rest as LocalClusterOptions), onLine: (c, l) => { if (!QUIET.has(c)) io.out(formatLine(c, l)); } });
     cluster = await Promise.race([starting, stopAsked.then(() => undefined)]);
     if (!cluster) {
       await (await starting.catch(() => undefined))?.stop();
