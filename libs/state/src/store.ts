@@ -157,9 +157,10 @@ export class RedisStore {
 
   // ---- replicas ------------------------------------------------------------------------------------------
 
-  async createReplica(r: { id: string; deployment: string; revision: number; resources: ReplicaRecord["resources"]; nodeSelector: Record<string, string> }, now = Date.now()): Promise<void> {
+  /** Creates a Pending replica; with `expectedCount` ≥ 0, only if the deployment has exactly that many replica records. */
+  async createReplica(r: { id: string; deployment: string; revision: number; resources: ReplicaRecord["resources"]; nodeSelector: Record<string, string> }, expectedCount = -1, now = Date.now()): Promise<void> {
     await this.call("createReplica", this.k.replica(r.id), this.k.replicas, this.k.deploymentReplicas(r.deployment), this.k.pending, this.k.events,
-      r.id, r.deployment, r.revision, r.resources.cpuMillis, r.resources.memoryBytes, JSON.stringify(r.nodeSelector), now);
+      r.id, r.deployment, r.revision, r.resources.cpuMillis, r.resources.memoryBytes, JSON.stringify(r.nodeSelector), now, expectedCount);
   }
 
   async bindReplica(id: string, node: string, expectedGen: number, now = Date.now()): Promise<{ gen: number }> {

@@ -116,3 +116,14 @@ describe("state - delete", () => {
     expect(await s.template("default/web", 1)).toBeUndefined();
   });
 });
+
+describe("state - racing controllers", () => {
+  it("refuses a create planned from a stale replica count", async () => {
+    const s = store();
+    const spec = (id: string) => ({ id, deployment: "default/web", revision: 1, resources: { cpuMillis: 1, memoryBytes: 1 }, nodeSelector: {} });
+    await s.createReplica(spec("a"), 0);
+    await expect(s.createReplica(spec("b"), 0)).rejects.toMatchObject({ code: "CONFLICT" });
+    await s.createReplica(spec("b"), 1);
+    expect(await s.replicasOfDeployment("default/web")).toHaveLength(2);
+  });
+});

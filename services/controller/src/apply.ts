@@ -11,19 +11,24 @@ import type { DeploymentPlan } from "./plan.js";
 import { STUCK_CONDITION, type ProgressVerdict } from "./progress.js";
 
 /** Executes `plan` for deployment `id` (`dep` undefined when deleted). */
-export async function applyPlan(id: string, dep: DeploymentRecord | undefined, plan: DeploymentPlan, store: RedisStore, bus: Bus, log: Logger): Promise<void> {
+export async function applyPlan(id: string, dep: DeploymentRecord | undefined, plan: DeploymentPlan, store: RedisStore, bus: Bus, log: Logger, seen: number): Promise<void> {
   const touchedNodes = new Set<string>();
+  // Creates are CAS'd on the number of replica records, so a racing controller cannot double them.
+  let expected = seen;
   for (const { replica, reason } of plan.remove) {
-    await tolerateConflict(store.removeReplica(replica, reason, replica.gen));
+    if (await tolerateConflict(store.removeReplica(replica, reason, replica.gen))) expected--;
+    else expected = -2;
     if (replica.node) touchedNodes.add(replica.node);
   }
   for (const { replica, reason } of plan.retire) {
     await tolerateConflict(store.retireReplica(replica.id, reason, replica.gen));
     if (replica.node) touchedNodes.add(replica.node);
   }
-  if (dep && plan.create > 0) {
+  if (dep && plan.create > 0 && expected >= 0) {
     for (let i = 0; i < plan.create; i++) {
-      await store.createReplica({ id: newReplicaId(dep.name, dep.revision), deployment: id, revision: dep.revision, resources: dep.template.resources, nodeSelector: dep.template.nodeSelector });
+      const spec = { id: newReplicaId(dep.name, dep.revision), deployment: id, revision: dep.revision, resources: dep.template.resources, nodeSelector: dep.template.nodeSelector };
+      if (!(await tolerateConflict(store.createReplica(spec, expected)))) break; // someone else changed the set: re-plan
+      expected++;
     }
     bus.publish(subjects.hint("replica", "pending"), "hint", { deployment: id });
   }
@@ -61,10 +66,13 @@ export async function applyVerdict(dep: DeploymentRecord, v: ProgressVerdict, st
   }
 }
 
-async function tolerateConflict(p: Promise<unknown>): Promise<void> {
+/** Awaits a CAS write; true when it applied, false on CONFLICT / NOT_FOUND (someone moved first). */
+async function tolerateConflict(p: Promise<unknown>): Promise<boolean> {
   try {
     await p;
+    return true;
   } catch (err) {
     if (!(err instanceof TugError && (err.code === "CONFLICT" || err.code === "NOT_FOUND"))) throw err;
+    return false;
   }
 }

@@ -48,7 +48,7 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
         }
         const same = dep ? await sameTemplateRevisions(store, dep, replicas) : new Set<number>();
         const plan = planDeployment(dep, replicas, new Map(nodes.map((n) => [n.id, n])), now, same);
-        await applyPlan(id, dep, plan, store, bus, log);
+        await applyPlan(id, dep, plan, store, bus, log, replicas.length);
         return plan.progressing || plan.create || plan.retire.length || plan.remove.length ? { requeueAfterMs: o.progressMs } : {};
       },
     },
