@@ -49,7 +49,7 @@ export async function stopChild(child) {
 }
 
 /** Retries `check` every 100 ms until it returns truthy or `timeoutMs` passes (then throws `what`). */
-export async function waitFor(what, check, timeoutMs = 20_000) {
+export async function waitFor(what, check, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try { if (await check()) return; } catch { /* not yet */ }

@@ -64,7 +64,7 @@ export async function runDnsBench(o) {
     for (const r of recs) await seedService(state.store, r.name, r.ports);
     const dnsPort = await freePort();
     registry = spawnTug(join(o.repoRoot, "services/registry/dist/main.js"), state, { TUG_API_PORT: String(await freePort()), TUG_DNS_PORT: String(dnsPort) });
-    await waitFor("tugboat dns", () => answers(dnsPort, file));
+    await waitFor("tugboat dns", () => { if (registry.exitCode !== null) throw new Error(registry.errText()); return answers(dnsPort, file); });
     const tug = dnsperf(dnsPort, file, o.seconds, o.clients);
     figure({ bench: "dns", peer: "tugboat", ...tug, seconds: o.seconds, clients: o.clients, names: recs.length * 4 });
     await stopChild(registry);

@@ -40,7 +40,7 @@ export function wrk(port, o, close) {
 export function haproxyConfig(dir, port, ports) {
   const file = join(dir, "haproxy.cfg");
   writeFileSync(file, [
-    "global", "  maxconn 20000", "  nbthread 2", "", "defaults", "  mode tcp", "  timeout connect 2s", "  timeout client 30s", "  timeout server 30s", "  retries 2", "  option redispatch", "",
+    "global", "  maxconn 8000", "  nbthread 2", "", "defaults", "  mode tcp", "  timeout connect 2s", "  timeout client 30s", "  timeout server 30s", "  retries 2", "  option redispatch", "",
     "frontend web", `  bind 127.0.0.1:${port}`, "  default_backend web", "",
     "backend web", "  balance roundrobin", ...ports.map((p, i) => `  server s${i} 127.0.0.1:${p} check inter 2s`), "",
   ].join("\n"));
@@ -66,7 +66,7 @@ export async function runProxyBench(o) {
     children.push(proxy);
     await waitFor("tugboat proxy", () => serves(published));
     const hPort = await freePort();
-    const haproxy = spawn("haproxy", ["-f", haproxyConfig(dir, hPort, ports)], { stdio: "ignore" });
+    const haproxy = spawn("haproxy", ["-db", "-f", haproxyConfig(dir, hPort, ports)], { stdio: "ignore" });
     children.push(haproxy);
     await waitFor("haproxy", () => serves(hPort));
     const out = {};
