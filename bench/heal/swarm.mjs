@@ -1,5 +1,5 @@
 // Docker Swarm's figure in the same run: single-node swarm, one service of tug-examples/web:1 published on a
-// loopback-reachable port, defaults untouched (restart delay 5 s). Container SIGKILL → a task running again and
+// loopback-reachable port (host mode), defaults untouched (restart delay 5 s). Container SIGKILL → a task running again and
 // answering on 127.0.0.1:<published>. A single-node swarm has no node-kill equivalent, so only this figure.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -26,7 +26,8 @@ export async function benchSwarm(trials) {
   const port = await freePort();
   try {
     await docker("service", "create", "--detach", "--no-resolve-image", "--name", name, "--replicas", "1", "--label", "tug.bench=heal",
-      "--publish", `published=${port},target=8080`, "tug-examples/web:1");
+      // host-mode publishing: the ingress routing mesh does not answer on loopback in every environment (it did not here)
+      "--publish", `mode=host,published=${port},target=8080`, "tug-examples/web:1");
     const running = async () => (await docker("ps", "-q", "--no-trunc", "--filter", `label=com.docker.swarm.service.name=${name}`, "--filter", "status=running")).split("\n").filter(Boolean);
     const ms = [];
     for (let i = 0; i < trials; i++) {

@@ -40,12 +40,11 @@ export async function benchTug(driver, trials, repoRoot) {
     // replica kill: a distinct replica each trial, so each is a first crash (the worker backs off repeated ones)
     await intake(bus, "apply", manifest(driver, trials));
     await until(`${trials} ready`, async () => (await readyRun(store)).length === trials, 180_000, 200);
-    const file = readClusterFile(dataDir);
     const replicaMs = [];
     for (const victim of (await readyRun(store)).slice(0, trials)) {
       await until("all ready", async () => (await readyRun(store)).length === trials, 60_000);
       const t0 = Date.now();
-      await killReplica(file, victim.id);
+      await killReplica(readClusterFile(dataDir), victim.id);
       await until(`${victim.id} ready again`, async () => { const r = await store.replica(victim.id); return r?.ready && (r.readySince ?? 0) > t0; });
       replicaMs.push(Date.now() - t0);
     }
@@ -63,7 +62,7 @@ export async function benchTug(driver, trials, repoRoot) {
       for (const r of ready) counts.set(r.node, (counts.get(r.node) ?? 0) + 1);
       const node = [...counts].sort((a, b) => b[1] - a[1])[0][0];
       const t0 = Date.now();
-      await killNode(file, node, 600_000);
+      await killNode(readClusterFile(dataDir), node, 600_000); // re-read: the restarted worker has a new pid
       await until(`replicas of ${node} ready elsewhere`, async () => (await readyRun(store)).filter((r) => r.node !== node).length === 9, 60_000);
       nodeMs.push(Date.now() - t0);
       releaseHold(dataDir, `worker-${node}`);
