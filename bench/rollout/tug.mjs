@@ -18,7 +18,9 @@ function manifest(driver, replicas, port, version) {
     kind: "Deployment", name: "roll", replicas, ports: [{ name: "http", containerPort: 8080, published: port }],
     resources: { cpu: 0.01, memory: "32Mi" }, terminationGracePeriodSeconds: 10,
     readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
-    strategy: { maxSurge: "25%", maxUnavailable: 0, progressDeadlineSeconds: 600 },
+    // autoRollback off: the bench times the rolling update itself; on a host this busy a container can take 20+ s to
+    // answer its first probe, which the unready-replica rule would otherwise take for a failing version.
+    strategy: { maxSurge: "25%", maxUnavailable: 0, progressDeadlineSeconds: 600, autoRollback: false },
   };
   return driver === "docker" ? { ...m, image: `tug-examples/web:${version}` } : { ...m, command: ["node", "examples/web/server.js"], env: { VERSION: String(version) } };
 }
