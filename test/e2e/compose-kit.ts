@@ -39,10 +39,10 @@ export async function busyPorts(ports: number[] = COMPOSE_PORTS): Promise<number
   return ports.filter((_, i) => !free[i]);
 }
 
-/** True when docker-compose v1 or `docker compose` v2 answers. */
+/** True when docker-compose v1 is on the PATH or `docker compose` v2 answers (slow to start on a busy machine: 90 s). */
 export async function hasCompose(): Promise<boolean> {
-  const ok = (cmd: string, args: string[]) => sh(cmd, args, { timeoutMs: 15_000 }).then(() => true, () => false);
-  return (await ok("docker", ["compose", "version"])) || (await ok("docker-compose", ["version"]));
+  const ok = (cmd: string, args: string[]) => sh(cmd, args, { timeoutMs: 90_000 }).then(() => true, () => false);
+  return (await ok("sh", ["-c", "command -v docker-compose"])) || (await ok("docker", ["compose", "version"]));
 }
 
 /** Container id of compose service `service` of `project` (any state). */

@@ -1,0 +1,33 @@
+// Shared by both halves of bench/docker: the workload (same image and resources on both systems), the figure line
+// and the ratio line. Polling comes from bench/heal/stats.mjs (until, percentile).
+import { percentile } from "../heal/stats.mjs";
+
+export { until } from "../heal/stats.mjs";
+
+/** The workload of every scenario: image, per-replica cpu (cores) and memory (MiB), used as request and limit. */
+export const WORKLOAD = { image1: "tug-examples/web:1", image2: "tug-examples/web:2", cpu: 0.04, memoryMi: 64, containerPort: 8080 };
+
+/** Tugboat's default maxSurge, as Swarm's --update-parallelism for `n` replicas (25 %, rounded up). */
+export const surge = (n) => Math.ceil(n * 0.25);
+
+/** Prints one figure (ms; several samples → p50 and max) as a JSON line and returns it. */
+export function figure(system, scenario, samplesMs, extra = {}) {
+  const ms = Array.isArray(samplesMs) ? samplesMs : [samplesMs];
+  const line = { bench: "docker", system, scenario, trials: ms.length, ms: Math.round(percentile(ms, 50)), max_ms: Math.round(Math.max(...ms)), ...extra };
+  console.log(JSON.stringify(line));
+  return line;
+}
+
+/** Prints tugboat / swarm for one scenario (goal ≤ 0.5). */
+export function ratio(scenario, tug, swarm) {
+  if (!tug || !swarm) return;
+  const r = +(tug.ms / swarm.ms).toFixed(2);
+  console.log(JSON.stringify({ bench: "docker", figure: "ratio", scenario, tugboat_ms: tug.ms, swarm_ms: swarm.ms, tug_over_swarm: r, goal: 0.5, met: r <= 0.5 }));
+}
+
+/** Runs `fn`, returns its duration in ms. */
+export async function timed(fn) {
+  const t0 = Date.now();
+  await fn();
+  return Date.now() - t0;
+}

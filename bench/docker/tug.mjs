@@ -1,0 +1,130 @@
+// Tugboat's half of bench/docker: a 2-node local cluster (docker driver, default timings) on free loopback ports and
+// a temp data dir; the scenarios run one after another, and everything it started is stopped and removed at the end.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Bus } from "../../libs/bus/dist/index.js";
+import { startLocalCluster } from "../../libs/cluster/dist/index.js";
+import { subjects } from "../../libs/contracts/dist/index.js";
+import { silentLogger } from "../../libs/log/dist/index.js";
+import { RedisStore } from "../../libs/state/dist/index.js";
+import { figure, surge, timed, until, WORKLOAD } from "./common.mjs";
+
+const LONG = 900_000;
+
+function manifest(name, replicas, image) {
+  return {
+    kind: "Deployment", name, replicas, image,
+    ports: [{ name: "http", containerPort: WORKLOAD.containerPort }], resources: { cpu: WORKLOAD.cpu, memory: `${WORKLOAD.memoryMi}Mi` },
+    readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
+    // a 50-replica rollout on a busy 2-core machine outlasts the default 60 s deadline and would roll back
+    strategy: { maxSurge: "25%", maxUnavailable: 0, progressDeadlineSeconds: 900 },
+  };
+}
+
+/** Scenarios on one cluster; each returns figure lines keyed by scenario. */
+class TugBench {
+  constructor(cluster, store, bus) {
+    Object.assign(this, { cluster, store, bus });
+  }
+
+  async intake(verb, body) {
+    const r = await this.bus.request(subjects.desired(verb), `desired.${verb}`, body, 30_000);
+    if (!r?.ok) throw new Error(`${verb}: ${JSON.stringify(r)}`);
+  }
+
+  /** Replicas of `name` that should run, are Running and ready (at `revision` when given). */
+  async ready(name, revision) {
+    return (await this.store.replicasOfDeployment(`default/${name}`)).filter((r) => r.desired === "run" && r.phase === "Running" && r.ready && (revision === undefined || r.revision === revision));
+  }
+
+  async allReady(name, n, revision) {
+    await until(`${n} ready`, async () => {
+      const all = (await this.store.replicasOfDeployment(`default/${name}`)).filter((r) => r.desired === "run");
+      return all.length === n && (await this.ready(name, revision)).length === n;
+    }, LONG, 100);
+  }
+
+  /** Running containers of this cluster: replica id → container id. */
+  containers() {
+    const out = execFileSync("docker", ["ps", "--no-trunc", "--filter", `label=tug.cluster=${this.cluster.prefix}`, "--format", '{{.ID}} {{.Label "tug.replica"}}'], { encoding: "utf8" });
+    return new Map(out.split("\n").filter(Boolean).map((l) => l.split(" ").reverse()));
+  }
+
+  async deleteAndDrain(name) {
+    await this.intake("delete", { namespace: "default", name });
+    await until("no container left", async () => execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${this.cluster.prefix}`], { encoding: "utf8" }).trim() === "", LONG, 250);
+  }
+
+  async converge(name, n) {
+    const ms = await timed(async () => { await this.intake("apply", manifest(name, n, WORKLOAD.image1)); await this.allReady(name, n); });
+    return figure("tugboat", `converge_${n}_from_nothing`, ms, { done_when: "all replicas Running and ready (readiness probe passed)" });
+  }
+
+  /** `trials` kills of distinct replicas (first crash each, no backoff): → a new container running, → ready. */
+  async kill(name, n, trials) {
+    const running = [], ready = [];
+    const victims = (await this.ready(name)).slice(0, trials);
+    for (const v of victims) {
+      await this.allReady(name, n);
+      const old = this.containers().get(v.id);
+      const t0 = Date.now();
+      execFileSync("docker", ["kill", old], { stdio: "ignore" });
+      await until("container running again", async () => { const c = this.containers().get(v.id); return c && c !== old; }, LONG, 50);
+      running.push(Date.now() - t0);
+      await until("ready again", async () => { const r = await this.store.replica(v.id); return r?.ready && (r.readySince ?? 0) > t0; }, LONG, 50);
+      ready.push(Date.now() - t0);
+    }
+    return {
+      running: figure("tugboat", "container_kill_to_running", running, { replicas: n }),
+      ready: figure("tugboat", "container_kill_to_ready", ready, { replicas: n }),
+    };
+  }
+
+  async scale(name, to) {
+    const ms = await timed(async () => { await this.intake("scale", { namespace: "default", name, replicas: to }); await this.allReady(name, to); });
+    return figure("tugboat", `scale_10_to_${to}`, ms, { done_when: "all replicas Running and ready" });
+  }
+
+  async rollingReplace(name, n) {
+    const ms = await timed(async () => {
+      await this.intake("apply", manifest(name, n, WORKLOAD.image2));
+      await this.allReady(name, n, 2);
+    });
+    return figure("tugboat", `rolling_replace_${n}`, ms, { max_surge: surge(n), max_unavailable: 0, done_when: `all ${n} ready on revision 2, none of revision 1 left running` });
+  }
+}
+
+/** Runs every scenario on Tugboat (`big` replicas for the large ones, `trials` kills); returns figures by scenario. */
+export async function benchTug(repoRoot, { big, trials }) {
+  const dataDir = mkdtempSync(join(tmpdir(), "tug-bench-docker-"));
+  const prefix = `benchdocker${process.pid}`;
+  const cluster = await startLocalCluster({ nodes: 2, driver: "docker", dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom: 45_000, workdir: repoRoot, logLevel: "warn", readyTimeoutMs: 180_000 });
+  const store = new RedisStore({ url: cluster.redisUrl, prefix });
+  await store.ready();
+  const bus = await Bus.connect({ url: cluster.natsUrl, name: "bench-docker", log: silentLogger() });
+  const b = new TugBench(cluster, store, bus);
+  const f = {};
+  // Ctrl-C: stop the cluster (its workers stop their containers) before exiting
+  const onSignal = () => void cluster.stop().finally(() => process.exit(130));
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  try {
+    f.converge10 = await b.converge("small", 10);
+    Object.assign(f, await b.kill("small", 10, trials));
+    f.scale = await b.scale("small", big);
+    f.rolling = await b.rollingReplace("small", big);
+    await b.deleteAndDrain("small");
+    f.convergeBig = await b.converge("big", big);
+    await b.deleteAndDrain("big");
+    return f;
+  } finally {
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+    await bus.close().catch(() => {});
+    await store.close().catch(() => {});
+    await cluster.stop();
+    const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${prefix}`], { encoding: "utf8" }).split("\n").filter(Boolean);
+    if (ids.length) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
