@@ -30,7 +30,10 @@ describe("table", () => {
     const dep = { id: "default/web", namespace: "default", name: "web", replicas: 3, revision: 2, createdAt: 1 } as DeploymentRecord;
     const rep = (revision: number, ready: boolean, desired: "run" | "stop" = "run") => ({ deployment: "default/web", revision, ready, desired }) as ReplicaRecord;
     const out = deploymentsTable([dep], [rep(2, true), rep(1, true), rep(2, false), rep(1, true, "stop")], 61_001);
-    expect(out.split("\n")[1]).toBe("default     web    2/3     2            2          61s");
+    const [header, row] = out.split("\n");
+    const cells = row!.trim().split(/\s+/);
+    expect(header!.trim().split(/\s+/)).toEqual(["NAMESPACE", "NAME", "READY", "UP-TO-DATE", "CURRENT", "DESIRED", "MIN", "MAX", "REVISION", "AGE", "LAST-SCALE"]);
+    expect(cells).toEqual(["default", "web", "2/3", "2", "3", "3", "-", "-", "2", "61s"]);
   });
 
   it("lists endpoints comma-separated, <none> when empty", () => {
