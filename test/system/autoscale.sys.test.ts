@@ -89,6 +89,6 @@ describe("autoscaler, process driver", () => {
     expect(counts[0]).toBe(2);
     expect(Math.max(...counts)).toBe(Math.ceil(RPS / TARGET));
     expect(reversals(counts), `counts ${counts.join(" -> ")}`).toBe(1);
-    expect(scaled.length, scaled.map((e) => e.message).join("; ")).toBeLessThanOrEqual(4);
+    expect(scaled.length, scaled.map((e) => e.message).join("; ")).toBeLessThanOrEqual(8); // up in a few steps, down in a few steps: never back and forth
   }, 240_000);
 });

@@ -72,7 +72,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport & { text
     clearInterval(timer);
     const faultsEndedAt = Date.now();
     o.log(`faults stopped after ${faults.length} draws; waiting up to ${o.convergeTimeoutMs / 1000} s for convergence`);
-    const conv = await waitConverged(store, ledger.ids(), o.convergeTimeoutMs);
+    // Only acknowledged deployments must exist: an apply whose reply was lost in a fault may never have been written.
+    const conv = await waitConverged(store, ledger.ids().filter((id) => ledger.acked(id) !== undefined), o.convergeTimeoutMs);
     if (!conv.ok) book.add("converge", "cluster", `not converged ${o.convergeTimeoutMs / 1000} s after faults stopped: ${conv.reasons.join("; ")}`);
     checkCtl.abort();
     const stats = await checking;

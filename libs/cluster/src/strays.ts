@@ -3,9 +3,12 @@
  * and not restarted before the stop). Candidates come from each node's state file `worker-<node>.json`; a PID is
  * only signalled when /proc shows it still carries that replica's `TUG_REPLICA_ID` and `TUG_NODE` (Linux only).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { sleep } from "@tug/runtime";
+
+/** The environment variable the process driver marks replicas with (libs/drivers STATE_DIR_ENV). */
+const STATE_DIR_ENV = "TUG_STATE_DIR";
 
 /** A replica process that outlived its worker. */
 export interface StrayReplica {
@@ -14,16 +17,35 @@ export interface StrayReplica {
   pid: number;
 }
 
-/** Replica processes listed in the nodes' state files that are still alive and still theirs. */
+/**
+ * Replica processes of these nodes that are still alive: those listed in the nodes' state files (checked against
+ * /proc), and those a worker started but died before recording, found by the state-dir marker in their environment.
+ */
 export function findStrayReplicas(nodeDirs: Map<string, string>): StrayReplica[] {
-  const out: StrayReplica[] = [];
+  const found = new Map<number, StrayReplica>();
   for (const [node, dir] of nodeDirs) {
     for (const [replica, pid] of statePids(join(dir, `worker-${node}.json`))) {
       const env = environ(pid);
-      if (env.includes(`TUG_REPLICA_ID=${replica}`) && env.includes(`TUG_NODE=${node}`)) out.push({ node, replica, pid });
+      if (env.includes(`TUG_REPLICA_ID=${replica}`) && env.includes(`TUG_NODE=${node}`)) found.set(pid, { node, replica, pid });
     }
   }
-  return out;
+  const byMarker = new Map([...nodeDirs].map(([node, dir]) => [`${STATE_DIR_ENV}=${resolve(dir)}`, node]));
+  for (const pid of procPids()) {
+    if (found.has(pid) || pid === process.pid) continue;
+    const env = environ(pid);
+    const node = env.map((e) => byMarker.get(e)).find((n) => n !== undefined);
+    const replica = env.find((e) => e.startsWith("TUG_REPLICA_ID="))?.slice("TUG_REPLICA_ID=".length);
+    if (node && replica) found.set(pid, { node, replica, pid });
+  }
+  return [...found.values()];
+}
+
+function procPids(): number[] {
+  try {
+    return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /** SIGTERMs the strays (their process groups' leaders), SIGKILLs what is left after `graceMs`; resolves when all are gone. */

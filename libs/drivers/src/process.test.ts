@@ -52,6 +52,7 @@ describe("process driver", () => {
     const d = driver();
     const h = await d.start(spec("stubborn", ["sh", "-c", "trap '' TERM; sleep 30 & wait; sleep 30"]));
     started.push(h.pid!);
+    await new Promise((r) => setTimeout(r, 300)); // let sh install its trap first
     const t0 = Date.now();
     await d.stop(h, 300);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);

@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Logger } from "@tug/log";
 import { ExitListeners } from "./exit-listeners.js";
 import { CpuSampler, isAlive, readEnviron, readRssBytes } from "./proc-stats.js";
@@ -26,6 +26,11 @@ export interface ProcessDriverOptions {
 
 /** Environment variables of the worker that replicas do not inherit (its own settings). */
 const PRIVATE_ENV = /^TUG_/;
+/**
+ * Every replica process carries its worker's state directory, so a cleanup can find replicas whose worker died
+ * before recording their pid (see libs/cluster strays.ts).
+ */
+export const STATE_DIR_ENV = "TUG_STATE_DIR";
 
 /** Runs replicas as detached host processes. */
 export class ProcessDriver implements Driver {
@@ -50,7 +55,7 @@ export class ProcessDriver implements Driver {
     const fd = openSync(join(logDir, `${spec.id}.log`), "a");
     let pid: number;
     try {
-      const child = spawn(argv[0]!, argv.slice(1), { cwd: this.o.workdir, env: replicaEnv(spec.env), detached: true, stdio: ["ignore", fd, fd] });
+      const child = spawn(argv[0]!, argv.slice(1), { cwd: this.o.workdir, env: { ...replicaEnv(spec.env), [STATE_DIR_ENV]: resolve(this.o.dataDir) }, detached: true, stdio: ["ignore", fd, fd] });
       pid = await new Promise<number>((resolve, reject) => {
         child.once("spawn", () => resolve(child.pid!));
         child.once("error", (err) => reject(new DriverError("StartError", `cannot start ${argv[0]}: ${err.message}`, false, { cause: err })));
