@@ -100,14 +100,14 @@ class TugBench {
 export async function benchTug(repoRoot, { big, trials }) {
   const dataDir = mkdtempSync(join(tmpdir(), "tug-bench-docker-"));
   const prefix = `benchdocker${process.pid}`;
-  const cluster = await startLocalCluster({ nodes: 2, driver: "docker", dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom: 45_000, workdir: repoRoot, logLevel: "warn", readyTimeoutMs: 180_000 });
+  const cluster = await startLocalCluster({ nodes: 2, driver: "docker", dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom: 24_000, workdir: repoRoot, logLevel: "warn", readyTimeoutMs: 180_000 });
   const store = new RedisStore({ url: cluster.redisUrl, prefix });
   await store.ready();
   const bus = await Bus.connect({ url: cluster.natsUrl, name: "bench-docker", log: silentLogger() });
   const b = new TugBench(cluster, store, bus);
   const f = {};
   // Ctrl-C: stop the cluster (its workers stop their containers) before exiting
-  const onSignal = () => void cluster.stop().finally(() => process.exit(130));
+  const onSignal = () => void cluster.stop().finally(() => { sweep(prefix, dataDir); process.exit(130); });
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   try {
     f.converge10 = await b.converge("small", 10);
@@ -123,8 +123,13 @@ export async function benchTug(repoRoot, { big, trials }) {
     await bus.close().catch(() => {});
     await store.close().catch(() => {});
     await cluster.stop();
-    const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${prefix}`], { encoding: "utf8" }).split("\n").filter(Boolean);
-    if (ids.length) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
-    rmSync(dataDir, { recursive: true, force: true });
+    sweep(prefix, dataDir);
   }
+}
+
+/** Removes every container of this cluster the workers left (a stop can time out with 50 of them) and the data dir. */
+function sweep(prefix, dataDir) {
+  const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${prefix}`], { encoding: "utf8" }).split("\n").filter(Boolean);
+  if (ids.length) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
+  rmSync(dataDir, { recursive: true, force: true });
 }
