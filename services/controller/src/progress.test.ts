@@ -62,3 +62,13 @@ describe("controller progress", () => {
     expect(checkProgress(stuck, [fresh({ ready: false })], now).action).toBe("none");
   });
 });
+
+describe("progress deadline restarts with progress", () => {
+  it("takes the latest readiness of a new-revision replica as the last progress", async () => {
+    const { lastProgressAt } = await import("./progress.js");
+    const dep = { revision: 2, revisionAt: 1_000, updatedAt: 0 } as Parameters<typeof lastProgressAt>[0];
+    const r = (revision: number, readySince?: number) => ({ revision, ready: readySince !== undefined, readySince }) as Parameters<typeof lastProgressAt>[1][number];
+    expect(lastProgressAt(dep, [])).toBe(1_000);
+    expect(lastProgressAt(dep, [r(2, 5_000), r(2, 3_000), r(1, 9_000)])).toBe(5_000);
+  });
+});

@@ -36,6 +36,17 @@ export function unreadyThresholdMs(dep: DeploymentRecord): number {
 }
 
 /**
+ * When the rollout last made progress: its start, or the latest moment a replica of the new revision became ready
+ * (like Kubernetes, the progress deadline restarts with every step forward, so a long rollout of many replicas is
+ * not failed while it keeps moving).
+ */
+export function lastProgressAt(dep: DeploymentRecord, replicas: readonly ReplicaRecord[]): number {
+  let at = dep.revisionAt ?? dep.updatedAt;
+  for (const r of replicas) if (r.revision === dep.revision && r.ready && r.readySince !== undefined && r.readySince > at) at = r.readySince;
+  return at;
+}
+
+/**
  * Why the rollout of `dep.revision` has failed, or undefined while it is fine. `runningSince` maps replica ids to
  * when they were first seen Running (a replica missing from it has not been Running long enough to judge).
  */
@@ -49,7 +60,7 @@ export function failureOf(dep: DeploymentRecord, replicas: readonly ReplicaRecor
   const limit = unreadyThresholdMs(dep);
   const unready = mine.find((r) => r.phase === "Running" && !r.ready && now - (runningSince.get(r.id) ?? now) > limit);
   if (unready) return { reason: "ReadinessFailed", message: `replica ${unready.id} of revision ${dep.revision} has been running ${Math.round(limit / 1000)}s without becoming ready` };
-  const started = dep.revisionAt ?? dep.updatedAt;
+  const started = lastProgressAt(dep, replicas);
   const deadline = dep.strategy.progressDeadlineSeconds * 1000;
   if (now - started > deadline) {
     const ready = mine.filter((r) => r.ready).length;
@@ -73,7 +84,7 @@ export function checkProgress(dep: DeploymentRecord | undefined, replicas: reado
     return { action: "rollback", toRevision: dep.lastGoodRevision, reason: failure.reason, message: `${failure.message}; rolling back to revision ${dep.lastGoodRevision}` };
   }
   // Without autoRollback a crash loop is reported only once the deadline passes (as Kubernetes does).
-  const started = dep.revisionAt ?? dep.updatedAt;
+  const started = lastProgressAt(dep, replicas);
   if (failure.reason !== STUCK_CONDITION && now - started <= dep.strategy.progressDeadlineSeconds * 1000) return { action: "none" };
   const why = !dep.strategy.autoRollback ? "autoRollback is off" : dep.lastGoodRevision === undefined ? "no earlier revision became available" : "this revision is already a rollback";
   return { action: "report", reason: failure.reason, message: `${failure.message}; not rolling back: ${why}` };

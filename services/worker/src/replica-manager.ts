@@ -30,8 +30,19 @@ export class ReplicaManager {
   private readonly missingSince = new Map<string, number>();
   private readonly now: () => number;
 
+  /** What each replica gets: the manager's options plus a way to swap a host port that was taken meanwhile. */
+  private readonly replicaContext: ManagerOptions;
+
   constructor(private readonly o: ManagerOptions) {
     this.now = o.now ?? Date.now;
+    this.replicaContext = {
+      ...o,
+      replacePort: async (taken) => {
+        const fresh = await o.ports.allocate().catch(() => undefined);
+        if (fresh !== undefined) o.ports.release(taken);
+        return fresh;
+      },
+    };
   }
 
   /** Takes over replicas a previous worker left running (from `driver.recover()`). */
@@ -60,7 +71,7 @@ export class ReplicaManager {
       this.missingSince.delete(id);
       let r = this.replicas.get(id);
       if (!r) {
-        r = new Replica(id, this.o);
+        r = new Replica(id, this.replicaContext);
         this.replicas.set(id, r);
       }
       r.assign(a);

@@ -21,6 +21,8 @@ export interface ReplicaContext {
   log: Logger;
   /** Called after every observable change (status is published coalesced). */
   changed: () => void;
+  /** Swaps a host port someone else grabbed for a fresh one (undefined when the range is exhausted). */
+  replacePort?: (taken: number) => Promise<number | undefined>;
 }
 
 type Phase = ReplicaStatus["phase"];
@@ -104,6 +106,7 @@ export class Replica {
     } catch (err) {
       const e = err instanceof DriverError ? err : new DriverError("StartError", String((err as Error)?.message ?? err), false);
       this.ctx.log.warn({ replica: this.id, reason: e.reason, err: e.message }, "replica failed to start");
+      if (e.reason === "PortInUse" && this.hostPort !== undefined && this.ctx.replacePort) this.hostPort = (await this.ctx.replacePort(this.hostPort)) ?? this.hostPort;
       if (e.permanent) this.set({ phase: "Failed", reason: e.reason, message: e.message });
       else this.afterExit(null, e.reason, e.message, 0);
       return;
