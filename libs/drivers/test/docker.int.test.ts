@@ -53,12 +53,14 @@ describe.skipIf(!docker)("docker driver (real engine)", () => {
 
   afterAll(async () => {
     for (const d of drivers) await d.close();
-    const n = await sweepContainers(engine, runLabels);
+    // a container being created or removed while the sweep lists them shows up a moment later: sweep until none is left
+    await eventually(async () => {
+      await sweepContainers(engine, runLabels);
+      const left = await engine.listContainers({ all: true, filters: { label: [`${TEST_RUN_LABEL}=${runId}`] } });
+      expect(left.map((c) => c.Names[0])).toEqual([]);
+    }, { timeoutMs: 30_000, intervalMs: 500, what: "no container of this run left" });
     if (throwaway) await engine.getImage(image).remove({ force: true }).catch(() => {});
-    const left = await engine.listContainers({ all: true, filters: { label: [`${TEST_RUN_LABEL}=${runId}`] } });
-    expect(left).toEqual([]);
-    void n;
-  });
+  }, 60_000);
 
   it("starts a labelled, limited container that answers on its loopback host port", async () => {
     const d = newDriver();
