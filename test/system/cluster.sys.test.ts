@@ -6,18 +6,12 @@
 import { fileURLToPath } from "node:url";
 import { startSystem, type TestSystem, eventually } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectCount, intake, isAlive, readyReplicas, replicaPids } from "./helpers.js";
+import { expectCount, intake, isAlive, readyReplicas, replicaPids, webManifest } from "./helpers.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const WEB = "default/web";
-const web = (replicas: number) => ({
-  kind: "Deployment", name: "web", namespace: "default", replicas,
-  command: ["node", "examples/web/server.js"],
-  ports: [{ name: "http", containerPort: 8080 }],
-  resources: { cpu: 0.05, memory: "32Mi" },
-  readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
-  strategy: { maxSurge: "25%", maxUnavailable: 0 },
-});
+const web = (replicas: number) => webManifest(replicas);
+
 const slow = { timeoutMs: 60_000, intervalMs: 250 };
 
 describe("local cluster, process driver", () => {

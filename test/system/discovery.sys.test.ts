@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import dnsPacket from "dns-packet";
 import { eventually, freePort, startSystem, type TestSystem } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectCount, intake, isAlive, readyReplicas, replicaPids } from "./helpers.js";
+import { expectCount, intake, isAlive, readyReplicas, replicaPids, webManifest } from "./helpers.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const WEB = "default/web";
@@ -50,14 +50,8 @@ function dns(port: number, name: string, type: "A" | "SRV"): Promise<dnsPacket.P
 describe("discovery and load balancing, process driver", () => {
   let sys: TestSystem;
   let published: number;
-  const web = (replicas: number) => ({
-    kind: "Deployment", name: "web", namespace: "default", replicas,
-    command: ["node", "examples/web/server.js"],
-    ports: [{ name: "http", containerPort: 8080, published }],
-    resources: { cpu: 0.01, memory: "16Mi" },
-    readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
-    strategy: { maxSurge: "25%", maxUnavailable: 0 },
-  });
+  const web = (replicas: number) => webManifest(replicas, { ports: [{ name: "http", containerPort: 8080, published }], resources: { cpu: 0.01, memory: "16Mi" } });
+
   const services = async () => (await (await fetch(`${sys.cluster.apiUrl}/v1/services/default/web`)).json()) as Eps;
   const endpointsAre = async (n: number) => eventually(async () => {
     const s = await services();

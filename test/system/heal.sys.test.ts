@@ -14,18 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeDeployment } from "../../cli/src/commands/describe.js";
 import { run as tug } from "../../cli/src/program.js";
 import type { DeploymentDetail } from "../../cli/src/api-types.js";
-import { expectCount, intake, isAlive, readyReplicas, replicaPids } from "./helpers.js";
+import { expectCount, intake, isAlive, readyReplicas, replicaPids, webManifest } from "./helpers.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const slow = { timeoutMs: 60_000, intervalMs: 250 };
-const web = (replicas: number) => ({
-  kind: "Deployment", name: "web", namespace: "default", replicas,
-  command: ["node", "examples/web/server.js"],
-  ports: [{ name: "http", containerPort: 8080 }],
-  resources: { cpu: 0.05, memory: "32Mi" },
-  readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
-  strategy: { maxSurge: "25%", maxUnavailable: 0 },
-});
+const web = (replicas: number) => webManifest(replicas);
+
 
 async function endpoints(sys: TestSystem, name: string): Promise<Array<{ replica: string; ready: boolean }>> {
   const res = await fetch(`${sys.cluster.apiUrl}/v1/services/default/${name}`);

@@ -54,3 +54,16 @@ export function isAlive(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code !== "ESRCH";
   }
 }
+
+/** The example web app (examples/web/server.js) as a process-driver manifest with an HTTP readiness probe. */
+export function webManifest(replicas: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    kind: "Deployment", name: "web", namespace: "default", replicas,
+    command: ["node", "examples/web/server.js"],
+    ports: [{ name: "http", containerPort: 8080 }],
+    resources: { cpu: 0.05, memory: "32Mi" },
+    readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
+    strategy: { maxSurge: "25%", maxUnavailable: 0 },
+    ...over,
+  };
+}

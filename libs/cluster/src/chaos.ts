@@ -5,7 +5,7 @@
  * `tug.replica` / `tug.node` labels plus this cluster's `tug.cluster` label.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { TugError } from "@tug/contracts";
 import { sleep } from "@tug/runtime";
@@ -13,6 +13,7 @@ import { type ClusterFile, type ClusterFileComponent, readClusterFile } from "./
 import { CLUSTER_LABEL, nodeDataDir } from "./components.js";
 import { holdRestart } from "./holds.js";
 import { findStrayReplicas } from "./strays.js";
+import { isAlive, readEnviron } from "./procfs.js";
 
 const run = promisify(execFile);
 
@@ -25,7 +26,7 @@ export interface ChaosResult {
 /** Reads `<dataDir>/cluster.json` and checks that the cluster's supervisor still runs. */
 export function liveCluster(dataDir: string): ClusterFile {
   const f = readClusterFile(dataDir);
-  if (!pidAlive(f.pid)) throw new TugError("NOT_FOUND", `the local cluster at ${dataDir} is not running (its supervisor, pid ${f.pid}, is gone)`, "data-dir");
+  if (!isAlive(f.pid)) throw new TugError("NOT_FOUND", `the local cluster at ${dataDir} is not running (its supervisor, pid ${f.pid}, is gone)`, "data-dir");
   return f;
 }
 
@@ -113,7 +114,7 @@ function workerOf(f: ClusterFile, node: string): ClusterFileComponent {
 
 /** The component's PID when it is alive and /proc confirms it is that component of this cluster. */
 function verifiedPid(f: ClusterFile, c: ClusterFileComponent): number | undefined {
-  if (c.pid === null || !pidAlive(c.pid)) return undefined;
+  if (c.pid === null || !isAlive(c.pid)) return undefined;
   const env = environ(c.pid);
   if (env && !(env.includes(`TUG_COMPONENT=${c.name}`) && env.includes(`TUG_CLUSTER_DIR=${f.dataDir}`))) return undefined;
   return c.pid;
@@ -155,19 +156,5 @@ function killGroup(pid: number): void {
 
 /** The environment of `pid`, or undefined where /proc is not available. */
 function environ(pid: number): string[] | undefined {
-  if (!existsSync("/proc/self/environ")) return undefined;
-  try {
-    return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-  } catch {
-    return [];
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return existsSync("/proc/self/environ") ? readEnviron(pid) : undefined;
 }

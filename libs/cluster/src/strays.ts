@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { sleep } from "@tug/runtime";
+import { isAlive, readEnviron } from "./procfs.js";
 
 /** The environment variable the process driver marks replicas with (libs/drivers STATE_DIR_ENV). */
 const STATE_DIR_ENV = "TUG_STATE_DIR";
@@ -25,14 +26,14 @@ export function findStrayReplicas(nodeDirs: Map<string, string>): StrayReplica[]
   const found = new Map<number, StrayReplica>();
   for (const [node, dir] of nodeDirs) {
     for (const [replica, pid] of statePids(join(dir, `worker-${node}.json`))) {
-      const env = environ(pid);
+      const env = readEnviron(pid);
       if (env.includes(`TUG_REPLICA_ID=${replica}`) && env.includes(`TUG_NODE=${node}`)) found.set(pid, { node, replica, pid });
     }
   }
   const byMarker = new Map([...nodeDirs].map(([node, dir]) => [`${STATE_DIR_ENV}=${resolve(dir)}`, node]));
   for (const pid of procPids()) {
     if (found.has(pid) || pid === process.pid) continue;
-    const env = environ(pid);
+    const env = readEnviron(pid);
     const node = env.map((e) => byMarker.get(e)).find((n) => n !== undefined);
     const replica = env.find((e) => e.startsWith("TUG_REPLICA_ID="))?.slice("TUG_REPLICA_ID=".length);
     if (node && replica) found.set(pid, { node, replica, pid });
@@ -54,9 +55,9 @@ export async function reapStrays(strays: StrayReplica[], graceMs = 5_000): Promi
   if (!strays.length) return;
   signal("SIGTERM");
   const deadline = Date.now() + graceMs;
-  while (strays.some((x) => alive(x.pid)) && Date.now() < deadline) await sleep(50);
+  while (strays.some((x) => isAlive(x.pid)) && Date.now() < deadline) await sleep(50);
   signal("SIGKILL");
-  while (strays.some((x) => alive(x.pid))) await sleep(20);
+  while (strays.some((x) => isAlive(x.pid))) await sleep(20);
 }
 
 function statePids(path: string): Array<[string, number]> {
@@ -68,19 +69,3 @@ function statePids(path: string): Array<[string, number]> {
   }
 }
 
-function environ(pid: number): string[] {
-  try {
-    return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-  } catch {
-    return [];
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== "ESRCH";
-  }
-}
