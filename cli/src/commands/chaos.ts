@@ -1,5 +1,5 @@
 /**
- * `tug chaos kill-replica|kill-node|pause-node|kill-component`: fault injection against the local cluster of
+ * `tug chaos kill-replica|kill-node|pause-node|kill-component|restart-nats|restart-redis`: fault injection against the local cluster of
  * `--data-dir` (default ./.tug), found through its cluster.json. See @tug/cluster's chaos module for the rules.
  */
 import { resolve } from "node:path";
@@ -81,4 +81,13 @@ export function chaosCommand(program: Command): void {
       const { lib, file, output } = await cluster(cmd);
       print(output, lib.killComponent(file, role));
     });
+  for (const server of ["nats", "redis"] as const) {
+    chaos
+      .command(`restart-${server}`)
+      .description(`SIGKILL ${server === "nats" ? "nats-server" : "redis-server (AOF keeps acknowledged state)"}; the supervisor starts it again`)
+      .action(async (_o: unknown, cmd: Command) => {
+        const { lib, file, output } = await cluster(cmd);
+        print(output, lib.killComponent(file, server));
+      });
+  }
 }
