@@ -45,15 +45,8 @@ export function replicaPids(cluster: LocalCluster): Map<string, number> {
   return out;
 }
 
-/** True while a process with this PID exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== "ESRCH";
-  }
-}
+/** True while a process with this PID exists (the cluster library's own check). */
+export { isAlive } from "@tug/cluster";
 
 /** The example web app (examples/web/server.js) as a process-driver manifest with an HTTP readiness probe. */
 export function webManifest(replicas: number, over: Record<string, unknown> = {}): Record<string, unknown> {

@@ -4,6 +4,7 @@ export * from "./lines.js";
 export * from "./restart-policy.js";
 export * from "./supervisor.js";
 export * from "./strays.js";
+export * from "./procfs.js";
 export * from "./options.js";
 export * from "./components.js";
 export * from "./cluster.js";

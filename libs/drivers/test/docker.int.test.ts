@@ -4,7 +4,7 @@
  */
 import type { Template } from "@tug/contracts";
 import { silentLogger } from "@tug/log";
-import { buildThrowawayWebImage, connectDockerEngine, eventually, freePort, hasImage, sweepContainers, testRunLabels, TEST_RUN_LABEL } from "@tug/testkit";
+import { connectDockerEngine, eventually, freePort, sweepContainers, testRunLabels, TEST_RUN_LABEL, webImageForTests } from "@tug/testkit";
 import type Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { containerSpec, DockerDriver, DriverError, type ExitEvent, type ReplicaSpec } from "../src/index.js";
@@ -43,12 +43,7 @@ describe.skipIf(!docker)("docker driver (real engine)", () => {
   const exitOf = (ref: string) => exits.find((e) => e.handle.ref === ref);
 
   beforeAll(async () => {
-    if (!(await hasImage(engine, image))) {
-      image = `tug-test/web:${runId.slice(0, 8)}`;
-      console.warn(`tug-examples/web:1 is not built (scripts/images); building throwaway ${image}`);
-      await buildThrowawayWebImage(image, runLabels);
-      throwaway = true;
-    }
+    ({ image, throwaway } = await webImageForTests(engine, runId, runLabels));
   }, 180_000);
 
   afterAll(async () => {

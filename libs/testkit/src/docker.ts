@@ -84,3 +84,15 @@ printf 'FROM scratch\\nCOPY . /\\nENV PATH=/usr/local/bin\\nWORKDIR /app\\nEXPOS
 DOCKER_BUILDKIT=0 docker build -q ${labelArgs} -t "${tag}" "$ctx" >/dev/null`;
   return new Promise((resolve, reject) => execFile("bash", ["-c", script], { timeout: 120_000 }, (err, _o, stderr) => (err ? reject(new Error(`building ${tag} failed: ${stderr || err.message}`)) : resolve())));
 }
+
+/**
+ * The example web image for a docker test: `tug-examples/web:1` when scripts/images built it, else a throwaway
+ * FROM-scratch build tagged for this run (`throwaway: true`: remove it at teardown).
+ */
+export async function webImageForTests(docker: Dockerode, runId: string, labels: Record<string, string>): Promise<{ image: string; throwaway: boolean }> {
+  if (await hasImage(docker, "tug-examples/web:1")) return { image: "tug-examples/web:1", throwaway: false };
+  const image = `tug-test/web:${runId.slice(0, 8)}`;
+  console.warn(`tug-examples/web:1 is not built (scripts/images); building throwaway ${image}`);
+  await buildThrowawayWebImage(image, labels);
+  return { image, throwaway: true };
+}

@@ -4,7 +4,7 @@
  * Skips loudly only when no engine can be reached. Containers carry a per-run label and are swept in afterAll.
  */
 import type { Template } from "@tug/contracts";
-import { buildThrowawayWebImage, connectDockerEngine, eventually, hasImage, sweepContainers, testRunLabels, TEST_RUN_LABEL } from "@tug/testkit";
+import { connectDockerEngine, eventually, sweepContainers, testRunLabels, TEST_RUN_LABEL, webImageForTests } from "@tug/testkit";
 import type Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assignment, WorkerHarness } from "./harness.js";
@@ -33,12 +33,7 @@ describe.skipIf(!docker)("worker with the docker driver (integration)", () => {
   };
 
   beforeAll(async () => {
-    if (!(await hasImage(engine, image))) {
-      image = `tug-test/web:${runId.slice(0, 8)}`;
-      console.warn(`tug-examples/web:1 is not built (scripts/images); building throwaway ${image}`);
-      await buildThrowawayWebImage(image, runLabels);
-      throwaway = true;
-    }
+    ({ image, throwaway } = await webImageForTests(engine, runId, runLabels));
     await h.open();
     await h.startWorker();
   }, 180_000);
