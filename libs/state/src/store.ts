@@ -96,9 +96,9 @@ export class RedisStore {
   async applyDeployment(m: Manifest, now = Date.now(), expectedGen = -1): Promise<{ revision: number; gen: number; unchanged: boolean }> {
     const id = deploymentId(m.namespace, m.name);
     const t = templateOf(m);
-    return this.call("applyDeployment", this.k.deployment(id), this.k.deployments, this.k.revisions(id), this.k.events,
+    return this.call("applyDeployment", this.k.deployment(id), this.k.deployments, this.k.revisions(id), this.k.events, this.k.deploymentReplicas(id),
       id, m.namespace, m.name, m.replicas, JSON.stringify(t), templateHash(t), JSON.stringify(m.strategy),
-      m.autoscale ? JSON.stringify(m.autoscale) : "", m.revisionHistoryLimit, JSON.stringify(m.labels), now, expectedGen);
+      m.autoscale ? JSON.stringify(m.autoscale) : "", m.revisionHistoryLimit, JSON.stringify(m.labels), now, expectedGen, this.k.replica(""));
   }
 
   async deleteDeployment(id: string, now = Date.now()): Promise<{ revision: number }> {

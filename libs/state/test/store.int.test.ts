@@ -49,6 +49,21 @@ describe("state - deployments", () => {
     expect([...(await s.revisions("default/web")).keys()].sort()).toEqual([1, 2, 3]);
   });
 
+  it("trims history to revisionHistoryLimit but keeps the last good revision and every revision a replica runs", async () => {
+    const s = store();
+    const apply = (v: number) => s.applyDeployment(manifest({ env: { V: String(v) }, revisionHistoryLimit: 2 }));
+    await apply(1);
+    await s.createReplica({ id: "old", deployment: "default/web", revision: 1, resources: { cpuMillis: 1, memoryBytes: 1 }, nodeSelector: {} });
+    await apply(2);
+    await s.patchDeployment("default/web", { lastGoodRevision: 2 });
+    for (const v of [3, 4, 5]) await apply(v);
+    // 1 (a replica runs it), 2 (last good), 5 (current); 3 and 4 trimmed to stay as close to the limit as allowed
+    expect([...(await s.revisions("default/web")).keys()].sort()).toEqual([1, 2, 5]);
+    await s.removeReplica({ id: "old", deployment: "default/web" }, "test");
+    await apply(6);
+    expect([...(await s.revisions("default/web")).keys()].sort()).toEqual([2, 6]);
+  });
+
   it("stamps revisionAt when a revision starts, not on a count change", async () => {
     const s = store();
     await s.applyDeployment(manifest(), 1_000);

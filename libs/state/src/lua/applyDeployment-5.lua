@@ -1,8 +1,11 @@
 -- Apply a deployment manifest: create it, or update its count and (when the template changed) start a new revision.
 -- KEYS[1] dep hash   KEYS[2] deployments set   KEYS[3] revisions hash (rev -> template JSON)   KEYS[4] events stream
+-- KEYS[5] the deployment's replica set
 -- ARGV[1] id  ARGV[2] namespace  ARGV[3] name  ARGV[4] replicas  ARGV[5] template JSON  ARGV[6] template hash
 -- ARGV[7] strategy JSON  ARGV[8] autoscale JSON or ""  ARGV[9] revisionHistoryLimit  ARGV[10] labels JSON
--- ARGV[11] now (ms)  ARGV[12] expected gen (-1 = any)
+-- ARGV[11] now (ms)  ARGV[12] expected gen (-1 = any)  ARGV[13] replica key prefix
+-- History keeps the newest revisionHistoryLimit revisions, but never drops the current one, the last good one (a
+-- rollback target) or one a replica still runs (its worker and a rollback need the template).
 -- Sets revisionAt (ms) whenever a new revision starts (the progress deadline counts from it).
 -- Returns {ok, revision, gen, unchanged}; emits DeploymentCreated / RevisionCreated / DeploymentUpdated.
 local rcall = redis.call
@@ -34,13 +37,25 @@ if templateChanged then
   revision = maxRev + 1
   rcall('HSET', KEYS[3], tostring(revision), ARGV[5])
   rcall('HSET', KEYS[1], 'template', ARGV[5], 'templateHash', ARGV[6], 'revision', revision, 'condition', '', 'revisionAt', now)
-  -- keep the newest revisionHistoryLimit revisions (the current one always stays)
+  local keep = { [revision] = true }
+  local lastGood = tonumber(rcall('HGET', KEYS[1], 'lastGoodRevision') or '')
+  if lastGood then keep[lastGood] = true end
+  for _, id in ipairs(rcall('SMEMBERS', KEYS[5])) do
+    local r = tonumber(rcall('HGET', ARGV[13] .. id, 'revision') or '')
+    if r then keep[r] = true end
+  end
   local nums = {}
   for _, r in ipairs(revs) do table.insert(nums, tonumber(r)) end
   table.insert(nums, revision)
   table.sort(nums)
-  local limit = tonumber(ARGV[9])
-  for i = 1, #nums - limit do rcall('HDEL', KEYS[3], tostring(nums[i])) end
+  local excess = #nums - tonumber(ARGV[9])
+  for _, r in ipairs(nums) do
+    if excess <= 0 then break end
+    if not keep[r] then
+      rcall('HDEL', KEYS[3], tostring(r))
+      excess = excess - 1
+    end
+  end
   emit(KEYS[4], 'deployment', ARGV[1], 'RevisionCreated', 'revision ' .. revision, now)
 end
 gen = gen + 1
