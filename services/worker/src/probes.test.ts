@@ -91,6 +91,26 @@ describe("probes", () => {
     expect(calls).toBe(after);
   });
 
+  it("runner: checks at the startup interval until the first pass, then every period", async () => {
+    const at: number[] = [];
+    let passFrom = Infinity;
+    const t0 = Date.now();
+    const r = new ProbeRunner(probe({ tcp: { port: 1 }, periodSeconds: 1, successThreshold: 1 }), target(), {
+      onChange: () => {}, startupIntervalMs: 50,
+      check: async () => { at.push(Date.now() - t0); return { ok: Date.now() >= passFrom }; },
+    });
+    r.start();
+    await waitFor(() => at.length >= 4);
+    passFrom = Date.now();
+    await waitFor(() => r.state === "success");
+    const passedAt = at.length;
+    await new Promise((res) => setTimeout(res, 600));
+    r.stop();
+    // four failing checks within ~200 ms, not 4 s; after the pass no further check inside the 1 s period
+    expect(at[3]!).toBeLessThan(900);
+    expect(at.length).toBe(passedAt);
+  });
+
   it("runner: one failure below the threshold does not flip a passing probe", async () => {
     const results = [true, true, false, true, true, true];
     const states: ProbeState[] = [];

@@ -83,11 +83,14 @@ export interface ProbeRunnerOptions {
   onChange: (state: ProbeState, message?: string) => void;
   /** The check; defaults to `probeOnce(probe, target)`. */
   check?: () => Promise<ProbeResult>;
+  /** Until the first pass, check this often when it is shorter than the period (a starting replica turns ready sooner). */
+  startupIntervalMs?: number;
 }
 
 /**
- * Repeats a probe every periodSeconds after initialDelaySeconds; successThreshold consecutive passes make it
- * "success", failureThreshold consecutive failures make it "failure".
+ * Repeats a probe every periodSeconds after initialDelaySeconds (more often until its first pass when
+ * `startupIntervalMs` is set); successThreshold consecutive passes make it "success", failureThreshold consecutive
+ * failures make it "failure".
  */
 export class ProbeRunner {
   private current: ProbeState;
@@ -95,6 +98,7 @@ export class ProbeRunner {
   private failures = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
+  private passedOnce = false;
 
   constructor(private readonly probe: Probe, target: ProbeTarget, private readonly o: ProbeRunnerOptions) {
     this.current = o.initial ?? "unknown";
@@ -130,11 +134,14 @@ export class ProbeRunner {
     const r = await this.check().catch((err: unknown): ProbeResult => ({ ok: false, message: String(err) }));
     if (this.stopped) return;
     this.record(r);
-    this.schedule(this.probe.periodSeconds * 1000);
+    const periodMs = this.probe.periodSeconds * 1000;
+    const startup = this.o.startupIntervalMs;
+    this.schedule(!this.passedOnce && startup !== undefined ? Math.min(startup, periodMs) : periodMs);
   }
 
   private record(r: ProbeResult): void {
     if (r.ok) {
+      this.passedOnce = true;
       this.successes++;
       this.failures = 0;
       if (this.current !== "success" && this.successes >= this.probe.successThreshold) this.set("success", r.message);

@@ -13,6 +13,12 @@ import { decideOnExit, RestartBackoff } from "./restart.js";
 /** How long a process must run before it counts as ready when it has no readiness probe. */
 export const SETTLE_MS = 100;
 
+/**
+ * Until a new replica's readiness probe first passes, it is checked this often (not only every periodSeconds), so a
+ * copy that starts listening is ready within ~this much, not up to a whole period later (Docker's start interval).
+ */
+export const READINESS_STARTUP_INTERVAL_MS = 100;
+
 /** What a replica needs from its surroundings. */
 export interface ReplicaContext {
   driver: Driver;
@@ -225,7 +231,7 @@ export class Replica {
     const target: ProbeTarget = { hostPort: this.hostPort!, ports: t.ports, extraHostPorts: spec.extraHostPorts, cwd: this.ctx.workdir, env: spec.env };
     const main = () => {
       if (t.readinessProbe) {
-        this.probe(t.readinessProbe, target, adopted ? "success" : "unknown", (s, msg) => this.set({ ready: s === "success", message: s === "failure" ? msg : undefined }));
+        this.probe(t.readinessProbe, target, adopted ? "success" : "unknown", (s, msg) => this.set({ ready: s === "success", message: s === "failure" ? msg : undefined }), adopted ? undefined : READINESS_STARTUP_INTERVAL_MS);
       } else if (adopted) {
         this.set({ ready: true });
       } else {
@@ -243,8 +249,8 @@ export class Replica {
     } else main();
   }
 
-  private probe(p: NonNullable<Template["readinessProbe"]>, target: ProbeTarget, initial: "unknown" | "success", onChange: (s: string, msg?: string) => unknown): ProbeRunner {
-    const r = new ProbeRunner(p, target, { initial, onChange: (s, msg) => void onChange(s, msg) });
+  private probe(p: NonNullable<Template["readinessProbe"]>, target: ProbeTarget, initial: "unknown" | "success", onChange: (s: string, msg?: string) => unknown, startupIntervalMs?: number): ProbeRunner {
+    const r = new ProbeRunner(p, target, { initial, onChange: (s, msg) => void onChange(s, msg), startupIntervalMs });
     this.probes.push(r);
     r.start();
     return r;
