@@ -2,6 +2,7 @@
 // and resources. Scenarios: converge 10 and N (default 50) replicas from nothing, a killed container running (and,
 // Tugboat only, ready) again, scale 10 → N, rolling replace of N. Needs `npx tsc --build`, dockerd and
 // `bash scripts/images`. Usage: node bench/docker.mjs [--big N] [--trials K]
+// Every "done" means ready on both sides (Tugboat's readiness probe; Swarm's healthcheck, same GET, same period).
 // Prints one JSON line per figure and one ratio line per scenario (tugboat / swarm; goal ≤ 0.5).
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -19,7 +20,6 @@ const tug = await benchTug(repoRoot, { big, trials });
 const swarm = await benchSwarm({ big, trials });
 ratio("converge_10_from_nothing", tug.converge10, swarm.converge10);
 ratio(`converge_${big}_from_nothing`, tug.convergeBig, swarm.convergeBig);
-ratio("container_kill_to_running", tug.running, swarm.running);
-ratio("container_kill_to_ready (tugboat) vs _to_running (swarm)", tug.ready, swarm.running);
+ratio("container_kill_to_ready (swarm: task running = healthcheck passed)", tug.ready, swarm.running);
 ratio(`scale_10_to_${big}`, tug.scale, swarm.scale);
 ratio(`rolling_replace_${big}`, tug.rolling, swarm.rolling);

@@ -4,8 +4,19 @@ import { percentile } from "../heal/stats.mjs";
 
 export { until } from "../heal/stats.mjs";
 
-/** The workload of every scenario: image, per-replica cpu (cores) and memory (MiB), used as request and limit. */
-export const WORKLOAD = { image1: "tug-examples/web:1", image2: "tug-examples/web:2", cpu: 0.04, memoryMi: 64, containerPort: 8080 };
+/**
+ * The workload of every scenario: image and per-replica memory (MiB, reserved and limited on both systems). No CPU
+ * reservation or limit on either side: Tugboat turns a cpu request into a hard quota, and a quota small enough for 50
+ * copies to fit one 2-core node starves Node.js start-up for many seconds on both systems.
+ */
+export const WORKLOAD = { image1: "tug-examples/web:1", image2: "tug-examples/web:2", memoryMi: 64, containerPort: 8080 };
+
+/**
+ * Readiness on both sides: Tugboat's readinessProbe (HTTP GET /healthz every 500 ms) and, for Swarm, a Docker
+ * healthcheck doing the same GET every 500 ms. Swarm keeps a task in `starting` until its healthcheck passes, so
+ * "task running" then means ready, as Tugboat's "Running and ready" does.
+ */
+export const READINESS = { path: "/healthz", periodMs: 500, failureThreshold: 2 };
 
 /** Tugboat's default maxSurge, as Swarm's --update-parallelism for `n` replicas (25 %, rounded up). */
 export const surge = (n) => Math.ceil(n * 0.25);

@@ -9,15 +9,15 @@ import { startLocalCluster } from "../../libs/cluster/dist/index.js";
 import { subjects } from "../../libs/contracts/dist/index.js";
 import { silentLogger } from "../../libs/log/dist/index.js";
 import { RedisStore } from "../../libs/state/dist/index.js";
-import { figure, surge, timed, until, WORKLOAD } from "./common.mjs";
+import { figure, READINESS, surge, timed, until, WORKLOAD } from "./common.mjs";
 
 const LONG = 900_000;
 
 function manifest(name, replicas, image) {
   return {
     kind: "Deployment", name, replicas, image,
-    ports: [{ name: "http", containerPort: WORKLOAD.containerPort }], resources: { cpu: WORKLOAD.cpu, memory: `${WORKLOAD.memoryMi}Mi` },
-    readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
+    ports: [{ name: "http", containerPort: WORKLOAD.containerPort }], resources: { cpu: 0, memory: `${WORKLOAD.memoryMi}Mi` },
+    readinessProbe: { http: { path: READINESS.path, port: "http" }, periodSeconds: READINESS.periodMs / 1000, failureThreshold: READINESS.failureThreshold },
     // a 50-replica rollout on a busy 2-core machine outlasts the default 60 s deadline and would roll back
     strategy: { maxSurge: "25%", maxUnavailable: 0, progressDeadlineSeconds: 900 },
   };

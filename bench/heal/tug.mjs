@@ -32,7 +32,7 @@ const readyRun = async (store) => (await store.replicasOfDeployment(ID)).filter(
 export async function benchTug(driver, trials, repoRoot) {
   const dataDir = mkdtempSync(join(tmpdir(), "tug-bench-heal-"));
   const prefix = `benchheal${process.pid}`;
-  const cluster = await startLocalCluster({ nodes: 3, driver, dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom: 41_000, workdir: repoRoot, logLevel: "warn", readyTimeoutMs: 180_000 });
+  const cluster = await startLocalCluster({ nodes: 3, driver, dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom: 28_000, workdir: repoRoot, logLevel: "warn", readyTimeoutMs: 180_000 });
   const store = new RedisStore({ url: cluster.redisUrl, prefix });
   await store.ready();
   const bus = await Bus.connect({ url: cluster.natsUrl, name: "bench-heal", log: silentLogger() });

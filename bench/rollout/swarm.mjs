@@ -1,7 +1,7 @@
 // Docker Swarm's half of bench/rollout, in the same run: a single-node swarm (created here and left again only when
 // it was not active before), a service of N tug-examples/web:1 tasks published on a port the load reaches on
 // 127.0.0.1, with a health check equivalent to Tugboat's readiness probe (GET /healthz every 0.5 s, 2 retries, 60 s
-// start period);
+// start period), 64 MiB of memory reserved and limited as on the Tugboat side;
 // then `docker service update --image tug-examples/web:2 --update-order start-first --update-parallelism P
 // --update-delay 0s --detach=false` under the same load. Other update settings are Swarm's defaults.
 import { execFile } from "node:child_process";
@@ -22,6 +22,7 @@ export async function benchSwarm(replicas, parallelism, rps) {
   try {
     await docker(["service", "create", "--detach", "--no-resolve-image", "--name", name, "--replicas", String(replicas), "--label", "tug.bench=rollout",
       "--container-label", "tug.bench=rollout", "--publish", `published=${port},target=8080`,
+      "--reserve-memory", "64M", "--limit-memory", "64M",
       "--health-cmd", HEALTH, "--health-interval", "500ms", "--health-retries", "2", "--health-timeout", "2s",
       // Swarm kills an unhealthy task (a readiness probe only withholds traffic): failures while the app starts must
       // not count, or on a busy host every task is killed before node listens (seen at load average 80).

@@ -16,7 +16,8 @@ const ID = "default/roll";
 function manifest(driver, replicas, port, version) {
   const m = {
     kind: "Deployment", name: "roll", replicas, ports: [{ name: "http", containerPort: 8080, published: port }],
-    resources: { cpu: 0.01, memory: "32Mi" }, terminationGracePeriodSeconds: 10,
+    // no CPU request (it would be a hard quota that starves Node.js start-up); memory as on the Swarm side
+    resources: { cpu: 0, memory: "64Mi" }, terminationGracePeriodSeconds: 10,
     readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
     // autoRollback off: the bench times the rolling update itself; on a host this busy a container can take 20+ s to
     // answer its first probe, which the unready-replica rule would otherwise take for a failing version.
@@ -36,7 +37,7 @@ export async function benchTug(driver, replicas, rps, repoRoot) {
   const dataDir = mkdtempSync(join(tmpdir(), "tug-bench-rollout-"));
   const prefix = `benchroll${process.pid}`;
   const port = await freePort();
-  const cluster = await startLocalCluster({ nodes: 2, driver, dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom: 43_000, workdir: repoRoot, logLevel: "warn", readyTimeoutMs: 180_000 });
+  const cluster = await startLocalCluster({ nodes: 2, driver, dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom: 26_000, workdir: repoRoot, logLevel: "warn", readyTimeoutMs: 180_000 });
   const store = new RedisStore({ url: cluster.redisUrl, prefix });
   await store.ready();
   const bus = await Bus.connect({ url: cluster.natsUrl, name: "bench-rollout", log: silentLogger() });
