@@ -1,7 +1,8 @@
 /**
  * Builds DNS responses: A (deduplicated hosts) and SRV (one per endpoint, with A glue) for ready endpoints only,
  * rotated per query, TTL 1 s; NXDOMAIN for unknown services, REFUSED outside the zone, truncation over UDP limits.
- * The question is echoed byte for byte; records are encoded with dns-packet.
+ * The question is echoed byte for byte; records are encoded with dns-packet. A query with an EDNS0 OPT record gets
+ * one back (our UDP payload size, version 0), as RFC 6891 asks.
  */
 import dnsPacket from "dns-packet";
 import { type DnsQuery, QTYPE } from "./query.js";
@@ -24,6 +25,17 @@ export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP:
 export const TTL = 1;
 
 const AA = dnsPacket.AUTHORITATIVE_ANSWER;
+
+/** The UDP payload size this server advertises in its OPT record (the DNS flag day 2020 value). */
+export const EDNS_UDP_SIZE = 1232;
+
+/** Our OPT record: root name, type OPT, class = payload size, extended rcode/version/flags 0, no options. */
+const OPT_RECORD = (() => {
+  const b = Buffer.alloc(11);
+  b.writeUInt16BE(41, 1);
+  b.writeUInt16BE(EDNS_UDP_SIZE, 3);
+  return b;
+})();
 const TC = dnsPacket.TRUNCATED_RESPONSE;
 
 function header(id: number, flags: number, qd: number, an: number, ar: number): Buffer {
@@ -36,10 +48,10 @@ function header(id: number, flags: number, qd: number, an: number, ar: number): 
   return h;
 }
 
-/** A reply with no records and `rcode` (the question is echoed when known). */
-export function errorReply(id: number, rcode: number, question?: Buffer, rd = false): Buffer {
-  const h = header(id, AA | rcode | (rd ? dnsPacket.RECURSION_DESIRED : 0), question ? 1 : 0, 0, 0);
-  return question ? Buffer.concat([h, question]) : h;
+/** A reply with no records and `rcode` (the question is echoed when known; an OPT record when `edns`). */
+export function errorReply(id: number, rcode: number, question?: Buffer, rd = false, edns = false): Buffer {
+  const h = header(id, AA | rcode | (rd ? dnsPacket.RECURSION_DESIRED : 0), question ? 1 : 0, 0, edns ? 1 : 0);
+  return Buffer.concat([h, ...(question ? [question] : []), ...(edns ? [OPT_RECORD] : [])]);
 }
 
 function rotate<T>(xs: T[], by: number): T[] {
@@ -57,16 +69,17 @@ const record = (r: dnsPacket.Answer) => recordCodec.encode(r);
  * EDNS size or 512; TCP: 65535); an answer that does not fit is sent empty with the TC bit so the client retries on TCP.
  */
 export function answer(q: DnsQuery, services: ServiceLookup, turn: number, maxSize: number): Buffer {
-  if (q.klass !== 1 && q.klass !== 255) return errorReply(q.id, RCODE.REFUSED, q.question, q.rd);
+  const fail = (rcode: number) => errorReply(q.id, rcode, q.question, q.rd, q.edns);
+  if (q.klass !== 1 && q.klass !== 255) return fail(RCODE.REFUSED);
   const m = matchName(q.name);
-  if (m.kind === "outside") return errorReply(q.id, RCODE.REFUSED, q.question, q.rd);
-  if (m.kind === "zone") return errorReply(q.id, RCODE.NOERROR, q.question, q.rd);
+  if (m.kind === "outside") return fail(RCODE.REFUSED);
+  if (m.kind === "zone") return fail(RCODE.NOERROR);
   const svc = services.lookup(m.namespace, m.name);
-  if (!svc) return errorReply(q.id, RCODE.NXDOMAIN, q.question, q.rd);
+  if (!svc) return fail(RCODE.NXDOMAIN);
   let eps = svc.endpoints;
   if (m.kind === "replica") {
     eps = eps.filter((e) => e.replica === m.replica);
-    if (eps.length === 0) return errorReply(q.id, RCODE.NXDOMAIN, q.question, q.rd);
+    if (eps.length === 0) return fail(RCODE.NXDOMAIN);
   }
   const answers: Buffer[] = [];
   const glue: Buffer[] = [];
@@ -82,8 +95,10 @@ export function answer(q: DnsQuery, services: ServiceLookup, turn: number, maxSi
     }
   }
   const flags = AA | (q.rd ? dnsPacket.RECURSION_DESIRED : 0);
-  const size = (parts: Buffer[]) => 12 + q.question.length + parts.reduce((a, b) => a + b.length, 0);
-  if (size([...answers, ...glue]) <= maxSize) return Buffer.concat([header(q.id, flags, 1, answers.length, glue.length), q.question, ...answers, ...glue]);
-  if (size(answers) <= maxSize) return Buffer.concat([header(q.id, flags, 1, answers.length, 0), q.question, ...answers]);
-  return Buffer.concat([header(q.id, flags | TC, 1, 0, 0), q.question]);
+  const opt = q.edns ? [OPT_RECORD] : [];
+  const reply = (f: number, an: Buffer[], ar: Buffer[]) => Buffer.concat([header(q.id, f, 1, an.length, ar.length + opt.length), q.question, ...an, ...ar, ...opt]);
+  const size = (parts: Buffer[]) => 12 + q.question.length + [...parts, ...opt].reduce((a, b) => a + b.length, 0);
+  if (size([...answers, ...glue]) <= maxSize) return reply(flags, answers, glue);
+  if (size(answers) <= maxSize) return reply(flags, answers, []);
+  return reply(flags | TC, [], []);
 }

@@ -1,7 +1,7 @@
 /**
  * A cache of encoded DNS answers, so the hot path of a repeated query is a map lookup, a copy and a 2-byte id
  * patch instead of record encoding. The key holds everything the bytes depend on besides the id: the question as
- * sent (case preserved), the RD bit, the size limit, the service's endpoint version and the rotation step; a
+ * sent (case preserved), the RD bit, EDNS or not, the size limit, the service's endpoint version and the rotation step; a
  * change of endpoints changes the version, so stale entries are never served. Bounded: cleared when full.
  */
 import { answer, type ServiceLookup } from "./answer.js";
@@ -21,7 +21,7 @@ export class AnswerCache {
     const m = matchName(q.name);
     const svc = m.kind === "service" || m.kind === "replica" ? this.services.lookup(m.namespace, m.name) : undefined;
     if (!svc || svc.endpoints.length === 0) return answer(q, this.services, turn, maxSize);
-    const key = `${q.question.toString("latin1")}|${q.rd ? 1 : 0}|${maxSize}|${svc.version}|${turn % svc.endpoints.length}`;
+    const key = `${q.question.toString("latin1")}|${q.rd ? 1 : 0}|${q.edns ? 1 : 0}|${maxSize}|${svc.version}|${turn % svc.endpoints.length}`;
     const hit = this.answers.get(key);
     if (hit) {
       this.hits++;

@@ -43,6 +43,17 @@ describe("dns - answers", () => {
     const full = ask("big.default.svc.tug.internal", "SRV", 0, 65_535);
     expect(full.answers).toHaveLength(60);
   });
+  it("echoes an EDNS0 OPT record when the query has one, and only then", () => {
+    const withOpt = (name: string) => dnsPacket.encode({ type: "query", id: 9, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: "SRV", name, class: "IN" }],
+      additionals: [{ type: "OPT", name: ".", udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: 0, options: [] } as unknown as dnsPacket.Answer] });
+    const opts = (r: dnsPacket.Packet) => (r.additionals ?? []).filter((x) => x.type === "OPT");
+    const found = dnsPacket.decode(answer(parseQuery(withOpt("web.default")), services, 0, 4096));
+    expect(found.answers).toHaveLength(5);
+    expect(opts(found)).toHaveLength(1);
+    expect(opts(found)[0]).toMatchObject({ udpPayloadSize: 1232 });
+    expect(opts(dnsPacket.decode(answer(parseQuery(withOpt("nope.default")), services, 0, 4096)))).toHaveLength(1);
+    expect(opts(ask("web.default.svc.tug.internal", "SRV", 0, 4096))).toHaveLength(0);
+  });
   it("rejects malformed queries with a format error", () => {
     expect(() => parseQuery(Buffer.from([1, 2, 3]))).toThrow();
     const bad = Buffer.from(query("web.default"));

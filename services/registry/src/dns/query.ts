@@ -25,6 +25,8 @@ export interface DnsQuery {
   question: Buffer;
   /** Largest UDP answer the client accepts (EDNS0 OPT), 512 without EDNS. */
   udpSize: number;
+  /** The query carried an EDNS0 OPT record (the reply then carries one too, RFC 6891 §6.1.1). */
+  edns: boolean;
 }
 
 export const QTYPE = { A: 1, SRV: 33, AAAA: 28, ANY: 255, OPT: 41 } as const;
@@ -62,11 +64,12 @@ export function parseQuery(buf: Buffer): DnsQuery {
   const question = buf.subarray(12, off + 4);
   off += 4;
   let udpSize = 512;
-  if (ar === 1) {
+  const edns = ar === 1;
+  if (edns) {
     // EDNS0 OPT: root name (0), type 41, class = UDP payload size
     if (off + 11 > buf.length || buf[off] !== 0 || buf.readUInt16BE(off + 1) !== QTYPE.OPT) throw new DnsFormatError("additional record is not an OPT", id);
     udpSize = Math.max(512, Math.min(4096, buf.readUInt16BE(off + 3)));
   }
   const rawName = labels.join(".");
-  return { id, rd: (flags & 0x0100) !== 0, name: rawName.toLowerCase(), rawName, type, klass, question, udpSize };
+  return { id, rd: (flags & 0x0100) !== 0, name: rawName.toLowerCase(), rawName, type, klass, question, udpSize, edns };
 }
