@@ -37,6 +37,7 @@ export function describeDeployment(d: DeploymentDetail, now = Date.now()): strin
   ]))));
   const restarted = replicas.items.filter((r) => r.restarts > 0 || r.lastExit || r.phase === "CrashLoopBackOff");
   if (restarted.length) lines.push("Restarts:", indent(restartsTable(restarted, now)));
+  for (const r of restarted) if (r.lastExit?.message) lines.push(`Last exit of ${r.id}:`, indent(r.lastExit.message));
   lines.push("Events:", d.events.length === 0 ? "  <none>" : indent(table(["time", "object", "reason", "message"], d.events.map((e) => [clock(e.at), e.object, e.reason, e.message]))));
   return lines.join("\n");
 }

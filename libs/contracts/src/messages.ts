@@ -29,7 +29,7 @@ export const replicaStatusSchema = z.object({
   restarts: z.number().int().min(0).default(0),
   exitCode: z.number().int().nullable().optional(),
   /** The last exit, stamped when it happened (reason and code survive the restart that follows). */
-  lastExit: z.object({ code: z.number().int().nullable(), reason: z.string().max(256), at: z.number().int().min(0) }).optional(),
+  lastExit: z.object({ code: z.number().int().nullable(), reason: z.string().max(256), at: z.number().int().min(0), message: z.string().max(4096).optional() }).optional(),
   reason: z.string().max(256).optional(),
   message: z.string().max(4096).optional(),
 });

@@ -55,7 +55,8 @@ export interface ReplicaRecord {
   host?: string;
   hostPort?: number;
   restarts: number;
-  lastExit?: { code: number | null; reason: string; at: number };
+  /** The last exit: code, reason, when, and what it printed last (a short tail) when the driver kept it. */
+  lastExit?: { code: number | null; reason: string; at: number; message?: string };
   reason?: string;
   message?: string;
   resources: { cpuMillis: number; memoryBytes: number };

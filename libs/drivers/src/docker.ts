@@ -3,12 +3,16 @@
  * main port published on 127.0.0.1:<host port>, no restart policy (the worker restarts). Exits come from the
  * engine's event stream; after a worker restart the node's running containers are adopted by their labels.
  * Images are never pulled (there is no registry): a missing image fails the replica with `ImageNotFound`.
+ * A container that dies on its own is inspected and its last output read before it is removed, so the exit carries
+ * `OOMKilled` and a log tail to `tug describe`.
  */
 import Dockerode from "dockerode";
 import type { Logger } from "@tug/log";
 import { ExitListeners } from "./exit-listeners.js";
 import { DockerEvents, type DieEvent } from "./docker-events.js";
 import { engineMessage, engineStatus, isNotFound, toDriverError } from "./docker-errors.js";
+import { demuxLogs } from "./docker-logs.js";
+import { logTail } from "./log-tail.js";
 import { containerSpec, LABELS, portBindingsOf, MANAGED_SELECTOR, replicaOfContainer, type InspectedContainer } from "./docker-spec.js";
 import { usageFromStats, type CpuSample, type StatsSample } from "./docker-stats.js";
 import { DriverError, type Driver, type ExitEvent, type ReplicaSpec, type RuntimeHandle, type Usage } from "./types.js";
@@ -204,10 +208,31 @@ export class DockerDriver implements Driver {
     const handle = this.live.get(e.id);
     if (!handle) return;
     void (async () => {
-      const code = e.exitCode ?? (await this.stateOf(e.id))?.exitCode ?? null;
-      this.exited(handle, code);
-      if (!this.stopping.has(e.id)) await this.remove(e.id);
+      if (this.stopping.has(e.id)) return this.exited(handle, e.exitCode ?? (await this.stateOf(e.id))?.exitCode ?? null);
+      const [state, output] = await Promise.all([this.deathOf(e.id), this.lastOutput(e.id)]);
+      this.exited(handle, e.exitCode ?? state?.exitCode ?? null, { reason: state?.oomKilled ? "OOMKilled" : undefined, message: output && `last output: ${output}` });
+      await this.remove(e.id);
     })();
+  }
+
+  /** Exit code and OOM flag of a dead container (undefined when it is gone or the engine does not answer). */
+  private async deathOf(id: string): Promise<{ exitCode: number | null; oomKilled: boolean } | undefined> {
+    try {
+      const s = (await this.docker.getContainer(id).inspect()).State;
+      return { exitCode: s.Running ? null : s.ExitCode, oomKilled: s.OOMKilled === true };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The tail of what a container printed (stdout and stderr), or undefined. */
+  private async lastOutput(id: string): Promise<string | undefined> {
+    try {
+      const raw = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail: 20, follow: false })) as unknown as Buffer;
+      return logTail(demuxLogs(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw))));
+    } catch {
+      return undefined;
+    }
   }
 
   /** After a stream gap: any tracked container that no longer runs has exited. */
@@ -219,11 +244,11 @@ export class DockerDriver implements Driver {
   }
 
   /** Forgets `handle` and tells listeners, exactly once per container. */
-  private exited(handle: RuntimeHandle, code: number | null): void {
+  private exited(handle: RuntimeHandle, code: number | null, detail: Pick<ExitEvent, "reason" | "message"> = {}): void {
     if (this.live.get(handle.ref) !== handle) return;
     this.live.delete(handle.ref);
     this.cpuSamples.delete(handle.ref);
-    const e: ExitEvent = { handle, code, signal: null };
+    const e: ExitEvent = { handle, code, signal: null, ...(detail.reason ? { reason: detail.reason } : {}), ...(detail.message ? { message: detail.message } : {}) };
     if (this.starting.has(handle.ref)) this.deferred.set(handle.ref, e);
     else this.emit(e);
   }

@@ -9,3 +9,5 @@ export * from "./docker-spec.js";
 export * from "./docker-stats.js";
 export * from "./docker-events.js";
 export * from "./docker-errors.js";
+export * from "./docker-logs.js";
+export * from "./log-tail.js";

@@ -37,7 +37,7 @@ describe("process driver", () => {
     const h = await d.start(spec("echo1", ["sh", "-c", "echo hi $HELLO; exit 3"]));
     started.push(h.pid!);
     await waitFor(() => exits.length === 1);
-    expect(exits[0]).toMatchObject({ code: 3, handle: h });
+    expect(exits[0]).toMatchObject({ code: 3, handle: h, message: "last output: hi world" });
     expect(readFileSync(join(dir, "logs", "echo1.log"), "utf8")).toContain("hi world");
     await d.close();
   });

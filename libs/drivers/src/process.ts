@@ -3,9 +3,10 @@
  * process group (`detached`), so a SIGKILLed worker leaves its replicas running and a restarted one adopts them.
  */
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readSync, fstatSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Logger } from "@tug/log";
+import { logTail, LOG_TAIL_CHARS } from "./log-tail.js";
 import { ExitListeners } from "./exit-listeners.js";
 import { CpuSampler, isAlive, readEnviron, readRssBytes } from "./proc-stats.js";
 import { readState, writeState, type PersistedState } from "./state-file.js";
@@ -145,7 +146,24 @@ export class ProcessDriver implements Driver {
     this.cpu.forget(pid);
     if (this.closed) return;
     this.persist();
-    this.exits.emit({ handle, code, signal });
+    const output = code === 0 ? undefined : this.lastOutput(handle.replicaId);
+    this.exits.emit({ handle, code, signal, ...(output ? { message: `last output: ${output}` } : {}) });
+  }
+
+  /** The tail of a replica's log file (what it printed last), or undefined. */
+  private lastOutput(replicaId: string): string | undefined {
+    let fd: number | undefined;
+    try {
+      fd = openSync(join(this.o.dataDir, "logs", `${replicaId}.log`), "r");
+      const size = fstatSync(fd).size;
+      const buf = Buffer.alloc(Math.min(size, LOG_TAIL_CHARS * 4));
+      readSync(fd, buf, 0, buf.length, size - buf.length);
+      return logTail(buf.toString("utf8"));
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
   }
 
   private persist(): void {

@@ -48,6 +48,10 @@ export interface ExitEvent {
   code: number | null;
   /** Terminating signal, when known. */
   signal: NodeJS.Signals | null;
+  /** Why it ended when the runtime knows better than the exit code (e.g. `OOMKilled`). */
+  reason?: string;
+  /** What it printed last (a short tail), when the runtime keeps its output. */
+  message?: string;
 }
 
 /** Resource usage of one replica. */

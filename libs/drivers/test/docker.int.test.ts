@@ -92,6 +92,18 @@ describe.skipIf(!docker)("docker driver (real engine)", () => {
     expect(await d.usage(h)).toBeUndefined();
   });
 
+  it("a container that crashes on its own carries its last output, and OOMKilled when the memory limit killed it", async () => {
+    const d = newDriver();
+    const crash = await d.start(await spec("web-crash", template({ command: ["node", "-e", "console.log('booting'); console.error('Error: config missing'); process.exit(4)"] })));
+    const e = await eventually(() => exitOf(crash.ref) ?? Promise.reject(new Error("no exit yet")), { timeoutMs: 10_000, intervalMs: 20 });
+    expect(e).toMatchObject({ code: 4 });
+    expect(e.message).toMatch(/^last output: booting\nError: config missing/);
+    const hog = "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1));";
+    const oom = await d.start(await spec("web-oom", template({ command: ["node", "-e", hog], resources: { cpuMillis: 200, memoryBytes: 32 * 1024 * 1024 } })));
+    const o = await eventually(() => exitOf(oom.ref) ?? Promise.reject(new Error("no exit yet")), { timeoutMs: 20_000, intervalMs: 20 });
+    expect(o).toMatchObject({ code: 137, reason: "OOMKilled" });
+  });
+
   it("stops gracefully (SIGTERM reaches the app through init) and removes the container; stop is idempotent", async () => {
     const d = newDriver();
     const s = await spec("web-stop");

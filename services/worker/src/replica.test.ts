@@ -83,6 +83,12 @@ describe("replica probes on a real process", () => {
     expect(r.restarts).toBe(0);
   });
 
+  it("a crash keeps what the process printed last with the last exit (for tug describe)", async () => {
+    const r = await run("crash-1", template({}, { command: [process.execPath, "-e", "console.error('Error: no database at db:5432'); process.exit(2)"], restartPolicy: "Never" }));
+    await waitFor(() => r.phase === "Failed");
+    expect(r.status().lastExit).toMatchObject({ code: 2, reason: "Error", message: "last output: Error: no database at db:5432" });
+  });
+
   it("Never: a liveness kill ends Failed", async () => {
     const dead = join(dir, "dead-4");
     const { writeFileSync } = await import("node:fs");

@@ -47,7 +47,7 @@ export class Replica {
   restarts = 0;
   exitCode: number | null | undefined;
   /** The last exit (or failed start) with its reason and time; kept across the restart that follows. */
-  lastExit: { code: number | null; reason: string; at: number } | undefined;
+  lastExit: { code: number | null; reason: string; at: number; message?: string } | undefined;
   reason: string | undefined;
   message: string | undefined;
   handle: RuntimeHandle | undefined;
@@ -138,13 +138,16 @@ export class Replica {
     this.killReason = undefined;
     this.ctx.log.info({ replica: this.id, code: e.code, signal: e.signal, reason: kill?.reason }, "replica exited");
     // A process killed for failing its probes has failed, whatever code its SIGTERM handler exited with.
-    this.afterExit(code, kill?.reason, kill?.message, Date.now() - e.handle.startedAt, kill && code === 0 ? null : code);
+    this.afterExit(code, kill?.reason ?? e.reason, kill?.message, Date.now() - e.handle.startedAt, kill && code === 0 ? null : code, e.message);
   }
 
-  /** Applies the restart policy to an exit (or a failed start); `code` is null when unknown. */
-  private afterExit(code: number | null, reason: string | undefined, message: string | undefined, ranMs: number, policyCode = code): void {
+  /**
+   * Applies the restart policy to an exit (or a failed start); `code` is null when unknown. `output` (what it
+   * printed last, from the driver) is kept with the last exit only, not in the phase message.
+   */
+  private afterExit(code: number | null, reason: string | undefined, message: string | undefined, ranMs: number, policyCode = code, output?: string): void {
     this.exitCode = code;
-    this.lastExit = { code, reason: reason ?? (policyCode === 0 ? "Completed" : "Error"), at: Date.now() };
+    this.lastExit = { code, reason: reason ?? (policyCode === 0 ? "Completed" : "Error"), at: Date.now(), ...(output ? { message: output.slice(0, 4096) } : {}) };
     if (!this.template) {
       this.set({ phase: "CrashLoopBackOff", ready: false, reason: reason ?? "Error", message: "exited before its assignment was known; restarts once it is" });
       return;
