@@ -15,7 +15,8 @@ const ID = "default/heal";
 
 function manifest(driver, replicas) {
   const m = {
-    kind: "Deployment", name: "heal", replicas, ports: [{ name: "http", containerPort: 8080 }], resources: { cpu: 0.05, memory: "32Mi" },
+    // no CPU request: on the docker driver it is a hard quota, and the Swarm side runs without one
+    kind: "Deployment", name: "heal", replicas, ports: [{ name: "http", containerPort: 8080 }], resources: { cpu: 0, memory: "64Mi" },
     readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.25, failureThreshold: 2 },
   };
   return driver === "docker" ? { ...m, image: "tug-examples/web:1" } : { ...m, command: ["node", "examples/web/server.js"] };
