@@ -36,6 +36,11 @@ describe("controller progress", () => {
     expect(checkProgress(d, [r], now).action).toBe("none");
     expect(checkProgress(d, [r], now, new Map([[r.id, now - MIN_UNREADY_MS + 1_000]])).action).toBe("none");
     expect(checkProgress(d, [r], now, new Map([[r.id, now - MIN_UNREADY_MS - 1_000]]))).toMatchObject({ action: "rollback", reason: "ReadinessFailed" });
+    // …but not while other replicas of the revision keep becoming ready (the version works; this copy is slow)
+    const peer = fresh({ id: "peer", ready: true, readySince: now - 5_000 });
+    expect(checkProgress(d, [r, peer], now, new Map([[r.id, now - MIN_UNREADY_MS - 1_000]])).action).toBe("none");
+    const stalePeer = fresh({ id: "peer", ready: true, readySince: now - MIN_UNREADY_MS - 2_000 });
+    expect(checkProgress(d, [r, stalePeer], now, new Map([[r.id, now - MIN_UNREADY_MS - 1_000]]))).toMatchObject({ action: "rollback", reason: "ReadinessFailed" });
     // a slow probe widens the window, the deadline caps it
     const slow = rollout({}, 1_000, { readinessProbe: { tcp: { port: 80 }, periodSeconds: 20, failureThreshold: 3 } });
     expect(unreadyThresholdMs(slow)).toBe(60_000);

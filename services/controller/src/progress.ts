@@ -10,7 +10,8 @@ export const CRASH_RESTARTS = 3;
 export const BACKOFF_RESTARTS = 2;
 /**
  * Least time a new-revision replica may stay Running but unready before the rollout counts as failing (ms), counted
- * from when the controller first saw it Running (RunningClock); generous, as a busy host starts apps slowly.
+ * from when the controller first saw it Running (RunningClock), and only while no replica of the revision became
+ * ready for as long; generous, as a busy host starts apps slowly.
  */
 export const MIN_UNREADY_MS = 30_000;
 
@@ -57,10 +58,12 @@ export function failureOf(dep: DeploymentRecord, replicas: readonly ReplicaRecor
     const exit = crashing.lastExit ? `, last exit ${crashing.lastExit.code ?? crashing.lastExit.reason}` : "";
     return { reason: "CrashLoop", message: `replica ${crashing.id} of revision ${dep.revision} is ${crashing.phase} (${crashing.restarts} restarts${exit})` };
   }
+  // A replica unready past the threshold fails the revision only while the revision as a whole stands still: when
+  // other replicas of it keep becoming ready, the version works and this one is slow (a loaded host), not broken.
   const limit = unreadyThresholdMs(dep);
-  const unready = mine.find((r) => r.phase === "Running" && !r.ready && now - (runningSince.get(r.id) ?? now) > limit);
-  if (unready) return { reason: "ReadinessFailed", message: `replica ${unready.id} of revision ${dep.revision} has been running ${Math.round(limit / 1000)}s without becoming ready` };
   const started = lastProgressAt(dep, replicas);
+  const unready = now - started > limit && mine.find((r) => r.phase === "Running" && !r.ready && now - (runningSince.get(r.id) ?? now) > limit);
+  if (unready) return { reason: "ReadinessFailed", message: `replica ${unready.id} of revision ${dep.revision} has been running ${Math.round(limit / 1000)}s without becoming ready, and no replica of it became ready meanwhile` };
   const deadline = dep.strategy.progressDeadlineSeconds * 1000;
   if (now - started > deadline) {
     const ready = mine.filter((r) => r.ready).length;
