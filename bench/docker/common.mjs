@@ -11,11 +11,7 @@ export { until } from "../heal/stats.mjs";
  */
 export const WORKLOAD = { image1: "tug-examples/web:1", image2: "tug-examples/web:2", memoryMi: 64, containerPort: 8080 };
 
-/**
- * Readiness on both sides: Tugboat's readinessProbe (HTTP GET /healthz every 500 ms) and, for Swarm, a Docker
- * healthcheck doing the same GET every 500 ms. Swarm keeps a task in `starting` until its healthcheck passes, so
- * "task running" then means ready, as Tugboat's "Running and ready" does.
- */
+/** Tugboat's readiness probe in every scenario (HTTP GET /healthz every 500 ms). */
 export const READINESS = { path: "/healthz", periodMs: 500, failureThreshold: 2 };
 
 /** Tugboat's default maxSurge, as Swarm's --update-parallelism for `n` replicas (25 %, rounded up). */

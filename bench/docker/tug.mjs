@@ -40,10 +40,28 @@ class TugBench {
   }
 
   async allReady(name, n, revision) {
+    await this.allUp(name, n, revision);
+  }
+
+  /**
+   * Waits until `n` replicas of `name` (at `revision` when given) should run and do, nothing else left; returns
+   * { running, ready }: ms from `t0` until all were Running (a container started, what Swarm calls running) and
+   * until all were also ready. Throws when the deployment left `revision` (a rollback).
+   */
+  async allUp(name, n, revision, t0 = Date.now()) {
+    let running;
     await until(`${n} ready`, async () => {
-      const all = (await this.store.replicasOfDeployment(`default/${name}`)).filter((r) => r.desired === "run");
-      return all.length === n && (await this.ready(name, revision)).length === n;
+      const all = await this.store.replicasOfDeployment(`default/${name}`);
+      if (revision !== undefined) {
+        const dep = await this.store.deployment(`default/${name}`);
+        if (dep && dep.revision !== revision) throw new Error(`bench/docker: revision ${revision} rolled back: ${JSON.stringify(dep.condition)}`);
+      }
+      const mine = all.filter((r) => r.desired === "run" && (revision === undefined || r.revision === revision));
+      const up = all.length === n && mine.length === n && mine.every((r) => r.phase === "Running");
+      if (up && running === undefined) running = Date.now() - t0;
+      return up && mine.every((r) => r.ready);
     }, LONG, 100);
+    return { running, ready: Date.now() - t0 };
   }
 
   /** Running containers of this cluster: replica id → container id. */
@@ -57,9 +75,18 @@ class TugBench {
     await until("no container left", async () => execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${this.cluster.prefix}`], { encoding: "utf8" }).trim() === "", LONG, 250);
   }
 
+  /** Both figures of one timed change: → all Running, → all ready. */
+  twoFigures(scenario, t, extra = {}) {
+    return {
+      running: figure("tugboat", scenario, t.running, { ...extra, done_when: "all replicas Running (container started, as Swarm's running)" }),
+      ready: figure("tugboat", `${scenario}_ready`, t.ready, { ...extra, done_when: "all replicas Running and ready (readiness probe passed)" }),
+    };
+  }
+
   async converge(name, n) {
-    const ms = await timed(async () => { await this.intake("apply", manifest(name, n, WORKLOAD.image1)); await this.allReady(name, n); });
-    return figure("tugboat", `converge_${n}_from_nothing`, ms, { done_when: "all replicas Running and ready (readiness probe passed)" });
+    const t0 = Date.now();
+    await this.intake("apply", manifest(name, n, WORKLOAD.image1));
+    return this.twoFigures(`converge_${n}_from_nothing`, await this.allUp(name, n, undefined, t0));
   }
 
   /** `trials` kills of distinct replicas (first crash each, no backoff): → a new container running, → ready. */
@@ -83,14 +110,15 @@ class TugBench {
   }
 
   async scale(name, to) {
-    const ms = await timed(async () => { await this.intake("scale", { namespace: "default", name, replicas: to }); await this.allReady(name, to); });
-    return figure("tugboat", `scale_10_to_${to}`, ms, { done_when: "all replicas Running and ready" });
+    const t0 = Date.now();
+    await this.intake("scale", { namespace: "default", name, replicas: to });
+    return this.twoFigures(`scale_10_to_${to}`, await this.allUp(name, to, undefined, t0));
   }
 
   async rollingReplace(name, n) {
     const ms = await timed(async () => {
       await this.intake("apply", manifest(name, n, WORKLOAD.image2));
-      await this.allReady(name, n, 2);
+      await this.allUp(name, n, 2);
     });
     return figure("tugboat", `rolling_replace_${n}`, ms, { max_surge: surge(n), max_unavailable: 0, done_when: `all ${n} ready on revision 2, none of revision 1 left running` });
   }
