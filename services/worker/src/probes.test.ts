@@ -91,7 +91,7 @@ describe("probes", () => {
     expect(calls).toBe(after);
   });
 
-  it("runner: checks at the startup interval until the first pass, then every period", async () => {
+  it("runner: checks at a doubling startup interval until the first pass, then every period", async () => {
     const at: number[] = [];
     let passFrom = Infinity;
     const t0 = Date.now();
@@ -106,8 +106,9 @@ describe("probes", () => {
     const passedAt = at.length;
     await new Promise((res) => setTimeout(res, 600));
     r.stop();
-    // four failing checks within ~200 ms, not 4 s; after the pass no further check inside the 1 s period
+    // four failing checks after ~0, 50, 150, 350 ms, not 0, 1, 2, 3 s; after the pass none inside the 1 s period
     expect(at[3]!).toBeLessThan(900);
+    expect(at[3]! - at[2]!).toBeGreaterThan(at[1]! - at[0]!);
     expect(at.length).toBe(passedAt);
   });
 

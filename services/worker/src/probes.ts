@@ -83,13 +83,13 @@ export interface ProbeRunnerOptions {
   onChange: (state: ProbeState, message?: string) => void;
   /** The check; defaults to `probeOnce(probe, target)`. */
   check?: () => Promise<ProbeResult>;
-  /** Until the first pass, check this often when it is shorter than the period (a starting replica turns ready sooner). */
+  /** Until the first pass, check after this, then twice as long each time, up to the period (a starting replica turns ready sooner). */
   startupIntervalMs?: number;
 }
 
 /**
  * Repeats a probe every periodSeconds after initialDelaySeconds (more often until its first pass when
- * `startupIntervalMs` is set); successThreshold consecutive passes make it "success", failureThreshold consecutive
+ * `startupIntervalMs` is set: that interval, doubling up to the period); successThreshold consecutive passes make it "success", failureThreshold consecutive
  * failures make it "failure".
  */
 export class ProbeRunner {
@@ -99,6 +99,7 @@ export class ProbeRunner {
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private passedOnce = false;
+  private startupChecks = 0;
 
   constructor(private readonly probe: Probe, target: ProbeTarget, private readonly o: ProbeRunnerOptions) {
     this.current = o.initial ?? "unknown";
@@ -136,7 +137,9 @@ export class ProbeRunner {
     this.record(r);
     const periodMs = this.probe.periodSeconds * 1000;
     const startup = this.o.startupIntervalMs;
-    this.schedule(!this.passedOnce && startup !== undefined ? Math.min(startup, periodMs) : periodMs);
+    // before the first pass: the startup interval, doubling with every check (100, 200, 400 ms…) up to the period,
+    // so a quick app is seen at once and a slow one (or fifty starting together) is not probed at 10 Hz meanwhile
+    this.schedule(!this.passedOnce && startup !== undefined ? Math.min(startup * 2 ** this.startupChecks++, periodMs) : periodMs);
   }
 
   private record(r: ProbeResult): void {

@@ -14,8 +14,8 @@ import { decideOnExit, RestartBackoff } from "./restart.js";
 export const SETTLE_MS = 100;
 
 /**
- * Until a new replica's readiness probe first passes, it is checked this often (not only every periodSeconds), so a
- * copy that starts listening is ready within ~this much, not up to a whole period later (Docker's start interval).
+ * Until a new replica's readiness probe first passes, it is checked after this, then at doubling intervals up to
+ * periodSeconds, so a copy that starts listening quickly is ready at once, not up to a whole period later.
  */
 export const READINESS_STARTUP_INTERVAL_MS = 100;
 
