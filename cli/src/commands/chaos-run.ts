@@ -8,11 +8,11 @@ import { Command, InvalidArgumentError } from "commander";
 import { intArg } from "../args.js";
 
 /** An argParser for durations: `500ms`, `90s`, `10m`, `1h` or plain milliseconds. */
-function durationArg(v: string): number {
+function durationArg(v: string, minMs = 1_000): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(v);
   if (!m) throw new InvalidArgumentError(`must look like 90s, 10m or 1h, got ${JSON.stringify(v)}`);
   const ms = Math.round(Number(m[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? "ms") as "ms"]);
-  if (ms < 1_000) throw new InvalidArgumentError("must be at least 1s");
+  if (ms < minMs) throw new InvalidArgumentError(`must be at least ${minMs >= 1_000 ? `${minMs / 1_000}s` : `${minMs}ms`}`);
   return ms;
 }
 
@@ -34,7 +34,7 @@ export function chaosRunCommand(program: Command): void {
       return v;
     }, "fake")
     .option("--replicas-per-component <k>", "instances of each control-plane process", intArg(1, 8), 1)
-    .option("--fault-every <d>", "mean time between faults (e.g. 700ms)", durationArg)
+    .option("--fault-every <d>", "mean time between faults (e.g. 700ms; at least 100ms)", (v: string) => durationArg(v, 100))
     .option("--keep-data-dir", "keep the cluster's temp data dir (logs) after the run")
     .action(async (o: { duration: number; seed: number; nodes: number; driver: string; replicasPerComponent: number; faultEvery?: number; keepDataDir?: boolean }) => {
       const { runChaos } = await import("@tug/chaos");
