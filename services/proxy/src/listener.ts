@@ -7,7 +7,8 @@ import type { Logger } from "@tug/log";
 import type { Balancer, BalanceKind, Target } from "./balancer.js";
 import { createBalancer } from "./balancers.js";
 import { ConnectionTable } from "./drain.js";
-import { dialAny, splice } from "./splice.js";
+import { ClientBytes, firstAnswer } from "./first-answer.js";
+import { dialAny, MAX_ATTEMPTS, splice } from "./splice.js";
 import type { ProxyStats } from "./stats.js";
 
 /** What a listener needs to know. */
@@ -89,6 +90,10 @@ export class ServiceListener {
     else this.conns.drainAll();
   }
 
+  /**
+   * One client connection: dial an endpoint, wait for its first byte (replaying the client's bytes on the next
+   * endpoint when one closes without a word, see first-answer.ts), then splice the two until both are closed.
+   */
   private async handle(client: Socket): Promise<void> {
     this.pending.add(client);
     this.o.stats.opened(this.service);
@@ -96,29 +101,47 @@ export class ServiceListener {
     let bytesIn = 0;
     let bytesOut = 0;
     const balancer = this.balancerNow;
+    const tried = new Set<string>();
+    const sent = new ClientBytes();
     try {
-      const picked = await dialAny(balancer);
-      this.pending.delete(client);
-      if (!picked) {
-        this.o.stats.failed(this.service);
-        client.destroy();
-        return;
-      }
-      const { socket: upstream, target } = picked;
-      const forget = this.conns.track(target.key, { client, upstream });
-      if (!this.targets.some((t) => t.key === target.key)) this.conns.retain(new Set(this.targets.map((t) => t.key)));
-      try {
-        if (client.destroyed) upstream.destroy();
-        else {
-          client.resume();
-          await splice(client, upstream);
+      for (;;) {
+        const picked = await dialAny(balancer, MAX_ATTEMPTS - tried.size, undefined, tried);
+        if (!picked || client.destroyed) {
+          picked?.socket.destroy();
+          if (picked) balancer.closed(picked.target.key);
+          if (!picked) this.o.stats.failed(this.service);
+          client.destroy();
+          return;
         }
-      } finally {
-        forget();
-        balancer.closed(target.key);
+        const { socket: upstream, target } = picked;
+        this.pending.delete(client);
+        const forget = this.conns.track(target.key, { client, upstream });
+        if (!this.targets.some((t) => t.key === target.key)) this.conns.retain(new Set(this.targets.map((t) => t.key)));
+        let spliced = false;
+        try {
+          sent.replayTo(upstream);
+          const answer = await firstAnswer(client, upstream, sent);
+          if (answer.kind === "answered") {
+            client.write(answer.first);
+            spliced = true;
+            await splice(client, upstream);
+          } else upstream.destroy();
+          if (answer.kind === "client-gone") return;
+        } finally {
+          forget();
+          balancer.closed(target.key);
+          bytesIn += upstream.bytesWritten;
+          bytesOut = client.bytesWritten;
+        }
+        if (spliced) return;
+        // the upstream closed without a word: try the next endpoint when the bytes are safe to send again
+        if (!sent.replayable || tried.size >= MAX_ATTEMPTS) {
+          this.o.stats.failed(this.service);
+          client.destroy();
+          return;
+        }
+        this.pending.add(client);
       }
-      bytesIn = upstream.bytesWritten;
-      bytesOut = client.bytesWritten;
     } finally {
       this.pending.delete(client);
       this.o.stats.closed(this.service, bytesIn, bytesOut);

@@ -23,12 +23,11 @@ export function dial(t: Target, timeoutMs = CONNECT_TIMEOUT_MS): Promise<Socket>
 }
 
 /**
- * Tries the balancer's next targets in turn (up to `attempts`), returning the first socket that connects and its target.
- * The pick counts as open on the balancer from the moment it is made (the caller reports `closed` when it ends),
- * so a burst of connections spreads under least-connections too.
+ * Tries the balancer's next targets in turn (up to `attempts`, skipping and adding to `tried`), returning the first
+ * socket that connects and its target. The pick counts as open on the balancer from the moment it is made (the
+ * caller reports `closed` when it ends), so a burst of connections spreads under least-connections too.
  */
-export async function dialAny(balancer: Balancer, attempts = MAX_ATTEMPTS, dialer = dial): Promise<{ socket: Socket; target: Target } | undefined> {
-  const tried = new Set<string>();
+export async function dialAny(balancer: Balancer, attempts = MAX_ATTEMPTS, dialer = dial, tried = new Set<string>()): Promise<{ socket: Socket; target: Target } | undefined> {
   for (let i = 0; i < attempts; i++) {
     const target = balancer.next(tried);
     if (!target) return undefined;

@@ -93,6 +93,37 @@ describe("proxy", () => {
   });
 });
 
+describe("proxy replay", () => {
+  it("replays an idempotent request on the next endpoint when one closes without a word, never a POST", async () => {
+    // a docker-proxy in front of a container that is not listening: accepts, reads the request, closes
+    const mute = createTcpServer((c) => c.once("data", () => c.destroy()));
+    await new Promise<void>((r) => mute.listen(0, "127.0.0.1", r));
+    const mutePort = (mute.address() as { port: number }).port;
+    const livePort = await backend("live");
+    const port = await freePort();
+    await store.applyDeployment(validate(manifestSchema, { name: "replay", command: ["x"], replicas: 2, ports: [{ containerPort: 80, published: port }] }));
+    for (const [id, hostPort] of [["m1", mutePort], ["m2", livePort]] as const) {
+      await store.createReplica({ id, deployment: "default/replay", revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+      await store.bindReplica(id, "n1", 1);
+      await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort, restarts: 0 });
+    }
+    await syncOnce(store, proxy);
+    const send = (method: string) => new Promise<string>((resolve) => {
+      const req = request({ host: "127.0.0.1", port, path: "/", method, agent: false }, (res) => {
+        let body = "";
+        res.on("data", (c) => (body += c)).on("end", () => resolve(body));
+      });
+      req.on("error", (err) => resolve(`error: ${err.message}`)).end(method === "POST" ? "payload" : undefined);
+    });
+    const gets = await Promise.all(Array.from({ length: 10 }, () => send("GET")));
+    expect(gets).toEqual(Array(10).fill("live"));
+    const posts = await Promise.all(Array.from({ length: 10 }, () => send("POST")));
+    expect(posts.filter((b) => b === "live").length).toBeGreaterThan(0);
+    expect(posts.filter((b) => b.startsWith("error")).length).toBeGreaterThan(0);
+    await new Promise<void>((r) => mute.close(() => r()));
+  });
+});
+
 describe("proxy draining", () => {
   it("keeps an open connection going after its endpoint leaves, and sends new ones elsewhere", async () => {
     const echo = createTcpServer((c) => c.pipe(c));
