@@ -76,6 +76,11 @@ const autoscaleSchema = z
     message: "give targetCPU, or metric and target",
   });
 
+/** True when `a` scales on CPU (targetCPU, or metric cpu): only then do workers sample usage for it. */
+export function scalesOnCpu(a: Autoscale | undefined): boolean {
+  return a !== undefined && (a.targetCPU !== undefined || (a.metric ?? "cpu") === "cpu");
+}
+
 /** Schema of a manifest as users write it. */
 export const manifestSchema = z
   .object({

@@ -58,6 +58,8 @@ export const syncRequestSchema = z.object({ node: z.string().regex(/^[A-Za-z0-9_
 export interface Assignment {
   replica: Pick<ReplicaRecord, "id" | "deployment" | "revision" | "desired" | "gen">;
   template: Template;
+  /** Sample this replica's CPU and memory for the autoscaler (its deployment autoscales on CPU). */
+  sampleUsage?: boolean;
 }
 /** Reply to a sync request. */
 export interface SyncReply {

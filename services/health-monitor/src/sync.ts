@@ -1,22 +1,27 @@
 /**
  * Answers `node.<id>.sync`: the full list of replicas bound to the node (to run, or to stop), each with the
- * template of its revision. Lost replicas are left out, so a node that comes back stops them (split-brain fence).
+ * template of its revision, and `sampleUsage` when its deployment autoscales on CPU. Lost replicas are left out, so a
+ * node that comes back stops them (split-brain fence).
  */
 import type { Bus } from "@tug/bus";
-import { type Assignment, nodeFromSubject, type SyncReply, subjects, syncRequestSchema, type Template, TugError, validate } from "@tug/contracts";
+import { type Assignment, nodeFromSubject, scalesOnCpu, type SyncReply, subjects, syncRequestSchema, type Template, TugError, validate } from "@tug/contracts";
 import type { RedisStore } from "@tug/state";
 
 /** Builds the assignment list of `node`. */
 export async function assignmentsOf(store: RedisStore, node: string): Promise<Assignment[]> {
   const replicas = (await store.replicasOfNode(node)).filter((r) => r.phase !== "Lost");
   const templates = new Map<string, Template | undefined>();
+  const onCpu = new Map<string, boolean>();
   const out: Assignment[] = [];
   for (const r of replicas) {
     const key = `${r.deployment}@${r.revision}`;
     if (!templates.has(key)) templates.set(key, await store.template(r.deployment, r.revision));
     const template = templates.get(key);
     if (!template) continue;
-    out.push({ replica: { id: r.id, deployment: r.deployment, revision: r.revision, desired: r.desired, gen: r.gen }, template });
+    if (!onCpu.has(r.deployment)) onCpu.set(r.deployment, scalesOnCpu((await store.deployment(r.deployment))?.autoscale));
+    const a: Assignment = { replica: { id: r.id, deployment: r.deployment, revision: r.revision, desired: r.desired, gen: r.gen }, template };
+    if (onCpu.get(r.deployment)) a.sampleUsage = true;
+    out.push(a);
   }
   return out;
 }

@@ -27,4 +27,9 @@ describe("sync reply validation", () => {
     expect(r.assignments.map((a) => a.replica.id)).toEqual(["a"]);
     expect(r.malformed.map((m) => m.id)).toEqual(["b", undefined, undefined, "a"]);
   });
+
+  it("keeps sampleUsage only when it is exactly true", () => {
+    const r = parseSyncReply({ ok: true, node: "n1", assignments: [entry("a", { sampleUsage: true }), entry("b", { sampleUsage: "yes" }), entry("c")] }, "n1");
+    expect(r.assignments.map((a) => a.sampleUsage)).toEqual([true, undefined, undefined]);
+  });
 });

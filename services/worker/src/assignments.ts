@@ -46,7 +46,7 @@ export function parseSyncReply(raw: unknown, node: string): ParsedSync {
   const out: ParsedSync = { assignments: [], malformed: [] };
   const seen = new Set<string>();
   for (const entry of reply.data.assignments) {
-    const e = (entry ?? {}) as { replica?: unknown; template?: unknown };
+    const e = (entry ?? {}) as { replica?: unknown; template?: unknown; sampleUsage?: unknown };
     const replica = replicaSchema.safeParse(e.replica);
     if (!replica.success) {
       out.malformed.push({ error: `replica: ${replica.error.issues[0]?.message}` });
@@ -58,7 +58,9 @@ export function parseSyncReply(raw: unknown, node: string): ParsedSync {
       continue;
     }
     seen.add(replica.data.id);
-    out.assignments.push({ replica: replica.data, template: stripUndefined(template.data) as Template });
+    const a: Assignment = { replica: replica.data, template: stripUndefined(template.data) as Template };
+    if (e.sampleUsage === true) a.sampleUsage = true;
+    out.assignments.push(a);
   }
   return out;
 }

@@ -53,6 +53,8 @@ export class Replica {
   handle: RuntimeHandle | undefined;
   /** Set when the manager is stopping it because no assignment claims it. */
   orphaned = false;
+  /** Its deployment autoscales on CPU: the worker samples its usage. */
+  sampleUsage = false;
 
   private readonly backoff = new RestartBackoff();
   private probes: ProbeRunner[] = [];
@@ -78,6 +80,7 @@ export class Replica {
     this.deployment = a.replica.deployment;
     this.revision = a.replica.revision;
     this.template = a.template;
+    this.sampleUsage = a.sampleUsage === true;
     // an adopted container keeps its further host ports across its own restarts
     if (this.extraHostPorts === undefined && this.handle?.portBindings) this.extraHostPorts = this.extraPorts(a.template);
     this.orphaned = false;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Bus } from "@tug/bus";
-import { subjects, type Assignment, type Heartbeat, type ReplicaStatus, type StatusReport, type Template } from "@tug/contracts";
+import { subjects, type Assignment, type Heartbeat, type MetricsReport, type ReplicaStatus, type StatusReport, type Template } from "@tug/contracts";
 import { silentLogger } from "@tug/log";
 import { startNats, type ServerHandle } from "@tug/testkit";
 import type { Subscription } from "@nats-io/transport-node";
@@ -40,6 +40,7 @@ export class WorkerHarness {
   assignments: Assignment[] = [];
   readonly heartbeats: Heartbeat[] = [];
   readonly statuses: StatusReport[] = [];
+  readonly metrics: MetricsReport[] = [];
   /** First port of the worker's range (random per run). */
   readonly portsFrom = 31_000 + Math.floor(Math.random() * 20) * 1000;
   private syncServer: Subscription | undefined;
@@ -56,6 +57,7 @@ export class WorkerHarness {
     this.plane = await Bus.connect({ url: this.nats.url, name: "test/plane", log: this.log });
     this.plane.subscribe(subjects.nodeHeartbeat(this.node), (env) => void this.heartbeats.push(env.body as Heartbeat));
     this.plane.subscribe(subjects.nodeStatus(this.node), (env) => void this.statuses.push(env.body as StatusReport));
+    this.plane.subscribe(subjects.nodeMetrics(this.node), (env) => void this.metrics.push(env.body as MetricsReport));
     this.serveSync();
   }
 

@@ -118,4 +118,20 @@ describe("worker (integration)", () => {
     await eventually(async () => expect(await isAlive(pid)).toBe(false), { what: "orphan stopped" });
     await eventually(() => expect(h.latest()!.replicas).toEqual([]), { what: "orphan forgotten" });
   });
+
+  it("samples CPU and memory only of replicas whose deployment autoscales on CPU", async () => {
+    h.assign([{ ...assignment("web-cpu"), sampleUsage: true }, assignment("web-plain")]);
+    for (const id of ["web-cpu", "web-plain"]) await eventually(() => expect(replica(id)).toMatchObject({ phase: "Running", ready: true }), { what: `${id} ready` });
+    pidOf("web-cpu");
+    pidOf("web-plain");
+    const from = h.metrics.length;
+    const report = await eventually(() => {
+      const m = h.metrics.slice(from).find((r) => r.replicas.length > 0);
+      if (!m) throw new Error("no metrics with replicas yet");
+      return m;
+    }, { what: "a metrics report", timeoutMs: 15_000 });
+    expect(report.replicas.map((r) => r.id)).toEqual(["web-cpu"]);
+    expect(report.replicas[0]!.memoryBytes).toBeGreaterThan(0);
+    h.assign([]);
+  });
 });

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { manifestSchema, validate } from "@tug/contracts";
+import { RedisStore } from "@tug/state";
+import { startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+import { assignmentsOf } from "./sync.js";
+
+let redis: ServerHandle;
+let store: RedisStore;
+beforeAll(async () => {
+  redis = await startRedis();
+  store = new RedisStore({ url: redis.url, prefix: uniquePrefix("sync") });
+});
+afterAll(async () => {
+  await store.close();
+  await redis.stop();
+});
+
+describe("health-monitor sync", () => {
+  it("lists the node's replicas with their templates; sampleUsage only for deployments that scale on CPU", async () => {
+    const apply = (name: string, autoscale?: object) => store.applyDeployment(validate(manifestSchema, { name, command: ["node", "x.js"], replicas: 1, ...(autoscale ? { autoscale } : {}) }));
+    await apply("cpu", { min: 1, max: 3, targetCPU: 50 });
+    await apply("rps", { min: 1, max: 3, metric: "rps", target: 10 });
+    await apply("plain");
+    await store.heartbeatNode({ node: "n1", instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake" });
+    for (const name of ["cpu", "rps", "plain"]) {
+      await store.createReplica({ id: `${name}-1`, deployment: `default/${name}`, revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+      await store.bindReplica(`${name}-1`, "n1", 1);
+    }
+    const list = await assignmentsOf(store, "n1");
+    const byId = new Map(list.map((a) => [a.replica.id, a]));
+    expect([...byId.keys()].sort()).toEqual(["cpu-1", "plain-1", "rps-1"]);
+    expect(byId.get("cpu-1")).toMatchObject({ sampleUsage: true, template: { command: ["node", "x.js"] } });
+    expect(byId.get("rps-1")!.sampleUsage).toBeUndefined();
+    expect(byId.get("plain-1")!.sampleUsage).toBeUndefined();
+  });
+});
