@@ -156,7 +156,7 @@ export async function benchTug(repoRoot, { big, trials }) {
 }
 
 /** Removes every container of this cluster the workers left (a stop can time out with 50 of them) and the data dir. */
-function sweep(prefix, dataDir) {
+export function sweep(prefix, dataDir) {
   const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${prefix}`], { encoding: "utf8" }).split("\n").filter(Boolean);
   if (ids.length) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
   rmSync(dataDir, { recursive: true, force: true });

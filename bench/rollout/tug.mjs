@@ -1,7 +1,7 @@
 // Tugboat's half of bench/rollout: a local cluster (docker or process driver), N replicas of the example web app
 // published through the proxy, then a template change rolled out (maxSurge 25 %, maxUnavailable 0) under load.
 // Time = from the apply until the new revision is the last good one with N ready replicas and no old one left.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, startLocalCluster } from "../../libs/cluster/dist/index.js";
@@ -9,6 +9,7 @@ import { Bus } from "../../libs/bus/dist/index.js";
 import { subjects } from "../../libs/contracts/dist/index.js";
 import { silentLogger } from "../../libs/log/dist/index.js";
 import { RedisStore } from "../../libs/state/dist/index.js";
+import { sweep } from "../docker/tug.mjs";
 import { until, underLoad } from "./common.mjs";
 
 const ID = "default/roll";
@@ -41,6 +42,9 @@ export async function benchTug(driver, replicas, rps, repoRoot) {
   const store = new RedisStore({ url: cluster.redisUrl, prefix });
   await store.ready();
   const bus = await Bus.connect({ url: cluster.natsUrl, name: "bench-rollout", log: silentLogger() });
+  // Ctrl-C: stop the cluster (its workers stop their containers) and sweep what is left before exiting
+  const onSignal = () => void cluster.stop().finally(() => { sweep(prefix, dataDir); process.exit(130); });
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   const settled = async (revision) => {
     const [dep, rs] = [await store.deployment(ID), await store.replicasOfDeployment(ID)];
     if (dep && dep.revision !== revision) throw new Error(`bench/rollout: revision ${revision} did not roll out: ${JSON.stringify(dep.condition)}`);
@@ -57,9 +61,10 @@ export async function benchTug(driver, replicas, rps, repoRoot) {
       return (Date.now() - t0) / 1000;
     });
   } finally {
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
     await bus.close().catch(() => {});
     await store.close().catch(() => {});
     await cluster.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    sweep(prefix, dataDir);
   }
 }
