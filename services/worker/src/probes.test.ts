@@ -100,14 +100,14 @@ describe("probes", () => {
       check: async () => { at.push(Date.now() - t0); return { ok: Date.now() >= passFrom }; },
     });
     r.start();
-    await waitFor(() => at.length >= 4);
+    await waitFor(() => at.length >= 4, 5_000);
     passFrom = Date.now();
     await waitFor(() => r.state === "success");
     const passedAt = at.length;
     await new Promise((res) => setTimeout(res, 600));
     r.stop();
     // four failing checks after ~0, 50, 150, 350 ms, not 0, 1, 2, 3 s; after the pass none inside the 1 s period
-    expect(at[3]!).toBeLessThan(900);
+    expect(at[3]!).toBeLessThan(2_000);
     expect(at[3]! - at[2]!).toBeGreaterThan(at[1]! - at[0]!);
     expect(at.length).toBe(passedAt);
   });
