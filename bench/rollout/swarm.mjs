@@ -32,13 +32,17 @@ export async function benchSwarm(replicas, parallelism, rps) {
       "--reserve-memory", "64M", "--limit-memory", "64M", "tug-examples/web:1"]);
     const running = async () => (await docker(["ps", "-q", "--filter", `label=com.docker.swarm.service.name=${name}`, "--filter", "status=running"])).split("\n").filter(Boolean).length;
     await until(`${replicas} running swarm tasks`, async () => (await running()) >= replicas, 900_000, 1_000);
-    await until("swarm port serving", async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined))?.ok, 60_000, 200);
-    return await underLoad(port, rps, async () => {
+    const update = async () => {
       const t0 = Date.now();
       await docker(["service", "update", "--detach=false", "--no-resolve-image", "--image", "tug-examples/web:2", "--update-order", "start-first",
         "--update-parallelism", String(parallelism), "--update-delay", "0s", name], 1_800_000);
       return (Date.now() - t0) / 1000;
-    });
+    };
+    const serving = await until("swarm port serving", async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined))?.ok, 30_000, 200).catch(() => false);
+    // the ingress routing mesh does not answer on loopback everywhere (it did not on the machine of docs/benchmarks.md),
+    // and host-mode publishing gives one task per port: then the update is timed without load
+    if (!serving) return { seconds: await update(), load: null, note: "ingress port not answering on 127.0.0.1: timed without load" };
+    return await underLoad(port, rps, update);
   } finally {
     process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
     await cleanup();

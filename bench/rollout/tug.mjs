@@ -14,7 +14,7 @@ import { until, underLoad } from "./common.mjs";
 
 const ID = "default/roll";
 
-function manifest(driver, replicas, port, version) {
+function manifest(driver, replicas, port, version, surge) {
   const m = {
     kind: "Deployment", name: "roll", replicas, ports: [{ name: "http", containerPort: 8080, published: port }],
     // no CPU request (it would be a hard quota that starves Node.js start-up); memory as on the Swarm side
@@ -22,7 +22,7 @@ function manifest(driver, replicas, port, version) {
     readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
     // autoRollback off: the bench times the rolling update itself; on a host this busy a container can take 20+ s to
     // answer its first probe, which the unready-replica rule would otherwise take for a failing version.
-    strategy: { maxSurge: "25%", maxUnavailable: 0, progressDeadlineSeconds: 600, autoRollback: false },
+    strategy: { maxSurge: surge, maxUnavailable: 0, progressDeadlineSeconds: 600, autoRollback: false },
   };
   return driver === "docker" ? { ...m, image: `tug-examples/web:${version}` } : { ...m, command: ["node", "examples/web/server.js"], env: { VERSION: String(version) } };
 }
@@ -33,8 +33,8 @@ async function intake(bus, verb, body) {
   return r;
 }
 
-/** Rolls `replicas` from version 1 to 2 under `rps` load; returns { seconds, load }. Stops everything it started. */
-export async function benchTug(driver, replicas, rps, repoRoot) {
+/** Rolls `replicas` from version 1 to 2 (`surge` at a time) under `rps` load; returns { seconds, load }. Stops everything it started. */
+export async function benchTug(driver, replicas, rps, surge, repoRoot) {
   const dataDir = mkdtempSync(join(tmpdir(), "tug-bench-rollout-"));
   const prefix = `benchroll${process.pid}`;
   const port = await freePort();
@@ -51,12 +51,12 @@ export async function benchTug(driver, replicas, rps, repoRoot) {
     return dep?.lastGoodRevision === revision && rs.length === replicas && rs.every((r) => r.desired === "run" && r.ready);
   };
   try {
-    await intake(bus, "apply", manifest(driver, replicas, port, 1));
+    await intake(bus, "apply", manifest(driver, replicas, port, 1, surge));
     await until(`${replicas} ready`, () => settled(1), 600_000, 250);
     await until("proxy serving", async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined))?.ok, 60_000, 200);
     return await underLoad(port, rps, async () => {
       const t0 = Date.now();
-      const r = await intake(bus, "apply", manifest(driver, replicas, port, 2));
+      const r = await intake(bus, "apply", manifest(driver, replicas, port, 2, surge));
       await until(`revision ${r.revision} rolled out`, () => settled(r.revision), 900_000, 100);
       return (Date.now() - t0) / 1000;
     });
