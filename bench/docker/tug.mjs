@@ -1,14 +1,7 @@
 // Tugboat's half of bench/docker: a 2-node local cluster (docker driver, default timings) on free loopback ports and
 // a temp data dir; the scenarios run one after another, and everything it started is stopped and removed at the end.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Bus } from "../../libs/bus/dist/index.js";
-import { startLocalCluster } from "../../libs/cluster/dist/index.js";
-import { subjects } from "../../libs/contracts/dist/index.js";
-import { silentLogger } from "../../libs/log/dist/index.js";
-import { RedisStore } from "../../libs/state/dist/index.js";
+import { startBenchCluster } from "../common/cluster.mjs";
 import { figure, READINESS, surge, timed, until, WORKLOAD } from "./common.mjs";
 
 const LONG = 900_000;
@@ -25,22 +18,19 @@ function manifest(name, replicas, image) {
 
 /** Scenarios on one cluster; each returns figure lines keyed by scenario. */
 class TugBench {
-  constructor(cluster, store, bus) {
-    Object.assign(this, { cluster, store, bus });
+  /** @param b a bench cluster (startBenchCluster) */
+  constructor(b) {
+    this.b = b;
+    this.store = b.store;
   }
 
-  async intake(verb, body) {
-    const r = await this.bus.request(subjects.desired(verb), `desired.${verb}`, body, 30_000);
-    if (!r?.ok) throw new Error(`${verb}: ${JSON.stringify(r)}`);
+  intake(verb, body) {
+    return this.b.intake(verb, body);
   }
 
   /** Replicas of `name` that should run, are Running and ready (at `revision` when given). */
   async ready(name, revision) {
     return (await this.store.replicasOfDeployment(`default/${name}`)).filter((r) => r.desired === "run" && r.phase === "Running" && r.ready && (revision === undefined || r.revision === revision));
-  }
-
-  async allReady(name, n, revision) {
-    await this.allUp(name, n, revision);
   }
 
   /**
@@ -66,13 +56,13 @@ class TugBench {
 
   /** Running containers of this cluster: replica id → container id. */
   containers() {
-    const out = execFileSync("docker", ["ps", "--no-trunc", "--filter", `label=tug.cluster=${this.cluster.prefix}`, "--format", '{{.ID}} {{.Label "tug.replica"}}'], { encoding: "utf8" });
+    const out = execFileSync("docker", ["ps", "--no-trunc", "--filter", `label=tug.cluster=${this.b.prefix}`, "--format", '{{.ID}} {{.Label "tug.replica"}}'], { encoding: "utf8" });
     return new Map(out.split("\n").filter(Boolean).map((l) => l.split(" ").reverse()));
   }
 
   async deleteAndDrain(name) {
     await this.intake("delete", { namespace: "default", name });
-    await until("no container left", async () => execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${this.cluster.prefix}`], { encoding: "utf8" }).trim() === "", LONG, 250);
+    await until("no container left", async () => execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${this.b.prefix}`], { encoding: "utf8" }).trim() === "", LONG, 250);
   }
 
   /** Both figures of one timed change: → all Running, → all ready. */
@@ -94,7 +84,7 @@ class TugBench {
     const running = [], ready = [];
     const victims = (await this.ready(name)).slice(0, trials);
     for (const v of victims) {
-      await this.allReady(name, n);
+      await this.allUp(name, n);
       const old = this.containers().get(v.id);
       const t0 = Date.now();
       execFileSync("docker", ["kill", old], { stdio: "ignore" });
@@ -126,17 +116,9 @@ class TugBench {
 
 /** Runs every scenario on Tugboat (`big` replicas for the large ones, `trials` kills); returns figures by scenario. */
 export async function benchTug(repoRoot, { big, trials }) {
-  const dataDir = mkdtempSync(join(tmpdir(), "tug-bench-docker-"));
-  const prefix = `benchdocker${process.pid}`;
-  const cluster = await startLocalCluster({ nodes: 2, driver: "docker", dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom: 24_000, workdir: repoRoot, logLevel: "warn", readyTimeoutMs: 180_000 });
-  const store = new RedisStore({ url: cluster.redisUrl, prefix });
-  await store.ready();
-  const bus = await Bus.connect({ url: cluster.natsUrl, name: "bench-docker", log: silentLogger() });
-  const b = new TugBench(cluster, store, bus);
+  const cluster = await startBenchCluster({ name: "docker", nodes: 2, driver: "docker", portsFrom: 24_000, repoRoot });
+  const b = new TugBench(cluster);
   const f = {};
-  // Ctrl-C: stop the cluster (its workers stop their containers) before exiting
-  const onSignal = () => void cluster.stop().finally(() => { sweep(prefix, dataDir); process.exit(130); });
-  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   try {
     f.converge10 = await b.converge("small", 10);
     Object.assign(f, await b.kill("small", 10, trials));
@@ -147,17 +129,6 @@ export async function benchTug(repoRoot, { big, trials }) {
     await b.deleteAndDrain("big");
     return f;
   } finally {
-    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
-    await bus.close().catch(() => {});
-    await store.close().catch(() => {});
-    await cluster.stop();
-    sweep(prefix, dataDir);
+    await cluster.close();
   }
-}
-
-/** Removes every container of this cluster the workers left (a stop can time out with 50 of them) and the data dir. */
-export function sweep(prefix, dataDir) {
-  const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${prefix}`], { encoding: "utf8" }).split("\n").filter(Boolean);
-  if (ids.length) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
-  rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,14 +1,7 @@
 // Tugboat's two heal figures on one driver: replica SIGKILL → ready again, worker SIGKILL → its replicas ready elsewhere.
 // A whole local cluster (default timings) on free loopback ports and a temp data dir; everything is stopped at the end.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { killNode, killReplica, readClusterFile, releaseHold, startLocalCluster } from "../../libs/cluster/dist/index.js";
-import { Bus } from "../../libs/bus/dist/index.js";
-import { subjects } from "../../libs/contracts/dist/index.js";
-import { silentLogger } from "../../libs/log/dist/index.js";
-import { RedisStore } from "../../libs/state/dist/index.js";
+import { killNode, killReplica, readClusterFile, releaseHold } from "../../libs/cluster/dist/index.js";
+import { startBenchCluster } from "../common/cluster.mjs";
 import { figure, until } from "./stats.mjs";
 
 const ID = "default/heal";
@@ -22,24 +15,15 @@ function manifest(driver, replicas) {
   return driver === "docker" ? { ...m, image: "tug-examples/web:1" } : { ...m, command: ["node", "examples/web/server.js"] };
 }
 
-async function intake(bus, verb, body) {
-  const r = await bus.request(subjects.desired(verb), `desired.${verb}`, body, 10_000);
-  if (!r?.ok) throw new Error(`${verb}: ${JSON.stringify(r)}`);
-}
-
 const readyRun = async (store) => (await store.replicasOfDeployment(ID)).filter((r) => r.desired === "run" && r.ready && r.phase === "Running");
 
 /** Runs both figures on `driver` with `trials` each; returns { replica, node } figure lines. */
 export async function benchTug(driver, trials, repoRoot) {
-  const dataDir = mkdtempSync(join(tmpdir(), "tug-bench-heal-"));
-  const prefix = `benchheal${process.pid}`;
-  const cluster = await startLocalCluster({ nodes: 3, driver, dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom: 28_000, workdir: repoRoot, logLevel: "warn", readyTimeoutMs: 180_000 });
-  const store = new RedisStore({ url: cluster.redisUrl, prefix });
-  await store.ready();
-  const bus = await Bus.connect({ url: cluster.natsUrl, name: "bench-heal", log: silentLogger() });
+  const bench = await startBenchCluster({ name: "heal", nodes: 3, driver, portsFrom: 28_000, repoRoot });
+  const { store, dataDir, intake } = bench;
   try {
     // replica kill: a distinct replica each trial, so each is a first crash (the worker backs off repeated ones)
-    await intake(bus, "apply", manifest(driver, trials));
+    await intake("apply", manifest(driver, trials));
     await until(`${trials} ready`, async () => (await readyRun(store)).length === trials, 180_000, 200);
     const replicaMs = [];
     for (const victim of (await readyRun(store)).slice(0, trials)) {
@@ -52,7 +36,7 @@ export async function benchTug(driver, trials, repoRoot) {
     const replica = figure("tugboat", driver, "replica_sigkill_to_ready", replicaMs, { goal_p99_ms: driver === "process" ? 1_000 : undefined });
 
     // worker kill: 9 replicas on 3 nodes; kill a node holding replicas, wait until all 9 are ready on the others
-    await intake(bus, "scale", { namespace: "default", name: "heal", replicas: 9 });
+    await intake("scale", { namespace: "default", name: "heal", replicas: 9 });
     const nodeMs = [];
     for (let i = 0; i < trials; i++) {
       const ready = await until("9 ready, 3 nodes up", async () => {
@@ -69,19 +53,9 @@ export async function benchTug(driver, trials, repoRoot) {
       releaseHold(dataDir, `worker-${node}`);
     }
     const node = figure("tugboat", driver, "worker_sigkill_to_replicas_ready_elsewhere", nodeMs, { replicas_on_victim: "3-5 of 9", goal_p99_ms: driver === "process" ? 5_000 : undefined });
-    await intake(bus, "delete", { namespace: "default", name: "heal" });
+    await intake("delete", { namespace: "default", name: "heal" });
     return { replica, node };
   } finally {
-    await bus.close().catch(() => {});
-    await store.close().catch(() => {});
-    await cluster.stop();
-    if (driver === "docker") sweepContainers(prefix);
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
-}
-
-/** Removes any container of this run the workers left behind. */
-function sweepContainers(prefix) {
-  const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${prefix}`], { encoding: "utf8" }).split("\n").filter(Boolean);
-  if (ids.length) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
 }

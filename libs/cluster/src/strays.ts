@@ -5,11 +5,10 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { STATE_DIR_ENV } from "@tug/contracts";
 import { sleep } from "@tug/runtime";
 import { isAlive, readEnviron } from "./procfs.js";
 
-/** The environment variable the process driver marks replicas with (libs/drivers STATE_DIR_ENV). */
-const STATE_DIR_ENV = "TUG_STATE_DIR";
 
 /** A replica process that outlived its worker. */
 export interface StrayReplica {

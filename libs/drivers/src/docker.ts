@@ -209,20 +209,10 @@ export class DockerDriver implements Driver {
     if (!handle) return;
     void (async () => {
       if (this.stopping.has(e.id)) return this.exited(handle, e.exitCode ?? (await this.stateOf(e.id))?.exitCode ?? null);
-      const [state, output] = await Promise.all([this.deathOf(e.id), this.lastOutput(e.id)]);
+      const [state, output] = await Promise.all([this.stateOf(e.id), this.lastOutput(e.id)]);
       this.exited(handle, e.exitCode ?? state?.exitCode ?? null, { reason: state?.oomKilled ? "OOMKilled" : undefined, message: output && `last output: ${output}` });
       await this.remove(e.id);
     })();
-  }
-
-  /** Exit code and OOM flag of a dead container (undefined when it is gone or the engine does not answer). */
-  private async deathOf(id: string): Promise<{ exitCode: number | null; oomKilled: boolean } | undefined> {
-    try {
-      const s = (await this.docker.getContainer(id).inspect()).State;
-      return { exitCode: s.Running ? null : s.ExitCode, oomKilled: s.OOMKilled === true };
-    } catch {
-      return undefined;
-    }
   }
 
   /** The tail of what a container printed (stdout and stderr), or undefined. */
@@ -265,13 +255,16 @@ export class DockerDriver implements Driver {
     }
   }
 
-  /** Running or not and the exit code; a container that no longer exists counts as exited (code unknown); undefined when the engine does not answer. */
-  private async stateOf(id: string): Promise<{ running: boolean; exitCode: number | null } | undefined> {
+  /**
+   * Running or not, the exit code and whether the memory limit killed it; a container that no longer exists counts
+   * as exited (code unknown); undefined when the engine does not answer.
+   */
+  private async stateOf(id: string): Promise<{ running: boolean; exitCode: number | null; oomKilled: boolean } | undefined> {
     try {
       const s = (await this.docker.getContainer(id).inspect()).State;
-      return { running: s.Running, exitCode: s.Running ? null : s.ExitCode };
+      return { running: s.Running, exitCode: s.Running ? null : s.ExitCode, oomKilled: s.OOMKilled === true };
     } catch (err) {
-      return isNotFound(err) ? { running: false, exitCode: null } : undefined;
+      return isNotFound(err) ? { running: false, exitCode: null, oomKilled: false } : undefined;
     }
   }
 

@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readSync, fstatSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { STATE_DIR_ENV } from "@tug/contracts";
 import type { Logger } from "@tug/log";
 import { logTail, LOG_TAIL_CHARS } from "./log-tail.js";
 import { ExitListeners } from "./exit-listeners.js";
@@ -27,11 +28,6 @@ export interface ProcessDriverOptions {
 
 /** Environment variables of the worker that replicas do not inherit (its own settings). */
 const PRIVATE_ENV = /^TUG_/;
-/**
- * Every replica process carries its worker's state directory, so a cleanup can find replicas whose worker died
- * before recording their pid (see libs/cluster strays.ts).
- */
-export const STATE_DIR_ENV = "TUG_STATE_DIR";
 
 /** Runs replicas as detached host processes. */
 export class ProcessDriver implements Driver {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DeploymentRecord, ReplicaRecord } from "@tug/contracts";
-import { checkProgress, MIN_UNREADY_MS, STUCK_CONDITION, unreadyThresholdMs } from "./progress.js";
+import { checkProgress, lastProgressAt, MIN_UNREADY_MS, STUCK_CONDITION, unreadyThresholdMs } from "./progress.js";
 import { dep, now, rep } from "./records.fixture.js";
 import { RunningClock } from "./running-clock.js";
 
@@ -69,8 +69,7 @@ describe("controller progress", () => {
 });
 
 describe("progress deadline restarts with progress", () => {
-  it("takes the latest readiness of a new-revision replica as the last progress", async () => {
-    const { lastProgressAt } = await import("./progress.js");
+  it("takes the latest readiness of a new-revision replica as the last progress", () => {
     const dep = { revision: 2, revisionAt: 1_000, updatedAt: 0 } as Parameters<typeof lastProgressAt>[0];
     const r = (revision: number, readySince?: number) => ({ revision, ready: readySince !== undefined, readySince }) as Parameters<typeof lastProgressAt>[1][number];
     expect(lastProgressAt(dep, [])).toBe(1_000);

@@ -12,15 +12,16 @@ export const REPLAY_LIMIT = 64 * 1024;
 
 const IDEMPOTENT = /^(GET|HEAD|OPTIONS) /;
 
-/** What the client sent so far, and whether it ended its side. */
+/** What the client sent so far (kept up to REPLAY_LIMIT, then dropped: no replay), and whether it ended its side. */
 export class ClientBytes {
-  readonly chunks: Buffer[] = [];
-  bytes = 0;
+  private chunks: Buffer[] = [];
+  private bytes = 0;
   ended = false;
 
   add(chunk: Buffer): void {
-    this.chunks.push(chunk);
     this.bytes += chunk.length;
+    if (this.bytes > REPLAY_LIMIT) this.chunks = [];
+    else this.chunks.push(chunk);
   }
 
   /** Safe to send to another endpoint: nothing sent yet, or a small idempotent HTTP request. */
@@ -28,6 +29,11 @@ export class ClientBytes {
     if (this.bytes === 0) return true;
     if (this.bytes > REPLAY_LIMIT) return false;
     return IDEMPOTENT.test(Buffer.concat(this.chunks).subarray(0, 8).toString("latin1"));
+  }
+
+  /** Lets go of the kept bytes once an endpoint has answered (no replay can follow). */
+  drop(): void {
+    this.chunks = [];
   }
 
   /** Sends everything kept so far to `upstream` (a replay), ending it when the client has ended. */

@@ -122,6 +122,7 @@ export class ServiceListener {
           sent.replayTo(upstream);
           const answer = await firstAnswer(client, upstream, sent);
           if (answer.kind === "answered") {
+            sent.drop();
             client.write(answer.first);
             spliced = true;
             await splice(client, upstream);

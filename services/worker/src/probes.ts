@@ -89,8 +89,8 @@ export interface ProbeRunnerOptions {
 
 /**
  * Repeats a probe every periodSeconds after initialDelaySeconds (more often until its first pass when
- * `startupIntervalMs` is set: that interval, doubling up to the period); successThreshold consecutive passes make it "success", failureThreshold consecutive
- * failures make it "failure".
+ * `startupIntervalMs` is set: that interval, doubling up to the period); successThreshold consecutive passes make
+ * it "success", failureThreshold consecutive failures make it "failure".
  */
 export class ProbeRunner {
   private current: ProbeState;

@@ -112,9 +112,9 @@ export class ReplicaManager {
     return [...this.replicas.values()].map((r) => r.status());
   }
 
-  /** Replicas with a live process (`sampled`: only those whose deployment autoscales on CPU, for metrics). */
-  running(sampled = false): Array<{ id: string; deployment: string; handle: RuntimeHandle }> {
-    return [...this.replicas.values()].flatMap((r) => (r.handle && (!sampled || r.sampleUsage) ? [{ id: r.id, deployment: r.deployment || r.handle.deployment, handle: r.handle }] : []));
+  /** Replicas with a live process whose usage the worker samples (their deployment autoscales on CPU). */
+  sampled(): Array<{ id: string; deployment: string; handle: RuntimeHandle }> {
+    return [...this.replicas.values()].flatMap((r) => (r.handle && r.sampleUsage ? [{ id: r.id, deployment: r.deployment || r.handle.deployment, handle: r.handle }] : []));
   }
 
   /** The replica with `id` (tests and diagnostics). */

@@ -75,7 +75,7 @@ export async function buildWorker(deps: WorkerDeps, config: WorkerConfig, driver
   const status = periodic("node-status", config.statusMs, async () => publishStatus(), onError("status"));
   const metrics = periodic("node-metrics", config.metricsMs, async () => {
     // only replicas that autoscale on CPU (docker stats costs the engine CPU); in parallel: one call takes ~1 s
-    const sampled = await Promise.all(manager.running(true).map(async (r) => ({ r, u: await driver.usage(r.handle).catch(() => undefined) })));
+    const sampled = await Promise.all(manager.sampled().map(async (r) => ({ r, u: await driver.usage(r.handle).catch(() => undefined) })));
     const replicas: MetricsReport["replicas"] = sampled.flatMap(({ r, u }) => (u ? [{ id: r.id, deployment: r.deployment, cpuPercent: u.cpuPercent, memoryBytes: u.memoryBytes }] : []));
     bus.publish(subjects.nodeMetrics(node), "node.metrics", { node, replicas } satisfies MetricsReport);
   }, onError("metrics"));
