@@ -10,12 +10,25 @@ export function readEnviron(pid: number): string[] {
   }
 }
 
-/** True while `pid` exists (including processes we may not signal). */
+/**
+ * True while `pid` runs (including processes we may not signal). A zombie (exited, not yet reaped by its parent, e.g.
+ * a replica reparented to an init that reaps late) does not run and counts as gone.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+  return !isZombie(pid);
+}
+
+/** True when /proc shows `pid` in state Z (the field after the parenthesised command name). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+  } catch {
+    return false;
   }
 }
