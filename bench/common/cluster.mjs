@@ -18,7 +18,7 @@ import { RedisStore } from "../../libs/state/dist/index.js";
 export async function startBenchCluster({ name, nodes, driver, portsFrom, repoRoot }) {
   const dataDir = mkdtempSync(join(tmpdir(), `tug-bench-${name}-`));
   const prefix = `bench${name}${process.pid}`;
-  const cluster = await startLocalCluster({ nodes, driver, dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom, workdir: repoRoot, logLevel: "warn", readyTimeoutMs: 180_000 });
+  const cluster = await startLocalCluster({ nodes, driver, dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom, workdir: repoRoot, logLevel: process.env.TUG_BENCH_LOG_LEVEL ?? "warn", readyTimeoutMs: 180_000 });
   const store = new RedisStore({ url: cluster.redisUrl, prefix });
   await store.ready();
   const bus = await Bus.connect({ url: cluster.natsUrl, name: `bench-${name}`, log: silentLogger() });
@@ -27,7 +27,7 @@ export async function startBenchCluster({ name, nodes, driver, portsFrom, repoRo
       const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${prefix}`], { encoding: "utf8" }).split("\n").filter(Boolean);
       if (ids.length) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!process.env.TUG_BENCH_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
   };
   const onSignal = () => void cluster.stop().finally(() => { sweep(); process.exit(130); });
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);

@@ -24,6 +24,8 @@ export interface LoadOptions {
   maxInFlight?: number;
   /** Ends the run early (requests in flight still finish). */
   signal?: AbortSignal;
+  /** Called for each failed request with its failure kind and when it was sent (epoch ms); for diagnostics. */
+  onFailure?: (kind: string, sentAt: number) => void;
 }
 
 /** Latency percentiles (ms) of the ok requests. */
@@ -114,7 +116,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const due = Math.min(total, Math.floor(((performance.now() - start) * o.rps) / 1000) + 1);
     for (; sent < due; sent++) {
       if (pending.size >= maxInFlight) { fail("saturated"); continue; }
-      const p: Promise<void> = once(o, timeoutMs).then((r) => { if ("ms" in r) latencies.push(r.ms); else fail(r.error); }).finally(() => pending.delete(p));
+      const sentAt = Date.now();
+      const p: Promise<void> = once(o, timeoutMs).then((r) => {
+        if ("ms" in r) latencies.push(r.ms);
+        else { fail(r.error); o.onFailure?.(r.error, sentAt); }
+      }).finally(() => pending.delete(p));
       pending.add(p);
     }
     const next = start + (sent * 1000) / o.rps;

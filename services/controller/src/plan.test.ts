@@ -50,6 +50,24 @@ describe("controller plan - rolling update", () => {
     expect(p.retire).toHaveLength(0);
     expect(p.create).toBe(0);
   });
+  it("keeps an unready old replica while the rest would fall below desired - maxUnavailable", () => {
+    const old = Array.from({ length: 10 }, (_, i) => rep({ revision: 1, ready: i >= 3 }));
+    const p1 = rolling({}, [...old, rep({ revision: 2 }), rep({ revision: 2, ready: false })]);
+    expect(p1.retire).toHaveLength(1);
+    expect(p1.retire[0]!.replica.ready).toBe(false);
+    const p2 = rolling({}, [...old, rep({ revision: 2, ready: false }), rep({ revision: 2, ready: false })]);
+    expect(p2.retire).toHaveLength(0);
+    // one that never became ready serves nothing and is not coming back: it goes at once
+    const p3 = rolling({}, [...old.slice(3), rep({ revision: 1, ready: false, readySince: undefined }), rep({ revision: 2, ready: false })]);
+    expect(p3.retire).toHaveLength(1);
+    expect(p3.retire[0]!.replica.readySince).toBeUndefined();
+  });
+  it("retires unready old replicas before ready ones, and more of them when maxUnavailable allows", () => {
+    const old = Array.from({ length: 10 }, (_, i) => rep({ revision: 1, ready: i >= 4 }));
+    const p = planDeployment(dep({ revision: 2 }, { replicas: 10, strategy: { maxSurge: 0, maxUnavailable: 3 } }), old, nodes, now);
+    expect(p.retire).toHaveLength(3);
+    expect(p.retire.every((r) => !r.replica.ready)).toBe(true);
+  });
   it("holds still while paused", () => {
     const p = rolling({ paused: true }, Array.from({ length: 10 }, () => rep({ revision: 1 })));
     expect(p.create + p.retire.length).toBe(0);
@@ -79,9 +97,10 @@ describe("controller plan - drain", () => {
 
 describe("controller plan - rollback", () => {
   it("keeps replicas of an earlier revision with the same template and retires the failed ones", () => {
-    // revision 3 restores revision 1's template; 8 replicas of 1 still run, 2 unready ones of 2 failed
+    // revision 3 restores revision 1's template; 8 replicas of 1 still run, 2 of 2 failed (never ready)
     const d = dep({ revision: 3 }, { replicas: 10, strategy: { maxSurge: 2, maxUnavailable: 0 } });
-    const reps = [...Array.from({ length: 8 }, () => rep({ revision: 1 })), rep({ revision: 2, ready: false }), rep({ revision: 2, ready: false })];
+    const failed = () => rep({ revision: 2, ready: false, readySince: undefined });
+    const reps = [...Array.from({ length: 8 }, () => rep({ revision: 1 })), failed(), failed()];
     const p = planDeployment(d, reps, nodes, now, new Set([1]));
     expect(p.counts).toMatchObject({ updated: 8, old: 2 });
     expect(p.retire.map((r) => r.replica.revision)).toEqual([2, 2]);

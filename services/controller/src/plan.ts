@@ -85,16 +85,22 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
   // Scale up the new revision within the surge budget (retiring replicas still count until they are gone).
   const room = dep.replicas + maxSurge - active.length - stopping;
   plan.create = Math.max(0, Math.min(dep.replicas - updated.length, room));
-  // Scale down the old revision: unavailable old replicas first (they serve nothing), then as many available ones
-  // as keep at least desired - maxUnavailable available.
+  // Scale down the old revision: unavailable old replicas first (they serve nothing now), then as many available
+  // ones as keep at least desired - maxUnavailable available. One that never became ready goes at once; one that
+  // served before and is unready now (a probe timing out on a busy host) may come back, so it goes only while the
+  // available new ones and the old ones left still make minAvailable (Kubernetes' maxScaledDown): retiring every
+  // such one at once would empty the endpoints under load.
   const minAvailable = Math.max(0, dep.replicas - maxUnavailable);
-  const oldSorted = [...old].sort(retireOrder);
+  const servedBefore = (r: ReplicaRecord) => r.readySince !== undefined;
+  let budget = readyNew + old.filter(servedBefore).length - minAvailable;
   let canDrop = readyNew + readyOld - minAvailable;
-  for (const r of oldSorted) {
+  for (const r of [...old].sort(retireOrder)) {
     const reason = upToDate(r) ? `node ${r.node} drained` : `rolling update to revision ${dep.revision}`;
-    if (!available(r, minReadyMs, now)) plan.retire.push({ replica: r, reason });
-    else if (canDrop > 0) {
-      canDrop--;
+    const isAvailable = available(r, minReadyMs, now);
+    if (!isAvailable && !servedBefore(r)) plan.retire.push({ replica: r, reason });
+    else if (budget > 0 && (!isAvailable || canDrop > 0)) {
+      if (isAvailable) canDrop--;
+      budget--;
       plan.retire.push({ replica: r, reason });
     }
   }

@@ -103,13 +103,17 @@ export class ServiceListener {
     const balancer = this.balancerNow;
     const tried = new Set<string>();
     const sent = new ClientBytes();
+    const accepted = Date.now();
     try {
       for (;;) {
         const picked = await dialAny(balancer, MAX_ATTEMPTS - tried.size, undefined, tried);
         if (!picked || client.destroyed) {
           picked?.socket.destroy();
           if (picked) balancer.closed(picked.target.key);
-          if (!picked) this.o.stats.failed(this.service);
+          if (!picked) {
+            this.o.stats.failed(this.service);
+            this.o.log.debug({ port: this.port, service: this.service, attempts: tried.size, waitedMs: Date.now() - accepted }, "no endpoint to connect to");
+          }
           client.destroy();
           return;
         }
@@ -127,7 +131,10 @@ export class ServiceListener {
             spliced = true;
             await splice(client, upstream);
           } else upstream.destroy();
-          if (answer.kind === "client-gone") return;
+          if (answer.kind === "client-gone") {
+            this.o.log.debug({ port: this.port, service: this.service, endpoint: target.key, attempts: tried.size, waitedMs: Date.now() - accepted }, "client left before the endpoint answered");
+            return;
+          }
         } finally {
           forget();
           balancer.closed(target.key);
@@ -136,6 +143,7 @@ export class ServiceListener {
         }
         if (spliced) return;
         // the upstream closed without a word: try the next endpoint when the bytes are safe to send again
+        this.o.log.debug({ port: this.port, service: this.service, endpoint: target.key, attempts: tried.size, waitedMs: Date.now() - accepted }, "endpoint closed without answering");
         if (!sent.replayable || tried.size >= MAX_ATTEMPTS) {
           this.o.stats.failed(this.service);
           client.destroy();
