@@ -12,7 +12,9 @@ function manifest(driver, replicas, port, version, surge) {
     kind: "Deployment", name: "roll", replicas, ports: [{ name: "http", containerPort: 8080, published: port }],
     // no CPU request (it would be a hard quota that starves Node.js start-up); memory as on the Swarm side
     resources: { cpu: 0, memory: "64Mi" }, terminationGracePeriodSeconds: 10,
-    readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
+    // a new replica is probed after 100, 200, 400 ms… until its first pass, so the period only paces later checks;
+    // 0.5 s with a 1 s timeout made replicas flap unready while the engine saturates the host during the rollout
+    readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 3 },
     // autoRollback off: the bench times the rolling update itself; on a host this busy a container can take 20+ s to
     // answer its first probe, which the unready-replica rule would otherwise take for a failing version.
     strategy: { maxSurge: surge, maxUnavailable: 0, progressDeadlineSeconds: 600, autoRollback: false },
