@@ -1,8 +1,8 @@
 // Shared by both halves of bench/docker: the workload (same image and resources on both systems), the figure line
-// and the ratio line. Polling comes from bench/heal/stats.mjs (until, percentile).
+// and the ratio line. Polling comes from bench/common/poll.mjs, percentiles from bench/heal/stats.mjs.
 import { percentile } from "../heal/stats.mjs";
 
-export { until } from "../heal/stats.mjs";
+export { until } from "../common/poll.mjs";
 
 /**
  * The workload of every scenario: image and per-replica memory (MiB, reserved and limited on both systems). No CPU

@@ -20,14 +20,3 @@ export function figure(system, driver, name, samplesMs, extra = {}) {
 export function ratio(name, tug, peer) {
   console.log(JSON.stringify({ bench: "heal", figure: "ratio", what: name, p50_peer_over_tug: +(peer.p50_ms / tug.p50_ms).toFixed(2), p99_peer_over_tug: +(peer.p99_ms / tug.p99_ms).toFixed(2) }));
 }
-
-/** Polls `check` every `everyMs` until it returns a truthy value or `timeoutMs` passes (then throws). */
-export async function until(what, check, timeoutMs = 60_000, everyMs = 25) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`bench/heal: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}

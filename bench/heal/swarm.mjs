@@ -4,7 +4,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { freePort } from "../../libs/cluster/dist/index.js";
-import { figure, until } from "./stats.mjs";
+import { until } from "../common/poll.mjs";
+import { figure } from "./stats.mjs";
 
 const run = promisify(execFile);
 const docker = async (...args) => (await run("docker", args, { timeout: 60_000 })).stdout.trim();

@@ -2,7 +2,8 @@
 // A whole local cluster (default timings) on free loopback ports and a temp data dir; everything is stopped at the end.
 import { killNode, killReplica, readClusterFile, releaseHold } from "../../libs/cluster/dist/index.js";
 import { startBenchCluster } from "../common/cluster.mjs";
-import { figure, until } from "./stats.mjs";
+import { until } from "../common/poll.mjs";
+import { figure } from "./stats.mjs";
 
 const ID = "default/heal";
 

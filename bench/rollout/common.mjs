@@ -1,4 +1,4 @@
-// Shared by both halves of bench/rollout: steady load on 127.0.0.1:<port> around an action, and polling.
+// Shared by both halves of bench/rollout: steady load on 127.0.0.1:<port> around an action.
 import { runLoad } from "../../cli/dist/loadgen.js";
 
 /** Runs `action` (returns seconds) under `rps` open-loop load with 2 s of load before and after; returns both. */
@@ -15,16 +15,5 @@ export async function underLoad(port, rps, action) {
   } finally {
     ac.abort();
     await load.catch(() => {});
-  }
-}
-
-/** Polls `check` every `everyMs` until it returns a truthy value or `timeoutMs` passes (then throws). */
-export async function until(what, check, timeoutMs = 60_000, everyMs = 100) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`bench/rollout: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
   }
 }

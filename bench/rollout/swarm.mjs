@@ -8,7 +8,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { freePort } from "../../libs/cluster/dist/index.js";
-import { until, underLoad } from "./common.mjs";
+import { until } from "../common/poll.mjs";
+import { underLoad } from "./common.mjs";
 
 const run = promisify(execFile);
 const docker = async (args, timeout = 120_000) => (await run("docker", args, { timeout, maxBuffer: 16 << 20 })).stdout.trim();

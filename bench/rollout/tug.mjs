@@ -3,7 +3,8 @@
 // Time = from the apply until the new revision is the last good one with N ready replicas and no old one left.
 import { freePort } from "../../libs/cluster/dist/index.js";
 import { startBenchCluster } from "../common/cluster.mjs";
-import { until, underLoad } from "./common.mjs";
+import { until } from "../common/poll.mjs";
+import { underLoad } from "./common.mjs";
 
 const ID = "default/roll";
 
