@@ -104,6 +104,8 @@ export class ServiceListener {
     const tried = new Set<string>();
     const sent = new ClientBytes();
     const accepted = Date.now();
+    const unanswered = (msg: string, endpoint?: string) =>
+      this.o.log.debug({ port: this.port, service: this.service, endpoint, attempts: tried.size, waitedMs: Date.now() - accepted }, msg);
     try {
       for (;;) {
         const picked = await dialAny(balancer, MAX_ATTEMPTS - tried.size, undefined, tried);
@@ -112,7 +114,7 @@ export class ServiceListener {
           if (picked) balancer.closed(picked.target.key);
           if (!picked) {
             this.o.stats.failed(this.service);
-            this.o.log.debug({ port: this.port, service: this.service, attempts: tried.size, waitedMs: Date.now() - accepted }, "no endpoint to connect to");
+            unanswered("no endpoint to connect to");
           }
           client.destroy();
           return;
@@ -132,7 +134,7 @@ export class ServiceListener {
             await splice(client, upstream);
           } else upstream.destroy();
           if (answer.kind === "client-gone") {
-            this.o.log.debug({ port: this.port, service: this.service, endpoint: target.key, attempts: tried.size, waitedMs: Date.now() - accepted }, "client left before the endpoint answered");
+            unanswered("client left before the endpoint answered", target.key);
             return;
           }
         } finally {
@@ -143,7 +145,7 @@ export class ServiceListener {
         }
         if (spliced) return;
         // the upstream closed without a word: try the next endpoint when the bytes are safe to send again
-        this.o.log.debug({ port: this.port, service: this.service, endpoint: target.key, attempts: tried.size, waitedMs: Date.now() - accepted }, "endpoint closed without answering");
+        unanswered("endpoint closed without answering", target.key);
         if (!sent.replayable || tried.size >= MAX_ATTEMPTS) {
           this.o.stats.failed(this.service);
           client.destroy();
