@@ -33,6 +33,8 @@ export class ServiceListener {
   private readonly server: Server;
   private readonly conns: ConnectionTable;
   private readonly pending = new Set<Socket>();
+  /** Upstreams that have not answered yet, with their endpoint and what the client sent (see `setTargets`). */
+  private readonly awaiting = new Map<Socket, { key: string; sent: ClientBytes }>();
 
   constructor(private readonly o: ListenerOptions) {
     this.port = o.port;
@@ -76,7 +78,11 @@ export class ServiceListener {
     }
     this.targets = targets;
     this.balancerNow.update(targets);
-    this.conns.retain(new Set(targets.map((t) => t.key)));
+    const live = new Set(targets.map((t) => t.key));
+    this.conns.retain(live);
+    // An endpoint that left (unready, retired) and has not answered an idempotent request yet may never answer it (a
+    // stalled copy is what failed its probe): send the request to a ready endpoint instead of waiting for the grace.
+    for (const [upstream, a] of this.awaiting) if (!live.has(a.key) && a.sent.replayable) upstream.destroy();
   }
 
   /**
@@ -126,7 +132,8 @@ export class ServiceListener {
         let spliced = false;
         try {
           sent.replayTo(upstream);
-          const answer = await firstAnswer(client, upstream, sent);
+          this.awaiting.set(upstream, { key: target.key, sent });
+          const answer = await firstAnswer(client, upstream, sent).finally(() => this.awaiting.delete(upstream));
           if (answer.kind === "answered") {
             sent.drop();
             client.write(answer.first);

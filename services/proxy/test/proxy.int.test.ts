@@ -1,5 +1,5 @@
 import { createServer, request, type Server } from "node:http";
-import { connect, createServer as createTcpServer } from "node:net";
+import { connect, createServer as createTcpServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifestSchema, validate } from "@tug/contracts";
 import { silentLogger } from "@tug/log";
@@ -30,6 +30,17 @@ function get(port: number): Promise<string> {
       res.on("data", (c) => (body += c)).on("end", () => resolve(body));
     });
     req.on("error", reject).end();
+  });
+}
+
+/** One request (a POST carries a body); resolves with the body or `error: …`. */
+function sendTo(port: number, method: string): Promise<string> {
+  return new Promise((resolve) => {
+    const req = request({ host: "127.0.0.1", port, path: "/", method, agent: false }, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += c)).on("end", () => resolve(body));
+    });
+    req.on("error", (err) => resolve(`error: ${err.message}`)).end(method === "POST" ? "payload" : undefined);
   });
 }
 
@@ -108,19 +119,46 @@ describe("proxy replay", () => {
       await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort, restarts: 0 });
     }
     await syncOnce(store, proxy);
-    const send = (method: string) => new Promise<string>((resolve) => {
-      const req = request({ host: "127.0.0.1", port, path: "/", method, agent: false }, (res) => {
-        let body = "";
-        res.on("data", (c) => (body += c)).on("end", () => resolve(body));
-      });
-      req.on("error", (err) => resolve(`error: ${err.message}`)).end(method === "POST" ? "payload" : undefined);
-    });
+    const send = (method: string) => sendTo(port, method);
     const gets = await Promise.all(Array.from({ length: 10 }, () => send("GET")));
     expect(gets).toEqual(Array(10).fill("live"));
     const posts = await Promise.all(Array.from({ length: 10 }, () => send("POST")));
     expect(posts.filter((b) => b === "live").length).toBeGreaterThan(0);
     expect(posts.filter((b) => b.startsWith("error")).length).toBeGreaterThan(0);
     await new Promise<void>((r) => mute.close(() => r()));
+  });
+
+  it("re-sends an unanswered GET to a ready endpoint when its endpoint leaves, but leaves a POST waiting", async () => {
+    // a stalled copy: accepts and reads, never answers
+    const held: Socket[] = [];
+    const stalled = createTcpServer((c) => { held.push(c); c.resume(); });
+    await new Promise<void>((r) => stalled.listen(0, "127.0.0.1", r));
+    const stalledPort = (stalled.address() as { port: number }).port;
+    const port = await freePort();
+    await store.applyDeployment(validate(manifestSchema, { name: "stall", command: ["x"], replicas: 1, ports: [{ containerPort: 80, published: port }] }));
+    const report = (id: string, hostPort: number, ready: boolean) => store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready, hostPort, restarts: 0 });
+    await store.createReplica({ id: "s1", deployment: "default/stall", revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+    await store.bindReplica("s1", "n1", 1);
+    await report("s1", stalledPort, true);
+    await syncOnce(store, proxy);
+    const send = (method: string) => sendTo(port, method);
+    const get = send("GET");
+    let postDone = false;
+    const post = send("POST").then((b) => { postDone = true; return b; });
+    await eventually(() => expect(held).toHaveLength(2), { what: "both requests reached the stalled copy" });
+    // the stalled copy turns unready and a ready one appears
+    const livePort = await backend("fresh");
+    await store.createReplica({ id: "s2", deployment: "default/stall", revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+    await store.bindReplica("s2", "n1", 1);
+    await report("s2", livePort, true);
+    await report("s1", stalledPort, false);
+    await syncOnce(store, proxy);
+    expect(await get).toBe("fresh");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(postDone).toBe(false); // a POST is never sent twice: it waits on its endpoint (until the drain grace)
+    for (const c of held) c.destroy();
+    expect(await post).toMatch(/^error/);
+    await new Promise<void>((r) => stalled.close(() => r()));
   });
 });
 
