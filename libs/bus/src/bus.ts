@@ -25,6 +25,7 @@ export type MessageHandler = (env: Envelope, subject: string) => void | Promise<
 export class Bus {
   private readonly rejected: Counter;
   private isConnected = true;
+  private readonly reconnectListeners = new Set<() => void>();
   private constructor(readonly nc: NatsConnection, private readonly o: BusOptions) {
     this.rejected = new Counter({ name: "tug_bus_rejected_total", help: "bus messages rejected as invalid", labelNames: ["reason"], registers: o.metrics ? [o.metrics] : [] });
   }
@@ -41,6 +42,7 @@ export class Bus {
         if (s.type === "disconnect") bus.isConnected = false;
         if (s.type === "reconnect") bus.isConnected = true;
         if (s.type === "disconnect" || s.type === "reconnect") o.log.warn({ status: s.type }, "nats connection status");
+        if (s.type === "reconnect") for (const f of bus.reconnectListeners) try { f(); } catch { /* a listener never breaks the loop */ }
       }
     })().catch(() => {});
     return bus;
@@ -49,6 +51,12 @@ export class Bus {
   /** True while connected to a server (for /healthz). */
   get connected(): boolean {
     return this.isConnected && !this.nc.isClosed();
+  }
+
+  /** Calls `listener` after every reconnect (subscriptions are restored by then); returns the unsubscribe. */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
   }
 
   /** Publishes `body` in an envelope of `kind`. Never throws (a closed connection is logged). */

@@ -9,6 +9,9 @@ import { OrphanWatch } from "./orphans.js";
 import { readSnapshot, type Snapshot } from "./snapshot.js";
 import type { ViolationBook } from "./violations.js";
 
+/** A health-monitor heartbeat (every 1 s) older than this means no one may be answering workers' syncs. */
+const SYNC_SERVER_SILENCE_MS = 2_500;
+
 /** Window of the ready-count invariant: desired counts of the last 5 s are allowed. */
 export const SURGE_WINDOW_MS = 5_000;
 
@@ -24,7 +27,11 @@ export interface MonitorStats {
 export async function monitor(o: { bus: Bus; store: RedisStore; ledger: AckLedger; book: ViolationBook; maxSurge: number; orphanLimitMs: number; periodMs?: number; signal: AbortSignal }): Promise<MonitorStats> {
   const stats: MonitorStats = { checks: 0, unreadable: 0, statusReports: 0 };
   let latest: Snapshot | undefined;
-  const orphans = new OrphanWatch(o.orphanLimitMs, o.book, () => latest);
+  let syncServerSeenAt = 0;
+  const orphans = new OrphanWatch(o.orphanLimitMs, o.book, () => latest, (now) => now - syncServerSeenAt <= SYNC_SERVER_SILENCE_MS);
+  const syncServers = o.bus.subscribe(subjects.componentHeartbeatOfRole("health-monitor"), () => {
+    syncServerSeenAt = Date.now();
+  });
   const sub = o.bus.subscribe(subjects.nodeAny("status"), (env) => {
     stats.statusReports++;
     orphans.observe(env.body);
@@ -47,6 +54,7 @@ export async function monitor(o: { bus: Bus; store: RedisStore; ledger: AckLedge
     }
   } finally {
     sub.unsubscribe();
+    syncServers.unsubscribe();
   }
   return stats;
 }

@@ -1,8 +1,9 @@
 /**
  * "No replica runs where it is not bound": watches every node's status reports and flags a replica reported
  * Running by a node other than the one Redis binds it to (or with no record left) for longer than `limitMs` of
- * continuous observation. A gap in observation (worker paused, NATS or Redis down) restarts the clock: the
- * worker can only stop an orphan once it can sync, and static stability keeps replicas running through outages.
+ * continuous observation. A gap in observation (worker paused, NATS or Redis down) restarts the clock, and so does
+ * a moment with no sync server (no health-monitor heartbeat): the worker can only stop an orphan once it can sync,
+ * and static stability keeps replicas running through outages.
  */
 import { statusSchema } from "@tug/contracts";
 import type { Snapshot } from "./snapshot.js";
@@ -17,7 +18,13 @@ const MAX_SNAPSHOT_AGE_MS = 1_000;
 export class OrphanWatch {
   private readonly seen = new Map<string, { first: number; last: number }>();
 
-  constructor(private readonly limitMs: number, private readonly book: ViolationBook, private readonly snapshot: () => Snapshot | undefined) {}
+  /** @param canSync whether a worker's sync request could be answered at `now` (a health-monitor is up). */
+  constructor(
+    private readonly limitMs: number,
+    private readonly book: ViolationBook,
+    private readonly snapshot: () => Snapshot | undefined,
+    private readonly canSync: (now: number) => boolean = () => true,
+  ) {}
 
   /** Feeds one status report body (as published on `node.<id>.status`); malformed bodies are ignored. */
   observe(body: unknown, now = Date.now()): void {
@@ -34,7 +41,7 @@ export class OrphanWatch {
         continue;
       }
       const e = this.seen.get(key);
-      if (!e || now - e.last > MAX_GAP_MS) this.seen.set(key, { first: now, last: now });
+      if (!e || now - e.last > MAX_GAP_MS || !this.canSync(now)) this.seen.set(key, { first: now, last: now });
       else {
         e.last = now;
         if (e.last - e.first > this.limitMs) {

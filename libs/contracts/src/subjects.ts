@@ -46,6 +46,8 @@ export const subjects = {
   /** Control-plane liveness. */
   componentHeartbeat: (role: string, instance: string) => `${PREFIX}.component.${token(role)}.${token(instance)}.heartbeat`,
   componentHeartbeatAll: `${PREFIX}.component.*.*.heartbeat`,
+  /** Heartbeats of every instance of one role. */
+  componentHeartbeatOfRole: (role: string) => `${PREFIX}.component.${token(role)}.*.heartbeat`,
   /** Proxy → autoscaler traffic figures. */
   proxyMetrics: `${PREFIX}.proxy.metrics`,
 } as const;

@@ -19,7 +19,7 @@ import { SyncLoop } from "./sync-loop.js";
 
 /** What the worker needs from the process: the bus and a logger (no store). */
 export interface WorkerDeps {
-  bus: Pick<Bus, "publish" | "request" | "subscribe">;
+  bus: Pick<Bus, "publish" | "request" | "subscribe" | "onReconnect">;
   log: Logger;
 }
 
@@ -55,14 +55,17 @@ export async function buildWorker(deps: WorkerDeps, config: WorkerConfig, driver
 
   const sync = new SyncLoop({
     periodMs: config.syncMs, log,
-    sync: async () => {
+    sync: async (current) => {
       const raw = await bus.request<SyncReply>(subjects.nodeSync(node), "node.sync", { node }, Math.min(5_000, Math.max(1_000, config.syncMs)));
+      if (!current()) return;
       const parsed = parseSyncReply(raw, node);
       for (const m of parsed.malformed) log.warn({ replica: m.id, err: m.error }, "ignoring a malformed assignment");
       return manager.apply(parsed);
     },
   });
   const assignSub = bus.subscribe(subjects.nodeAssign(node), () => sync.kick());
+  // hints sent while disconnected are lost, and so is a sync request in flight: look again at once
+  const offReconnect = bus.onReconnect(() => sync.reconnected());
 
   let seq = 0;
   const onError = (what: string) => (err: unknown) => log.warn({ err: String((err as Error)?.message ?? err) }, `${what} failed`);
@@ -86,6 +89,7 @@ export async function buildWorker(deps: WorkerDeps, config: WorkerConfig, driver
     runnables: [heartbeat, sync, status, metrics],
     onStop: async () => {
       assignSub.unsubscribe();
+      offReconnect();
       if (config.stopOnExit) {
         log.info("stopping every replica before exit (TUG_WORKER_STOP_ON_EXIT=1)");
         await manager.stopAll();

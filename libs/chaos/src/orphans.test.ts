@@ -1,0 +1,51 @@
+import type { ReplicaRecord } from "@tug/contracts";
+import { describe, expect, it } from "vitest";
+import { OrphanWatch } from "./orphans.js";
+import type { Snapshot } from "./snapshot.js";
+import { ViolationBook } from "./violations.js";
+
+const status = (ids: string[]) => ({
+  node: "node-1", instance: "w1", address: "127.0.0.1",
+  replicas: ids.map((id) => ({ id, deployment: "default/a", revision: 1, phase: "Running", ready: true, restarts: 0 })),
+});
+const bound = (id: string, node: string) => ({ id, node } as ReplicaRecord);
+
+/** Feeds a status report every 500 ms from t0 to t1 with a fresh snapshot each time. */
+function feed(w: OrphanWatch, snap: { s: Snapshot }, ids: string[], t0: number, t1: number): void {
+  for (let t = t0; t <= t1; t += 500) {
+    snap.s = { ...snap.s, at: t };
+    w.observe(status(ids), t);
+  }
+}
+
+describe("OrphanWatch", () => {
+  const empty: Snapshot = { at: 0, deployments: new Map(), replicas: [], nodes: [] };
+
+  it("flags a replica reported Running with no record for longer than the limit", () => {
+    const book = new ViolationBook();
+    const snap = { s: empty };
+    const w = new OrphanWatch(3_000, book, () => snap.s);
+    feed(w, snap, ["r1"], 0, 3_000);
+    expect(book.count).toBe(0);
+    feed(w, snap, ["r1"], 3_500, 4_000);
+    expect(book.list[0]).toMatchObject({ invariant: "replica-elsewhere", subject: "r1" });
+  });
+
+  it("does not flag a replica that runs where it is bound", () => {
+    const book = new ViolationBook();
+    const snap = { s: { ...empty, replicas: [bound("r1", "node-1")] } };
+    const w = new OrphanWatch(1_000, book, () => snap.s);
+    feed(w, snap, ["r1"], 0, 5_000);
+    expect(book.count).toBe(0);
+  });
+
+  it("restarts the clock while no one can answer the worker's sync", () => {
+    const book = new ViolationBook();
+    const snap = { s: empty };
+    const w = new OrphanWatch(3_000, book, () => snap.s, (now) => now < 1_000 || now >= 4_000);
+    feed(w, snap, ["r1"], 0, 6_500);
+    expect(book.count).toBe(0); // the clock restarted at 4 s: 2.5 s of a possible sync
+    feed(w, snap, ["r1"], 7_000, 7_500);
+    expect(book.count).toBeGreaterThan(0);
+  });
+});
