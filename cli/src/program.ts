@@ -10,6 +10,7 @@ import { nodeCommand } from "./commands/node.js";
 import { resolveCommand } from "./commands/resolve.js";
 import { rolloutCommand } from "./commands/rollout.js";
 import { upCommand } from "./commands/up.js";
+import { workerCommand } from "./commands/worker.js";
 import { writeCommands } from "./commands/write.js";
 import { reportError } from "./errors.js";
 import { OUTPUT_FORMATS } from "./format.js";
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)");
   upCommand(program);
+  workerCommand(program);
   writeCommands(program);
   getCommand(program);
   describeCommand(program);

@@ -14,3 +14,4 @@ export * from "./chaos.js";
 export * from "./manifests.js";
 export * from "./format.js";
 export * from "./up.js";
+export * from "./join.js";

@@ -32,6 +32,8 @@ export interface ContainerSpecOptions {
   extraHostPorts?: number[];
   /** Suffix that keeps names unique across restarts of one replica; random when omitted. */
   nameSuffix?: string;
+  /** Host address the ports are published on: the node's advertised address (default 127.0.0.1). */
+  hostIp?: string;
 }
 
 /** The create body plus the container name. */
@@ -64,7 +66,7 @@ export function containerSpec(spec: ReplicaSpec, o: ContainerSpecOptions = {}): 
     const key = `${cp}/tcp`;
     exposed[key] = {};
     const hp = hostPorts[i];
-    if (hp !== undefined && !bindings[key]) bindings[key] = [{ HostIp: "127.0.0.1", HostPort: String(hp) }];
+    if (hp !== undefined && !bindings[key]) bindings[key] = [{ HostIp: o.hostIp ?? "127.0.0.1", HostPort: String(hp) }];
   });
 
   const hostConfig: NonNullable<ContainerCreateOptions["HostConfig"]> = {

@@ -1,6 +1,6 @@
 /**
  * The Docker driver: each replica is a labelled container (dockerode, Engine API ≥ 1.41) with an init process, its
- * main port published on 127.0.0.1:<host port>, no restart policy (the worker restarts). Exits come from the
+ * main port published on <node address>:<host port>, no restart policy (the worker restarts). Exits come from the
  * engine's event stream; after a worker restart the node's running containers are adopted by their labels.
  * Images are never pulled (there is no registry): a missing image fails the replica with `ImageNotFound`.
  * A container that dies on its own is inspected and its last output read before it is removed, so the exit carries
@@ -31,6 +31,8 @@ export interface DockerDriverOptions {
   docker?: Dockerode;
   /** Labels added to every container this driver creates (e.g. a test run id). */
   extraLabels?: Record<string, string>;
+  /** Host address ports are published on: the node's advertised address (default 127.0.0.1). */
+  hostIp?: string;
   /** First event-stream reconnect delay (default 250 ms). */
   eventRetryMs?: number;
 }
@@ -67,7 +69,7 @@ export class DockerDriver implements Driver {
     const image = spec.template.image;
     if (!image) throw new DriverError("NoImage", "the docker driver needs template.image", true);
     await this.events.start();
-    const { name, body } = containerSpec(spec, { extraLabels: this.o.extraLabels, extraHostPorts: spec.extraHostPorts });
+    const { name, body } = containerSpec(spec, { extraLabels: this.o.extraLabels, extraHostPorts: spec.extraHostPorts, hostIp: this.o.hostIp });
     let container: Dockerode.Container;
     try {
       // the engine's create never pulls: a missing image is its 404 (one engine call fewer than inspecting first)

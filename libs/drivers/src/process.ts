@@ -24,6 +24,11 @@ export interface ProcessDriverOptions {
   log: Logger;
   /** How often adopted (non-child) processes are polled for exit; default 200 ms. */
   pollMs?: number;
+  /**
+   * The node's advertised address: replicas get it as `TUG_BIND_ADDRESS` and `HOST` (a template env may override
+   * HOST) and should listen there. Default 127.0.0.1.
+   */
+  bindAddress?: string;
 }
 
 /** Environment variables of the worker that replicas do not inherit (its own settings). */
@@ -52,7 +57,7 @@ export class ProcessDriver implements Driver {
     const fd = openSync(join(logDir, `${spec.id}.log`), "a");
     let pid: number;
     try {
-      const child = spawn(argv[0]!, argv.slice(1), { cwd: this.o.workdir, env: { ...replicaEnv(spec.env), [STATE_DIR_ENV]: resolve(this.o.dataDir) }, detached: true, stdio: ["ignore", fd, fd] });
+      const child = spawn(argv[0]!, argv.slice(1), { cwd: this.o.workdir, env: { ...replicaEnv(spec.env, this.o.bindAddress ?? "127.0.0.1"), [STATE_DIR_ENV]: resolve(this.o.dataDir) }, detached: true, stdio: ["ignore", fd, fd] });
       pid = await new Promise<number>((resolve, reject) => {
         child.once("spawn", () => resolve(child.pid!));
         child.once("error", (err) => reject(new DriverError("StartError", `cannot start ${argv[0]}: ${err.message}`, false, { cause: err })));
@@ -175,11 +180,14 @@ export class ProcessDriver implements Driver {
   }
 }
 
-/** The replica's environment: the worker's own minus its TUG_* settings, plus the replica's. */
-function replicaEnv(env: Record<string, string>): Record<string, string> {
+/**
+ * The replica's environment: the worker's own minus its TUG_* settings, then `HOST` (the bind address, which the
+ * replica's own env may override), then the replica's, then `TUG_BIND_ADDRESS`.
+ */
+export function replicaEnv(env: Record<string, string>, bindAddress: string): Record<string, string> {
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !PRIVATE_ENV.test(k)) base[k] = v;
-  return { ...base, ...env };
+  return { ...base, HOST: bindAddress, ...env, TUG_BIND_ADDRESS: bindAddress };
 }
 
 /** Signals the process group led by `pid` (falls back to the process alone); a vanished group is fine. */

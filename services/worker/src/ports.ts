@@ -1,10 +1,10 @@
-/** Host ports for replicas: one free port per replica from this worker's range, checked bindable on 127.0.0.1. */
+/** Host ports for replicas: one free port per replica from this worker's range, checked bindable on the node address. */
 import { createServer } from "node:net";
 
 /** Size of every worker's port range. */
 export const PORT_RANGE_SIZE = 1000;
 
-/** True when a TCP listener can bind 127.0.0.1:`port` right now. */
+/** True when a TCP listener can bind `host`:`port` right now (default 127.0.0.1). */
 export function canBind(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createServer();

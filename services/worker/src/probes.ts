@@ -1,6 +1,6 @@
 /**
  * Probes (readiness, liveness, startup): one check (`probeOnce`) and the threshold logic that turns repeated
- * checks into a state (`ProbeRunner`). Probes only ever go to 127.0.0.1:<hostPort>.
+ * checks into a state (`ProbeRunner`). Probes only ever go to the node's own address (`host`, default 127.0.0.1).
  */
 import { execFile } from "node:child_process";
 import { request } from "node:http";
@@ -15,6 +15,8 @@ export interface ProbeResult {
 
 /** Where a replica's probes go: the first port to `hostPort`, port i ≥ 1 to `extraHostPorts[i-1]` when it has one. */
 export interface ProbeTarget {
+  /** The node's advertised address, where its replicas listen (default 127.0.0.1). */
+  host?: string;
   hostPort: number;
   ports: PortSpec[];
   /** Host ports of the template's second, third… ports (docker driver); a port without one probes `hostPort`. */
@@ -39,12 +41,13 @@ export async function probeOnce(probe: Probe, target: ProbeTarget): Promise<Prob
   if (!spec) return { ok: false, message: "probe has no http, tcp or exec" };
   const port = resolveProbePort(spec.port, target);
   if (port === undefined) return { ok: false, message: `unknown port name ${JSON.stringify(spec.port)}` };
-  return probe.http ? httpCheck(port, probe.http.path, timeoutMs) : tcpCheck(port, timeoutMs);
+  const host = target.host ?? "127.0.0.1";
+  return probe.http ? httpCheck(host, port, probe.http.path, timeoutMs) : tcpCheck(host, port, timeoutMs);
 }
 
-function httpCheck(port: number, path: string, timeoutMs: number): Promise<ProbeResult> {
+function httpCheck(host: string, port: number, path: string, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const req = request({ host: "127.0.0.1", port, path, method: "GET", timeout: timeoutMs, agent: false, headers: { "user-agent": "tug-probe/1" } }, (res) => {
+    const req = request({ host, port, path, method: "GET", timeout: timeoutMs, agent: false, headers: { "user-agent": "tug-probe/1" } }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;
       resolve(status >= 200 && status < 400 ? { ok: true } : { ok: false, message: `HTTP probe failed with status ${status}` });
@@ -55,9 +58,9 @@ function httpCheck(port: number, path: string, timeoutMs: number): Promise<Probe
   });
 }
 
-function tcpCheck(port: number, timeoutMs: number): Promise<ProbeResult> {
+function tcpCheck(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const s = connect({ host: "127.0.0.1", port, timeout: timeoutMs });
+    const s = connect({ host, port, timeout: timeoutMs });
     s.once("connect", () => { s.destroy(); resolve({ ok: true }); });
     s.once("timeout", () => { s.destroy(); resolve({ ok: false, message: `TCP probe timed out after ${timeoutMs} ms` }); });
     s.once("error", (err) => resolve({ ok: false, message: `TCP probe failed: ${err.message}` }));

@@ -23,6 +23,8 @@ export const READINESS_STARTUP_INTERVAL_MS = 100;
 export interface ReplicaContext {
   driver: Driver;
   node: string;
+  /** The node's advertised address: probes go there (default 127.0.0.1). */
+  address?: string;
   workdir: string;
   log: Logger;
   /** Called after every observable change (status is published coalesced). */
@@ -234,7 +236,7 @@ export class Replica {
     if (this.ctx.driver.hollow) return this.set({ ready: true });
     const t = this.template!;
     const spec = this.spec(t);
-    const target: ProbeTarget = { hostPort: this.hostPort!, ports: t.ports, extraHostPorts: spec.extraHostPorts, cwd: this.ctx.workdir, env: spec.env };
+    const target: ProbeTarget = { host: this.ctx.address, hostPort: this.hostPort!, ports: t.ports, extraHostPorts: spec.extraHostPorts, cwd: this.ctx.workdir, env: spec.env };
     const main = () => {
       if (t.readinessProbe) {
         this.probe(t.readinessProbe, target, adopted ? "success" : "unknown", (s, msg) => this.set({ ready: s === "success", message: s === "failure" ? msg : undefined }), adopted ? undefined : READINESS_STARTUP_INTERVAL_MS);

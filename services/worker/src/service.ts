@@ -12,7 +12,7 @@ import { periodic } from "@tug/runtime";
 import type { ServiceParts } from "@tug/service";
 import { parseSyncReply } from "./assignments.js";
 import type { WorkerConfig } from "./config.js";
-import { PortAllocator } from "./ports.js";
+import { canBind, PortAllocator } from "./ports.js";
 import { ReplicaManager } from "./replica-manager.js";
 import { Coalescer, statusReport } from "./status.js";
 import { SyncLoop } from "./sync-loop.js";
@@ -33,9 +33,13 @@ export interface WorkerParts extends ServiceParts {
 export function createDriver(config: WorkerConfig, log: Logger): Driver {
   if (config.driver === "fake") return new FakeDriver();
   if (config.driver === "docker") {
-    return new DockerDriver({ node: config.node, socketPath: config.dockerSocket, extraLabels: config.dockerLabels, log: log.child({ driver: "docker" }) });
+    return new DockerDriver({
+      node: config.node, socketPath: config.dockerSocket, extraLabels: config.dockerLabels, hostIp: config.address, log: log.child({ driver: "docker" }),
+    });
   }
-  return new ProcessDriver({ node: config.node, dataDir: resolve(config.dataDir), workdir: resolve(config.workdir), log: log.child({ driver: "process" }) });
+  return new ProcessDriver({
+    node: config.node, dataDir: resolve(config.dataDir), workdir: resolve(config.workdir), bindAddress: config.address, log: log.child({ driver: "process" }),
+  });
 }
 
 /** Builds the worker: adopts what a previous worker left running, then syncs, reports and reconciles. */
@@ -47,8 +51,8 @@ export async function buildWorker(deps: WorkerDeps, config: WorkerConfig, driver
   const publishStatus = () => bus.publish(subjects.nodeStatus(node), "node.status", statusReport(config, manager.snapshot()));
   const coalescer = new Coalescer(publishStatus, 50);
   const manager = new ReplicaManager({
-    driver, node, workdir: resolve(config.workdir), log, changed: () => coalescer.poke(),
-    ports: new PortAllocator(config.portsFrom), orphanGraceMs: config.orphanGraceMs, drainDelayMs: config.drainDelayMs,
+    driver, node, address: config.address, workdir: resolve(config.workdir), log, changed: () => coalescer.poke(),
+    ports: new PortAllocator(config.portsFrom, undefined, (port) => canBind(port, config.address)), orphanGraceMs: config.orphanGraceMs, drainDelayMs: config.drainDelayMs,
   });
   const offExit = driver.onExit((e) => manager.onExit(e));
   manager.adopt(await driver.recover());

@@ -1,0 +1,91 @@
+/**
+ * `tug worker --join`: one node that joins a cluster from any host. It runs the worker service in the foreground
+ * as a child process (services/worker/dist/main.js) with the node's settings in its environment, forwards SIGINT and
+ * SIGTERM to it, and exits with its exit code. The worker needs nothing but the NATS URL: no Redis, no local file of
+ * the control plane.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { entryFile } from "./components.js";
+import { defaultRepoRoot, OptionError } from "./options.js";
+
+/** Options of `tug worker` (strings straight from commander are accepted and validated). */
+export interface JoinOptions {
+  /** NATS URL of the cluster, `nats://ADDR:4222`. */
+  join?: string;
+  /** Address this node advertises; its replicas listen (or are published) there and are probed there. */
+  address?: string;
+  /** Node id. */
+  node?: string;
+  driver?: string;
+  /** First host port of the node's range of 1000 (default 20000). */
+  portsFrom?: number | string;
+  /** Where the worker keeps its state file and the replicas' logs (default `./.tug/nodes/<node>`). */
+  dataDir?: string;
+  /** Node labels, `k=v,k2=v2` (for nodeSelector). */
+  labels?: string;
+  /** Port of the worker's /healthz and /metrics on `address` (default: any free one). */
+  healthPort?: number | string;
+  /** Stop every replica when the worker stops (default: they keep running for the next worker to adopt). */
+  stopReplicasOnExit?: boolean;
+  logLevel?: string;
+  /** Where services/worker/dist/main.js lives (default: this repository). */
+  repoRoot?: string;
+}
+
+const NODE = /^[A-Za-z0-9_-]{1,128}$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const DRIVERS = ["process", "docker", "fake"];
+
+/** Validates the options and returns the worker's environment. Throws OptionError naming the bad option. */
+export function joinEnv(o: JoinOptions): Record<string, string> {
+  const url = o.join ?? "";
+  if (!/^(nats|tls):\/\/[^\s/]+(:\d{1,5})?$/.test(url)) throw new OptionError("join", `must be a NATS URL like nats://10.0.0.1:4222, got ${JSON.stringify(url)}`);
+  const address = o.address ?? "";
+  if (!IPV4.test(address) && !HOSTNAME.test(address)) throw new OptionError("address", `must be an IPv4 address or host name this node is reachable at, got ${JSON.stringify(address)}`);
+  const node = o.node ?? "";
+  if (!NODE.test(node)) throw new OptionError("node", `must be a node id ([A-Za-z0-9_-], up to 128), got ${JSON.stringify(node)}`);
+  const driver = o.driver ?? "process";
+  if (!DRIVERS.includes(driver)) throw new OptionError("driver", `must be one of ${DRIVERS.join(", ")}, got ${JSON.stringify(driver)}`);
+  const portsFrom = Number(o.portsFrom ?? 20_000);
+  if (!Number.isInteger(portsFrom) || portsFrom < 1024 || portsFrom > 64_536) throw new OptionError("portsFrom", `must be an integer in 1024..64536, got ${JSON.stringify(o.portsFrom)}`);
+  const healthPort = Number(o.healthPort ?? 0);
+  if (!Number.isInteger(healthPort) || healthPort < 0 || healthPort > 65_535) throw new OptionError("healthPort", `must be a port number, got ${JSON.stringify(o.healthPort)}`);
+  const env: Record<string, string> = {
+    TUG_NATS_URL: url, TUG_NODE: node, TUG_NODE_ADDRESS: address, TUG_DRIVER: driver, TUG_PORTS_FROM: String(portsFrom),
+    TUG_DATA_DIR: resolve(o.dataDir ?? `.tug/nodes/${node}`), TUG_HEALTH_HOST: address, TUG_HEALTH_PORT: String(healthPort),
+    TUG_INSTANCE: `worker-${node}-${process.pid}-${Date.now().toString(36)}`,
+  };
+  if (o.labels) env.TUG_NODE_LABELS = o.labels;
+  if (o.logLevel) env.TUG_LOG_LEVEL = o.logLevel;
+  if (o.stopReplicasOnExit) env.TUG_WORKER_STOP_ON_EXIT = "1";
+  return env;
+}
+
+/**
+ * Runs the worker in the foreground until it exits (SIGINT/SIGTERM are passed on, so Ctrl-C stops it gracefully);
+ * resolves with its exit code. Bad options throw OptionError before anything starts.
+ */
+export async function runWorker(o: JoinOptions, out: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+  const env = joinEnv(o);
+  const main = entryFile(o.repoRoot ?? defaultRepoRoot(), "worker");
+  if (!existsSync(main)) throw new Error(`missing worker build ${main} (run \`npm run build\`)`);
+  out(`tug worker: node ${env.TUG_NODE} at ${env.TUG_NODE_ADDRESS} joining ${env.TUG_NATS_URL} (driver ${env.TUG_DRIVER})`);
+  // its own process group: a terminal's Ctrl-C reaches only us, and we pass it on once (a second one kills at once)
+  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"], detached: true });
+  const forward = (sig: NodeJS.Signals) => () => { child.kill(sig); };
+  const onInt = forward("SIGINT");
+  const onTerm = forward("SIGTERM");
+  const onExit = forward("SIGKILL");
+  process.on("SIGINT", onInt).on("SIGTERM", onTerm).on("exit", onExit);
+  try {
+    return await new Promise<number>((done, fail) => {
+      child.once("error", fail);
+      child.once("exit", (code, signal) => done(code ?? (signal === "SIGINT" || signal === "SIGTERM" ? 0 : 1)));
+    });
+  } finally {
+    process.off("SIGINT", onInt).off("SIGTERM", onTerm).off("exit", onExit);
+  }
+}
