@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   INVALID_SUBJECT_TOKEN: { status: 400, retryable: false, text: "an id cannot be used as a subject token" },
   NOT_FOUND: { status: 404, retryable: false, text: "the named object does not exist" },
   CONFLICT: { status: 409, retryable: true, text: "the object changed concurrently (CAS failed)" },
+  GENERATION_MISMATCH: { status: 409, retryable: false, text: "the object is no longer at the generation the write expected" },
   REVISION_NOT_FOUND: { status: 404, retryable: false, text: "the requested revision is not in the history" },
   NODE_NOT_READY: { status: 409, retryable: true, text: "the node is not ready" },
   INSUFFICIENT_CAPACITY: { status: 409, retryable: true, text: "the node has no room for the replica" },

@@ -81,6 +81,13 @@ export function scalesOnCpu(a: Autoscale | undefined): boolean {
   return a !== undefined && (a.targetCPU !== undefined || (a.metric ?? "cpu") === "cpu");
 }
 
+/**
+ * Optional precondition of a user write, as Kubernetes' resourceVersion: the generation the writer last saw
+ * (`gen` of `tug get … -o json`). When the object has moved past it, the write fails with GENERATION_MISMATCH and
+ * changes nothing. Not stored.
+ */
+export const expectGenerationSchema = z.number().int().min(0).optional();
+
 /** Schema of a manifest as users write it. */
 export const manifestSchema = z
   .object({
@@ -104,6 +111,7 @@ export const manifestSchema = z
     revisionHistoryLimit: z.number().int().min(1).max(100).default(10),
     autoscale: autoscaleSchema.optional(),
     labels: z.record(z.string().max(63), z.string().max(63)).default({}),
+    expectGeneration: expectGenerationSchema,
   })
   .strict()
   .refine((m) => m.image !== undefined || (m.command !== undefined && m.command.length > 0), {

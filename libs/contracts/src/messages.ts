@@ -1,6 +1,6 @@
 /** Bodies of bus messages, each with its zod schema; receivers validate every body before use. */
 import { z } from "zod";
-import type { Template } from "./manifest.js";
+import { expectGenerationSchema, type Template } from "./manifest.js";
 import type { ReplicaRecord } from "./model.js";
 import { REPLICA_PHASES } from "./model.js";
 
@@ -69,14 +69,25 @@ export interface SyncReply {
 }
 
 export const deleteSchema = z.object({ namespace: name.default("default"), name }).strict();
+/** A leased role's token on a write (the autoscaler's scale): refused once a newer holder of `role` exists. */
+export const fenceSchema = z.object({ role: z.string().regex(/^[a-z-]{1,32}$/), token: z.number().int().min(1) }).strict();
+/** Body of `desired.scale`; `fence` marks a leased role's write, `expectGeneration` a CAS on the deployment. */
 export const scaleSchema = z
-  .object({ namespace: name.default("default"), name, replicas: z.number().int().min(0).max(10_000), reason: z.string().max(512).optional(), from: z.string().max(64).optional() })
+  .object({
+    namespace: name.default("default"), name, replicas: z.number().int().min(0).max(10_000),
+    reason: z.string().max(512).optional(), from: z.string().max(64).optional(),
+    expectGeneration: expectGenerationSchema, fence: fenceSchema.optional(),
+  })
   .strict();
 /** Body of `desired.pause` / `desired.resume`. */
-export const deploymentRefSchema = z.object({ namespace: name.default("default"), name }).strict();
-/** Body of `desired.cordon` / `uncordon` / `drain`. */
-export const nodeRefSchema = z.object({ node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "node ids are [A-Za-z0-9_-]") }).strict();
-export const rollbackSchema = z.object({ namespace: name.default("default"), name, toRevision: z.number().int().min(1).optional() }).strict();
+export const deploymentRefSchema = z.object({ namespace: name.default("default"), name, expectGeneration: expectGenerationSchema }).strict();
+/** Body of `desired.cordon` / `uncordon` / `drain`; `expectGeneration` is the node's. */
+export const nodeRefSchema = z.object({
+  node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "node ids are [A-Za-z0-9_-]"), expectGeneration: expectGenerationSchema,
+}).strict();
+export const rollbackSchema = z.object({
+  namespace: name.default("default"), name, toRevision: z.number().int().min(1).optional(), expectGeneration: expectGenerationSchema,
+}).strict();
 
 /** Successful intake reply. */
 export interface OkReply {

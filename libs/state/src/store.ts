@@ -20,6 +20,25 @@ export interface StoreOptions {
   onStatus?: (status: "ready" | "error", err?: unknown) => void;
 }
 
+/** A leased role's proof of holding its lease: the token `acquireLease` gave it. */
+export interface Fence {
+  role: string;
+  token: number;
+}
+
+/** Options of `scaleDeployment`. */
+export interface ScaleOptions {
+  /** Why ("" or absent for a user). */
+  reason?: string;
+  /** Recorded as the deployment's last scaling decision (the autoscaler's). */
+  lastScale?: DeploymentRecord["lastScale"];
+  /** CAS on the deployment's generation (-1 or absent = any). */
+  expectedGen?: number;
+  /** The writer's lease token, when a leased role writes. */
+  fence?: Fence;
+  now?: number;
+}
+
 /** Result of a script that succeeded. */
 type Ok<T = object> = { ok: true } & T;
 type Call = (...args: Array<string | number>) => Promise<string>;
@@ -105,12 +124,18 @@ export class RedisStore {
     return this.call("deleteDeployment", this.k.deployment(id), this.k.deployments, this.k.events, id, now);
   }
 
-  async scaleDeployment(id: string, replicas: number, reason = "", lastScale?: DeploymentRecord["lastScale"], now = Date.now()): Promise<{ revision: number; gen: number; unchanged: boolean }> {
-    return this.call("scaleDeployment", this.k.deployment(id), this.k.events, id, replicas, now, reason, lastScale ? JSON.stringify(lastScale) : "");
+  /**
+   * Sets the desired replica count. `expectedGen` (≥ 0) makes it a CAS on the deployment's generation (CONFLICT when
+   * it moved); `fence` makes it a leased role's write, refused with STALE_FENCING_TOKEN once a newer holder exists.
+   */
+  async scaleDeployment(id: string, replicas: number, o: ScaleOptions = {}): Promise<{ revision: number; gen: number; unchanged: boolean }> {
+    return this.call("scaleDeployment", this.k.deployment(id), this.k.events, this.k.fence(o.fence?.role ?? ""),
+      id, replicas, o.now ?? Date.now(), o.reason ?? "", o.lastScale ? JSON.stringify(o.lastScale) : "", o.expectedGen ?? -1,
+      o.fence ? o.fence.token : "");
   }
 
   /** Rolls back to `toRevision` (0 = the revision before the current one that is still in history). */
-  async rollbackDeployment(id: string, toRevision: number, reason: string, expectedGen = -1, now = Date.now()): Promise<{ revision: number; from: number; to: number }> {
+  async rollbackDeployment(id: string, toRevision: number, reason: string, expectedGen = -1, now = Date.now()): Promise<{ revision: number; from: number; to: number; gen: number }> {
     const revs = await this.revisions(id);
     const cur = await this.deployment(id);
     if (!cur) throw new TugError("NOT_FOUND", `deployment ${id} does not exist`);
@@ -120,14 +145,17 @@ export class RedisStore {
     return this.call("rollbackDeployment", this.k.deployment(id), this.k.revisions(id), this.k.events, id, target, now, reason, templateHash(template), expectedGen);
   }
 
-  /** Sets status fields (lastGoodRevision, condition, paused, revisionAt), optionally emitting an event. */
-  async patchDeployment(id: string, fields: { lastGoodRevision?: number; condition?: DeploymentRecord["condition"] | null; paused?: boolean; revisionAt?: number }, event?: { reason: string; message: string }, now = Date.now()): Promise<void> {
+  /**
+   * Sets status fields (lastGoodRevision, condition, paused, revisionAt), optionally emitting an event. With
+   * `expectedGen` ≥ 0 only while the deployment is still at that generation (CONFLICT otherwise); the gen is not bumped.
+   */
+  async patchDeployment(id: string, fields: { lastGoodRevision?: number; condition?: DeploymentRecord["condition"] | null; paused?: boolean; revisionAt?: number }, event?: { reason: string; message: string }, now = Date.now(), expectedGen = -1): Promise<void> {
     const pairs: Array<string | number> = [];
     if (fields.lastGoodRevision !== undefined) pairs.push("lastGoodRevision", fields.lastGoodRevision);
     if (fields.condition !== undefined) pairs.push("condition", fields.condition ? JSON.stringify(fields.condition) : "");
     if (fields.paused !== undefined) pairs.push("paused", fields.paused ? 1 : 0);
     if (fields.revisionAt !== undefined) pairs.push("revisionAt", fields.revisionAt);
-    await this.call("patchDeployment", this.k.deployment(id), this.k.events, id, now, event?.reason ?? "", event?.message ?? "", ...pairs);
+    await this.call("patchDeployment", this.k.deployment(id), this.k.events, id, now, event?.reason ?? "", event?.message ?? "", expectedGen, ...pairs);
   }
 
   async deployment(id: string): Promise<DeploymentRecord | undefined> {
@@ -247,9 +275,9 @@ export class RedisStore {
     return this.call("markNodeLost", this.k.node(node), this.k.nodeReplicas(node), this.k.events, node, cutoff, now, this.k.replica(""));
   }
 
-  /** Cordons, uncordons or drains `node`. */
-  async cordonNode(node: string, mode: "cordon" | "uncordon" | "drain", now = Date.now()): Promise<void> {
-    await this.call("cordonNode", this.k.node(node), this.k.events, node, mode, now);
+  /** Cordons, uncordons or drains `node`; with `expectedGen` ≥ 0 only while the node is at that generation (CONFLICT). */
+  async cordonNode(node: string, mode: "cordon" | "uncordon" | "drain", now = Date.now(), expectedGen = -1): Promise<{ gen: number }> {
+    return this.call("cordonNode", this.k.node(node), this.k.events, node, mode, now, expectedGen);
   }
 
   async node(id: string): Promise<NodeRecord | undefined> {

@@ -6,4 +6,5 @@ const config = readConfig("autoscaler");
 await boot(config, (deps) => buildAutoscaler(deps, {
   periodMs: intEnv(config.env, "TUG_AUTOSCALE_PERIOD_MS", 2_000),
   leaseMs: intEnv(config.env, "TUG_LEASE_MS", 2_000),
+  holdMs: intEnv(config.env, "TUG_AUTOSCALE_HOLD_MS", 0),
 }));

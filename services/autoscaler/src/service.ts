@@ -1,16 +1,26 @@
 /**
  * The autoscaler: one active instance (Redis lease with a fencing token) turns metrics into replica counts and
- * changes them only through `tug.v1.desired.scale`, the same path a user takes.
+ * changes them only through `tug.v1.desired.scale`, the same path a user takes. Every scale carries the lease's
+ * token (the controller's Lua refuses it once a newer instance holds the lease) and the generation it was decided
+ * from (a user's write in between wins).
  */
-import { subjects } from "@tug/contracts";
+import { subjects, TugError } from "@tug/contracts";
 import { periodic, untilAborted } from "@tug/runtime";
 import type { ServiceDeps, ServiceParts } from "@tug/service";
 import { MetricsBook } from "./metrics.js";
 import { recommend, Stabilizer, targetOf } from "./plan.js";
 
+/** The lease role of the autoscaler; its fencing counter is `fence:autoscaler`. */
+export const AUTOSCALER_ROLE = "autoscaler";
+
 export interface AutoscalerOptions {
   periodMs: number;
   leaseMs: number;
+  /**
+   * Wait between deciding a scale and sending it (default 0). A test knob: it widens the moment in which a paused
+   * instance holds a decision made under a lease it may have lost, so a system test can pause it exactly there.
+   */
+  holdMs?: number;
 }
 
 /** Builds the autoscaler's runnables. */
@@ -20,7 +30,7 @@ export function buildAutoscaler({ bus, store, log, config }: ServiceDeps, o: Aut
   let leader = false;
 
   async function evaluate(): Promise<void> {
-    const lease = await store.acquireLease("autoscaler", config.instance, o.leaseMs);
+    const lease = await store.acquireLease(AUTOSCALER_ROLE, config.instance, o.leaseMs);
     if (lease.held !== leader) log.info({ token: lease.token, holder: lease.holder }, lease.held ? "autoscaler lease taken" : "autoscaler lease lost");
     leader = lease.held;
     if (!leader) return;
@@ -37,7 +47,19 @@ export function buildAutoscaler({ bus, store, log, config }: ServiceDeps, o: Aut
       const replicas = stabilizer.stabilize(d.id, rec.replicas, d.replicas, a.scaleDownStabilizationSeconds * 1000, now);
       if (replicas === d.replicas) continue;
       log.info({ deployment: d.id, from: d.replicas, to: replicas, reason: rec.reason, fence: lease.token }, "autoscaling");
-      await bus.request(subjects.desired("scale"), "desired.scale", { namespace: d.namespace, name: d.name, replicas, reason: `autoscaler: ${rec.reason}`, from: "autoscaler" });
+      if (o.holdMs) await new Promise((r) => setTimeout(r, o.holdMs));
+      const body = {
+        namespace: d.namespace, name: d.name, replicas, reason: `autoscaler: ${rec.reason}`, from: AUTOSCALER_ROLE,
+        expectGeneration: d.gen, fence: { role: AUTOSCALER_ROLE, token: lease.token },
+      };
+      try {
+        await bus.request(subjects.desired("scale"), "desired.scale", body);
+      } catch (err) {
+        if (!(err instanceof TugError && (err.code === "STALE_FENCING_TOKEN" || err.code === "GENERATION_MISMATCH"))) throw err;
+        log.warn({ deployment: d.id, to: replicas, fence: lease.token, code: err.code }, "scale refused; re-evaluating");
+        if (err.code === "STALE_FENCING_TOKEN") leader = false;
+        return;
+      }
     }
   }
 

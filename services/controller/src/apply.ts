@@ -33,7 +33,9 @@ export async function applyPlan(id: string, dep: DeploymentRecord | undefined, p
     bus.publish(subjects.hint("replica", "pending"), "hint", { deployment: id });
   }
   if (dep && plan.completed !== undefined) {
-    await store.patchDeployment(id, { lastGoodRevision: plan.completed }, { reason: "RolloutComplete", message: `revision ${plan.completed} available (${plan.counts.ready}/${plan.counts.desired} ready)` });
+    // CAS on the generation planned from: a completion decided before a newer write (or by a stale controller) is dropped.
+    const event = { reason: "RolloutComplete", message: `revision ${plan.completed} available (${plan.counts.ready}/${plan.counts.desired} ready)` };
+    await tolerateConflict(store.patchDeployment(id, { lastGoodRevision: plan.completed }, event, Date.now(), dep.gen));
   }
   for (const node of touchedNodes) bus.publish(subjects.nodeAssign(node), "hint", { deployment: id });
   if (plan.retire.length || plan.remove.length) bus.publish(subjects.hint("endpoints", id), "hint", {});
@@ -50,10 +52,12 @@ export async function applyVerdict(dep: DeploymentRecord, v: ProgressVerdict, st
   try {
     if (v.action === "rollback") {
       const r = await store.rollbackDeployment(dep.id, v.toRevision, v.reason, dep.gen, now);
-      await store.patchDeployment(dep.id, { condition: { type: "RolledBack", reason: v.reason, message: v.message, at: now } }, { reason: "AutoRollback", message: `${v.message} (now revision ${r.revision})` }, now);
+      const condition = { type: "RolledBack", reason: v.reason, message: v.message, at: now };
+      await store.patchDeployment(dep.id, { condition }, { reason: "AutoRollback", message: `${v.message} (now revision ${r.revision})` }, now, r.gen);
       log.warn({ deployment: dep.id, from: dep.revision, to: v.toRevision, revision: r.revision, reason: v.reason }, "rolled back");
     } else {
-      await store.patchDeployment(dep.id, { condition: { type: STUCK_CONDITION, reason: v.reason, message: v.message, at: now } }, { reason: STUCK_CONDITION, message: v.message }, now);
+      const condition = { type: STUCK_CONDITION, reason: v.reason, message: v.message, at: now };
+      await store.patchDeployment(dep.id, { condition }, { reason: STUCK_CONDITION, message: v.message }, now, dep.gen);
       log.warn({ deployment: dep.id, revision: dep.revision, reason: v.reason }, "rollout stuck");
     }
     return true;

@@ -7,6 +7,19 @@ import { deleteSchema, deploymentId, deploymentRefSchema, type DesiredVerb, mani
 import type { RedisStore } from "@tug/state";
 import { TugError } from "@tug/contracts";
 
+/**
+ * Runs a write that may carry a user's expected generation: a CAS failure against a generation the user named is
+ * GENERATION_MISMATCH (not retryable unchanged); without one, errors pass through as they are.
+ */
+export async function expecting<T>(expectGeneration: number | undefined, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (expectGeneration === undefined || !(err instanceof TugError) || err.code !== "CONFLICT") throw err;
+    throw new TugError("GENERATION_MISMATCH", `${err.message} (the write expected generation ${expectGeneration})`, "expectGeneration");
+  }
+}
+
 /** Handles one verb's body; returns the reply. */
 export type IntakeHandler = (body: unknown) => Promise<OkReply>;
 
@@ -19,13 +32,14 @@ export function intakeHandlers(store: RedisStore, changed: (id: string) => void,
     if (!dep) throw new TugError("NOT_FOUND", `deployment ${id} does not exist`, "name");
     // Like Kubernetes, time spent paused does not count against the progress deadline: it restarts on resume.
     const fields = !paused && dep.paused && dep.lastGoodRevision !== dep.revision ? { paused, revisionAt: Date.now() } : { paused };
-    await store.patchDeployment(id, fields, { reason: paused ? "RolloutPaused" : "RolloutResumed", message: `revision ${dep.revision}` });
+    const event = { reason: paused ? "RolloutPaused" : "RolloutResumed", message: `revision ${dep.revision}` };
+    await expecting(b.expectGeneration, store.patchDeployment(id, fields, event, Date.now(), b.expectGeneration ?? -1));
     changed(id);
     return { ok: true, id, revision: dep.revision };
   };
   const node = (mode: "cordon" | "uncordon" | "drain"): IntakeHandler => async (body) => {
     const b = validate(nodeRefSchema, body, mode);
-    await store.cordonNode(b.node, mode);
+    await expecting(b.expectGeneration, store.cordonNode(b.node, mode, Date.now(), b.expectGeneration ?? -1));
     nodeChanged(b.node);
     return { ok: true, id: b.node, revision: 0 };
   };
@@ -38,7 +52,7 @@ export function intakeHandlers(store: RedisStore, changed: (id: string) => void,
     async apply(body) {
       const m = validate(manifestSchema, body, "manifest");
       const id = deploymentId(m.namespace, m.name);
-      const r = await store.applyDeployment(m);
+      const r = await expecting(m.expectGeneration, store.applyDeployment(m, Date.now(), m.expectGeneration ?? -1));
       changed(id);
       return { ok: true, id, revision: r.revision, replicas: m.replicas, unchanged: r.unchanged };
     },
@@ -54,14 +68,16 @@ export function intakeHandlers(store: RedisStore, changed: (id: string) => void,
       const id = deploymentId(b.namespace, b.name);
       const cur = await store.deployment(id);
       const lastScale = b.from && cur ? { from: cur.replicas, to: b.replicas, reason: b.reason ?? "", at: Date.now() } : undefined;
-      const r = await store.scaleDeployment(id, b.replicas, b.reason ?? "", lastScale);
+      const o = { reason: b.reason ?? "", lastScale, expectedGen: b.expectGeneration, fence: b.fence };
+      const r = await expecting(b.expectGeneration, store.scaleDeployment(id, b.replicas, o));
       changed(id);
       return { ok: true, id, revision: r.revision, replicas: b.replicas, unchanged: r.unchanged };
     },
     async rollback(body) {
       const b = validate(rollbackSchema, body, "rollback");
       const id = deploymentId(b.namespace, b.name);
-      const r = await store.rollbackDeployment(id, b.toRevision ?? 0, "rollout undo requested");
+      const undo = store.rollbackDeployment(id, b.toRevision ?? 0, "rollout undo requested", b.expectGeneration ?? -1);
+      const r = await expecting(b.expectGeneration, undo);
       changed(id);
       return { ok: true, id, revision: r.revision };
     },

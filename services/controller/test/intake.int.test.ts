@@ -79,4 +79,32 @@ describe("controller intake", () => {
     expect(await request("delete", json({ name: "svc" }))).toMatchObject({ ok: true });
     expect(await store.deployment("default/svc")).toBeUndefined();
   });
+
+  it("honours a user's expected generation: GENERATION_MISMATCH once it moved, and nothing changes", async () => {
+    const json = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
+    await request("apply", json({ name: "cas", command: ["x"], replicas: 1 }));
+    await request("apply", json({ name: "cas", command: ["y"], replicas: 1 }));
+    const gen = (await store.deployment("default/cas"))!.gen;
+    expect(await request("scale", json({ name: "cas", replicas: 2, expectGeneration: gen }))).toMatchObject({ ok: true });
+    for (const [verb, body] of [
+      ["scale", { name: "cas", replicas: 5, expectGeneration: gen }],
+      ["apply", { name: "cas", command: ["y"], replicas: 6, expectGeneration: gen }],
+      ["rollback", { name: "cas", expectGeneration: gen }],
+    ] as const) {
+      expect(await request(verb, json(body))).toMatchObject({ ok: false, code: "GENERATION_MISMATCH", field: "expectGeneration" });
+    }
+    expect(await store.deployment("default/cas")).toMatchObject({ replicas: 2, gen: gen + 1 });
+    expect(await request("apply", json({ name: "cas", command: ["y"], replicas: 3, expectGeneration: gen + 1 }))).toMatchObject({ ok: true });
+  });
+
+  it("refuses a scale carrying a stale lease token", async () => {
+    const json = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
+    await request("apply", json({ name: "fenced", command: ["x"], replicas: 1 }));
+    const old = await store.acquireLease("autoscaler", "old", 1);
+    await new Promise((r) => setTimeout(r, 20));
+    await store.acquireLease("autoscaler", "new", 5_000);
+    const stale = { name: "fenced", replicas: 4, from: "autoscaler", fence: { role: "autoscaler", token: old.token } };
+    expect(await request("scale", json(stale))).toMatchObject({ ok: false, code: "STALE_FENCING_TOKEN" });
+    expect((await store.deployment("default/fenced"))?.replicas).toBe(1);
+  });
 });

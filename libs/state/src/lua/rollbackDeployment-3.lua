@@ -3,7 +3,7 @@
 -- ARGV[1] id  ARGV[2] target revision (0 = the one before the current)  ARGV[3] now  ARGV[4] reason
 -- ARGV[5] template hash of the target (computed by the caller from the stored template)  ARGV[6] expected gen (-1 any)
 -- Sets revisionAt to now (the rollback revision's progress deadline counts from it).
--- Returns {ok, revision, from, to}; emits RolledBack.
+-- Returns {ok, revision, from, to, gen}; emits RolledBack.
 local rcall = redis.call
 --@include _event
 local cur = rcall('HMGET', KEYS[1], 'revision', 'gen')
@@ -23,4 +23,4 @@ local gen = tonumber(cur[2]) + 1
 local cond = cjson.encode({ type = 'RolledBack', reason = ARGV[4], message = 'rolled back from revision ' .. cur[1] .. ' to the template of revision ' .. target, at = tonumber(ARGV[3]) })
 rcall('HSET', KEYS[1], 'template', template, 'templateHash', ARGV[5], 'revision', revision, 'gen', gen, 'updatedAt', ARGV[3], 'condition', cond, 'revisionAt', ARGV[3])
 emit(KEYS[3], 'deployment', ARGV[1], 'RolledBack', 'revision ' .. cur[1] .. ' -> template of ' .. target .. ' (now revision ' .. revision .. '): ' .. ARGV[4], ARGV[3])
-return cjson.encode({ ok = true, revision = revision, from = tonumber(cur[1]), to = tonumber(target) })
+return cjson.encode({ ok = true, revision = revision, from = tonumber(cur[1]), to = tonumber(target), gen = gen })

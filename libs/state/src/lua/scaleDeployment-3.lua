@@ -1,11 +1,19 @@
 -- Set a deployment's desired replica count.
--- KEYS[1] dep hash  KEYS[2] events stream
+-- KEYS[1] dep hash  KEYS[2] events stream  KEYS[3] fencing counter of the writer's role (unused without a token)
 -- ARGV[1] id  ARGV[2] replicas  ARGV[3] now  ARGV[4] reason ("" for a user)  ARGV[5] lastScale JSON or ""
--- Returns {ok, revision, gen, unchanged}; emits Scaled.
+-- ARGV[6] expected gen (-1 = any)  ARGV[7] fencing token of a lease holder ("" = not a leased writer)
+-- Returns {ok, revision, gen, unchanged}; CONFLICT when the gen moved, STALE_FENCING_TOKEN when a newer lease holder
+-- exists. Emits Scaled.
 local rcall = redis.call
 --@include _event
+--@include _fence
 local cur = rcall('HMGET', KEYS[1], 'revision', 'replicas', 'gen')
 if not cur[1] then return fail('NOT_FOUND', 'deployment ' .. ARGV[1] .. ' does not exist') end
+local stale = staleFence(KEYS[3], ARGV[7])
+if stale then return stale end
+if tonumber(ARGV[6]) >= 0 and tonumber(ARGV[6]) ~= tonumber(cur[3]) then
+  return fail('CONFLICT', 'deployment changed: gen ' .. cur[3] .. ' ~= ' .. ARGV[6])
+end
 if cur[2] == ARGV[2] then return cjson.encode({ ok = true, revision = tonumber(cur[1]), gen = tonumber(cur[3]), unchanged = true }) end
 local gen = tonumber(cur[3]) + 1
 rcall('HSET', KEYS[1], 'replicas', ARGV[2], 'gen', gen, 'updatedAt', ARGV[3])
