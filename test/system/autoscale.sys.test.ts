@@ -1,21 +1,33 @@
 /**
  * The autoscaler end to end (process driver): load through the proxy on a deployment with autoscale
- * { min 2, max 10, metric rps, target 5, scaleDownStabilizationSeconds 5 } scales it up; once the load stops it
- * goes back to 2. No flapping: the desired count moves up monotonically, then down monotonically.
+ * { min 2, max 10, metric rps, target 5, scaleDownStabilizationSeconds 5 } scales it up to a count that is stable for
+ * the rate the autoscaler measured (its own policy's fixed point, computed from the proxy's figures the way the
+ * autoscaler reads them), holds it while the load holds, and goes back to 2 once the load stops. No flapping: the
+ * desired count moves up, then down, never back and forth, and never above what the measured rate asks for.
  */
 import { fileURLToPath } from "node:url";
+import { subjects, type Autoscale } from "@tug/contracts";
 import { eventually, freePort, startSystem, type TestSystem } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runLoad } from "../../cli/src/loadgen.js";
+import { MetricsBook } from "../../services/autoscaler/src/metrics.js";
+import { recommend } from "../../services/autoscaler/src/plan.js";
 import { expectCount, intake, readyReplicas } from "./helpers.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const ID = "default/api";
-// 30 / 5 = 6: with the autoscaler's 10 % tolerance a count c is stable while 30 / (5 c) is within 0.9–1.1, which
-// only c = 6 satisfies, also when the proxy measures a few percent less (38 / 5 = 7.6 left 7 and 8 both stable, and
-// a CI run settled at 7)
-const RPS = 30;
+// 27.5 / 5 = 5.5: from 2 replicas the autoscaler asks for ceil(5.5) = 6, and 6 stays stable while the measured rate
+// is anywhere in (25, 33]; a rate on a ceil boundary (30 / 5 = 6: 30.1 measured asks for 7, then 6) made the count
+// depend on a fraction of a request per second
+const RPS = 27.5;
 const TARGET = 5;
+
+/** Counts at which the autoscaler's policy holds still for a total rate `rps` (its fixed points). */
+export function stableCounts(a: Autoscale, rps: number): number[] {
+  const out: number[] = [];
+  for (let c = a.min; c <= a.max; c++) if (recommend(a, { current: c, ready: c, value: rps / c }).replicas === c) out.push(c);
+  return out;
+}
 
 /** Number of direction changes in a sequence of counts (up then down is one). */
 export function reversals(counts: number[]): number {
@@ -51,28 +63,48 @@ describe("autoscaler, process driver", () => {
     await eventually(async () => expectCount("ready", (await readyReplicas(sys.store, ID)).length, 2), { timeoutMs: 60_000, what: "2 ready" });
     await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200), { timeoutMs: 30_000, what: "proxy route" });
 
+    // the rate as the autoscaler measures it: the proxy's reports through the autoscaler's own window
+    const autoscale = (await sys.store.deployment(ID))!.autoscale!;
+    const book = new MetricsBook();
+    const measured: number[] = [];
+    const rateNow = () => book.perReplica(ID, "rps", 1) ?? 0;
+    const reports = sys.bus.subscribe(subjects.proxyMetrics, (env) => {
+      book.addProxyMetrics(env.body);
+      measured.push(rateNow());
+    });
     const counts: number[] = [];
+    let changedAt = Date.now();
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
         const d = await sys.store.deployment(ID).catch(() => undefined);
-        if (d && d.replicas !== counts[counts.length - 1]) counts.push(d.replicas);
+        if (d && d.replicas !== counts[counts.length - 1]) {
+          counts.push(d.replicas);
+          changedAt = Date.now();
+        }
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
+    const scaledSoFar = async () => (await sys.store.events()).filter((e) => e.object === ID && e.reason === "Scaled").map((e) => e.message).join("; ");
     try {
       const ac = new AbortController();
       const load = runLoad({ host: "127.0.0.1", port, rps: RPS, durationMs: 120_000, signal: ac.signal });
-      // ceil(RPS / TARGET) = 6 replicas carry the load within the target
-      const want = Math.ceil(RPS / TARGET);
-      await eventually(async () => {
-        expectCount("desired", (await sys.store.deployment(ID))!.replicas, want);
-        expectCount("ready", (await readyReplicas(sys.store, ID)).length, want);
-      }, { timeoutMs: 90_000, intervalMs: 500, what: `scaled up to ${want}` });
+      // settled: scaled up, every replica ready, and no change for longer than the scale-down window plus a period
+      const settled = await eventually(async () => {
+        const d = (await sys.store.deployment(ID))!;
+        if (d.replicas <= autoscale.min) throw new Error(`still at ${d.replicas}`);
+        expectCount("ready", (await readyReplicas(sys.store, ID)).length, d.replicas);
+        if (Date.now() - changedAt < 8_000) throw new Error(`changed ${Date.now() - changedAt} ms ago (counts ${counts.join(" -> ")})`);
+        return d.replicas;
+      }, { timeoutMs: 90_000, intervalMs: 500, what: "scaled up and settled" });
+      const rate = rateNow();
+      const stable = stableCounts(autoscale, rate);
+      expect(stable, `${settled} replicas at ${rate.toFixed(1)} rps measured (${await scaledSoFar()})`).toContain(settled);
       // hold the load a while: within tolerance nothing moves
-      await new Promise((r) => setTimeout(r, 8_000));
-      const scaledSoFar = async () => (await sys.store.events()).filter((e) => e.object === ID && e.reason === "Scaled").map((e) => e.message).join("; ");
-      expect((await sys.store.deployment(ID))!.replicas, await scaledSoFar()).toBe(want);
+      await new Promise((r) => setTimeout(r, 6_000));
+      const held = (await sys.store.deployment(ID))!.replicas;
+      expect(stableCounts(autoscale, rateNow()), `held at ${held}, ${rateNow().toFixed(1)} rps measured (${await scaledSoFar()})`).toContain(held);
+      expect(held, await scaledSoFar()).toBe(settled);
       ac.abort();
       const r = await load;
       expect(r.failed, JSON.stringify(r.errors)).toBe(0);
@@ -83,13 +115,16 @@ describe("autoscaler, process driver", () => {
     } finally {
       sampling = false;
       await sampler;
+      reports.unsubscribe();
     }
     const dep = (await sys.store.deployment(ID))!;
     expect(dep.lastScale).toMatchObject({ to: 2 });
     expect(dep.lastScale!.reason).toMatch(/rps/);
     const scaled = (await sys.store.events()).filter((e) => e.object === ID && e.reason === "Scaled");
     expect(counts[0]).toBe(2);
-    expect(Math.max(...counts)).toBe(Math.ceil(RPS / TARGET));
+    // never more replicas than the highest rate measured asks for (ceil(rate / target))
+    const peak = Math.max(...measured);
+    expect(Math.max(...counts), `counts ${counts.join(" -> ")}, peak ${peak.toFixed(1)} rps`).toBeLessThanOrEqual(Math.ceil(peak / TARGET - 1e-9));
     expect(reversals(counts), `counts ${counts.join(" -> ")}`).toBe(1);
     expect(scaled.length, scaled.map((e) => e.message).join("; ")).toBeLessThanOrEqual(8); // up in a few steps, down in a few steps: never back and forth
   }, 240_000);
