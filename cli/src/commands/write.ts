@@ -14,9 +14,10 @@ export function writeCommands(program: Command): void {
     .command("apply")
     .description("publish desired state from a manifest file (YAML or JSON, several documents allowed)")
     .requiredOption("-f, --filename <file>", "manifest file, or - for stdin")
-    .action(async (opts: { filename: string }, cmd: Command) => {
+    .option("--expect-generation <n>", "apply only while the deployment is at this generation (its gen)", intArg(0, Number.MAX_SAFE_INTEGER))
+    .action(async (opts: { filename: string; expectGeneration?: number }, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const docs = readManifestFile(opts.filename);
+      const docs = withExpectation(readManifestFile(opts.filename), opts.expectGeneration);
       const results = await ctx.intake.requestAll<OkReply>("apply", docs);
       ctx.out(render(results.map((r) => (r instanceof TugError ? r.toBody() : r)), ctx.output, () =>
         results.map((r, i) => (r instanceof TugError ? `${label(docs[i]!)}: ${describeError(r)}` : `deployment ${r.id} ${r.unchanged ? "unchanged" : "applied"}: revision ${r.revision}`)).join("\n")));
@@ -42,11 +43,18 @@ export function writeCommands(program: Command): void {
     .argument("<name>", "deployment name", labelArg)
     .requiredOption("--replicas <n>", "desired replica count", intArg(0, 10_000))
     .option("-n, --namespace <ns>", "namespace", labelArg, "default")
-    .action(async (_kind: string, name: string, opts: { replicas: number; namespace: string }, cmd: Command) => {
+    .option("--expect-generation <n>", "scale only while the deployment is at this generation (its gen)", intArg(0, Number.MAX_SAFE_INTEGER))
+    .action(async (_kind: string, name: string, opts: { replicas: number; namespace: string; expectGeneration?: number }, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const r = await ctx.intake.request<OkReply>("scale", { namespace: opts.namespace, name, replicas: opts.replicas });
+      const [body] = withExpectation([{ namespace: opts.namespace, name, replicas: opts.replicas }], opts.expectGeneration);
+      const r = await ctx.intake.request<OkReply>("scale", body);
       ctx.out(render(r, ctx.output, () => `deployment ${opts.namespace}/${name} scaled to ${opts.replicas}`));
     });
+}
+
+/** Adds `expectGeneration` (Kubernetes' resourceVersion precondition) to every document when it was given. */
+function withExpectation(docs: Array<Record<string, unknown>>, gen: number | undefined): Array<Record<string, unknown>> {
+  return gen === undefined ? docs : docs.map((d) => ({ ...d, expectGeneration: gen }));
 }
 
 function label(doc: Record<string, unknown>): string {

@@ -1,4 +1,5 @@
 /** Schemas of the HTTP API's path, query and body inputs; every route validates through these. */
+import { TugError } from "@tug/contracts";
 import { z } from "zod";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -40,3 +41,14 @@ export const rollbackBody = z.object({ toRevision: z.number().int().min(1).optio
 
 /** A manifest body must at least be a JSON object; the controller validates the rest. */
 export const manifestBody = z.record(z.string(), z.unknown());
+
+/**
+ * The generation an `If-Match` header names (`"3"`, `W/"3"` or `3`), as `expectGeneration` of the write; undefined
+ * without the header. Anything else is a VALIDATION_FAILED on the header.
+ */
+export function ifMatchGeneration(header: string | string[] | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(String(header).trim());
+  if (!m) throw new TugError("VALIDATION_FAILED", "If-Match must name one generation, like \"3\"", "If-Match");
+  return Number(m[1]);
+}

@@ -114,6 +114,17 @@ describe("registry API", () => {
     expect(sent.at(-1)).toEqual({ subject: "tug.v1.desired.delete", body: { namespace: "default", name: "web" } });
   });
 
+  it("turns If-Match into the write's expected generation and tags a deployment with its generation", async () => {
+    const got = await app.inject({ method: "GET", url: "/v1/deployments/default/web" });
+    expect(got.headers.etag).toBe(`"${got.json().deployment.gen}"`);
+    await app.inject({ method: "POST", url: "/v1/deployments", headers: { "if-match": '"7"' }, payload: { name: "web", command: ["x"] } });
+    expect(sent.at(-1)?.body).toMatchObject({ name: "web", expectGeneration: 7 });
+    await app.inject({ method: "POST", url: "/v1/deployments/default/web/scale", headers: { "if-match": "W/\"3\"" }, payload: { replicas: 2 } });
+    expect(sent.at(-1)?.body).toEqual({ namespace: "default", name: "web", replicas: 2, expectGeneration: 3 });
+    const bad = await app.inject({ method: "POST", url: "/v1/deployments", headers: { "if-match": "*" }, payload: { name: "web", command: ["x"] } });
+    expect(bad.json()).toMatchObject({ ok: false, code: "VALIDATION_FAILED", field: "If-Match" });
+  });
+
   it("serves health and metrics", async () => {
     expect((await app.inject({ method: "GET", url: "/healthz" })).json()).toMatchObject({ ok: true });
     expect((await app.inject({ method: "GET", url: "/metrics" })).statusCode).toBe(200);

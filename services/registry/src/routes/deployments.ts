@@ -2,7 +2,7 @@
 import { deploymentId, deleteSchema, type OkReply, rollbackSchema, scaleSchema, subjects, TugError, validate } from "@tug/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ApiDeps } from "../api.js";
-import { manifestBody, objectParams, rollbackBody, scaleBody } from "../params.js";
+import { ifMatchGeneration, manifestBody, objectParams, rollbackBody, scaleBody } from "../params.js";
 import { eventsAbout, replicaSummary, revisionList } from "../views.js";
 
 /** How many recent events are scanned for a deployment's detail view. */
@@ -14,11 +14,12 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get("/v1/deployments", async () => ({ items: await store.deployments() }));
 
-  app.get("/v1/deployments/:ns/:name", async (req) => {
+  app.get("/v1/deployments/:ns/:name", async (req, reply) => {
     const { ns, name } = validate(objectParams, req.params, "path");
     const id = deploymentId(ns, name);
     const [dep, revs, replicas, events] = await Promise.all([store.deployment(id), store.revisions(id), store.replicasOfDeployment(id), store.events("0", EVENT_SCAN)]);
     if (!dep) throw new TugError("NOT_FOUND", `deployment ${id} does not exist`);
+    void reply.header("etag", `"${dep.gen}"`);
     return {
       deployment: dep,
       revisions: revisionList(dep.revision, revs),
@@ -29,6 +30,8 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.post("/v1/deployments", async (req) => {
     const body = validate(manifestBody, req.body, "manifest");
+    const expectGeneration = ifMatchGeneration(req.headers["if-match"]);
+    if (expectGeneration !== undefined) body.expectGeneration = expectGeneration;
     return intake.request<OkReply>(subjects.desired("apply"), "desired.apply", body);
   });
 
@@ -40,7 +43,9 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.post("/v1/deployments/:ns/:name/scale", async (req) => {
     const { ns, name } = validate(objectParams, req.params, "path");
     const { replicas } = validate(scaleBody, req.body ?? {}, "body");
-    return intake.request<OkReply>(subjects.desired("scale"), "desired.scale", validate(scaleSchema, { namespace: ns, name, replicas }));
+    const expectGeneration = ifMatchGeneration(req.headers["if-match"]);
+    const msg = validate(scaleSchema, { namespace: ns, name, replicas, ...(expectGeneration === undefined ? {} : { expectGeneration }) });
+    return intake.request<OkReply>(subjects.desired("scale"), "desired.scale", msg);
   });
 
   app.post("/v1/deployments/:ns/:name/rollback", async (req) => {
