@@ -5,6 +5,7 @@ import { notConverged } from "./converge.js";
 import { AckLedger } from "./ledger.js";
 import { resolveChaosOptions } from "./options.js";
 import { Prng } from "./prng.js";
+import { faultsBefore } from "./report.js";
 import type { Snapshot } from "./snapshot.js";
 import { ViolationBook } from "./violations.js";
 
@@ -72,5 +73,20 @@ describe("chaos checks", () => {
   it("validates options with structured errors", () => {
     expect(() => resolveChaosOptions({ durationMs: 5_000, seed: 1, driver: "docker" })).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED", field: "driver" }));
     expect(resolveChaosOptions({ durationMs: "5000", seed: "7" })).toMatchObject({ durationMs: 5_000, seed: 7, nodes: 3, driver: "fake" });
+  });
+});
+
+describe("chaos report", () => {
+  it("lists the faults of the 15 s before the first violation, and nothing without one", () => {
+    const faults = [
+      { at: 1_000, kind: "kill-worker" as const, target: "worker-node-1", delivered: true },
+      { at: 20_000, kind: "pause-worker" as const, target: "worker-node-1", pauseMs: 2_500, delivered: true },
+      { at: 24_000, kind: "restart-nats" as const, target: "nats", delivered: false },
+    ];
+    expect(faultsBefore(faults, undefined)).toEqual([]);
+    const lines = faultsBefore(faults, { at: 25_000, invariant: "replica-elsewhere", subject: "r1", detail: "x" });
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain("pause-worker worker-node-1 for 2.5 s");
+    expect(lines[2]).toContain("restart-nats nats (skipped: target down)");
   });
 });

@@ -27,6 +27,22 @@ export function summaryLine(faults: FaultRecord[], violations: number, convergeS
   return `faults=${n} violations=${violations} converge_s=${Number.isFinite(convergeSeconds) ? convergeSeconds.toFixed(1) : "timeout"}`;
 }
 
+/** How far back the report lists faults before the first violation (its context). */
+export const VIOLATION_CONTEXT_MS = 15_000;
+
+/** The faults injected in the `VIOLATION_CONTEXT_MS` before violation `v` (nothing without one), one line each. */
+export function faultsBefore(faults: FaultRecord[], v: Violation | undefined): string[] {
+  if (!v) return [];
+  const near = faults.filter((f) => f.at <= v.at && v.at - f.at <= VIOLATION_CONTEXT_MS);
+  return [
+    `faults in the ${VIOLATION_CONTEXT_MS / 1000} s before the first violation:`,
+    ...near.map((f) => {
+      const pause = f.pauseMs !== undefined ? ` for ${(f.pauseMs / 1000).toFixed(1)} s` : "";
+      return `  [${new Date(f.at).toISOString()}] ${f.kind} ${f.target}${pause}${f.delivered ? "" : " (skipped: target down)"}`;
+    }),
+  ];
+}
+
 /** The human-readable report; its last line is the summary. */
 export function formatReport(r: ChaosReport): string {
   const byKind = new Map<string, { delivered: number; skipped: number }>();
@@ -46,6 +62,7 @@ export function formatReport(r: ChaosReport): string {
     `checks: ${r.monitor.checks} snapshots (${r.monitor.unreadable} skipped while Redis was unreadable), ${r.monitor.statusReports} status reports watched`,
     `violations: ${r.violations.length}`,
     ...r.violations.slice(0, 50).map((v) => `  [${new Date(v.at).toISOString()}] ${v.invariant} ${v.subject}: ${v.detail}`),
+    ...faultsBefore(r.faults, r.violations[0]),
     r.summary,
   ];
   return lines.join("\n");
