@@ -68,6 +68,15 @@ describe("controller plan - rolling update", () => {
     expect(p.retire).toHaveLength(3);
     expect(p.retire.every((r) => !r.replica.ready)).toBe(true);
   });
+  it("counts old replicas still stopping against maxSurge in the last wave (found by the property test)", () => {
+    // 1 replica, maxSurge 0, maxUnavailable 1: the old one was retired and still drains; a new one must wait
+    const d = dep({ revision: 2 }, { replicas: 1, strategy: { maxSurge: 0, maxUnavailable: 1 } });
+    const draining = rep({ revision: 1, desired: "stop", ready: false });
+    expect(planDeployment(d, [draining], nodes, now)).toMatchObject({ create: 0, progressing: true });
+    expect(planDeployment(d, [{ ...draining, phase: "Stopped" }], nodes, now).create).toBe(1);
+    // a plain scale-up (no older revision stopping) is not held back
+    expect(planDeployment(d, [rep({ desired: "stop", ready: false, revision: 2 })], nodes, now).create).toBe(1);
+  });
   it("holds still while paused", () => {
     const p = rolling({ paused: true }, Array.from({ length: 10 }, () => rep({ revision: 1 })));
     expect(p.create + p.retire.length).toBe(0);

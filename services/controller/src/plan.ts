@@ -30,6 +30,12 @@ function retireOrder(a: ReplicaRecord, b: ReplicaRecord): number {
   return rank(a) - rank(b) || b.createdAt - a.createdAt;
 }
 
+/** maxSurge resolved against the desired count; 1 when both it and maxUnavailable are 0 (as Kubernetes). */
+function maxSurgeOf(dep: DeploymentRecord): number {
+  const surge = resolveAmount(dep.strategy.maxSurge, dep.replicas, true);
+  return surge === 0 && resolveAmount(dep.strategy.maxUnavailable, dep.replicas, false) === 0 ? 1 : surge;
+}
+
 /**
  * Plans one deployment; `nodes` tells which nodes still answer (a retired replica on a dead node is just forgotten).
  * `sameTemplate` lists earlier revisions whose template equals the current one (a rollback makes a new revision of
@@ -63,9 +69,15 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
   const readyOld = old.filter((r) => available(r, minReadyMs, now)).length;
   plan.counts = { desired: dep.replicas, current: active.length, ready: readyNew + readyOld, updated: updated.length, old: old.length };
 
-  const recreateWaiting = dep.strategy.type === "Recreate" && replicas.some((r) => !upToDate(r) && r.desired === "stop" && !plan.remove.some((x) => x.replica.id === r.id));
+  const stillStopping = (r: ReplicaRecord) => !upToDate(r) && r.desired === "stop" && !plan.remove.some((x) => x.replica.id === r.id);
+  const oldStopping = replicas.some(stillStopping);
+  const recreateWaiting = dep.strategy.type === "Recreate" && oldStopping;
+  // Scale up the new revision within the surge budget (retiring replicas still count until they are gone).
+  const surgeRoom = () => dep.replicas + maxSurgeOf(dep) - active.length - stopping;
   if (old.length === 0) {
-    if (updated.length < dep.replicas && !recreateWaiting) plan.create = dep.replicas - updated.length;
+    // The last wave of a rolling update: old replicas still stopping count against maxSurge too.
+    const room = oldStopping && dep.strategy.type !== "Recreate" ? surgeRoom() : Infinity;
+    if (updated.length < dep.replicas && !recreateWaiting) plan.create = Math.max(0, Math.min(dep.replicas - updated.length, room));
     for (const r of [...updated].sort(retireOrder).slice(0, Math.max(0, updated.length - dep.replicas))) plan.retire.push({ replica: r, reason: "scaled down" });
     if (readyNew >= dep.replicas && updated.length === dep.replicas && stopping === 0 && dep.lastGoodRevision !== dep.revision) plan.completed = dep.revision;
     plan.progressing = plan.create > 0 || plan.retire.length > 0 || readyNew < dep.replicas || stopping > 0;
@@ -79,12 +91,8 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
     for (const r of old) plan.retire.push({ replica: r, reason: upToDate(r) ? `node ${r.node} drained` : `recreate: revision ${r.revision} replaced by ${dep.revision}` });
     return plan;
   }
-  let maxSurge = resolveAmount(dep.strategy.maxSurge, dep.replicas, true);
   const maxUnavailable = resolveAmount(dep.strategy.maxUnavailable, dep.replicas, false);
-  if (maxSurge === 0 && maxUnavailable === 0) maxSurge = 1;
-  // Scale up the new revision within the surge budget (retiring replicas still count until they are gone).
-  const room = dep.replicas + maxSurge - active.length - stopping;
-  plan.create = Math.max(0, Math.min(dep.replicas - updated.length, room));
+  plan.create = Math.max(0, Math.min(dep.replicas - updated.length, surgeRoom()));
   // Scale down the old revision: unavailable old replicas first (they serve nothing now), then as many available
   // ones as keep at least desired - maxUnavailable available. One that never became ready goes at once; one that
   // served before and is unready now (a probe timing out on a busy host) may come back, so it goes only while the
