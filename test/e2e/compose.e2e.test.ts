@@ -8,7 +8,7 @@
  * cannot share a machine: the project is always `tugboat-e2e`, and the test skips loudly when those ports are taken.
  */
 import { spawn } from "node:child_process";
-import { connectDockerEngine, eventually } from "@tug/testkit";
+import { connectDockerEngine, eventually, shouldSkip } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { busyPorts, hasCompose, projectLeftovers, REPO, replicaContainers, serviceContainer, sh } from "./compose-kit.js";
 
@@ -26,8 +26,7 @@ async function reasonToSkip(): Promise<string | undefined> {
   return undefined;
 }
 
-const skip = await reasonToSkip();
-if (skip) console.warn(`\n${"!".repeat(78)}\n!! SKIPPING the compose end-to-end test: ${skip}\n${"!".repeat(78)}\n`);
+const skip = shouldSkip("the compose end-to-end test", await reasonToSkip());
 
 interface Endpoint { host: string; port: number; replica: string; node: string; ready: boolean }
 

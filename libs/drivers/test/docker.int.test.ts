@@ -4,7 +4,7 @@
  */
 import type { Template } from "@tug/contracts";
 import { silentLogger } from "@tug/log";
-import { connectDockerEngine, eventually, freePort, sweepContainers, testRunLabels, TEST_RUN_LABEL, webImageForTests } from "@tug/testkit";
+import { connectDockerEngine, noEngineReason, shouldSkip, eventually, freePort, sweepContainers, testRunLabels, TEST_RUN_LABEL, webImageForTests } from "@tug/testkit";
 import type Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { containerSpec, DockerDriver, DriverError, type ExitEvent, type ReplicaSpec } from "../src/index.js";
@@ -15,7 +15,7 @@ const runId = runLabels[TEST_RUN_LABEL]!;
 const NODE = `it-docker-${runId.slice(0, 8)}`;
 const docker = await connectDockerEngine();
 
-describe.skipIf(!docker)("docker driver (real engine)", () => {
+describe.skipIf(shouldSkip("the Docker driver integration tests", noEngineReason(docker)))("docker driver (real engine)", () => {
   const engine = docker as Dockerode;
   const drivers: DockerDriver[] = [];
   let image = "tug-examples/web:1";

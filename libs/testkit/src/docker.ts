@@ -33,8 +33,8 @@ function mayStartDaemon(): Promise<boolean> {
 }
 
 /**
- * A client for a reachable engine, or undefined after a loud `console.warn` when none can be reached or started
- * (the caller skips its tests then).
+ * A client for a reachable engine, or undefined when none can be reached or started (the caller passes that to
+ * `shouldSkip`, which skips loudly, or fails under CI).
  */
 export async function connectDockerEngine(socketPath = process.env.TUG_DOCKER_SOCKET || "/var/run/docker.sock"): Promise<Dockerode | undefined> {
   const docker = new Dockerode({ socketPath });
@@ -43,8 +43,12 @@ export async function connectDockerEngine(socketPath = process.env.TUG_DOCKER_SO
     await new Promise<void>((r) => execFile("bash", [`${repoRoot}scripts/start-docker`], { timeout: 45_000 }, () => r()));
     if (await ping(docker)) return docker;
   }
-  console.warn(`\n${"!".repeat(78)}\n!! SKIPPING Docker integration tests: no Docker engine at ${socketPath} and none could be started\n!! (run scripts/start-docker as root, or install docker.io)\n${"!".repeat(78)}\n`);
   return undefined;
+}
+
+/** Why Docker-engine tests cannot run here (no engine reachable or startable), or undefined. */
+export function noEngineReason(docker: Dockerode | undefined, socketPath = process.env.TUG_DOCKER_SOCKET || "/var/run/docker.sock"): string | undefined {
+  return docker ? undefined : `no Docker engine at ${socketPath} and none could be started (run scripts/start-docker as root, or install docker.io)`;
 }
 
 /** Force-removes every container (any state) carrying `key=value`; returns how many it removed. */

@@ -3,3 +3,4 @@ export * from "./servers.js";
 export * from "./eventually.js";
 export * from "./system.js";
 export * from "./docker.js";
+export * from "./skip.js";

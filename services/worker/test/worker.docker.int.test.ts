@@ -4,7 +4,7 @@
  * Skips loudly only when no engine can be reached. Containers carry a per-run label and are swept in afterAll.
  */
 import type { Template } from "@tug/contracts";
-import { connectDockerEngine, eventually, sweepContainers, testRunLabels, TEST_RUN_LABEL, webImageForTests } from "@tug/testkit";
+import { connectDockerEngine, noEngineReason, shouldSkip, eventually, sweepContainers, testRunLabels, TEST_RUN_LABEL, webImageForTests } from "@tug/testkit";
 import type Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assignment, WorkerHarness } from "./harness.js";
@@ -13,7 +13,7 @@ const runLabels = testRunLabels();
 const runId = runLabels[TEST_RUN_LABEL]!;
 const docker = await connectDockerEngine();
 
-describe.skipIf(!docker)("worker with the docker driver (integration)", () => {
+describe.skipIf(shouldSkip("the docker-driver worker integration tests", noEngineReason(docker)))("worker with the docker driver (integration)", () => {
   const engine = docker as Dockerode;
   const h = new WorkerHarness(`it-dw-${runId.slice(0, 8)}`, { TUG_DRIVER: "docker", TUG_DOCKER_LABELS: `${TEST_RUN_LABEL}=${runId}` });
   let image = "tug-examples/web:1";
