@@ -1,6 +1,7 @@
 /** What every command needs: resolved global options, the two clients, and where output goes. */
 import type { Command } from "commander";
 import { ApiClient, IntakeClient } from "./clients.js";
+import { clusterUrls, dataDirOf } from "./data-dir.js";
 import { UsageError } from "./errors.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "./format.js";
 
@@ -13,11 +14,20 @@ export interface Ctx {
   out(text: string): void;
 }
 
-/** Resolves the global options of `cmd` (flags, then env, then defaults) into a context. */
+/**
+ * Resolves the global options of `cmd` (flags, then env, then defaults) into a context. A data dir given explicitly
+ * (`--data-dir` or `TUG_DATA_DIR`) supplies the NATS and API URLs of the cluster `tug up` runs there, unless
+ * `--nats`/`--api` (or their env vars) name them.
+ */
 export function contextOf(cmd: Command, out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Ctx {
   const g = cmd.optsWithGlobals() as { nats: string; api: string; output: string };
   if (!(OUTPUT_FORMATS as readonly string[]).includes(g.output)) throw new UsageError(`-o must be one of ${OUTPUT_FORMATS.join(", ")}, got ${JSON.stringify(g.output)}`);
-  return { api: new ApiClient(url(g.api, "--api", ["http:", "https:"])), intake: new IntakeClient(url(g.nats, "--nats", ["nats:", "tls:"])), output: g.output as OutputFormat, out };
+  const dir = dataDirOf(cmd);
+  const defaulted = (key: string) => cmd.getOptionValueSourceWithGlobals(key) === "default";
+  const local = dir.from !== "default" && (defaulted("api") || defaulted("nats")) ? clusterUrls(dir) : undefined;
+  const api = local && defaulted("api") ? local.apiUrl : g.api;
+  const nats = local && defaulted("nats") ? local.natsUrl : g.nats;
+  return { api: new ApiClient(url(api, "--api", ["http:", "https:"])), intake: new IntakeClient(url(nats, "--nats", ["nats:", "tls:"])), output: g.output as OutputFormat, out };
 }
 
 function url(v: string, flag: string, schemes: string[]): string {

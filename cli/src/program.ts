@@ -12,6 +12,7 @@ import { rolloutCommand } from "./commands/rollout.js";
 import { upCommand } from "./commands/up.js";
 import { workerCommand } from "./commands/worker.js";
 import { writeCommands } from "./commands/write.js";
+import { dataDirOption } from "./data-dir.js";
 import { reportError } from "./errors.js";
 import { OUTPUT_FORMATS } from "./format.js";
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .description("Tugboat: a container orchestrator")
     .addOption(new Option("--nats <url>", "NATS URL").env("TUG_NATS_URL").default("nats://127.0.0.1:4222"))
     .addOption(new Option("--api <url>", "registry HTTP API").env("TUG_API").default("http://127.0.0.1:7070"))
+    .addOption(dataDirOption("data dir of the local cluster (`tug up`) that commands act on"))
     .addOption(new Option("-o, --output <format>", "output format").choices(OUTPUT_FORMATS).default("table"))
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)");

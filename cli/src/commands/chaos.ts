@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { intArg, nodeArg } from "../args.js";
+import { dataDirOption } from "../data-dir.js";
 import { render, type OutputFormat } from "../format.js";
 
 /** A replica id as the controller makes them (letters, digits, `-`, `_`, `.`). */
@@ -39,7 +40,7 @@ function print(output: OutputFormat, r: { actions: string[] }): void {
 export function chaosCommand(program: Command): void {
   const chaos = (program.commands.find((c) => c.name() === "chaos") ?? program.command("chaos"))
     .description("inject faults into the local cluster started by `tug up`, or run the chaos suite")
-    .option("--data-dir <dir>", "the cluster's data dir (where cluster.json is)", ".tug");
+    .addOption(dataDirOption());
   chaos
     .command("kill-replica")
     .description("SIGKILL one replica (its process group, or its container)")

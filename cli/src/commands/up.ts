@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { intArg } from "../args.js";
+import { dataDirOption } from "../data-dir.js";
 
 const DRIVERS = ["docker", "process", "fake"];
 
@@ -15,7 +16,7 @@ export function upCommand(program: Command): void {
       if (!DRIVERS.includes(v)) throw new InvalidArgumentError(`must be one of ${DRIVERS.join(", ")}`);
       return v;
     })
-    .option("--data-dir <dir>", "where nats and redis keep their data")
+    .addOption(dataDirOption("where the cluster keeps nats, redis, logs and its cluster.json"))
     .option("--ports-from <p>", "first port of the range handed out", intArg(1024, 65_535))
     .option("--replicas-per-component <k>", "instances of each control-plane process", intArg(1, 16))
     .option("--apply <file>", "manifest to apply once the cluster is up")
