@@ -2,7 +2,8 @@
  * `tug chaos run --duration D --seed S [--nodes N] [--driver fake|process] [--replicas-per-component K]`: starts its
  * own local cluster, injects seeded faults while a seeded workload applies, scales and rolls deployments, checks
  * the invariants continuously, prints the report (last line `faults=N violations=M converge_s=X`) and exits 1 when
- * any invariant broke. Registered under the `chaos` group (created here when no one else made it).
+ * any invariant broke. A failed run writes its replay script (`--record FILE` writes it always), and
+ * `--replay FILE` runs a recorded schedule again. Registered under the `chaos` group.
  */
 import { Command, InvalidArgumentError } from "commander";
 import { intArg } from "../args.js";
@@ -21,13 +22,19 @@ function chaosGroup(program: Command): Command {
   return program.commands.find((c) => c.name() === "chaos") ?? program.command("chaos").description("fault injection and the chaos suite");
 }
 
+/** Flags of `chaos run` as commander parses them. */
+interface ChaosRunFlags {
+  duration?: number; seed?: number; nodes: number; driver: string; replicasPerComponent: number; faultEvery?: number;
+  keepDataDir?: boolean; replay?: string; record?: string;
+}
+
 /** Registers `chaos run`. */
 export function chaosRunCommand(program: Command): void {
   chaosGroup(program)
     .command("run")
     .description("run the chaos suite on its own local cluster: seeded faults + workload, invariants checked; exit 1 on a violation")
-    .requiredOption("--duration <d>", "how long to inject faults (90s, 10m, …)", durationArg)
-    .requiredOption("--seed <s>", "seed of the fault and workload sequences", intArg(0, 2 ** 32 - 1))
+    .option("--duration <d>", "how long to inject faults (90s, 10m, …); required unless --replay", durationArg)
+    .option("--seed <s>", "seed of the fault and workload sequences; required unless --replay", intArg(0, 2 ** 32 - 1))
     .option("--nodes <n>", "number of worker nodes", intArg(1, 50), 3)
     .option("--driver <driver>", "fake | process", (v: string) => {
       if (!["fake", "process"].includes(v)) throw new InvalidArgumentError("must be fake or process");
@@ -36,12 +43,22 @@ export function chaosRunCommand(program: Command): void {
     .option("--replicas-per-component <k>", "instances of each control-plane process", intArg(1, 8), 1)
     .option("--fault-every <d>", "mean time between faults (e.g. 700ms; at least 100ms)", (v: string) => durationArg(v, 100))
     .option("--keep-data-dir", "keep the cluster's temp data dir (logs) after the run")
-    .action(async (o: { duration: number; seed: number; nodes: number; driver: string; replicasPerComponent: number; faultEvery?: number; keepDataDir?: boolean }) => {
-      const { runChaos } = await import("@tug/chaos");
+    .option("--replay <file>", "run a recorded schedule again (its cluster shape, faults and changes, at their offsets)")
+    .option("--record <file>", "write this run's replay script (a failed run writes one anyway)")
+    .action(async (o: ChaosRunFlags) => {
+      const { readScript, runChaos, writeScript } = await import("@tug/chaos");
+      const replay = o.replay ? readScript(o.replay) : undefined;
+      if (!replay && (o.duration === undefined || o.seed === undefined)) throw new InvalidArgumentError("--duration and --seed are required (or --replay FILE)");
+      const log = (l: string) => process.stderr.write(`chaos: ${l}\n`);
       const report = await runChaos({
-        durationMs: o.duration, seed: o.seed, nodes: o.nodes, driver: o.driver, replicasPerComponent: o.replicasPerComponent,
-        faultEveryMs: o.faultEvery, keepDataDir: o.keepDataDir, log: (l) => process.stderr.write(`chaos: ${l}\n`),
+        durationMs: o.duration ?? 1_000, seed: o.seed ?? 0, nodes: o.nodes, driver: o.driver, replicasPerComponent: o.replicasPerComponent,
+        faultEveryMs: o.faultEvery, keepDataDir: o.keepDataDir, log, replay,
       });
+      const record = o.record ?? (report.violations.length > 0 ? `tug-chaos-${report.seed}-${new Date().toISOString().replace(/[:.]/g, "")}.replay.json` : undefined);
+      if (record) {
+        writeScript(record, report.script);
+        log(`replay script written to ${record} (tug chaos run --replay ${record})`);
+      }
       process.stdout.write(`${report.text}\n`);
       process.exitCode = report.violations.length > 0 ? 1 : 0;
     });

@@ -29,8 +29,24 @@ export interface FaultRecord {
   delivered: boolean;
 }
 
+/** A fault to inject: drawn from the seed, or read from a replay script (`offsetMs` from the start). */
+export interface PlannedFault {
+  kind: FaultKind;
+  /** An instance, `worker-<node>`, `nats`, `redis`; for kill-replica `<node>` (drawn) or `<node>/<replica>`. */
+  target: string;
+  pauseMs?: number;
+  /** kill-replica drawn from the seed: which of the node's live replicas (a fraction in [0, 1)). */
+  replicaDraw?: number;
+  offsetMs?: number;
+}
+
 /** Injects faults until `signal` aborts; resolves once every pause it started has been resumed. */
-export async function injectFaults(o: { cluster: LocalCluster; prng: Prng; driver: ChaosDriver; replicasPerComponent: number; everyMs: number; signal: AbortSignal; onFault?: (f: FaultRecord) => void }): Promise<FaultRecord[]> {
+export async function injectFaults(o: {
+  cluster: LocalCluster; prng: Prng; driver: ChaosDriver; replicasPerComponent: number; everyMs: number;
+  signal: AbortSignal; onFault?: (f: FaultRecord) => void;
+  /** Replay: these faults at their offsets from `startedAt`, instead of seeded draws. */
+  script?: PlannedFault[]; startedAt?: number;
+}): Promise<FaultRecord[]> {
   const faults: FaultRecord[] = [];
   const paused = new Map<string, NodeJS.Timeout>();
   const resume = (name: string) => {
@@ -41,15 +57,20 @@ export async function injectFaults(o: { cluster: LocalCluster; prng: Prng; drive
   const weights = { ...WEIGHTS, "kill-replica": o.driver === "process" ? WEIGHTS["kill-replica"] : 0 };
   const instances = CONTROL_PLANE_ROLES.flatMap((r) => Array.from({ length: o.replicasPerComponent }, (_, k) => `${r}-${k + 1}`));
   const workers = o.cluster.nodes.map((n) => `worker-${n}`);
+  const startedAt = o.startedAt ?? Date.now();
   // An absolute schedule: a slow delivery or a starved event loop does not stretch the gaps after it.
   let next = Date.now();
-  try {
-    while (!o.signal.aborted) {
+  const seeded = function* (): Generator<PlannedFault> {
+    for (;;) {
       next += Math.round(o.everyMs * (0.5 + o.prng.next()));
-      await sleep(Math.max(0, next - Date.now()), o.signal);
+      yield { ...draw(o.prng, o.prng.weighted(weights), instances, workers, o.cluster.nodes), offsetMs: next - startedAt };
+    }
+  };
+  try {
+    for (const p of o.script ?? seeded()) {
+      await sleep(Math.max(0, startedAt + (p.offsetMs ?? 0) - Date.now()), o.signal);
       if (o.signal.aborted) break;
-      const kind = o.prng.weighted(weights);
-      const f = deliver(o.cluster, o.prng, kind, instances, workers, paused, resume);
+      const f = deliver(o.cluster, p, paused, resume);
       faults.push(f);
       o.onFault?.(f);
     }
@@ -59,28 +80,45 @@ export async function injectFaults(o: { cluster: LocalCluster; prng: Prng; drive
   return faults;
 }
 
-function deliver(c: LocalCluster, prng: Prng, kind: FaultKind, instances: string[], workers: string[], paused: Map<string, NodeJS.Timeout>, resume: (n: string) => void): FaultRecord {
-  const at = Date.now();
+/** Draws the target (and pause length) of a fault of `kind` from the seed. */
+function draw(prng: Prng, kind: FaultKind, instances: string[], workers: string[], nodes: string[]): PlannedFault {
   switch (kind) {
     case "kill-component":
-    case "kill-worker": {
-      const target = prng.pick(kind === "kill-worker" ? workers : instances);
+    case "kill-worker":
+      return { kind, target: prng.pick(kind === "kill-worker" ? workers : instances) };
+    case "pause-component":
+    case "pause-worker":
+      return { kind, target: prng.pick(kind === "pause-worker" ? workers : instances), pauseMs: prng.int(300, 3_000) };
+    case "kill-replica":
+      return { kind, target: prng.pick(nodes), replicaDraw: prng.next() };
+    case "restart-nats":
+      return { kind, target: "nats" };
+    case "restart-redis":
+      return { kind, target: "redis" };
+  }
+}
+
+function deliver(c: LocalCluster, p: PlannedFault, paused: Map<string, NodeJS.Timeout>, resume: (n: string) => void): FaultRecord {
+  const at = Date.now();
+  const { kind, target } = p;
+  switch (kind) {
+    case "kill-component":
+    case "kill-worker":
+    case "restart-nats":
+    case "restart-redis":
       return { at, kind, target, delivered: c.kill(target, "SIGKILL") };
-    }
     case "pause-component":
     case "pause-worker": {
-      const target = prng.pick(kind === "pause-worker" ? workers : instances);
-      const pauseMs = prng.int(300, 3_000);
+      const pauseMs = p.pauseMs ?? 1_000;
       const delivered = !paused.has(target) && c.kill(target, "SIGSTOP");
       if (delivered) paused.set(target, setTimeout(() => resume(target), pauseMs));
       return { at, kind, target, pauseMs, delivered };
     }
     case "kill-replica": {
-      const node = prng.pick(c.nodes);
-      const live = findStrayReplicas(new Map([[node, c.nodeDir(node)]])).sort((a, b) => a.replica.localeCompare(b.replica));
-      const draw = prng.next();
-      if (live.length === 0) return { at, kind, target: `${node}/-`, delivered: false };
-      const victim = live[Math.floor(draw * live.length)]!;
+      const [node, named] = target.split("/") as [string, string | undefined];
+      const live = c.nodes.includes(node) ? findStrayReplicas(new Map([[node, c.nodeDir(node)]])).sort((a, b) => a.replica.localeCompare(b.replica)) : [];
+      const victim = named !== undefined ? live.find((r) => r.replica === named) : live[Math.floor((p.replicaDraw ?? 0) * live.length)];
+      if (!victim) return { at, kind, target: `${node}/${named ?? "-"}`, delivered: false };
       try {
         process.kill(victim.pid, "SIGKILL");
         return { at, kind, target: `${node}/${victim.replica}`, delivered: true };
@@ -88,9 +126,5 @@ function deliver(c: LocalCluster, prng: Prng, kind: FaultKind, instances: string
         return { at, kind, target: `${node}/${victim.replica}`, delivered: false };
       }
     }
-    case "restart-nats":
-      return { at, kind, target: "nats", delivered: c.kill("nats", "SIGKILL") };
-    case "restart-redis":
-      return { at, kind, target: "redis", delivered: c.kill("redis", "SIGKILL") };
   }
 }

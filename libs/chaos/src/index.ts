@@ -13,4 +13,5 @@ export * from "./orphans.js";
 export * from "./converge.js";
 export * from "./monitor.js";
 export * from "./report.js";
+export * from "./replay.js";
 export * from "./run.js";

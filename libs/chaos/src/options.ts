@@ -1,5 +1,6 @@
 /** Options of a chaos run: types, defaults and validation (structured VALIDATION_FAILED errors naming the field). */
 import { TugError } from "@tug/contracts";
+import type { ChaosScript } from "./replay.js";
 
 /** Drivers a chaos cluster can run on. */
 export const CHAOS_DRIVERS = ["fake", "process"] as const;
@@ -33,6 +34,8 @@ export interface ChaosOptions {
   keepDataDir?: boolean;
   /** Progress lines (default: dropped). */
   log?: (line: string) => void;
+  /** Run this recorded schedule again (its shape, faults and changes) instead of seeded draws. */
+  replay?: ChaosScript;
 }
 
 /** Options after validation and defaults. */
@@ -50,10 +53,15 @@ export interface ResolvedChaosOptions {
   repoRoot?: string;
   keepDataDir: boolean;
   log: (line: string) => void;
+  replay?: ChaosScript;
 }
 
 /** Validates `o` and fills in defaults; throws TugError(VALIDATION_FAILED) naming the bad field. */
-export function resolveChaosOptions(o: ChaosOptions): ResolvedChaosOptions {
+export function resolveChaosOptions(opts: ChaosOptions): ResolvedChaosOptions {
+  const r = opts.replay;
+  const o: ChaosOptions = r
+    ? { ...opts, seed: r.seed, nodes: r.nodes, driver: r.driver, replicasPerComponent: r.replicasPerComponent, orphanGraceMs: r.orphanGraceMs, durationMs: r.durationMs, minFaults: 0 }
+    : opts;
   const driver = o.driver ?? "fake";
   if (!(CHAOS_DRIVERS as readonly string[]).includes(driver)) throw new TugError("VALIDATION_FAILED", `driver must be one of ${CHAOS_DRIVERS.join(", ")}, got ${JSON.stringify(driver)}`, "driver");
   return {
@@ -70,6 +78,7 @@ export function resolveChaosOptions(o: ChaosOptions): ResolvedChaosOptions {
     repoRoot: o.repoRoot,
     keepDataDir: o.keepDataDir ?? false,
     log: o.log ?? (() => {}),
+    replay: r,
   };
 }
 

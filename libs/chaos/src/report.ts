@@ -1,5 +1,6 @@
 /** The chaos report: faults by kind, violations with details, convergence, and the one-line summary. */
 import type { FaultRecord } from "./faults.js";
+import type { ChaosScript } from "./replay.js";
 import type { MonitorStats } from "./monitor.js";
 import type { Violation } from "./violations.js";
 import type { WorkloadStats } from "./workload.js";
@@ -19,6 +20,8 @@ export interface ChaosReport {
   convergeSeconds: number;
   /** `faults=N violations=M converge_s=X`. */
   summary: string;
+  /** What the run did, to run it again (`tug chaos run --replay FILE`). */
+  script: ChaosScript;
 }
 
 /** The summary line: delivered faults, violations, seconds to converge (or `timeout`). */

@@ -17,6 +17,7 @@ import { CHAOS_MAX_SURGE } from "./manifests.js";
 import { monitor } from "./monitor.js";
 import { type ChaosOptions, resolveChaosOptions } from "./options.js";
 import { Prng } from "./prng.js";
+import { scriptOf } from "./replay.js";
 import { type ChaosReport, formatReport, summaryLine } from "./report.js";
 import { ViolationBook } from "./violations.js";
 import { runWorkload } from "./workload.js";
@@ -60,12 +61,14 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport & { text
       const elapsed = Date.now() - started;
       if ((elapsed >= o.durationMs && injected >= o.minFaults) || elapsed >= 3 * o.durationMs) faultsCtl.abort();
     }, 100);
-    o.log(`injecting faults for ${o.durationMs / 1000} s (seed ${o.seed})`);
+    o.log(o.replay ? `replaying ${o.replay.faults.length} faults and ${o.replay.workload.length} changes over ${o.durationMs / 1000} s` : `injecting faults for ${o.durationMs / 1000} s (seed ${o.seed})`);
+    const script = o.replay;
     const checking = monitor({ bus, store, ledger, book, maxSurge: CHAOS_MAX_SURGE, orphanLimitMs: o.orphanGraceMs + 3_000, signal: checkCtl.signal });
     const [workload, faults] = await Promise.all([
-      runWorkload({ bus, prng: workPrng, ledger, driver: o.driver, maxDeployments: o.maxDeployments, signal: faultsCtl.signal }),
+      runWorkload({ bus, prng: workPrng, ledger, driver: o.driver, maxDeployments: o.maxDeployments, signal: faultsCtl.signal, script: script?.workload, startedAt: started }),
       injectFaults({
         cluster, prng: faultPrng, driver: o.driver, replicasPerComponent: o.replicasPerComponent, everyMs: o.faultEveryMs, signal: faultsCtl.signal,
+        script: script?.faults, startedAt: started,
         onFault: (f) => { if (f.delivered && ++injected % 50 === 0) o.log(`${injected} faults injected, ${book.count} violations so far`); },
       }),
     ]);
@@ -81,6 +84,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport & { text
     const report: ChaosReport = {
       seed: o.seed, driver: o.driver, nodes: o.nodes, replicasPerComponent: o.replicasPerComponent, durationMs: faultsEndedAt - started,
       faults, workload, monitor: stats, violations: book.list, convergeSeconds, summary: summaryLine(faults, book.count, convergeSeconds),
+      script: scriptOf({
+        seed: o.seed, nodes: o.nodes, driver: o.driver, replicasPerComponent: o.replicasPerComponent, orphanGraceMs: o.orphanGraceMs,
+        durationMs: Math.max(1_000, faultsEndedAt - started),
+      }, started, faults, workload.ops),
     };
     return { ...report, text: formatReport(report) };
   } finally {

@@ -1,6 +1,8 @@
 /**
  * The chaos workload: a seeded sequence of applies (up to `maxDeployments`), scales (1..6) and rolls (env change →
- * new revision), sent one at a time through the NATS intake; every acknowledged change goes into the ledger.
+ * new revision), sent one at a time through the NATS intake; every acknowledged change goes into the ledger. Every
+ * change is recorded with its offset from the start, and a recorded list can be sent again (a replay) instead of
+ * the seeded draws.
  */
 import type { Bus } from "@tug/bus";
 import { deploymentId } from "@tug/contracts";
@@ -10,6 +12,19 @@ import type { AckLedger } from "./ledger.js";
 import { chaosManifest, chaosName } from "./manifests.js";
 import type { ChaosDriver } from "./options.js";
 import type { Prng } from "./prng.js";
+
+/** One change of the workload: create (apply), roll (apply of a new revision) or scale deployment `index`. */
+export interface WorkloadOp {
+  /** When it was (or is to be) sent, from the start of the run. */
+  offsetMs: number;
+  op: "apply" | "roll" | "scale";
+  index: number;
+  replicas: number;
+  /** The deployment's roll count (its env carries it, so each roll is a new revision). */
+  roll: number;
+  /** Pause after it (seeded runs). */
+  gapMs: number;
+}
 
 /** Counters of what the workload did. */
 export interface WorkloadStats {
@@ -21,30 +36,49 @@ export interface WorkloadStats {
   unknown: number;
   /** Changes refused with a non-retryable error (a bug in the workload or the intake). */
   refused: Array<{ id: string; code: string; message: string }>;
+  /** Every change sent, in order (what a replay sends again). */
+  ops: WorkloadOp[];
 }
 
-/** Drives the workload until `signal` aborts. */
-export async function runWorkload(o: { bus: Bus; prng: Prng; ledger: AckLedger; driver: ChaosDriver; maxDeployments: number; signal: AbortSignal }): Promise<WorkloadStats> {
-  const stats: WorkloadStats = { applies: 0, scales: 0, rolls: 0, acked: 0, unknown: 0, refused: [] };
+/** The seeded sequence of changes (endless; offsets are filled in when sent). */
+export function* seededOps(prng: Prng, maxDeployments: number): Generator<WorkloadOp> {
   const want: Array<{ replicas: number; roll: number }> = [];
-  while (!o.signal.aborted) {
-    const create = want.length < o.maxDeployments && (want.length === 0 || o.prng.next() < 0.25);
-    const i = create ? want.length : o.prng.int(0, want.length - 1);
-    const scale = !create && o.prng.next() < 0.5;
-    const replicas = create || scale ? o.prng.int(1, 6) : want[i]!.replicas;
-    const gap = o.prng.int(100, 600);
+  for (;;) {
+    const create = want.length < maxDeployments && (want.length === 0 || prng.next() < 0.25);
+    const index = create ? want.length : prng.int(0, want.length - 1);
+    const scale = !create && prng.next() < 0.5;
+    const replicas = create || scale ? prng.int(1, 6) : want[index]!.replicas;
+    const gapMs = prng.int(100, 600);
     if (create) want.push({ replicas, roll: 0 });
-    const w = want[i]!;
+    const w = want[index]!;
     w.replicas = replicas;
     if (!create && !scale) w.roll++;
-    const id = deploymentId("default", chaosName(i));
-    o.ledger.begin(id, replicas);
-    const out = scale
-      ? (stats.scales++, await intakeWithRetry(o.bus, "scale", { namespace: "default", name: chaosName(i), replicas }, 30_000, o.signal))
-      : (create ? stats.applies++ : stats.rolls++, await intakeWithRetry(o.bus, "apply", chaosManifest(i, replicas, w.roll, o.driver), 30_000, o.signal));
+    yield { offsetMs: 0, op: create ? "apply" : scale ? "scale" : "roll", index, replicas, roll: w.roll, gapMs };
+  }
+}
+
+/** Drives the workload until `signal` aborts (or, with `script`, until its changes are sent, each at its offset). */
+export async function runWorkload(o: {
+  bus: Bus; prng: Prng; ledger: AckLedger; driver: ChaosDriver; maxDeployments: number; signal: AbortSignal;
+  script?: WorkloadOp[]; startedAt?: number;
+}): Promise<WorkloadStats> {
+  const stats: WorkloadStats = { applies: 0, scales: 0, rolls: 0, acked: 0, unknown: 0, refused: [], ops: [] };
+  const startedAt = o.startedAt ?? Date.now();
+  for (const planned of o.script ?? seededOps(o.prng, o.maxDeployments)) {
+    if (o.script) await sleep(Math.max(0, startedAt + planned.offsetMs - Date.now()), o.signal);
+    if (o.signal.aborted) break;
+    const op = { ...planned, offsetMs: Date.now() - startedAt };
+    stats.ops.push(op);
+    const name = chaosName(op.index);
+    const id = deploymentId("default", name);
+    o.ledger.begin(id, op.replicas);
+    stats[op.op === "apply" ? "applies" : op.op === "roll" ? "rolls" : "scales"]++;
+    const out = op.op === "scale"
+      ? await intakeWithRetry(o.bus, "scale", { namespace: "default", name, replicas: op.replicas }, 30_000, o.signal)
+      : await intakeWithRetry(o.bus, "apply", chaosManifest(op.index, op.replicas, op.roll, o.driver), 30_000, o.signal);
     if (out.kind === "ack") {
       stats.acked++;
-      o.ledger.ack(id, out.reply.replicas ?? replicas, out.reply.revision);
+      o.ledger.ack(id, out.reply.replicas ?? op.replicas, out.reply.revision);
     } else if (out.kind === "unknown") {
       stats.unknown++;
       o.ledger.fail(id);
@@ -52,7 +86,7 @@ export async function runWorkload(o: { bus: Bus; prng: Prng; ledger: AckLedger; 
       stats.refused.push({ id, code: out.error.code, message: out.error.message });
       o.ledger.refused(id);
     }
-    await sleep(gap, o.signal);
+    if (!o.script) await sleep(op.gapMs, o.signal);
   }
   return stats;
 }
