@@ -2,12 +2,12 @@
  * `tug chaos kill-replica|kill-node|pause-node|kill-component|restart-nats|restart-redis`: fault injection against the local cluster of
  * `--data-dir` (default ./.tug), found through its cluster.json. See @tug/cluster's chaos module for the rules.
  */
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { intArg, nodeArg } from "../args.js";
 import { dataDirOption } from "../data-dir.js";
-import { render, type OutputFormat } from "../format.js";
+import { cluster, print } from "./chaos-common.js";
+import { hostCommands } from "./chaos-hosts.js";
 
 /** A replica id as the controller makes them (letters, digits, `-`, `_`, `.`). */
 function replicaArg(v: string): string {
@@ -19,21 +19,6 @@ function replicaArg(v: string): string {
 function roleArg(v: string): string {
   if (!/^[a-z][a-z0-9-]{0,63}$/.test(v)) throw new InvalidArgumentError(`must be a component role or name such as controller or registry-2, got ${JSON.stringify(v)}`);
   return v;
-}
-
-interface Globals {
-  dataDir: string;
-  output: OutputFormat;
-}
-
-async function cluster(cmd: Command) {
-  const g = cmd.optsWithGlobals() as Globals;
-  const lib = await import("@tug/cluster");
-  return { lib, file: lib.liveCluster(resolve(g.dataDir)), output: g.output };
-}
-
-function print(output: OutputFormat, r: { actions: string[] }): void {
-  process.stdout.write(`${render(r, output, (x) => x.actions.join("\n"))}\n`);
 }
 
 /** Registers `chaos`. */
@@ -82,6 +67,7 @@ export function chaosCommand(program: Command): void {
       const { lib, file, output } = await cluster(cmd);
       print(output, lib.killComponent(file, role));
     });
+  hostCommands(chaos);
   for (const server of ["nats", "redis"] as const) {
     chaos
       .command(`restart-${server}`)

@@ -1,6 +1,6 @@
 /** `tug up`: the all-in-one local cluster, implemented in @tug/cluster (loaded only when used). */
 import type { Command } from "commander";
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import { intArg } from "../args.js";
 import { dataDirOption } from "../data-dir.js";
 
@@ -16,10 +16,16 @@ export function upCommand(program: Command): void {
       if (!DRIVERS.includes(v)) throw new InvalidArgumentError(`must be one of ${DRIVERS.join(", ")}`);
       return v;
     })
+    .option("--hosts <n>", "a lab of N hosts: each node in its own network namespace on a bridge (needs root)", intArg(2, 200))
+    .addOption(new Option("--hosts-subnet <cidr>", "the lab's private /24").env("TUG_HOSTS_SUBNET").default("10.231.0.0/24"))
     .addOption(dataDirOption("where the cluster keeps nats, redis, logs and its cluster.json"))
     .option("--ports-from <p>", "first port of the range handed out", intArg(1024, 65_535))
     .option("--replicas-per-component <k>", "instances of each control-plane process", intArg(1, 16))
     .option("--apply <file>", "manifest to apply once the cluster is up")
+    .option("--nats-port <p>", "NATS port (0 = any free one)", intArg(0, 65_535))
+    .option("--redis-port <p>", "Redis port (0 = any free one)", intArg(0, 65_535))
+    .option("--api-port <p>", "HTTP API port (0 = any free one)", intArg(0, 65_535))
+    .option("--dns-port <p>", "DNS port (0 = any free one)", intArg(0, 65_535))
     .action(async (opts: Record<string, unknown>) => {
       const { runUp } = await import("@tug/cluster");
       process.exitCode = await runUp(opts);

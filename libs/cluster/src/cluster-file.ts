@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { TugError } from "@tug/contracts";
+import type { Lab } from "./hosts/lab.js";
 
 /** One supervised process as recorded in the cluster file. */
 export interface ClusterFileComponent {
@@ -33,6 +34,8 @@ export interface ClusterFile {
   nodes: string[];
   components: ClusterFileComponent[];
   updatedAt: number;
+  /** The hosts lab, when the cluster runs one (`tug up --hosts`). */
+  lab?: Lab;
 }
 
 /** Where the cluster file of `dataDir` lives. */

@@ -11,6 +11,8 @@ import { type LocalClusterOptions, type ResolvedOptions, resolveOptions } from "
 import { freePorts, isListening, waitForPort } from "./ports.js";
 import { type ClusterFile, removeClusterFile, writeClusterFile } from "./cluster-file.js";
 import { clearHolds, heldUntil } from "./holds.js";
+import { type HostsLab, startHostsLab } from "./hosts/setup.js";
+import type { Lab } from "./hosts/lab.js";
 import { findStrayReplicas, reapStrays } from "./strays.js";
 import { Supervisor } from "./supervisor.js";
 
@@ -39,8 +41,10 @@ export interface LocalCluster {
   dataDir: string;
   /** Replica driver of the workers. */
   driver: string;
-  /** Node ids, `node-1` … `node-N`. */
+  /** Node ids, `node-1` … `node-N` (`host-1` … `host-N` in a hosts lab). */
   nodes: string[];
+  /** The hosts lab (namespaces, addresses, bridge), when started with `hosts`. */
+  lab?: Lab;
   /** Current state of every component (fresh on each read). */
   readonly components: ComponentInfo[];
   /** Data directory of one node (`<dataDir>/nodes/<node>`). */
@@ -62,12 +66,14 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   assertBuilt(o);
   const a = await addresses(o);
   for (const d of ["nats", "redis", "logs", "nodes"]) mkdirSync(join(o.dataDir, d), { recursive: true });
-  const nodes = Array.from({ length: o.nodes }, (_, i) => `node-${i + 1}`);
+  const hosts = o.hosts > 0 ? await startHostsLab(o.dataDir, o.hosts, o.hostsSubnet, a.natsPort, (l) => o.onLine?.("hosts", l)) : undefined;
+  const placements = hosts?.lab.hosts.map((h) => ({ ...h, natsUrl: hosts.natsUrl })) ?? [];
+  const nodes = hosts ? hosts.lab.hosts.map((h) => h.node) : Array.from({ length: o.nodes }, (_, i) => `node-${i + 1}`);
   for (const n of nodes) mkdirSync(nodeDataDir(o.dataDir, n), { recursive: true });
 
   clearHolds(o.dataDir);
   const nodeOf = new Map<string, string>();
-  const record = () => writeClusterFile(o.dataDir, clusterFile(o, a, nodes, sup.list().map((c) => ({ name: c.name, role: c.role, pid: c.pid ?? null, node: nodeOf.get(c.name) }))));
+  const record = () => writeClusterFile(o.dataDir, clusterFile(o, a, nodes, hosts?.lab, sup.list().map((c) => ({ name: c.name, role: c.role, pid: c.pid ?? null, node: nodeOf.get(c.name) }))));
   const sup = new Supervisor({
     logDir: join(o.dataDir, "logs"), onLine: o.onLine ? (n, l) => o.onLine!(n, l) : undefined, stopTimeoutMs: o.stopTimeoutMs,
     holdUntil: (name) => heldUntil(o.dataDir, name),
@@ -86,19 +92,20 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     await waitAll([["nats", a.natsPort], ["redis", a.redisPort]], o.readyTimeoutMs, o.dataDir);
     const need = portsNeeded(o);
     const [health, spare] = [await freePorts(need.health), await freePorts(need.spare)];
-    const specs = [...controlPlaneSpecs(o, a, health, spare), ...workerSpecs(o, a, health)];
+    const specs = [...controlPlaneSpecs(o, a, health, spare), ...workerSpecs(o, a, health, placements)];
     for (const s of specs) run(s);
-    if (o.waitReady) await waitAll(specs.map((s) => [s.name, s.healthPort!] as [string, number]), o.readyTimeoutMs, o.dataDir);
+    if (o.waitReady) await waitAll(specs.map((s) => [s.name, s.healthPort!, s.healthHost] as Target), o.readyTimeoutMs, o.dataDir);
   } catch (err) {
     await sup.stop();
     removeClusterFile(o.dataDir);
+    await hosts?.stop();
     throw err;
   }
 
   const info = (name: string): ComponentInfo => ({ ...sup.get(name), healthPort: healthPorts.get(name) });
   let stopped: Promise<void> | undefined;
   return {
-    ...a, apiUrl: `http://127.0.0.1:${a.apiPort}`, prefix: o.prefix, dataDir: o.dataDir, driver: o.driver, nodes,
+    ...a, apiUrl: `http://127.0.0.1:${a.apiPort}`, prefix: o.prefix, dataDir: o.dataDir, driver: o.driver, nodes, lab: hosts?.lab,
     get components() { return sup.list().map((c) => info(c.name)); },
     nodeDir: (node) => nodeDataDir(o.dataDir, node),
     kill: (name, signal = "SIGKILL") => sup.kill(name, signal),
@@ -110,13 +117,15 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       const strays = findStrayReplicas(new Map(nodes.map((n) => [n, nodeDataDir(o.dataDir, n)])));
       for (const s of strays) o.onLine?.("cluster", `stopping replica ${s.replica} (pid ${s.pid}) that node ${s.node} left running`);
       await reapStrays(strays);
+      for (const l of (await hosts?.stop()) ?? []) o.onLine?.("hosts", l);
     })()),
   };
 }
 
 /** The cluster file's content for the current components. */
-function clusterFile(o: ResolvedOptions, a: ClusterAddresses, nodes: string[], components: ClusterFile["components"]): ClusterFile {
+function clusterFile(o: ResolvedOptions, a: ClusterAddresses, nodes: string[], lab: Lab | undefined, components: ClusterFile["components"]): ClusterFile {
   return {
+    ...(lab ? { lab } : {}),
     version: 1, pid: process.pid, prefix: o.prefix, driver: o.driver, dataDir: o.dataDir, natsUrl: a.natsUrl, redisUrl: a.redisUrl,
     apiUrl: `http://127.0.0.1:${a.apiPort}`, nodes, components, updatedAt: Date.now(),
   };
@@ -143,8 +152,11 @@ async function addresses(o: ResolvedOptions): Promise<ClusterAddresses> {
   return { ...ports, natsUrl: `nats://127.0.0.1:${ports.natsPort}`, redisUrl: `redis://127.0.0.1:${ports.redisPort}` };
 }
 
-async function waitAll(targets: Array<[string, number]>, timeoutMs: number, dataDir: string): Promise<void> {
-  const results = await Promise.allSettled(targets.map(([, port]) => waitForPort(port, timeoutMs)));
-  const late = targets.filter((_, i) => results[i]!.status === "rejected").map(([name, port]) => `${name} (:${port})`);
+/** A component to wait for: name, port, and the address it listens on (default 127.0.0.1). */
+type Target = [string, number, string?];
+
+async function waitAll(targets: Target[], timeoutMs: number, dataDir: string): Promise<void> {
+  const results = await Promise.allSettled(targets.map(([, port, host]) => waitForPort(port, timeoutMs, host)));
+  const late = targets.filter((_, i) => results[i]!.status === "rejected").map(([name, port, host]) => `${name} (${host ?? ""}:${port})`);
   if (late.length) throw new Error(`not listening after ${timeoutMs} ms: ${late.join(", ")}; see ${join(dataDir, "logs")}/<name>.log`);
 }

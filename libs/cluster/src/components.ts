@@ -26,6 +26,16 @@ export interface ClusterAddresses {
 export interface ComponentSpec extends ChildSpec {
   role: string;
   healthPort?: number;
+  /** Address the health port listens on (default 127.0.0.1; a lab host's own address). */
+  healthHost?: string;
+}
+
+/** Where a node of the hosts lab runs: its namespace and address, and the NATS URL it reaches the cluster by. */
+export interface HostPlacement {
+  node: string;
+  namespace: string;
+  address: string;
+  natsUrl: string;
 }
 
 /** Paths of the entry files a cluster needs. */
@@ -76,10 +86,15 @@ export function controlPlaneSpecs(o: ResolvedOptions, a: ClusterAddresses, healt
   return specs;
 }
 
-/** Worker i (1-based) runs node `node-<i>` with its own port range and data dir; it stops its replicas on exit. */
-export function workerSpecs(o: ResolvedOptions, a: ClusterAddresses, healthPorts: number[]): ComponentSpec[] {
+/**
+ * Worker i (1-based) runs node `node-<i>` with its own port range and data dir; it stops its replicas on exit. With
+ * `hosts` (the lab), worker i runs node `host-<i>` inside its namespace (`ip netns exec`), advertises the host's
+ * address, serves /healthz there and reaches NATS through the bridge.
+ */
+export function workerSpecs(o: ResolvedOptions, a: ClusterAddresses, healthPorts: number[], hosts: HostPlacement[] = []): ComponentSpec[] {
   return Array.from({ length: o.nodes }, (_, j) => {
-    const node = `node-${j + 1}`;
+    const host = hosts[j];
+    const node = host?.node ?? `node-${j + 1}`;
     const name = `worker-${node}`;
     const healthPort = take(healthPorts, "health");
     const env = {
@@ -88,8 +103,11 @@ export function workerSpecs(o: ResolvedOptions, a: ClusterAddresses, healthPorts
       TUG_DATA_DIR: nodeDataDir(o.dataDir, node), TUG_WORKDIR: o.workdir, TUG_WORKER_STOP_ON_EXIT: "1",
       // tells this cluster's containers apart from other clusters' with the same node names (tug chaos, cleanup)
       TUG_DOCKER_LABELS: [o.env.TUG_DOCKER_LABELS, `${CLUSTER_LABEL}=${o.prefix}`].filter(Boolean).join(","),
+      ...(host ? { TUG_NODE_ADDRESS: host.address, TUG_HEALTH_HOST: host.address, TUG_NATS_URL: host.natsUrl } : {}),
     };
-    return { name, role: "worker", tier: TIER.worker, cmd: process.execPath, args: [entryFile(o.repoRoot, "worker")], env, cwd: o.repoRoot, healthPort };
+    const argv = [process.execPath, entryFile(o.repoRoot, "worker")];
+    const [cmd, ...args] = host ? ["ip", "netns", "exec", host.namespace, ...argv] : argv;
+    return { name, role: "worker", tier: TIER.worker, cmd: cmd!, args, env, cwd: o.repoRoot, healthPort, healthHost: host?.address };
   });
 }
 

@@ -1,6 +1,7 @@
 /** Options of the local cluster: types, defaults and validation (strings, e.g. from a CLI, are converted). */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_HOSTS_SUBNET } from "./hosts/subnet.js";
 
 /** Replica drivers a local worker can use. */
 export const DRIVERS = ["process", "fake", "docker"] as const;
@@ -11,6 +12,13 @@ export interface LocalClusterOptions {
   /** Number of workers (default 3). */
   nodes?: number | string;
   driver?: Driver | string;
+  /**
+   * Hosts lab (root only): N ≥ 2 nodes `host-1`…`host-N`, each worker and its replicas in its own network namespace
+   * on a bridge (see hosts/lab.ts). 0 (default) = ordinary local nodes. Implies `nodes = hosts`.
+   */
+  hosts?: number | string;
+  /** The lab's private /24 (default 10.231.0.0/24). */
+  hostsSubnet?: string;
   /** Data directory (default `./.tug`): nats/, redis/, logs/, nodes/node-<i>/. */
   dataDir?: string;
   /** Worker i (1-based) gets host ports from `portsFrom + (i-1)*1000` (default 20000). */
@@ -49,6 +57,9 @@ export interface LocalClusterOptions {
 /** Options after validation and defaults. */
 export interface ResolvedOptions {
   nodes: number;
+  /** 0 = no hosts lab. */
+  hosts: number;
+  hostsSubnet: string;
   driver: Driver;
   dataDir: string;
   portsFrom: number;
@@ -92,7 +103,11 @@ export function resolveOptions(o: LocalClusterOptions = {}): ResolvedOptions {
   if (!PREFIX.test(prefix)) throw new OptionError("prefix", `must match ${PREFIX}, got ${JSON.stringify(prefix)}`);
   const logLevel = o.logLevel ?? "info";
   if (!LEVELS.includes(logLevel)) throw new OptionError("logLevel", `must be one of ${LEVELS.join(", ")}`);
-  const nodes = int("nodes", o.nodes, 3, 0, 100_000);
+  const hosts = int("hosts", o.hosts, 0, 0, 200);
+  if (hosts === 1) throw new OptionError("hosts", "a lab needs at least 2 hosts");
+  if (hosts > 0 && !["process", "fake"].includes(driver)) throw new OptionError("driver", `--hosts runs replicas inside the hosts' namespaces: use the process (or fake) driver, not ${driver}`);
+  const nodes = hosts > 0 ? hosts : int("nodes", o.nodes, 3, 0, 100_000);
+  if (hosts > 0 && o.nodes !== undefined && o.nodes !== "" && Number(o.nodes) !== hosts) throw new OptionError("nodes", `--hosts ${hosts} runs one node per host; leave --nodes out`);
   const portsFrom = int("portsFrom", o.portsFrom, 20_000, 1024, 65_535);
   if (portsFrom + nodes * 1000 - 1 > 65_535 && nodes > 0) throw new OptionError("portsFrom", `${portsFrom} + ${nodes}×1000 host ports go past 65535`);
   const env = { ...(o.env ?? {}) };
@@ -101,7 +116,8 @@ export function resolveOptions(o: LocalClusterOptions = {}): ResolvedOptions {
   if (o.lostGraceMs !== undefined) env.TUG_LOST_GRACE_MS = String(int("lostGraceMs", o.lostGraceMs, 0, 1, 3_600_000));
   for (const [k, v] of Object.entries(env)) if (typeof v !== "string") throw new OptionError("env", `${k} must be a string`);
   return {
-    nodes, driver: driver as Driver, portsFrom, prefix, logLevel, env,
+    nodes, hosts, driver: driver as Driver, portsFrom, prefix, logLevel, env,
+    hostsSubnet: o.hostsSubnet ?? DEFAULT_HOSTS_SUBNET,
     dataDir: resolve(nonEmpty("dataDir", o.dataDir, ".tug")),
     replicasPerComponent: int("replicasPerComponent", o.replicasPerComponent, 1, 1, 16),
     natsPort: int("natsPort", o.natsPort, 4222, 0, 65_535),

@@ -30,20 +30,20 @@ export async function freePorts(count: number): Promise<number[]> {
   return [...found].slice(0, count);
 }
 
-/** True when something accepts TCP connections on 127.0.0.1:`port` right now. */
-export function isListening(port: number): Promise<boolean> {
+/** True when something accepts TCP connections on `host`:`port` right now (default 127.0.0.1). */
+export function isListening(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
-    const c = connect(port, "127.0.0.1");
+    const c = connect(port, host);
     c.once("connect", () => { c.destroy(); resolve(true); }).once("error", () => resolve(false));
   });
 }
 
-/** Resolves when something accepts TCP connections on 127.0.0.1:`port`; rejects after `timeoutMs`. */
-export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+/** Resolves when something accepts TCP connections on `host`:`port` (default 127.0.0.1); rejects after `timeoutMs`. */
+export async function waitForPort(port: number, timeoutMs = 10_000, host = "127.0.0.1"): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await isListening(port)) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+    if (await isListening(port, host)) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

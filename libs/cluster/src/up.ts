@@ -17,6 +17,9 @@ const QUIET = new Set(["nats", "redis"]);
 /** Options of `tug up` (strings straight from commander are accepted and validated). */
 export interface UpOptions {
   nodes?: number | string;
+  /** Hosts lab: one network namespace per node (root only). */
+  hosts?: number | string;
+  hostsSubnet?: string;
   driver?: string;
   dataDir?: string;
   portsFrom?: number | string;
@@ -106,6 +109,8 @@ function printBanner(io: UpIo, c: LocalCluster): void {
     `  ${pad("Redis")}${c.redisUrl} (prefix ${c.prefix})`,
     `  ${pad("data dir")}${c.dataDir} (logs in ${c.dataDir}/logs/<component>.log)`,
     `  ${pad("nodes")}${c.nodes.join(", ") || "(none)"}`,
+    ...(c.lab ? [`  ${pad("hosts")}${c.lab.hosts.map((h) => `${h.node} ${h.address} (netns ${h.namespace})`).join(", ")}`,
+      `  ${pad("bridge")}${c.lab.bridge} ${c.lab.bridgeAddress} on ${c.lab.subnet}; NATS for the hosts on ${c.lab.bridgeAddress}:${c.natsPort}`] : []),
     ...c.components.map((p) => `  · ${p.name.padEnd(20)} pid ${String(p.pid ?? "-").padEnd(8)}${p.healthPort ? `health :${p.healthPort}` : ""}`),
     "Ctrl-C stops everything.",
   ].join("\n"));

@@ -1,0 +1,95 @@
+/**
+ * Host faults against a running hosts lab (`tug up --hosts`), found through its cluster.json: partitions (nftables
+ * rules inside the hosts' namespaces, both directions), heal, and killing a whole host (its worker and every replica
+ * in its namespace), kept down until start-host.
+ */
+import { TugError } from "@tug/contracts";
+import { sleep } from "@tug/runtime";
+import type { ChaosResult } from "./chaos.js";
+import type { ClusterFile } from "./cluster-file.js";
+import { holdRestart, MAX_HOLD_MS, releaseHold } from "./holds.js";
+import type { Lab, LabHost } from "./hosts/lab.js";
+import { killNamespace } from "./hosts/lab.js";
+import { cut, cutPeers, uncut, uncutPeers } from "./hosts/partition.js";
+
+/** Name `--from` accepts for the control plane (the bridge address, where NATS is reached). */
+export const CONTROL_PLANE_PEER = "control-plane";
+
+/** The lab of a cluster file, or a clear error when the cluster runs none. */
+export function labOf(f: ClusterFile): Lab {
+  if (!f.lab) throw new TugError("VALIDATION_FAILED", `the cluster at ${f.dataDir} runs no hosts lab; start it with \`tug up --hosts N\``, "data-dir");
+  return f.lab;
+}
+
+function hostOf(lab: Lab, node: string): LabHost {
+  const h = lab.hosts.find((x) => x.node === node);
+  if (!h) throw new TugError("NOT_FOUND", `${node} is not a host of this lab (hosts: ${lab.hosts.map((x) => x.node).join(", ")})`, "host");
+  return h;
+}
+
+/** Addresses of `from` (host names or `control-plane`); by default the control plane and every other host. */
+function peersOf(lab: Lab, host: LabHost, from?: readonly string[]): string[] {
+  if (!from || from.length === 0) return [lab.bridgeAddress, ...lab.hosts.filter((h) => h !== host).map((h) => h.address)];
+  return from.map((name) => {
+    if (name === CONTROL_PLANE_PEER) return lab.bridgeAddress;
+    const peer = hostOf(lab, name);
+    if (peer === host) throw new TugError("VALIDATION_FAILED", `cannot partition ${name} from itself`, "from");
+    return peer.address;
+  });
+}
+
+/**
+ * Drops all traffic between `node` and the rest of the cluster (or only the `from` hosts), both directions. With
+ * `seconds`, waits that long (or until `signal` aborts) and heals that cut; otherwise it stays until `healHosts`.
+ */
+export async function partitionHost(f: ClusterFile, node: string, o: { from?: string[]; seconds?: number; signal?: AbortSignal; progress?: (l: string) => void } = {}): Promise<ChaosResult> {
+  const lab = labOf(f);
+  const host = hostOf(lab, node);
+  const peers = peersOf(lab, host, o.from);
+  const all = await cut(host.namespace, peers);
+  const line = `partitioned ${node} (${host.address}) from ${peers.join(", ")} (cut now: ${all.join(", ")})`;
+  if (o.seconds === undefined) return { actions: [line] };
+  o.progress?.(`${line} for ${o.seconds} s`);
+  try {
+    await sleep(o.seconds * 1000, o.signal);
+  } catch {
+    /* aborted: heal early */
+  }
+  await uncutPeers(host.namespace, peers);
+  return { actions: [line, `healed ${node} after ${o.signal?.aborted ? "an interrupted wait" : `${o.seconds} s`}`] };
+}
+
+/** Removes every partition rule of `node` (also the cuts other hosts have towards it), or of every host. */
+export async function healHosts(f: ClusterFile, node?: string): Promise<ChaosResult> {
+  const lab = labOf(f);
+  const targets = node ? [hostOf(lab, node)] : lab.hosts;
+  const actions: string[] = [];
+  for (const h of targets) {
+    const had = await cutPeers(h.namespace);
+    await uncut(h.namespace);
+    if (had.length) actions.push(`healed ${h.node} (was cut from ${had.join(", ")})`);
+    if (!node) continue;
+    for (const other of lab.hosts.filter((x) => x !== h)) {
+      if ((await cutPeers(other.namespace)).includes(h.address)) {
+        await uncutPeers(other.namespace, [h.address]);
+        actions.push(`healed ${other.node}'s cut towards ${h.node}`);
+      }
+    }
+  }
+  return { actions: actions.length ? actions : ["no partition to heal"] };
+}
+
+/** SIGKILLs every process of host `node` (its worker and all its replicas); the worker stays down until startHost. */
+export async function killHost(f: ClusterFile, node: string): Promise<ChaosResult> {
+  const host = hostOf(labOf(f), node);
+  holdRestart(f.dataDir, `worker-${node}`, MAX_HOLD_MS);
+  const pids = await killNamespace(host.namespace);
+  return { actions: [`killed ${pids.length} process(es) in ${host.namespace} (${node}); it stays down until \`tug chaos start-host ${node}\``] };
+}
+
+/** Lets the supervisor start host `node`'s worker again (it adopts nothing: its replicas died with the host). */
+export function startHost(f: ClusterFile, node: string): ChaosResult {
+  hostOf(labOf(f), node);
+  releaseHold(f.dataDir, `worker-${node}`);
+  return { actions: [`${node} may start again; its worker is restarted within a second`] };
+}

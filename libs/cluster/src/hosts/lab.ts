@@ -1,0 +1,158 @@
+/**
+ * The hosts lab on one Linux machine: one network namespace per node, each joined by a veth pair to a bridge that
+ * the lab creates, all on one private /24. Everything is written to `<dataDir>/hosts/lab.json` *before* it is
+ * created, so a crashed `tug up --hosts` leaves a list of exactly what to remove; removal touches only what that
+ * file names (and only processes inside those namespaces).
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { isAlive } from "../procfs.js";
+import { LabError, tool, toolIdempotent } from "./run.js";
+import { assertSubnetFree, bridgeAddress, hostAddress, MAX_HOSTS, parseSubnet } from "./subnet.js";
+
+/** One host of the lab: a node in its own namespace. */
+export interface LabHost {
+  /** Node id, `host-<i>`. */
+  node: string;
+  namespace: string;
+  /** Root-side end of the veth pair (the namespace side is `eth0`). */
+  veth: string;
+  address: string;
+}
+
+/** A lab: what it is made of, as recorded in lab.json. */
+export interface Lab {
+  version: 1;
+  /** The `tug up` process that built it. */
+  pid: number;
+  subnet: string;
+  bridge: string;
+  bridgeAddress: string;
+  hosts: LabHost[];
+}
+
+/** Where a data dir's lab record lives. */
+export function labFile(dataDir: string): string {
+  return join(dataDir, "hosts", "lab.json");
+}
+
+/** The lab `tug up --hosts` builds for `dataDir`: names carry a tag derived from the data dir, so labs of different dirs differ. */
+export function planLab(dataDir: string, count: number, subnetCidr: string, pid = process.pid): Lab {
+  if (!(Number.isInteger(count) && count >= 2 && count <= MAX_HOSTS)) throw new LabError(`--hosts must be 2..${MAX_HOSTS}, got ${count}`);
+  const s = parseSubnet(subnetCidr);
+  const tag = createHash("sha256").update(dataDir).digest("hex").slice(0, 6);
+  const hosts = Array.from({ length: count }, (_, j) => ({
+    node: `host-${j + 1}`, namespace: `tug-${tag}-host-${j + 1}`, veth: `tug${tag}h${j + 1}`, address: hostAddress(s, j + 1),
+  }));
+  return { version: 1, pid, subnet: s.cidr, bridge: `tugbr-${tag}`, bridgeAddress: bridgeAddress(s), hosts };
+}
+
+/** The recorded lab of `dataDir`, or undefined when there is none. */
+export function readLab(dataDir: string): Lab | undefined {
+  let raw: Lab;
+  try {
+    raw = JSON.parse(readFileSync(labFile(dataDir), "utf8")) as Lab;
+  } catch {
+    return undefined;
+  }
+  const names = /^[A-Za-z0-9_.-]{1,64}$/;
+  const ok = raw?.version === 1 && names.test(raw.bridge) && Array.isArray(raw.hosts) && raw.hosts.every((h) => names.test(h.namespace) && names.test(h.veth));
+  if (!ok) throw new LabError(`${labFile(dataDir)} is malformed; remove what it names by hand, then the file`);
+  return raw;
+}
+
+function writeLab(dataDir: string, lab: Lab): void {
+  const path = labFile(dataDir);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(lab, null, 1)}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** Network namespaces that exist now (`ip netns list`). */
+export async function namespaces(): Promise<string[]> {
+  return (await tool("ip", ["netns", "list"])).split("\n").map((l) => l.trim().split(/\s/)[0]!).filter(Boolean);
+}
+
+/**
+ * Builds `lab` after removing the leftovers a crashed lab of the same data dir recorded. Refuses (LabError) when
+ * another live process owns the recorded lab, when a name is taken by something this data dir did not record, or
+ * when the subnet collides with an address or route of the machine. On a failure midway, everything is removed.
+ */
+export async function buildLab(dataDir: string, lab: Lab, log: (line: string) => void = () => {}): Promise<void> {
+  const old = readLab(dataDir);
+  if (old && old.pid !== process.pid && isAlive(old.pid)) throw new LabError(`the lab of ${dataDir} belongs to a running process (pid ${old.pid}); stop it first`);
+  if (old) for (const line of await removeLab(dataDir)) log(`leftover of a previous run: ${line}`);
+  const taken = new Set(await namespaces());
+  const clash = lab.hosts.filter((h) => taken.has(h.namespace)).map((h) => h.namespace);
+  if (clash.length) throw new LabError(`network namespace(s) ${clash.join(", ")} exist but this data dir did not create them; not touching them`);
+  await assertSubnetFree(parseSubnet(lab.subnet));
+  writeLab(dataDir, lab);
+  try {
+    await tool("ip", ["link", "add", lab.bridge, "type", "bridge"]);
+    await tool("ip", ["addr", "add", `${lab.bridgeAddress}/24`, "dev", lab.bridge]);
+    await tool("ip", ["link", "set", lab.bridge, "up"]);
+    for (const h of lab.hosts) await addHost(lab, h);
+  } catch (err) {
+    await removeLab(dataDir).catch(() => {});
+    throw err;
+  }
+}
+
+async function addHost(lab: Lab, h: LabHost): Promise<void> {
+  await tool("ip", ["netns", "add", h.namespace]);
+  await tool("ip", ["link", "add", h.veth, "type", "veth", "peer", "name", "eth0", "netns", h.namespace]);
+  await tool("ip", ["link", "set", h.veth, "master", lab.bridge, "up"]);
+  await tool("ip", ["-n", h.namespace, "addr", "add", `${h.address}/24`, "dev", "eth0"]);
+  await tool("ip", ["-n", h.namespace, "link", "set", "eth0", "up"]);
+  await tool("ip", ["-n", h.namespace, "link", "set", "lo", "up"]);
+}
+
+/**
+ * SIGKILLs every process left in the lab's namespaces, deletes the namespaces (their rules go with them), the
+ * veths and the bridge that lab.json names, then the file. Idempotent; returns one line per object removed.
+ */
+export async function removeLab(dataDir: string): Promise<string[]> {
+  const lab = readLab(dataDir);
+  if (!lab) return [];
+  const done: string[] = [];
+  const existing = new Set(await namespaces());
+  for (const h of lab.hosts) {
+    if (!existing.has(h.namespace)) continue;
+    const pids = await killNamespace(h.namespace);
+    if (pids.length) done.push(`killed ${pids.length} process(es) left in ${h.namespace}`);
+    await toolIdempotent("ip", ["netns", "del", h.namespace]);
+    done.push(`removed namespace ${h.namespace}`);
+  }
+  for (const link of [...lab.hosts.map((h) => h.veth), lab.bridge]) {
+    if (await linkExists(link)) {
+      await toolIdempotent("ip", ["link", "del", link]);
+      done.push(`removed link ${link}`);
+    }
+  }
+  rmSync(labFile(dataDir), { force: true });
+  return done;
+}
+
+/** SIGKILLs every process in namespace `ns` (all of them were started there by the lab); returns their PIDs. */
+export async function killNamespace(ns: string): Promise<number[]> {
+  const pids = await namespacePids(ns);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return pids;
+}
+
+/** PIDs of the processes in namespace `ns` (`ip netns pids`). */
+export async function namespacePids(ns: string): Promise<number[]> {
+  const out = await tool("ip", ["netns", "pids", ns]).catch(() => "");
+  return out.split("\n").map((l) => Number(l.trim())).filter((n) => Number.isSafeInteger(n) && n > 1 && n !== process.pid);
+}
+
+async function linkExists(name: string): Promise<boolean> {
+  return tool("ip", ["link", "show", "dev", name]).then(() => true, () => false);
+}
