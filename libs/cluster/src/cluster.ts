@@ -8,7 +8,8 @@ import {
   type ClusterAddresses, type ComponentSpec, CONTROL_PLANE_ROLES, controlPlaneSpecs, entryFile, natsSpec, nodeDataDir, portsNeeded, redisSpec, workerSpecs,
 } from "./components.js";
 import { type LocalClusterOptions, type ResolvedOptions, resolveOptions } from "./options.js";
-import { freePorts, isListening, waitForPort } from "./ports.js";
+import { freePortsOutside, workerPortRanges } from "./port-pick.js";
+import { isListening, waitForPort } from "./ports.js";
 import { type ClusterFile, removeClusterFile, writeClusterFile } from "./cluster-file.js";
 import { clearHolds, heldUntil } from "./holds.js";
 import { type HostsLab, startHostsLab } from "./hosts/setup.js";
@@ -91,7 +92,8 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     run(redisSpec(o, a));
     await waitAll([["nats", a.natsPort], ["redis", a.redisPort]], o.readyTimeoutMs, o.dataDir);
     const need = portsNeeded(o);
-    const [health, spare] = [await freePorts(need.health), await freePorts(need.spare)];
+    const avoid = ranges(o);
+    const [health, spare] = [await freePortsOutside(need.health, avoid), await freePortsOutside(need.spare, avoid)];
     const specs = [...controlPlaneSpecs(o, a, health, spare), ...workerSpecs(o, a, health, placements)];
     for (const s of specs) run(s);
     if (o.waitReady) await waitAll(specs.map((s) => [s.name, s.healthPort!, s.healthHost] as Target), o.readyTimeoutMs, o.dataDir);
@@ -138,11 +140,16 @@ function assertBuilt(o: ResolvedOptions): void {
   if (missing.length) throw new Error(`missing service builds (run \`npx tsc --build\` in ${o.repoRoot}): ${missing.join(", ")}`);
 }
 
+/** The workers' replica port ranges: no port the cluster picks for itself may fall in one. */
+function ranges(o: ResolvedOptions) {
+  return workerPortRanges(o.portsFrom, o.nodes);
+}
+
 /** Picks free ports for the ones given as 0 and refuses fixed ports that something already listens on. */
 async function addresses(o: ResolvedOptions): Promise<ClusterAddresses> {
   const fixed = { natsPort: o.natsPort, redisPort: o.redisPort, apiPort: o.apiPort, dnsPort: o.dnsPort };
   const zero = Object.entries(fixed).filter(([, p]) => p === 0).map(([k]) => k);
-  const picked = await freePorts(zero.length);
+  const picked = await freePortsOutside(zero.length, ranges(o));
   const ports = { ...fixed, ...Object.fromEntries(zero.map((k, i) => [k, picked[i]!])) } as typeof fixed;
   for (const [k, p] of Object.entries(ports)) {
     if (!zero.includes(k) && (await isListening(p))) {
