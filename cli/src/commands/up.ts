@@ -26,10 +26,6 @@ export function upCommand(program: Command): void {
     .option("--redis-port <p>", "Redis port (0 = any free one)", intArg(0, 65_535))
     .option("--api-port <p>", "HTTP API port (0 = any free one)", intArg(0, 65_535))
     .option("--dns-port <p>", "DNS port (0 = any free one)", intArg(0, 65_535))
-    .option("--nats-port <p>", "NATS port (0 = any free one)", intArg(0, 65_535))
-    .option("--redis-port <p>", "Redis port (0 = any free one)", intArg(0, 65_535))
-    .option("--api-port <p>", "HTTP API port (0 = any free one)", intArg(0, 65_535))
-    .option("--dns-port <p>", "DNS port (0 = any free one)", intArg(0, 65_535))
     .action(async (opts: Record<string, unknown>) => {
       const { runUp } = await import("@tug/cluster");
       process.exitCode = await runUp(opts);
