@@ -76,6 +76,14 @@ const autoscaleSchema = z
     message: "give targetCPU, or metric and target",
   });
 
+/**
+ * What happens to a replica on a node cut off from the cluster (Nomad's stop_after_client_disconnect). Without it
+ * the copy keeps running (static stability). With `stopAfterSeconds: S` the node's worker stops it once it has not
+ * reached the cluster for S seconds, and the control plane replaces it only after S + the grace period + a margin, so
+ * two copies never run at once.
+ */
+const disconnectSchema = z.object({ stopAfterSeconds: z.number().min(0.5).max(86_400) }).strict();
+
 /** True when `a` scales on CPU (targetCPU, or metric cpu): only then do workers sample usage for it. */
 export function scalesOnCpu(a: Autoscale | undefined): boolean {
   return a !== undefined && (a.targetCPU !== undefined || (a.metric ?? "cpu") === "cpu");
@@ -111,6 +119,7 @@ export const manifestSchema = z
     revisionHistoryLimit: z.number().int().min(1).max(100).default(10),
     autoscale: autoscaleSchema.optional(),
     labels: z.record(z.string().max(63), z.string().max(63)).default({}),
+    disconnect: disconnectSchema.optional(),
     expectGeneration: expectGenerationSchema,
   })
   .strict()
@@ -125,6 +134,7 @@ export type Probe = z.output<typeof probeSchema>;
 export type PortSpec = z.output<typeof portSchema>;
 export type Strategy = z.output<typeof strategySchema>;
 export type Autoscale = z.output<typeof autoscaleSchema>;
+export type Disconnect = z.output<typeof disconnectSchema>;
 
 /** The part of a manifest that defines a revision: any change here is a new revision. */
 export interface Template {
@@ -139,6 +149,8 @@ export interface Template {
   startupProbe?: Probe;
   restartPolicy: "Always" | "OnFailure" | "Never";
   terminationGracePeriodSeconds: number;
+  /** Stop copies on a node cut off this long (default: keep them running). */
+  disconnect?: Disconnect;
 }
 
 /** Splits a manifest into its revision-defining template. */
@@ -152,6 +164,7 @@ export function templateOf(m: Manifest): Template {
   if (m.readinessProbe) t.readinessProbe = m.readinessProbe;
   if (m.livenessProbe) t.livenessProbe = m.livenessProbe;
   if (m.startupProbe) t.startupProbe = m.startupProbe;
+  if (m.disconnect) t.disconnect = m.disconnect;
   return t;
 }
 

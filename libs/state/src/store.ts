@@ -271,8 +271,9 @@ export class RedisStore {
     return this.call("markNodeNotReady", this.k.node(node), this.k.nodeReplicas(node), this.k.endpointsIndex, this.k.events, node, cutoff, now, this.k.replica(""));
   }
 
-  async markNodeLost(node: string, cutoff: number, now = Date.now()): Promise<{ lost: number }> {
-    return this.call("markNodeLost", this.k.node(node), this.k.nodeReplicas(node), this.k.events, node, cutoff, now, this.k.replica(""));
+  /** Declares the replicas of a node NotReady since before `cutoff` Lost, except the ids in `keep` (held for now). */
+  async markNodeLost(node: string, cutoff: number, now = Date.now(), keep: readonly string[] = []): Promise<{ lost: number }> {
+    return this.call("markNodeLost", this.k.node(node), this.k.nodeReplicas(node), this.k.events, node, cutoff, now, this.k.replica(""), JSON.stringify(keep));
   }
 
   /** Cordons, uncordons or drains `node`; with `expectedGen` ≥ 0 only while the node is at that generation (CONFLICT). */

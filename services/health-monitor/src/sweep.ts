@@ -1,12 +1,14 @@
 /**
  * The node-liveness sweep: a node silent for `nodeGraceMs` becomes NotReady (its replicas leave the endpoints at
  * once); NotReady for another `lostGraceMs`, its replicas become Lost and the controller replaces them elsewhere.
- * Both steps are idempotent Lua CAS scripts, so several health-monitors may sweep at once.
+ * Both steps are idempotent Lua CAS scripts, so several health-monitors may sweep at once. Replicas whose deployment
+ * sets `disconnect.stopAfterSeconds` are held longer (disconnect-hold.ts): their node stops them first.
  */
 import type { Bus } from "@tug/bus";
 import { subjects } from "@tug/contracts";
 import type { Logger } from "@tug/log";
 import type { RedisStore } from "@tug/state";
+import { heldReplicas } from "./disconnect-hold.js";
 
 export interface SweepOptions {
   nodeGraceMs: number;
@@ -23,7 +25,8 @@ export async function sweepNodes(store: RedisStore, bus: Bus, log: Logger, o: Sw
       await hintDeploymentsOf(store, bus, n.id, "endpoints");
       bus.publish(subjects.hint("node", n.id), "hint", { id: n.id });
     } else if (n.status === "NotReady" && n.notReadySince !== undefined && n.notReadySince < now - o.lostGraceMs) {
-      const r = await store.markNodeLost(n.id, now - o.lostGraceMs, now);
+      const held = await heldReplicas(n, await store.replicasOfNode(n.id), now, (d, rev) => store.template(d, rev));
+      const r = await store.markNodeLost(n.id, now - o.lostGraceMs, now, held);
       if (r.lost === 0) continue;
       log.warn({ node: n.id, lost: r.lost }, "replicas of a silent node declared lost");
       await hintDeploymentsOf(store, bus, n.id, "deployment");

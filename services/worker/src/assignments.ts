@@ -20,6 +20,7 @@ const templateSchema = z.object({
   startupProbe: m.startupProbe,
   restartPolicy: m.restartPolicy,
   terminationGracePeriodSeconds: m.terminationGracePeriodSeconds,
+  disconnect: m.disconnect,
 });
 
 const replicaSchema = z.object({

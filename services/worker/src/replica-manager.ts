@@ -107,6 +107,24 @@ export class ReplicaManager {
     return recheckInMs === undefined ? {} : { recheckInMs };
   }
 
+  /**
+   * The node has not reached the cluster for `offlineMs`: stops every replica whose deployment asks for it
+   * (`disconnect.stopAfterSeconds` ≤ that long). They stay stopped until a sync assigns them again. Returns their ids.
+   */
+  stopCutOff(offlineMs: number): string[] {
+    const stopped: string[] = [];
+    for (const r of this.replicas.values()) {
+      const after = r.template?.disconnect?.stopAfterSeconds;
+      if (after === undefined || r.cutOff || r.desired !== "run" || offlineMs < after * 1000) continue;
+      r.cutOff = true;
+      stopped.push(r.id);
+      this.o.log.warn({ replica: r.id, offlineMs, stopAfterSeconds: after }, "cut off from the cluster too long; stopping the replica (disconnect.stopAfterSeconds)");
+      if (r.active) void r.stop();
+    }
+    if (stopped.length) this.o.changed();
+    return stopped;
+  }
+
   /** Full snapshot of every replica the worker knows. */
   snapshot(): ReplicaStatus[] {
     return [...this.replicas.values()].map((r) => r.status());

@@ -55,6 +55,11 @@ export class Replica {
   handle: RuntimeHandle | undefined;
   /** Set when the manager is stopping it because no assignment claims it. */
   orphaned = false;
+  /**
+   * Set when the worker stopped it because the node was cut off from the cluster longer than its
+   * `disconnect.stopAfterSeconds`; it starts again only after the next successful sync still assigns it.
+   */
+  cutOff = false;
   /** Its deployment autoscales on CPU: the worker samples its usage. */
   sampleUsage = false;
 
@@ -86,12 +91,13 @@ export class Replica {
     // an adopted container keeps its further host ports across its own restarts
     if (this.extraHostPorts === undefined && this.handle?.portBindings) this.extraHostPorts = this.extraPorts(a.template);
     this.orphaned = false;
+    this.cutOff = false;
     if (first && this.handle && this.phase === "Running" && this.desired === "run") this.startProbes(true);
   }
 
   /** True when it should run and nothing runs, starts, waits to restart or stops. */
   get needsStart(): boolean {
-    return this.desired === "run" && !this.orphaned && this.template !== undefined && this.hostPort !== undefined && !this.handle && !this.starting
+    return this.desired === "run" && !this.orphaned && !this.cutOff && this.template !== undefined && this.hostPort !== undefined && !this.handle && !this.starting
       && !this.stopping && !this.restartTimer && this.phase !== "Failed" && this.phase !== "Succeeded";
   }
 
@@ -124,7 +130,7 @@ export class Replica {
     }
     this.handle = handle;
     this.ctx.log.info({ replica: this.id, ref: handle.ref, hostPort: this.hostPort }, "replica started");
-    if (this.desired === "stop" || this.orphaned) {
+    if (this.desired === "stop" || this.orphaned || this.cutOff) {
       void this.stop();
       return;
     }
@@ -137,7 +143,7 @@ export class Replica {
     if (e.handle !== this.handle) return;
     this.handle = undefined;
     this.clearProbes();
-    if (this.stopping || this.desired === "stop" || this.orphaned) return;
+    if (this.stopping || this.desired === "stop" || this.orphaned || this.cutOff) return;
     const code = e.code ?? (e.signal ? 128 + (constants.signals[e.signal] ?? 0) : null);
     const kill = this.killReason;
     this.killReason = undefined;
@@ -195,9 +201,14 @@ export class Replica {
       const h = this.handle;
       if (h) await this.ctx.driver.stop(h, graceMs);
       if (this.handle === h) this.handle = undefined;
-      this.set({ phase: "Stopped", ready: false, reason: "Stopped", message: this.orphaned ? "no assignment claims it" : undefined });
+      this.set({ phase: "Stopped", ready: false, reason: "Stopped", message: this.stopMessage() });
     })().finally(() => { this.stopping = undefined; });
     return this.stopping;
+  }
+
+  private stopMessage(): string | undefined {
+    if (this.orphaned) return "no assignment claims it";
+    return this.cutOff ? "node cut off from the cluster longer than disconnect.stopAfterSeconds" : undefined;
   }
 
   /** Forgets timers and probes without touching the process (worker shutdown leaving replicas running). */

@@ -11,6 +11,7 @@ import type { Logger } from "@tug/log";
 import { periodic } from "@tug/runtime";
 import type { ServiceParts } from "@tug/service";
 import { parseSyncReply } from "./assignments.js";
+import { ContactClock, disconnectGuard } from "./disconnect.js";
 import type { WorkerConfig } from "./config.js";
 import { canBind, PortAllocator } from "./ports.js";
 import { ReplicaManager } from "./replica-manager.js";
@@ -57,6 +58,7 @@ export async function buildWorker(deps: WorkerDeps, config: WorkerConfig, driver
   const offExit = driver.onExit((e) => manager.onExit(e));
   manager.adopt(await driver.recover());
 
+  const contact = new ContactClock();
   const sync = new SyncLoop({
     periodMs: config.syncMs, log,
     sync: async (current) => {
@@ -64,6 +66,7 @@ export async function buildWorker(deps: WorkerDeps, config: WorkerConfig, driver
       if (!current()) return;
       const parsed = parseSyncReply(raw, node);
       for (const m of parsed.malformed) log.warn({ replica: m.id, err: m.error }, "ignoring a malformed assignment");
+      contact.reached();
       return manager.apply(parsed);
     },
   });
@@ -90,7 +93,7 @@ export async function buildWorker(deps: WorkerDeps, config: WorkerConfig, driver
   log.info({ node, driver: driver.name, portsFrom: config.portsFrom, dataDir: config.dataDir, adopted: manager.snapshot().length }, "worker ready");
   return {
     manager, driver,
-    runnables: [heartbeat, sync, status, metrics],
+    runnables: [heartbeat, sync, status, metrics, disconnectGuard(contact, (ms) => manager.stopCutOff(ms))],
     onStop: async () => {
       assignSub.unsubscribe();
       offReconnect();

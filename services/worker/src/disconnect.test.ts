@@ -1,0 +1,63 @@
+/** disconnect.stopAfterSeconds on the worker: cut-off replicas stop by themselves and come back only when assigned again. */
+import type { Assignment } from "@tug/contracts";
+import { FakeDriver } from "@tug/drivers";
+import { silentLogger } from "@tug/log";
+import { describe, expect, it } from "vitest";
+import { ContactClock } from "./disconnect.js";
+import { PortAllocator } from "./ports.js";
+import { ReplicaManager } from "./replica-manager.js";
+
+const template = { command: ["x"], env: {}, ports: [], resources: { cpuMillis: 0, memoryBytes: 0 }, nodeSelector: {}, restartPolicy: "Always" as const, terminationGracePeriodSeconds: 1 };
+const a = (id: string, stopAfterSeconds?: number): Assignment => ({
+  replica: { id, deployment: "default/web", revision: 1, desired: "run", gen: 1 },
+  template: stopAfterSeconds === undefined ? template : { ...template, disconnect: { stopAfterSeconds } },
+});
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !check(); i++) await tick();
+}
+
+describe("disconnect.stopAfterSeconds (worker)", () => {
+  it("the contact clock counts from the last answered sync", () => {
+    let now = 1_000;
+    const c = new ContactClock(() => now);
+    now += 700;
+    expect(c.offlineMs()).toBe(700);
+    c.reached();
+    now += 50;
+    expect(c.offlineMs()).toBe(50);
+  });
+
+  it("stops only the replicas that ask for it, only once cut off that long, and restarts them on the next sync", async () => {
+    const driver = new FakeDriver();
+    const m = new ReplicaManager({ driver, node: "n1", workdir: "/", log: silentLogger(), changed: () => {}, ports: new PortAllocator(40_000, 10, async () => true), orphanGraceMs: 1_000 });
+    driver.onExit((e) => m.onExit(e));
+    await m.apply({ assignments: [a("keep"), a("single", 2)], malformed: [] });
+    await until(() => driver.runningIds().length === 2);
+
+    expect(m.stopCutOff(1_999)).toEqual([]);
+    expect(m.stopCutOff(2_000)).toEqual(["single"]);
+    await until(() => driver.runningIds().length === 1);
+    expect(driver.runningIds()).toEqual(["keep"]);
+    expect(m.get("single")).toMatchObject({ phase: "Stopped", ready: false, cutOff: true });
+    expect(m.stopCutOff(60_000)).toEqual([]);
+
+    await m.apply({ assignments: [a("keep"), a("single", 2)], malformed: [] });
+    await until(() => driver.runningIds().length === 2);
+    expect(driver.runningIds().sort()).toEqual(["keep", "single"]);
+  });
+
+  it("a replaced copy (no longer assigned) is forgotten, not restarted", async () => {
+    const driver = new FakeDriver();
+    const m = new ReplicaManager({ driver, node: "n1", workdir: "/", log: silentLogger(), changed: () => {}, ports: new PortAllocator(40_100, 10, async () => true), orphanGraceMs: 1_000 });
+    driver.onExit((e) => m.onExit(e));
+    await m.apply({ assignments: [a("single", 1)], malformed: [] });
+    await until(() => driver.runningIds().length === 1);
+    m.stopCutOff(5_000);
+    await until(() => driver.runningIds().length === 0);
+    await m.apply({ assignments: [], malformed: [] });
+    expect(m.get("single")).toBeUndefined();
+    expect(driver.runningIds()).toEqual([]);
+  });
+});
