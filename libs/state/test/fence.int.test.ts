@@ -77,3 +77,24 @@ describe("generation checks", () => {
     expect((await s.cordonNode("n1", "cordon")).gen).toBe(gen + 1);
   });
 });
+
+describe("generation fences of the active-active roles (controller, scheduler)", () => {
+  // They hold no lease: any instance may act, and each write is a CAS on what it read, so one that planned from an
+  // old read (paused, slow, or racing another instance) is refused.
+  it("refuses a scheduler's bind and a controller's retire, create and completion planned from an old read", async () => {
+    const s = await store();
+    await s.heartbeatNode(hb);
+    const spec = { deployment: ID, revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} };
+    await s.createReplica({ id: "a", ...spec }, 0);
+    await expect(s.createReplica({ id: "b", ...spec }, 0)).rejects.toMatchObject({ code: "CONFLICT" });
+    const read = (await s.replica("a"))!;
+    await s.bindReplica("a", "n1", read.gen);
+    await expect(s.bindReplica("a", "n1", read.gen)).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(s.retireReplica("a", "stale plan", read.gen)).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await s.replica("a"))?.desired).toBe("run");
+    const dep = (await s.deployment(ID))!;
+    await s.applyDeployment(validate(manifestSchema, { name: "web", command: ["y"], replicas: 2 }));
+    await expect(s.patchDeployment(ID, { lastGoodRevision: 1 }, undefined, Date.now(), dep.gen)).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await s.deployment(ID))?.lastGoodRevision).toBeUndefined();
+  });
+});
