@@ -78,7 +78,8 @@ describe("discovery and load balancing, process driver", () => {
     expect(ports).toEqual(five.endpoints.map((e) => e.port).sort());
     const a = await dns(sys.cluster.dnsPort, "web.default", "A");
     expect(new Set((a.answers as Array<{ data: string }>).map((x) => x.data))).toEqual(new Set(five.endpoints.map((e) => e.host)));
-    expect((await dns(sys.cluster.dnsPort, "ghost.default", "A")).rcode).toBe("NXDOMAIN");
+    expect((await dns(sys.cluster.dnsPort, "ghost.default.svc.tug.internal", "A")).rcode).toBe("NXDOMAIN");
+    expect((await dns(sys.cluster.dnsPort, "ghost.default", "A")).rcode).toBe("REFUSED"); // a short name is ours only when it exists
     await intake(sys.bus, "scale", { namespace: "default", name: "web", replicas: 7 });
     await endpointsAre(7);
     await intake(sys.bus, "scale", { namespace: "default", name: "web", replicas: 5 });

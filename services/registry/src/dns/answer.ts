@@ -1,11 +1,14 @@
 /**
  * Builds DNS responses: A (deduplicated hosts) and SRV (one per endpoint, with A glue) for ready endpoints only,
- * rotated per query, TTL 1 s; NXDOMAIN for unknown services, REFUSED outside the zone, truncation over UDP limits.
+ * rotated per query, TTL 1 s; NXDOMAIN for unknown names inside the zone, REFUSED for everything else (a short
+ * `<name>.<ns>` that is no service, such as `example.com`, is not ours), truncation over UDP limits. NXDOMAIN and
+ * NODATA (no record of the type asked) carry the zone's SOA in the authority section; `SOA` of the apex answers it.
  * The question is echoed byte for byte; records are encoded with dns-packet. A query with an EDNS0 OPT record gets
  * one back (our UDP payload size, version 0), as RFC 6891 asks.
  */
 import dnsPacket from "dns-packet";
 import { type DnsQuery, QTYPE } from "./query.js";
+import { record, SOA_RECORD, TTL } from "./records.js";
 import { matchName, ZONE } from "./zone.js";
 
 /** One ready endpoint as DNS needs it. */
@@ -22,7 +25,7 @@ export interface ServiceLookup {
 }
 
 export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
-export const TTL = 1;
+export { TTL } from "./records.js";
 
 const AA = dnsPacket.AUTHORITATIVE_ANSWER;
 
@@ -38,20 +41,25 @@ const OPT_RECORD = (() => {
 })();
 const TC = dnsPacket.TRUNCATED_RESPONSE;
 
-function header(id: number, flags: number, qd: number, an: number, ar: number): Buffer {
+function header(id: number, flags: number, qd: number, an: number, ar: number, ns = 0): Buffer {
   const h = Buffer.alloc(12);
   h.writeUInt16BE(id, 0);
   h.writeUInt16BE(0x8000 | flags, 2);
   h.writeUInt16BE(qd, 4);
   h.writeUInt16BE(an, 6);
+  h.writeUInt16BE(ns, 8);
   h.writeUInt16BE(ar, 10);
   return h;
 }
 
-/** A reply with no records and `rcode` (the question is echoed when known; an OPT record when `edns`). */
+/**
+ * A reply with no answers and `rcode` (the question is echoed when known; an OPT record when `edns`). NXDOMAIN, and
+ * NOERROR with a question (NODATA), carry the zone's SOA in the authority section.
+ */
 export function errorReply(id: number, rcode: number, question?: Buffer, rd = false, edns = false): Buffer {
-  const h = header(id, AA | rcode | (rd ? dnsPacket.RECURSION_DESIRED : 0), question ? 1 : 0, 0, edns ? 1 : 0);
-  return Buffer.concat([h, ...(question ? [question] : []), ...(edns ? [OPT_RECORD] : [])]);
+  const soa = question && (rcode === RCODE.NXDOMAIN || rcode === RCODE.NOERROR) ? [SOA_RECORD] : [];
+  const h = header(id, AA | rcode | (rd ? dnsPacket.RECURSION_DESIRED : 0), question ? 1 : 0, 0, edns ? 1 : 0, soa.length);
+  return Buffer.concat([h, ...(question ? [question] : []), ...soa, ...(edns ? [OPT_RECORD] : [])]);
 }
 
 function rotate<T>(xs: T[], by: number): T[] {
@@ -59,10 +67,6 @@ function rotate<T>(xs: T[], by: number): T[] {
   const k = by % xs.length;
   return [...xs.slice(k), ...xs.slice(0, k)];
 }
-
-/** dns-packet's single-record encoder (present at runtime, missing from its type definitions). */
-const recordCodec = (dnsPacket as unknown as { answer: { encode(r: dnsPacket.Answer): Buffer } }).answer;
-const record = (r: dnsPacket.Answer) => recordCodec.encode(r);
 
 /**
  * Answers one parsed query; `turn` rotates the record order. `maxSize` is the transport's limit (UDP: the client's
@@ -73,9 +77,9 @@ export function answer(q: DnsQuery, services: ServiceLookup, turn: number, maxSi
   if (q.klass !== 1 && q.klass !== 255) return fail(RCODE.REFUSED);
   const m = matchName(q.name);
   if (m.kind === "outside") return fail(RCODE.REFUSED);
-  if (m.kind === "zone") return fail(RCODE.NOERROR);
+  if (m.kind === "zone") return m.apex && (q.type === QTYPE.SOA || q.type === QTYPE.ANY) ? soaAnswer(q) : fail(RCODE.NOERROR);
   const svc = services.lookup(m.namespace, m.name);
-  if (!svc) return fail(RCODE.NXDOMAIN);
+  if (!svc) return fail(m.inZone ? RCODE.NXDOMAIN : RCODE.REFUSED);
   let eps = svc.endpoints;
   if (m.kind === "replica") {
     eps = eps.filter((e) => e.replica === m.replica);
@@ -98,7 +102,15 @@ export function answer(q: DnsQuery, services: ServiceLookup, turn: number, maxSi
   const opt = q.edns ? [OPT_RECORD] : [];
   const reply = (f: number, an: Buffer[], ar: Buffer[]) => Buffer.concat([header(q.id, f, 1, an.length, ar.length + opt.length), q.question, ...an, ...ar, ...opt]);
   const size = (parts: Buffer[]) => 12 + q.question.length + [...parts, ...opt].reduce((a, b) => a + b.length, 0);
+  if (answers.length === 0) return fail(RCODE.NOERROR);
   if (size([...answers, ...glue]) <= maxSize) return reply(flags, answers, glue);
   if (size(answers) <= maxSize) return reply(flags, answers, []);
   return reply(flags | TC, [], []);
+}
+
+/** The apex's SOA as the answer (`dig SOA svc.tug.internal`). */
+function soaAnswer(q: DnsQuery): Buffer {
+  const opt = q.edns ? [OPT_RECORD] : [];
+  const flags = AA | (q.rd ? dnsPacket.RECURSION_DESIRED : 0);
+  return Buffer.concat([header(q.id, flags, 1, 1, opt.length), q.question, SOA_RECORD, ...opt]);
 }

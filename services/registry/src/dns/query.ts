@@ -3,13 +3,20 @@
  * full decode on the hot path). Anything malformed throws DnsFormatError; the server answers FORMERR or drops.
  */
 
-/** Thrown for packets that are not a well-formed single-question query. */
+/**
+ * Thrown for packets that are not a well-formed single-question query. The server answers `rcode` (FORMERR, or
+ * NOTIMP for an opcode other than QUERY) when `id` is known, and drops the packet otherwise: a packet that is itself
+ * a response is always dropped (answering responses would let two servers bounce packets forever).
+ */
 export class DnsFormatError extends Error {
-  constructor(message: string, readonly id?: number) {
+  constructor(message: string, readonly id?: number, readonly rcode = RCODE_FORMERR) {
     super(message);
     this.name = "DnsFormatError";
   }
 }
+
+const RCODE_FORMERR = 1;
+const RCODE_NOTIMP = 4;
 
 export interface DnsQuery {
   id: number;
@@ -29,15 +36,15 @@ export interface DnsQuery {
   edns: boolean;
 }
 
-export const QTYPE = { A: 1, SRV: 33, AAAA: 28, ANY: 255, OPT: 41 } as const;
+export const QTYPE = { A: 1, SOA: 6, SRV: 33, AAAA: 28, ANY: 255, OPT: 41 } as const;
 
 /** Parses a query; throws DnsFormatError (with the id when known). */
 export function parseQuery(buf: Buffer): DnsQuery {
   if (buf.length < 12) throw new DnsFormatError("shorter than a DNS header");
   const id = buf.readUInt16BE(0);
   const flags = buf.readUInt16BE(2);
-  if (flags & 0x8000) throw new DnsFormatError("not a query", id);
-  if ((flags >> 11) & 0xf) throw new DnsFormatError("unsupported opcode", id);
+  if (flags & 0x8000) throw new DnsFormatError("a response, not a query (never answered)");
+  if ((flags >> 11) & 0xf) throw new DnsFormatError("unsupported opcode", id, RCODE_NOTIMP);
   const qd = buf.readUInt16BE(4);
   const an = buf.readUInt16BE(6);
   const ns = buf.readUInt16BE(8);

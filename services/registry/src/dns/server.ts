@@ -6,7 +6,7 @@ import { createSocket, type Socket } from "node:dgram";
 import { createServer, type Server, type Socket as TcpSocket } from "node:net";
 import type { Logger } from "@tug/log";
 import { Counter, type Registry } from "prom-client";
-import { errorReply, RCODE, type ServiceLookup } from "./answer.js";
+import { errorReply, type ServiceLookup } from "./answer.js";
 import { AnswerCache } from "./cache.js";
 import { DnsFormatError, parseQuery } from "./query.js";
 
@@ -42,7 +42,7 @@ export async function startDnsServer(o: DnsServerOptions): Promise<DnsServer> {
       const q = parseQuery(msg);
       out = cache.answer(q, turn++, transport === "udp" ? q.udpSize : 65_535);
     } catch (err) {
-      if (err instanceof DnsFormatError && err.id !== undefined) out = errorReply(err.id, RCODE.FORMERR);
+      if (err instanceof DnsFormatError && err.id !== undefined) out = errorReply(err.id, err.rcode);
       else if (!(err instanceof DnsFormatError)) o.log.error({ err: String((err as Error)?.stack ?? err) }, "dns answer fault");
     }
     count(transport, out ? String(out.readUInt16BE(2) & 0xf) : "dropped");
