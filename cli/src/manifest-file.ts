@@ -1,11 +1,15 @@
-/** Reads manifest files: YAML or JSON, one or several documents separated by `---`, from a path or stdin. */
+/**
+ * Reads manifest files: YAML or JSON, one or several documents separated by `---`, from a path or stdin. YAML merge
+ * keys (`<<: *anchor`) work as in kubectl and Docker Compose, and top-level `x-…` keys (Compose's extension fields, a
+ * place for anchors) are dropped. Invalid YAML is a usage error naming the document, line and column.
+ */
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { UsageError } from "./errors.js";
 
 /** Parses `text` into manifest objects; empty documents are skipped, anything that is not a mapping is an error. */
 export function parseManifests(text: string, source = "input"): Array<Record<string, unknown>> {
-  const docs = parseAllDocuments(text, { prettyErrors: true });
+  const docs = parseAllDocuments(text, { prettyErrors: true, merge: true });
   const out: Array<Record<string, unknown>> = [];
   for (const [i, doc] of docs.entries()) {
     const err = doc.errors[0];
@@ -13,7 +17,7 @@ export function parseManifests(text: string, source = "input"): Array<Record<str
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
     if (typeof value !== "object" || Array.isArray(value)) throw new UsageError(`${source}: document ${i + 1} must be a mapping (a manifest object), got ${Array.isArray(value) ? "a list" : typeof value}`);
-    out.push(value as Record<string, unknown>);
+    out.push(Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith("x-"))));
   }
   if (out.length === 0) throw new UsageError(`${source}: no manifest found`);
   return out;

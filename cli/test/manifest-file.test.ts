@@ -26,6 +26,23 @@ describe("manifest files", () => {
     expect(() => readManifestFile(join(dir, "missing.yaml"))).toThrow(/cannot read .*missing\.yaml/);
   });
 
+  it("resolves YAML merge keys as kubectl and compose do, and drops top-level x- keys", () => {
+    const text = "x-probe: &probe\n  http: { path: /healthz, port: 8080 }\n  periodSeconds: 1\nname: web\ncommand: [node]\n"
+      + "readinessProbe: *probe\nlivenessProbe:\n  <<: *probe\n  failureThreshold: 5\n";
+    expect(parseManifests(text)).toEqual([{
+      name: "web", command: ["node"], readinessProbe: { http: { path: "/healthz", port: 8080 }, periodSeconds: 1 },
+      livenessProbe: { http: { path: "/healthz", port: 8080 }, periodSeconds: 1, failureThreshold: 5 },
+    }]);
+  });
+
+  it("makes invalid YAML a usage error (exit 2) naming the line", async () => {
+    const f = join(dir, "broken.yaml");
+    writeFileSync(f, "name: web\ncommand: [node\nreplicas: 2\n");
+    const errs: string[] = [];
+    expect(await run(["node", "tug", "apply", "-f", f], (s) => errs.push(s))).toBe(2);
+    expect(errs.join("\n")).toMatch(/broken\.yaml: document 1 is not valid YAML or JSON: .* at line 3, column 1/);
+  });
+
   it("reads a file from disk", () => {
     const f = join(dir, "web.yaml");
     writeFileSync(f, "name: web\ncommand: [node]\n");

@@ -17,7 +17,7 @@ export function readManifestFile(path: string): unknown[] {
 
 /** Parses multi-document YAML/JSON text into plain values (empty documents are skipped). */
 export function parseManifests(text: string, source = "input"): unknown[] {
-  const docs = parseAllDocuments(text);
+  const docs = parseAllDocuments(text, { merge: true }); // `<<: *anchor` as in kubectl and compose
   const list = Array.isArray(docs) ? docs : [docs];
   const out: unknown[] = [];
   for (const [i, d] of list.entries()) {

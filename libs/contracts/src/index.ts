@@ -5,6 +5,7 @@ export * from "./codec.js";
 export * from "./envelope.js";
 export * from "./quantity.js";
 export * from "./manifest.js";
+export * from "./kubernetes.js";
 export * from "./model.js";
 export * from "./messages.js";
 export * from "./validate.js";

@@ -3,7 +3,7 @@
  * Every body is validated; a reply of ok means the change is durable in Redis (AOF). Bad input changes nothing.
  */
 import type { Bus } from "@tug/bus";
-import { deleteSchema, deploymentId, deploymentRefSchema, type DesiredVerb, manifestSchema, nodeRefSchema, type OkReply, rollbackSchema, scaleSchema, subjects, validate } from "@tug/contracts";
+import { deleteSchema, deploymentId, deploymentRefSchema, type DesiredVerb, fromKubernetes, manifestSchema, nodeRefSchema, type OkReply, rollbackSchema, scaleSchema, subjects, validate } from "@tug/contracts";
 import type { RedisStore } from "@tug/state";
 import { TugError } from "@tug/contracts";
 
@@ -50,7 +50,7 @@ export function intakeHandlers(store: RedisStore, changed: (id: string) => void,
     uncordon: node("uncordon"),
     drain: node("drain"),
     async apply(body) {
-      const m = validate(manifestSchema, body, "manifest");
+      const m = validate(manifestSchema, fromKubernetes(body), "manifest");
       const id = deploymentId(m.namespace, m.name);
       const r = await expecting(m.expectGeneration, store.applyDeployment(m, Date.now(), m.expectGeneration ?? -1));
       changed(id);

@@ -107,4 +107,20 @@ describe("controller intake", () => {
     expect(await request("scale", json(stale))).toMatchObject({ ok: false, code: "STALE_FENCING_TOKEN" });
     expect((await store.deployment("default/fenced"))?.replicas).toBe(1);
   });
+
+  it("applies a Kubernetes apps/v1 Deployment, and refuses other Kubernetes objects in plain words", async () => {
+    const json = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
+    const deployment = {
+      apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "kube" }, spec: {
+        replicas: 2, selector: { matchLabels: { app: "kube" } },
+        template: { metadata: { labels: { app: "kube" } }, spec: { containers: [{ name: "kube", image: "tug-examples/web:1", ports: [{ containerPort: 8080 }] }] } },
+      },
+    };
+    expect(await request("apply", json(deployment))).toMatchObject({ ok: true, id: "default/kube", revision: 1 });
+    expect(await store.deployment("default/kube")).toMatchObject({ replicas: 2, template: expect.objectContaining({ image: "tug-examples/web:1" }) });
+    const service = { apiVersion: "v1", kind: "Service", metadata: { name: "kube" }, spec: { ports: [{ port: 80 }] } };
+    expect(await request("apply", json(service))).toMatchObject({
+      ok: false, code: "VALIDATION_FAILED", field: "kind", message: expect.stringContaining("this is a Kubernetes Service"),
+    });
+  });
 });
