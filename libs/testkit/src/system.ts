@@ -20,6 +20,10 @@ export interface SystemOptions {
   nodes?: number;
   /** Default `fake`. */
   driver?: "fake" | "process";
+  /** A hosts lab of this many hosts (root only; `nodes` is then ignored). */
+  hosts?: number;
+  /** The lab's private /24. */
+  hostsSubnet?: string;
   replicasPerComponent?: number;
   /** Extra environment for every component, on top of QUICK_TIMINGS. */
   env?: Record<string, string>;
@@ -57,7 +61,8 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
   let cluster: LocalCluster | undefined;
   try {
     cluster = await startLocalCluster({
-      nodes, driver: opts.driver ?? "fake", dataDir, prefix, portsFrom: hostPortBase(nodes),
+      nodes: opts.hosts ?? nodes, hosts: opts.hosts, hostsSubnet: opts.hostsSubnet, driver: opts.driver ?? "fake", dataDir, prefix,
+      portsFrom: hostPortBase(opts.hosts ?? nodes),
       natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, replicasPerComponent: opts.replicasPerComponent ?? 1,
       workdir: opts.workdir, logLevel: opts.logLevel ?? "info", env: { ...QUICK_TIMINGS, ...(opts.env ?? {}) }, onLine: opts.onLine,
       readyTimeoutMs: opts.readyTimeoutMs,

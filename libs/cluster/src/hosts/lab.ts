@@ -109,6 +109,23 @@ async function addHost(lab: Lab, h: LabHost): Promise<void> {
 }
 
 /**
+ * Adds one more host to the running lab of `dataDir` for a worker started by hand (`tug worker --join`, the way a
+ * second machine joins): recorded in lab.json first, then created, so the lab's removal takes it too.
+ */
+export async function addLabHost(dataDir: string, node: string): Promise<LabHost> {
+  const lab = readLab(dataDir);
+  if (!lab) throw new LabError(`no hosts lab at ${dataDir}`);
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(node) || lab.hosts.some((h) => h.node === node)) throw new LabError(`host name ${JSON.stringify(node)} is malformed or taken`);
+  const i = lab.hosts.length + 1;
+  const tag = lab.bridge.slice("tugbr-".length);
+  const host: LabHost = { node, namespace: `tug-${tag}-${node}`, veth: `tug${tag}h${i}`, address: hostAddress(parseSubnet(lab.subnet), i) };
+  if ((await namespaces()).includes(host.namespace)) throw new LabError(`network namespace ${host.namespace} exists but this lab did not create it`);
+  writeLab(dataDir, { ...lab, hosts: [...lab.hosts, host] });
+  await addHost(lab, host);
+  return host;
+}
+
+/**
  * SIGKILLs every process left in the lab's namespaces, deletes the namespaces (their rules go with them), the
  * veths and the bridge that lab.json names, then the file. Idempotent; returns one line per object removed.
  */
