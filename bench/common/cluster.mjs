@@ -12,13 +12,14 @@ import { silentLogger } from "../../libs/log/dist/index.js";
 import { RedisStore } from "../../libs/state/dist/index.js";
 
 /**
- * Starts a bench cluster: `name` names the data dir and the key prefix / `tug.cluster` label (`bench<name><pid>`).
+ * Starts a bench cluster: `name` names the data dir and the key prefix / `tug.cluster` label (`bench<name><pid>`);
+ * `hosts` (root only) makes it a hosts lab of that many network-namespace hosts.
  * Returns { cluster, store, bus, dataDir, prefix, intake(verb, body), close() }; call close() in a finally.
  */
-export async function startBenchCluster({ name, nodes, driver, portsFrom, repoRoot }) {
+export async function startBenchCluster({ name, nodes, driver, portsFrom, repoRoot, hosts, hostsSubnet, env }) {
   const dataDir = mkdtempSync(join(tmpdir(), `tug-bench-${name}-`));
   const prefix = `bench${name}${process.pid}`;
-  const cluster = await startLocalCluster({ nodes, driver, dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom, workdir: repoRoot, logLevel: process.env.TUG_BENCH_LOG_LEVEL ?? "warn", readyTimeoutMs: 180_000 });
+  const cluster = await startLocalCluster({ nodes, hosts, hostsSubnet, env, driver, dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom, workdir: repoRoot, logLevel: process.env.TUG_BENCH_LOG_LEVEL ?? "warn", readyTimeoutMs: 180_000 });
   const store = new RedisStore({ url: cluster.redisUrl, prefix });
   await store.ready();
   const bus = await Bus.connect({ url: cluster.natsUrl, name: `bench-${name}`, log: silentLogger() });
