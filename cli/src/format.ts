@@ -1,8 +1,8 @@
 /** Output formatting for the CLI: aligned tables like kubectl, JSON, YAML, and human-friendly quantities. */
 import { stringify } from "yaml";
 
-/** The output formats `-o` accepts. */
-export const OUTPUT_FORMATS = ["table", "json", "yaml"] as const;
+/** The output formats `-o` accepts; `wide` is a table with more columns where a command has them. */
+export const OUTPUT_FORMATS = ["table", "wide", "json", "yaml"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Renders rows as a table: upper-case headers, columns padded to their widest cell and separated by 3 spaces. */
@@ -12,11 +12,14 @@ export function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyAr
   return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("   ").trimEnd()).join("\n");
 }
 
-/** Renders `data` in `format`; `asTable` turns it into a table (or any text) for the default format. */
-export function render<T>(data: T, format: OutputFormat, asTable: (d: T) => string): string {
+/**
+ * Renders `data` in `format`; `asTable` turns it into a table (or any text) for the default format, `asWide` for
+ * `wide` (the table when a command has no wider one).
+ */
+export function render<T>(data: T, format: OutputFormat, asTable: (d: T) => string, asWide = asTable): string {
   if (format === "json") return JSON.stringify(data, null, 2);
   if (format === "yaml") return stringify(data).trimEnd();
-  return asTable(data);
+  return format === "wide" ? asWide(data) : asTable(data);
 }
 
 /** Age like kubectl: 42s, 5m, 3h, 2d (from a timestamp in ms). */

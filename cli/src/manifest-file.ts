@@ -1,7 +1,8 @@
 /**
  * Reads manifest files: YAML or JSON, one or several documents separated by `---`, from a path or stdin. YAML merge
- * keys (`<<: *anchor`) work as in kubectl and Docker Compose, and top-level `x-…` keys (Compose's extension fields, a
- * place for anchors) are dropped. Invalid YAML is a usage error naming the document, line and column.
+ * keys (`<<: *anchor`) work as in kubectl and Docker Compose; top-level `x-…` keys (Compose's extension fields, a
+ * place for anchors) and `status` (read-only, in `tug get deployment NAME -o yaml`) are dropped, as kubectl ignores
+ * status. Invalid YAML is a usage error naming the document, line and column.
  */
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
@@ -17,7 +18,7 @@ export function parseManifests(text: string, source = "input"): Array<Record<str
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
     if (typeof value !== "object" || Array.isArray(value)) throw new UsageError(`${source}: document ${i + 1} must be a mapping (a manifest object), got ${Array.isArray(value) ? "a list" : typeof value}`);
-    out.push(Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith("x-"))));
+    out.push(Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith("x-") && k !== "status")));
   }
   if (out.length === 0) throw new UsageError(`${source}: no manifest found`);
   return out;

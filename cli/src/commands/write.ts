@@ -57,6 +57,8 @@ function withExpectation(docs: Array<Record<string, unknown>>, gen: number | und
   return gen === undefined ? docs : docs.map((d) => ({ ...d, expectGeneration: gen }));
 }
 
+/** `deployment ns/name` of a document, Tugboat's or Kubernetes' (metadata.name). */
 function label(doc: Record<string, unknown>): string {
-  return `deployment ${String(doc.namespace ?? "default")}/${String(doc.name ?? "?")}`;
+  const meta = (typeof doc.metadata === "object" && doc.metadata !== null ? doc.metadata : {}) as Record<string, unknown>;
+  return `deployment ${String(doc.namespace ?? meta.namespace ?? "default")}/${String(doc.name ?? meta.name ?? "?")}`;
 }
