@@ -3,6 +3,7 @@ import type { Bus } from "@tug/bus";
 import { subjects } from "@tug/contracts";
 import { sleep } from "@tug/runtime";
 import type { RedisStore } from "@tug/state";
+import { AvailabilityWatch, type FaultWindows } from "./availability.js";
 import { checkAcked, checkCapacity, checkSurge } from "./checks.js";
 import type { AckLedger } from "./ledger.js";
 import { OrphanWatch } from "./orphans.js";
@@ -23,10 +24,11 @@ export interface MonitorStats {
   statusReports: number;
 }
 
-/** Checks invariants until `signal` aborts. */
-export async function monitor(o: { bus: Bus; store: RedisStore; ledger: AckLedger; book: ViolationBook; maxSurge: number; orphanLimitMs: number; periodMs?: number; signal: AbortSignal }): Promise<MonitorStats> {
+/** Checks invariants until `signal` aborts; with `faults` (the run's fault windows) availability too. */
+export async function monitor(o: { bus: Bus; store: RedisStore; ledger: AckLedger; book: ViolationBook; maxSurge: number; orphanLimitMs: number; periodMs?: number; signal: AbortSignal; faults?: FaultWindows }): Promise<MonitorStats> {
   const stats: MonitorStats = { checks: 0, unreadable: 0, statusReports: 0 };
   let latest: Snapshot | undefined;
+  const availability = o.faults && new AvailabilityWatch(o.faults, o.book);
   let syncServerSeenAt = 0;
   const orphans = new OrphanWatch(o.orphanLimitMs, o.book, () => latest, (now) => now - syncServerSeenAt <= SYNC_SERVER_SILENCE_MS);
   const syncServers = o.bus.subscribe(subjects.componentHeartbeatOfRole("health-monitor"), () => {
@@ -45,6 +47,7 @@ export async function monitor(o: { bus: Bus; store: RedisStore; ledger: AckLedge
         checkAcked(s, o.ledger, epochs, o.book);
         checkSurge(s, o.ledger, o.maxSurge, SURGE_WINDOW_MS, o.book);
         checkCapacity(s, o.book);
+        availability?.check(s);
         stats.checks++;
       } catch {
         stats.unreadable++;

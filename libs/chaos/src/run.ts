@@ -10,6 +10,7 @@ import { Bus } from "@tug/bus";
 import { defaultRepoRoot, type LocalCluster, startLocalCluster } from "@tug/cluster";
 import { silentLogger } from "@tug/log";
 import { RedisStore } from "@tug/state";
+import { FaultWindows } from "./availability.js";
 import { waitConverged } from "./converge.js";
 import { injectFaults } from "./faults.js";
 import { AckLedger } from "./ledger.js";
@@ -63,13 +64,14 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport & { text
     }, 100);
     o.log(o.replay ? `replaying ${o.replay.faults.length} faults and ${o.replay.workload.length} changes over ${o.durationMs / 1000} s` : `injecting faults for ${o.durationMs / 1000} s (seed ${o.seed})`);
     const script = o.replay;
-    const checking = monitor({ bus, store, ledger, book, maxSurge: CHAOS_MAX_SURGE, orphanLimitMs: o.orphanGraceMs + 3_000, signal: checkCtl.signal });
+    const windows = new FaultWindows();
+    const checking = monitor({ bus, store, ledger, book, maxSurge: CHAOS_MAX_SURGE, orphanLimitMs: o.orphanGraceMs + 3_000, signal: checkCtl.signal, faults: windows });
     const [workload, faults] = await Promise.all([
       runWorkload({ bus, prng: workPrng, ledger, driver: o.driver, maxDeployments: o.maxDeployments, signal: faultsCtl.signal, script: script?.workload, startedAt: started }),
       injectFaults({
         cluster, prng: faultPrng, driver: o.driver, replicasPerComponent: o.replicasPerComponent, everyMs: o.faultEveryMs, signal: faultsCtl.signal,
         script: script?.faults, startedAt: started,
-        onFault: (f) => { if (f.delivered && ++injected % 50 === 0) o.log(`${injected} faults injected, ${book.count} violations so far`); },
+        onFault: (f) => { windows.add(f); if (f.delivered && ++injected % 50 === 0) o.log(`${injected} faults injected, ${book.count} violations so far`); },
       }),
     ]);
     clearInterval(timer);

@@ -1,7 +1,11 @@
 /** The invariants a chaos run checks, and a bounded, de-duplicated book of their violations. */
 
 /** Names of the invariants checked continuously (plus `converge`, checked once faults stop). */
-export const INVARIANTS = ["ack-lost", "too-many-ready", "node-overcommit", "replica-elsewhere", "converge"] as const;
+export const INVARIANTS = [
+  "ack-lost", "too-many-ready", "too-few-ready", "node-overcommit", "replica-elsewhere", "converge",
+  // on a hosts lab (host-monitor.ts)
+  "endpoint-of-notready-node", "too-many-copies",
+] as const;
 export type Invariant = (typeof INVARIANTS)[number];
 
 /** One violation. */
