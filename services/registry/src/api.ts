@@ -6,7 +6,7 @@ import type { Logger } from "@tug/log";
 import type { RedisStore } from "@tug/state";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
-import { frameworkErrors, installErrorHandlers } from "./errors.js";
+import { clientErrorHandler, frameworkErrors, installErrorHandlers } from "./errors.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
@@ -52,7 +52,10 @@ function boundedClose(app: FastifyInstance, graceMs: number): void {
 
 /** Builds the app with every route registered (not listening). */
 export function buildApi(deps: ApiDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.log?.child({ module: "api" }, { level: "warn" }), bodyLimit: 1 << 20, frameworkErrors }) as unknown as FastifyInstance;
+  const app = Fastify({
+    loggerInstance: deps.log?.child({ module: "api" }, { level: "warn" }), bodyLimit: 1 << 20, frameworkErrors, clientErrorHandler,
+  }) as unknown as FastifyInstance;
+  app.removeContentTypeParser("text/plain"); // JSON only: anything else is 415
   installErrorHandlers(app);
   boundedClose(app, CLOSE_GRACE_MS);
   healthRoutes(app, deps);
