@@ -15,7 +15,7 @@ export class ApiClient {
     try {
       res = await fetch(new URL(path, this.base), { signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
-      throw new TugError("STORE_UNAVAILABLE", `cannot reach the API at ${this.base}: ${(err as Error).cause ?? (err as Error).message}`);
+      throw unreachable(this.base, err as Error, this.timeoutMs);
     }
     const text = await res.text();
     let body: unknown;
@@ -67,6 +67,15 @@ export class IntakeClient {
     if (reply?.ok !== true) throw fromBody(reply, `${verb} failed`);
     return reply as T;
   }
+}
+
+/**
+ * The error for an API that gave no answer: TIMEOUT when it took longer than `timeoutMs`, else API_UNAVAILABLE (the
+ * registry is not reachable; this says nothing about Redis, which STORE_UNAVAILABLE is about).
+ */
+function unreachable(base: string, err: Error, timeoutMs: number): TugError {
+  if (err.name === "TimeoutError") return new TugError("TIMEOUT", `the API at ${base} did not answer within ${timeoutMs / 1000} s`, "api");
+  return new TugError("API_UNAVAILABLE", `cannot reach the API at ${base} (${String(err.cause ?? err.message)}); is a cluster running there?`, "api");
 }
 
 /** Builds a TugError from an error body (or a generic one when the body is not structured). */

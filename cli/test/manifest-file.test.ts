@@ -67,6 +67,6 @@ describe("command line validation", () => {
 
   it("exits 1 with a structured error when the API cannot be reached", async () => {
     expect(await tug("--api", "http://127.0.0.1:1", "get", "nodes")).toBe(1);
-    expect(errs.at(-1)).toMatch(/^error \[STORE_UNAVAILABLE\] cannot reach the API/);
+    expect(errs.at(-1)).toMatch(/^error \[API_UNAVAILABLE\] cannot reach the API/);
   });
 });
