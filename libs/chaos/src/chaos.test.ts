@@ -57,6 +57,26 @@ describe("chaos checks", () => {
     expect(book.list.map((v) => v.invariant)).toEqual(["too-many-ready"]);
   });
 
+  it("keeps the previous desired count possible while a change is in flight (it may be written late)", () => {
+    const l = new AckLedger();
+    l.begin("default/a", 4, 0);
+    l.ack("default/a", 4, 1, 100);
+    l.begin("default/a", 2, 1_000); // sent at 1 s, retried through faults, acknowledged at 7.5 s
+    const ready = Array.from({ length: 4 }, (_, i) => rep(`r${i}`));
+    const book = new ViolationBook();
+    checkSurge(snap({ at: 7_000, replicas: ready }), l, 1, 5_000, book);
+    expect(book.count).toBe(0); // 4 may still be what Redis holds: the scale to 2 is not acknowledged
+    l.ack("default/a", 2, 1, 7_500);
+    checkSurge(snap({ at: 12_000, replicas: ready }), l, 1, 5_000, book);
+    expect(book.count).toBe(0); // 4 was superseded only 4.5 s ago
+    l.prune(5_000, 13_000);
+    checkSurge(snap({ at: 13_000, replicas: ready }), l, 1, 5_000, book);
+    expect(book.list.map((v) => v.invariant)).toEqual(["too-many-ready"]);
+    l.begin("default/a", 9, 14_000);
+    l.refused("default/a");
+    expect(l.maxDesiredSince("default/a", 5_000, 15_000)).toBe(2); // a refused change never was desired
+  });
+
   it("flags an over-committed node", () => {
     const node = { id: "n1", capacity: { cpuMillis: 150, memoryBytes: 10 } } as NodeRecord;
     const book = new ViolationBook();

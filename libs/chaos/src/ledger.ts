@@ -17,8 +17,11 @@ interface Entry {
   uncertain: boolean;
   /** Bumped on every begin/ack/fail: a check that saw the same epoch before and after its read is consistent. */
   epoch: number;
-  /** (time, desired count) of every change sent, oldest first. */
-  desired: Array<{ at: number; replicas: number }>;
+  /**
+   * Every change sent, oldest first: when, the desired count it asks for, and when it was acknowledged. A change is
+   * written at some moment between its send and its ack (or never), so the value before it stays possible until then.
+   */
+  desired: Array<{ at: number; replicas: number; ackedAt?: number; refused?: boolean }>;
 }
 
 /** The workload's book of acknowledged changes. */
@@ -45,6 +48,8 @@ export class AckLedger {
     e.acked = { replicas, revision, at: now };
     e.uncertain = false;
     e.epoch++;
+    const last = e.desired[e.desired.length - 1];
+    if (last && last.ackedAt === undefined) last.ackedAt = now;
   }
 
   /** The change failed in a way that leaves it unknown whether it was applied. */
@@ -58,6 +63,8 @@ export class AckLedger {
   refused(id: string): void {
     const e = this.entry(id);
     e.epoch++;
+    const last = e.desired[e.desired.length - 1];
+    if (last && last.ackedAt === undefined) last.refused = true;
   }
 
   /** Deployment ids the workload has touched. */
@@ -80,29 +87,40 @@ export class AckLedger {
     return this.entries.get(id)?.epoch ?? 0;
   }
 
-  /** The largest desired count `id` may have had in [now - windowMs, now] (the value in force at the start included). */
+  /**
+   * The largest desired count `id` may have had in [now - windowMs, now]: a value counts from its send until a later
+   * change was acknowledged (a change in flight, or one that was never answered, may be written at any moment; until a
+   * later ack proves otherwise the earlier value may still be in force). A refused change never was.
+   */
   maxDesiredSince(id: string, windowMs: number, now = Date.now()): number {
     const list = this.entries.get(id)?.desired ?? [];
     const from = now - windowMs;
     let max = 0;
-    let before: number | undefined;
-    for (const d of list) {
-      if (d.at < from) before = d.replicas;
-      else max = Math.max(max, d.replicas);
+    let supersededAt: number | undefined; // the first ack after entry i, walking from the newest
+    for (let i = list.length - 1; i >= 0; i--) {
+      const d = list[i]!;
+      if (!d.refused && (supersededAt === undefined || supersededAt >= from)) max = Math.max(max, d.replicas);
+      if (d.ackedAt !== undefined) supersededAt = d.ackedAt;
     }
-    if (before !== undefined) max = Math.max(max, before);
     // the acked count is in force too (a change sent long ago stays the desired count)
     const a = this.entries.get(id)?.acked;
     return Math.max(max, a?.replicas ?? 0);
   }
 
-  /** Drops desired-count history older than `keepMs` except the last value before it (bounded memory). */
+  /** Drops changes superseded by an ack older than `keepMs` (bounded memory; what may still be in force stays). */
   prune(keepMs: number, now = Date.now()): void {
     for (const e of this.entries.values()) {
       const from = now - keepMs;
-      let i = 0;
-      while (i + 1 < e.desired.length && e.desired[i + 1]!.at < from) i++;
-      if (i > 0) e.desired.splice(0, i);
+      // the newest change acknowledged before `from`: everything older than it was superseded before the window
+      let k = -1;
+      for (let i = e.desired.length - 1; i >= 0; i--) {
+        const at = e.desired[i]!.ackedAt;
+        if (at !== undefined && at < from) {
+          k = i;
+          break;
+        }
+      }
+      if (k > 0) e.desired.splice(0, k);
     }
   }
 }
