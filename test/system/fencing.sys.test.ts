@@ -22,7 +22,8 @@ async function leaseHolder(sys: TestSystem): Promise<string | undefined> {
 
 /** Log lines of `component` whose message is `msg`, parsed. */
 function logged(component: string, msg: string): Array<Record<string, unknown>> {
-  return lines.filter((l) => l.component === component && l.line.includes(`"msg":"${msg}"`)).map((l) => JSON.parse(l.line));
+  const mine = lines.filter((l) => l.component === component && l.line.includes(`"msg":"${msg}"`));
+  return mine.map((l) => JSON.parse(l.line));
 }
 
 describe("fencing: a stale autoscaler", () => {
@@ -43,7 +44,8 @@ describe("fencing: a stale autoscaler", () => {
       name: "api", replicas: 2, command: ["x"], resources: { cpu: 0.01, memory: "1Mi" },
       autoscale: { min: 1, max: 10, metric: "rps", target: 5, scaleDownStabilizationSeconds: 60 },
     });
-    await eventually(async () => expectCount("ready", (await readyReplicas(sys.store, ID)).length, 2), { timeoutMs: 20_000, what: "2 ready" });
+    const ready = async () => expectCount("ready", (await readyReplicas(sys.store, ID)).length, 2);
+    await eventually(ready, { timeoutMs: 20_000, what: "2 ready" });
     const stale = await eventually(async () => {
       const h = await leaseHolder(sys);
       if (!h) throw new Error("no autoscaler holds the lease yet");
@@ -52,10 +54,11 @@ describe("fencing: a stale autoscaler", () => {
     const other = stale === "autoscaler-1" ? "autoscaler-2" : "autoscaler-1";
 
     // 60 rps over 2 replicas (target 5 each): the holder decides to scale up, and is paused before it sends
-    const load = setInterval(() => sys.bus.publish(subjects.proxyMetrics, "proxy.metrics", { services: [{ id: ID, rps: 60, connections: 0 }] }), 200);
+    const figures = { services: [{ id: ID, rps: 60, connections: 0 }] };
+    const load = setInterval(() => sys.bus.publish(subjects.proxyMetrics, "proxy.metrics", figures), 200);
     try {
       await eventually(async () => {
-        if (!logged(stale, "autoscaling").some((l) => l.deployment === ID)) throw new Error(`${stale} has not decided yet`);
+        if (!logged(stale, "autoscaling").some((l) => l.deployment === ID)) throw new Error(`${stale}: no decision`);
       }, { timeoutMs: 15_000, intervalMs: 20, what: "a scale decision" });
       expect(sys.cluster.kill(stale, "SIGSTOP")).toBe(true);
     } finally {
@@ -64,7 +67,8 @@ describe("fencing: a stale autoscaler", () => {
     const decided = logged(stale, "autoscaling").find((l) => l.deployment === ID)!;
     // the other instance starts afresh (no samples: it holds the count) and takes the lease once it expires
     await sys.cluster.restart(other);
-    await eventually(async () => expect(await leaseHolder(sys)).toBe(other), { timeoutMs: 10_000, what: `${other} holds the lease` });
+    const taken = async () => expect(await leaseHolder(sys)).toBe(other);
+    await eventually(taken, { timeoutMs: 10_000, what: `${other} holds the lease` });
     const before = (await sys.store.deployment(ID))!;
     expect(before.replicas).toBe(2);
 
@@ -75,7 +79,8 @@ describe("fencing: a stale autoscaler", () => {
       if (!moved && logged(stale, "scale refused; re-evaluating").length === 0) throw new Error("no answer yet");
     }, { timeoutMs: 10_000, what: "the stale scale answered" });
     const after = (await sys.store.deployment(ID))!;
-    expect({ replicas: after.replicas, gen: after.gen }, `decided ${JSON.stringify(decided)}`).toEqual({ replicas: 2, gen: before.gen });
+    const why = `decided ${JSON.stringify(decided)}`;
+    expect({ replicas: after.replicas, gen: after.gen }, why).toEqual({ replicas: 2, gen: before.gen });
     expect((await sys.store.events()).filter((e) => e.object === ID && e.reason === "Scaled")).toEqual([]);
     expect(logged(stale, "scale refused; re-evaluating").map((l) => l.code)).toContain("STALE_FENCING_TOKEN");
   }, 60_000);

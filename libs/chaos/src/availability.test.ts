@@ -5,12 +5,20 @@ import type { Snapshot } from "./snapshot.js";
 import { ViolationBook } from "./violations.js";
 
 const ID = "default/a";
-const strategy: Strategy = { type: "RollingUpdate", maxSurge: 1, maxUnavailable: 0, minReadySeconds: 0, progressDeadlineSeconds: 60, autoRollback: false };
-const dep = (replicas: number, revision = 2, over: Partial<Strategy> = {}) => ({ id: ID, replicas, revision, strategy: { ...strategy, ...over } } as DeploymentRecord);
+const strategy: Strategy = {
+  type: "RollingUpdate", maxSurge: 1, maxUnavailable: 0, minReadySeconds: 0,
+  progressDeadlineSeconds: 60, autoRollback: false,
+};
+const dep = (replicas: number, revision = 2, over: Partial<Strategy> = {}) =>
+  ({ id: ID, replicas, revision, strategy: { ...strategy, ...over } }) as DeploymentRecord;
 const rep = (id: string, revision: number, o: Partial<ReplicaRecord> = {}): ReplicaRecord => ({
   id, deployment: ID, revision, node: "n1", desired: "run", phase: "Running", ready: true, restarts: 0,
   resources: { cpuMillis: 100, memoryBytes: 1 }, nodeSelector: {}, gen: 1, createdAt: 0, updatedAt: 0, ...o,
 });
+
+/** A snapshot of deployment `d` with `replicas` at `t`. */
+const at = (t: number, replicas: ReplicaRecord[], d = dep(3)): Snapshot =>
+  ({ at: t, deployments: new Map([[ID, d]]), replicas, nodes: [] });
 
 /**
  * A rolling update of 3 replicas from revision 1 to 2 (maxSurge 1, maxUnavailable 0), one snapshot per step:
@@ -21,7 +29,7 @@ const rep = (id: string, revision: number, o: Partial<ReplicaRecord> = {}): Repl
 function rollout(retireOnReady: number): Snapshot[] {
   const replicas = [rep("o1", 1), rep("o2", 1), rep("o3", 1)];
   const snaps: Snapshot[] = [];
-  const snap = () => snaps.push({ at: 1_000 * snaps.length, deployments: new Map([[ID, dep(3)]]), replicas: replicas.map((r) => ({ ...r })), nodes: [] });
+  const snap = () => snaps.push(at(1_000 * snaps.length, replicas.map((r) => ({ ...r }))));
   snap();
   for (let n = 1; replicas.some((r) => r.revision === 1 && r.desired === "run"); n++) {
     replicas.push(rep(`n${n}`, 2, { ready: false }));
@@ -66,7 +74,6 @@ describe("chaos availability check", () => {
 
   it("does not count replicas that turned unready by themselves, a scale-down, or a Recreate", () => {
     const base = [rep("a", 2), rep("b", 2), rep("c", 2)];
-    const at = (t: number, replicas: ReplicaRecord[], d = dep(3)): Snapshot => ({ at: t, deployments: new Map([[ID, d]]), replicas, nodes: [] });
     const blip = [at(0, base), at(1_000, [rep("a", 2, { ready: false }), ...base.slice(1)])];
     expect(watchAll(blip).count).toBe(0);
     const down = [at(0, base), at(1_000, [rep("a", 2, { desired: "stop", ready: false }), ...base.slice(1)], dep(2))];

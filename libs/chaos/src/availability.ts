@@ -50,7 +50,11 @@ export class AvailabilityWatch {
   private readonly desired = new Map<string, Array<{ at: number; floor: number }>>();
 
   /** `windowMs`: a desired count of this long ago still counts (a snapshot is not atomic across a scale). */
-  constructor(private readonly windows: FaultWindows, private readonly book: ViolationBook, private readonly windowMs = 5_000) {}
+  constructor(
+    private readonly windows: FaultWindows,
+    private readonly book: ViolationBook,
+    private readonly windowMs = 5_000,
+  ) {}
 
   /** Checks one snapshot. */
   check(s: Snapshot): void {

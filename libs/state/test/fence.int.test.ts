@@ -17,7 +17,10 @@ async function store(): Promise<RedisStore> {
   return s;
 }
 const ID = "default/web";
-const hb = { node: "n1", instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake" };
+const hb = {
+  node: "n1", instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 },
+  labels: {}, driver: "fake",
+};
 
 beforeAll(async () => { redis = await startRedis(); });
 afterAll(async () => { for (const s of stores) await s.close(); await redis.stop(); });
@@ -31,7 +34,8 @@ describe("fencing tokens of leased roles", () => {
     const b = await s.acquireLease("autoscaler", "B", 5_000);
     expect(b.token).toBeGreaterThan(a.token);
     const before = await s.deployment(ID);
-    await expect(s.scaleDeployment(ID, 7, { fence: { role: "autoscaler", token: a.token } })).rejects.toMatchObject({ code: "STALE_FENCING_TOKEN" });
+    const stale = s.scaleDeployment(ID, 7, { fence: { role: "autoscaler", token: a.token } });
+    await expect(stale).rejects.toMatchObject({ code: "STALE_FENCING_TOKEN" });
     expect(await s.deployment(ID)).toMatchObject({ replicas: 3, gen: before!.gen });
     expect((await s.events()).filter((e) => e.reason === "Scaled")).toHaveLength(1);
     await s.scaleDeployment(ID, 5, { fence: { role: "autoscaler", token: b.token } });
@@ -43,8 +47,10 @@ describe("fencing tokens of leased roles", () => {
     await s.acquireLease("autoscaler", "A", 5_000);
     for (let i = 0; i < 3; i++) await s.acquireLease(`other-${i}`, "B", 5_000);
     const other = await s.acquireLease("other", "B", 5_000);
-    await expect(s.scaleDeployment(ID, 4, { fence: { role: "autoscaler", token: 1 } })).resolves.toMatchObject({ unchanged: false });
-    await expect(s.scaleDeployment(ID, 6, { fence: { role: "other", token: other.token } })).resolves.toMatchObject({ unchanged: false });
+    const own = s.scaleDeployment(ID, 4, { fence: { role: "autoscaler", token: 1 } });
+    await expect(own).resolves.toMatchObject({ unchanged: false });
+    const others = s.scaleDeployment(ID, 6, { fence: { role: "other", token: other.token } });
+    await expect(others).resolves.toMatchObject({ unchanged: false });
   });
 });
 
@@ -63,7 +69,8 @@ describe("generation checks", () => {
     await s.patchDeployment(ID, { lastGoodRevision: 1 }, undefined, Date.now(), gen);
     expect((await s.deployment(ID))?.gen).toBe(gen);
     await s.scaleDeployment(ID, 4);
-    await expect(s.patchDeployment(ID, { paused: true }, undefined, Date.now(), gen)).rejects.toMatchObject({ code: "CONFLICT" });
+    const stale = s.patchDeployment(ID, { paused: true }, undefined, Date.now(), gen);
+    await expect(stale).rejects.toMatchObject({ code: "CONFLICT" });
     expect((await s.deployment(ID))?.paused).toBe(false);
   });
 
@@ -81,7 +88,7 @@ describe("generation checks", () => {
 describe("generation fences of the active-active roles (controller, scheduler)", () => {
   // They hold no lease: any instance may act, and each write is a CAS on what it read, so one that planned from an
   // old read (paused, slow, or racing another instance) is refused.
-  it("refuses a scheduler's bind and a controller's retire, create and completion planned from an old read", async () => {
+  it("refuses a scheduler's bind and a controller's retire, create, completion planned from an old read", async () => {
     const s = await store();
     await s.heartbeatNode(hb);
     const spec = { deployment: ID, revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} };
@@ -94,7 +101,8 @@ describe("generation fences of the active-active roles (controller, scheduler)",
     expect((await s.replica("a"))?.desired).toBe("run");
     const dep = (await s.deployment(ID))!;
     await s.applyDeployment(validate(manifestSchema, { name: "web", command: ["y"], replicas: 2 }));
-    await expect(s.patchDeployment(ID, { lastGoodRevision: 1 }, undefined, Date.now(), dep.gen)).rejects.toMatchObject({ code: "CONFLICT" });
+    const completion = s.patchDeployment(ID, { lastGoodRevision: 1 }, undefined, Date.now(), dep.gen);
+    await expect(completion).rejects.toMatchObject({ code: "CONFLICT" });
     expect((await s.deployment(ID))?.lastGoodRevision).toBeUndefined();
   });
 });

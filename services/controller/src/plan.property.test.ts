@@ -82,7 +82,8 @@ class World {
     }
     for (let i = 0; i < plan.create; i++) {
       const delay = this.s.readyDelays[this.created++ % this.s.readyDelays.length]!;
-      const r: SimReplica = rep({ revision: this.d.revision, ready: false, readySince: undefined, createdAt: this.now + i });
+      const r: SimReplica = rep({ revision: this.d.revision, ready: false, readySince: undefined });
+      r.createdAt = this.now + i;
       r.readyAt = this.now + delay * STEP_MS;
       this.reps.push(r);
     }
@@ -151,8 +152,9 @@ describe("controller plan - properties of a rolling update", () => {
     const scale = fc.record({ from: fc.integer({ min: 0, max: 12 }), to: fc.integer({ min: 0, max: 12 }), delays });
     fc.assert(fc.property(scale, ({ from, to, delays }) => {
       const d = dep({}, { replicas: to });
-      const history = { maxSurge: 0, maxUnavailable: 0, minReadySeconds: 0, readyDelays: delays, stopDelays: delays, blips: [] };
-      const w = new World(dep({}, { replicas: from }), { replicas: from, ...history });
+      const none = { maxSurge: 0, maxUnavailable: 0, minReadySeconds: 0, blips: [] };
+      const history: Scenario = { ...none, replicas: from, readyDelays: delays, stopDelays: delays };
+      const w = new World(dep({}, { replicas: from }), history);
       for (const r of w.reps) r.revision = d.revision;
       let steps = 0;
       for (;;) {

@@ -46,12 +46,19 @@ function replica(s: ReplicaSpec, i: number): ReplicaRecord {
   };
 }
 
+type Usage = { cpuMillis: number; memoryBytes: number };
+
+/** `used` plus the requests of `r`. */
+function plus(used: Usage, r: ReplicaRecord): Usage {
+  return { cpuMillis: used.cpuMillis + r.resources.cpuMillis, memoryBytes: used.memoryBytes + r.resources.memoryBytes };
+}
+
 /** What is bound to each node (id → requests summed). */
-function usage(bound: ReplicaRecord[]): Map<string, { cpuMillis: number; memoryBytes: number }> {
-  const u = new Map<string, { cpuMillis: number; memoryBytes: number }>();
+function usage(bound: ReplicaRecord[]): Map<string, Usage> {
+  const u = new Map<string, Usage>();
   for (const r of bound) {
     const x = u.get(r.node!) ?? { cpuMillis: 0, memoryBytes: 0 };
-    u.set(r.node!, { cpuMillis: x.cpuMillis + r.resources.cpuMillis, memoryBytes: x.memoryBytes + r.resources.memoryBytes });
+    u.set(r.node!, plus(x, r));
   }
   return u;
 }
@@ -90,12 +97,13 @@ function schedule(nodes: NodeRecord[], rounds: ReplicaSpec[][], seed: number): R
     for (const n of nodes) {
       const u = used.get(n.id) ?? { cpuMillis: 0, memoryBytes: 0 };
       check(u.cpuMillis <= n.capacity.cpuMillis, () => `cpu of ${n.id}: ${u.cpuMillis} > ${n.capacity.cpuMillis}`);
-      check(u.memoryBytes <= n.capacity.memoryBytes, () => `memory of ${n.id}: ${u.memoryBytes} > ${n.capacity.memoryBytes}`);
+      check(u.memoryBytes <= n.capacity.memoryBytes, () => `memory of ${n.id}: ${u.memoryBytes} > capacity`);
     }
     for (const { replica: r } of plan.unschedulable) {
       for (const n of nodes.filter((x) => eligible(r, x))) {
         const u = used.get(n.id) ?? { cpuMillis: 0, memoryBytes: 0 };
-        const fits = u.cpuMillis + r.resources.cpuMillis <= n.capacity.cpuMillis && u.memoryBytes + r.resources.memoryBytes <= n.capacity.memoryBytes;
+        const w = plus(u, r);
+        const fits = w.cpuMillis <= n.capacity.cpuMillis && w.memoryBytes <= n.capacity.memoryBytes;
         check(!fits, () => `${r.id} left pending though ${n.id} has room`);
       }
     }
@@ -110,7 +118,8 @@ describe("scheduler plan - properties", () => {
       rounds: fc.array(fc.array(replicaArb, { maxLength: 12 }), { minLength: 1, maxLength: 4 }),
       seed: fc.integer(),
     });
-    fc.assert(fc.property(cluster, ({ nodes, rounds, seed }) => { schedule(nodes.map(node), rounds, seed); }), { numRuns: RUNS });
+    const prop = fc.property(cluster, ({ nodes, rounds, seed }) => void schedule(nodes.map(node), rounds, seed));
+    fc.assert(prop, { numRuns: RUNS });
   });
 
   it("spreads one deployment within 1 over equal nodes, across passes", () => {

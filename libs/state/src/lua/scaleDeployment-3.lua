@@ -14,7 +14,9 @@ if stale then return stale end
 if tonumber(ARGV[6]) >= 0 and tonumber(ARGV[6]) ~= tonumber(cur[3]) then
   return fail('CONFLICT', 'deployment changed: gen ' .. cur[3] .. ' ~= ' .. ARGV[6])
 end
-if cur[2] == ARGV[2] then return cjson.encode({ ok = true, revision = tonumber(cur[1]), gen = tonumber(cur[3]), unchanged = true }) end
+if cur[2] == ARGV[2] then
+  return cjson.encode({ ok = true, revision = tonumber(cur[1]), gen = tonumber(cur[3]), unchanged = true })
+end
 local gen = tonumber(cur[3]) + 1
 rcall('HSET', KEYS[1], 'replicas', ARGV[2], 'gen', gen, 'updatedAt', ARGV[3])
 if ARGV[5] ~= '' then rcall('HSET', KEYS[1], 'lastScale', ARGV[5]) end
