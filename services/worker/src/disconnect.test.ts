@@ -3,7 +3,7 @@ import type { Assignment } from "@tug/contracts";
 import { FakeDriver } from "@tug/drivers";
 import { silentLogger } from "@tug/log";
 import { describe, expect, it } from "vitest";
-import { ContactClock } from "./disconnect.js";
+import { ContactClock, contactRecheckMs } from "./disconnect.js";
 import { PortAllocator } from "./ports.js";
 import { ReplicaManager } from "./replica-manager.js";
 
@@ -27,6 +27,16 @@ describe("disconnect.stopAfterSeconds (worker)", () => {
     c.reached();
     now += 50;
     expect(c.offlineMs()).toBe(50);
+  });
+
+  it("a node with such replicas syncs three times per shortest stopAfterSeconds, so in touch it never looks cut off", async () => {
+    const driver = new FakeDriver();
+    const m = new ReplicaManager({ driver, node: "n1", workdir: "/", log: silentLogger(), changed: () => {}, ports: new PortAllocator(40_200, 10, async () => true), orphanGraceMs: 1_000 });
+    expect(contactRecheckMs(m.shortestStopAfterMs())).toBeUndefined();
+    await m.apply({ assignments: [a("keep"), a("single", 2), a("other", 30)], malformed: [] });
+    expect(m.shortestStopAfterMs()).toBe(2_000);
+    expect(contactRecheckMs(m.shortestStopAfterMs())).toBe(666);
+    expect(contactRecheckMs(60)).toBe(100);
   });
 
   it("stops only the replicas that ask for it, only once cut off that long, and restarts them on the next sync", async () => {

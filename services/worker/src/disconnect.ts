@@ -23,6 +23,14 @@ export class ContactClock {
   }
 }
 
+/**
+ * When to sync again so that a node in touch with the cluster never looks cut off: three syncs per shortest
+ * `stopAfterSeconds` among its replicas (at least 100 ms apart). Undefined when none has one.
+ */
+export function contactRecheckMs(shortestStopAfterMs: number | undefined): number | undefined {
+  return shortestStopAfterMs === undefined ? undefined : Math.max(100, Math.floor(shortestStopAfterMs / 3));
+}
+
 /** How often the guard looks at the clock (ms): a replica stops at most this late after its stopAfterSeconds. */
 export const GUARD_PERIOD_MS = 200;
 

@@ -125,6 +125,16 @@ export class ReplicaManager {
     return stopped;
   }
 
+  /** The shortest `disconnect.stopAfterSeconds` (ms) among replicas that should run, or undefined. */
+  shortestStopAfterMs(): number | undefined {
+    let min: number | undefined;
+    for (const r of this.replicas.values()) {
+      const after = r.template?.disconnect?.stopAfterSeconds;
+      if (after !== undefined && r.desired === "run") min = Math.min(min ?? Infinity, after * 1000);
+    }
+    return min;
+  }
+
   /** Full snapshot of every replica the worker knows. */
   snapshot(): ReplicaStatus[] {
     return [...this.replicas.values()].map((r) => r.status());

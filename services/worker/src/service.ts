@@ -11,7 +11,7 @@ import type { Logger } from "@tug/log";
 import { periodic } from "@tug/runtime";
 import type { ServiceParts } from "@tug/service";
 import { parseSyncReply } from "./assignments.js";
-import { ContactClock, disconnectGuard } from "./disconnect.js";
+import { ContactClock, contactRecheckMs, disconnectGuard } from "./disconnect.js";
 import type { WorkerConfig } from "./config.js";
 import { canBind, PortAllocator } from "./ports.js";
 import { ReplicaManager } from "./replica-manager.js";
@@ -67,7 +67,10 @@ export async function buildWorker(deps: WorkerDeps, config: WorkerConfig, driver
       const parsed = parseSyncReply(raw, node);
       for (const m of parsed.malformed) log.warn({ replica: m.id, err: m.error }, "ignoring a malformed assignment");
       contact.reached();
-      return manager.apply(parsed);
+      const applied = await manager.apply(parsed);
+      // replicas with disconnect.stopAfterSeconds: stay in touch often enough never to look cut off
+      const soon = [applied.recheckInMs, contactRecheckMs(manager.shortestStopAfterMs())].filter((x): x is number => x !== undefined);
+      return soon.length ? { recheckInMs: Math.min(...soon) } : {};
     },
   });
   const assignSub = bus.subscribe(subjects.nodeAssign(node), () => sync.kick());
