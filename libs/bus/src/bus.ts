@@ -4,7 +4,9 @@
  * for requests, answered with a structured error.
  */
 import { connect, headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
-import { decode, encode, type Envelope, envelope, isEnvelopeLike, openEnvelope, toTugError, TugError, type ErrorBody } from "@tug/contracts";
+import {
+  type ContentType, decode, encode, type Envelope, envelope, isEnvelopeLike, openEnvelope, toTugError, TugError, type ErrorBody,
+} from "@tug/contracts";
 import type { Logger } from "@tug/log";
 import { Counter, type Registry } from "prom-client";
 
@@ -20,6 +22,15 @@ export interface BusOptions {
 export type RequestHandler = (body: unknown, env: Envelope | undefined, subject: string) => Promise<unknown>;
 /** Handler of a published message (already unwrapped from a validated envelope). */
 export type MessageHandler = (env: Envelope, subject: string) => void | Promise<void>;
+
+/**
+ * The content type of a reply: JSON to a request that declared `content-type: application/json`, or sent JSON bytes
+ * with no content type (as `nats req subject '{…}'` does); msgpack otherwise.
+ */
+export function replyType(declared: string | undefined, data: Uint8Array): ContentType {
+  const json = declared === undefined ? data[0] === 0x7b || data[0] === 0x5b : declared.startsWith("application/json");
+  return json ? "application/json" : "application/msgpack";
+}
 
 /** A connected bus. */
 export class Bus {
@@ -118,8 +129,9 @@ export class Bus {
 
   private async answer(msg: Msg, handler: RequestHandler): Promise<void> {
     let reply: unknown;
+    const declared = msg.headers?.get("content-type") || undefined;
     try {
-      const raw = decode(msg.data, msg.headers?.get("content-type") || undefined);
+      const raw = decode(msg.data, declared);
       const env = isEnvelopeLike(raw) ? openEnvelope(raw) : undefined;
       reply = await handler(env ? env.body : raw, env, msg.subject);
     } catch (e) {
@@ -130,9 +142,10 @@ export class Bus {
     }
     if (!msg.reply) return;
     try {
+      const type = replyType(declared, msg.data);
       const h = headers();
-      h.set("content-type", "application/msgpack");
-      msg.respond(encode(reply), { headers: h });
+      h.set("content-type", type);
+      msg.respond(encode(reply, type), { headers: h });
     } catch (e) {
       this.o.log.debug({ err: String(e) }, "reply failed");
     }
