@@ -60,6 +60,7 @@ describe("the data dir", () => {
     const chaos = await tug("chaos", "kill-node", "node-1");
     expect(chaos.code).toBe(1);
     expect(chaos.text).toContain(`no local cluster at ${dir}`);
+    expect(chaos.text).toContain(`looked in data dir ${dir} (from TUG_DATA_DIR)`);
     const flag = await tug("--data-dir", join(dir, "other"), "get", "nodes");
     expect(flag.text).toContain(`data dir ${join(dir, "other")} (from --data-dir)`);
   });
