@@ -8,13 +8,22 @@ import { describeError } from "../errors.js";
 import { render } from "../format.js";
 import { readManifestFile } from "../manifest-file.js";
 
+/** Parses `--expect-generation`: a generation as `gen` shows it. */
+const generationArg = intArg(0, Number.MAX_SAFE_INTEGER);
+
+interface ScaleOpts {
+  replicas: number;
+  namespace: string;
+  expectGeneration?: number;
+}
+
 /** Registers `apply`, `delete` and `scale`. */
 export function writeCommands(program: Command): void {
   program
     .command("apply")
     .description("publish desired state from a manifest file (YAML or JSON, several documents allowed)")
     .requiredOption("-f, --filename <file>", "manifest file, or - for stdin")
-    .option("--expect-generation <n>", "apply only while the deployment is at this generation (its gen)", intArg(0, Number.MAX_SAFE_INTEGER))
+    .option("--expect-generation <n>", "apply only while the deployment is at this generation (its gen)", generationArg)
     .action(async (opts: { filename: string; expectGeneration?: number }, cmd: Command) => {
       const ctx = contextOf(cmd);
       const docs = withExpectation(readManifestFile(opts.filename), opts.expectGeneration);
@@ -43,17 +52,18 @@ export function writeCommands(program: Command): void {
     .argument("<name>", "deployment name", labelArg)
     .requiredOption("--replicas <n>", "desired replica count", intArg(0, 10_000))
     .option("-n, --namespace <ns>", "namespace", labelArg, "default")
-    .option("--expect-generation <n>", "scale only while the deployment is at this generation (its gen)", intArg(0, Number.MAX_SAFE_INTEGER))
-    .action(async (_kind: string, name: string, opts: { replicas: number; namespace: string; expectGeneration?: number }, cmd: Command) => {
+    .option("--expect-generation <n>", "scale only while the deployment is at this generation (its gen)", generationArg)
+    .action(async (_kind: string, name: string, opts: ScaleOpts, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const [body] = withExpectation([{ namespace: opts.namespace, name, replicas: opts.replicas }], opts.expectGeneration);
+      const scale = { namespace: opts.namespace, name, replicas: opts.replicas };
+      const [body] = withExpectation([scale], opts.expectGeneration);
       const r = await ctx.intake.request<OkReply>("scale", body);
       ctx.out(render(r, ctx.output, () => `deployment ${opts.namespace}/${name} scaled to ${opts.replicas}`));
     });
 }
 
 /** Adds `expectGeneration` (Kubernetes' resourceVersion precondition) to every document when it was given. */
-function withExpectation(docs: Array<Record<string, unknown>>, gen: number | undefined): Array<Record<string, unknown>> {
+function withExpectation(docs: Array<Record<string, unknown>>, gen: number | undefined): typeof docs {
   return gen === undefined ? docs : docs.map((d) => ({ ...d, expectGeneration: gen }));
 }
 

@@ -12,7 +12,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, text: "the request body is not application/json" },
   HEADERS_TOO_LARGE: { status: 431, retryable: false, text: "the request's headers are larger than the server accepts" },
   CONFLICT: { status: 409, retryable: true, text: "the object changed concurrently (CAS failed)" },
-  GENERATION_MISMATCH: { status: 409, retryable: false, text: "the object is no longer at the generation the write expected" },
+  GENERATION_MISMATCH: { status: 409, retryable: false, text: "the object moved past the generation the write expected" },
   REVISION_NOT_FOUND: { status: 404, retryable: false, text: "the requested revision is not in the history" },
   NODE_NOT_READY: { status: 409, retryable: true, text: "the node is not ready" },
   INSUFFICIENT_CAPACITY: { status: 409, retryable: true, text: "the node has no room for the replica" },

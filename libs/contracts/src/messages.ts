@@ -70,7 +70,9 @@ export interface SyncReply {
 
 export const deleteSchema = z.object({ namespace: name.default("default"), name }).strict();
 /** A leased role's token on a write (the autoscaler's scale): refused once a newer holder of `role` exists. */
-export const fenceSchema = z.object({ role: z.string().regex(/^[a-z-]{1,32}$/), token: z.number().int().min(1) }).strict();
+export const fenceSchema = z
+  .object({ role: z.string().regex(/^[a-z-]{1,32}$/), token: z.number().int().min(1) })
+  .strict();
 /** Body of `desired.scale`; `fence` marks a leased role's write, `expectGeneration` a CAS on the deployment. */
 export const scaleSchema = z
   .object({
@@ -80,13 +82,17 @@ export const scaleSchema = z
   })
   .strict();
 /** Body of `desired.pause` / `desired.resume`. */
-export const deploymentRefSchema = z.object({ namespace: name.default("default"), name, expectGeneration: expectGenerationSchema }).strict();
+export const deploymentRefSchema = z
+  .object({ namespace: name.default("default"), name, expectGeneration: expectGenerationSchema })
+  .strict();
 /** Body of `desired.cordon` / `uncordon` / `drain`; `expectGeneration` is the node's. */
 export const nodeRefSchema = z.object({
-  node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "node ids are [A-Za-z0-9_-]"), expectGeneration: expectGenerationSchema,
+  node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "node ids are [A-Za-z0-9_-]"),
+  expectGeneration: expectGenerationSchema,
 }).strict();
 export const rollbackSchema = z.object({
-  namespace: name.default("default"), name, toRevision: z.number().int().min(1).optional(), expectGeneration: expectGenerationSchema,
+  namespace: name.default("default"), name, toRevision: z.number().int().min(1).optional(),
+  expectGeneration: expectGenerationSchema,
 }).strict();
 
 /** Successful intake reply. */

@@ -55,7 +55,8 @@ export function buildAutoscaler({ bus, store, log, config }: ServiceDeps, o: Aut
       try {
         await bus.request(subjects.desired("scale"), "desired.scale", body);
       } catch (err) {
-        if (!(err instanceof TugError && (err.code === "STALE_FENCING_TOKEN" || err.code === "GENERATION_MISMATCH"))) throw err;
+        const refused = err instanceof TugError && (err.code === "STALE_FENCING_TOKEN" || err.code === "GENERATION_MISMATCH");
+        if (!refused) throw err;
         log.warn({ deployment: d.id, to: replicas, fence: lease.token, code: err.code }, "scale refused; re-evaluating");
         if (err.code === "STALE_FENCING_TOKEN") leader = false;
         return;

@@ -16,7 +16,8 @@ export async function expecting<T>(expectGeneration: number | undefined, write: 
     return await write;
   } catch (err) {
     if (expectGeneration === undefined || !(err instanceof TugError) || err.code !== "CONFLICT") throw err;
-    throw new TugError("GENERATION_MISMATCH", `${err.message} (the write expected generation ${expectGeneration})`, "expectGeneration");
+    const message = `${err.message} (the write expected generation ${expectGeneration})`;
+    throw new TugError("GENERATION_MISMATCH", message, "expectGeneration");
   }
 }
 

@@ -69,15 +69,16 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
   const readyOld = old.filter((r) => available(r, minReadyMs, now)).length;
   plan.counts = { desired: dep.replicas, current: active.length, ready: readyNew + readyOld, updated: updated.length, old: old.length };
 
-  const stillStopping = (r: ReplicaRecord) => !upToDate(r) && r.desired === "stop" && !plan.remove.some((x) => x.replica.id === r.id);
-  const oldStopping = replicas.some(stillStopping);
+  const removed = new Set(plan.remove.map((x) => x.replica.id));
+  const oldStopping = replicas.some((r) => !upToDate(r) && r.desired === "stop" && !removed.has(r.id));
   const recreateWaiting = dep.strategy.type === "Recreate" && oldStopping;
   // Scale up the new revision within the surge budget (retiring replicas still count until they are gone).
   const surgeRoom = () => dep.replicas + maxSurgeOf(dep) - active.length - stopping;
   if (old.length === 0) {
     // The last wave of a rolling update: old replicas still stopping count against maxSurge too.
     const room = oldStopping && dep.strategy.type !== "Recreate" ? surgeRoom() : Infinity;
-    if (updated.length < dep.replicas && !recreateWaiting) plan.create = Math.max(0, Math.min(dep.replicas - updated.length, room));
+    const missing = dep.replicas - updated.length;
+    if (missing > 0 && !recreateWaiting) plan.create = Math.max(0, Math.min(missing, room));
     for (const r of [...updated].sort(retireOrder).slice(0, Math.max(0, updated.length - dep.replicas))) plan.retire.push({ replica: r, reason: "scaled down" });
     if (readyNew >= dep.replicas && updated.length === dep.replicas && stopping === 0 && dep.lastGoodRevision !== dep.revision) plan.completed = dep.revision;
     plan.progressing = plan.create > 0 || plan.retire.length > 0 || readyNew < dep.replicas || stopping > 0;

@@ -44,7 +44,8 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const { ns, name } = validate(objectParams, req.params, "path");
     const { replicas } = validate(scaleBody, req.body ?? {}, "body");
     const expectGeneration = ifMatchGeneration(req.headers["if-match"]);
-    const msg = validate(scaleSchema, { namespace: ns, name, replicas, ...(expectGeneration === undefined ? {} : { expectGeneration }) });
+    const expectation = expectGeneration === undefined ? {} : { expectGeneration };
+    const msg = validate(scaleSchema, { namespace: ns, name, replicas, ...expectation });
     return intake.request<OkReply>(subjects.desired("scale"), "desired.scale", msg);
   });
 
