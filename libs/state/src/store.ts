@@ -39,6 +39,15 @@ export interface ScaleOptions {
   now?: number;
 }
 
+/** What a scale did: the revision, the generation now, and whether the count was already that. */
+type Scaled = { revision: number; gen: number; unchanged: boolean };
+/** A node's generation after a cordon. */
+type Gen = { gen: number };
+/** The status fields `patchDeployment` sets. */
+type StatusFields = {
+  lastGoodRevision?: number; condition?: DeploymentRecord["condition"] | null; paused?: boolean; revisionAt?: number;
+};
+
 /** Result of a script that succeeded. */
 type Ok<T = object> = { ok: true } & T;
 type Call = (...args: Array<string | number>) => Promise<string>;
@@ -128,10 +137,10 @@ export class RedisStore {
    * Sets the desired replica count. `expectedGen` (≥ 0) makes it a CAS on the deployment's generation (CONFLICT when
    * it moved); `fence` makes it a leased role's write, refused with STALE_FENCING_TOKEN once a newer holder exists.
    */
-  async scaleDeployment(id: string, replicas: number, o: ScaleOptions = {}): Promise<{ revision: number; gen: number; unchanged: boolean }> {
+  async scaleDeployment(id: string, replicas: number, o: ScaleOptions = {}): Promise<Scaled> {
+    const lastScale = o.lastScale ? JSON.stringify(o.lastScale) : "";
     return this.call("scaleDeployment", this.k.deployment(id), this.k.events, this.k.fence(o.fence?.role ?? ""),
-      id, replicas, o.now ?? Date.now(), o.reason ?? "", o.lastScale ? JSON.stringify(o.lastScale) : "", o.expectedGen ?? -1,
-      o.fence ? o.fence.token : "");
+      id, replicas, o.now ?? Date.now(), o.reason ?? "", lastScale, o.expectedGen ?? -1, o.fence ? o.fence.token : "");
   }
 
   /** Rolls back to `toRevision` (0 = the revision before the current one that is still in history). */
@@ -147,15 +156,19 @@ export class RedisStore {
 
   /**
    * Sets status fields (lastGoodRevision, condition, paused, revisionAt), optionally emitting an event. With
-   * `expectedGen` ≥ 0 only while the deployment is still at that generation (CONFLICT otherwise); the gen is not bumped.
+   * `expectedGen` ≥ 0 only while the deployment is still at that generation (CONFLICT otherwise); the gen is not
+   * bumped.
    */
-  async patchDeployment(id: string, fields: { lastGoodRevision?: number; condition?: DeploymentRecord["condition"] | null; paused?: boolean; revisionAt?: number }, event?: { reason: string; message: string }, now = Date.now(), expectedGen = -1): Promise<void> {
+  async patchDeployment(
+    id: string, fields: StatusFields, event?: { reason: string; message: string }, now = Date.now(), expectedGen = -1,
+  ): Promise<void> {
     const pairs: Array<string | number> = [];
     if (fields.lastGoodRevision !== undefined) pairs.push("lastGoodRevision", fields.lastGoodRevision);
     if (fields.condition !== undefined) pairs.push("condition", fields.condition ? JSON.stringify(fields.condition) : "");
     if (fields.paused !== undefined) pairs.push("paused", fields.paused ? 1 : 0);
     if (fields.revisionAt !== undefined) pairs.push("revisionAt", fields.revisionAt);
-    await this.call("patchDeployment", this.k.deployment(id), this.k.events, id, now, event?.reason ?? "", event?.message ?? "", expectedGen, ...pairs);
+    await this.call("patchDeployment", this.k.deployment(id), this.k.events, id, now, event?.reason ?? "", event?.message ?? "",
+      expectedGen, ...pairs);
   }
 
   async deployment(id: string): Promise<DeploymentRecord | undefined> {
@@ -276,8 +289,8 @@ export class RedisStore {
     return this.call("markNodeLost", this.k.node(node), this.k.nodeReplicas(node), this.k.events, node, cutoff, now, this.k.replica(""), JSON.stringify(keep));
   }
 
-  /** Cordons, uncordons or drains `node`; with `expectedGen` ≥ 0 only while the node is at that generation (CONFLICT). */
-  async cordonNode(node: string, mode: "cordon" | "uncordon" | "drain", now = Date.now(), expectedGen = -1): Promise<{ gen: number }> {
+  /** Cordons, uncordons or drains `node`; with `expectedGen` ≥ 0 only while the node is at that gen (CONFLICT). */
+  async cordonNode(node: string, mode: "cordon" | "uncordon" | "drain", now = Date.now(), expectedGen = -1): Promise<Gen> {
     return this.call("cordonNode", this.k.node(node), this.k.events, node, mode, now, expectedGen);
   }
 

@@ -34,7 +34,8 @@ export async function applyPlan(id: string, dep: DeploymentRecord | undefined, p
   }
   if (dep && plan.completed !== undefined) {
     // CAS on the generation planned from: a completion decided before a newer write (or by a stale controller) is dropped.
-    const event = { reason: "RolloutComplete", message: `revision ${plan.completed} available (${plan.counts.ready}/${plan.counts.desired} ready)` };
+    const { ready, desired } = plan.counts;
+    const event = { reason: "RolloutComplete", message: `revision ${plan.completed} available (${ready}/${desired} ready)` };
     await tolerateConflict(store.patchDeployment(id, { lastGoodRevision: plan.completed }, event, Date.now(), dep.gen));
   }
   for (const node of touchedNodes) bus.publish(subjects.nodeAssign(node), "hint", { deployment: id });
@@ -53,7 +54,8 @@ export async function applyVerdict(dep: DeploymentRecord, v: ProgressVerdict, st
     if (v.action === "rollback") {
       const r = await store.rollbackDeployment(dep.id, v.toRevision, v.reason, dep.gen, now);
       const condition = { type: "RolledBack", reason: v.reason, message: v.message, at: now };
-      await store.patchDeployment(dep.id, { condition }, { reason: "AutoRollback", message: `${v.message} (now revision ${r.revision})` }, now, r.gen);
+      const event = { reason: "AutoRollback", message: `${v.message} (now revision ${r.revision})` };
+      await store.patchDeployment(dep.id, { condition }, event, now, r.gen);
       log.warn({ deployment: dep.id, from: dep.revision, to: v.toRevision, revision: r.revision, reason: v.reason }, "rolled back");
     } else {
       const condition = { type: STUCK_CONDITION, reason: v.reason, message: v.message, at: now };
