@@ -5,11 +5,15 @@
  *
  * The load is the proxy's traffic figure for the deployment, published on `tug.v1.proxy.metrics` as a proxy does;
  * TUG_AUTOSCALE_HOLD_MS holds the decision 2 s before sending, so the test can pause the process right there.
+ * User writes fence themselves with the generation they read: `tug apply --expect-generation N` and HTTP If-Match.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { subjects } from "@tug/contracts";
 import { eventually, startSystem, type TestSystem } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectCount, intake, readyReplicas } from "./helpers.js";
+import { tug } from "./tug-cli.js";
 
 const ID = "default/api";
 const lines: Array<{ component: string; line: string }> = [];
@@ -83,5 +87,30 @@ describe("fencing: a stale autoscaler", () => {
     expect({ replicas: after.replicas, gen: after.gen }, why).toEqual({ replicas: 2, gen: before.gen });
     expect((await sys.store.events()).filter((e) => e.object === ID && e.reason === "Scaled")).toEqual([]);
     expect(logged(stale, "scale refused; re-evaluating").map((l) => l.code)).toContain("STALE_FENCING_TOKEN");
+  }, 60_000);
+
+  it("refuses a user's write whose expected generation moved (apply --expect-generation, If-Match)", async () => {
+    const file = join(sys.dataDir, "cas.yaml");
+    writeFileSync(file, "name: cas\ncommand: [x]\nreplicas: 1\n");
+    expect((await tug(sys, ["apply", "-f", file])).code).toBe(0);
+    const gen = (await sys.store.deployment("default/cas"))!.gen;
+    await intake(sys.bus, "scale", { name: "cas", replicas: 2 });
+    const stale = await tug(sys, ["apply", "-f", file, "--expect-generation", String(gen)]);
+    expect(stale.code).toBe(1);
+    expect(stale.stdout + stale.stderr).toMatch(/GENERATION_MISMATCH/);
+    expect((await sys.store.deployment("default/cas"))!.replicas).toBe(2);
+
+    const url = `${sys.cluster.apiUrl}/v1/deployments/default/cas`;
+    const etag = (await fetch(url)).headers.get("etag")!;
+    expect(etag).toBe(`"${gen + 1}"`);
+    const scale = (ifMatch: string) => fetch(`${url}/scale`, {
+      method: "POST", headers: { "content-type": "application/json", "if-match": ifMatch },
+      body: JSON.stringify({ replicas: 3 }),
+    });
+    const refused = await scale(`"${gen}"`);
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ ok: false, code: "GENERATION_MISMATCH", retryable: false });
+    expect((await scale(etag)).status).toBe(200);
+    expect((await sys.store.deployment("default/cas"))!.replicas).toBe(3);
   }, 60_000);
 });
