@@ -33,8 +33,11 @@ export interface ReconcileLoopOptions {
   metrics?: Registry;
 }
 
-/** Builds the loop as a Runnable; `queue` is where hint subscribers add keys. */
-export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: WorkQueue } {
+/**
+ * Builds the loop as a Runnable; `queue` is where hint subscribers add keys; `resync()` lists and enqueues every key
+ * now (e.g. after a NATS reconnect, when hints may have been lost).
+ */
+export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: WorkQueue; resync(): Promise<void> } {
   const queue = o.queue ?? new WorkQueue();
   const failures = new Map<string, number>();
   const registers = o.metrics ? [o.metrics] : [];
@@ -80,6 +83,7 @@ export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: Work
   return {
     name: `${o.name}-reconcile`,
     queue,
+    resync,
     async run(signal) {
       await resync();
       const timer = setInterval(() => void resync(), o.resyncMs ?? 5_000);

@@ -3,3 +3,4 @@ export * from "./keys.js";
 export * from "./store.js";
 export * from "./records.js";
 export * from "./scripts.js";
+export * from "./endpoint-cache.js";

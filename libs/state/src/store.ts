@@ -209,6 +209,24 @@ export class RedisStore {
       id, node, expectedGen, now, this.k.replica(""));
   }
 
+  /**
+   * Binds a batch of pending replicas in one Lua call (bindReplicas-2.lua), each checked as `bindReplica` checks
+   * one, so a batch never over-commits a node, even racing other schedulers. Returns, per bind in order, the new
+   * generation or the code that refused it (CONFLICT, NOT_FOUND, NODE_NOT_READY, INSUFFICIENT_CAPACITY).
+   */
+  async bindReplicas(binds: ReadonlyArray<{ replica: string; node: string; gen: number }>, now = Date.now()): Promise<Array<number | string>> {
+    if (binds.length === 0) return [];
+    const args = binds.flatMap((b) => [b.replica, b.node, b.gen]);
+    const r = await this.call<{ results: Array<number | string> | object }>("bindReplicas", this.k.pending, this.k.events,
+      now, this.k.replica(""), this.k.node(""), this.k.nodeReplicas(""), ...args);
+    return Array.isArray(r.results) ? r.results : [];
+  }
+
+  /** Ids of the replicas waiting to be bound (one SMEMBERS; read their records only for the ids that matter). */
+  async pendingIds(): Promise<string[]> {
+    return this.read(() => this.redis.smembers(this.k.pending));
+  }
+
   async markUnschedulable(id: string, expectedGen: number, reason: string, message: string): Promise<void> {
     await this.call("markUnschedulable", this.k.replica(id), expectedGen, reason, message);
   }

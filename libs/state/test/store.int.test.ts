@@ -91,6 +91,28 @@ describe("state - scheduling CAS", () => {
     expect(await s.pendingReplicas()).toHaveLength(17);
   });
 
+  it("binds in batches without over-committing a node, even when two schedulers' batches race", async () => {
+    const s = store();
+    await s.heartbeatNode(hb("n1", 1000));
+    await s.heartbeatNode(hb("n2", 1000));
+    const ids = Array.from({ length: 20 }, (_, i) => `b${i}`);
+    for (const id of ids) await s.createReplica({ id, deployment: "default/web", revision: 1, resources: { cpuMillis: 300, memoryBytes: 1 }, nodeSelector: {} });
+    const batch = (order: string[]) => s.bindReplicas(order.flatMap((id) => [{ replica: id, node: "n1", gen: 1 }, { replica: id, node: "n2", gen: 1 }]));
+    const [a, b] = await Promise.all([batch(ids), batch([...ids].reverse())]);
+    const results = [...a, ...b];
+    expect(results.filter((r) => typeof r === "number")).toHaveLength(6);
+    expect(new Set(results.filter((r) => typeof r === "string"))).toEqual(new Set(["CONFLICT", "INSUFFICIENT_CAPACITY"]));
+    for (const n of ["n1", "n2"]) {
+      const bound = await s.replicasOfNode(n);
+      expect(bound.reduce((acc, r) => acc + r.resources.cpuMillis, 0)).toBeLessThanOrEqual(1000);
+      expect(bound).toHaveLength(3);
+    }
+    expect(await s.pendingReplicas()).toHaveLength(14);
+    await s.cordonNode("n1", "cordon");
+    expect(await s.bindReplicas([{ replica: "b19", node: "n1", gen: 1 }, { replica: "nope", node: "n2", gen: 1 }])).toEqual(["NODE_NOT_READY", "NOT_FOUND"]);
+    expect(await s.bindReplicas([])).toEqual([]);
+  });
+
   it("fences status reports to the bound node and removes endpoints of a silent node", async () => {
     const s = store();
     await s.heartbeatNode(hb("n1"));

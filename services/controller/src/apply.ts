@@ -13,12 +13,16 @@ import { STUCK_CONDITION, type ProgressVerdict } from "./progress.js";
 /** Executes `plan` for deployment `id` (`dep` undefined when deleted). */
 export async function applyPlan(id: string, dep: DeploymentRecord | undefined, plan: DeploymentPlan, store: RedisStore, bus: Bus, log: Logger, seen: number): Promise<void> {
   const touchedNodes = new Set<string>();
+  const freedNodes = new Set<string>();
   // Creates are CAS'd on the number of replica records, so a racing controller cannot double them.
   let expected = seen;
   for (const { replica, reason } of plan.remove) {
     if (await tolerateConflict(store.removeReplica(replica, reason, replica.gen))) expected--;
     else expected = -2;
-    if (replica.node) touchedNodes.add(replica.node);
+    if (replica.node) {
+      touchedNodes.add(replica.node);
+      freedNodes.add(replica.node);
+    }
   }
   for (const { replica, reason } of plan.retire) {
     await tolerateConflict(store.retireReplica(replica.id, reason, replica.gen));
@@ -39,6 +43,8 @@ export async function applyPlan(id: string, dep: DeploymentRecord | undefined, p
     await tolerateConflict(store.patchDeployment(id, { lastGoodRevision: plan.completed }, event, Date.now(), dep.gen));
   }
   for (const node of touchedNodes) bus.publish(subjects.nodeAssign(node), "hint", { deployment: id });
+  // a removed replica frees room on its node: the scheduler's parked replicas may fit now
+  for (const node of freedNodes) bus.publish(subjects.hint("node", node), "hint", { id: node });
   if (plan.retire.length || plan.remove.length) bus.publish(subjects.hint("endpoints", id), "hint", {});
   if (plan.create || plan.retire.length || plan.remove.length) log.info({ deployment: id, create: plan.create, retire: plan.retire.length, remove: plan.remove.length, ...plan.counts }, "reconciled");
 }

@@ -4,6 +4,6 @@ import { buildController } from "./service.js";
 
 const config = readConfig("controller");
 await boot(config, (deps) => buildController(deps, {
-  resyncMs: intEnv(config.env, "TUG_RESYNC_MS", 2_000),
+  resyncMs: intEnv(config.env, "TUG_RESYNC_MS", 10_000),
   progressMs: intEnv(config.env, "TUG_PROGRESS_MS", 500),
 }));

@@ -9,6 +9,7 @@ import type { RedisStore } from "@tug/state";
 import { applyPlan, applyVerdict } from "./apply.js";
 import { serveIntake } from "./intake.js";
 import { planDeployment } from "./plan.js";
+import { IdleBackoff } from "./idle.js";
 import { checkProgress } from "./progress.js";
 import { RunningClock } from "./running-clock.js";
 
@@ -17,6 +18,8 @@ export interface ControllerOptions {
   resyncMs: number;
   /** Re-look period while a rollout or scale is in progress (ms). */
   progressMs: number;
+  /** Longest re-look period of a progressing deployment whose passes change nothing (ms; default 5 s). */
+  idleCapMs?: number;
 }
 
 /** Earlier revisions of `dep` that replicas still run and whose template equals the current one (read only when needed). */
@@ -31,6 +34,7 @@ async function sameTemplateRevisions(store: RedisStore, dep: DeploymentRecord, r
 /** Builds the controller's runnables. */
 export function buildController({ bus, store, log, metrics }: ServiceDeps, o: ControllerOptions): ServiceParts {
   const clock = new RunningClock();
+  const idle = new IdleBackoff(o.progressMs, o.idleCapMs ?? 5_000);
   const loop = reconcileLoop({
     name: "controller", log, metrics, resyncMs: o.resyncMs, workers: 4,
     listKeys: async () => {
@@ -49,11 +53,17 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
         const same = dep ? await sameTemplateRevisions(store, dep, replicas) : new Set<number>();
         const plan = planDeployment(dep, replicas, new Map(nodes.map((n) => [n.id, n])), now, same);
         await applyPlan(id, dep, plan, store, bus, log, replicas.length);
-        return plan.progressing || plan.create || plan.retire.length || plan.remove.length ? { requeueAfterMs: o.progressMs } : {};
+        const acted = plan.create > 0 || plan.retire.length > 0 || plan.remove.length > 0 || plan.completed !== undefined;
+        if (!plan.progressing && !acted) {
+          idle.forget(id);
+          return {};
+        }
+        return { requeueAfterMs: idle.next(id, acted, dep, replicas, now) };
       },
     },
   });
   const enqueue = (id: string) => loop.queue.add(id);
+  bus.onReconnect(() => void loop.resync());
   return {
     runnables: [
       {

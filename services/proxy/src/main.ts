@@ -7,4 +7,5 @@ void boot(config, (deps) => buildProxy(deps, {
   syncMs: intEnv(config.env, "TUG_PROXY_SYNC_MS", 500),
   publishMs: intEnv(config.env, "TUG_PROXY_METRICS_MS", 2_000),
   drainMs: intEnv(config.env, "TUG_PROXY_DRAIN_MS", 10_000),
+  resyncMs: intEnv(config.env, "TUG_PROXY_RESYNC_MS", 30_000),
 }));

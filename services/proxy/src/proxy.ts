@@ -1,6 +1,7 @@
 /** The proxy's listener set: opens, updates and closes per-port listeners to match the route table. */
 import type { Logger } from "@tug/log";
 import { ServiceListener } from "./listener.js";
+import type { Target } from "./balancer.js";
 import type { Route } from "./routes.js";
 import type { ProxyStats } from "./stats.js";
 
@@ -19,6 +20,8 @@ export const DEFAULT_DRAIN_MS = 10_000;
 export class Proxy {
   private readonly listeners = new Map<number, ServiceListener>();
   private readonly starting = new Map<number, Promise<void>>();
+  /** The targets array last given to each port's listener (an unchanged array is not re-applied). */
+  private readonly applied = new Map<number, readonly Target[]>();
 
   constructor(private readonly stats: ProxyStats, private readonly log: Logger, private readonly o: ProxyListenOptions = {}) {}
 
@@ -34,6 +37,7 @@ export class Proxy {
       if (wanted.get(port)?.service !== l.service) {
         l.close();
         this.listeners.delete(port);
+        this.applied.delete(port);
         this.log.info({ port, service: l.service }, "stopped listening; open connections drain");
       }
     }
@@ -43,7 +47,9 @@ export class Proxy {
   private async ensure(r: Route): Promise<void> {
     const existing = this.listeners.get(r.port);
     if (existing) {
+      if (this.applied.get(r.port) === r.targets && existing.balancer.kind === r.balance) return;
       existing.setTargets(r.targets, r.balance);
+      this.applied.set(r.port, r.targets);
       return;
     }
     if (this.starting.has(r.port)) return this.starting.get(r.port);

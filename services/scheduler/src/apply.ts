@@ -1,29 +1,47 @@
 /**
- * Commits a SchedulePlan: each bind is a Lua CAS that re-checks node readiness and room, so two schedulers
- * racing can never over-commit a node; a refused bind is simply retried on the next pass.
+ * Commits a SchedulePlan: binds go to the store in batches, one Lua call per batch that re-checks each replica's
+ * generation and each node's readiness and room, so two schedulers racing can never over-commit a node; a refused
+ * bind is simply retried on the next pass. Unschedulable replicas get their reason recorded (for `tug describe`).
  */
 import type { Bus } from "@tug/bus";
-import { subjects, TugError } from "@tug/contracts";
+import { subjects } from "@tug/contracts";
 import type { Logger } from "@tug/log";
 import type { RedisStore } from "@tug/state";
 import type { SchedulePlan } from "./plan.js";
 
-/** Applies the plan; returns how many binds were refused (the caller re-plans soon when > 0). */
-export async function applySchedule(plan: SchedulePlan, store: RedisStore, bus: Bus, log: Logger): Promise<number> {
-  let refused = 0;
+/** Binds per Lua call: large enough to amortize the round trip, small enough not to stall Redis (a few ms). */
+export const BIND_BATCH = 256;
+
+/** What applying a plan did. */
+export interface ApplyResult {
+  /** Replica ids bound. */
+  bound: string[];
+  /** Nodes whose binds were refused (their view was stale). */
+  refusedNodes: Set<string>;
+  refused: number;
+}
+
+/** Applies the plan; the caller re-reads `refusedNodes` and re-plans soon when `refused` > 0. */
+export async function applySchedule(plan: SchedulePlan, store: RedisStore, bus: Bus, log: Logger): Promise<ApplyResult> {
+  const out: ApplyResult = { bound: [], refusedNodes: new Set(), refused: 0 };
   const nodes = new Set<string>();
   const deployments = new Set<string>();
-  await Promise.all(plan.bind.map(async ({ replica, node }) => {
-    try {
-      await store.bindReplica(replica.id, node, replica.gen);
-      nodes.add(node);
-      deployments.add(replica.deployment);
-    } catch (err) {
-      if (!(err instanceof TugError) || err.code === "INTERNAL" || err.code === "STORE_UNAVAILABLE") throw err;
-      refused++;
-      log.debug({ replica: replica.id, node, code: err.code }, "bind refused");
-    }
-  }));
+  for (let i = 0; i < plan.bind.length; i += BIND_BATCH) {
+    const batch = plan.bind.slice(i, i + BIND_BATCH);
+    const results = await store.bindReplicas(batch.map((b) => ({ replica: b.replica.id, node: b.node, gen: b.replica.gen })));
+    batch.forEach(({ replica, node }, j) => {
+      const r = results[j];
+      if (typeof r === "number") {
+        out.bound.push(replica.id);
+        nodes.add(node);
+        deployments.add(replica.deployment);
+        return;
+      }
+      out.refused++;
+      out.refusedNodes.add(node);
+      log.debug({ replica: replica.id, node, code: r }, "bind refused");
+    });
+  }
   for (const { replica, reasons } of plan.unschedulable) {
     const message = summarize(reasons);
     if (replica.reason === "Unschedulable" && replica.message === message) continue;
@@ -31,11 +49,11 @@ export async function applySchedule(plan: SchedulePlan, store: RedisStore, bus: 
   }
   for (const node of nodes) bus.publish(subjects.nodeAssign(node), "hint", {});
   for (const id of deployments) bus.publish(subjects.hint("deployment", id), "hint", { id });
-  if (plan.bind.length) log.info({ bound: plan.bind.length - refused, refused, unschedulable: plan.unschedulable.length }, "scheduled");
-  return refused;
+  if (plan.bind.length) log.info({ bound: out.bound.length, refused: out.refused, unschedulable: plan.unschedulable.length }, "scheduled");
+  return out;
 }
 
-/** "0/3 nodes are available: 2 insufficient cpu, 1 NotReady" style summary. */
+/** "no node fits: 2× insufficient cpu, 1× NotReady" style summary. */
 function summarize(reasons: string[]): string {
   const counts = new Map<string, number>();
   for (const r of reasons) {

@@ -1,26 +1,58 @@
-/** The scheduler: binds pending replicas to ready nodes (filter → score → Lua CAS bind). */
+/**
+ * The scheduler: binds pending replicas to ready nodes (filter → score → batched Lua CAS bind). One pass plans every
+ * pending replica that is due against one snapshot of free capacity (the CapacityIndex); replicas that fit nowhere
+ * are parked (UnschedulableQueue) until capacity changes or their backoff runs out.
+ */
 import { subjects } from "@tug/contracts";
 import { reconcileLoop, untilAborted } from "@tug/runtime";
 import type { ServiceDeps, ServiceParts } from "@tug/service";
 import { applySchedule } from "./apply.js";
-import { nodeViews, planPlacements } from "./plan.js";
-import { defaultFilters, defaultScores } from "./plugins/index.js";
+import { CapacityIndex } from "./capacity-index.js";
+import { UnschedulableQueue } from "./parking.js";
+import { planPlacements } from "./plan.js";
+import { defaultFilters, type Strategy, strategies } from "./plugins/index.js";
 
 const KEY = "pending";
+/** Least time between two passes that only retry parked replicas. */
+const RETRY_GAP_MS = 1_000;
+
+/** Scheduler settings. */
+export interface SchedulerOptions {
+  /** Period of the pass that looks for pending replicas whatever the hints said (ms). */
+  resyncMs: number;
+  /** Period of the full re-read of node capacity (ms; default 30 s). */
+  rebuildMs?: number;
+  /** Scoring strategy (default spread). */
+  strategy?: Strategy;
+}
 
 /** Builds the scheduler's runnables; one queue key ("pending") means "run a scheduling pass". */
-export function buildScheduler({ bus, store, log, metrics }: ServiceDeps, o: { resyncMs: number }): ServiceParts {
+export function buildScheduler({ bus, store, log, metrics }: ServiceDeps, o: SchedulerOptions): ServiceParts {
+  const index = new CapacityIndex(store, o.rebuildMs ?? 30_000);
+  const parked = new UnschedulableQueue();
+  const scores = strategies[o.strategy ?? "spread"];
   const loop = reconcileLoop({
     name: "scheduler", log, metrics, resyncMs: o.resyncMs, workers: 1,
     listKeys: async () => [KEY],
     reconciler: {
       async reconcile() {
-        const pending = (await store.pendingReplicas()).filter((r) => r.desired === "run" && r.node === null);
-        if (pending.length === 0) return {};
-        const [nodes, replicas] = await Promise.all([store.nodes(), store.replicas()]);
-        const plan = planPlacements(pending, nodeViews(nodes, replicas.filter((r) => r.node !== null)), defaultFilters, defaultScores);
-        const refused = await applySchedule(plan, store, bus, log);
-        return refused > 0 || plan.unschedulable.length > 0 ? { requeueAfterMs: refused > 0 ? 50 : 1_000 } : {};
+        const now = Date.now();
+        const epoch = parked.current;
+        const due = parked.due(await store.pendingIds(), now);
+        // parked replicas are retried together, at most once a second (kube-scheduler flushes its backoff queue so)
+        const retry = () => {
+          const next = parked.nextRetryIn(Date.now());
+          return next === undefined ? undefined : Math.max(RETRY_GAP_MS, next);
+        };
+        if (due.length === 0) return { requeueAfterMs: retry() };
+        const pending = (await store.replicasByIds(due)).filter((r) => r.desired === "run" && r.node === null);
+        if (pending.length === 0) return { requeueAfterMs: retry() };
+        const plan = planPlacements(pending, await index.current(now), defaultFilters, scores);
+        const applied = await applySchedule(plan, store, bus, log);
+        for (const id of applied.bound) parked.forget(id);
+        for (const { replica } of plan.unschedulable) parked.park(replica.id, epoch, now);
+        for (const node of applied.refusedNodes) index.markDirty(node);
+        return { requeueAfterMs: applied.refused > 0 ? 50 : retry() };
       },
     },
   });
@@ -30,7 +62,18 @@ export function buildScheduler({ bus, store, log, metrics }: ServiceDeps, o: { r
         name: "hints",
         async run(signal) {
           bus.subscribe(subjects.hintAll("replica"), () => loop.queue.add(KEY));
-          bus.subscribe(subjects.hintAll("node"), () => loop.queue.add(KEY));
+          bus.onReconnect(() => {
+            index.invalidate(); // hints may have been lost while disconnected
+            parked.capacityChanged();
+            loop.queue.add(KEY);
+          });
+          bus.subscribe(subjects.hintAll("node"), (env) => {
+            const id = (env.body as { id?: unknown })?.id;
+            if (typeof id === "string") index.markDirty(id);
+            else index.invalidate();
+            parked.capacityChanged();
+            loop.queue.add(KEY);
+          });
           await untilAborted(signal);
         },
       },

@@ -23,4 +23,9 @@ export interface ScorePlugin {
   readonly name: string;
   readonly weight: number;
   score(r: ReplicaRecord, n: NodeView): number;
+  /**
+   * Optional strict tier (0 = best): candidates are drawn from the lowest tier that has a feasible node before any
+   * score is compared, so sampling a bounded number of nodes keeps this plugin's preference exact.
+   */
+  readonly tier?: (r: ReplicaRecord, n: NodeView) => number;
 }

@@ -1,70 +1,83 @@
 /**
  * An in-memory copy of every service's ready endpoints, for DNS (which must answer without a Redis round trip).
- * Refreshed per deployment on endpoint/deployment hints (so a readiness change reaches DNS within milliseconds)
- * and in full every `resyncMs` (so a lost hint costs at most that long).
+ * Kept by an EndpointCache: endpoint, deployment and node hints re-read only what they name (so a readiness change
+ * reaches DNS within milliseconds), the endpoint-index check every `syncMs` catches a lost hint, and the whole
+ * table is re-read every `fullResyncMs`, a fixed period however large the cluster.
  */
 import type { Bus } from "@tug/bus";
 import { subjects } from "@tug/contracts";
 import type { Logger } from "@tug/log";
-import { sleep } from "@tug/runtime";
-import type { RedisStore } from "@tug/state";
-import { endpointsOf } from "@tug/contracts";
+import { type CacheHint, EndpointCache, type EndpointCacheStore } from "@tug/state";
 import type { DnsEndpoint, ServiceLookup } from "./answer.js";
 
 interface Entry {
   version: number;
   endpoints: DnsEndpoint[];
-  key: string;
 }
 
+/** Service id → ready endpoints and a version that changes with them. */
 export class EndpointTable implements ServiceLookup {
   private readonly entries = new Map<string, Entry>();
+  private readonly cache: EndpointCache;
   private version = 0;
+  private wake: (() => void) | undefined;
+  private kicked = false;
 
-  constructor(private readonly store: RedisStore, private readonly log: Logger) {}
+  constructor(store: EndpointCacheStore, private readonly log: Logger, fullResyncMs = 30_000) {
+    this.cache = new EndpointCache(store, fullResyncMs);
+  }
 
   lookup(namespace: string, name: string): Entry | undefined {
     return this.entries.get(`${namespace}/${name}`);
   }
 
-  /** Re-reads one deployment's endpoints. */
-  async refresh(id: string): Promise<void> {
-    const [dep, replicas, nodes] = await Promise.all([this.store.deployment(id), this.store.replicasOfDeployment(id), this.store.nodes()]);
-    if (!dep && replicas.length === 0) {
-      this.entries.delete(id);
-      return;
-    }
-    this.set(id, endpointsOf(replicas, nodes));
-  }
-
-  /** Re-reads every service. */
+  /** Re-reads every service now. */
   async refreshAll(): Promise<void> {
-    const [deps, replicas, nodes] = await Promise.all([this.store.deploymentIds(), this.store.replicas(), this.store.nodes()]);
-    const byDep = new Map<string, typeof replicas>(deps.map((d) => [d, []]));
-    for (const r of replicas) byDep.set(r.deployment, [...(byDep.get(r.deployment) ?? []), r]);
-    for (const id of this.entries.keys()) if (!byDep.has(id)) this.entries.delete(id);
-    for (const [id, reps] of byDep) this.set(id, endpointsOf(reps, nodes));
+    this.cache.hint("deployment");
+    await this.sync();
   }
 
-  private set(id: string, eps: DnsEndpoint[]): void {
-    const endpoints = eps.map((e) => ({ host: e.host, port: e.port, replica: e.replica }));
-    const key = JSON.stringify(endpoints);
-    if (this.entries.get(id)?.key === key) return;
-    this.entries.set(id, { version: ++this.version, endpoints, key });
-  }
-
-  /** Keeps the table fresh until `signal` aborts. */
-  async run(bus: Bus, resyncMs: number, signal: AbortSignal): Promise<void> {
-    const onHint = (env: { body: unknown }) => {
-      const id = (env.body as { id?: unknown })?.id;
-      const p = typeof id === "string" && id.includes("/") ? this.refresh(id) : this.refreshAll();
-      p.catch((err) => this.log.debug({ err: String(err) }, "endpoint refresh failed"));
-    };
-    const subs = [bus.subscribe(subjects.hintAll("endpoints"), onHint), bus.subscribe(subjects.hintAll("deployment"), onHint), bus.subscribe(subjects.hintAll("node"), onHint)];
-    while (!signal.aborted) {
-      await this.refreshAll().catch((err) => this.log.warn({ err: String(err) }, "endpoint resync failed"));
-      await sleep(resyncMs, signal);
+  /** Brings the table up to date with the cache. */
+  async sync(): Promise<void> {
+    const changed = await this.cache.sync();
+    const services = this.cache.services();
+    for (const id of changed) {
+      if (!services.has(id)) this.entries.delete(id);
+      else this.entries.set(id, { version: ++this.version, endpoints: this.cache.endpoints(id).map((e) => ({ host: e.host, port: e.port, replica: e.replica })) });
     }
+  }
+
+  /** Keeps the table fresh until `signal` aborts: at once on hints, else every `syncMs`. */
+  async run(bus: Bus, syncMs: number, signal: AbortSignal): Promise<void> {
+    const subs = (["endpoints", "deployment", "node"] as CacheHint[]).map((kind) => bus.subscribe(subjects.hintAll(kind), (env) => {
+      const id = (env.body as { id?: unknown })?.id;
+      this.cache.hint(kind, typeof id === "string" ? id : undefined);
+      this.kick();
+    }));
+    const unwatch = bus.onReconnect(() => {
+      this.cache.hint("deployment");
+      this.kick();
+    });
+    const stop = () => this.kick();
+    signal.addEventListener("abort", stop, { once: true });
+    while (!signal.aborted) {
+      this.kicked = false;
+      await this.sync().catch((err) => this.log.warn({ err: String(err) }, "endpoint sync failed"));
+      if (this.kicked) continue;
+      await new Promise<void>((r) => {
+        const t = setTimeout(done, syncMs);
+        function done() { clearTimeout(t); r(); }
+        this.wake = done;
+      });
+      this.wake = undefined;
+    }
+    signal.removeEventListener("abort", stop);
     for (const s of subs) s.unsubscribe();
+    unwatch();
+  }
+
+  private kick(): void {
+    this.kicked = true;
+    this.wake?.();
   }
 }
