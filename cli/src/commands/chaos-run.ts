@@ -24,7 +24,7 @@ function chaosGroup(program: Command): Command {
 
 /** Flags of `chaos run` as commander parses them. */
 interface ChaosRunFlags {
-  duration?: number; seed?: number; nodes: number; driver: string; replicasPerComponent: number; faultEvery?: number;
+  duration?: number; seed?: number; nodes: number; hosts?: number; hostsSubnet?: string; driver: string; replicasPerComponent: number; faultEvery?: number;
   keepDataDir?: boolean; replay?: string; record?: string;
 }
 
@@ -36,6 +36,8 @@ export function chaosRunCommand(program: Command): void {
     .option("--duration <d>", "how long to inject faults (90s, 10m, …); required unless --replay", durationArg)
     .option("--seed <s>", "seed of the fault and workload sequences; required unless --replay", intArg(0, 2 ** 32 - 1))
     .option("--nodes <n>", "number of worker nodes", intArg(1, 50), 3)
+    .option("--hosts <n>", "a lab of N network-namespace hosts (root): partition-host and kill-host faults too", intArg(2, 20))
+    .option("--hosts-subnet <cidr>", "the lab's private /24 (default 10.231.128.0/24)")
     .option("--driver <driver>", "fake | process", (v: string) => {
       if (!["fake", "process"].includes(v)) throw new InvalidArgumentError("must be fake or process");
       return v;
@@ -51,7 +53,8 @@ export function chaosRunCommand(program: Command): void {
       if (!replay && (o.duration === undefined || o.seed === undefined)) throw new InvalidArgumentError("--duration and --seed are required (or --replay FILE)");
       const log = (l: string) => process.stderr.write(`chaos: ${l}\n`);
       const report = await runChaos({
-        durationMs: o.duration ?? 1_000, seed: o.seed ?? 0, nodes: o.nodes, driver: o.driver, replicasPerComponent: o.replicasPerComponent,
+        durationMs: o.duration ?? 1_000, seed: o.seed ?? 0, nodes: o.nodes, hosts: o.hosts, hostsSubnet: o.hostsSubnet,
+        driver: o.hosts ? "process" : o.driver, replicasPerComponent: o.replicasPerComponent,
         faultEveryMs: o.faultEvery, keepDataDir: o.keepDataDir, log, replay,
       });
       const record = o.record ?? (report.violations.length > 0 ? `tug-chaos-${report.seed}-${new Date().toISOString().replace(/[:.]/g, "")}.replay.json` : undefined);

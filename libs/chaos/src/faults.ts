@@ -1,21 +1,22 @@
 /**
  * The fault injector: a seeded sequence of faults against a local cluster — SIGKILL or SIGSTOP/SIGCONT of a
  * control-plane instance or a worker, SIGKILL of a replica process (process driver), and SIGKILL of NATS or Redis
- * (the supervisor restarts them). Draws are made whether or not the target is up, so the sequence depends on the
+ * (the supervisor restarts them); on a hosts lab also partitions and kill-host (host-faults.ts). Draws are made whether or not the target is up, so the sequence depends on the
  * seed only; a fault whose target is down at that instant is counted as skipped.
  */
-import { CONTROL_PLANE_ROLES, findStrayReplicas, type LocalCluster } from "@tug/cluster";
+import { CONTROL_PLANE_ROLES, findStrayReplicas, type Lab, type LocalCluster } from "@tug/cluster";
 import { sleep } from "@tug/runtime";
+import { type Cuts, deliverHostFault, drawHostFault, healAll, HOST_FAULT_KINDS, HOST_WEIGHTS, type HostFaultKind } from "./host-faults.js";
 import type { ChaosDriver } from "./options.js";
 import type { Prng } from "./prng.js";
 
-/** Every kind of fault the runner injects. */
-export const FAULT_KINDS = ["kill-component", "pause-component", "kill-worker", "pause-worker", "kill-replica", "restart-nats", "restart-redis"] as const;
+/** Every kind of fault the runner injects (the host faults only on a hosts lab). */
+export const FAULT_KINDS = ["kill-component", "pause-component", "kill-worker", "pause-worker", "kill-replica", "restart-nats", "restart-redis", ...HOST_FAULT_KINDS] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Relative frequency of each fault kind. */
 const WEIGHTS: Record<FaultKind, number> = {
-  "kill-component": 30, "pause-component": 20, "kill-worker": 8, "pause-worker": 10, "kill-replica": 14, "restart-nats": 8, "restart-redis": 10,
+  "kill-component": 30, "pause-component": 20, "kill-worker": 8, "pause-worker": 10, "kill-replica": 14, "restart-nats": 8, "restart-redis": 10, ...HOST_WEIGHTS,
 };
 
 /** One fault as injected. */
@@ -23,7 +24,7 @@ export interface FaultRecord {
   at: number;
   kind: FaultKind;
   target: string;
-  /** Pause length (ms), for pauses. */
+  /** Pause length (ms), for pauses; partition length for partition-host. */
   pauseMs?: number;
   /** False when the target was not running at that instant (nothing was done). */
   delivered: boolean;
@@ -54,7 +55,12 @@ export async function injectFaults(o: {
     paused.delete(name);
     o.cluster.kill(name, "SIGCONT");
   };
-  const weights = { ...WEIGHTS, "kill-replica": o.driver === "process" ? WEIGHTS["kill-replica"] : 0 };
+  const lab = o.cluster.lab;
+  const cuts: Cuts = new Map();
+  const weights = {
+    ...WEIGHTS, "kill-replica": o.driver === "process" ? WEIGHTS["kill-replica"] : 0,
+    ...(lab ? {} : Object.fromEntries(HOST_FAULT_KINDS.map((k) => [k, 0]))),
+  };
   const instances = CONTROL_PLANE_ROLES.flatMap((r) => Array.from({ length: o.replicasPerComponent }, (_, k) => `${r}-${k + 1}`));
   const workers = o.cluster.nodes.map((n) => `worker-${n}`);
   const startedAt = o.startedAt ?? Date.now();
@@ -63,21 +69,36 @@ export async function injectFaults(o: {
   const seeded = function* (): Generator<PlannedFault> {
     for (;;) {
       next += Math.round(o.everyMs * (0.5 + o.prng.next()));
-      yield { ...draw(o.prng, o.prng.weighted(weights), instances, workers, o.cluster.nodes), offsetMs: next - startedAt };
+      const kind = o.prng.weighted(weights);
+      const f = isHostFault(kind) ? drawHostFault(o.prng, kind, lab!) : draw(o.prng, kind, instances, workers, o.cluster.nodes);
+      yield { ...f, offsetMs: next - startedAt };
     }
   };
   try {
     for (const p of o.script ?? seeded()) {
       await sleep(Math.max(0, startedAt + (p.offsetMs ?? 0) - Date.now()), o.signal);
       if (o.signal.aborted) break;
-      const f = deliver(o.cluster, p, paused, resume);
+      const f = isHostFault(p.kind) ? await deliverHost(lab, p, cuts) : deliver(o.cluster, p, paused, resume);
       faults.push(f);
       o.onFault?.(f);
     }
   } finally {
     for (const name of [...paused.keys()]) resume(name);
+    if (lab) await healAll(lab, cuts);
   }
   return faults;
+}
+
+function isHostFault(kind: FaultKind): kind is HostFaultKind {
+  return (HOST_FAULT_KINDS as readonly string[]).includes(kind);
+}
+
+/** A host fault (a replayed one on a cluster without a lab is not delivered). */
+async function deliverHost(lab: Lab | undefined, p: PlannedFault, cuts: Cuts): Promise<FaultRecord> {
+  const at = Date.now();
+  const kind = p.kind as HostFaultKind;
+  const delivered = lab ? await deliverHostFault(lab, { kind, target: p.target, pauseMs: p.pauseMs }, cuts).catch(() => false) : false;
+  return { at, kind, target: p.target, ...(p.pauseMs !== undefined ? { pauseMs: p.pauseMs } : {}), delivered };
 }
 
 /** Draws the target (and pause length) of a fault of `kind` from the seed. */
@@ -95,6 +116,9 @@ function draw(prng: Prng, kind: FaultKind, instances: string[], workers: string[
       return { kind, target: "nats" };
     case "restart-redis":
       return { kind, target: "redis" };
+    case "partition-host":
+    case "kill-host":
+      throw new Error(`internal: ${kind} is drawn by drawHostFault`);
   }
 }
 
@@ -126,5 +150,8 @@ function deliver(c: LocalCluster, p: PlannedFault, paused: Map<string, NodeJS.Ti
         return { at, kind, target: `${node}/${victim.replica}`, delivered: false };
       }
     }
+    case "partition-host":
+    case "kill-host":
+      throw new Error(`internal: ${kind} is delivered by deliverHost`);
   }
 }

@@ -9,9 +9,22 @@ export function chaosName(i: number): string {
   return `chaos-${i}`;
 }
 
-/** Manifest of a chaos deployment at `replicas` copies and roll generation `roll` (env change → new revision). */
-export function chaosManifest(i: number, replicas: number, roll: number, driver: ChaosDriver): Record<string, unknown> {
+/** `disconnect.stopAfterSeconds` of the odd chaos deployments on a hosts lab (the even ones keep running when cut off). */
+export const CHAOS_STOP_AFTER_S = 3;
+
+/** True when chaos deployment `name` is one that must never run twice (odd index, on a hosts lab). */
+export function isGuarded(name: string, hosts: boolean): boolean {
+  const m = /^chaos-(\d+)$/.exec(name);
+  return hosts && !!m && Number(m[1]) % 2 === 1;
+}
+
+/**
+ * Manifest of a chaos deployment at `replicas` copies and roll generation `roll` (env change → new revision). On a
+ * hosts lab (`hosts`), the odd ones set `disconnect.stopAfterSeconds`.
+ */
+export function chaosManifest(i: number, replicas: number, roll: number, driver: ChaosDriver, hosts = false): Record<string, unknown> {
   const base = {
+    ...(isGuarded(chaosName(i), hosts) ? { disconnect: { stopAfterSeconds: CHAOS_STOP_AFTER_S } } : {}),
     kind: "Deployment", name: chaosName(i), namespace: "default", replicas,
     env: { CHAOS_ROLL: String(roll) },
     resources: { cpu: 0.1, memory: "16Mi" },

@@ -14,6 +14,13 @@ export interface ChaosOptions {
   seed: number | string;
   /** Workers (default 3). */
   nodes?: number | string;
+  /**
+   * A hosts lab of this many hosts (root only; 0 = none): every node in its own network namespace, partition-host and
+   * kill-host faults drawn too, and the host invariants checked. Implies the process driver and `nodes = hosts`.
+   */
+  hosts?: number | string;
+  /** The lab's private /24 (default 10.231.128.0/24, apart from `tug up --hosts`' default). */
+  hostsSubnet?: string;
   /** Default `fake`. */
   driver?: string;
   /** Instances of each control-plane role (default 1). */
@@ -43,6 +50,8 @@ export interface ResolvedChaosOptions {
   durationMs: number;
   seed: number;
   nodes: number;
+  hosts: number;
+  hostsSubnet: string;
   driver: ChaosDriver;
   replicasPerComponent: number;
   faultEveryMs: number;
@@ -60,14 +69,19 @@ export interface ResolvedChaosOptions {
 export function resolveChaosOptions(opts: ChaosOptions): ResolvedChaosOptions {
   const r = opts.replay;
   const o: ChaosOptions = r
-    ? { ...opts, seed: r.seed, nodes: r.nodes, driver: r.driver, replicasPerComponent: r.replicasPerComponent, orphanGraceMs: r.orphanGraceMs, durationMs: r.durationMs, minFaults: 0 }
+    ? { ...opts, seed: r.seed, nodes: r.nodes, hosts: r.hosts ?? 0, driver: r.driver, replicasPerComponent: r.replicasPerComponent, orphanGraceMs: r.orphanGraceMs, durationMs: r.durationMs, minFaults: 0 }
     : opts;
-  const driver = o.driver ?? "fake";
+  const hosts = int("hosts", o.hosts, 0, 0, 20);
+  if (hosts === 1) throw new TugError("VALIDATION_FAILED", "hosts must be 0 or at least 2", "hosts");
+  if (hosts > 0 && o.driver !== undefined && o.driver !== "process") throw new TugError("VALIDATION_FAILED", "--hosts runs the process driver", "driver");
+  const driver = hosts > 0 ? "process" : o.driver ?? "fake";
   if (!(CHAOS_DRIVERS as readonly string[]).includes(driver)) throw new TugError("VALIDATION_FAILED", `driver must be one of ${CHAOS_DRIVERS.join(", ")}, got ${JSON.stringify(driver)}`, "driver");
   return {
     durationMs: int("durationMs", o.durationMs, undefined, 1_000, 7 * 86_400_000),
     seed: int("seed", o.seed, undefined, 0, 2 ** 32 - 1),
-    nodes: int("nodes", o.nodes, 3, 1, 50),
+    nodes: hosts > 0 ? hosts : int("nodes", o.nodes, 3, 1, 50),
+    hosts,
+    hostsSubnet: o.hostsSubnet ?? "10.231.128.0/24",
     driver: driver as ChaosDriver,
     replicasPerComponent: int("replicasPerComponent", o.replicasPerComponent, 1, 1, 8),
     faultEveryMs: int("faultEveryMs", o.faultEveryMs, 700, 50, 3_600_000),

@@ -16,6 +16,8 @@ const scriptSchema = z.object({
   v: z.literal(1),
   seed: z.number().int().min(0).max(2 ** 32 - 1),
   nodes: z.number().int().min(1).max(50),
+  /** A hosts lab's size (absent or 0: none). */
+  hosts: z.number().int().min(0).max(20).optional(),
   driver: z.enum(CHAOS_DRIVERS),
   replicasPerComponent: z.number().int().min(1).max(8),
   orphanGraceMs: z.number().int().min(0).max(600_000),

@@ -15,6 +15,7 @@ import { waitConverged } from "./converge.js";
 import { injectFaults } from "./faults.js";
 import { AckLedger } from "./ledger.js";
 import { CHAOS_MAX_SURGE } from "./manifests.js";
+import { hostMonitor } from "./host-monitor.js";
 import { monitor } from "./monitor.js";
 import { type ChaosOptions, resolveChaosOptions } from "./options.js";
 import { Prng } from "./prng.js";
@@ -39,9 +40,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport & { text
   let store: RedisStore | undefined;
   let bus: Bus | undefined;
   try {
-    o.log(`starting a ${o.nodes}-node ${o.driver} cluster (${o.replicasPerComponent} per component) in ${dataDir}`);
+    o.log(`starting a ${o.nodes}-node ${o.driver} cluster${o.hosts ? ` on a lab of ${o.hosts} hosts (${o.hostsSubnet})` : ""} (${o.replicasPerComponent} per component) in ${dataDir}`);
     cluster = await startLocalCluster({
-      nodes: o.nodes, driver: o.driver, dataDir, prefix: "chaos", natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0,
+      nodes: o.nodes, hosts: o.hosts, hostsSubnet: o.hostsSubnet, driver: o.driver, dataDir, prefix: "chaos", natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0,
       portsFrom: 10_000 + 1_000 * Math.floor(Math.random() * Math.max(1, 20 - o.nodes)),
       replicasPerComponent: o.replicasPerComponent, workdir: o.repoRoot ?? defaultRepoRoot(), repoRoot: o.repoRoot, logLevel: "info",
       env: chaosEnv(o.orphanGraceMs), readyTimeoutMs: 60_000,
@@ -66,8 +67,13 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport & { text
     const script = o.replay;
     const windows = new FaultWindows();
     const checking = monitor({ bus, store, ledger, book, maxSurge: CHAOS_MAX_SURGE, orphanLimitMs: o.orphanGraceMs + 3_000, signal: checkCtl.signal, faults: windows });
+    const lab = cluster.lab;
+    const hostChecking = lab ? hostMonitor({ cluster, lab, ledger, book, maxSurge: CHAOS_MAX_SURGE, signal: checkCtl.signal }) : undefined;
     const [workload, faults] = await Promise.all([
-      runWorkload({ bus, prng: workPrng, ledger, driver: o.driver, maxDeployments: o.maxDeployments, signal: faultsCtl.signal, script: script?.workload, startedAt: started }),
+      runWorkload({
+        bus, prng: workPrng, ledger, driver: o.driver, maxDeployments: o.maxDeployments, signal: faultsCtl.signal, script: script?.workload, startedAt: started,
+        hosts: o.hosts > 0,
+      }),
       injectFaults({
         cluster, prng: faultPrng, driver: o.driver, replicasPerComponent: o.replicasPerComponent, everyMs: o.faultEveryMs, signal: faultsCtl.signal,
         script: script?.faults, startedAt: started,
@@ -82,12 +88,14 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport & { text
     if (!conv.ok) book.add("converge", "cluster", `not converged ${o.convergeTimeoutMs / 1000} s after faults stopped: ${conv.reasons.join("; ")}`);
     checkCtl.abort();
     const stats = await checking;
+    const hostChecks = (await hostChecking)?.checks;
     const convergeSeconds = conv.ok ? conv.seconds : NaN;
     const report: ChaosReport = {
       seed: o.seed, driver: o.driver, nodes: o.nodes, replicasPerComponent: o.replicasPerComponent, durationMs: faultsEndedAt - started,
+      ...(o.hosts ? { hosts: o.hosts, hostChecks } : {}),
       faults, workload, monitor: stats, violations: book.list, convergeSeconds, summary: summaryLine(faults, book.count, convergeSeconds),
       script: scriptOf({
-        seed: o.seed, nodes: o.nodes, driver: o.driver, replicasPerComponent: o.replicasPerComponent, orphanGraceMs: o.orphanGraceMs,
+        seed: o.seed, nodes: o.nodes, ...(o.hosts ? { hosts: o.hosts } : {}), driver: o.driver, replicasPerComponent: o.replicasPerComponent, orphanGraceMs: o.orphanGraceMs,
         durationMs: Math.max(1_000, faultsEndedAt - started),
       }, started, faults, workload.ops),
     };

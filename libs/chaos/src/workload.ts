@@ -61,6 +61,8 @@ export function* seededOps(prng: Prng, maxDeployments: number): Generator<Worklo
 export async function runWorkload(o: {
   bus: Bus; prng: Prng; ledger: AckLedger; driver: ChaosDriver; maxDeployments: number; signal: AbortSignal;
   script?: WorkloadOp[]; startedAt?: number;
+  /** On a hosts lab: the odd deployments set disconnect.stopAfterSeconds. */
+  hosts?: boolean;
 }): Promise<WorkloadStats> {
   const stats: WorkloadStats = { applies: 0, scales: 0, rolls: 0, acked: 0, unknown: 0, refused: [], ops: [] };
   const startedAt = o.startedAt ?? Date.now();
@@ -75,7 +77,7 @@ export async function runWorkload(o: {
     stats[op.op === "apply" ? "applies" : op.op === "roll" ? "rolls" : "scales"]++;
     const out = op.op === "scale"
       ? await intakeWithRetry(o.bus, "scale", { namespace: "default", name, replicas: op.replicas }, 30_000, o.signal)
-      : await intakeWithRetry(o.bus, "apply", chaosManifest(op.index, op.replicas, op.roll, o.driver), 30_000, o.signal);
+      : await intakeWithRetry(o.bus, "apply", chaosManifest(op.index, op.replicas, op.roll, o.driver, o.hosts), 30_000, o.signal);
     if (out.kind === "ack") {
       stats.acked++;
       o.ledger.ack(id, out.reply.replicas ?? op.replicas, out.reply.revision);

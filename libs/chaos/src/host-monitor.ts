@@ -1,0 +1,87 @@
+/**
+ * The invariants a chaos run checks on a hosts lab, from outside the control plane: (1) no endpoint list the
+ * registry serves holds a replica of a node that is NotReady (read before and after the endpoints, so a node that
+ * changed in between is not blamed); (2) a deployment with `disconnect.stopAfterSeconds` never has more than its
+ * desired count + maxSurge copies running in all namespaces together (the namespaces' process lists are the truth).
+ * Copies on a host whose worker process was down recently are not counted: a dead worker cannot stop anything
+ * (a SIGKILLed machine takes its copies with it; a worker crash that leaves them running is not a partition).
+ */
+import { type Lab, type LocalCluster, namespacePids, readEnviron } from "@tug/cluster";
+import { deploymentId } from "@tug/contracts";
+import { sleep } from "@tug/runtime";
+import type { AckLedger } from "./ledger.js";
+import { isGuarded } from "./manifests.js";
+import { SURGE_WINDOW_MS } from "./monitor.js";
+import type { ViolationBook } from "./violations.js";
+
+/** How long after its worker was seen down a host's copies are not counted (graces + hold + orphan grace + slack). */
+export const WORKER_DOWN_EXCUSE_MS = 15_000;
+
+interface ServiceView {
+  namespace: string;
+  name: string;
+  endpoints: Array<{ replica: string; node: string; ready: boolean }>;
+}
+
+/** Checks the host invariants every `periodMs` until `signal` aborts; resolves with the number of checks. */
+export async function hostMonitor(o: {
+  cluster: LocalCluster; lab: Lab; ledger: AckLedger; book: ViolationBook; maxSurge: number; signal: AbortSignal; periodMs?: number;
+}): Promise<{ checks: number }> {
+  const downAt = new Map<string, number>();
+  let checks = 0;
+  while (!o.signal.aborted) {
+    const now = Date.now();
+    for (const c of o.cluster.components) if (c.role === "worker" && !c.running) downAt.set(c.name.slice("worker-".length), now);
+    try {
+      await checkEndpoints(o.cluster.apiUrl, o.book);
+      await checkCopies(o.lab, o.ledger, o.maxSurge, (node) => now - (downAt.get(node) ?? 0) < WORKER_DOWN_EXCUSE_MS, o.book);
+      checks++;
+    } catch {
+      // the registry is down or restarting: nothing to check this tick
+    }
+    await sleep(o.periodMs ?? 250, o.signal);
+  }
+  return { checks };
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+  if (!res.ok) throw new Error(`${url}: ${res.status}`);
+  return (await res.json()) as T;
+}
+
+async function notReadyNodes(apiUrl: string): Promise<Set<string>> {
+  const { items } = await getJson<{ items: Array<{ id: string; status: string }> }>(`${apiUrl}/v1/nodes`);
+  return new Set(items.filter((n) => n.status !== "Ready").map((n) => n.id));
+}
+
+/** Invariant 10: an endpoint list never holds a replica of a node that is not Ready. */
+async function checkEndpoints(apiUrl: string, book: ViolationBook): Promise<void> {
+  const before = await notReadyNodes(apiUrl);
+  const { items } = await getJson<{ items: ServiceView[] }>(`${apiUrl}/v1/services`);
+  const after = await notReadyNodes(apiUrl);
+  for (const s of items) {
+    for (const e of s.endpoints) {
+      if (e.ready && before.has(e.node) && after.has(e.node)) book.add("endpoint-of-notready-node", `${s.namespace}/${s.name}`, `endpoint ${e.replica} of NotReady node ${e.node}`);
+    }
+  }
+}
+
+/** No stopAfterSeconds deployment runs more copies than desired + maxSurge, counted in the namespaces. */
+async function checkCopies(lab: Lab, ledger: AckLedger, maxSurge: number, excused: (node: string) => boolean, book: ViolationBook): Promise<void> {
+  const copies = new Map<string, number>();
+  for (const h of lab.hosts) {
+    if (excused(h.node)) continue;
+    for (const pid of await namespacePids(h.namespace)) {
+      const id = readEnviron(pid).find((e) => e.startsWith("TUG_REPLICA_ID="))?.slice("TUG_REPLICA_ID=".length);
+      const name = id?.replace(/-\d+-[^-]+$/, "");
+      if (name && isGuarded(name, true)) copies.set(name, (copies.get(name) ?? 0) + 1);
+    }
+  }
+  const now = Date.now();
+  for (const [name, n] of copies) {
+    const id = deploymentId("default", name);
+    const bound = ledger.maxDesiredSince(id, SURGE_WINDOW_MS, now) + maxSurge;
+    if (n > bound) book.add("too-many-copies", id, `${n} copies running in the hosts' namespaces, at most ${bound} allowed (desired + maxSurge)`);
+  }
+}
