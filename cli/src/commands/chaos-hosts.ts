@@ -14,7 +14,7 @@ export function hostCommands(chaos: Command): void {
     .command("partition")
     .description("drop all traffic between HOST and the rest of the cluster (or only --from), both directions")
     .argument("<host>", "host (node) name, e.g. host-2", nodeArg)
-    .option("--from <hosts>", "only cut these hosts (comma-separated; `control-plane` names the control plane)", hostList)
+    .option("--from <hosts>", "only cut these hosts (comma-separated; `control-plane` is the control plane)", hostList)
     .option("--seconds <s>", "heal after this long (waits in the foreground; Ctrl-C heals early)", intArg(1, 86_400))
     .action(async (host: string, o: { from?: string[]; seconds?: number }, cmd: Command) => {
       const { lib, file, output } = await cluster(cmd);

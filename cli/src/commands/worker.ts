@@ -1,4 +1,4 @@
-/** `tug worker --join nats://ADDR:4222 --address ADDR --node NAME`: a node on another host (see @tug/cluster's join). */
+/** `tug worker --join nats://ADDR:4222 --address ADDR --node NAME`: a node on another host (@tug/cluster's join). */
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { intArg, nodeArg } from "../args.js";
@@ -21,7 +21,7 @@ export function workerCommand(program: Command): void {
     .option("--ports-from <p>", "first host port of the node's range of 1000", intArg(1024, 64_536))
     .option("--data-dir <dir>", "state file and replica logs (default ./.tug/nodes/<node>)")
     .option("--labels <k=v,...>", "node labels for nodeSelector")
-    .option("--health-port <p>", "port of /healthz and /metrics on --address (default: any free one)", intArg(0, 65_535))
+    .option("--health-port <p>", "port of /healthz and /metrics on --address (default: any)", intArg(0, 65_535))
     .option("--stop-replicas-on-exit", "stop every replica when the worker stops (default: leave them to be adopted)")
     .option("--log-level <level>", "trace | debug | info | warn | error")
     .action(async (opts: Record<string, unknown>) => {

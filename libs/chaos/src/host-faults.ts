@@ -16,7 +16,7 @@ export const HOST_WEIGHTS: Record<HostFaultKind, number> = { "partition-host": 4
 /** The peer name of the control plane in a partition target (`host-2/control-plane` cuts only that link). */
 const CONTROL_PLANE = "control-plane";
 
-/** A drawn host fault: target `host-i` (cut from everything) or `host-i/control-plane`; `pauseMs` = partition length. */
+/** A drawn host fault: target `host-i` (cut from all) or `host-i/control-plane`; `pauseMs` = partition length. */
 export interface HostFaultDraw {
   kind: HostFaultKind;
   target: string;
@@ -41,7 +41,8 @@ export async function deliverHostFault(lab: Lab, f: HostFaultDraw, cuts: Cuts): 
   if (!host) return false;
   if (f.kind === "kill-host") return (await killNamespace(host.namespace)).length > 0;
   if (cuts.has(node)) return false;
-  const peers = only === CONTROL_PLANE ? [lab.bridgeAddress] : [lab.bridgeAddress, ...lab.hosts.filter((h) => h !== host).map((h) => h.address)];
+  const others = lab.hosts.filter((h) => h !== host).map((h) => h.address);
+  const peers = only === CONTROL_PLANE ? [lab.bridgeAddress] : [lab.bridgeAddress, ...others];
   await cut(host.namespace, peers);
   cuts.set(node, setTimeout(() => void healOne(lab, node, cuts), f.pauseMs ?? 1_000));
   return true;

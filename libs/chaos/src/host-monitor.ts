@@ -25,16 +25,20 @@ interface ServiceView {
 
 /** Checks the host invariants every `periodMs` until `signal` aborts; resolves with the number of checks. */
 export async function hostMonitor(o: {
-  cluster: LocalCluster; lab: Lab; ledger: AckLedger; book: ViolationBook; maxSurge: number; signal: AbortSignal; periodMs?: number;
+  cluster: LocalCluster; lab: Lab; ledger: AckLedger; book: ViolationBook; maxSurge: number; signal: AbortSignal;
+  periodMs?: number;
 }): Promise<{ checks: number }> {
   const downAt = new Map<string, number>();
   let checks = 0;
   while (!o.signal.aborted) {
     const now = Date.now();
-    for (const c of o.cluster.components) if (c.role === "worker" && !c.running) downAt.set(c.name.slice("worker-".length), now);
+    for (const c of o.cluster.components) {
+      if (c.role === "worker" && !c.running) downAt.set(c.name.slice("worker-".length), now);
+    }
+    const excused = (node: string) => now - (downAt.get(node) ?? 0) < WORKER_DOWN_EXCUSE_MS;
     try {
       await checkEndpoints(o.cluster.apiUrl, o.book);
-      await checkCopies(o.lab, o.ledger, o.maxSurge, (node) => now - (downAt.get(node) ?? 0) < WORKER_DOWN_EXCUSE_MS, o.book);
+      await checkCopies(o.lab, o.ledger, o.maxSurge, excused, o.book);
       checks++;
     } catch {
       // the registry is down or restarting: nothing to check this tick
@@ -62,13 +66,17 @@ async function checkEndpoints(apiUrl: string, book: ViolationBook): Promise<void
   const after = await notReadyNodes(apiUrl);
   for (const s of items) {
     for (const e of s.endpoints) {
-      if (e.ready && before.has(e.node) && after.has(e.node)) book.add("endpoint-of-notready-node", `${s.namespace}/${s.name}`, `endpoint ${e.replica} of NotReady node ${e.node}`);
+      if (!e.ready || !before.has(e.node) || !after.has(e.node)) continue;
+      const detail = `endpoint ${e.replica} of NotReady node ${e.node}`;
+      book.add("endpoint-of-notready-node", `${s.namespace}/${s.name}`, detail);
     }
   }
 }
 
 /** No stopAfterSeconds deployment runs more copies than desired + maxSurge, counted in the namespaces. */
-async function checkCopies(lab: Lab, ledger: AckLedger, maxSurge: number, excused: (node: string) => boolean, book: ViolationBook): Promise<void> {
+async function checkCopies(
+  lab: Lab, ledger: AckLedger, maxSurge: number, excused: (node: string) => boolean, book: ViolationBook,
+): Promise<void> {
   const copies = new Map<string, number>();
   for (const h of lab.hosts) {
     if (excused(h.node)) continue;
@@ -82,6 +90,6 @@ async function checkCopies(lab: Lab, ledger: AckLedger, maxSurge: number, excuse
   for (const [name, n] of copies) {
     const id = deploymentId("default", name);
     const bound = ledger.maxDesiredSince(id, SURGE_WINDOW_MS, now) + maxSurge;
-    if (n > bound) book.add("too-many-copies", id, `${n} copies running in the hosts' namespaces, at most ${bound} allowed (desired + maxSurge)`);
+    if (n > bound) book.add("too-many-copies", id, `${n} copies run in the hosts' namespaces; at most ${bound} may`);
   }
 }

@@ -17,19 +17,27 @@ export const CONTROL_PLANE_PEER = "control-plane";
 
 /** The lab of a cluster file, or a clear error when the cluster runs none. */
 export function labOf(f: ClusterFile): Lab {
-  if (!f.lab) throw new TugError("VALIDATION_FAILED", `the cluster at ${f.dataDir} runs no hosts lab; start it with \`tug up --hosts N\``, "data-dir");
+  if (!f.lab) {
+    const hint = "start it with `tug up --hosts N`";
+    throw new TugError("VALIDATION_FAILED", `the cluster at ${f.dataDir} runs no hosts lab; ${hint}`, "data-dir");
+  }
   return f.lab;
 }
 
 function hostOf(lab: Lab, node: string): LabHost {
   const h = lab.hosts.find((x) => x.node === node);
-  if (!h) throw new TugError("NOT_FOUND", `${node} is not a host of this lab (hosts: ${lab.hosts.map((x) => x.node).join(", ")})`, "host");
+  if (!h) {
+    const hosts = lab.hosts.map((x) => x.node).join(", ");
+    throw new TugError("NOT_FOUND", `${node} is not a host of this lab (hosts: ${hosts})`, "host");
+  }
   return h;
 }
 
 /** Addresses of `from` (host names or `control-plane`); by default the control plane and every other host. */
 function peersOf(lab: Lab, host: LabHost, from?: readonly string[]): string[] {
-  if (!from || from.length === 0) return [lab.bridgeAddress, ...lab.hosts.filter((h) => h !== host).map((h) => h.address)];
+  if (!from || from.length === 0) {
+    return [lab.bridgeAddress, ...lab.hosts.filter((h) => h !== host).map((h) => h.address)];
+  }
   return from.map((name) => {
     if (name === CONTROL_PLANE_PEER) return lab.bridgeAddress;
     const peer = hostOf(lab, name);
@@ -38,11 +46,22 @@ function peersOf(lab: Lab, host: LabHost, from?: readonly string[]): string[] {
   });
 }
 
+/** Options of partitionHost. */
+export interface PartitionOptions {
+  /** Only these hosts (or `control-plane`); default the control plane and every other host. */
+  from?: string[];
+  /** Heal after this long (waits). */
+  seconds?: number;
+  /** Aborting the wait heals early. */
+  signal?: AbortSignal;
+  progress?: (line: string) => void;
+}
+
 /**
  * Drops all traffic between `node` and the rest of the cluster (or only the `from` hosts), both directions. With
  * `seconds`, waits that long (or until `signal` aborts) and heals that cut; otherwise it stays until `healHosts`.
  */
-export async function partitionHost(f: ClusterFile, node: string, o: { from?: string[]; seconds?: number; signal?: AbortSignal; progress?: (l: string) => void } = {}): Promise<ChaosResult> {
+export async function partitionHost(f: ClusterFile, node: string, o: PartitionOptions = {}): Promise<ChaosResult> {
   const lab = labOf(f);
   const host = hostOf(lab, node);
   const peers = peersOf(lab, host, o.from);
@@ -84,7 +103,8 @@ export async function killHost(f: ClusterFile, node: string): Promise<ChaosResul
   const host = hostOf(labOf(f), node);
   holdRestart(f.dataDir, `worker-${node}`, MAX_HOLD_MS);
   const pids = await killNamespace(host.namespace);
-  return { actions: [`killed ${pids.length} process(es) in ${host.namespace} (${node}); it stays down until \`tug chaos start-host ${node}\``] };
+  const until = `it stays down until \`tug chaos start-host ${node}\``;
+  return { actions: [`killed ${pids.length} process(es) in ${host.namespace} (${node}); ${until}`] };
 }
 
 /** Lets the supervisor start host `node`'s worker again (it adopts nothing: its replicas died with the host). */

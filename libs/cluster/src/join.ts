@@ -36,27 +36,38 @@ export interface JoinOptions {
 
 const NODE = /^[A-Za-z0-9_-]{1,128}$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*$`);
+const NATS_URL = /^(nats|tls):\/\/[^\s/]+(:\d{1,5})?$/;
 const DRIVERS = ["process", "docker", "fake"];
+
+/** Throws OptionError(option, message) unless `ok`. */
+function check(ok: boolean, option: string, message: string): void {
+  if (!ok) throw new OptionError(option, message);
+}
 
 /** Validates the options and returns the worker's environment. Throws OptionError naming the bad option. */
 export function joinEnv(o: JoinOptions): Record<string, string> {
+  const got = (v: unknown) => `got ${JSON.stringify(v)}`;
   const url = o.join ?? "";
-  if (!/^(nats|tls):\/\/[^\s/]+(:\d{1,5})?$/.test(url)) throw new OptionError("join", `must be a NATS URL like nats://10.0.0.1:4222, got ${JSON.stringify(url)}`);
+  check(NATS_URL.test(url), "join", `must be a NATS URL like nats://10.0.0.1:4222, ${got(url)}`);
   const address = o.address ?? "";
-  if (!IPV4.test(address) && !HOSTNAME.test(address)) throw new OptionError("address", `must be an IPv4 address or host name this node is reachable at, got ${JSON.stringify(address)}`);
+  const reachable = IPV4.test(address) || HOSTNAME.test(address);
+  check(reachable, "address", `must be an IPv4 address or host name others reach this node at, ${got(address)}`);
   const node = o.node ?? "";
-  if (!NODE.test(node)) throw new OptionError("node", `must be a node id ([A-Za-z0-9_-], up to 128), got ${JSON.stringify(node)}`);
+  check(NODE.test(node), "node", `must be a node id ([A-Za-z0-9_-], up to 128), ${got(node)}`);
   const driver = o.driver ?? "process";
-  if (!DRIVERS.includes(driver)) throw new OptionError("driver", `must be one of ${DRIVERS.join(", ")}, got ${JSON.stringify(driver)}`);
+  check(DRIVERS.includes(driver), "driver", `must be one of ${DRIVERS.join(", ")}, ${got(driver)}`);
   const portsFrom = Number(o.portsFrom ?? 20_000);
-  if (!Number.isInteger(portsFrom) || portsFrom < 1024 || portsFrom > 64_536) throw new OptionError("portsFrom", `must be an integer in 1024..64536, got ${JSON.stringify(o.portsFrom)}`);
+  const portsOk = Number.isInteger(portsFrom) && portsFrom >= 1024 && portsFrom <= 64_536;
+  check(portsOk, "portsFrom", `must be an integer in 1024..64536, ${got(o.portsFrom)}`);
   const healthPort = Number(o.healthPort ?? 0);
-  if (!Number.isInteger(healthPort) || healthPort < 0 || healthPort > 65_535) throw new OptionError("healthPort", `must be a port number, got ${JSON.stringify(o.healthPort)}`);
+  const healthOk = Number.isInteger(healthPort) && healthPort >= 0 && healthPort <= 65_535;
+  check(healthOk, "healthPort", `must be a port number, ${got(o.healthPort)}`);
   const env: Record<string, string> = {
     TUG_NATS_URL: url, TUG_NODE: node, TUG_NODE_ADDRESS: address, TUG_DRIVER: driver, TUG_PORTS_FROM: String(portsFrom),
-    TUG_DATA_DIR: resolve(o.dataDir ?? `.tug/nodes/${node}`), TUG_HEALTH_HOST: address, TUG_HEALTH_PORT: String(healthPort),
-    TUG_INSTANCE: `worker-${node}-${process.pid}-${Date.now().toString(36)}`,
+    TUG_DATA_DIR: resolve(o.dataDir ?? `.tug/nodes/${node}`), TUG_HEALTH_HOST: address,
+    TUG_HEALTH_PORT: String(healthPort), TUG_INSTANCE: `worker-${node}-${process.pid}-${Date.now().toString(36)}`,
   };
   if (o.labels) env.TUG_NODE_LABELS = o.labels;
   if (o.logLevel) env.TUG_LOG_LEVEL = o.logLevel;
@@ -68,13 +79,16 @@ export function joinEnv(o: JoinOptions): Record<string, string> {
  * Runs the worker in the foreground until it exits (SIGINT/SIGTERM are passed on, so Ctrl-C stops it gracefully);
  * resolves with its exit code. Bad options throw OptionError before anything starts.
  */
-export async function runWorker(o: JoinOptions, out: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+export async function runWorker(o: JoinOptions, out: (line: string) => void = stderrLine): Promise<number> {
   const env = joinEnv(o);
   const main = entryFile(o.repoRoot ?? defaultRepoRoot(), "worker");
   if (!existsSync(main)) throw new Error(`missing worker build ${main} (run \`npm run build\`)`);
-  out(`tug worker: node ${env.TUG_NODE} at ${env.TUG_NODE_ADDRESS} joining ${env.TUG_NATS_URL} (driver ${env.TUG_DRIVER})`);
+  const { TUG_NODE: node, TUG_NODE_ADDRESS: address, TUG_NATS_URL: url, TUG_DRIVER: driver } = env;
+  out(`tug worker: node ${node} at ${address} joins ${url} (${driver} driver)`);
   // its own process group: a terminal's Ctrl-C reaches only us, and we pass it on once (a second one kills at once)
-  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"], detached: true });
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"], detached: true,
+  });
   const forward = (sig: NodeJS.Signals) => () => { child.kill(sig); };
   const onInt = forward("SIGINT");
   const onTerm = forward("SIGTERM");
@@ -88,4 +102,8 @@ export async function runWorker(o: JoinOptions, out: (line: string) => void = (l
   } finally {
     process.off("SIGINT", onInt).off("SIGTERM", onTerm).off("exit", onExit);
   }
+}
+
+function stderrLine(line: string): void {
+  process.stderr.write(`${line}\n`);
 }

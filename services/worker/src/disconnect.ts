@@ -5,7 +5,7 @@
  */
 import { periodic, type Runnable } from "@tug/runtime";
 
-/** When the node last reached the cluster. Starts at construction (a worker that never reaches it counts from start). */
+/** When the node last reached the cluster. Counts from construction until the first answered sync. */
 export class ContactClock {
   private last: number;
   constructor(private readonly now: () => number = Date.now) {

@@ -37,13 +37,19 @@ export function labFile(dataDir: string): string {
   return join(dataDir, "hosts", "lab.json");
 }
 
-/** The lab `tug up --hosts` builds for `dataDir`: names carry a tag derived from the data dir, so labs of different dirs differ. */
+/**
+ * The lab `tug up --hosts` builds for `dataDir`: names carry a tag derived from the data dir, so labs of different
+ * data dirs differ.
+ */
 export function planLab(dataDir: string, count: number, subnetCidr: string, pid = process.pid): Lab {
-  if (!(Number.isInteger(count) && count >= 2 && count <= MAX_HOSTS)) throw new LabError(`--hosts must be 2..${MAX_HOSTS}, got ${count}`);
+  if (!(Number.isInteger(count) && count >= 2 && count <= MAX_HOSTS)) {
+    throw new LabError(`--hosts must be 2..${MAX_HOSTS}, got ${count}`);
+  }
   const s = parseSubnet(subnetCidr);
   const tag = createHash("sha256").update(dataDir).digest("hex").slice(0, 6);
   const hosts = Array.from({ length: count }, (_, j) => ({
-    node: `host-${j + 1}`, namespace: `tug-${tag}-host-${j + 1}`, veth: `tug${tag}h${j + 1}`, address: hostAddress(s, j + 1),
+    node: `host-${j + 1}`, namespace: `tug-${tag}-host-${j + 1}`, veth: `tug${tag}h${j + 1}`,
+    address: hostAddress(s, j + 1),
   }));
   return { version: 1, pid, subnet: s.cidr, bridge: `tugbr-${tag}`, bridgeAddress: bridgeAddress(s), hosts };
 }
@@ -57,7 +63,8 @@ export function readLab(dataDir: string): Lab | undefined {
     return undefined;
   }
   const names = /^[A-Za-z0-9_.-]{1,64}$/;
-  const ok = raw?.version === 1 && names.test(raw.bridge) && Array.isArray(raw.hosts) && raw.hosts.every((h) => names.test(h.namespace) && names.test(h.veth));
+  const ok = raw?.version === 1 && names.test(raw.bridge) && Array.isArray(raw.hosts)
+    && raw.hosts.every((h) => names.test(h.namespace) && names.test(h.veth));
   if (!ok) throw new LabError(`${labFile(dataDir)} is malformed; remove what it names by hand, then the file`);
   return raw;
 }
@@ -81,11 +88,16 @@ export async function namespaces(): Promise<string[]> {
  */
 export async function buildLab(dataDir: string, lab: Lab, log: (line: string) => void = () => {}): Promise<void> {
   const old = readLab(dataDir);
-  if (old && old.pid !== process.pid && isAlive(old.pid)) throw new LabError(`the lab of ${dataDir} belongs to a running process (pid ${old.pid}); stop it first`);
+  if (old && old.pid !== process.pid && isAlive(old.pid)) {
+    throw new LabError(`the lab of ${dataDir} belongs to a running process (pid ${old.pid}); stop it first`);
+  }
   if (old) for (const line of await removeLab(dataDir)) log(`leftover of a previous run: ${line}`);
   const taken = new Set(await namespaces());
   const clash = lab.hosts.filter((h) => taken.has(h.namespace)).map((h) => h.namespace);
-  if (clash.length) throw new LabError(`network namespace(s) ${clash.join(", ")} exist but this data dir did not create them; not touching them`);
+  if (clash.length) {
+    const names = clash.join(", ");
+    throw new LabError(`network namespace(s) ${names} exist but this data dir did not create them; not touching them`);
+  }
   await assertSubnetFree(parseSubnet(lab.subnet));
   writeLab(dataDir, lab);
   try {
@@ -115,11 +127,16 @@ async function addHost(lab: Lab, h: LabHost): Promise<void> {
 export async function addLabHost(dataDir: string, node: string): Promise<LabHost> {
   const lab = readLab(dataDir);
   if (!lab) throw new LabError(`no hosts lab at ${dataDir}`);
-  if (!/^[A-Za-z0-9_-]{1,40}$/.test(node) || lab.hosts.some((h) => h.node === node)) throw new LabError(`host name ${JSON.stringify(node)} is malformed or taken`);
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(node) || lab.hosts.some((h) => h.node === node)) {
+    throw new LabError(`host name ${JSON.stringify(node)} is malformed or taken`);
+  }
   const i = lab.hosts.length + 1;
   const tag = lab.bridge.slice("tugbr-".length);
-  const host: LabHost = { node, namespace: `tug-${tag}-${node}`, veth: `tug${tag}h${i}`, address: hostAddress(parseSubnet(lab.subnet), i) };
-  if ((await namespaces()).includes(host.namespace)) throw new LabError(`network namespace ${host.namespace} exists but this lab did not create it`);
+  const address = hostAddress(parseSubnet(lab.subnet), i);
+  const host: LabHost = { node, namespace: `tug-${tag}-${node}`, veth: `tug${tag}h${i}`, address };
+  if ((await namespaces()).includes(host.namespace)) {
+    throw new LabError(`network namespace ${host.namespace} exists but this lab did not create it`);
+  }
   writeLab(dataDir, { ...lab, hosts: [...lab.hosts, host] });
   await addHost(lab, host);
   return host;
@@ -167,7 +184,8 @@ export async function killNamespace(ns: string): Promise<number[]> {
 /** PIDs of the processes in namespace `ns` (`ip netns pids`). */
 export async function namespacePids(ns: string): Promise<number[]> {
   const out = await tool("ip", ["netns", "pids", ns]).catch(() => "");
-  return out.split("\n").map((l) => Number(l.trim())).filter((n) => Number.isSafeInteger(n) && n > 1 && n !== process.pid);
+  const pids = out.split("\n").map((l) => Number(l.trim()));
+  return pids.filter((n) => Number.isSafeInteger(n) && n > 1 && n !== process.pid);
 }
 
 async function linkExists(name: string): Promise<boolean> {

@@ -30,7 +30,9 @@ export function missingCaps(caps: bigint | undefined): string[] {
 export async function assertLabPrivileges(): Promise<void> {
   const missing = missingCaps(effectiveCaps());
   if (missing.length) {
-    throw new LabError(`tug up --hosts needs root (missing ${missing.join(" and ")}): it creates network namespaces, a bridge and firewall rules; run it with sudo, or without --hosts`);
+    const what = missing.join(" and ");
+    throw new LabError(`tug up --hosts needs root (missing ${what}): it creates network namespaces, a bridge and `
+      + "firewall rules; run it with sudo, or without --hosts");
   }
   for (const [cmd, pkg] of [["ip", "iproute2"], ["nft", "nftables"]] as const) {
     await tool(cmd, ["-V"]).catch((err) => {

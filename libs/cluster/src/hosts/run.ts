@@ -30,8 +30,11 @@ export function inNamespace(ns: string, args: string[], input?: string): Promise
   return tool("ip", ["netns", "exec", ns, ...args], input);
 }
 
+/** What `ip` and `nft` say when the object to remove does not exist. */
+const GONE = /cannot find|no such|does not exist|not found/i;
+
 /** Like `tool`, but a failure whose message matches `gone` (the object does not exist) counts as success. */
-export async function toolIdempotent(cmd: string, args: string[], gone = /cannot find|no such|does not exist|not found/i): Promise<void> {
+export async function toolIdempotent(cmd: string, args: string[], gone = GONE): Promise<void> {
   try {
     await tool(cmd, args);
   } catch (err) {

@@ -16,7 +16,9 @@ export interface HostsLab {
  * Checks privileges, removes a crashed lab's leftovers, builds the lab of `count` hosts on `subnet` and opens the
  * relay to NATS on `natsPort`. On failure nothing it made is left.
  */
-export async function startHostsLab(dataDir: string, count: number, subnet: string, natsPort: number, log?: (line: string) => void): Promise<HostsLab> {
+export async function startHostsLab(
+  dataDir: string, count: number, subnet: string, natsPort: number, log?: (line: string) => void,
+): Promise<HostsLab> {
   await assertLabPrivileges();
   const lab = planLab(dataDir, count, subnet);
   await buildLab(dataDir, lab, log);

@@ -23,7 +23,9 @@ export interface Subnet {
 export function parseSubnet(cidr: string): Subnet {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.0\/24$/.exec(cidr.trim());
   const [a, b, c] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [];
-  if (!m || [a, b, c].some((x) => x! > 255)) throw new LabError(`hosts subnet must be a /24 like ${DEFAULT_HOSTS_SUBNET}, got ${JSON.stringify(cidr)}`);
+  if (!m || [a, b, c].some((x) => x! > 255)) {
+    throw new LabError(`hosts subnet must be a /24 like ${DEFAULT_HOSTS_SUBNET}, got ${JSON.stringify(cidr)}`);
+  }
   const private_ = a === 10 || (a === 172 && b! >= 16 && b! <= 31) || (a === 192 && b === 168);
   if (!private_) throw new LabError(`hosts subnet must be private (RFC 1918), got ${cidr}`);
   return { cidr: `${a}.${b}.${c}.0/24`, base: `${a}.${b}.${c}` };
@@ -36,7 +38,9 @@ export function bridgeAddress(s: Subnet): string {
 
 /** The address of host `i` (1-based). */
 export function hostAddress(s: Subnet, i: number): string {
-  if (!(Number.isInteger(i) && i >= 1 && i <= MAX_HOSTS)) throw new LabError(`host index must be 1..${MAX_HOSTS}, got ${i}`);
+  if (!(Number.isInteger(i) && i >= 1 && i <= MAX_HOSTS)) {
+    throw new LabError(`host index must be 1..${MAX_HOSTS}, got ${i}`);
+  }
   return `${s.base}.${10 + i}`;
 }
 
@@ -60,8 +64,10 @@ export function collisions(s: Subnet, prefixes: readonly Prefix[], ownDev?: stri
 
 /** Every IPv4 address and route of the root namespace (`ip -j`). */
 export async function rootPrefixes(): Promise<Prefix[]> {
-  const addrs = JSON.parse(await tool("ip", ["-j", "-4", "addr", "show"])) as Array<{ ifname: string; addr_info?: Array<{ local: string; prefixlen: number }> }>;
-  const routes = JSON.parse(await tool("ip", ["-j", "-4", "route", "show", "table", "all"])) as Array<{ dst: string; dev?: string }>;
+  type Link = { ifname: string; addr_info?: Array<{ local: string; prefixlen: number }> };
+  const addrs = JSON.parse(await tool("ip", ["-j", "-4", "addr", "show"])) as Link[];
+  type Route = { dst: string; dev?: string };
+  const routes = JSON.parse(await tool("ip", ["-j", "-4", "route", "show", "table", "all"])) as Route[];
   return [
     ...addrs.flatMap((a) => (a.addr_info ?? []).map((i) => ({ dev: a.ifname, prefix: `${i.local}/${i.prefixlen}` }))),
     ...routes.filter((r) => /^\d/.test(r.dst)).map((r) => ({ dev: r.dev ?? "", prefix: r.dst })),
@@ -73,7 +79,8 @@ export async function assertSubnetFree(s: Subnet, ownDev?: string): Promise<void
   const hit = collisions(s, await rootPrefixes(), ownDev);
   if (hit.length) {
     const what = [...new Set(hit.map((p) => `${p.prefix} on ${p.dev || "?"}`))].join(", ");
-    throw new LabError(`hosts subnet ${s.cidr} collides with ${what}; pick another private /24 with --hosts-subnet (or TUG_HOSTS_SUBNET)`);
+    throw new LabError(`hosts subnet ${s.cidr} collides with ${what}; `
+      + "pick another private /24 with --hosts-subnet (or TUG_HOSTS_SUBNET)");
   }
 }
 
