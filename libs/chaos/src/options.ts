@@ -1,6 +1,5 @@
 /** Options of a chaos run: types, defaults and validation (structured VALIDATION_FAILED errors naming the field). */
 import { TugError } from "@tug/contracts";
-import type { ChaosScript } from "./replay.js";
 
 /** Drivers a chaos cluster can run on. */
 export const CHAOS_DRIVERS = ["fake", "process"] as const;
@@ -41,8 +40,6 @@ export interface ChaosOptions {
   keepDataDir?: boolean;
   /** Progress lines (default: dropped). */
   log?: (line: string) => void;
-  /** Run this recorded schedule again (its shape, faults and changes) instead of seeded draws. */
-  replay?: ChaosScript;
 }
 
 /** Options after validation and defaults. */
@@ -62,15 +59,10 @@ export interface ResolvedChaosOptions {
   repoRoot?: string;
   keepDataDir: boolean;
   log: (line: string) => void;
-  replay?: ChaosScript;
 }
 
 /** Validates `o` and fills in defaults; throws TugError(VALIDATION_FAILED) naming the bad field. */
-export function resolveChaosOptions(opts: ChaosOptions): ResolvedChaosOptions {
-  const r = opts.replay;
-  const o: ChaosOptions = r
-    ? { ...opts, seed: r.seed, nodes: r.nodes, hosts: r.hosts ?? 0, driver: r.driver, replicasPerComponent: r.replicasPerComponent, orphanGraceMs: r.orphanGraceMs, durationMs: r.durationMs, minFaults: 0 }
-    : opts;
+export function resolveChaosOptions(o: ChaosOptions): ResolvedChaosOptions {
   const hosts = int("hosts", o.hosts, 0, 0, 20);
   if (hosts === 1) throw new TugError("VALIDATION_FAILED", "hosts must be 0 or at least 2", "hosts");
   if (hosts > 0 && o.driver !== undefined && o.driver !== "process") throw new TugError("VALIDATION_FAILED", "--hosts runs the process driver", "driver");
@@ -92,7 +84,6 @@ export function resolveChaosOptions(opts: ChaosOptions): ResolvedChaosOptions {
     repoRoot: o.repoRoot,
     keepDataDir: o.keepDataDir ?? false,
     log: o.log ?? (() => {}),
-    replay: r,
   };
 }
 

@@ -42,6 +42,12 @@ export function scriptOf(run: Omit<ChaosScript, "v" | "faults" | "workload">, st
   return { v: 1, ...run, faults: planned, workload: ops };
 }
 
+/** The cluster shape and duration a script was recorded with (what a replay runs again). */
+export function shapeOf(s: ChaosScript): Omit<ChaosScript, "v" | "faults" | "workload"> {
+  const { v: _v, faults: _f, workload: _w, ...shape } = s;
+  return shape;
+}
+
 /** Reads and validates a script; throws TugError(VALIDATION_FAILED) naming the bad field. */
 export function readScript(file: string): ChaosScript {
   let raw: unknown;

@@ -19,7 +19,7 @@ import { hostMonitor } from "./host-monitor.js";
 import { monitor } from "./monitor.js";
 import { type ChaosOptions, resolveChaosOptions } from "./options.js";
 import { Prng } from "./prng.js";
-import { scriptOf } from "./replay.js";
+import { type ChaosScript, scriptOf, shapeOf } from "./replay.js";
 import { type ChaosReport, formatReport, summaryLine } from "./report.js";
 import { ViolationBook } from "./violations.js";
 import { runWorkload } from "./workload.js";
@@ -33,8 +33,10 @@ export function chaosEnv(orphanGraceMs: number): Record<string, string> {
 }
 
 /** Runs one chaos experiment; `report.violations.length > 0` means an invariant broke. */
-export async function runChaos(opts: ChaosOptions): Promise<ChaosReport & { text: string }> {
-  const o = resolveChaosOptions(opts);
+export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): Promise<ChaosReport & { text: string }> {
+  const script = opts.replay;
+  // a replay runs the recorded shape: its seed, cluster size, driver, instances, orphan grace and duration
+  const o = resolveChaosOptions(script ? { ...opts, ...shapeOf(script), minFaults: 0 } : opts);
   const dataDir = mkdtempSync(join(tmpdir(), "tug-chaos-"));
   let cluster: LocalCluster | undefined;
   let store: RedisStore | undefined;
@@ -63,8 +65,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport & { text
       const elapsed = Date.now() - started;
       if ((elapsed >= o.durationMs && injected >= o.minFaults) || elapsed >= 3 * o.durationMs) faultsCtl.abort();
     }, 100);
-    o.log(o.replay ? `replaying ${o.replay.faults.length} faults and ${o.replay.workload.length} changes over ${o.durationMs / 1000} s` : `injecting faults for ${o.durationMs / 1000} s (seed ${o.seed})`);
-    const script = o.replay;
+    o.log(script ? `replaying ${script.faults.length} faults and ${script.workload.length} changes over ${o.durationMs / 1000} s` : `injecting faults for ${o.durationMs / 1000} s (seed ${o.seed})`);
     const windows = new FaultWindows();
     const checking = monitor({ bus, store, ledger, book, maxSurge: CHAOS_MAX_SURGE, orphanLimitMs: o.orphanGraceMs + 3_000, signal: checkCtl.signal, faults: windows });
     const lab = cluster.lab;
