@@ -5,6 +5,7 @@ import { chaosRunCommand } from "./commands/chaos-run.js";
 import { describeCommand } from "./commands/describe.js";
 import { eventsCommand } from "./commands/events.js";
 import { getCommand } from "./commands/get.js";
+import { hollowCommand } from "./commands/hollow.js";
 import { loadCommand } from "./commands/load.js";
 import { nodeCommand } from "./commands/node.js";
 import { resolveCommand } from "./commands/resolve.js";
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)");
   upCommand(program);
   workerCommand(program);
+  hollowCommand(program);
   writeCommands(program);
   getCommand(program);
   describeCommand(program);

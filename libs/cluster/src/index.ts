@@ -21,3 +21,4 @@ export * from "./hosts/privileges.js";
 export * from "./hosts/run.js";
 export * from "./chaos-hosts.js";
 export * from "./hosts/partition.js";
+export * from "./hollow.js";

@@ -53,7 +53,8 @@ export async function buildWorker(deps: WorkerDeps, config: WorkerConfig, driver
   const coalescer = new Coalescer(publishStatus, 50);
   const manager = new ReplicaManager({
     driver, node, address: config.address, workdir: resolve(config.workdir), log, changed: () => coalescer.poke(),
-    ports: new PortAllocator(config.portsFrom, undefined, (port) => canBind(port, config.address)), orphanGraceMs: config.orphanGraceMs, drainDelayMs: config.drainDelayMs,
+    // a fake replica listens nowhere: no port to probe (hollow nodes share one range)
+    ports: new PortAllocator(config.portsFrom, undefined, async (port) => driver.hollow || canBind(port, config.address)), orphanGraceMs: config.orphanGraceMs, drainDelayMs: config.drainDelayMs,
   });
   const offExit = driver.onExit((e) => manager.onExit(e));
   manager.adopt(await driver.recover());

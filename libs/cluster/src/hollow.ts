@@ -1,0 +1,85 @@
+/**
+ * `tug hollow`: many fake nodes in one process (services/worker/dist/hollow-main.js), joining a cluster over NATS
+ * only, for scale work. This module validates the options into the process's environment and runs it in the
+ * foreground (SIGINT/SIGTERM passed on once); `tug up --driver fake` uses `hollowEnv` for its large sizes.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { defaultRepoRoot, OptionError } from "./options.js";
+
+/** Options of `tug hollow` (strings straight from commander are accepted and validated). */
+export interface HollowOptions {
+  /** NATS URL of the cluster. */
+  join?: string;
+  /** Number of nodes in this process (default 100). */
+  nodes?: number | string;
+  /** Node ids are `<prefix>-<first>` … (default `hollow`). */
+  prefix?: string;
+  /** Number of the first node (default 1). */
+  first?: number | string;
+  /** Node labels, `k=v,k2=v2`. */
+  labels?: string;
+  /** Capacity of each node: millicores and bytes (default 4000 and 8 GiB). */
+  cpuMillis?: number | string;
+  memoryBytes?: number | string;
+  /** Heartbeat period of each node (default 1000 ms). */
+  heartbeatMs?: number | string;
+  logLevel?: string;
+  /** Where services/worker/dist/hollow-main.js lives (default: this repository). */
+  repoRoot?: string;
+}
+
+const PREFIX = /^[A-Za-z0-9_-]{1,100}$/;
+
+function int(name: keyof HollowOptions, v: unknown, fallback: number, min: number, max: number): number {
+  const n = v === undefined || v === "" ? fallback : Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new OptionError(name, `must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** Validates the options and returns the hollow process's environment. Throws OptionError naming the bad option. */
+export function hollowEnv(o: HollowOptions): Record<string, string> {
+  const url = o.join ?? "";
+  if (!/^(nats|tls):\/\/[^\s/]+(:\d{1,5})?$/.test(url)) throw new OptionError("join", `must be a NATS URL like nats://10.0.0.1:4222, got ${JSON.stringify(url)}`);
+  const prefix = o.prefix ?? "hollow";
+  if (!PREFIX.test(prefix)) throw new OptionError("prefix", `must be a node id prefix ([A-Za-z0-9_-]), got ${JSON.stringify(prefix)}`);
+  const env: Record<string, string> = {
+    TUG_NATS_URL: url, TUG_DRIVER: "fake", TUG_HOLLOW_PREFIX: prefix,
+    TUG_HOLLOW_NODES: String(int("nodes", o.nodes, 100, 1, 100_000)),
+    TUG_HOLLOW_FIRST: String(int("first", o.first, 1, 0, 10_000_000)),
+    TUG_NODE_CPU: String(int("cpuMillis", o.cpuMillis, 4_000, 1, 10_000_000)),
+    TUG_NODE_MEMORY: String(int("memoryBytes", o.memoryBytes, 8 * 2 ** 30, 1, Number.MAX_SAFE_INTEGER)),
+    TUG_HEARTBEAT_MS: String(int("heartbeatMs", o.heartbeatMs, 1_000, 50, 60_000)),
+    TUG_INSTANCE: `hollow-${prefix}-${process.pid}-${Date.now().toString(36)}`,
+  };
+  if (o.labels) env.TUG_NODE_LABELS = o.labels;
+  if (o.logLevel) env.TUG_LOG_LEVEL = o.logLevel;
+  return env;
+}
+
+/** The hollow process's entry file under `repoRoot`. */
+export function hollowEntry(repoRoot = defaultRepoRoot()): string {
+  return join(repoRoot, "services", "worker", "dist", "hollow-main.js");
+}
+
+/** Runs the hollow process in the foreground until it exits; resolves with its exit code. */
+export async function runHollow(o: HollowOptions, out: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+  const env = hollowEnv(o);
+  const main = hollowEntry(o.repoRoot);
+  if (!existsSync(main)) throw new Error(`missing worker build ${main} (run \`npm run build\`)`);
+  const last = Number(env.TUG_HOLLOW_FIRST) + Number(env.TUG_HOLLOW_NODES) - 1;
+  out(`tug hollow: nodes ${env.TUG_HOLLOW_PREFIX}-${env.TUG_HOLLOW_FIRST} … ${env.TUG_HOLLOW_PREFIX}-${last} join ${env.TUG_NATS_URL}`);
+  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"], detached: true });
+  const forward = (sig: NodeJS.Signals) => () => { child.kill(sig); };
+  const [onInt, onTerm, onExit] = [forward("SIGINT"), forward("SIGTERM"), forward("SIGKILL")];
+  process.on("SIGINT", onInt).on("SIGTERM", onTerm).on("exit", onExit);
+  try {
+    return await new Promise<number>((done, fail) => {
+      child.once("error", fail);
+      child.once("exit", (code, signal) => done(code ?? (signal === "SIGINT" || signal === "SIGTERM" ? 0 : 1)));
+    });
+  } finally {
+    process.off("SIGINT", onInt).off("SIGTERM", onTerm).off("exit", onExit);
+  }
+}
