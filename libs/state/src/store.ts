@@ -48,6 +48,14 @@ type StatusFields = {
   lastGoodRevision?: number; condition?: DeploymentRecord["condition"] | null; paused?: boolean; revisionAt?: number;
 };
 
+/** A replica to create: its deployment revision, requests and node selector. */
+export type NewReplica = {
+  id: string; deployment: string; revision: number; resources: ReplicaRecord["resources"];
+  nodeSelector: Record<string, string>;
+};
+/** The deployment generation a controller's plan was made from (its writes are refused once it moved). */
+export type Planned = { deployment: string; gen: number };
+
 /** Result of a script that succeeded. */
 type Ok<T = object> = { ok: true } & T;
 type Call = (...args: Array<string | number>) => Promise<string>;
@@ -198,10 +206,14 @@ export class RedisStore {
 
   // ---- replicas ------------------------------------------------------------------------------------------
 
-  /** Creates a Pending replica; with `expectedCount` ≥ 0, only if the deployment has exactly that many replica records. */
-  async createReplica(r: { id: string; deployment: string; revision: number; resources: ReplicaRecord["resources"]; nodeSelector: Record<string, string> }, expectedCount = -1, now = Date.now()): Promise<void> {
-    await this.call("createReplica", this.k.replica(r.id), this.k.replicas, this.k.deploymentReplicas(r.deployment), this.k.pending, this.k.events,
-      r.id, r.deployment, r.revision, r.resources.cpuMillis, r.resources.memoryBytes, JSON.stringify(r.nodeSelector), now, expectedCount);
+  /**
+   * Creates a Pending replica; with `expectedCount` ≥ 0, only if the deployment has exactly that many replica records;
+   * with `plannedGen` ≥ 0, only while the deployment is still at the generation the plan was made from (CONFLICT).
+   */
+  async createReplica(r: NewReplica, expectedCount = -1, now = Date.now(), plannedGen = -1): Promise<void> {
+    await this.call("createReplica", this.k.replica(r.id), this.k.replicas, this.k.deploymentReplicas(r.deployment),
+      this.k.pending, this.k.events, this.k.deployment(r.deployment), r.id, r.deployment, r.revision,
+      r.resources.cpuMillis, r.resources.memoryBytes, JSON.stringify(r.nodeSelector), now, expectedCount, plannedGen);
   }
 
   async bindReplica(id: string, node: string, expectedGen: number, now = Date.now()): Promise<{ gen: number }> {
@@ -231,8 +243,13 @@ export class RedisStore {
     await this.call("markUnschedulable", this.k.replica(id), expectedGen, reason, message);
   }
 
-  async retireReplica(id: string, reason: string, expectedGen = -1, now = Date.now()): Promise<void> {
-    await this.call("retireReplica", this.k.replica(id), this.k.pending, this.k.endpointsIndex, this.k.events, id, expectedGen, reason, now);
+  /**
+   * Retires a replica (desired stop, out of the endpoints); with `expectedGen` ≥ 0 only while the replica is at that
+   * gen, and with `planned` only while its deployment is still at the generation the plan was made from (CONFLICT).
+   */
+  async retireReplica(id: string, reason: string, expectedGen = -1, now = Date.now(), planned?: Planned): Promise<void> {
+    await this.call("retireReplica", this.k.replica(id), this.k.pending, this.k.endpointsIndex, this.k.events,
+      this.k.deployment(planned?.deployment ?? ""), id, expectedGen, reason, now, planned?.gen ?? -1);
   }
 
   async removeReplica(r: Pick<ReplicaRecord, "id" | "deployment">, reason: string, expectedGen = -1, now = Date.now()): Promise<void> {

@@ -25,13 +25,16 @@ export async function applyPlan(id: string, dep: DeploymentRecord | undefined, p
     }
   }
   for (const { replica, reason } of plan.retire) {
-    await tolerateConflict(store.retireReplica(replica.id, reason, replica.gen));
+    // the plan's deployment generation fences the retire: a plan made before a newer desired state is refused
+    const planned = dep && { deployment: id, gen: dep.gen };
+    await tolerateConflict(store.retireReplica(replica.id, reason, replica.gen, Date.now(), planned));
     if (replica.node) touchedNodes.add(replica.node);
   }
   if (dep && plan.create > 0 && expected >= 0) {
     for (let i = 0; i < plan.create; i++) {
       const spec = { id: newReplicaId(dep.name, dep.revision), deployment: id, revision: dep.revision, resources: dep.template.resources, nodeSelector: dep.template.nodeSelector };
-      if (!(await tolerateConflict(store.createReplica(spec, expected)))) break; // someone else changed the set: re-plan
+      // someone else changed the set, or the deployment moved since the plan: re-plan
+      if (!(await tolerateConflict(store.createReplica(spec, expected, Date.now(), dep.gen)))) break;
       expected++;
     }
     bus.publish(subjects.hint("replica", "pending"), "hint", { deployment: id });

@@ -1,9 +1,13 @@
 -- Retire a replica: desired becomes stop and it leaves the endpoints at once; the worker drains and stops it.
--- KEYS[1] replica hash  KEYS[2] pending set  KEYS[3] endpoints-index hash  KEYS[4] events
+-- KEYS[1] replica hash  KEYS[2] pending set  KEYS[3] endpoints-index hash  KEYS[4] events  KEYS[5] deployment hash
 -- ARGV[1] replica id  ARGV[2] expected gen (-1 = any)  ARGV[3] reason  ARGV[4] now
--- Returns {ok, gen}; emits Retired.
+-- ARGV[5] generation of the deployment the plan was made from (-1 = unchecked, e.g. the deployment was deleted)
+-- Returns {ok, gen}; CONFLICT when the replica or the deployment moved. Emits Retired.
 local rcall = redis.call
 --@include _event
+--@include _planned
+local stale = stalePlan(KEYS[5], ARGV[5])
+if stale then return stale end
 local r = rcall('HMGET', KEYS[1], 'gen', 'desired', 'deployment', 'ready')
 if not r[1] then return fail('NOT_FOUND', 'replica ' .. ARGV[1] .. ' does not exist') end
 if tonumber(ARGV[2]) >= 0 and tonumber(r[1]) ~= tonumber(ARGV[2]) then return fail('CONFLICT', 'replica changed') end
