@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const main = new URL("../dist/main.js", import.meta.url);
 if (!existsSync(fileURLToPath(main))) {
-  process.stderr.write("tug: the CLI is not built yet (cli/dist/main.js is missing); run `npm run build` or `make setup`\n");
+  process.stderr.write("tug: the CLI is not built yet (cli/dist/main.js is missing); run `npm run build`\n");
   process.exit(1);
 }
 await import(main.href);

@@ -74,8 +74,12 @@ export class IntakeClient {
  * registry is not reachable; this says nothing about Redis, which STORE_UNAVAILABLE is about).
  */
 function unreachable(base: string, err: Error, timeoutMs: number): TugError {
-  if (err.name === "TimeoutError") return new TugError("TIMEOUT", `the API at ${base} did not answer within ${timeoutMs / 1000} s`, "api");
-  return new TugError("API_UNAVAILABLE", `cannot reach the API at ${base} (${String(err.cause ?? err.message)}); is a cluster running there?`, "api");
+  if (err.name === "TimeoutError") {
+    return new TugError("TIMEOUT", `the API at ${base} did not answer within ${timeoutMs / 1000} s`, "api");
+  }
+  const cause = String(err.cause ?? err.message);
+  const message = `cannot reach the API at ${base} (${cause}); is a cluster running there?`;
+  return new TugError("API_UNAVAILABLE", message, "api");
 }
 
 /** Builds a TugError from an error body (or a generic one when the body is not structured). */

@@ -27,7 +27,11 @@ export function contextOf(cmd: Command, out: (text: string) => void = (t) => pro
   const local = dir.from !== "default" && (defaulted("api") || defaulted("nats")) ? clusterUrls(dir) : undefined;
   const api = local && defaulted("api") ? local.apiUrl : g.api;
   const nats = local && defaulted("nats") ? local.natsUrl : g.nats;
-  return { api: new ApiClient(url(api, "--api", ["http:", "https:"])), intake: new IntakeClient(url(nats, "--nats", ["nats:", "tls:"])), output: g.output as OutputFormat, out };
+  const clients = {
+    api: new ApiClient(url(api, "--api", ["http:", "https:"])),
+    intake: new IntakeClient(url(nats, "--nats", ["nats:", "tls:"])),
+  };
+  return { ...clients, output: g.output as OutputFormat, out };
 }
 
 function url(v: string, flag: string, schemes: string[]): string {

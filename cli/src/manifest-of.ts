@@ -22,7 +22,8 @@ export function manifestOf(d: DeploymentRecord, replicas: readonly ReplicaRecord
   const mine = replicas.filter((r) => r.deployment === d.id && r.desired === "run");
   const status: DeploymentStatus = {
     gen: d.gen, revision: d.revision, paused: d.paused, replicas: mine.length,
-    readyReplicas: mine.filter((r) => r.ready).length, updatedReplicas: mine.filter((r) => r.revision === d.revision).length,
+    readyReplicas: mine.filter((r) => r.ready).length,
+    updatedReplicas: mine.filter((r) => r.revision === d.revision).length,
     ...(d.condition ? { condition: d.condition } : {}),
   };
   return {

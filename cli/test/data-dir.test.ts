@@ -1,6 +1,6 @@
 /**
- * `--data-dir` / `TUG_DATA_DIR`: `tug chaos …` and `tug node …` find the local cluster there (its cluster.json names
- * the NATS and API URLs), and a missing cluster is reported with the data dir looked in and where it came from.
+ * `--data-dir` / `TUG_DATA_DIR`: `tug chaos …` and `tug node …` find the local cluster there (its cluster.json
+ * names the NATS and API URLs), and a missing cluster is reported with the data dir looked in and where it came from.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,7 +39,12 @@ describe("the data dir", () => {
     writeFileSync(join(dir, "cluster.json"), JSON.stringify({ natsUrl: nats.url, apiUrl: "http://127.0.0.1:9" }));
     const nc = await connect({ servers: nats.url });
     const seen: unknown[] = [];
-    nc.subscribe("tug.v1.desired.cordon", { callback: (_e, m) => { seen.push(decode(m.data)); m.respond(encode({ ok: true })); } });
+    nc.subscribe("tug.v1.desired.cordon", {
+      callback: (_e, m) => {
+        seen.push(decode(m.data));
+        m.respond(encode({ ok: true }));
+      },
+    });
     await nc.flush();
     process.env.TUG_DATA_DIR = dir;
     try {
@@ -56,7 +61,8 @@ describe("the data dir", () => {
     process.env.TUG_DATA_DIR = dir;
     const node = await tug("node", "cordon", "node-1");
     expect(node.code).toBe(1);
-    expect(node.text).toContain(`error [NOT_FOUND] no local cluster (no cluster.json) in data dir ${dir} (from TUG_DATA_DIR)`);
+    const missing = `error [NOT_FOUND] no local cluster (no cluster.json) in data dir ${dir} (from TUG_DATA_DIR)`;
+    expect(node.text).toContain(missing);
     const chaos = await tug("chaos", "kill-node", "node-1");
     expect(chaos.code).toBe(1);
     expect(chaos.text).toContain(`no local cluster at ${dir}`);

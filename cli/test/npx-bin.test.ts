@@ -30,7 +30,8 @@ describe("npx tug from a fresh clone", () => {
     expect(readlinkSync(join(clone, "node_modules/.bin/tug"))).toBe("../@tug/cli/bin/tug.js");
 
     for (const w of workspaces) symlinkSync(join(repo, w, "dist"), join(clone, w, "dist"));
-    const { stdout } = await sh("npx", ["--no-install", "tug", "--help"], { cwd: clone, env: { ...process.env, npm_config_offline: "true" } });
+    const env = { ...process.env, npm_config_offline: "true" };
+    const { stdout } = await sh("npx", ["--no-install", "tug", "--help"], { cwd: clone, env });
     expect(stdout).toContain("Tugboat: a container orchestrator");
     expect(stdout).toMatch(/\bapply\b/);
   }, 120_000);

@@ -1,5 +1,6 @@
 # Host checks for scripts/setup (sourced; defines functions only).
-#   require_node            exits non-zero, saying what to install, unless `node` is 20.19+ or 22.12+ (package.json engines)
+#   require_node            exits non-zero, saying what to install, unless `node` is 20.19+ or 22.12+
+#                           (package.json engines)
 #   quiet_system_services   stops and disables the system redis-server / nats-server services that a package install
 #                           just started, so they do not hold 6379 / 4222 (Tugboat starts its own servers)
 
@@ -14,8 +15,8 @@ require_node() {
   minor=${v#v*.}; minor=${minor%%.*}
   if ! [[ $major =~ ^[0-9]+$ && $minor =~ ^[0-9]+$ ]] \
     || (( major < 20 || (major == 20 && minor < 19) || major == 21 || (major == 22 && minor < 12) )); then
-    echo "setup: Node.js $v is too old. Tugboat needs Node.js 20.19+ or 22.12+ (package.json engines): install a newer" \
-      "one from https://nodejs.org (or NodeSource's apt repository), then run this again." >&2
+    echo "setup: Node.js $v is too old. Tugboat needs Node.js 20.19+ or 22.12+ (package.json engines):" \
+      "install a newer one from https://nodejs.org (or NodeSource's apt repository), then run this again." >&2
     return 1
   fi
 }

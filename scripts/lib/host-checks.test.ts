@@ -21,13 +21,17 @@ function stub(name: string, body: string): void {
 
 function bash(script: string): Promise<{ code: number; stderr: string }> {
   return new Promise((done) => {
-    execFile("bash", ["-c", script], { cwd: repo, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } }, (err, _out, stderr) =>
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    execFile("bash", ["-c", script], { cwd: repo, env }, (err, _out, stderr) =>
       done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }));
   });
 }
 
 describe("scripts/setup host checks", () => {
-  it.each([["v18.19.0", 1], ["v20.11.1", 1], ["v21.7.0", 1], ["v22.3.0", 1], ["v20.19.2", 0], ["v22.12.0", 0], ["v24.1.0", 0]])(
+  const versions = [
+    ["v18.19.0", 1], ["v20.11.1", 1], ["v21.7.0", 1], ["v22.3.0", 1], ["v20.19.2", 0], ["v22.12.0", 0], ["v24.1.0", 0],
+  ];
+  it.each(versions as Array<[string, number]>)(
     "node %s → exit %i", async (version, code) => {
       stub("node", `echo ${version}`);
       const r = await bash(". scripts/lib/host-checks.sh && require_node");

@@ -15,7 +15,8 @@ let sys: TestSystem;
 
 beforeAll(async () => {
   sys = await startSystem({ nodes: 1, driver: "fake" });
-  await intake(sys.bus, "apply", { name: "web", command: ["node", "server.js"], replicas: 2, ports: [{ name: "http", containerPort: 8080 }] });
+  const ports = [{ name: "http", containerPort: 8080 }];
+  await intake(sys.bus, "apply", { name: "web", command: ["node", "server.js"], replicas: 2, ports });
   await intake(sys.bus, "apply", { name: "api", namespace: "shop", image: "tug-examples/web:1", replicas: 1 });
 }, 90_000);
 afterAll(async () => { await sys?.stop(); }, 60_000);
@@ -49,21 +50,26 @@ describe("tug get", () => {
     const all = await tug(sys, ["get", "deployments"]);
     expect(all.stdout).toMatch(/shop\s+api/);
     expect(all.stdout).toMatch(/default\s+web/);
-    const replicas = JSON.parse((await tug(sys, ["get", "replicas", "-n", "shop", "-o", "json"])).stdout) as Array<{ deployment: string }>;
+    const shopJson = await tug(sys, ["get", "replicas", "-n", "shop", "-o", "json"]);
+    const replicas = JSON.parse(shopJson.stdout) as Array<{ deployment: string }>;
     expect(replicas.length).toBeGreaterThan(0);
     expect(replicas.every((r) => r.deployment === "shop/api")).toBe(true);
   });
 
   it("prints one object as itself; a deployment's yaml applies back unchanged through a pipe", async () => {
-    const json = JSON.parse((await tug(sys, ["get", "deployment", "web", "-o", "json"])).stdout) as Record<string, unknown>;
-    expect(json).toMatchObject({ kind: "Deployment", name: "web", namespace: "default", replicas: 2, command: ["node", "server.js"], status: { gen: expect.any(Number) } });
-    const node = JSON.parse((await tug(sys, ["get", "node", sys.cluster.nodes[0]!, "-o", "json"])).stdout) as Record<string, unknown>;
+    const json = JSON.parse((await tug(sys, ["get", "deployment", "web", "-o", "json"])).stdout) as unknown;
+    expect(json).toMatchObject({
+      kind: "Deployment", name: "web", namespace: "default", replicas: 2, command: ["node", "server.js"],
+      status: { gen: expect.any(Number) },
+    });
+    const node = JSON.parse((await tug(sys, ["get", "node", sys.cluster.nodes[0]!, "-o", "json"])).stdout) as unknown;
     expect(node).toMatchObject({ id: sys.cluster.nodes[0] });
     const piped = await shell("$TUG get deployment web -o yaml | $TUG apply -f -");
     expect(piped.stderr).toBe("");
     expect(piped.code).toBe(0);
     expect(piped.stdout).toContain("deployment default/web unchanged: revision 1");
-    const scaled = await shell("$TUG get deployment api -n shop -o yaml | sed 's/^replicas: 1$/replicas: 3/' | $TUG apply -f -");
+    const edit = "sed 's/^replicas: 1$/replicas: 3/'";
+    const scaled = await shell(`$TUG get deployment api -n shop -o yaml | ${edit} | $TUG apply -f -`);
     expect(scaled.stdout).toContain("deployment shop/api applied");
   });
 

@@ -19,7 +19,8 @@ describe("tug up port flags", () => {
   it("runs NATS, Redis, the API and DNS on the ports given, with health ports outside the replica range", async () => {
     const [nats, redis, api, dns] = await freePorts(4);
     const portsFrom = 41_000;
-    const args = ["up", "--driver", "fake", "--nodes", "1", "--data-dir", join(dir, "d"), "--ports-from", String(portsFrom),
+    const args = ["up", "--driver", "fake", "--nodes", "1", "--data-dir", join(dir, "d"),
+      "--ports-from", String(portsFrom),
       "--nats-port", String(nats), "--redis-port", String(redis), "--api-port", String(api), "--dns-port", String(dns)];
     const child = spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -28,7 +29,8 @@ describe("tug up port flags", () => {
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
     try {
       const deadline = Date.now() + 90_000;
-      while (!out.includes("Ctrl-C stops everything") && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      const up = () => out.includes("Ctrl-C stops everything");
+      while (!up() && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
       expect(out).toContain(`API       http://127.0.0.1:${api}`);
       expect(out).toContain(`DNS       127.0.0.1:${dns}`);
       expect(out).toContain(`NATS      nats://127.0.0.1:${nats}`);

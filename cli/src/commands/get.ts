@@ -24,7 +24,8 @@ type Kind = "deployments" | "replicas" | "nodes" | "services" | "endpoints";
 
 function kindOf(v: string): Kind {
   const k = KINDS[v];
-  if (!k) throw new InvalidArgumentError(`unknown resource ${JSON.stringify(v)}; use deployments, replicas, nodes, services or endpoints`);
+  const use = "use deployments, replicas, nodes, services or endpoints";
+  if (!k) throw new InvalidArgumentError(`unknown resource ${JSON.stringify(v)}; ${use}`);
   return k;
 }
 
@@ -37,23 +38,30 @@ export function endpointOf(r: ReplicaRecord): string {
  * Table of deployments: ready/desired and up-to-date counts computed from replicas, current (replicas to run) vs
  * desired, the autoscale bounds and the last scaling decision; `wide` adds the image, command and node selector.
  */
-export function deploymentsTable(deps: readonly DeploymentRecord[], replicas: readonly ReplicaRecord[], now = Date.now(), wide = false): string {
-  const extra = wide ? ["image", "command", "selector"] : [];
-  return table(["namespace", "name", "ready", "up-to-date", "current", "desired", "min", "max", "revision", "age", "last-scale", ...extra], deps.map((d) => {
+export function deploymentsTable(
+  deps: readonly DeploymentRecord[], replicas: readonly ReplicaRecord[], now = Date.now(), wide = false,
+): string {
+  const headers = ["namespace", "name", "ready", "up-to-date", "current", "desired", "min", "max", "revision", "age",
+    "last-scale"];
+  return table([...headers, ...(wide ? ["image", "command", "selector"] : [])], deps.map((d) => {
     const mine = replicas.filter((r) => r.deployment === d.id && r.desired === "run");
     const ready = mine.filter((r) => r.ready).length;
     const upToDate = mine.filter((r) => r.revision === d.revision).length;
-    const scale = d.lastScale ? `${d.lastScale.from}->${d.lastScale.to} ${age(d.lastScale.at, now)} ago: ${d.lastScale.reason}` : "";
-    const more = wide ? [d.template.image ?? "<none>", d.template.command?.join(" ") ?? "<none>", pairs(d.template.nodeSelector)] : [];
-    return [d.namespace, d.name, `${ready}/${d.replicas}`, upToDate, mine.length, d.replicas, d.autoscale?.min ?? "-", d.autoscale?.max ?? "-", d.revision, age(d.createdAt, now), scale, ...more];
+    const last = d.lastScale;
+    const scale = last ? `${last.from}->${last.to} ${age(last.at, now)} ago: ${last.reason}` : "";
+    const t = d.template;
+    const more = wide ? [t.image ?? "<none>", t.command?.join(" ") ?? "<none>", pairs(t.nodeSelector)] : [];
+    return [d.namespace, d.name, `${ready}/${d.replicas}`, upToDate, mine.length, d.replicas, d.autoscale?.min ?? "-",
+      d.autoscale?.max ?? "-", d.revision, age(d.createdAt, now), scale, ...more];
   }));
 }
 
 /** Table of replicas; `wide` adds the last exit and the latest message (why it is pending, crashing, …). */
 export function replicasTable(replicas: readonly ReplicaRecord[], now = Date.now(), wide = false): string {
-  const extra = wide ? ["last-exit", "message"] : [];
-  return table(["name", "deployment", "rev", "node", "phase", "ready", "endpoint", "restarts", "age", ...extra], replicas.map((r) => [
-    r.id, r.deployment, r.revision, r.node ?? "<none>", r.desired === "stop" ? `${r.phase} (retiring)` : r.phase, r.ready ? "true" : "false", endpointOf(r), r.restarts, age(r.createdAt, now),
+  const headers = ["name", "deployment", "rev", "node", "phase", "ready", "endpoint", "restarts", "age"];
+  return table([...headers, ...(wide ? ["last-exit", "message"] : [])], replicas.map((r) => [
+    r.id, r.deployment, r.revision, r.node ?? "<none>", r.desired === "stop" ? `${r.phase} (retiring)` : r.phase,
+    r.ready ? "true" : "false", endpointOf(r), r.restarts, age(r.createdAt, now),
     ...(wide ? [r.lastExit ? `${r.lastExit.reason} (${r.lastExit.code ?? "signal"})` : "<none>", r.message ?? ""] : []),
   ]));
 }
@@ -70,26 +78,33 @@ export function nodeStatus(n: Pick<NodeView, "status" | "cordoned" | "draining">
 
 /** Table of nodes: status, age of the last heartbeat, allocation against capacity; `wide` adds the labels. */
 export function nodesTable(nodes: readonly NodeView[], now = Date.now(), wide = false): string {
-  return table(["name", "status", "heartbeat", "address", "cpu", "memory", "replicas", "driver", "age", ...(wide ? ["labels"] : [])], nodes.map((n) => [
-    n.id, nodeStatus(n), `${heartbeatAge(n.lastHeartbeat, now)} ago`, n.address, `${cpu(n.allocated.cpuMillis)}/${cpu(n.capacity.cpuMillis)}`,
-    `${memory(n.allocated.memoryBytes)}/${memory(n.capacity.memoryBytes)}`, n.replicas, n.driver, age(n.registeredAt, now), ...(wide ? [pairs(n.labels ?? {})] : []),
+  const headers = ["name", "status", "heartbeat", "address", "cpu", "memory", "replicas", "driver", "age"];
+  return table([...headers, ...(wide ? ["labels"] : [])], nodes.map((n) => [
+    n.id, nodeStatus(n), `${heartbeatAge(n.lastHeartbeat, now)} ago`, n.address,
+    `${cpu(n.allocated.cpuMillis)}/${cpu(n.capacity.cpuMillis)}`,
+    `${memory(n.allocated.memoryBytes)}/${memory(n.capacity.memoryBytes)}`,
+    n.replicas, n.driver, age(n.registeredAt, now), ...(wide ? [pairs(n.labels ?? {})] : []),
   ]));
 }
 
 /** Published ports of a service as `18080->8080/tcp (least-conn)`, comma-separated, or `<none>`. */
 export function publishedOf(s: ServiceView): string {
   const ports = (s.ports ?? []).filter((p) => p.published !== undefined);
-  return ports.map((p) => `${p.published}->${p.containerPort}/tcp${p.balance === "least-conn" ? " (least-conn)" : ""}`).join(",") || "<none>";
+  const balance = (p: (typeof ports)[number]) => (p.balance === "least-conn" ? " (least-conn)" : "");
+  const one = (p: (typeof ports)[number]) => `${p.published}->${p.containerPort}/tcp${balance(p)}`;
+  return ports.map(one).join(",") || "<none>";
 }
 
 /** Table of services (one row each: published ports and endpoint count). */
 export function servicesTable(services: readonly ServiceView[]): string {
-  return table(["namespace", "name", "published", "endpoints", "revision", "index"], services.map((s) => [s.namespace, s.name, publishedOf(s), s.endpoints.length, s.revision, s.index]));
+  return table(["namespace", "name", "published", "endpoints", "revision", "index"],
+    services.map((s) => [s.namespace, s.name, publishedOf(s), s.endpoints.length, s.revision, s.index]));
 }
 
 /** Table of endpoints, kubectl style (addresses comma-separated). */
 export function endpointsTable(services: readonly ServiceView[]): string {
-  return table(["namespace", "name", "endpoints"], services.map((s) => [s.namespace, s.name, s.endpoints.map((e) => `${e.host}:${e.port}`).join(",") || "<none>"]));
+  const addresses = (s: ServiceView) => s.endpoints.map((e) => `${e.host}:${e.port}`).join(",") || "<none>";
+  return table(["namespace", "name", "endpoints"], services.map((s) => [s.namespace, s.name, addresses(s)]));
 }
 
 /** Which objects a `get` asks for: a namespace (undefined: every one, for lists) and an optional name. */
@@ -106,13 +121,18 @@ function one<T>(items: readonly T[], what: string): T {
 
 async function services(ctx: Ctx, { ns, name }: Scope): Promise<ServiceView[]> {
   if (name) return [await ctx.api.get<ServiceView>(`/v1/services/${ns ?? "default"}/${name}`)];
-  return (await ctx.api.get<List<ServiceView>>("/v1/services")).items.filter((s) => ns === undefined || s.namespace === ns);
+  const all = (await ctx.api.get<List<ServiceView>>("/v1/services")).items;
+  return all.filter((s) => ns === undefined || s.namespace === ns);
 }
 
 /** Renders a list, or (with a name) its one object: as itself in json/yaml, `asObject` of it when given. */
-function list<T>(ctx: Ctx, items: T[], s: Scope, what: string, tables: (xs: T[], wide: boolean) => string, asObject?: (x: T) => unknown): string {
+function list<T>(
+  ctx: Ctx, items: T[], s: Scope, what: string, tables: (xs: T[], wide: boolean) => string,
+  asObject?: (x: T) => unknown,
+): string {
   if (!s.name) return render(items, ctx.output, (xs) => tables(xs, false), (xs) => tables(xs, true));
-  const x = one(items, `${what} ${JSON.stringify(what === "node" || what === "replica" ? s.name : `${s.ns ?? "default"}/${s.name}`)}`);
+  const named = what === "node" || what === "replica" ? s.name : `${s.ns ?? "default"}/${s.name}`;
+  const x = one(items, `${what} ${JSON.stringify(named)}`);
   return render(asObject ? asObject(x) : x, ctx.output, () => tables([x], false), () => tables([x], true));
 }
 
@@ -120,9 +140,12 @@ async function show(ctx: Ctx, kind: Kind, s: Scope): Promise<string> {
   const inNs = (ns: string) => (s.name ? ns === (s.ns ?? "default") : s.ns === undefined || ns === s.ns);
   switch (kind) {
     case "deployments": {
-      const [deps, reps] = await Promise.all([ctx.api.get<List<DeploymentRecord>>("/v1/deployments"), ctx.api.get<List<ReplicaRecord>>("/v1/replicas")]);
+      const [deps, reps] = await Promise.all([
+        ctx.api.get<List<DeploymentRecord>>("/v1/deployments"), ctx.api.get<List<ReplicaRecord>>("/v1/replicas"),
+      ]);
       const items = deps.items.filter((d) => inNs(d.namespace) && (!s.name || d.name === s.name));
-      return list(ctx, items, s, "deployment", (d, wide) => deploymentsTable(d, reps.items, Date.now(), wide), (d) => manifestOf(d, reps.items));
+      const tables = (d: DeploymentRecord[], wide: boolean) => deploymentsTable(d, reps.items, Date.now(), wide);
+      return list(ctx, items, s, "deployment", tables, (d) => manifestOf(d, reps.items));
     }
     case "replicas": {
       const all = (await ctx.api.get<List<ReplicaRecord>>("/v1/replicas")).items;
@@ -147,7 +170,7 @@ export function getCommand(program: Command): void {
     .description("list deployments, replicas, nodes, services or endpoints, or show one by name")
     .argument("<resource>", "deployments | replicas | nodes | services | endpoints", kindOf)
     .argument("[name]", "one object by name (exit 1 NOT_FOUND when there is none)")
-    .option("-n, --namespace <ns>", "only this namespace (lists: default every namespace; one object: default)", labelArg)
+    .option("-n, --namespace <ns>", "only this namespace (lists: default all; one object: default)", labelArg)
     .action(async (kind: Kind, name: string | undefined, opts: { namespace?: string }, cmd: Command) => {
       const ctx = contextOf(cmd);
       if (name !== undefined && (kind === "services" || kind === "endpoints")) labelArg(name);

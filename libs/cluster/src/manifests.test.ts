@@ -8,6 +8,7 @@ describe("tug up --apply manifests", () => {
   });
 
   it("names the line of invalid YAML", () => {
-    expect(() => parseManifests("name: web\ncommand: [node\nreplicas: 2\n", "m.yaml")).toThrow(/m\.yaml: document 1: .*at line 3, column 1/);
+    const broken = "name: web\ncommand: [node\nreplicas: 2\n";
+    expect(() => parseManifests(broken, "m.yaml")).toThrow(/m\.yaml: document 1: .*at line 3, column 1/);
   });
 });

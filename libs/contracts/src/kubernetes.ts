@@ -9,14 +9,16 @@ import { TugError } from "./errors.js";
 type Obj = Record<string, unknown>;
 
 /** Tugboat's own shape, for messages that refuse a Kubernetes object. */
-export const TUGBOAT_SHAPE = "kind: Deployment, name, namespace, replicas, image or command, env, ports, resources, probes, strategy";
+export const TUGBOAT_SHAPE =
+  "kind: Deployment, name, namespace, replicas, image or command, env, ports, resources, probes, strategy";
 
 /** Fields Kubernetes needs and Tugboat does not; dropped without a word. */
 const IGNORED = new Set([
-  "status", "metadata.annotations", "metadata.uid", "metadata.resourceVersion", "metadata.generation", "metadata.creationTimestamp",
-  "metadata.managedFields", "spec.selector", "spec.template.metadata", "container.name", "container.imagePullPolicy",
-  "container.terminationMessagePath", "container.terminationMessagePolicy", "spec.template.spec.dnsPolicy",
-  "spec.template.spec.schedulerName", "spec.template.spec.securityContext",
+  "status", "metadata.annotations", "metadata.uid", "metadata.resourceVersion", "metadata.generation",
+  "metadata.creationTimestamp", "metadata.managedFields", "spec.selector", "spec.template.metadata",
+  "container.name", "container.imagePullPolicy", "container.terminationMessagePath",
+  "container.terminationMessagePolicy",
+  "spec.template.spec.dnsPolicy", "spec.template.spec.schedulerName", "spec.template.spec.securityContext",
 ]);
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -33,7 +35,9 @@ export function isKubernetesObject(input: unknown): input is Obj {
 export function fromKubernetes(input: unknown): unknown {
   if (!isKubernetesObject(input)) return input;
   if (input.apiVersion !== "apps/v1" || input.kind !== "Deployment") {
-    throw refuse("kind", `this is a Kubernetes ${String(input.kind)} (apiVersion ${input.apiVersion}); Tugboat reads only an apps/v1 Deployment, or its own flat manifest (${TUGBOAT_SHAPE})`);
+    const what = `this is a Kubernetes ${String(input.kind)} (apiVersion ${input.apiVersion})`;
+    const reads = `Tugboat reads only an apps/v1 Deployment, or its own flat manifest (${TUGBOAT_SHAPE})`;
+    throw refuse("kind", `${what}; ${reads}`);
   }
   const meta = obj(input.metadata, "metadata");
   const spec = obj(input.spec, "spec");
@@ -45,12 +49,16 @@ export function fromKubernetes(input: unknown): unknown {
   const c = obj(containers[0], "spec.template.spec.containers[0]");
   only(input, "", ["apiVersion", "kind", "metadata", "spec"]);
   only(meta, "metadata", ["name", "namespace", "labels"]);
-  only(spec, "spec", ["replicas", "template", "strategy", "minReadySeconds", "progressDeadlineSeconds", "revisionHistoryLimit"]);
+  only(spec, "spec", ["replicas", "template", "strategy", "minReadySeconds", "progressDeadlineSeconds",
+    "revisionHistoryLimit"]);
   only(pod, "spec.template.spec", ["containers", "nodeSelector", "restartPolicy", "terminationGracePeriodSeconds"]);
-  only(c, "container", ["image", "command", "args", "env", "ports", "resources", "readinessProbe", "livenessProbe", "startupProbe"], "spec.template.spec.containers[0]");
+  const containerFields = ["image", "command", "args", "env", "ports", "resources", "readinessProbe", "livenessProbe",
+    "startupProbe"];
+  only(c, "container", containerFields, "spec.template.spec.containers[0]");
   const rolling = isObj(spec.strategy) && isObj(spec.strategy.rollingUpdate) ? spec.strategy.rollingUpdate : {};
   const strategy = defined({
-    type: isObj(spec.strategy) ? spec.strategy.type : undefined, maxSurge: rolling.maxSurge, maxUnavailable: rolling.maxUnavailable,
+    type: isObj(spec.strategy) ? spec.strategy.type : undefined,
+    maxSurge: rolling.maxSurge, maxUnavailable: rolling.maxUnavailable,
     minReadySeconds: spec.minReadySeconds, progressDeadlineSeconds: spec.progressDeadlineSeconds,
   });
   const command = [...list(c.command), ...list(c.args)];
@@ -60,7 +68,8 @@ export function fromKubernetes(input: unknown): unknown {
     image: c.image, command: command.length ? command : undefined, env: env(c.env), ports: ports(c.ports),
     resources: isObj(c.resources) ? c.resources.requests : undefined,
     readinessProbe: probe(c.readinessProbe), livenessProbe: probe(c.livenessProbe), startupProbe: probe(c.startupProbe),
-    nodeSelector: pod.nodeSelector, restartPolicy: pod.restartPolicy, terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
+    nodeSelector: pod.nodeSelector, restartPolicy: pod.restartPolicy,
+    terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
   });
 }
 
@@ -96,7 +105,10 @@ function env(v: unknown): Obj | undefined {
   return Object.fromEntries(v.map((e: unknown, i) => {
     const field = `spec.template.spec.containers[0].env[${i}]`;
     if (!isObj(e) || typeof e.name !== "string") throw refuse(field, "each env entry needs a name");
-    if (e.valueFrom !== undefined) throw refuse(`${field}.valueFrom`, "valueFrom (secrets, config maps, fields) has no Tugboat equivalent; give a value");
+    if (e.valueFrom !== undefined) {
+      const why = "valueFrom (secrets, config maps, fields) has no Tugboat equivalent; give a value";
+      throw refuse(`${field}.valueFrom`, why);
+    }
     return [e.name, e.value === undefined ? "" : String(e.value)];
   }));
 }

@@ -20,7 +20,8 @@ export function errorReply(err: unknown): { status: number; body: ErrorBody } {
   const fe = err as Partial<FastifyError>;
   if (!(err instanceof TugError) && typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code = FASTIFY_CODES[fe.code ?? ""] ?? (fe.statusCode === 404 ? "NOT_FOUND" : "VALIDATION_FAILED");
-    const te = new TugError(code, code === "UNSUPPORTED_MEDIA_TYPE" ? `${fe.message ?? "unsupported media type"}; send application/json` : fe.message ?? "bad request");
+    const message = fe.message ?? "bad request";
+    const te = new TugError(code, code === "UNSUPPORTED_MEDIA_TYPE" ? `${message}; send application/json` : message);
     return { status: te.status, body: te.toBody() };
   }
   const te = toTugError(err);
@@ -60,7 +61,8 @@ const CLIENT_ERRORS: Record<string, { status: number; code: ErrorCode; message: 
  */
 export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === "ECONNRESET" || socket.destroyed) return;
-  const known = CLIENT_ERRORS[err.code ?? ""] ?? { status: 400, code: "VALIDATION_FAILED" as const, message: "malformed HTTP request" };
+  const malformed = { status: 400, code: "VALIDATION_FAILED" as const, message: "malformed HTTP request" };
+  const known = CLIENT_ERRORS[err.code ?? ""] ?? malformed;
   const body = JSON.stringify(new TugError(known.code, known.message).toBody());
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${known.status} ${known.code}\r\nContent-Type: application/json; charset=utf-8\r\n`

@@ -31,7 +31,8 @@ afterAll(async () => {
 });
 
 /** One raw HTTP request; resolves with the status and the parsed body. */
-function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: unknown }> {
+type Answer = { status: number; body: unknown };
+function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, method, path, headers }, (res) => {
       let text = "";
@@ -57,14 +58,16 @@ describe("HTTP error bodies", () => {
     expect(r).toEqual({ status: 413, body: shape("PAYLOAD_TOO_LARGE") });
   });
 
-  it.each(["text/plain", "application/yaml", "application/x-www-form-urlencoded"])("415 for a %s body", async (type) => {
+  const types = ["text/plain", "application/yaml", "application/x-www-form-urlencoded"];
+  it.each(types)("415 for a %s body", async (type) => {
     const r = await send("POST", "/v1/deployments", { "content-type": type }, "name: web");
     expect(r).toEqual({ status: 415, body: shape("UNSUPPORTED_MEDIA_TYPE") });
     expect((r.body as { message: string }).message).toContain("application/json");
   });
 
   it("400 for bad JSON and 404 for an unknown route, in the same shape", async () => {
-    expect(await send("POST", "/v1/deployments", { "content-type": "application/json" }, "{nope")).toEqual({ status: 400, body: shape("BAD_ENCODING") });
+    const badJson = await send("POST", "/v1/deployments", { "content-type": "application/json" }, "{nope");
+    expect(badJson).toEqual({ status: 400, body: shape("BAD_ENCODING") });
     expect(await send("GET", "/v1/nothing", {})).toEqual({ status: 404, body: shape("NOT_FOUND") });
   });
 });

@@ -58,7 +58,8 @@ function header(id: number, flags: number, qd: number, an: number, ar: number, n
  */
 export function errorReply(id: number, rcode: number, question?: Buffer, rd = false, edns = false): Buffer {
   const soa = question && (rcode === RCODE.NXDOMAIN || rcode === RCODE.NOERROR) ? [SOA_RECORD] : [];
-  const h = header(id, AA | rcode | (rd ? dnsPacket.RECURSION_DESIRED : 0), question ? 1 : 0, 0, edns ? 1 : 0, soa.length);
+  const flags = AA | rcode | (rd ? dnsPacket.RECURSION_DESIRED : 0);
+  const h = header(id, flags, question ? 1 : 0, 0, edns ? 1 : 0, soa.length);
   return Buffer.concat([h, ...(question ? [question] : []), ...soa, ...(edns ? [OPT_RECORD] : [])]);
 }
 
@@ -77,7 +78,9 @@ export function answer(q: DnsQuery, services: ServiceLookup, turn: number, maxSi
   if (q.klass !== 1 && q.klass !== 255) return fail(RCODE.REFUSED);
   const m = matchName(q.name);
   if (m.kind === "outside") return fail(RCODE.REFUSED);
-  if (m.kind === "zone") return m.apex && (q.type === QTYPE.SOA || q.type === QTYPE.ANY) ? soaAnswer(q) : fail(RCODE.NOERROR);
+  if (m.kind === "zone") {
+    return m.apex && (q.type === QTYPE.SOA || q.type === QTYPE.ANY) ? soaAnswer(q) : fail(RCODE.NOERROR);
+  }
   const svc = services.lookup(m.namespace, m.name);
   if (!svc) return fail(m.inZone ? RCODE.NXDOMAIN : RCODE.REFUSED);
   let eps = svc.endpoints;

@@ -11,10 +11,14 @@ import type { ServiceLookup } from "./answer.js";
 import { type DnsServer, startDnsServer } from "./server.js";
 
 const services: ServiceLookup = {
-  lookup: (ns, name) => (ns === "default" && name === "web" ? { version: 1, endpoints: [{ host: "127.0.0.1", port: 20000, replica: "web-1-a" }] } : undefined),
+  lookup: (ns, name) => (ns === "default" && name === "web"
+    ? { version: 1, endpoints: [{ host: "127.0.0.1", port: 20000, replica: "web-1-a" }] }
+    : undefined),
 };
 let server: DnsServer;
-beforeAll(async () => { server = await startDnsServer({ host: "127.0.0.1", port: 0, services, log: silentLogger() }); });
+beforeAll(async () => {
+  server = await startDnsServer({ host: "127.0.0.1", port: 0, services, log: silentLogger() });
+});
 afterAll(async () => { await server.close(); });
 
 const query = (name: string, type: dnsPacket.RecordType = "A", flags = dnsPacket.RECURSION_DESIRED) =>
@@ -31,7 +35,8 @@ const udp = (msg: Uint8Array, ms = 400) => new Promise<dnsPacket.Packet | undefi
 const soaOf = (p: dnsPacket.Packet | undefined) => (p?.authorities ?? []).filter((r) => r.type === "SOA");
 
 describe("dns - names outside the zone, negative answers, odd packets", () => {
-  it.each(["example.com", "www.example.com", "nope.default", "_http._tcp.example.com"])("%s is REFUSED, not NXDOMAIN", async (name) => {
+  const outside = ["example.com", "www.example.com", "nope.default", "_http._tcp.example.com"];
+  it.each(outside)("%s is REFUSED, not NXDOMAIN", async (name) => {
     const r = await udp(query(name));
     expect(r?.rcode).toBe("REFUSED");
   });
@@ -43,11 +48,16 @@ describe("dns - names outside the zone, negative answers, odd packets", () => {
   it("NXDOMAIN inside the zone carries the zone's SOA", async () => {
     const r = await udp(query("nope.default.svc.tug.internal"));
     expect(r?.rcode).toBe("NXDOMAIN");
-    expect(soaOf(r)).toEqual([expect.objectContaining({ name: "svc.tug.internal", ttl: 1, data: expect.objectContaining({ minimum: 1 }) })]);
+    const minimum = expect.objectContaining({ minimum: 1 });
+    const soa = expect.objectContaining({ name: "svc.tug.internal", ttl: 1, data: minimum });
+    expect(soaOf(r)).toEqual([soa]);
   });
 
   it("NODATA (a service with no record of that type, the zone apex) carries the SOA", async () => {
-    for (const [name, type] of [["web.default.svc.tug.internal", "AAAA"], ["web.default", "TXT"], ["svc.tug.internal", "A"]] as const) {
+    const cases = [
+      ["web.default.svc.tug.internal", "AAAA"], ["web.default", "TXT"], ["svc.tug.internal", "A"],
+    ] as const;
+    for (const [name, type] of cases) {
       const r = await udp(query(name, type));
       expect(r?.rcode, name).toBe("NOERROR");
       expect(r?.answers, name).toHaveLength(0);
@@ -61,7 +71,10 @@ describe("dns - names outside the zone, negative answers, odd packets", () => {
   });
 
   it("never answers a packet that is itself a response", async () => {
-    const response = dnsPacket.encode({ type: "response", id: 12, flags: dnsPacket.AUTHORITATIVE_ANSWER, questions: [{ type: "A", name: "web.default", class: "IN" }] });
+    const response = dnsPacket.encode({
+      type: "response", id: 12, flags: dnsPacket.AUTHORITATIVE_ANSWER,
+      questions: [{ type: "A", name: "web.default", class: "IN" }],
+    });
     expect(await udp(response)).toBeUndefined();
   });
 
