@@ -2,10 +2,8 @@
  * The registry's HTTP API as a Fastify app, built apart from `listen` so tests can drive it with `app.inject()`.
  * Reads come from Redis through RedisStore; writes are published onto the bus intake, never written directly.
  */
-import type { Logger } from "@tug/log";
-import type { RedisStore } from "@tug/state";
 import Fastify, { type FastifyInstance } from "fastify";
-import type { Registry } from "prom-client";
+import type { ApiDeps } from "./deps.js";
 import { clientErrorHandler, frameworkErrors, installErrorHandlers } from "./errors.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { eventRoutes } from "./routes/events.js";
@@ -13,29 +11,10 @@ import { healthRoutes } from "./routes/health.js";
 import { nodeRoutes } from "./routes/nodes.js";
 import { replicaRoutes } from "./routes/replicas.js";
 import { serviceRoutes } from "./routes/services.js";
-import { WATCH_LIMITS, watchRoutes } from "./routes/watch.js";
-import { EndpointFeed, type HintSource } from "./watch/feed.js";
+import { watchRoutes } from "./routes/watch.js";
+import { EndpointFeed } from "./watch/feed.js";
 
-/** The part of the bus the API needs: request/reply to the desired-state intake. */
-export interface Intake {
-  request<T = unknown>(subject: string, kind: string, body: unknown, timeoutMs?: number): Promise<T>;
-}
-
-/** What the API reads and writes through. */
-export interface ApiDeps {
-  store: RedisStore;
-  intake: Intake;
-  metrics: Registry;
-  log?: Logger;
-  /** Extra health checks for /healthz (e.g. the bus connection). */
-  checks?: Record<string, () => boolean>;
-  /** Change hints that wake watches at once (the bus); without them watches rely on polling. */
-  hints?: HintSource;
-  /** Safety-net poll period of watches, in ms (default 1000 with hints, 50 without). */
-  watchPollMs?: number;
-  /** Overrides of the `GET /v1/watch` stream limits. */
-  watchLimits?: Partial<typeof WATCH_LIMITS>;
-}
+export type { ApiDeps, Intake } from "./deps.js";
 
 /** How long `close()` lets in-flight requests finish (watches are ended at once) before cutting connections. */
 export const CLOSE_GRACE_MS = 2_000;

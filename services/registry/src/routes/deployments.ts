@@ -1,7 +1,7 @@
 /** Deployment reads (`GET /v1/deployments[/{ns}/{name}]`) and writes forwarded to the bus intake. */
 import { deploymentId, deleteSchema, type OkReply, rollbackSchema, scaleSchema, subjects, TugError, validate } from "@tug/contracts";
 import type { FastifyInstance } from "fastify";
-import type { ApiDeps } from "../api.js";
+import type { ApiDeps } from "../deps.js";
 import { ifMatchGeneration, manifestBody, objectParams, rollbackBody, scaleBody } from "../params.js";
 import { eventsAbout, replicaSummary, revisionList } from "../views.js";
 

@@ -1,7 +1,7 @@
 /** `GET /v1/events?since=<streamId>&limit=`: the cluster event stream, oldest first. */
 import { validate } from "@tug/contracts";
 import type { FastifyInstance } from "fastify";
-import type { ApiDeps } from "../api.js";
+import type { ApiDeps } from "../deps.js";
 import { eventsQuery } from "../params.js";
 
 /** Registers the event listing; `next` is the id to pass as `since` for the following page. */

@@ -1,6 +1,6 @@
 /** `GET /healthz` and `GET /metrics` on the API port. */
 import type { FastifyInstance } from "fastify";
-import type { ApiDeps } from "../api.js";
+import type { ApiDeps } from "../deps.js";
 
 /** Registers the health and metrics routes. */
 export function healthRoutes(app: FastifyInstance, deps: ApiDeps): void {

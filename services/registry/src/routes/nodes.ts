@@ -1,6 +1,6 @@
 /** `GET /v1/nodes`: nodes with allocated resources and replica counts. */
 import type { FastifyInstance } from "fastify";
-import type { ApiDeps } from "../api.js";
+import type { ApiDeps } from "../deps.js";
 import { nodeViews } from "../views.js";
 
 /** Registers the node listing. */

@@ -1,7 +1,7 @@
 /** `GET /v1/replicas[?deployment=ns/name]`. */
 import { validate } from "@tug/contracts";
 import type { FastifyInstance } from "fastify";
-import type { ApiDeps } from "../api.js";
+import type { ApiDeps } from "../deps.js";
 import { replicasQuery } from "../params.js";
 
 /** Registers the replica listing. */

@@ -2,7 +2,7 @@
 import { deploymentId, TugError, validate } from "@tug/contracts";
 import type { RedisStore } from "@tug/state";
 import type { FastifyInstance } from "fastify";
-import type { ApiDeps } from "../api.js";
+import type { ApiDeps } from "../deps.js";
 import { objectParams, serviceQuery } from "../params.js";
 import { serviceView, type ServiceView } from "../views.js";
 import type { EndpointFeed } from "../watch/feed.js";

@@ -1,14 +1,14 @@
 /** `GET /v1/watch`: a Server-Sent Events stream of every service's endpoint changes. */
 import { TugError, validate } from "@tug/contracts";
 import type { FastifyInstance } from "fastify";
-import type { ApiDeps } from "../api.js";
+import type { ApiDeps, WatchLimits } from "../deps.js";
 import { watchQuery } from "../params.js";
 import type { EndpointFeed } from "../watch/feed.js";
 import { SseStream } from "../watch/sse.js";
 import { readService } from "./services.js";
 
 /** Defaults of the stream limits (ApiDeps.watchLimits overrides them). */
-export const WATCH_LIMITS = { maxStreams: 256, keepaliveMs: 15_000, maxPending: 10_000 };
+export const WATCH_LIMITS: WatchLimits = { maxStreams: 256, keepaliveMs: 15_000, maxPending: 10_000 };
 
 /**
  * Registers the stream route. Each event is `endpoints` (the service view, as `GET /v1/services/{ns}/{name}`),

@@ -1,0 +1,36 @@
+/** What the HTTP API depends on (its routes take the same), apart from the app itself. */
+import type { Logger } from "@tug/log";
+import type { RedisStore } from "@tug/state";
+import type { Registry } from "prom-client";
+import type { HintSource } from "./watch/feed.js";
+
+/** Limits of `GET /v1/watch` streams. */
+export interface WatchLimits {
+  /** Open streams at most (`OVERLOADED` beyond). */
+  maxStreams: number;
+  /** Comment line period that keeps idle connections open. */
+  keepaliveMs: number;
+  /** Events buffered for a slow reader before its stream is ended. */
+  maxPending: number;
+}
+
+/** The part of the bus the API needs: request/reply to the desired-state intake. */
+export interface Intake {
+  request<T = unknown>(subject: string, kind: string, body: unknown, timeoutMs?: number): Promise<T>;
+}
+
+/** What the API reads and writes through. */
+export interface ApiDeps {
+  store: RedisStore;
+  intake: Intake;
+  metrics: Registry;
+  log?: Logger;
+  /** Extra health checks for /healthz (e.g. the bus connection). */
+  checks?: Record<string, () => boolean>;
+  /** Change hints that wake watches at once (the bus); without them watches rely on polling. */
+  hints?: HintSource;
+  /** Safety-net poll period of watches, in ms (default 1000 with hints, 50 without). */
+  watchPollMs?: number;
+  /** Overrides of the `GET /v1/watch` stream limits. */
+  watchLimits?: Partial<WatchLimits>;
+}
