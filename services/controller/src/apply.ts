@@ -10,6 +10,9 @@ import { newReplicaId } from "./ids.js";
 import type { DeploymentPlan } from "./plan.js";
 import { STUCK_CONDITION, type ProgressVerdict } from "./progress.js";
 
+/** Creates sent to the store at once (pipelined) before waiting for their answers. */
+const CREATE_CHUNK = 200;
+
 /** Executes `plan` for deployment `id` (`dep` undefined when deleted). */
 export async function applyPlan(id: string, dep: DeploymentRecord | undefined, plan: DeploymentPlan, store: RedisStore, bus: Bus, log: Logger, seen: number): Promise<void> {
   const touchedNodes = new Set<string>();
@@ -31,11 +34,18 @@ export async function applyPlan(id: string, dep: DeploymentRecord | undefined, p
     if (replica.node) touchedNodes.add(replica.node);
   }
   if (dep && plan.create > 0 && expected >= 0) {
-    for (let i = 0; i < plan.create; i++) {
-      const spec = { id: newReplicaId(dep.name, dep.revision), deployment: id, revision: dep.revision, resources: dep.template.resources, nodeSelector: dep.template.nodeSelector };
-      // someone else changed the set, or the deployment moved since the plan: re-plan
-      if (!(await tolerateConflict(store.createReplica(spec, expected, Date.now(), dep.gen)))) break;
-      expected++;
+    // Pipelined: the creates of a chunk go out at once on the store's one connection, so Redis runs them in order,
+    // each expecting one more record than the one before; after a conflict (someone else changed the set, or the
+    // deployment moved since the plan) every later one fails its count too, and the next pass re-plans.
+    for (let done = 0; done < plan.create;) {
+      const chunk = Array.from({ length: Math.min(CREATE_CHUNK, plan.create - done) }, (_, i) => {
+        const spec = { id: newReplicaId(dep.name, dep.revision), deployment: id, revision: dep.revision, resources: dep.template.resources, nodeSelector: dep.template.nodeSelector };
+        return tolerateConflict(store.createReplica(spec, expected + i, Date.now(), dep.gen));
+      });
+      const created = (await Promise.all(chunk)).filter(Boolean).length;
+      expected += created;
+      done += chunk.length;
+      if (created < chunk.length) break;
     }
     bus.publish(subjects.hint("replica", "pending"), "hint", { deployment: id });
   }

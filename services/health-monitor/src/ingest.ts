@@ -53,8 +53,8 @@ export function ingest(bus: Bus, store: RedisStore, log: Logger): void {
     const now = Date.now();
     const deployments = new Set<string>();
     const endpoints = new Set<string>();
-    for (const s of st.replicas) {
-      if (!cache.isNew(st.node, s, now)) continue;
+    // pipelined: one report's replicas go to Redis at once (each its own fenced Lua call), not one round trip each
+    await Promise.all(st.replicas.filter((s) => cache.isNew(st.node, s, now)).map(async (s) => {
       try {
         const r = await store.reportReplica(st.node, st.address, s, now);
         if (r.changed) deployments.add(r.deployment);
@@ -63,11 +63,11 @@ export function ingest(bus: Bus, store: RedisStore, log: Logger): void {
         cache.forget(st.node, s.id);
         if (err instanceof TugError && (err.code === "STALE_FENCING_TOKEN" || err.code === "NOT_FOUND")) {
           log.debug({ node: st.node, replica: s.id, code: err.code }, "status for a replica the node does not own");
-          continue;
+          return;
         }
         throw err;
       }
-    }
+    }));
     for (const id of deployments) bus.publish(subjects.hint("deployment", id), "hint", { id });
     for (const id of endpoints) bus.publish(subjects.hint("endpoints", id), "hint", { id });
   }, { queue: "health-monitor" });
