@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VITEST_ARGS ?=
 
-.PHONY: setup build test run images up down clean bench
+.PHONY: setup build test lint run images up down clean bench
 
 setup:
 	bash scripts/setup
@@ -14,6 +14,12 @@ build:
 test: setup
 	@bash scripts/start-docker && bash scripts/images || echo "NOTICE: no Docker engine could be started; docker tests will be skipped" >&2
 	bash scripts/test $(VITEST_ARGS)
+
+# ESLint (typescript-eslint), Prettier (120 columns), and no phantom dependencies or import cycles.
+lint:
+	npx eslint .
+	npx prettier --check . --log-level warn
+	node scripts/check-imports.mjs
 
 # The main job: a 3-node local cluster with the example app, on Docker when an engine runs or can be started.
 run: setup

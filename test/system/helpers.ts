@@ -34,7 +34,7 @@ export function expectCount(what: string, actual: number, expected: number): voi
 export function replicaPids(cluster: LocalCluster): Map<string, number> {
   const out = new Map<string, number>();
   for (const node of cluster.nodes) {
-    let state: Record<string, { pid?: number }> = {};
+    let state: Record<string, { pid?: number }>;
     try {
       state = JSON.parse(readFileSync(join(cluster.nodeDir(node), `worker-${node}.json`), "utf8"));
     } catch {

@@ -12,7 +12,7 @@ import { freePortsOutside, workerPortRanges } from "./port-pick.js";
 import { isListening, waitForPort } from "./ports.js";
 import { type ClusterFile, removeClusterFile, writeClusterFile } from "./cluster-file.js";
 import { clearHolds, heldUntil } from "./holds.js";
-import { type HostsLab, startHostsLab } from "./hosts/setup.js";
+import { startHostsLab } from "./hosts/setup.js";
 import type { Lab } from "./hosts/lab.js";
 import { findStrayReplicas, reapStrays } from "./strays.js";
 import { Supervisor } from "./supervisor.js";

@@ -10,7 +10,7 @@ export function readManifestFile(path: string): unknown[] {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
   return parseManifests(text, path);
 }

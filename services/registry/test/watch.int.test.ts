@@ -34,10 +34,14 @@ async function ready(id: string, port: number, isReady = true): Promise<void> {
   await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: isReady, hostPort: port, restarts: 0 });
 }
 
+/** An event's JSON data as the tests read it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- SSE payloads of several shapes, checked by each test
+type SseData = any;
+
 /** Reads SSE events from a stream until `until` says stop (bounded by `timeoutMs`). */
-async function readEvents(res: Response, until: (events: Array<{ event: string; data: any }>) => boolean, timeoutMs = 10_000) {
+async function readEvents(res: Response, until: (events: Array<{ event: string; data: SseData }>) => boolean, timeoutMs = 10_000) {
   const reader = res.body!.getReader();
-  const events: Array<{ event: string; data: any }> = [];
+  const events: Array<{ event: string; data: SseData }> = [];
   const dec = new TextDecoder();
   let buf = "";
   const deadline = Date.now() + timeoutMs;
@@ -124,7 +128,7 @@ describe("watches woken by hints", () => {
 });
 
 /** Continues reading events from an already-open reader. */
-async function readEvents2(reader: ReadableStreamDefaultReader<Uint8Array>, until: (events: Array<{ event: string; data: any }>) => boolean) {
+async function readEvents2(reader: ReadableStreamDefaultReader<Uint8Array>, until: (events: Array<{ event: string; data: SseData }>) => boolean) {
   const fake = { body: { getReader: () => reader } } as unknown as Response;
   return (await readEvents(fake, until)).events;
 }
