@@ -1,23 +1,27 @@
 /**
- * Boots one control-plane process: logger, metrics, NATS bus, Redis store, a component heartbeat, and the host
- * (signals, /healthz, /metrics). Each service's main.ts is `boot(readConfig(role), build)`.
+ * Boots one process: logger, metrics, NATS bus, Redis store (control plane only), a component heartbeat, and the
+ * host (signals, /healthz, /metrics). Each service's main.ts is `boot(readConfig(role), build)`; the worker's is
+ * `bootWithoutStore(...)`: it never touches Redis and is given no store at all.
  */
 import { Bus } from "@tug/bus";
 import { subjects } from "@tug/contracts";
 import { createLogger, type Logger } from "@tug/log";
 import { createMetrics, periodic, runHost, type Runnable } from "@tug/runtime";
-import { RedisStore } from "@tug/state";
+import { RedisStore, type StateStore } from "@tug/state";
 import type { Registry } from "prom-client";
 import type { ServiceConfig } from "./config.js";
 
-/** What a service builder receives. */
-export interface ServiceDeps {
+/** What every builder receives: its settings, logger, metrics registry and bus. */
+export interface BusDeps {
   config: ServiceConfig;
   log: Logger;
   metrics: Registry;
   bus: Bus;
-  /** Absent for processes that must not touch Redis (the worker). */
-  store: RedisStore;
+}
+
+/** What a control-plane builder receives: the bus deps and the store. */
+export interface ServiceDeps extends BusDeps {
+  store: StateStore;
 }
 
 /** What a service builder returns. */
@@ -27,17 +31,30 @@ export interface ServiceParts {
   onStop?: () => Promise<void>;
 }
 
-/** Connects the bus (and the store unless `withStore` is false), builds the service and runs it until a signal. */
-export async function boot(config: ServiceConfig, build: (deps: ServiceDeps) => ServiceParts | Promise<ServiceParts>, opts: { withStore?: boolean } = {}): Promise<never> {
+/** Connects the bus and the store, builds the service and runs it until a signal. */
+export function boot(config: ServiceConfig, build: (deps: ServiceDeps) => ServiceParts | Promise<ServiceParts>): Promise<never> {
+  return host(config, (deps, store) => build({ ...deps, store: store! }), true);
+}
+
+/** Connects the bus only (no Redis: the worker), builds the process and runs it until a signal. */
+export function bootWithoutStore(config: ServiceConfig, build: (deps: BusDeps) => ServiceParts | Promise<ServiceParts>): Promise<never> {
+  return host(config, (deps) => build(deps), false);
+}
+
+async function host(
+  config: ServiceConfig,
+  build: (deps: BusDeps, store: RedisStore | undefined) => ServiceParts | Promise<ServiceParts>,
+  withStore: boolean,
+): Promise<never> {
   const log = createLogger(config.role, config.logLevel, { instance: config.instance });
   try {
     const metrics = createMetrics(config.role);
     const bus = await Bus.connect({ url: config.natsUrl, name: `${config.role}/${config.instance}`, log, metrics });
-    const store = opts.withStore === false ? (undefined as unknown as RedisStore) : new RedisStore({
+    const store = !withStore ? undefined : new RedisStore({
       url: config.redisUrl, prefix: config.prefix,
       onStatus: (s, err) => (s === "error" ? log.warn({ err: String((err as Error)?.message ?? err) }, "redis error") : log.info("redis ready")),
     });
-    const parts = await build({ config, log, metrics, bus, store });
+    const parts = await build({ config, log, metrics, bus }, store);
     const heartbeat = periodic("component-heartbeat", 1_000, async () => {
       bus.publish(subjects.componentHeartbeat(config.role, config.instance), "component.heartbeat", { role: config.role, instance: config.instance, pid: process.pid });
     }, () => {});

@@ -4,3 +4,4 @@ export * from "./store.js";
 export * from "./records.js";
 export * from "./scripts.js";
 export * from "./endpoint-cache.js";
+export * from "./state-store.js";

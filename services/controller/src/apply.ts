@@ -5,7 +5,7 @@
 import type { Bus } from "@tug/bus";
 import { type DeploymentRecord, subjects, TugError } from "@tug/contracts";
 import type { Logger } from "@tug/log";
-import type { RedisStore } from "@tug/state";
+import type { StateStore } from "@tug/state";
 import { newReplicaId } from "./ids.js";
 import type { DeploymentPlan } from "./plan.js";
 import { STUCK_CONDITION, type ProgressVerdict } from "./progress.js";
@@ -14,7 +14,7 @@ import { STUCK_CONDITION, type ProgressVerdict } from "./progress.js";
 const CREATE_CHUNK = 200;
 
 /** Executes `plan` for deployment `id` (`dep` undefined when deleted). */
-export async function applyPlan(id: string, dep: DeploymentRecord | undefined, plan: DeploymentPlan, store: RedisStore, bus: Bus, log: Logger, seen: number): Promise<void> {
+export async function applyPlan(id: string, dep: DeploymentRecord | undefined, plan: DeploymentPlan, store: StateStore, bus: Bus, log: Logger, seen: number): Promise<void> {
   const touchedNodes = new Set<string>();
   const freedNodes = new Set<string>();
   // Creates are CAS'd on the number of replica records, so a racing controller cannot double them.
@@ -67,7 +67,7 @@ export async function applyPlan(id: string, dep: DeploymentRecord | undefined, p
  * apply wins) followed by the condition and an event saying why; or only the ProgressDeadlineExceeded condition.
  * Returns true when the deployment changed.
  */
-export async function applyVerdict(dep: DeploymentRecord, v: ProgressVerdict, store: RedisStore, log: Logger, now = Date.now()): Promise<boolean> {
+export async function applyVerdict(dep: DeploymentRecord, v: ProgressVerdict, store: StateStore, log: Logger, now = Date.now()): Promise<boolean> {
   if (v.action === "none") return false;
   try {
     if (v.action === "rollback") {

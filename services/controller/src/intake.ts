@@ -4,7 +4,7 @@
  */
 import type { Bus } from "@tug/bus";
 import { deleteSchema, deploymentId, deploymentRefSchema, type DesiredVerb, fromKubernetes, manifestSchema, nodeRefSchema, type OkReply, rollbackSchema, scaleSchema, subjects, validate } from "@tug/contracts";
-import type { RedisStore } from "@tug/state";
+import type { StateStore } from "@tug/state";
 import { TugError } from "@tug/contracts";
 
 /**
@@ -25,7 +25,7 @@ export async function expecting<T>(expectGeneration: number | undefined, write: 
 export type IntakeHandler = (body: unknown) => Promise<OkReply>;
 
 /** The intake handlers over a store; `changed(id)` is called after every accepted deployment change. */
-export function intakeHandlers(store: RedisStore, changed: (id: string) => void, nodeChanged: (node: string) => void): Record<DesiredVerb, IntakeHandler> {
+export function intakeHandlers(store: StateStore, changed: (id: string) => void, nodeChanged: (node: string) => void): Record<DesiredVerb, IntakeHandler> {
   const pause = (paused: boolean): IntakeHandler => async (body) => {
     const b = validate(deploymentRefSchema, body, paused ? "pause" : "resume");
     const id = deploymentId(b.namespace, b.name);
@@ -86,7 +86,7 @@ export function intakeHandlers(store: RedisStore, changed: (id: string) => void,
 }
 
 /** Serves every intake verb on the bus in the controller's queue group. */
-export function serveIntake(bus: Bus, store: RedisStore, changed: (id: string) => void, nodeChanged: (node: string) => void): void {
+export function serveIntake(bus: Bus, store: StateStore, changed: (id: string) => void, nodeChanged: (node: string) => void): void {
   const handlers = intakeHandlers(store, changed, nodeChanged);
   for (const verb of Object.keys(handlers) as DesiredVerb[]) {
     bus.serve(subjects.desired(verb), (body) => handlers[verb](body), { queue: "controller" });

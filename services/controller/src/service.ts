@@ -5,7 +5,7 @@
 import { canonicalJson, type DeploymentRecord, type ReplicaRecord, subjects } from "@tug/contracts";
 import { reconcileLoop, untilAborted } from "@tug/runtime";
 import type { ServiceDeps, ServiceParts } from "@tug/service";
-import type { RedisStore } from "@tug/state";
+import type { StateStore } from "@tug/state";
 import { applyPlan, applyVerdict } from "./apply.js";
 import { serveIntake } from "./intake.js";
 import { planDeployment } from "./plan.js";
@@ -23,7 +23,7 @@ export interface ControllerOptions {
 }
 
 /** Earlier revisions of `dep` that replicas still run and whose template equals the current one (read only when needed). */
-async function sameTemplateRevisions(store: RedisStore, dep: DeploymentRecord, replicas: readonly ReplicaRecord[]): Promise<Set<number>> {
+async function sameTemplateRevisions(store: StateStore, dep: DeploymentRecord, replicas: readonly ReplicaRecord[]): Promise<Set<number>> {
   const others = new Set(replicas.filter((r) => r.revision !== dep.revision).map((r) => r.revision));
   if (others.size === 0) return new Set();
   const current = canonicalJson(dep.template);

@@ -5,7 +5,7 @@
 import type { Bus } from "@tug/bus";
 import { heartbeatSchema, nodeFromSubject, type ReplicaStatus, statusSchema, subjects, TugError, validate } from "@tug/contracts";
 import type { Logger } from "@tug/log";
-import type { RedisStore } from "@tug/state";
+import type { StateStore } from "@tug/state";
 
 /** Remembers the last status applied per replica, so a steady state costs no Redis writes. */
 export class StatusCache {
@@ -34,7 +34,7 @@ export class StatusCache {
 }
 
 /** Subscribes to heartbeats and status reports of every node (queue group "health-monitor"). */
-export function ingest(bus: Bus, store: RedisStore, log: Logger): void {
+export function ingest(bus: Bus, store: StateStore, log: Logger): void {
   const cache = new StatusCache();
   bus.subscribe(subjects.nodeAny("heartbeat"), async (env, subject) => {
     const hb = validate(heartbeatSchema, env.body, "heartbeat");

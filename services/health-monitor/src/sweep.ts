@@ -7,7 +7,7 @@
 import type { Bus } from "@tug/bus";
 import { subjects } from "@tug/contracts";
 import type { Logger } from "@tug/log";
-import type { RedisStore } from "@tug/state";
+import type { StateStore } from "@tug/state";
 import { heldReplicas } from "./disconnect-hold.js";
 
 export interface SweepOptions {
@@ -16,7 +16,7 @@ export interface SweepOptions {
 }
 
 /** One sweep pass over every node. */
-export async function sweepNodes(store: RedisStore, bus: Bus, log: Logger, o: SweepOptions, now = Date.now()): Promise<void> {
+export async function sweepNodes(store: StateStore, bus: Bus, log: Logger, o: SweepOptions, now = Date.now()): Promise<void> {
   for (const n of await store.nodes()) {
     if (n.status === "Ready" && n.lastHeartbeat < now - o.nodeGraceMs) {
       const r = await store.markNodeNotReady(n.id, now - o.nodeGraceMs, now);
@@ -34,7 +34,7 @@ export async function sweepNodes(store: RedisStore, bus: Bus, log: Logger, o: Sw
   }
 }
 
-async function hintDeploymentsOf(store: RedisStore, bus: Bus, node: string, kind: "endpoints" | "deployment"): Promise<void> {
+async function hintDeploymentsOf(store: StateStore, bus: Bus, node: string, kind: "endpoints" | "deployment"): Promise<void> {
   const ids = new Set((await store.replicasOfNode(node)).map((r) => r.deployment));
   for (const id of ids) bus.publish(subjects.hint(kind, id), "hint", { id });
 }

@@ -5,10 +5,10 @@
  */
 import type { Bus } from "@tug/bus";
 import { type Assignment, nodeFromSubject, scalesOnCpu, type SyncReply, subjects, syncRequestSchema, type Template, TugError, validate } from "@tug/contracts";
-import type { RedisStore } from "@tug/state";
+import type { StateStore } from "@tug/state";
 
 /** Builds the assignment list of `node`. */
-export async function assignmentsOf(store: RedisStore, node: string): Promise<Assignment[]> {
+export async function assignmentsOf(store: StateStore, node: string): Promise<Assignment[]> {
   const replicas = (await store.replicasOfNode(node)).filter((r) => r.phase !== "Lost");
   const templates = new Map<string, Template | undefined>();
   const onCpu = new Map<string, boolean>();
@@ -27,7 +27,7 @@ export async function assignmentsOf(store: RedisStore, node: string): Promise<As
 }
 
 /** Serves sync requests for every node (queue group "health-monitor"). */
-export function serveSync(bus: Bus, store: RedisStore): void {
+export function serveSync(bus: Bus, store: StateStore): void {
   bus.serve(subjects.nodeAny("sync"), async (body, _env, subject): Promise<SyncReply> => {
     const req = validate(syncRequestSchema, body, "sync");
     if (nodeFromSubject(subject) !== req.node) throw new TugError("VALIDATION_FAILED", "sync node does not match its subject", "node");

@@ -1,6 +1,6 @@
 /** What the HTTP API depends on (its routes take the same), apart from the app itself. */
 import type { Logger } from "@tug/log";
-import type { RedisStore } from "@tug/state";
+import type { StateStore } from "@tug/state";
 import type { Registry } from "prom-client";
 import type { HintSource } from "./watch/feed.js";
 
@@ -21,7 +21,7 @@ export interface Intake {
 
 /** What the API reads and writes through. */
 export interface ApiDeps {
-  store: RedisStore;
+  store: StateStore;
   intake: Intake;
   metrics: Registry;
   log?: Logger;

@@ -6,7 +6,7 @@
 import type { Bus } from "@tug/bus";
 import { subjects } from "@tug/contracts";
 import type { Logger } from "@tug/log";
-import type { RedisStore } from "@tug/state";
+import type { StateStore } from "@tug/state";
 import type { SchedulePlan } from "./plan.js";
 
 /** Binds per Lua call: large enough to amortize the round trip, small enough not to stall Redis (a few ms). */
@@ -22,7 +22,7 @@ export interface ApplyResult {
 }
 
 /** Applies the plan; the caller re-reads `refusedNodes` and re-plans soon when `refused` > 0. */
-export async function applySchedule(plan: SchedulePlan, store: RedisStore, bus: Bus, log: Logger): Promise<ApplyResult> {
+export async function applySchedule(plan: SchedulePlan, store: StateStore, bus: Bus, log: Logger): Promise<ApplyResult> {
   const out: ApplyResult = { bound: [], refusedNodes: new Set(), refused: 0 };
   const nodes = new Set<string>();
   const deployments = new Set<string>();

@@ -4,12 +4,12 @@
  * passes), and in between updated by the scheduler's own placements and by re-reading only the nodes a hint named
  * (node Ready/NotReady/cordoned, a replica removed from it) or a refused bind showed stale.
  */
-import type { RedisStore } from "@tug/state";
+import type { StateStore } from "@tug/state";
 import { emptyView, nodeViews, place } from "./plan.js";
 import type { NodeView } from "./types.js";
 
 /** The store reads the index needs. */
-export type IndexStore = Pick<RedisStore, "nodes" | "replicas" | "node" | "replicasOfNode">;
+export type IndexStore = Pick<StateStore, "nodes" | "replicas" | "node" | "replicasOfNode">;
 
 /** Node id → view, current as of the last `current()`. */
 export class CapacityIndex {

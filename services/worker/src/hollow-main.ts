@@ -4,7 +4,7 @@
  * variables as a worker's (TUG_NODE_CPU, TUG_NODE_MEMORY, TUG_NODE_LABELS, TUG_HEARTBEAT_MS, …) with calmer defaults
  * for the periodic traffic of thousands of nodes: heartbeat 1 s, sync 30 s (assignment hints sync at once).
  */
-import { boot, intEnv, readConfig } from "@tug/service";
+import { bootWithoutStore, intEnv, readConfig } from "@tug/service";
 import { workerConfig } from "./config.js";
 import { buildHollow } from "./hollow.js";
 
@@ -17,7 +17,7 @@ if (!(Number.isInteger(nodes) && nodes >= 1 && nodes <= 100_000)) throw new Erro
 const shared = workerConfig(base, {
   TUG_HEARTBEAT_MS: "1000", TUG_SYNC_MS: "30000", ...env, TUG_NODE: `${prefix}-${first}`, TUG_DRIVER: "fake",
 }, process.cwd());
-void boot(base, (deps) => buildHollow(deps, {
+void bootWithoutStore(base, (deps) => buildHollow(deps, {
   nodes, instance: base.instance, name: (i) => `${prefix}-${first + i}`,
   base: { ...shared, statusMs: intEnv(env, "TUG_HOLLOW_STATUS_MS", 10_000), metricsMs: intEnv(env, "TUG_HOLLOW_METRICS_MS", 10_000) },
-}), { withStore: false });
+}));

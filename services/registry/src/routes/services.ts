@@ -1,6 +1,6 @@
 /** `GET /v1/services[/{ns}/{name}]`, with blocking watches on the endpoint index (woken by the change feed). */
 import { deploymentId, TugError, validate } from "@tug/contracts";
-import type { RedisStore } from "@tug/state";
+import type { StateStore } from "@tug/state";
 import type { FastifyInstance } from "fastify";
 import type { ApiDeps } from "../deps.js";
 import { objectParams, serviceQuery } from "../params.js";
@@ -9,7 +9,7 @@ import type { EndpointFeed } from "../watch/feed.js";
 import { waitForIndex } from "../watch/wait.js";
 
 /** Reads the current view of one service; NOT_FOUND when neither the deployment nor replicas exist. */
-export async function readService(store: RedisStore, ns: string, name: string): Promise<ServiceView> {
+export async function readService(store: StateStore, ns: string, name: string): Promise<ServiceView> {
   const id = deploymentId(ns, name);
   const [dep, replicas, nodes, index] = await Promise.all([store.deployment(id), store.replicasOfDeployment(id), store.nodes(), store.endpointsIndex(id)]);
   if (!dep && replicas.length === 0) throw new TugError("NOT_FOUND", `service ${id} does not exist`);

@@ -7,7 +7,7 @@
 import { subjects } from "@tug/contracts";
 import type { Logger } from "@tug/log";
 import { sleep } from "@tug/runtime";
-import type { RedisStore } from "@tug/state";
+import type { StateStore } from "@tug/state";
 
 /** The part of the bus the feed needs: subscriptions to change hints. */
 export interface HintSource {
@@ -19,7 +19,7 @@ export type ChangeListener = (ids: readonly string[]) => void;
 
 /** Feed settings. */
 export interface FeedOptions {
-  store: Pick<RedisStore, "endpointsIndexes">;
+  store: Pick<StateStore, "endpointsIndexes">;
   /** Hints that wake the feed at once; without them the feed relies on polling alone. */
   hints?: HintSource;
   /** Safety-net poll period in ms. */

@@ -1,5 +1,5 @@
 /** Blocking queries: wait until one deployment's endpoint index passes a value (Consul-style `?index=N`). */
-import type { RedisStore } from "@tug/state";
+import type { StateStore } from "@tug/state";
 import type { EndpointFeed } from "./feed.js";
 
 /**
@@ -7,7 +7,7 @@ import type { EndpointFeed } from "./feed.js";
  * feed before reading the current index, so a change between the two cannot be missed; every wake-up re-reads the
  * index (the loop ends at the deadline).
  */
-export async function waitForIndex(store: Pick<RedisStore, "endpointsIndex">, feed: EndpointFeed, id: string, index: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+export async function waitForIndex(store: Pick<StateStore, "endpointsIndex">, feed: EndpointFeed, id: string, index: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let wake: () => void = () => {};
   let dirty = true;
