@@ -24,6 +24,16 @@ describe("controller plan - scaling", () => {
     expect(plan.retire).toHaveLength(1);
     expect(plan.remove).toHaveLength(1);
   });
+  it("a retired copy on a NotReady node is forgotten at once, unless it must never run twice (disconnect)", () => {
+    const down = new Map([...nodes].map(([k, n]) => [k, { ...n, status: "NotReady" as const }]));
+    const retired = () => rep({ desired: "stop", ready: false });
+    expect(planDeployment(dep({ replicas: 2 }), [rep(), rep(), retired()], down, now).remove).toHaveLength(1);
+    const guarded = dep({ replicas: 2 }, { disconnect: { stopAfterSeconds: 5 } });
+    const plan = planDeployment(guarded, [rep(), rep(), retired()], down, now);
+    expect(plan.remove).toHaveLength(0);
+    expect(plan.progressing).toBe(true);
+    expect(planDeployment(guarded, [rep(), rep(), rep({ desired: "stop", phase: "Lost" })], down, now).remove).toHaveLength(1);
+  });
   it("records a completed revision once all replicas are ready", () => {
     expect(planDeployment(dep({ replicas: 2 }), [rep(), rep()], nodes, now).completed).toBe(1);
     expect(planDeployment(dep({ replicas: 2, lastGoodRevision: 1 }), [rep(), rep()], nodes, now).completed).toBeUndefined();

@@ -37,7 +37,8 @@ function maxSurgeOf(dep: DeploymentRecord): number {
 }
 
 /**
- * Plans one deployment; `nodes` tells which nodes still answer (a retired replica on a dead node is just forgotten).
+ * Plans one deployment; `nodes` tells which nodes still answer (a retired replica on a dead node is just forgotten,
+ * unless the deployment sets disconnect.stopAfterSeconds: then it waits until the replica is Lost).
  * `sameTemplate` lists earlier revisions whose template equals the current one (a rollback makes a new revision of
  * an old template): their replicas count as up to date, so rolling back keeps them instead of replacing them.
  */
@@ -48,7 +49,11 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
   for (const r of replicas) {
     const node = r.node ? nodes.get(r.node) : undefined;
     if (r.desired === "stop") {
-      if (r.node === null || DONE_PHASES.has(r.phase) || !node || node.status !== "Ready") plan.remove.push({ replica: r, reason: `retired replica ${r.phase === "Lost" ? "lost" : "stopped"}` });
+      // on a cut-off node a copy of a deployment with disconnect.stopAfterSeconds still runs until its node stops
+      // it: it counts as stopping until the health-monitor declares it Lost (after the hold), never as gone
+      const cutOff = node?.status !== "Ready" && !!dep?.template.disconnect;
+      const gone = r.node === null || DONE_PHASES.has(r.phase) || !node || (node.status !== "Ready" && !cutOff);
+      if (gone) plan.remove.push({ replica: r, reason: `retired replica ${r.phase === "Lost" ? "lost" : "stopped"}` });
       else stopping++;
     } else if (r.phase === "Lost") plan.remove.push({ replica: r, reason: "node lost; replaced" });
     else if (r.phase === "Failed" || r.phase === "Succeeded") plan.remove.push({ replica: r, reason: `replica ${r.phase.toLowerCase()}${r.lastExit ? ` (exit ${r.lastExit.code})` : ""}; replaced` });
