@@ -15,12 +15,13 @@ import { query } from "../../cli/src/dns-client.js";
 import { run as tug } from "../../cli/src/program.js";
 import { intake, webManifest } from "./helpers.js";
 import { endpointsOf, labLeftovers, labReplicaProcesses, nodeStatuses, ofDeployment } from "./lab.js";
+import { watchPartition } from "./lab-watch.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url));
 const missing = missingCaps(effectiveCaps());
 const ci = process.env.CI === "true";
-if (missing.length && !ci) console.warn(`\n*** SKIPPING the hosts-lab system tests: they need root (missing ${missing.join(", ")}) ***\n`);
+if (missing.length && !ci) console.warn(`\n*** SKIPPING the hosts-lab tests: need root (${missing.join(", ")}) ***\n`);
 
 /** The default timings (heartbeat 500 ms, NotReady after 2 s, Lost 1 s later): the figures are the real ones. */
 const DEFAULT_TIMINGS = { TUG_HEARTBEAT_MS: "500", TUG_NODE_GRACE_MS: "2000", TUG_LOST_GRACE_MS: "1000" };
@@ -36,14 +37,21 @@ describe.skipIf(missing.length > 0 && !ci)("many hosts: network-namespace lab wi
   let published: number;
   let joiner: ChildProcess | undefined;
   const chaos = (...args: string[]) => tug(["node", "tug", "chaos", "--data-dir", sys.dataDir, ...args]);
+  const api = () => sys.cluster.apiUrl;
 
   beforeAll(async () => {
     if (missing.length) throw new Error(`CI=true: the hosts lab needs root, missing ${missing.join(", ")}`);
-    sys = await startSystem({ hosts: 3, driver: "process", workdir: repoRoot, hostsSubnet: `10.231.${randomInt(100, 250)}.0/24`, env: DEFAULT_TIMINGS, readyTimeoutMs: 60_000 });
+    sys = await startSystem({
+      hosts: 3, driver: "process", workdir: repoRoot, hostsSubnet: `10.231.${randomInt(100, 250)}.0/24`,
+      env: DEFAULT_TIMINGS, readyTimeoutMs: 60_000,
+    });
     lab = sys.cluster.lab!;
     published = (await freePorts(1))[0]!;
-    await intake(sys.bus, "apply", webManifest(REPLICAS, { ports: [{ name: "http", containerPort: 8080, published }] }));
-    await intake(sys.bus, "apply", webManifest(REPLICAS, { name: "guarded", disconnect: { stopAfterSeconds: STOP_AFTER_S }, terminationGracePeriodSeconds: 2 }));
+    const ports = [{ name: "http", containerPort: 8080, published }];
+    await intake(sys.bus, "apply", webManifest(REPLICAS, { ports }));
+    const disconnect = { stopAfterSeconds: STOP_AFTER_S };
+    const guarded = { name: "guarded", disconnect, terminationGracePeriodSeconds: 2 };
+    await intake(sys.bus, "apply", webManifest(REPLICAS, guarded));
   }, 120_000);
 
   afterAll(async () => {
@@ -53,12 +61,33 @@ describe.skipIf(missing.length > 0 && !ci)("many hosts: network-namespace lab wi
     expect(labLeftovers(lab, sys.dataDir)).toEqual([]);
   }, 60_000);
 
+  /** Ms from `since` until `name` has 6 ready endpoints, none on `node`. */
+  async function readyOff(name: string, node: string, since: number): Promise<number> {
+    return eventually(async () => {
+      const e = await endpointsOf(api(), name);
+      const on = e.map((x) => x.node);
+      if (e.length !== REPLICAS || on.includes(node)) throw new Error(`${name}: ${e.length} ready on ${on}`);
+      return Date.now() - since;
+    }, { ...slow, intervalMs: 100, what: `${name} ready off ${node}` });
+  }
+
+  /** Throws unless exactly `n` distinct copies of `name` run in the namespaces and they are its ready endpoints. */
+  async function exactlyRunning(name: string, n: number): Promise<void> {
+    const ids = ofDeployment(await labReplicaProcesses(lab), name).map((p) => p.replica).sort();
+    const ready = (await endpointsOf(api(), name)).map((e) => e.replica).sort();
+    if (ids.length !== n || new Set(ids).size !== n) throw new Error(`${name}: ${ids.length} processes (${ids})`);
+    if (JSON.stringify(ready) !== JSON.stringify(ids)) throw new Error(`${name}: ready ${ready} vs running ${ids}`);
+  }
+
+  async function getJson<T>(url: string): Promise<T> {
+    return (await fetch(url, { signal: AbortSignal.timeout(3_000) })).json() as Promise<T>;
+  }
+
   it("spreads both deployments over the hosts; endpoints are bridge addresses; proxy and DNS answer", async () => {
     const addresses = new Set(lab.hosts.map((h) => h.address));
     const eps = await eventually(async () => {
-      const e = await endpointsOf(sys.cluster.apiUrl, "web");
-      const g = await endpointsOf(sys.cluster.apiUrl, "guarded");
-      if (e.length !== REPLICAS || g.length !== REPLICAS) throw new Error(`ready endpoints web ${e.length}, guarded ${g.length}`);
+      const [e, g] = [await endpointsOf(api(), "web"), await endpointsOf(api(), "guarded")];
+      if (e.length !== REPLICAS || g.length !== REPLICAS) throw new Error(`web ${e.length}, guarded ${g.length}`);
       return e;
     }, { timeoutMs: 60_000, intervalMs: 250, what: "6 + 6 ready endpoints" });
     for (const e of eps) expect(addresses.has(e.host), `${e.host}:${e.port} on a lab host`).toBe(true);
@@ -66,87 +95,51 @@ describe.skipIf(missing.length > 0 && !ci)("many hosts: network-namespace lab wi
     const ps = await labReplicaProcesses(lab);
     expect(ofDeployment(ps, "guarded").filter((p) => p.node === "host-2").length).toBeGreaterThan(0);
 
-    const direct = await fetch(`http://${eps[0]!.host}:${eps[0]!.port}/`);
-    expect(((await direct.json()) as { replica: string }).replica).toBe(eps[0]!.replica);
-    const viaProxy = await eventually(async () => (await fetch(`http://127.0.0.1:${published}/`, { signal: AbortSignal.timeout(3_000) })).json() as Promise<{ replica: string }>, { ...slow, what: "proxy" });
+    const direct = await getJson<{ replica: string }>(`http://${eps[0]!.host}:${eps[0]!.port}/`);
+    expect(direct.replica).toBe(eps[0]!.replica);
+    const proxied = () => getJson<{ replica: string }>(`http://127.0.0.1:${published}/`);
+    const viaProxy = await eventually(proxied, { ...slow, what: "proxy" });
     expect(eps.map((e) => e.replica)).toContain(viaProxy.replica);
     const answers = await query({ host: "127.0.0.1", port: sys.cluster.dnsPort }, "web.default.svc.tug.internal", "A");
     expect(answers.length).toBeGreaterThan(0);
     for (const a of answers) expect(addresses.has(a.data), `DNS answer ${a.data}`).toBe(true);
   }, 90_000);
 
-  it("partition host-2 for 20 s: replaced elsewhere, never an endpoint of a NotReady node, guarded copies stop first, one copy each after the heal", async () => {
-    const before = await labReplicaProcesses(lab);
-    const webOnHost2 = ofDeployment(before, "web").filter((p) => p.node === "host-2");
+  it("partition host-2 for 20 s: replaced elsewhere, no endpoint of a NotReady node, guarded copies stop first, "
+    + "exactly one copy each after the heal", async () => {
+    const webOnHost2 = ofDeployment(await labReplicaProcesses(lab), "web").filter((p) => p.node === "host-2");
     expect(webOnHost2.length).toBeGreaterThan(0);
-    const violations: string[] = [];
-    let maxGuarded = 0;
-    let cutAt = 0;
-    let healed = false;
-    let sampling = true;
-    const sampler = (async () => {
-      for (let i = 0; sampling && i < 2_000; i++) {
-        // nodes read before and after the endpoints: a node NotReady in both was NotReady while they were read
-        const [first, web, guarded, ps, second] = await Promise.all([
-          nodeStatuses(sys.cluster.apiUrl), endpointsOf(sys.cluster.apiUrl, "web"), endpointsOf(sys.cluster.apiUrl, "guarded"), labReplicaProcesses(lab),
-        ]).then(async (r) => [...r, await nodeStatuses(sys.cluster.apiUrl)] as const).catch(() => [undefined, [], [], [], undefined] as const);
-        if (!first || !second) continue;
-        const notReady = [...first].filter(([id, n]) => n.status !== "Ready" && second.get(id)?.status !== "Ready").map(([id]) => id);
-        for (const e of [...web, ...guarded]) if (notReady.includes(e.node)) violations.push(`endpoint ${e.replica} of NotReady ${e.node}`);
-        const g = ofDeployment(ps, "guarded");
-        maxGuarded = Math.max(maxGuarded, g.length);
-        const onHost2 = g.filter((p) => p.node === "host-2");
-        if (cutAt && !healed && Date.now() - cutAt > (STOP_AFTER_S + 1) * 1000 && onHost2.length) violations.push(`guarded ${onHost2.map((p) => p.replica)} still on host-2 ${Date.now() - cutAt} ms after the cut`);
-        await new Promise((r) => setTimeout(r, 150));
-      }
-    })();
-
-    cutAt = Date.now();
+    const watch = watchPartition(api(), lab, ["web", "guarded"], "guarded", STOP_AFTER_S);
+    const cutAt = Date.now();
+    watch.cut("host-2");
     expect(await chaos("partition", "host-2")).toBe(0);
-    const elsewhere = async (name: string) => eventually(async () => {
-      const e = await endpointsOf(sys.cluster.apiUrl, name);
-      if (e.length !== REPLICAS || e.some((x) => x.node === "host-2")) throw new Error(`${name}: ${e.length} ready, on ${e.map((x) => x.node)}`);
-      return Date.now() - cutAt;
-    }, { ...slow, intervalMs: 100, what: `${name} ready off host-2` });
-    const [webMs, guardedMs] = await Promise.all([elsewhere("web"), elsewhere("guarded")]);
-    console.log(JSON.stringify({ figure: "partition → 6 ready elsewhere", webMs, guardedMs, stopAfterSeconds: STOP_AFTER_S }));
+    const [webMs, guardedMs] = await Promise.all(["web", "guarded"].map((name) => readyOff(name, "host-2", cutAt)));
+    console.log(JSON.stringify({ figure: "partition → 6 ready elsewhere", webMs, guardedMs, S: STOP_AFTER_S }));
     expect(webMs).toBeLessThan(10_000);
 
     const remaining = 20_000 - (Date.now() - cutAt);
     if (remaining > 0) await new Promise((r) => setTimeout(r, remaining));
     // static stability: the cut-off host still runs its default copies
     for (const p of webOnHost2) expect(isAlive(p.pid), `web copy ${p.replica} kept running on host-2`).toBe(true);
-    healed = true;
+    watch.healed();
     expect(await chaos("heal", "host-2")).toBe(0);
     const healAt = Date.now();
-
     await eventually(async () => {
-      if ((await nodeStatuses(sys.cluster.apiUrl)).get("host-2")?.status !== "Ready") throw new Error("host-2 not Ready");
-      const ps = await labReplicaProcesses(lab);
-      for (const name of ["web", "guarded"]) {
-        const procs = ofDeployment(ps, name);
-        const ids = procs.map((p) => p.replica);
-        const ready = (await endpointsOf(sys.cluster.apiUrl, name)).map((e) => e.replica).sort();
-        if (procs.length !== REPLICAS || new Set(ids).size !== REPLICAS) throw new Error(`${name}: ${procs.length} processes (${ids})`);
-        if (JSON.stringify(ready) !== JSON.stringify([...ids].sort())) throw new Error(`${name}: ready ${ready} vs running ${ids}`);
-      }
+      if ((await nodeStatuses(api())).get("host-2")?.status !== "Ready") throw new Error("host-2 not Ready");
+      for (const name of ["web", "guarded"]) await exactlyRunning(name, REPLICAS);
     }, { ...slow, what: "exactly 6 + 6 running and ready after the heal" });
     console.log(JSON.stringify({ figure: "heal → replaced copies stopped", ms: Date.now() - healAt }));
     for (const p of webOnHost2) expect(isAlive(p.pid), `replaced copy ${p.replica} stopped`).toBe(false);
-    sampling = false;
-    await sampler;
-    expect(violations).toEqual([]);
-    expect(maxGuarded).toBeLessThanOrEqual(REPLICAS + MAX_SURGE);
+    const seen = await watch.stop();
+    expect(seen.samples).toBeGreaterThan(20);
+    expect(seen.violations).toEqual([]);
+    expect(seen.maxGuarded).toBeLessThanOrEqual(REPLICAS + MAX_SURGE);
   }, 120_000);
 
-  it("kill-host host-3: its copies are replaced elsewhere; start-host brings the node back with no duplicate", async () => {
+  it("kill-host host-3: its copies are replaced elsewhere; start-host brings it back with no duplicate", async () => {
     const killedAt = Date.now();
     expect(await chaos("kill-host", "host-3")).toBe(0);
-    const ms = await eventually(async () => {
-      const e = await endpointsOf(sys.cluster.apiUrl, "web");
-      if (e.length !== REPLICAS || e.some((x) => x.node === "host-3")) throw new Error(`web: ${e.length} ready on ${e.map((x) => x.node)}`);
-      return Date.now() - killedAt;
-    }, { ...slow, intervalMs: 100, what: "web ready off host-3" });
+    const ms = await readyOff("web", "host-3", killedAt);
     console.log(JSON.stringify({ figure: "kill-host → 6 ready elsewhere", ms }));
     expect((await labReplicaProcesses(lab)).filter((p) => p.node === "host-3")).toEqual([]);
     const worker = () => sys.cluster.components.find((c) => c.name === "worker-host-3")!;
@@ -154,33 +147,40 @@ describe.skipIf(missing.length > 0 && !ci)("many hosts: network-namespace lab wi
     const restarts = worker().restarts;
     expect(await chaos("start-host", "host-3")).toBe(0);
     await eventually(async () => {
-      const n = (await nodeStatuses(sys.cluster.apiUrl)).get("host-3");
-      if (!worker().running || worker().restarts !== restarts + 1 || n?.status !== "Ready") throw new Error(`host-3 ${n?.status}, worker running ${worker().running}`);
-      const web = ofDeployment(await labReplicaProcesses(lab), "web");
-      if (web.length !== REPLICAS || new Set(web.map((p) => p.replica)).size !== REPLICAS) throw new Error(`web processes ${web.length}`);
+      const [n, w] = [(await nodeStatuses(api())).get("host-3"), worker()];
+      const back = w.running && w.restarts === restarts + 1 && n?.status === "Ready";
+      if (!back) throw new Error(`host-3 ${n?.status}, worker up ${w.running}`);
+      await exactlyRunning("web", REPLICAS);
     }, { ...slow, what: "host-3 back, 6 web copies" });
   }, 90_000);
 
-  it("a worker joined by hand from another namespace (tug worker --join) registers, gets replicas and serves them", async () => {
+  it("a worker joined by hand from a namespace (tug worker --join) registers, gets replicas, serves", async () => {
     const host = await addLabHost(sys.dataDir, "joiner");
     const url = `nats://${lab.bridgeAddress}:${sys.cluster.natsPort}`;
-    joiner = spawn("ip", ["netns", "exec", host.namespace, process.execPath, CLI, "worker", "--join", url, "--address", host.address, "--node", "joiner",
-      "--labels", "role=joined", "--ports-from", "26000", "--data-dir", `${sys.dataDir}/nodes/joiner`, "--stop-replicas-on-exit"], { cwd: repoRoot, stdio: "ignore" });
+    const args = [
+      "worker", "--join", url, "--address", host.address, "--node", "joiner", "--labels", "role=joined",
+      "--ports-from", "26000", "--data-dir", `${sys.dataDir}/nodes/joiner`, "--stop-replicas-on-exit",
+    ];
+    const argv = ["netns", "exec", host.namespace, process.execPath, CLI, ...args];
+    joiner = spawn("ip", argv, { cwd: repoRoot, stdio: "ignore" });
     await eventually(async () => {
-      const n = (await nodeStatuses(sys.cluster.apiUrl)).get("joiner");
+      const n = (await nodeStatuses(api())).get("joiner");
       if (n?.status !== "Ready" || n.address !== host.address) throw new Error(`joiner ${n?.status} ${n?.address}`);
     }, { ...slow, what: "joiner registered" });
     await intake(sys.bus, "apply", webManifest(2, { name: "joined", nodeSelector: { role: "joined" } }));
     const eps = await eventually(async () => {
-      const e = await endpointsOf(sys.cluster.apiUrl, "joined");
-      if (e.length !== 2 || e.some((x) => x.host !== host.address || x.node !== "joiner")) throw new Error(`joined: ${JSON.stringify(e)}`);
+      const e = await endpointsOf(api(), "joined");
+      const there = e.every((x) => x.host === host.address && x.node === "joiner");
+      if (e.length !== 2 || !there) throw new Error(`joined: ${JSON.stringify(e)}`);
       return e;
     }, { ...slow, what: "2 replicas on the joined node" });
     for (const e of eps) {
-      const body = (await (await fetch(`http://${e.host}:${e.port}/`, { signal: AbortSignal.timeout(3_000) })).json()) as { replica: string; node: string };
+      const body = await getJson<{ replica: string; node: string }>(`http://${e.host}:${e.port}/`);
       expect(body).toMatchObject({ replica: e.replica, node: "joiner" });
     }
     joiner.kill("SIGTERM");
-    await eventually(() => { if (joiner!.exitCode === null && joiner!.signalCode === null) throw new Error("joiner still running"); }, { ...slow, what: "joiner stopped" });
+    await eventually(() => {
+      if (joiner!.exitCode === null && joiner!.signalCode === null) throw new Error("joiner still running");
+    }, { ...slow, what: "joiner stopped" });
   }, 90_000);
 });

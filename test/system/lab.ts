@@ -43,10 +43,17 @@ export async function endpointsOf(apiUrl: string, name: string): Promise<Endpoin
   return ((await res.json()) as { endpoints: Endpoint[] }).endpoints.filter((e) => e.ready);
 }
 
+/** A node as the API shows it (the fields the tests read). */
+export interface NodeState {
+  status: string;
+  address: string;
+  instance: string;
+}
+
 /** node id → status. */
-export async function nodeStatuses(apiUrl: string): Promise<Map<string, { status: string; address: string; instance: string }>> {
+export async function nodeStatuses(apiUrl: string): Promise<Map<string, NodeState>> {
   const res = await fetch(`${apiUrl}/v1/nodes`, { signal: AbortSignal.timeout(3_000) });
-  const items = ((await res.json()) as { items: Array<{ id: string; status: string; address: string; instance: string }> }).items;
+  const items = ((await res.json()) as { items: Array<NodeState & { id: string }> }).items;
   return new Map(items.map((n) => [n.id, n]));
 }
 
@@ -57,7 +64,9 @@ export function labLeftovers(lab: Lab, dataDir: string): string[] {
   const tables = execFileSync("nft", ["list", "tables"], { encoding: "utf8" });
   return [
     ...lab.hosts.filter((h) => ns.includes(h.namespace)).map((h) => `namespace ${h.namespace}`),
-    ...[lab.bridge, ...lab.hosts.map((h) => h.veth)].filter((l) => new RegExp(`\\b${l}\\b`).test(links)).map((l) => `link ${l}`),
+    ...[lab.bridge, ...lab.hosts.map((h) => h.veth)]
+      .filter((l) => new RegExp(`\\b${l}\\b`).test(links))
+      .map((l) => `link ${l}`),
     ...(tables.includes("tug_chaos") ? ["nft table tug_chaos in the root namespace"] : []),
     ...(existsSync(labFile(dataDir)) ? [labFile(dataDir)] : []),
   ];
