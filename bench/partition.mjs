@@ -12,7 +12,8 @@ import { percentile } from "./heal/stats.mjs";
 import { nodeStatus, readyEndpoints, replicaProcesses } from "./partition/lab.mjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const { values } = parseArgs({ options: { trials: { type: "string", default: "20" }, replicas: { type: "string", default: "6" } } });
+const options = { trials: { type: "string", default: "20" }, replicas: { type: "string", default: "6" } };
+const { values } = parseArgs({ options });
 const trials = Number(values.trials);
 const replicas = Number(values.replicas);
 if (!Number.isInteger(trials) || trials < 20 || trials > 1000) {
@@ -27,7 +28,8 @@ const PEERS = {
 };
 
 const b = await startBenchCluster({
-  name: "partition", hosts: 3, driver: "process", portsFrom: 20_000, repoRoot, hostsSubnet: process.env.TUG_HOSTS_SUBNET ?? "10.231.0.0/24",
+  name: "partition", hosts: 3, driver: "process", portsFrom: 20_000, repoRoot,
+  hostsSubnet: process.env.TUG_HOSTS_SUBNET ?? "10.231.0.0/24",
   env: { TUG_HEARTBEAT_MS: "500", TUG_NODE_GRACE_MS: "2000", TUG_LOST_GRACE_MS: "1000" },
 });
 const { cluster } = b;
@@ -38,8 +40,9 @@ const notReady = [];
 const healed = [];
 try {
   await b.intake("apply", {
-    kind: "Deployment", name: "web", replicas, command: ["node", "examples/web/server.js"], ports: [{ name: "http", containerPort: 8080 }],
-    resources: { cpu: 0.05, memory: "32Mi" }, readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
+    kind: "Deployment", name: "web", replicas, command: ["node", "examples/web/server.js"],
+    ports: [{ name: "http", containerPort: 8080 }], resources: { cpu: 0.05, memory: "32Mi" },
+    readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
   });
   await converged();
   for (let t = 1; t <= trials; t++) {
@@ -52,7 +55,8 @@ try {
     const t0 = Date.now();
     await cut(host.namespace, peers);
     let sawNotReady = 0;
-    await until("NotReady", async () => (await nodeStatus(api)).get(victim) === "NotReady" && (sawNotReady = Date.now()), 60_000, 50);
+    const isNotReady = async () => (await nodeStatus(api)).get(victim) === "NotReady" && (sawNotReady = Date.now());
+    await until("NotReady", isNotReady, 60_000, 50);
     const ready = await until(`${replicas} ready off ${victim}`, async () => {
       const e = await readyEndpoints(api, "web");
       return e.length === replicas && !e.some((x) => x.node === victim) && Date.now();
@@ -63,20 +67,22 @@ try {
     const h0 = Date.now();
     await converged();
     healed.push(Date.now() - h0);
-    if (process.env.TUG_BENCH_VERBOSE) console.error(`trial ${t}: ${victim} cut; ${ready - t0} ms to ${replicas} ready elsewhere; converged ${Date.now() - h0} ms after the heal`);
+    const took = `${ready - t0} ms to ${replicas} ready elsewhere; converged ${Date.now() - h0} ms after the heal`;
+    if (process.env.TUG_BENCH_VERBOSE) console.error(`trial ${t}: ${victim} cut; ${took}`);
   }
   const line = (figure, xs, extra = {}) => console.log(JSON.stringify({
     bench: "partition", system: "tugboat", driver: "process", hosts: 3, replicas, figure, trials: xs.length,
     p50_ms: Math.round(percentile(xs, 50)), p99_ms: Math.round(percentile(xs, 99)), max_ms: Math.max(...xs), ...extra,
   }));
-  line("partition of the fullest host -> all replicas ready elsewhere", elsewhere, { goal_p99_ms: 5_000, peers_documented: PEERS });
+  const goal = { goal_p99_ms: 5_000, peers_documented: PEERS };
+  line("partition of the fullest host -> all replicas ready elsewhere", elsewhere, goal);
   line("partition -> host NotReady (out of every endpoint list)", notReady);
   line("heal -> exactly the desired copies running (replaced ones stopped)", healed);
 } finally {
   await b.close();
 }
 
-/** Every host Ready, `replicas` ready endpoints, and exactly `replicas` distinct replica processes in all namespaces. */
+/** Every host Ready, `replicas` ready endpoints, exactly `replicas` distinct replica processes in all namespaces. */
 async function converged() {
   await until("converged", async () => {
     const status = await nodeStatus(api);

@@ -4,7 +4,8 @@ import { namespacePids, readEnviron } from "../../libs/cluster/dist/index.js";
 
 /** Ready endpoints of default/<name>. */
 export async function readyEndpoints(apiUrl, name) {
-  const res = await fetch(`${apiUrl}/v1/services/default/${name}`, { signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
+  const url = `${apiUrl}/v1/services/default/${name}`;
+  const res = await fetch(url, { signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
   if (!res?.ok) return [];
   return (await res.json()).endpoints.filter((e) => e.ready);
 }
