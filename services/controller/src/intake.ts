@@ -21,6 +21,13 @@ export async function expecting<T>(expectGeneration: number | undefined, write: 
   }
 }
 
+/** Splits `expectGeneration` off an apply body, so a Kubernetes manifest (translated on its own) can carry it too. */
+function splitExpectation(body: unknown): { doc: unknown; expectGeneration?: unknown } {
+  if (!body || typeof body !== "object" || Array.isArray(body) || !("expectGeneration" in body)) return { doc: body };
+  const { expectGeneration, ...doc } = body as Record<string, unknown>;
+  return { doc, expectGeneration };
+}
+
 /** Handles one verb's body; returns the reply. */
 export type IntakeHandler = (body: unknown) => Promise<OkReply>;
 
@@ -51,7 +58,10 @@ export function intakeHandlers(store: StateStore, changed: (id: string) => void,
     uncordon: node("uncordon"),
     drain: node("drain"),
     async apply(body) {
-      const m = validate(manifestSchema, fromKubernetes(body), "manifest");
+      const { doc, expectGeneration } = splitExpectation(body);
+      const translated = fromKubernetes(doc);
+      const input = expectGeneration === undefined ? translated : { ...(translated as object), expectGeneration };
+      const m = validate(manifestSchema, input, "manifest");
       const id = deploymentId(m.namespace, m.name);
       const r = await expecting(m.expectGeneration, store.applyDeployment(m, Date.now(), m.expectGeneration ?? -1));
       changed(id);

@@ -95,6 +95,13 @@ describe("controller intake", () => {
     }
     expect(await store.deployment("default/cas")).toMatchObject({ replicas: 2, gen: gen + 1 });
     expect(await request("apply", json({ name: "cas", command: ["y"], replicas: 3, expectGeneration: gen + 1 }))).toMatchObject({ ok: true });
+    // a Kubernetes manifest carries it too (tug apply --expect-generation adds it beside apiVersion and kind)
+    const k8s = {
+      apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "cas" },
+      spec: { replicas: 4, template: { spec: { containers: [{ name: "c", command: ["y"] }] } } },
+    };
+    expect(await request("apply", json({ ...k8s, expectGeneration: gen }))).toMatchObject({ code: "GENERATION_MISMATCH" });
+    expect(await request("apply", json({ ...k8s, expectGeneration: gen + 2 }))).toMatchObject({ ok: true, replicas: 4 });
   });
 
   it("refuses a scale carrying a stale lease token", async () => {
