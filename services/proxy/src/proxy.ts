@@ -38,6 +38,7 @@ export class Proxy {
         l.close();
         this.listeners.delete(port);
         this.applied.delete(port);
+        this.stats.endpoints(l.service, port, -1);
         this.log.info({ port, service: l.service }, "stopped listening; open connections drain");
       }
     }
@@ -50,6 +51,7 @@ export class Proxy {
       if (this.applied.get(r.port) === r.targets && existing.balancer.kind === r.balance) return;
       existing.setTargets(r.targets, r.balance);
       this.applied.set(r.port, r.targets);
+      this.stats.endpoints(r.service, r.port, r.targets.length);
       return;
     }
     if (this.starting.has(r.port)) return this.starting.get(r.port);

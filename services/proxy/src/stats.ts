@@ -16,6 +16,7 @@ export class ProxyStats {
   private readonly open: Gauge;
   private readonly bytes: Counter;
   private readonly failures: Counter;
+  private readonly targets: Gauge;
   private readonly totals = new Map<string, { accepted: number; open: number }>();
   private lastAccepted = new Map<string, number>();
   private lastAt = Date.now();
@@ -26,6 +27,13 @@ export class ProxyStats {
     this.open = new Gauge({ name: "tug_proxy_open_connections", help: "connections open now", labelNames: ["service"], registers });
     this.bytes = new Counter({ name: "tug_proxy_bytes_total", help: "bytes relayed", labelNames: ["service", "direction"], registers });
     this.failures = new Counter({ name: "tug_proxy_upstream_failures_total", help: "connections dropped: no endpoint answered", labelNames: ["service"], registers });
+    this.targets = new Gauge({ name: "tug_proxy_endpoints", help: "ready endpoints a published port balances over", labelNames: ["service", "port"], registers });
+  }
+
+  /** The listener on `port` of `service` now balances over `count` endpoints; -1 = it stopped listening. */
+  endpoints(service: string, port: number, count: number): void {
+    if (count < 0) this.targets.remove({ service, port: String(port) });
+    else this.targets.set({ service, port: String(port) }, count);
   }
 
   private entry(service: string): { accepted: number; open: number } {
