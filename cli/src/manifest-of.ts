@@ -21,16 +21,25 @@ export function manifestOf(d: DeploymentRecord, replicas: readonly ReplicaRecord
   const { resources, ...template } = d.template;
   const mine = replicas.filter((r) => r.deployment === d.id && r.desired === "run");
   const status: DeploymentStatus = {
-    gen: d.gen, revision: d.revision, paused: d.paused, replicas: mine.length,
+    gen: d.gen,
+    revision: d.revision,
+    paused: d.paused,
+    replicas: mine.length,
     readyReplicas: mine.filter((r) => r.ready).length,
     updatedReplicas: mine.filter((r) => r.revision === d.revision).length,
     ...(d.condition ? { condition: d.condition } : {}),
   };
   return {
-    kind: "Deployment", name: d.name, namespace: d.namespace, replicas: d.replicas, ...template,
+    kind: "Deployment",
+    name: d.name,
+    namespace: d.namespace,
+    replicas: d.replicas,
+    ...template,
     resources: { cpu: `${resources.cpuMillis}m`, memory: resources.memoryBytes },
-    strategy: d.strategy, revisionHistoryLimit: d.revisionHistoryLimit,
-    ...(d.autoscale ? { autoscale: d.autoscale } : {}), ...(Object.keys(d.labels).length ? { labels: d.labels } : {}),
+    strategy: d.strategy,
+    revisionHistoryLimit: d.revisionHistoryLimit,
+    ...(d.autoscale ? { autoscale: d.autoscale } : {}),
+    ...(Object.keys(d.labels).length ? { labels: d.labels } : {}),
     status,
   };
 }

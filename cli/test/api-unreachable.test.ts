@@ -6,7 +6,9 @@ import { ApiClient } from "../src/clients.js";
 import { run } from "../src/program.js";
 
 const silent: Server[] = [];
-afterAll(() => { for (const s of silent) s.close(); });
+afterAll(() => {
+  for (const s of silent) s.close();
+});
 
 describe("an unreachable API", () => {
   it("is API_UNAVAILABLE naming the URL, exit 1", async () => {

@@ -13,9 +13,17 @@ import { run } from "../src/program.js";
 
 let nats: ServerHandle;
 const dirs: string[] = [];
-const tmp = () => { const d = mkdtempSync(join(tmpdir(), "tug-data-dir-")); dirs.push(d); return d; };
-beforeAll(async () => { nats = await startNats(); });
-afterAll(async () => { await nats.stop(); });
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), "tug-data-dir-"));
+  dirs.push(d);
+  return d;
+};
+beforeAll(async () => {
+  nats = await startNats();
+});
+afterAll(async () => {
+  await nats.stop();
+});
 afterEach(() => {
   delete process.env.TUG_DATA_DIR;
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  * installed offline from the npm cache; the built dist folders are linked in so `--help` can run.
  */
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,7 +14,11 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const sh = promisify(execFile);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const workspaces = ["cli", ...["libs", "services"].flatMap((d) => readdirSync(join(repo, d)).map((n) => `${d}/${n}`))];
+/** The workspaces as npm finds them: `cli`, and every `libs/*` and `services/*` folder with a package.json. */
+const workspaces = [
+  "cli",
+  ...["libs", "services"].flatMap((d) => readdirSync(join(repo, d)).map((n) => `${d}/${n}`)),
+].filter((w) => existsSync(join(repo, w, "package.json")));
 const clone = mkdtempSync(join(tmpdir(), "tug-npx-"));
 afterAll(() => rmSync(clone, { recursive: true, force: true }));
 

@@ -23,21 +23,27 @@ function bash(script: string): Promise<{ code: number; stderr: string }> {
   return new Promise((done) => {
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
     execFile("bash", ["-c", script], { cwd: repo, env }, (err, _out, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }));
+      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }),
+    );
   });
 }
 
 describe("scripts/setup host checks", () => {
   const versions = [
-    ["v18.19.0", 1], ["v20.11.1", 1], ["v21.7.0", 1], ["v22.3.0", 1], ["v20.19.2", 0], ["v22.12.0", 0], ["v24.1.0", 0],
+    ["v18.19.0", 1],
+    ["v20.11.1", 1],
+    ["v21.7.0", 1],
+    ["v22.3.0", 1],
+    ["v20.19.2", 0],
+    ["v22.12.0", 0],
+    ["v24.1.0", 0],
   ];
-  it.each(versions as Array<[string, number]>)(
-    "node %s → exit %i", async (version, code) => {
-      stub("node", `echo ${version}`);
-      const r = await bash(". scripts/lib/host-checks.sh && require_node");
-      expect(r.code).toBe(code);
-      if (code) expect(r.stderr).toContain(`Node.js ${version} is too old. Tugboat needs Node.js 20.19+ or 22.12+`);
-    });
+  it.each(versions as Array<[string, number]>)("node %s → exit %i", async (version, code) => {
+    stub("node", `echo ${version}`);
+    const r = await bash(". scripts/lib/host-checks.sh && require_node");
+    expect(r.code).toBe(code);
+    if (code) expect(r.stderr).toContain(`Node.js ${version} is too old. Tugboat needs Node.js 20.19+ or 22.12+`);
+  });
 
   it("scripts/setup stops before installing anything when Node is too old, saying what to install", async () => {
     stub("node", "echo v18.19.0");
@@ -53,7 +59,10 @@ describe("scripts/setup host checks", () => {
     stub("systemctl", `echo "$@" >> ${log}`);
     const r = await bash(". scripts/lib/host-checks.sh && quiet_system_services nats-server redis-server docker.io");
     expect(r.code).toBe(0);
-    const calls = readFileSync(log, "utf8").trim().split("\n").filter((l) => !l.startsWith("list-unit-files"));
+    const calls = readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .filter((l) => !l.startsWith("list-unit-files"));
     expect(calls).toEqual(["disable --now nats-server.service", "disable --now redis-server.service"]);
     expect(r.stderr).toContain("stopped and disabled the system redis-server service");
   });

@@ -19,7 +19,9 @@ beforeAll(async () => {
   await intake(sys.bus, "apply", { name: "web", command: ["node", "server.js"], replicas: 2, ports });
   await intake(sys.bus, "apply", { name: "api", namespace: "shop", image: "tug-examples/web:1", replicas: 1 });
 }, 90_000);
-afterAll(async () => { await sys?.stop(); }, 60_000);
+afterAll(async () => {
+  await sys?.stop();
+}, 60_000);
 
 /** Runs `sh -c script` with `$TUG` set to the CLI aimed at this cluster. */
 function shell(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -59,7 +61,11 @@ describe("tug get", () => {
   it("prints one object as itself; a deployment's yaml applies back unchanged through a pipe", async () => {
     const json = JSON.parse((await tug(sys, ["get", "deployment", "web", "-o", "json"])).stdout) as unknown;
     expect(json).toMatchObject({
-      kind: "Deployment", name: "web", namespace: "default", replicas: 2, command: ["node", "server.js"],
+      kind: "Deployment",
+      name: "web",
+      namespace: "default",
+      replicas: 2,
+      command: ["node", "server.js"],
       status: { gen: expect.any(Number) },
     });
     const node = JSON.parse((await tug(sys, ["get", "node", sys.cluster.nodes[0]!, "-o", "json"])).stdout) as unknown;

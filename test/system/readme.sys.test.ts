@@ -22,7 +22,9 @@ beforeAll(async () => {
   await intake(sys.bus, "apply", { name: "web", command: ["node", "server.js"], replicas: 5, ports });
   await readyCount(5);
 }, 120_000);
-afterAll(async () => { await sys?.stop(); }, 60_000);
+afterAll(async () => {
+  await sys?.stop();
+}, 60_000);
 
 /** Waits until `default/web` has `n` ready replicas. */
 async function readyCount(n: number): Promise<void> {
@@ -34,7 +36,8 @@ function sh(line: string): Promise<{ code: number; out: string }> {
   const env = { ...process.env, TUG_DATA_DIR: sys.dataDir, npm_config_offline: "true" };
   return new Promise((resolve) => {
     execFile("sh", ["-c", line], { cwd: repo, env, timeout: 90_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }));
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
+    );
   });
 }
 

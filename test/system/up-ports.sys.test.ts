@@ -19,9 +19,25 @@ describe("tug up port flags", () => {
   it("runs NATS, Redis, the API and DNS on the ports given, with health ports outside the replica range", async () => {
     const [nats, redis, api, dns] = await freePorts(4);
     const portsFrom = 41_000;
-    const args = ["up", "--driver", "fake", "--nodes", "1", "--data-dir", join(dir, "d"),
-      "--ports-from", String(portsFrom),
-      "--nats-port", String(nats), "--redis-port", String(redis), "--api-port", String(api), "--dns-port", String(dns)];
+    const args = [
+      "up",
+      "--driver",
+      "fake",
+      "--nodes",
+      "1",
+      "--data-dir",
+      join(dir, "d"),
+      "--ports-from",
+      String(portsFrom),
+      "--nats-port",
+      String(nats),
+      "--redis-port",
+      String(redis),
+      "--api-port",
+      String(api),
+      "--dns-port",
+      String(dns),
+    ];
     const child = spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d));

@@ -10,7 +10,10 @@ function ephemeral(): PortRange {
 
 describe("ports outside the workers' ranges", () => {
   it("gives worker i the 1000 ports from portsFrom + (i-1)*1000", () => {
-    expect(workerPortRanges(40_000, 2)).toEqual([[40_000, 40_999], [41_000, 41_999]]);
+    expect(workerPortRanges(40_000, 2)).toEqual([
+      [40_000, 40_999],
+      [41_000, 41_999],
+    ]);
     expect(inRanges(41_999, workerPortRanges(40_000, 2))).toBe(true);
     expect(inRanges(42_000, workerPortRanges(40_000, 2))).toBe(false);
   });

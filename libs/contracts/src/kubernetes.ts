@@ -14,11 +14,22 @@ export const TUGBOAT_SHAPE =
 
 /** Fields Kubernetes needs and Tugboat does not; dropped without a word. */
 const IGNORED = new Set([
-  "status", "metadata.annotations", "metadata.uid", "metadata.resourceVersion", "metadata.generation",
-  "metadata.creationTimestamp", "metadata.managedFields", "spec.selector", "spec.template.metadata",
-  "container.name", "container.imagePullPolicy", "container.terminationMessagePath",
+  "status",
+  "metadata.annotations",
+  "metadata.uid",
+  "metadata.resourceVersion",
+  "metadata.generation",
+  "metadata.creationTimestamp",
+  "metadata.managedFields",
+  "spec.selector",
+  "spec.template.metadata",
+  "container.name",
+  "container.imagePullPolicy",
+  "container.terminationMessagePath",
   "container.terminationMessagePolicy",
-  "spec.template.spec.dnsPolicy", "spec.template.spec.schedulerName", "spec.template.spec.securityContext",
+  "spec.template.spec.dnsPolicy",
+  "spec.template.spec.schedulerName",
+  "spec.template.spec.securityContext",
 ]);
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -49,26 +60,54 @@ export function fromKubernetes(input: unknown): unknown {
   const c = obj(containers[0], "spec.template.spec.containers[0]");
   only(input, "", ["apiVersion", "kind", "metadata", "spec"]);
   only(meta, "metadata", ["name", "namespace", "labels"]);
-  only(spec, "spec", ["replicas", "template", "strategy", "minReadySeconds", "progressDeadlineSeconds",
-    "revisionHistoryLimit"]);
+  only(spec, "spec", [
+    "replicas",
+    "template",
+    "strategy",
+    "minReadySeconds",
+    "progressDeadlineSeconds",
+    "revisionHistoryLimit",
+  ]);
   only(pod, "spec.template.spec", ["containers", "nodeSelector", "restartPolicy", "terminationGracePeriodSeconds"]);
-  const containerFields = ["image", "command", "args", "env", "ports", "resources", "readinessProbe", "livenessProbe",
-    "startupProbe"];
+  const containerFields = [
+    "image",
+    "command",
+    "args",
+    "env",
+    "ports",
+    "resources",
+    "readinessProbe",
+    "livenessProbe",
+    "startupProbe",
+  ];
   only(c, "container", containerFields, "spec.template.spec.containers[0]");
   const rolling = isObj(spec.strategy) && isObj(spec.strategy.rollingUpdate) ? spec.strategy.rollingUpdate : {};
   const strategy = defined({
     type: isObj(spec.strategy) ? spec.strategy.type : undefined,
-    maxSurge: rolling.maxSurge, maxUnavailable: rolling.maxUnavailable,
-    minReadySeconds: spec.minReadySeconds, progressDeadlineSeconds: spec.progressDeadlineSeconds,
+    maxSurge: rolling.maxSurge,
+    maxUnavailable: rolling.maxUnavailable,
+    minReadySeconds: spec.minReadySeconds,
+    progressDeadlineSeconds: spec.progressDeadlineSeconds,
   });
   const command = [...list(c.command), ...list(c.args)];
   return defined({
-    kind: "Deployment", name: meta.name, namespace: meta.namespace, labels: meta.labels, replicas: spec.replicas,
-    revisionHistoryLimit: spec.revisionHistoryLimit, strategy: Object.keys(strategy).length ? strategy : undefined,
-    image: c.image, command: command.length ? command : undefined, env: env(c.env), ports: ports(c.ports),
+    kind: "Deployment",
+    name: meta.name,
+    namespace: meta.namespace,
+    labels: meta.labels,
+    replicas: spec.replicas,
+    revisionHistoryLimit: spec.revisionHistoryLimit,
+    strategy: Object.keys(strategy).length ? strategy : undefined,
+    image: c.image,
+    command: command.length ? command : undefined,
+    env: env(c.env),
+    ports: ports(c.ports),
     resources: isObj(c.resources) ? c.resources.requests : undefined,
-    readinessProbe: probe(c.readinessProbe), livenessProbe: probe(c.livenessProbe), startupProbe: probe(c.startupProbe),
-    nodeSelector: pod.nodeSelector, restartPolicy: pod.restartPolicy,
+    readinessProbe: probe(c.readinessProbe),
+    livenessProbe: probe(c.livenessProbe),
+    startupProbe: probe(c.startupProbe),
+    nodeSelector: pod.nodeSelector,
+    restartPolicy: pod.restartPolicy,
     terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
   });
 }
@@ -102,15 +141,17 @@ function defined(o: Obj): Obj {
 function env(v: unknown): Obj | undefined {
   if (v === undefined) return undefined;
   if (!Array.isArray(v)) throw refuse("spec.template.spec.containers[0].env", "env must be a list of { name, value }");
-  return Object.fromEntries(v.map((e: unknown, i) => {
-    const field = `spec.template.spec.containers[0].env[${i}]`;
-    if (!isObj(e) || typeof e.name !== "string") throw refuse(field, "each env entry needs a name");
-    if (e.valueFrom !== undefined) {
-      const why = "valueFrom (secrets, config maps, fields) has no Tugboat equivalent; give a value";
-      throw refuse(`${field}.valueFrom`, why);
-    }
-    return [e.name, e.value === undefined ? "" : String(e.value)];
-  }));
+  return Object.fromEntries(
+    v.map((e: unknown, i) => {
+      const field = `spec.template.spec.containers[0].env[${i}]`;
+      if (!isObj(e) || typeof e.name !== "string") throw refuse(field, "each env entry needs a name");
+      if (e.valueFrom !== undefined) {
+        const why = "valueFrom (secrets, config maps, fields) has no Tugboat equivalent; give a value";
+        throw refuse(`${field}.valueFrom`, why);
+      }
+      return [e.name, e.value === undefined ? "" : String(e.value)];
+    }),
+  );
 }
 
 function ports(v: unknown): unknown {
@@ -127,8 +168,12 @@ function ports(v: unknown): unknown {
 function probe(v: unknown): unknown {
   if (!isObj(v)) return v;
   const { httpGet, tcpSocket, exec, ...rest } = v;
-  const check = isObj(httpGet) ? { http: defined({ path: httpGet.path, port: httpGet.port }) }
-    : isObj(tcpSocket) ? { tcp: { port: tcpSocket.port } }
-    : isObj(exec) ? { exec: { command: exec.command } } : {};
+  const check = isObj(httpGet)
+    ? { http: defined({ path: httpGet.path, port: httpGet.port }) }
+    : isObj(tcpSocket)
+      ? { tcp: { port: tcpSocket.port } }
+      : isObj(exec)
+        ? { exec: { command: exec.command } }
+        : {};
   return { ...check, ...rest };
 }

@@ -11,26 +11,37 @@ import type { ServiceLookup } from "./answer.js";
 import { type DnsServer, startDnsServer } from "./server.js";
 
 const services: ServiceLookup = {
-  lookup: (ns, name) => (ns === "default" && name === "web"
-    ? { version: 1, endpoints: [{ host: "127.0.0.1", port: 20000, replica: "web-1-a" }] }
-    : undefined),
+  lookup: (ns, name) =>
+    ns === "default" && name === "web"
+      ? { version: 1, endpoints: [{ host: "127.0.0.1", port: 20000, replica: "web-1-a" }] }
+      : undefined,
 };
 let server: DnsServer;
 beforeAll(async () => {
   server = await startDnsServer({ host: "127.0.0.1", port: 0, services, log: silentLogger() });
 });
-afterAll(async () => { await server.close(); });
+afterAll(async () => {
+  await server.close();
+});
 
 const query = (name: string, type: dnsPacket.RecordType = "A", flags = dnsPacket.RECURSION_DESIRED) =>
   dnsPacket.encode({ type: "query", id: 11, flags, questions: [{ type, name, class: "IN" }] });
 
 /** Sends one packet over UDP; undefined when nothing came back within `ms`. */
-const udp = (msg: Uint8Array, ms = 400) => new Promise<dnsPacket.Packet | undefined>((resolve) => {
-  const s = createSocket("udp4");
-  const t = setTimeout(() => { s.close(); resolve(undefined); }, ms);
-  s.on("message", (m) => { clearTimeout(t); s.close(); resolve(dnsPacket.decode(m)); });
-  s.send(msg, server.port, "127.0.0.1");
-});
+const udp = (msg: Uint8Array, ms = 400) =>
+  new Promise<dnsPacket.Packet | undefined>((resolve) => {
+    const s = createSocket("udp4");
+    const t = setTimeout(() => {
+      s.close();
+      resolve(undefined);
+    }, ms);
+    s.on("message", (m) => {
+      clearTimeout(t);
+      s.close();
+      resolve(dnsPacket.decode(m));
+    });
+    s.send(msg, server.port, "127.0.0.1");
+  });
 
 const soaOf = (p: dnsPacket.Packet | undefined) => (p?.authorities ?? []).filter((r) => r.type === "SOA");
 
@@ -55,7 +66,9 @@ describe("dns - names outside the zone, negative answers, odd packets", () => {
 
   it("NODATA (a service with no record of that type, the zone apex) carries the SOA", async () => {
     const cases = [
-      ["web.default.svc.tug.internal", "AAAA"], ["web.default", "TXT"], ["svc.tug.internal", "A"],
+      ["web.default.svc.tug.internal", "AAAA"],
+      ["web.default", "TXT"],
+      ["svc.tug.internal", "A"],
     ] as const;
     for (const [name, type] of cases) {
       const r = await udp(query(name, type));
@@ -72,7 +85,9 @@ describe("dns - names outside the zone, negative answers, odd packets", () => {
 
   it("never answers a packet that is itself a response", async () => {
     const response = dnsPacket.encode({
-      type: "response", id: 12, flags: dnsPacket.AUTHORITATIVE_ANSWER,
+      type: "response",
+      id: 12,
+      flags: dnsPacket.AUTHORITATIVE_ANSWER,
       questions: [{ type: "A", name: "web.default", class: "IN" }],
     });
     expect(await udp(response)).toBeUndefined();

@@ -18,8 +18,17 @@ export const TTL = 1;
 
 /** The zone's SOA record (`svc.tug.internal`), TTL and minimum 1 s: the negative-caching time, as short as answers. */
 export const SOA_RECORD: Buffer = record({
-  type: "SOA", name: ZONE, ttl: TTL, class: "IN",
+  type: "SOA",
+  name: ZONE,
+  ttl: TTL,
+  class: "IN",
   data: {
-    mname: `ns.${ZONE}`, rname: `hostmaster.${ZONE}`, serial: 1, refresh: 60, retry: 10, expire: 3_600, minimum: TTL,
+    mname: `ns.${ZONE}`,
+    rname: `hostmaster.${ZONE}`,
+    serial: 1,
+    refresh: 60,
+    retry: 10,
+    expire: 3_600,
+    minimum: TTL,
   },
 });
