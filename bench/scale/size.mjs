@@ -62,12 +62,17 @@ export async function runSize(c, { nodes, perNode, restS, repoRoot }) {
     c.cluster.kill("scheduler-1", "SIGSTOP");
     await applySet(c, "pre", half);
     await until(`${half} pending`, async () => (await c.store.pendingIds()).length >= half, 600_000, 500);
-    const sched = cpuWindow(new Map([["scheduler-1", pids.get("scheduler-1")]]));
+    const sched = cpuWindow(new Map(["scheduler-1", "redis"].map((n) => [n, pids.get(n)])));
     const t1 = performance.now();
     c.cluster.kill("scheduler-1", "SIGCONT");
     await until("all bound", async () => (await c.store.pendingIds()).length === 0, 600_000, 20);
     const s = (performance.now() - t1) / 1000;
-    line("scheduler placements/s", { placements: half, seconds: +s.toFixed(2), perSecond: Math.round(half / s), schedulerCpuS: sched.end().procs["scheduler-1"].cpuS });
+    const { procs } = sched.end();
+    const cpuS = procs["scheduler-1"].cpuS;
+    line("scheduler placements/s", {
+      placements: half, seconds: +s.toFixed(2), perSecond: Math.round(half / s), schedulerCpuS: cpuS, redisCpuS: procs.redis.cpuS,
+      perSchedulerCpuSecond: Math.round(half / Math.max(0.01, cpuS)),
+    });
     await until("pre Running", async () => (await phases(c.store)).Running >= half, 600_000, 500);
 
     // (2) applied → all Running, with apply latency measured meanwhile

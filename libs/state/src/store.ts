@@ -7,13 +7,15 @@ import {
   canonicalJson, type ClusterEvent, type DeploymentRecord, deploymentId, type Heartbeat, isErrorCode, type Manifest,
   type NodeRecord, type ReplicaRecord, type ReplicaStatus, type Template, templateOf, TugError, toTugError,
 } from "@tug/contracts";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { createRedisClient, type RedisConnection } from "./connection.js";
+import { confirmReplicated } from "./durable.js";
 import { keys, type Keys } from "./keys.js";
 import { toDeployment, toNode, toReplica } from "./records.js";
 import { defineScripts } from "./scripts.js";
 
-export interface StoreOptions {
-  url: string;
+/** Where Redis is (one URL, or Sentinels with WAIT for durable acks), the key prefix and a status callback. */
+export interface StoreOptions extends RedisConnection {
   /** Key prefix (default `tug`); tests use a unique one. */
   prefix?: string;
   /** Called on connection state changes, for logs and /healthz. */
@@ -69,13 +71,13 @@ export class RedisStore {
   readonly k: Keys;
   readonly redis: Redis;
   private readonly run: Record<string, Call>;
+  /** Resolves once the replicas hold this connection's writes (at once without replicas to wait for). */
+  private readonly confirm: () => Promise<void>;
 
   constructor(o: StoreOptions) {
     this.k = keys(o.prefix ?? "tug");
-    this.redis = new Redis(o.url, {
-      maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false,
-      retryStrategy: (n) => Math.min(50 * n, 500), connectTimeout: 2_000,
-    });
+    this.redis = createRedisClient(o);
+    this.confirm = () => confirmReplicated(this.redis, o.waitReplicas ?? 0, o.waitTimeoutMs ?? 1_000);
     this.redis.on("ready", () => o.onStatus?.("ready"));
     this.redis.on("error", (err) => o.onStatus?.("error", err));
     defineScripts(this.redis);
@@ -114,6 +116,7 @@ export class RedisStore {
     }
     const r = JSON.parse(raw) as Ok<T> | { ok: false; code: string; message: string };
     if (!r.ok) throw new TugError(isErrorCode(r.code) ? r.code : "INTERNAL", r.message);
+    await this.confirm();
     return r;
   }
 
@@ -331,6 +334,12 @@ export class RedisStore {
 
   async node(id: string): Promise<NodeRecord | undefined> {
     return toNode(await this.read(() => this.redis.hgetall(this.k.node(id))));
+  }
+
+  /** The records of the nodes `ids` that exist (one pipelined read; for a deployment's own nodes). */
+  async nodesByIds(ids: Iterable<string>): Promise<NodeRecord[]> {
+    const hs = await this.hashes([...new Set(ids)].map((id) => this.k.node(id)));
+    return hs.map(toNode).filter((n): n is NodeRecord => !!n);
   }
 
   async nodes(): Promise<NodeRecord[]> {

@@ -43,7 +43,9 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
     },
     reconciler: {
       async reconcile(id) {
-        const [dep, replicas, nodes] = await Promise.all([store.deployment(id), store.replicasOfDeployment(id), store.nodes()]);
+        const [dep, replicas] = await Promise.all([store.deployment(id), store.replicasOfDeployment(id)]);
+        // only the nodes its replicas are on: a deployment's reconcile costs O(its replicas), not O(cluster)
+        const nodes = await store.nodesByIds(replicas.flatMap((r) => (r.node ? [r.node] : [])));
         const now = Date.now();
         const runningSince = clock.observe(replicas, now);
         if (dep && (await applyVerdict(dep, checkProgress(dep, replicas, now, runningSince), store, log, now))) {
