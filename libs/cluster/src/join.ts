@@ -64,6 +64,8 @@ export function joinEnv(o: JoinOptions): Record<string, string> {
   const healthPort = Number(o.healthPort ?? 0);
   const healthOk = Number.isInteger(healthPort) && healthPort >= 0 && healthPort <= 65_535;
   check(healthOk, "healthPort", `must be a port number, ${got(o.healthPort)}`);
+  const inRange = healthPort >= portsFrom && healthPort <= portsFrom + 999;
+  check(!inRange, "healthPort", `${healthPort} is inside the replica port range ${portsFrom}-${portsFrom + 999}`);
   const env: Record<string, string> = {
     TUG_NATS_URL: url, TUG_NODE: node, TUG_NODE_ADDRESS: address, TUG_DRIVER: driver, TUG_PORTS_FROM: String(portsFrom),
     TUG_DATA_DIR: resolve(o.dataDir ?? `.tug/nodes/${node}`), TUG_HEALTH_HOST: address,

@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_HOSTS_SUBNET } from "./hosts/subnet.js";
+import { inRanges, workerPortRanges } from "./port-pick.js";
 
 /** Replica drivers a local worker can use. */
 export const DRIVERS = ["process", "fake", "docker"] as const;
@@ -115,7 +116,7 @@ export function resolveOptions(o: LocalClusterOptions = {}): ResolvedOptions {
   if (o.nodeGraceMs !== undefined) env.TUG_NODE_GRACE_MS = String(int("nodeGraceMs", o.nodeGraceMs, 0, 1, 3_600_000));
   if (o.lostGraceMs !== undefined) env.TUG_LOST_GRACE_MS = String(int("lostGraceMs", o.lostGraceMs, 0, 1, 3_600_000));
   for (const [k, v] of Object.entries(env)) if (typeof v !== "string") throw new OptionError("env", `${k} must be a string`);
-  return {
+  const resolved: ResolvedOptions = {
     nodes, hosts, driver: driver as Driver, portsFrom, prefix, logLevel, env,
     hostsSubnet: o.hostsSubnet ?? DEFAULT_HOSTS_SUBNET,
     dataDir: resolve(nonEmpty("dataDir", o.dataDir, ".tug")),
@@ -131,6 +132,19 @@ export function resolveOptions(o: LocalClusterOptions = {}): ResolvedOptions {
     readyTimeoutMs: int("readyTimeoutMs", o.readyTimeoutMs, 30_000, 1, 3_600_000),
     stopTimeoutMs: int("stopTimeoutMs", o.stopTimeoutMs, 10_000, 1, 3_600_000),
   };
+  refusePortsInReplicaRanges(resolved);
+  return resolved;
+}
+
+/** A fixed NATS/Redis/API/DNS port inside a worker's replica port range would be taken from its replicas. */
+function refusePortsInReplicaRanges(o: ResolvedOptions): void {
+  const ranges = workerPortRanges(o.portsFrom, o.nodes);
+  for (const key of ["natsPort", "redisPort", "apiPort", "dnsPort"] as const) {
+    const p = o[key];
+    if (p === 0 || !inRanges(p, ranges)) continue;
+    const last = o.portsFrom + o.nodes * 1000 - 1;
+    throw new OptionError(key, `${p} is inside the workers' replica ports ${o.portsFrom}-${last}; pick another (or 0)`);
+  }
 }
 
 function int(name: string, v: number | string | undefined, fallback: number, min: number, max: number): number {
