@@ -16,6 +16,8 @@ export function keys(prefix: string) {
     pending: `${p}:pending`,
     node: (id: string) => `${p}:node:${id}`,
     nodes: `${p}:nodes`,
+    /** zset: node id → time of its last heartbeat (the liveness sweep reads only the silent ones). */
+    heartbeats: `${p}:beats`,
     events: `${p}:events`,
     endpointsIndex: `${p}:ep-index`,
     lease: (role: string) => `${p}:lease:${role}`,

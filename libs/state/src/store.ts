@@ -314,8 +314,25 @@ export class RedisStore {
   // ---- nodes ---------------------------------------------------------------------------------------------
 
   async heartbeatNode(hb: Heartbeat, now = Date.now()): Promise<{ status: string; restarted: boolean; becameReady: boolean }> {
-    return this.call("heartbeatNode", this.k.node(hb.node), this.k.nodes, this.k.events,
+    return this.call("heartbeatNode", this.k.node(hb.node), this.k.nodes, this.k.events, this.k.heartbeats,
       hb.node, hb.address, hb.capacity.cpuMillis, hb.capacity.memoryBytes, JSON.stringify(hb.labels), hb.driver, hb.instance, now);
+  }
+
+  /**
+   * Applies many heartbeats in one Lua call, each as `heartbeatNode` applies one; returns the nodes that registered,
+   * restarted (a new instance) or became Ready, the ones that need hints.
+   */
+  async heartbeatNodes(hbs: readonly Heartbeat[], now = Date.now()): Promise<Array<{ id: string; restarted: boolean; becameReady: boolean }>> {
+    if (hbs.length === 0) return [];
+    const args = hbs.flatMap((hb) => [hb.node, hb.address, hb.capacity.cpuMillis, hb.capacity.memoryBytes, JSON.stringify(hb.labels), hb.driver, hb.instance]);
+    const r = await this.call<{ changed: Array<{ id: string; restarted: boolean; becameReady: boolean }> | object }>("heartbeatNodes",
+      this.k.nodes, this.k.events, this.k.heartbeats, now, this.k.node(""), ...args);
+    return Array.isArray(r.changed) ? r.changed : [];
+  }
+
+  /** Ids of the nodes whose last heartbeat is older than `cutoff` (ms), from the heartbeat index. */
+  async silentNodeIds(cutoff: number): Promise<string[]> {
+    return this.read(() => this.redis.zrangebyscore(this.k.heartbeats, "-inf", `(${cutoff}`));
   }
 
   async markNodeNotReady(node: string, cutoff: number, now = Date.now()): Promise<{ changed: boolean }> {

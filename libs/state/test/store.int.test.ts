@@ -113,6 +113,19 @@ describe("state - scheduling CAS", () => {
     expect(await s.bindReplicas([])).toEqual([]);
   });
 
+  it("applies batched heartbeats as single ones and indexes them, so the sweep finds the silent nodes", async () => {
+    const s = store();
+    expect(await s.heartbeatNodes([hb("n1"), hb("n2")], 1_000)).toEqual([
+      { id: "n1", restarted: false, becameReady: true }, { id: "n2", restarted: false, becameReady: true }]);
+    expect(await s.heartbeatNodes([hb("n1")], 5_000)).toEqual([]);
+    expect(await s.silentNodeIds(3_000)).toEqual(["n2"]);
+    await s.markNodeNotReady("n2", 3_000, 3_000);
+    expect(await s.heartbeatNodes([{ ...hb("n2"), instance: "i2" }], 6_000)).toEqual([{ id: "n2", restarted: true, becameReady: true }]);
+    expect((await s.nodesByIds(["n2", "ghost"])).map((n) => [n.id, n.status, n.lastHeartbeat])).toEqual([["n2", "Ready", 6_000]]);
+    await s.heartbeatNode(hb("n3"), 2_000);
+    expect(await s.silentNodeIds(5_500)).toEqual(["n3", "n1"]);
+  });
+
   it("fences status reports to the bound node and removes endpoints of a silent node", async () => {
     const s = store();
     await s.heartbeatNode(hb("n1"));

@@ -1,11 +1,12 @@
 /**
- * Ingests worker heartbeats and status reports into Redis. Status is applied per replica through a fenced Lua
+ * Ingests worker heartbeats (in batches, see beats.ts) and status reports into Redis. Status is applied per replica through a fenced Lua
  * script (only the bound node may report); unchanged statuses are skipped, with a periodic full re-apply.
  */
 import type { Bus } from "@tug/bus";
 import { heartbeatSchema, nodeFromSubject, type ReplicaStatus, statusSchema, subjects, TugError, validate } from "@tug/contracts";
 import type { Logger } from "@tug/log";
 import type { StateStore } from "@tug/state";
+import { HeartbeatBatcher } from "./beats.js";
 
 /** Remembers the last status applied per replica, so a steady state costs no Redis writes. */
 export class StatusCache {
@@ -36,15 +37,15 @@ export class StatusCache {
 /** Subscribes to heartbeats and status reports of every node (queue group "health-monitor"). */
 export function ingest(bus: Bus, store: StateStore, log: Logger): void {
   const cache = new StatusCache();
-  bus.subscribe(subjects.nodeAny("heartbeat"), async (env, subject) => {
+  const beats = new HeartbeatBatcher(store, (r) => {
+    if (r.restarted) bus.publish(subjects.nodeAssign(r.id), "hint", {});
+    cache.forgetNode(r.id);
+    bus.publish(subjects.hint("node", r.id), "hint", { id: r.id });
+  }, log);
+  bus.subscribe(subjects.nodeAny("heartbeat"), (env, subject) => {
     const hb = validate(heartbeatSchema, env.body, "heartbeat");
     if (nodeFromSubject(subject) !== hb.node) throw new TugError("VALIDATION_FAILED", "heartbeat node does not match its subject", "node");
-    const r = await store.heartbeatNode(hb);
-    if (r.restarted) bus.publish(subjects.nodeAssign(hb.node), "hint", {});
-    if (r.restarted || r.becameReady) {
-      cache.forgetNode(hb.node);
-      bus.publish(subjects.hint("node", hb.node), "hint", { id: hb.node });
-    }
+    beats.add(hb);
   }, { queue: "health-monitor" });
 
   bus.subscribe(subjects.nodeAny("status"), async (env, subject) => {

@@ -15,9 +15,13 @@ export interface SweepOptions {
   lostGraceMs: number;
 }
 
-/** One sweep pass over every node. */
-export async function sweepNodes(store: StateStore, bus: Bus, log: Logger, o: SweepOptions, now = Date.now()): Promise<void> {
-  for (const n of await store.nodes()) {
+/**
+ * One sweep pass: over the nodes the heartbeat index shows silent for `nodeGraceMs` (cost per silent node, however
+ * large the cluster), or over every node when `full` (the safety net for a node missing from the index).
+ */
+export async function sweepNodes(store: StateStore, bus: Bus, log: Logger, o: SweepOptions, now = Date.now(), full = true): Promise<void> {
+  const nodes = full ? await store.nodes() : await store.nodesByIds(await store.silentNodeIds(now - o.nodeGraceMs));
+  for (const n of nodes) {
     if (n.status === "Ready" && n.lastHeartbeat < now - o.nodeGraceMs) {
       const r = await store.markNodeNotReady(n.id, now - o.nodeGraceMs, now);
       if (!r.changed) continue;
