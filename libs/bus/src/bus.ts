@@ -11,6 +11,7 @@ import type { Logger } from "@tug/log";
 import { Counter, type Registry } from "prom-client";
 
 export interface BusOptions {
+  /** A NATS URL, or a comma-separated list of a cluster's servers (tried in random order, failed over among). */
   url: string;
   /** Who we are, for envelopes and the connection name (e.g. `controller/abc123`). */
   name: string;
@@ -43,8 +44,9 @@ export class Bus {
 
   /** Connects (waiting for the server if it is not up yet) with endless reconnects. */
   static async connect(o: BusOptions): Promise<Bus> {
+    const servers = o.url.split(",").map((u) => u.trim()).filter(Boolean);
     const nc = await connect({
-      servers: o.url, name: o.name, waitOnFirstConnect: true, maxReconnectAttempts: -1,
+      servers, name: o.name, waitOnFirstConnect: true, maxReconnectAttempts: -1,
       reconnectTimeWait: 250, pingInterval: 5_000, maxPingOut: 3,
     });
     const bus = new Bus(nc, o);

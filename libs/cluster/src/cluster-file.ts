@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node
 import { dirname, join } from "node:path";
 import { TugError } from "@tug/contracts";
 import type { Lab } from "./hosts/lab.js";
+import type { HaAddresses } from "./ha/addresses.js";
 
 /** One supervised process as recorded in the cluster file. */
 export interface ClusterFileComponent {
@@ -36,6 +37,8 @@ export interface ClusterFile {
   updatedAt: number;
   /** The hosts lab, when the cluster runs one (`tug up --hosts`). */
   lab?: Lab;
+  /** The NATS, Redis and Sentinel ports of an `--ha` cluster. */
+  ha?: HaAddresses;
 }
 
 /** Where the cluster file of `dataDir` lives. */

@@ -16,6 +16,10 @@ import { startHostsLab } from "./hosts/setup.js";
 import type { Lab } from "./hosts/lab.js";
 import { findStrayReplicas, reapStrays } from "./strays.js";
 import { Supervisor } from "./supervisor.js";
+import { HA_EXTRA_PORTS, type HaAddresses, haAddresses, haNatsUrl, haSentinels, redisNameOfPort } from "./ha/addresses.js";
+import { haInfraSpecs, haPorts, waitReplicated } from "./ha/infra.js";
+import { sentinelPrimary, type RedisConnection } from "@tug/state";
+import { haRedisEnv } from "./ha/settings.js";
 
 /** One supervised process of the cluster. */
 export interface ComponentInfo {
@@ -46,6 +50,12 @@ export interface LocalCluster {
   nodes: string[];
   /** The hosts lab (namespaces, addresses, bridge), when started with `hosts`. */
   lab?: Lab;
+  /** How a client reaches Redis (with `ha`: through the Sentinels, with durable acks). */
+  redis: RedisConnection;
+  /** The servers of an `ha` cluster (nats-1…3, redis-1…3, sentinel-1…3). */
+  ha?: HaAddresses;
+  /** The component name of the current Redis primary (`redis`, or with `ha` what the Sentinels say; undefined if none). */
+  redisPrimary(): Promise<string | undefined>;
   /** Current state of every component (fresh on each read). */
   readonly components: ComponentInfo[];
   /** Data directory of one node (`<dataDir>/nodes/<node>`). */
@@ -88,9 +98,10 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     sup.spawn({ ...s, env: { ...s.env, TUG_COMPONENT: s.name, TUG_CLUSTER_DIR: o.dataDir } });
   };
   try {
-    run(natsSpec(o, a));
-    run(redisSpec(o, a));
-    await waitAll([["nats", a.natsPort], ["redis", a.redisPort]], o.readyTimeoutMs, o.dataDir);
+    const infra = a.ha ? haInfraSpecs(o.dataDir, a.ha, (n, l) => o.onLine?.(n, l)) : [natsSpec(o, a), redisSpec(o, a)];
+    for (const s of infra) run(s);
+    await waitAll(a.ha ? haPorts(a.ha) : [["nats", a.natsPort], ["redis", a.redisPort]], o.readyTimeoutMs, o.dataDir);
+    if (a.ha) await waitReplicated(a.ha, o.readyTimeoutMs);
     const need = portsNeeded(o);
     const avoid = ranges(o);
     const [health, spare] = [await freePortsOutside(need.health, avoid), await freePortsOutside(need.spare, avoid)];
@@ -108,6 +119,12 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   let stopped: Promise<void> | undefined;
   return {
     ...a, apiUrl: `http://127.0.0.1:${a.apiPort}`, prefix: o.prefix, dataDir: o.dataDir, driver: o.driver, nodes, lab: hosts?.lab,
+    redis: redisConnection(a),
+    redisPrimary: async () => {
+      if (!a.ha) return "redis";
+      const p = await sentinelPrimary(haSentinels(a.ha), a.ha.masterName);
+      return p && redisNameOfPort(a.ha, p.port);
+    },
     get components() { return sup.list().map((c) => info(c.name)); },
     nodeDir: (node) => nodeDataDir(o.dataDir, node),
     kill: (name, signal = "SIGKILL") => sup.kill(name, signal),
@@ -127,7 +144,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
 /** The cluster file's content for the current components. */
 function clusterFile(o: ResolvedOptions, a: ClusterAddresses, nodes: string[], lab: Lab | undefined, components: ClusterFile["components"]): ClusterFile {
   return {
-    ...(lab ? { lab } : {}),
+    ...(lab ? { lab } : {}), ...(a.ha ? { ha: a.ha } : {}),
     version: 1, pid: process.pid, prefix: o.prefix, driver: o.driver, dataDir: o.dataDir, natsUrl: a.natsUrl, redisUrl: a.redisUrl,
     apiUrl: `http://127.0.0.1:${a.apiPort}`, nodes, components, updatedAt: Date.now(),
   };
@@ -156,7 +173,20 @@ async function addresses(o: ResolvedOptions): Promise<ClusterAddresses> {
       throw new Error(`port ${p} (${k}) on 127.0.0.1 is already in use — is another cluster running? Pick another port or pass 0 for a free one`);
     }
   }
-  return { ...ports, natsUrl: `nats://127.0.0.1:${ports.natsPort}`, redisUrl: `redis://127.0.0.1:${ports.redisPort}` };
+  const redisUrl = `redis://127.0.0.1:${ports.redisPort}`;
+  if (!o.ha) return { ...ports, natsUrl: `nats://127.0.0.1:${ports.natsPort}`, redisUrl };
+  const ha = haAddresses(ports.natsPort, ports.redisPort, await freePortsOutside(HA_EXTRA_PORTS, [...ranges(o), ...Object.values(ports).map((p): [number, number] => [p, p])]));
+  return { ...ports, natsUrl: haNatsUrl(ha), redisUrl, ha };
+}
+
+/** The Redis connection of a client of this cluster (the components get the same through their environment). */
+function redisConnection(a: ClusterAddresses): RedisConnection {
+  if (!a.ha) return { url: a.redisUrl };
+  const env = haRedisEnv(haSentinels(a.ha), a.ha.masterName);
+  return {
+    url: a.redisUrl, sentinels: env.TUG_REDIS_SENTINELS, masterName: a.ha.masterName,
+    waitReplicas: Number(env.TUG_REDIS_WAIT_REPLICAS), waitTimeoutMs: Number(env.TUG_REDIS_WAIT_TIMEOUT_MS),
+  };
 }
 
 /** A component to wait for: name, port, and the address it listens on (default 127.0.0.1). */

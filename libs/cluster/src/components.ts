@@ -1,6 +1,8 @@
 /** The processes of a local cluster, as supervisor specs: infrastructure, control plane and workers. */
 import { join } from "node:path";
 import type { ChildSpec } from "./supervisor.js";
+import { type HaAddresses, haSentinels } from "./ha/addresses.js";
+import { haRedisEnv } from "./ha/settings.js";
 import type { ResolvedOptions } from "./options.js";
 
 /** Control-plane roles, each run as `node services/<role>/dist/main.js`. */
@@ -20,6 +22,8 @@ export interface ClusterAddresses {
   dnsPort: number;
   natsUrl: string;
   redisUrl: string;
+  /** The infrastructure of an `--ha` cluster (then natsUrl lists every NATS server and redisUrl is the first primary). */
+  ha?: HaAddresses;
 }
 
 /** A spec plus the health port its process serves /healthz on (undefined for nats and redis). */
@@ -62,6 +66,7 @@ function commonEnv(o: ResolvedOptions, a: ClusterAddresses, instance: string, he
     ...o.env,
     TUG_NATS_URL: a.natsUrl, TUG_REDIS_URL: a.redisUrl, TUG_PREFIX: o.prefix, TUG_LOG_LEVEL: o.logLevel,
     TUG_INSTANCE: instance, TUG_HEALTH_PORT: String(healthPort),
+    ...(a.ha ? haRedisEnv(haSentinels(a.ha), a.ha.masterName) : {}),
   };
 }
 

@@ -20,6 +20,11 @@ export interface LocalClusterOptions {
   hosts?: number | string;
   /** The lab's private /24 (default 10.231.0.0/24). */
   hostsSubnet?: string;
+  /**
+   * No single point of failure (see ha/specs.ts): 3 NATS servers in a cluster, Redis as a primary with 2 replicas
+   * and 3 Sentinels, durable acks (WAIT), and 2 instances of every control-plane role unless told otherwise.
+   */
+  ha?: boolean;
   /** Data directory (default `./.tug`): nats/, redis/, logs/, nodes/node-<i>/. */
   dataDir?: string;
   /** Worker i (1-based) gets host ports from `portsFrom + (i-1)*1000` (default 20000). */
@@ -61,6 +66,7 @@ export interface ResolvedOptions {
   /** 0 = no hosts lab. */
   hosts: number;
   hostsSubnet: string;
+  ha: boolean;
   driver: Driver;
   dataDir: string;
   portsFrom: number;
@@ -107,6 +113,8 @@ export function resolveOptions(o: LocalClusterOptions = {}): ResolvedOptions {
   const hosts = int("hosts", o.hosts, 0, 0, 200);
   if (hosts === 1) throw new OptionError("hosts", "a lab needs at least 2 hosts");
   if (hosts > 0 && !["process", "fake"].includes(driver)) throw new OptionError("driver", `--hosts runs replicas inside the hosts' namespaces: use the process (or fake) driver, not ${driver}`);
+  const ha = o.ha ?? false;
+  if (ha && hosts > 0) throw new OptionError("ha", "--ha does not run in a --hosts lab yet: use one or the other");
   const nodes = hosts > 0 ? hosts : int("nodes", o.nodes, 3, 0, 100_000);
   if (hosts > 0 && o.nodes !== undefined && o.nodes !== "" && Number(o.nodes) !== hosts) throw new OptionError("nodes", `--hosts ${hosts} runs one node per host; leave --nodes out`);
   const portsFrom = int("portsFrom", o.portsFrom, 20_000, 1024, 65_535);
@@ -117,10 +125,10 @@ export function resolveOptions(o: LocalClusterOptions = {}): ResolvedOptions {
   if (o.lostGraceMs !== undefined) env.TUG_LOST_GRACE_MS = String(int("lostGraceMs", o.lostGraceMs, 0, 1, 3_600_000));
   for (const [k, v] of Object.entries(env)) if (typeof v !== "string") throw new OptionError("env", `${k} must be a string`);
   const resolved: ResolvedOptions = {
-    nodes, hosts, driver: driver as Driver, portsFrom, prefix, logLevel, env,
+    nodes, hosts, ha, driver: driver as Driver, portsFrom, prefix, logLevel, env,
     hostsSubnet: o.hostsSubnet ?? DEFAULT_HOSTS_SUBNET,
     dataDir: resolve(nonEmpty("dataDir", o.dataDir, ".tug")),
-    replicasPerComponent: int("replicasPerComponent", o.replicasPerComponent, 1, 1, 16),
+    replicasPerComponent: int("replicasPerComponent", o.replicasPerComponent, ha ? 2 : 1, 1, 16),
     natsPort: int("natsPort", o.natsPort, 4222, 0, 65_535),
     redisPort: int("redisPort", o.redisPort, 6379, 0, 65_535),
     apiPort: int("apiPort", o.apiPort, 7070, 0, 65_535),

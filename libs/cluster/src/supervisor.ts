@@ -21,6 +21,11 @@ export interface ChildSpec {
   cwd?: string;
   /** Stop order: lower tiers are stopped (and confirmed gone) before higher ones. Default 0. */
   tier?: number;
+  /**
+   * Runs before each restart after an unexpected exit (not before the first start, nor a deliberate restart()),
+   * e.g. to rewrite a config file; it must be bounded. A rejection is noted in the log and the restart goes ahead.
+   */
+  beforeRestart?: () => Promise<void>;
 }
 
 /** A child's current state. */
@@ -63,7 +68,7 @@ const HOLD_POLL_MS = 250;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 interface Child {
-  spec: Required<Omit<ChildSpec, "cwd">> & { cwd?: string };
+  spec: Required<Omit<ChildSpec, "cwd" | "beforeRestart">> & Pick<ChildSpec, "cwd" | "beforeRestart">;
   proc?: ChildProcess;
   exited: Promise<void>;
   startedAt: number;
@@ -94,7 +99,8 @@ export class Supervisor {
     if (this.children.has(spec.name)) throw new Error(`a child named ${spec.name} already exists`);
     if (!spec.cmd) throw new Error(`child ${spec.name}: cmd is required`);
     const child: Child = {
-      spec: { name: spec.name, role: spec.role ?? spec.name, cmd: spec.cmd, args: spec.args ?? [], env: spec.env ?? {}, cwd: spec.cwd, tier: spec.tier ?? 0 },
+      spec: { name: spec.name, role: spec.role ?? spec.name, cmd: spec.cmd, args: spec.args ?? [], env: spec.env ?? {}, cwd: spec.cwd, tier: spec.tier ?? 0,
+        beforeRestart: spec.beforeRestart },
       exited: Promise.resolve(), startedAt: 0, restarts: 0, restartNow: false,
       policy: new RestartPolicy(this.o.restart),
       capture: new LineCapture(spec.name, this.o.logDir ? join(this.o.logDir, `${spec.name}.log`) : undefined, this.o.onLine),
@@ -194,7 +200,16 @@ export class Supervisor {
     c.restartNow = false;
     this.o.onEvent?.({ type: "restart-scheduled", name: c.spec.name, delayMs });
     c.capture.note(`restarting in ${delayMs} ms`);
-    c.timer = setTimeout(() => this.startUnlessHeld(c), delayMs);
+    c.timer = setTimeout(() => void this.prepareRestart(c), delayMs);
+  }
+
+  /** Runs the spec's beforeRestart hook (if any), then restarts unless held or stopping. */
+  private async prepareRestart(c: Child): Promise<void> {
+    const exited = c.proc;
+    if (c.spec.beforeRestart && !this.stopping) {
+      await c.spec.beforeRestart().catch((err: unknown) => c.capture.note(`before restart: ${String(err)}`));
+    }
+    if (c.proc === exited) this.startUnlessHeld(c); // unless a deliberate restart() started it meanwhile
   }
 
   /** Restarts `c` now, or looks again shortly while a hold (see SupervisorOptions.holdUntil) keeps it down. */

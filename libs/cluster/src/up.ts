@@ -12,7 +12,7 @@ import { applyManifests, readManifestFile } from "./manifests.js";
 import { type LocalClusterOptions, OptionError } from "./options.js";
 
 /** Components whose output only goes to their log file (their start-up chatter drowns everything else). */
-const QUIET = new Set(["nats", "redis"]);
+const QUIET = /^(nats|redis|sentinel)(-\d+)?$/;
 
 /** Options of `tug up` (strings straight from commander are accepted and validated). */
 export interface UpOptions {
@@ -20,6 +20,8 @@ export interface UpOptions {
   /** Hosts lab: one network namespace per node (root only). */
   hosts?: number | string;
   hostsSubnet?: string;
+  /** No single point of failure: 3 NATS servers, Redis with 2 replicas and 3 Sentinels, 2 of every component. */
+  ha?: boolean;
   driver?: string;
   dataDir?: string;
   portsFrom?: number | string;
@@ -65,7 +67,7 @@ export async function runUp(opts: UpOptions = {}, io: UpIo = processIo): Promise
   try {
     const manifests = readManifests(opts.apply);
     const { apply: _apply, ...rest } = opts;
-    const starting = startLocalCluster({ readyTimeoutMs: UP_READY_TIMEOUT_MS, ...(rest as LocalClusterOptions), onLine: (c, l) => { if (!QUIET.has(c)) io.out(formatLine(c, l)); } });
+    const starting = startLocalCluster({ readyTimeoutMs: UP_READY_TIMEOUT_MS, ...(rest as LocalClusterOptions), onLine: (c, l) => { if (!QUIET.test(c)) io.out(formatLine(c, l)); } });
     cluster = await Promise.race([starting, stopAsked.then(() => undefined)]);
     if (!cluster) {
       await (await starting.catch(() => undefined))?.stop();
@@ -106,7 +108,8 @@ function printBanner(io: UpIo, c: LocalCluster): void {
     `  ${pad("API")}${c.apiUrl}`,
     `  ${pad("DNS")}127.0.0.1:${c.dnsPort} (udp/tcp)`,
     `  ${pad("NATS")}${c.natsUrl}`,
-    `  ${pad("Redis")}${c.redisUrl} (prefix ${c.prefix})`,
+    c.ha ? `  ${pad("Redis")}primary ${c.redisUrl} at first; Sentinels ${c.redis.sentinels} (master ${c.ha.masterName}, prefix ${c.prefix})`
+      : `  ${pad("Redis")}${c.redisUrl} (prefix ${c.prefix})`,
     `  ${pad("data dir")}${c.dataDir} (logs in ${c.dataDir}/logs/<component>.log)`,
     `  ${pad("nodes")}${c.nodes.join(", ") || "(none)"}`,
     ...(c.lab ? [`  ${pad("hosts")}${c.lab.hosts.map((h) => `${h.node} ${h.address} (netns ${h.namespace})`).join(", ")}`,

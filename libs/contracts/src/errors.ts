@@ -64,7 +64,7 @@ export function toTugError(err: unknown): TugError {
   if (err instanceof TugError) return err;
   const e = err as { message?: string; code?: string; name?: string } | undefined;
   const msg = String(e?.message ?? err);
-  if (/ECONNREFUSED|Connection is closed|Stream isn.t writeable|MaxRetriesPerRequest|ENOTCONN|LOADING|READONLY/i.test(msg))
+  if (/ECONNREFUSED|Connection is closed|Stream isn.t writeable|MaxRetriesPerRequest|ENOTCONN|LOADING|READONLY|NOREPLICAS|MASTERDOWN/i.test(msg))
     return new TugError("STORE_UNAVAILABLE", msg, undefined, { cause: err });
   if (/timeout|TIMEOUT/.test(msg)) return new TugError("TIMEOUT", msg, undefined, { cause: err });
   if (/no responders|CONNECTION_CLOSED|disconnect/i.test(msg)) return new TugError("BUS_UNAVAILABLE", msg, undefined, { cause: err });

@@ -51,7 +51,7 @@ async function host(
     const metrics = createMetrics(config.role);
     const bus = await Bus.connect({ url: config.natsUrl, name: `${config.role}/${config.instance}`, log, metrics });
     const store = !withStore ? undefined : new RedisStore({
-      url: config.redisUrl, prefix: config.prefix,
+      ...config.redis, prefix: config.prefix,
       onStatus: (s, err) => (s === "error" ? log.warn({ err: String((err as Error)?.message ?? err) }, "redis error") : log.info("redis ready")),
     });
     const parts = await build({ config, log, metrics, bus }, store);

@@ -1,13 +1,17 @@
 /** Process configuration from the environment (read only by main.ts files, through this module). */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import type { RedisConnection } from "@tug/state";
 
 export interface ServiceConfig {
   role: string;
   /** Unique per process start: `<host>-<pid>-<random>`. */
   instance: string;
+  /** One NATS URL, or a comma-separated list of a cluster's servers (the client picks one and fails over). */
   natsUrl: string;
   redisUrl: string;
+  /** How the store reaches Redis: `redisUrl`, or the Sentinels with WAIT for durable acks (`tug up --ha`). */
+  redis: RedisConnection;
   /** Redis key prefix (one cluster per prefix). */
   prefix: string;
   healthPort: number;
@@ -17,13 +21,21 @@ export interface ServiceConfig {
   env: NodeJS.ProcessEnv;
 }
 
-/** Reads the common settings: TUG_NATS_URL, TUG_REDIS_URL, TUG_PREFIX, TUG_HEALTH_PORT, TUG_LOG_LEVEL. */
+/**
+ * Reads the common settings: TUG_NATS_URL, TUG_REDIS_URL (or TUG_REDIS_SENTINELS, TUG_REDIS_MASTER_NAME,
+ * TUG_REDIS_WAIT_REPLICAS, TUG_REDIS_WAIT_TIMEOUT_MS), TUG_PREFIX, TUG_HEALTH_PORT, TUG_LOG_LEVEL.
+ */
 export function readConfig(role: string, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const redisUrl = env.TUG_REDIS_URL || "redis://127.0.0.1:6379";
   return {
     role,
     instance: env.TUG_INSTANCE || `${hostname().replace(/[^A-Za-z0-9_-]/g, "")}-${process.pid}-${randomBytes(2).toString("hex")}`,
     natsUrl: env.TUG_NATS_URL || "nats://127.0.0.1:4222",
-    redisUrl: env.TUG_REDIS_URL || "redis://127.0.0.1:6379",
+    redisUrl,
+    redis: {
+      url: redisUrl, sentinels: env.TUG_REDIS_SENTINELS || undefined, masterName: env.TUG_REDIS_MASTER_NAME || undefined,
+      waitReplicas: intEnv(env, "TUG_REDIS_WAIT_REPLICAS", 0), waitTimeoutMs: intEnv(env, "TUG_REDIS_WAIT_TIMEOUT_MS", 1_000),
+    },
     prefix: env.TUG_PREFIX || "tug",
     healthPort: intEnv(env, "TUG_HEALTH_PORT", 0),
     healthHost: env.TUG_HEALTH_HOST || "127.0.0.1",

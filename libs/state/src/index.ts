@@ -1,6 +1,9 @@
 /** @tug/state: key builders, Lua transitions and RedisStore, the only code touching Redis. */
 export * from "./keys.js";
 export * from "./store.js";
+export * from "./connection.js";
+export * from "./durable.js";
+export * from "./sentinel.js";
 export * from "./records.js";
 export * from "./scripts.js";
 export * from "./endpoint-cache.js";

@@ -44,10 +44,10 @@ describe("fencing tokens of leased roles", () => {
 
   it("keeps each role's tokens apart", async () => {
     const s = await store();
-    await s.acquireLease("autoscaler", "A", 5_000);
+    const mine = await s.acquireLease("autoscaler", "A", 5_000);
     for (let i = 0; i < 3; i++) await s.acquireLease(`other-${i}`, "B", 5_000);
     const other = await s.acquireLease("other", "B", 5_000);
-    const own = s.scaleDeployment(ID, 4, { fence: { role: "autoscaler", token: 1 } });
+    const own = s.scaleDeployment(ID, 4, { fence: { role: "autoscaler", token: mine.token } });
     await expect(own).resolves.toMatchObject({ unchanged: false });
     const others = s.scaleDeployment(ID, 6, { fence: { role: "other", token: other.token } });
     await expect(others).resolves.toMatchObject({ unchanged: false });

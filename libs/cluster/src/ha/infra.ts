@@ -1,0 +1,37 @@
+/**
+ * Starting an `--ha` cluster's infrastructure: which specs, which ports to wait for, and the wait until Redis
+ * replicates (the primary has its replicas and the Sentinels know it), so the first writes are not refused.
+ */
+import { sleep } from "@tug/runtime";
+import { attachedReplicas, sentinelPrimary } from "@tug/state";
+import type { ComponentSpec } from "../components.js";
+import { type HaAddresses, haSentinels } from "./addresses.js";
+import { natsClusterSpecs, redisNodeSpecs, sentinelSpecs } from "./specs.js";
+
+/** Every infrastructure process of an `--ha` cluster (NATS, Redis, Sentinels). */
+export function haInfraSpecs(dataDir: string, h: HaAddresses, log: (name: string, line: string) => void): ComponentSpec[] {
+  return [...natsClusterSpecs(dataDir, h), ...redisNodeSpecs(dataDir, h, log), ...sentinelSpecs(dataDir, h)];
+}
+
+/** The (name, port) of every infrastructure process, to wait for it to listen. */
+export function haPorts(h: HaAddresses): Array<[string, number]> {
+  const named = (kind: string, ports: number[]) => ports.map((p, i): [string, number] => [`${kind}-${i + 1}`, p]);
+  return [...named("nats", h.natsPorts), ...named("redis", h.redisPorts), ...named("sentinel", h.sentinelPorts)];
+}
+
+/** Resolves once the Sentinels name a primary that has every replica attached; rejects after `timeoutMs`. */
+export async function waitReplicated(h: HaAddresses, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const want = h.redisPorts.length - 1;
+  let seen = "no answer from the Sentinels";
+  while (Date.now() < deadline) {
+    const p = await sentinelPrimary(haSentinels(h), h.masterName);
+    if (p) {
+      const n = await attachedReplicas(p.host, p.port);
+      if (n >= want) return;
+      seen = `primary ${p.host}:${p.port} has ${n} of ${want} replicas attached`;
+    }
+    await sleep(100);
+  }
+  throw new Error(`Redis did not replicate within ${timeoutMs} ms (${seen})`);
+}

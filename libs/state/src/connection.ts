@@ -1,0 +1,51 @@
+/**
+ * How a RedisStore reaches Redis: one URL (a single redis-server), or the Sentinels of a replicated primary (`tug up
+ * --ha`), which the client asks for the current primary and follows through a failover by itself.
+ */
+import { Redis, type RedisOptions } from "ioredis";
+
+/** Where Redis is and how durable an acknowledged write must be. */
+export interface RedisConnection {
+  /** `redis://host:port` of a single server (ignored when `sentinels` is set). */
+  url: string;
+  /** Comma-separated `host:port` of the Sentinels (TUG_REDIS_SENTINELS); empty or absent = no Sentinel. */
+  sentinels?: string;
+  /** The primary's name at the Sentinels (TUG_REDIS_MASTER_NAME, default `tug`). */
+  masterName?: string;
+  /**
+   * Replicas that must confirm each write (Redis `WAIT`) before it counts as done (TUG_REDIS_WAIT_REPLICAS);
+   * 0 or absent = no WAIT (a single server, whose AOF fsync is the durability).
+   */
+  waitReplicas?: number;
+  /** How long one `WAIT` may block (TUG_REDIS_WAIT_TIMEOUT_MS, default 1000 ms). */
+  waitTimeoutMs?: number;
+}
+
+/** The name a Sentinel-monitored primary has unless configured otherwise. */
+export const DEFAULT_MASTER_NAME = "tug";
+
+/** Parses `host:port,host:port` into ioredis' sentinel list; throws on a malformed entry. */
+export function parseSentinels(list: string): Array<{ host: string; port: number }> {
+  return list.split(",").map((s) => s.trim()).filter(Boolean).map((s) => {
+    const m = /^(.+):(\d{1,5})$/.exec(s);
+    if (!m) throw new Error(`a Sentinel address must be host:port, got ${JSON.stringify(s)}`);
+    return { host: m[1]!, port: Number(m[2]) };
+  });
+}
+
+/**
+ * A new ioredis client for `c`: fail fast while disconnected (no offline queue, one retry), reconnect forever. With
+ * Sentinels it connects to whichever server they name as primary, checks that server's role, and asks again after
+ * every disconnect, so a failover is followed without a restart.
+ */
+export function createRedisClient(c: RedisConnection): Redis {
+  const common: RedisOptions = {
+    maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false,
+    retryStrategy: (n) => Math.min(50 * n, 500), connectTimeout: 2_000,
+  };
+  if (!c.sentinels) return new Redis(c.url, common);
+  return new Redis({
+    ...common, sentinels: parseSentinels(c.sentinels), name: c.masterName || DEFAULT_MASTER_NAME, role: "master",
+    sentinelRetryStrategy: (n) => Math.min(50 * n, 500), sentinelMaxConnections: 3, failoverDetector: true,
+  });
+}
