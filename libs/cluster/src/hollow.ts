@@ -34,16 +34,22 @@ const PREFIX = /^[A-Za-z0-9_-]{1,100}$/;
 
 function int(name: keyof HollowOptions, v: unknown, fallback: number, min: number, max: number): number {
   const n = v === undefined || v === "" ? fallback : Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new OptionError(name, `must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new OptionError(name, `must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
+  }
   return n;
 }
 
 /** Validates the options and returns the hollow process's environment. Throws OptionError naming the bad option. */
 export function hollowEnv(o: HollowOptions): Record<string, string> {
   const url = o.join ?? "";
-  if (!/^(nats|tls):\/\/[^\s/]+(:\d{1,5})?$/.test(url)) throw new OptionError("join", `must be a NATS URL like nats://10.0.0.1:4222, got ${JSON.stringify(url)}`);
+  if (!/^(nats|tls):\/\/[^\s/]+(:\d{1,5})?$/.test(url)) {
+    throw new OptionError("join", `must be a NATS URL like nats://10.0.0.1:4222, got ${JSON.stringify(url)}`);
+  }
   const prefix = o.prefix ?? "hollow";
-  if (!PREFIX.test(prefix)) throw new OptionError("prefix", `must be a node id prefix ([A-Za-z0-9_-]), got ${JSON.stringify(prefix)}`);
+  if (!PREFIX.test(prefix)) {
+    throw new OptionError("prefix", `must be a node id prefix ([A-Za-z0-9_-]), got ${JSON.stringify(prefix)}`);
+  }
   const env: Record<string, string> = {
     TUG_NATS_URL: url, TUG_DRIVER: "fake", TUG_HOLLOW_PREFIX: prefix,
     TUG_HOLLOW_NODES: String(int("nodes", o.nodes, 100, 1, 100_000)),
@@ -64,13 +70,16 @@ export function hollowEntry(repoRoot = defaultRepoRoot()): string {
 }
 
 /** Runs the hollow process in the foreground until it exits; resolves with its exit code. */
-export async function runHollow(o: HollowOptions, out: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+export async function runHollow(o: HollowOptions, out = (l: string) => void process.stderr.write(`${l}\n`)): Promise<number> {
   const env = hollowEnv(o);
   const main = hollowEntry(o.repoRoot);
   if (!existsSync(main)) throw new Error(`missing worker build ${main} (run \`npm run build\`)`);
   const last = Number(env.TUG_HOLLOW_FIRST) + Number(env.TUG_HOLLOW_NODES) - 1;
-  out(`tug hollow: nodes ${env.TUG_HOLLOW_PREFIX}-${env.TUG_HOLLOW_FIRST} … ${env.TUG_HOLLOW_PREFIX}-${last} join ${env.TUG_NATS_URL}`);
-  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"], detached: true });
+  const prefix = env.TUG_HOLLOW_PREFIX;
+  out(`tug hollow: nodes ${prefix}-${env.TUG_HOLLOW_FIRST} … ${prefix}-${last} join ${env.TUG_NATS_URL}`);
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"], detached: true,
+  });
   const forward = (sig: NodeJS.Signals) => () => { child.kill(sig); };
   const [onInt, onTerm, onExit] = [forward("SIGINT"), forward("SIGTERM"), forward("SIGKILL")];
   process.on("SIGINT", onInt).on("SIGTERM", onTerm).on("exit", onExit);

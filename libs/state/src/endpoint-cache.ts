@@ -8,7 +8,8 @@ import { type DeploymentRecord, type Endpoint, endpointsOf, type NodeRecord, typ
 import type { RedisStore } from "./store.js";
 
 /** The store reads the cache needs. */
-export type EndpointCacheStore = Pick<RedisStore, "deployments" | "deployment" | "replicas" | "replicasOfDeployment" | "nodes" | "node" | "endpointsIndexes">;
+export type EndpointCacheStore = Pick<RedisStore,
+  "deployments" | "deployment" | "replicas" | "replicasOfDeployment" | "nodes" | "node" | "endpointsIndexes">;
 
 /** What a hint named. */
 export type CacheHint = "deployment" | "endpoints" | "node";
@@ -88,7 +89,8 @@ export class EndpointCache {
 
   private async full(now: number): Promise<Set<string>> {
     for (const s of Object.values(this.dirty)) s.clear();
-    const [deps, replicas, nodes, indexes] = await Promise.all([this.store.deployments(), this.store.replicas(), this.store.nodes(), this.store.endpointsIndexes()]);
+    const s = this.store;
+    const [deps, replicas, nodes, indexes] = await Promise.all([s.deployments(), s.replicas(), s.nodes(), s.endpointsIndexes()]);
     this.fullAt = now;
     this.indexes = indexes;
     this.nodes = new Map(nodes.map((n) => [n.id, n]));

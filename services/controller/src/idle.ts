@@ -6,6 +6,8 @@
  */
 import type { DeploymentRecord, ReplicaRecord } from "@tug/contracts";
 
+type Dep = DeploymentRecord | undefined;
+
 /** Per-deployment count of consecutive passes that changed nothing. */
 export class IdleBackoff {
   private readonly idle = new Map<string, number>();
@@ -13,7 +15,7 @@ export class IdleBackoff {
   constructor(private readonly progressMs: number, private readonly capMs: number) {}
 
   /** Delay before the next look at `id`; `acted`: this pass wrote something. */
-  next(id: string, acted: boolean, dep: DeploymentRecord | undefined, replicas: readonly ReplicaRecord[], now: number): number {
+  next(id: string, acted: boolean, dep: Dep, replicas: readonly ReplicaRecord[], now: number): number {
     const n = acted ? 0 : (this.idle.get(id) ?? 0) + 1;
     this.idle.set(id, n);
     const backoff = Math.min(this.capMs, this.progressMs * 2 ** Math.min(n, 20));
@@ -27,7 +29,7 @@ export class IdleBackoff {
 }
 
 /** Ms until the first ready replica of `dep` becomes available by minReadySeconds (undefined: none will by time). */
-export function untilAvailable(dep: DeploymentRecord | undefined, replicas: readonly ReplicaRecord[], now: number): number | undefined {
+export function untilAvailable(dep: Dep, replicas: readonly ReplicaRecord[], now: number): number | undefined {
   const minReadyMs = (dep?.strategy.minReadySeconds ?? 0) * 1000;
   if (minReadyMs === 0) return undefined;
   let next: number | undefined;

@@ -16,8 +16,10 @@ export class HeartbeatBatcher {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly store: Pick<StateStore, "heartbeatNodes">, private readonly changed: BeatChange, private readonly log: Logger,
-    private readonly windowMs = 20, private readonly max = 500) {}
+  constructor(
+    private readonly store: Pick<StateStore, "heartbeatNodes">, private readonly changed: BeatChange,
+    private readonly log: Logger, private readonly windowMs = 20, private readonly max = 500,
+  ) {}
 
   /** Queues `hb` for the next batch. */
   add(hb: Heartbeat): void {

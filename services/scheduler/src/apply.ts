@@ -22,7 +22,8 @@ export interface ApplyResult {
 }
 
 /** Applies the plan; the caller re-reads `refusedNodes` and re-plans soon when `refused` > 0. */
-export async function applySchedule(plan: SchedulePlan, store: StateStore, bus: Bus, log: Logger): Promise<ApplyResult> {
+export async function applySchedule(plan: SchedulePlan, store: StateStore, bus: Bus, log: Logger,
+): Promise<ApplyResult> {
   const out: ApplyResult = { bound: [], refusedNodes: new Set(), refused: 0 };
   const nodes = new Set<string>();
   const deployments = new Set<string>();
@@ -30,7 +31,8 @@ export async function applySchedule(plan: SchedulePlan, store: StateStore, bus: 
   for (let i = 0; i < plan.bind.length; i += BIND_BATCH) batches.push(plan.bind.slice(i, i + BIND_BATCH));
   // every batch is sent at once: Redis runs them one after the other (each re-checks what it binds) and
   // group-commits their fsyncs, instead of one round trip and one fsync per batch
-  const answers = await Promise.all(batches.map((batch) => store.bindReplicas(batch.map((b) => ({ replica: b.replica.id, node: b.node, gen: b.replica.gen })))));
+  const toBind = (batch: SchedulePlan["bind"]) => batch.map((b) => ({ replica: b.replica.id, node: b.node, gen: b.replica.gen }));
+  const answers = await Promise.all(batches.map((batch) => store.bindReplicas(toBind(batch))));
   batches.forEach((batch, k) => {
     const results = answers[k]!;
     batch.forEach(({ replica, node }, j) => {
@@ -53,7 +55,8 @@ export async function applySchedule(plan: SchedulePlan, store: StateStore, bus: 
   }
   for (const node of nodes) bus.publish(subjects.nodeAssign(node), "hint", {});
   for (const id of deployments) bus.publish(subjects.hint("deployment", id), "hint", { id });
-  if (plan.bind.length) log.info({ bound: out.bound.length, refused: out.refused, unschedulable: plan.unschedulable.length }, "scheduled");
+  const unschedulable = plan.unschedulable.length;
+  if (plan.bind.length) log.info({ bound: out.bound.length, refused: out.refused, unschedulable }, "scheduled");
   return out;
 }
 

@@ -35,7 +35,7 @@ export class CapacityIndex {
     return this.views.size;
   }
 
-  /** The views, rebuilt when older than the period, else with dirty nodes re-read. The planner updates them in place. */
+  /** The views, rebuilt when older than the period, else with dirty nodes re-read; the planner updates them in place. */
   async current(now = Date.now()): Promise<Map<string, NodeView>> {
     if (now - this.builtAt >= this.rebuildMs) {
       this.dirty.clear();

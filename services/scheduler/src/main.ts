@@ -5,7 +5,9 @@ import { buildScheduler } from "./service.js";
 
 const config = readConfig("scheduler");
 const strategy = config.env.TUG_SCHEDULER_STRATEGY ?? "spread";
-if (!(strategy in strategies)) throw new Error(`TUG_SCHEDULER_STRATEGY must be one of ${Object.keys(strategies).join(", ")}, got ${strategy}`);
+if (!(strategy in strategies)) {
+  throw new Error(`TUG_SCHEDULER_STRATEGY must be one of ${Object.keys(strategies).join(", ")}, got ${strategy}`);
+}
 await boot(config, (deps) => buildScheduler(deps, {
   resyncMs: intEnv(config.env, "TUG_RESYNC_MS", 1_000),
   rebuildMs: intEnv(config.env, "TUG_SCHEDULER_REBUILD_MS", 30_000),

@@ -1,5 +1,5 @@
 /**
- * The scheduler: binds pending replicas to ready nodes (filter → score → batched Lua CAS bind). One pass plans every
+ * The scheduler: binds pending replicas to ready nodes (filter → score → batched Lua CAS bind). A pass plans every
  * pending replica that is due against one snapshot of free capacity (the CapacityIndex); replicas that fit nowhere
  * are parked (UnschedulableQueue) until capacity changes or their backoff runs out.
  */

@@ -5,7 +5,8 @@ local function heartbeat(nodeKey, nodesKey, eventsKey, beatsKey, id, address, cp
   rcall('ZADD', beatsKey, now, id)
   if not cur[3] then
     rcall('HSET', nodeKey, 'id', id, 'address', address, 'cpu', cpu, 'mem', mem, 'labels', labels,
-      'driver', driver, 'status', 'Ready', 'cordoned', 0, 'instance', instance, 'lastHeartbeat', now, 'registeredAt', now, 'gen', 1)
+      'driver', driver, 'status', 'Ready', 'cordoned', 0, 'instance', instance, 'lastHeartbeat', now,
+      'registeredAt', now, 'gen', 1)
     rcall('SADD', nodesKey, id)
     emit(eventsKey, 'node', id, 'NodeRegistered', address .. ' cpu=' .. cpu .. 'm mem=' .. mem, now)
     return false, true

@@ -14,7 +14,8 @@ local function nodeOf(id)
   local n = nodes[id]
   if n then return n end
   local h = rcall('HMGET', ARGV[3] .. id, 'status', 'cordoned', 'cpu', 'mem')
-  n = { ready = h[1] == 'Ready' and h[2] ~= '1', cpu = tonumber(h[3] or '0'), mem = tonumber(h[4] or '0'), usedCpu = 0, usedMem = 0 }
+  n = { ready = h[1] == 'Ready' and h[2] ~= '1', cpu = tonumber(h[3] or '0'), mem = tonumber(h[4] or '0'),
+    usedCpu = 0, usedMem = 0 }
   if n.ready then
     for _, rid in ipairs(rcall('SMEMBERS', ARGV[4] .. id)) do
       local o = rcall('HMGET', ARGV[2] .. rid, 'cpu', 'mem')
@@ -43,7 +44,8 @@ for i = 5, #ARGV, 3 do
   else
     local gen = expected + 1
     n.usedCpu, n.usedMem = n.usedCpu + cpu, n.usedMem + mem
-    rcall('HSET', key, 'node', node, 'phase', 'Scheduled', 'gen', gen, 'updatedAt', ARGV[1], 'reason', '', 'message', '')
+    rcall('HSET', key, 'node', node, 'phase', 'Scheduled', 'gen', gen, 'updatedAt', ARGV[1],
+      'reason', '', 'message', '')
     rcall('SADD', ARGV[4] .. node, id)
     rcall('SREM', KEYS[1], id)
     emit(KEYS[2], 'replica', id, 'Scheduled', 'bound to ' .. node, ARGV[1])

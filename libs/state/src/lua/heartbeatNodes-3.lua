@@ -13,6 +13,8 @@ for i = 3, #ARGV, 7 do
   local id = ARGV[i]
   local restarted, becameReady = heartbeat(ARGV[2] .. id, KEYS[1], KEYS[2], KEYS[3], id, ARGV[i + 1], ARGV[i + 2],
     ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[1])
-  if restarted or becameReady then changed[#changed + 1] = { id = id, restarted = restarted, becameReady = becameReady } end
+  if restarted or becameReady then
+    changed[#changed + 1] = { id = id, restarted = restarted, becameReady = becameReady }
+  end
 end
 return cjson.encode({ ok = true, changed = changed })

@@ -10,6 +10,8 @@ import type { Logger } from "@tug/log";
 import { type CacheHint, EndpointCache, type EndpointCacheStore } from "@tug/state";
 import type { DnsEndpoint, ServiceLookup } from "./answer.js";
 
+const dnsEndpoint = (e: DnsEndpoint): DnsEndpoint => ({ host: e.host, port: e.port, replica: e.replica });
+
 interface Entry {
   version: number;
   endpoints: DnsEndpoint[];
@@ -43,13 +45,14 @@ export class EndpointTable implements ServiceLookup {
     const services = this.cache.services();
     for (const id of changed) {
       if (!services.has(id)) this.entries.delete(id);
-      else this.entries.set(id, { version: ++this.version, endpoints: this.cache.endpoints(id).map((e) => ({ host: e.host, port: e.port, replica: e.replica })) });
+      else this.entries.set(id, { version: ++this.version, endpoints: this.cache.endpoints(id).map(dnsEndpoint) });
     }
   }
 
   /** Keeps the table fresh until `signal` aborts: at once on hints, else every `syncMs`. */
   async run(bus: Bus, syncMs: number, signal: AbortSignal): Promise<void> {
-    const subs = (["endpoints", "deployment", "node"] as CacheHint[]).map((kind) => bus.subscribe(subjects.hintAll(kind), (env) => {
+    const kinds: CacheHint[] = ["endpoints", "deployment", "node"];
+    const subs = kinds.map((kind) => bus.subscribe(subjects.hintAll(kind), (env) => {
       const id = (env.body as { id?: unknown })?.id;
       this.cache.hint(kind, typeof id === "string" ? id : undefined);
       this.kick();
