@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { manifestSchema, validate } from "@tug/contracts";
+import { EndpointCache, RedisStore } from "@tug/state";
+import { startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+
+let redis: ServerHandle;
+let s: RedisStore;
+const hb = (node: string) => ({ node, instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 10_000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake" });
+
+async function readyReplica(id: string, node: string, port: number): Promise<void> {
+  await s.createReplica({ id, deployment: "default/web", revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+  await s.bindReplica(id, node, 1);
+  await s.reportReplica(node, "127.0.0.1", { id, phase: "Running", ready: true, hostPort: port, restarts: 0 });
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  s = new RedisStore({ url: redis.url, prefix: uniquePrefix() });
+  await s.heartbeatNode(hb("n1"));
+  await s.heartbeatNode(hb("n2"));
+  await s.applyDeployment(validate(manifestSchema, { name: "web", command: ["x"], replicas: 3 }));
+});
+afterAll(async () => { await s.close(); await redis.stop(); });
+
+describe("state - endpoint cache", () => {
+  it("follows changes from hints and from the endpoint index, without a full re-read", async () => {
+    const cache = new EndpointCache(s, 60_000);
+    expect([...(await cache.sync(0))]).toEqual(["default/web"]);
+    expect(cache.endpoints("default/web")).toEqual([]);
+    await readyReplica("a", "n1", 20_001);
+    // no hint at all: the endpoint index moved, so the next sync re-reads that deployment
+    expect([...(await cache.sync(1))]).toEqual(["default/web"]);
+    expect(cache.endpoints("default/web").map((e) => e.port)).toEqual([20_001]);
+    const same = cache.endpoints("default/web");
+    expect([...(await cache.sync(2))]).toEqual([]);
+    expect(cache.endpoints("default/web")).toBe(same);
+    await readyReplica("b", "n2", 20_002);
+    await s.markNodeNotReady("n2", Date.now() + 1);
+    cache.hint("node", "n2");
+    await cache.sync(3);
+    expect(cache.endpoints("default/web").map((e) => e.replica)).toEqual(["a"]);
+    await s.scaleDeployment("default/web", 5);
+    cache.hint("deployment", "default/web");
+    await cache.sync(4);
+    expect(cache.deployments().get("default/web")?.replicas).toBe(5);
+    await s.deleteDeployment("default/web");
+    for (const r of await s.replicasOfDeployment("default/web")) await s.removeReplica(r, "test");
+    cache.hint("deployment", "default/web");
+    expect([...(await cache.sync(5))]).toEqual(["default/web"]);
+    expect(cache.services().has("default/web")).toBe(false);
+  });
+});
