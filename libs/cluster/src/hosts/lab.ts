@@ -144,10 +144,11 @@ export async function addLabHost(dataDir: string, node: string): Promise<LabHost
 
 /**
  * SIGKILLs every process left in the lab's namespaces, deletes the namespaces (their rules go with them), the
- * veths and the bridge that lab.json names, then the file. Idempotent; returns one line per object removed.
+ * veths and the bridge that lab.json names (or `known`, the running lab, when the file is gone), then the file.
+ * Idempotent; returns one line per object removed.
  */
-export async function removeLab(dataDir: string): Promise<string[]> {
-  const lab = readLab(dataDir);
+export async function removeLab(dataDir: string, known?: Lab): Promise<string[]> {
+  const lab = readLab(dataDir) ?? known;
   if (!lab) return [];
   const done: string[] = [];
   const existing = new Set(await namespaces());

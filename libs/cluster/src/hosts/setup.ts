@@ -26,12 +26,13 @@ export async function startHostsLab(
   try {
     relay = await startRelay(lab.bridgeAddress, natsPort, natsPort);
   } catch (err) {
-    await removeLab(dataDir);
+    await removeLab(dataDir, lab);
     throw err;
   }
   let stopped: Promise<string[]> | undefined;
   return {
     lab, natsUrl: `nats://${relay.listen}`,
-    stop: () => (stopped ??= relay.close().then(() => removeLab(dataDir))),
+    // the running lab as it was built: removed even if its record file went away meanwhile
+    stop: () => (stopped ??= relay.close().then(() => removeLab(dataDir, lab))),
   };
 }
