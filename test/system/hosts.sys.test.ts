@@ -42,7 +42,7 @@ describe.skipIf(missing.length > 0 && !ci)("many hosts: network-namespace lab wi
   beforeAll(async () => {
     if (missing.length) throw new Error(`CI=true: the hosts lab needs root, missing ${missing.join(", ")}`);
     sys = await startSystem({
-      hosts: 3, driver: "process", workdir: repoRoot, hostsSubnet: `10.231.${randomInt(100, 250)}.0/24`,
+      hosts: 3, driver: "process", workdir: repoRoot, hostsSubnet: `10.231.${randomInt(129, 250)}.0/24`,
       env: DEFAULT_TIMINGS, readyTimeoutMs: 60_000,
     });
     lab = sys.cluster.lab!;
