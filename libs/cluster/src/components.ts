@@ -1,6 +1,8 @@
 /** The processes of a local cluster, as supervisor specs: infrastructure, control plane and workers. */
 import { join } from "node:path";
 import type { ChildSpec } from "./supervisor.js";
+import { hollowSpecs } from "./hollow.js";
+import { runsHollow, workerProcesses } from "./hollow-size.js";
 import { type HaAddresses, haSentinels } from "./ha/addresses.js";
 import { haRedisEnv } from "./ha/settings.js";
 import type { ResolvedOptions } from "./options.js";
@@ -97,6 +99,7 @@ export function controlPlaneSpecs(o: ResolvedOptions, a: ClusterAddresses, healt
  * address, serves /healthz there and reaches NATS through the bridge.
  */
 export function workerSpecs(o: ResolvedOptions, a: ClusterAddresses, healthPorts: number[], hosts: HostPlacement[] = []): ComponentSpec[] {
+  if (runsHollow(o)) return hollowSpecs(o, a.natsUrl, healthPorts); // many fake nodes: a few hollow processes
   return Array.from({ length: o.nodes }, (_, j) => {
     const host = hosts[j];
     const node = host?.node ?? `node-${j + 1}`;
@@ -123,7 +126,7 @@ export function nodeDataDir(dataDir: string, node: string): string {
 
 /** How many free ports the specs above consume: one health port each, two more per extra registry. */
 export function portsNeeded(o: ResolvedOptions): { health: number; spare: number } {
-  return { health: CONTROL_PLANE_ROLES.length * o.replicasPerComponent + o.nodes, spare: 2 * (o.replicasPerComponent - 1) };
+  return { health: CONTROL_PLANE_ROLES.length * o.replicasPerComponent + workerProcesses(o), spare: 2 * (o.replicasPerComponent - 1) };
 }
 
 function take(ports: number[], what: string): number {

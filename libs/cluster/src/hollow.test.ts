@@ -21,3 +21,19 @@ describe("cluster - tug hollow options", () => {
     expect(() => hollowEnv(o)).toThrow(message);
   });
 });
+
+describe("cluster - tug up on hollow nodes", () => {
+  it("runs one hollow process per 1,000 fake nodes from 100 nodes on, named node-1 … node-N", async () => {
+    const { resolveOptions } = await import("./options.js");
+    const { workerProcesses } = await import("./hollow-size.js");
+    const { hollowSpecs } = await import("./hollow.js");
+    const o = resolveOptions({ driver: "fake", nodes: 2_500, dataDir: "/d", repoRoot: "/repo" });
+    expect(workerProcesses(o)).toBe(3);
+    expect(workerProcesses(resolveOptions({ driver: "fake", nodes: 30, portsFrom: 30_000, dataDir: "/d" }))).toBe(30);
+    expect(workerProcesses(resolveOptions({ driver: "process", nodes: 20, dataDir: "/d" }))).toBe(20);
+    const specs = hollowSpecs(o, "nats://127.0.0.1:4222", [9001, 9002, 9003]);
+    expect(specs.map((s) => [s.name, s.env?.TUG_HOLLOW_PREFIX, s.env?.TUG_HOLLOW_FIRST, s.env?.TUG_HOLLOW_NODES, s.healthPort])).toEqual([
+      ["hollow-1", "node", "1", "1000", 9001], ["hollow-2", "node", "1001", "1000", 9002], ["hollow-3", "node", "2001", "500", 9003]]);
+    expect(specs[0]!.args).toEqual(["/repo/services/worker/dist/hollow-main.js"]);
+  });
+});

@@ -6,7 +6,9 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { defaultRepoRoot, OptionError } from "./options.js";
+import { HOLLOW_PER_PROCESS, workerProcesses } from "./hollow-size.js";
+import { defaultRepoRoot, OptionError, type ResolvedOptions } from "./options.js";
+import type { ChildSpec } from "./supervisor.js";
 
 /** Options of `tug hollow` (strings straight from commander are accepted and validated). */
 export interface HollowOptions {
@@ -62,6 +64,29 @@ export function hollowEnv(o: HollowOptions): Record<string, string> {
   if (o.labels) env.TUG_NODE_LABELS = o.labels;
   if (o.logLevel) env.TUG_LOG_LEVEL = o.logLevel;
   return env;
+}
+
+/** A hollow process as a supervisor spec (tier 0: stopped first, like workers). */
+export type HollowSpec = ChildSpec & { role: string; healthPort: number };
+
+/**
+ * `tug up`'s hollow processes (see hollow-size.ts): process i runs nodes `node-<first>` … of one HOLLOW_PER_PROCESS
+ * slice, with the cluster's environment and one health port from `healthPorts` each.
+ */
+export function hollowSpecs(o: ResolvedOptions, natsUrl: string, healthPorts: number[]): HollowSpec[] {
+  return Array.from({ length: workerProcesses(o) }, (_, i) => {
+    const first = i * HOLLOW_PER_PROCESS + 1;
+    const name = `hollow-${i + 1}`;
+    const healthPort = healthPorts.shift();
+    if (healthPort === undefined) throw new Error("internal: ran out of pre-allocated health ports");
+    const nodes = Math.min(HOLLOW_PER_PROCESS, o.nodes - first + 1);
+    const env = {
+      ...o.env, ...hollowEnv({ join: natsUrl, nodes, first, prefix: "node", logLevel: o.logLevel }),
+      TUG_PORTS_FROM: String(o.portsFrom), TUG_INSTANCE: name, TUG_HEALTH_PORT: String(healthPort),
+    };
+    const args = [hollowEntry(o.repoRoot)];
+    return { name, role: "hollow", tier: 0, cmd: process.execPath, args, env, cwd: o.repoRoot, healthPort };
+  });
 }
 
 /** The hollow process's entry file under `repoRoot`. */

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_HOSTS_SUBNET } from "./hosts/subnet.js";
 import { inRanges, workerPortRanges } from "./port-pick.js";
+import { runsHollow } from "./hollow-size.js";
 
 /** Replica drivers a local worker can use. */
 export const DRIVERS = ["process", "fake", "docker"] as const;
@@ -118,7 +119,7 @@ export function resolveOptions(o: LocalClusterOptions = {}): ResolvedOptions {
   const nodes = hosts > 0 ? hosts : int("nodes", o.nodes, 3, 0, 100_000);
   if (hosts > 0 && o.nodes !== undefined && o.nodes !== "" && Number(o.nodes) !== hosts) throw new OptionError("nodes", `--hosts ${hosts} runs one node per host; leave --nodes out`);
   const portsFrom = int("portsFrom", o.portsFrom, 20_000, 1024, 65_535);
-  if (portsFrom + nodes * 1000 - 1 > 65_535 && nodes > 0) throw new OptionError("portsFrom", `${portsFrom} + ${nodes}×1000 host ports go past 65535`);
+  if (portsFrom + nodes * 1000 - 1 > 65_535 && nodes > 0 && !runsHollow({ driver, nodes, hosts })) throw new OptionError("portsFrom", `${portsFrom} + ${nodes}×1000 host ports go past 65535`);
   const env = { ...(o.env ?? {}) };
   if (o.heartbeatMs !== undefined) env.TUG_HEARTBEAT_MS = String(int("heartbeatMs", o.heartbeatMs, 0, 1, 3_600_000));
   if (o.nodeGraceMs !== undefined) env.TUG_NODE_GRACE_MS = String(int("nodeGraceMs", o.nodeGraceMs, 0, 1, 3_600_000));
