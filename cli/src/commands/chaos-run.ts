@@ -24,8 +24,8 @@ function chaosGroup(program: Command): Command {
 
 /** Flags of `chaos run` as commander parses them. */
 interface ChaosRunFlags {
-  duration?: number; seed?: number; nodes: number; hosts?: number; hostsSubnet?: string; driver: string; replicasPerComponent: number; faultEvery?: number;
-  keepDataDir?: boolean; replay?: string; record?: string;
+  duration?: number; seed?: number; nodes: number; hosts?: number; hostsSubnet?: string; driver: string; replicasPerComponent?: number; faultEvery?: number;
+  keepDataDir?: boolean; ha?: boolean; replay?: string; record?: string;
 }
 
 /** Registers `chaos run`. */
@@ -42,7 +42,8 @@ export function chaosRunCommand(program: Command): void {
       if (!["fake", "process"].includes(v)) throw new InvalidArgumentError("must be fake or process");
       return v;
     }, "fake")
-    .option("--replicas-per-component <k>", "instances of each control-plane process", intArg(1, 8), 1)
+    .option("--ha", "3 NATS servers and Redis with Sentinels: kill-redis-primary and kill-nats-server faults too")
+    .option("--replicas-per-component <k>", "instances of each control-plane process (default 1; 2 with --ha)", intArg(1, 8))
     .option("--fault-every <d>", "mean time between faults (e.g. 700ms; at least 100ms)", (v: string) => durationArg(v, 100))
     .option("--keep-data-dir", "keep the cluster's temp data dir (logs) after the run")
     .option("--replay <file>", "run a recorded schedule again (its cluster shape, faults and changes, at their offsets)")
@@ -54,7 +55,7 @@ export function chaosRunCommand(program: Command): void {
       const log = (l: string) => process.stderr.write(`chaos: ${l}\n`);
       const report = await runChaos({
         durationMs: o.duration ?? 1_000, seed: o.seed ?? 0, nodes: o.nodes, hosts: o.hosts, hostsSubnet: o.hostsSubnet,
-        driver: o.hosts ? "process" : o.driver, replicasPerComponent: o.replicasPerComponent,
+        driver: o.hosts ? "process" : o.driver, replicasPerComponent: o.replicasPerComponent, ha: o.ha,
         faultEveryMs: o.faultEvery, keepDataDir: o.keepDataDir, log, replay,
       });
       const record = o.record ?? (report.violations.length > 0 ? `tug-chaos-${report.seed}-${new Date().toISOString().replace(/[:.]/g, "")}.replay.json` : undefined);

@@ -8,6 +8,7 @@ import { intArg, nodeArg } from "../args.js";
 import { dataDirOption } from "../data-dir.js";
 import { cluster, print } from "./chaos-common.js";
 import { hostCommands } from "./chaos-hosts.js";
+import { haCommands } from "./chaos-ha.js";
 
 /** A replica id as the controller makes them (letters, digits, `-`, `_`, `.`). */
 function replicaArg(v: string): string {
@@ -68,6 +69,7 @@ export function chaosCommand(program: Command): void {
       print(output, lib.killComponent(file, role));
     });
   hostCommands(chaos);
+  haCommands(chaos);
   for (const server of ["nats", "redis"] as const) {
     chaos
       .command(`restart-${server}`)

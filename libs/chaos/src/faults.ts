@@ -1,22 +1,26 @@
 /**
  * The fault injector: a seeded sequence of faults against a local cluster — SIGKILL or SIGSTOP/SIGCONT of a
  * control-plane instance or a worker, SIGKILL of a replica process (process driver), and SIGKILL of NATS or Redis
- * (the supervisor restarts them); on a hosts lab also partitions and kill-host (host-faults.ts). Draws are made whether or not the target is up, so the sequence depends on the
+ * (the supervisor restarts them); on a hosts lab also partitions and kill-host (host-faults.ts); on an `--ha` cluster
+ * SIGKILL of the Redis primary or of one NATS server instead of restart-redis/restart-nats (ha-faults.ts). Draws
+ * are made whether or not the target is up, so the sequence depends on the
  * seed only; a fault whose target is down at that instant is counted as skipped.
  */
 import { CONTROL_PLANE_ROLES, findStrayReplicas, type Lab, type LocalCluster } from "@tug/cluster";
 import { sleep } from "@tug/runtime";
 import { type Cuts, deliverHostFault, drawHostFault, healAll, HOST_FAULT_KINDS, HOST_WEIGHTS, type HostFaultKind } from "./host-faults.js";
+import { deliverHaFault, drawHaFault, HA_FAULT_KINDS, HA_WEIGHTS, isHaFault } from "./ha-faults.js";
 import type { ChaosDriver } from "./options.js";
 import type { Prng } from "./prng.js";
 
 /** Every kind of fault the runner injects (the host faults only on a hosts lab). */
-export const FAULT_KINDS = ["kill-component", "pause-component", "kill-worker", "pause-worker", "kill-replica", "restart-nats", "restart-redis", ...HOST_FAULT_KINDS] as const;
+export const FAULT_KINDS = ["kill-component", "pause-component", "kill-worker", "pause-worker", "kill-replica", "restart-nats", "restart-redis", ...HOST_FAULT_KINDS, ...HA_FAULT_KINDS] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Relative frequency of each fault kind. */
 const WEIGHTS: Record<FaultKind, number> = {
   "kill-component": 30, "pause-component": 20, "kill-worker": 8, "pause-worker": 10, "kill-replica": 14, "restart-nats": 8, "restart-redis": 10, ...HOST_WEIGHTS,
+  ...HA_WEIGHTS,
 };
 
 /** One fault as injected. */
@@ -60,7 +64,10 @@ export async function injectFaults(o: {
   const weights = {
     ...WEIGHTS, "kill-replica": o.driver === "process" ? WEIGHTS["kill-replica"] : 0,
     ...(lab ? {} : Object.fromEntries(HOST_FAULT_KINDS.map((k) => [k, 0]))),
+    // an --ha cluster has nats-1…3 and redis-1…3 instead of `nats` and `redis`
+    ...(o.cluster.ha ? { "restart-nats": 0, "restart-redis": 0 } : Object.fromEntries(HA_FAULT_KINDS.map((k) => [k, 0]))),
   };
+  const natsServers = o.cluster.ha?.natsPorts.length ?? 0;
   const instances = CONTROL_PLANE_ROLES.flatMap((r) => Array.from({ length: o.replicasPerComponent }, (_, k) => `${r}-${k + 1}`));
   const workers = o.cluster.nodes.map((n) => `worker-${n}`);
   const startedAt = o.startedAt ?? Date.now();
@@ -70,7 +77,8 @@ export async function injectFaults(o: {
     for (;;) {
       next += Math.round(o.everyMs * (0.5 + o.prng.next()));
       const kind = o.prng.weighted(weights);
-      const f = isHostFault(kind) ? drawHostFault(o.prng, kind, lab!) : draw(o.prng, kind, instances, workers, o.cluster.nodes);
+      const f = isHostFault(kind) ? drawHostFault(o.prng, kind, lab!)
+        : isHaFault(kind) ? drawHaFault(o.prng, kind, natsServers) : draw(o.prng, kind, instances, workers, o.cluster.nodes);
       yield { ...f, offsetMs: next - startedAt };
     }
   };
@@ -78,7 +86,8 @@ export async function injectFaults(o: {
     for (const p of o.script ?? seeded()) {
       await sleep(Math.max(0, startedAt + (p.offsetMs ?? 0) - Date.now()), o.signal);
       if (o.signal.aborted) break;
-      const f = isHostFault(p.kind) ? await deliverHost(lab, p, cuts) : deliver(o.cluster, p, paused, resume);
+      const f = isHostFault(p.kind) ? await deliverHost(lab, p, cuts)
+        : isHaFault(p.kind) ? await deliverHa(o.cluster, p) : deliver(o.cluster, p, paused, resume);
       faults.push(f);
       o.onFault?.(f);
     }
@@ -101,6 +110,13 @@ async function deliverHost(lab: Lab | undefined, p: PlannedFault, cuts: Cuts): P
   return { at, kind, target: p.target, ...(p.pauseMs !== undefined ? { pauseMs: p.pauseMs } : {}), delivered };
 }
 
+/** An `--ha` fault, recorded with the server it hit. */
+async function deliverHa(c: LocalCluster, p: PlannedFault): Promise<FaultRecord> {
+  const at = Date.now();
+  const { target, delivered } = await deliverHaFault(c, { kind: p.kind as (typeof HA_FAULT_KINDS)[number], target: p.target });
+  return { at, kind: p.kind, target, delivered };
+}
+
 /** Draws the target (and pause length) of a fault of `kind` from the seed. */
 function draw(prng: Prng, kind: FaultKind, instances: string[], workers: string[], nodes: string[]): PlannedFault {
   switch (kind) {
@@ -118,7 +134,9 @@ function draw(prng: Prng, kind: FaultKind, instances: string[], workers: string[
       return { kind, target: "redis" };
     case "partition-host":
     case "kill-host":
-      throw new Error(`internal: ${kind} is drawn by drawHostFault`);
+    case "kill-redis-primary":
+    case "kill-nats-server":
+      throw new Error(`internal: ${kind} is drawn by drawHostFault or drawHaFault`);
   }
 }
 
@@ -152,6 +170,8 @@ function deliver(c: LocalCluster, p: PlannedFault, paused: Map<string, NodeJS.Ti
     }
     case "partition-host":
     case "kill-host":
-      throw new Error(`internal: ${kind} is delivered by deliverHost`);
+    case "kill-redis-primary":
+    case "kill-nats-server":
+      throw new Error(`internal: ${kind} is delivered by deliverHost or deliverHa`);
   }
 }

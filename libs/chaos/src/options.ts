@@ -20,6 +20,11 @@ export interface ChaosOptions {
   hosts?: number | string;
   /** The lab's private /24 (default 10.231.128.0/24, apart from `tug up --hosts`' default). */
   hostsSubnet?: string;
+  /**
+   * An `--ha` cluster (3 NATS servers, Redis with Sentinels): kill-redis-primary and kill-nats-server are drawn
+   * instead of restart-redis and restart-nats; 2 instances per component unless told otherwise.
+   */
+  ha?: boolean;
   /** Default `fake`. */
   driver?: string;
   /** Instances of each control-plane role (default 1). */
@@ -49,6 +54,7 @@ export interface ResolvedChaosOptions {
   nodes: number;
   hosts: number;
   hostsSubnet: string;
+  ha: boolean;
   driver: ChaosDriver;
   replicasPerComponent: number;
   faultEveryMs: number;
@@ -67,15 +73,18 @@ export function resolveChaosOptions(o: ChaosOptions): ResolvedChaosOptions {
   if (hosts === 1) throw new TugError("VALIDATION_FAILED", "hosts must be 0 or at least 2", "hosts");
   if (hosts > 0 && o.driver !== undefined && o.driver !== "process") throw new TugError("VALIDATION_FAILED", "--hosts runs the process driver", "driver");
   const driver = hosts > 0 ? "process" : o.driver ?? "fake";
+  const ha = o.ha ?? false;
+  if (ha && hosts > 0) throw new TugError("VALIDATION_FAILED", "--ha does not run in a --hosts lab yet", "ha");
   if (!(CHAOS_DRIVERS as readonly string[]).includes(driver)) throw new TugError("VALIDATION_FAILED", `driver must be one of ${CHAOS_DRIVERS.join(", ")}, got ${JSON.stringify(driver)}`, "driver");
   return {
     durationMs: int("durationMs", o.durationMs, undefined, 1_000, 7 * 86_400_000),
     seed: int("seed", o.seed, undefined, 0, 2 ** 32 - 1),
     nodes: hosts > 0 ? hosts : int("nodes", o.nodes, 3, 1, 50),
     hosts,
+    ha,
     hostsSubnet: o.hostsSubnet ?? "10.231.128.0/24",
     driver: driver as ChaosDriver,
-    replicasPerComponent: int("replicasPerComponent", o.replicasPerComponent, 1, 1, 8),
+    replicasPerComponent: int("replicasPerComponent", o.replicasPerComponent, ha ? 2 : 1, 1, 8),
     faultEveryMs: int("faultEveryMs", o.faultEveryMs, 700, 50, 3_600_000),
     minFaults: int("minFaults", o.minFaults, 0, 0, 1_000_000),
     convergeTimeoutMs: int("convergeTimeoutMs", o.convergeTimeoutMs, 60_000, 1_000, 3_600_000),

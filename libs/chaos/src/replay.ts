@@ -18,6 +18,8 @@ const scriptSchema = z.object({
   nodes: z.number().int().min(1).max(50),
   /** A hosts lab's size (absent or 0: none). */
   hosts: z.number().int().min(0).max(20).optional(),
+  /** Recorded on an `--ha` cluster. */
+  ha: z.boolean().optional(),
   driver: z.enum(CHAOS_DRIVERS),
   replicasPerComponent: z.number().int().min(1).max(8),
   orphanGraceMs: z.number().int().min(0).max(600_000),

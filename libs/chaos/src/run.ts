@@ -42,14 +42,15 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
   let store: RedisStore | undefined;
   let bus: Bus | undefined;
   try {
-    o.log(`starting a ${o.nodes}-node ${o.driver} cluster${o.hosts ? ` on a lab of ${o.hosts} hosts (${o.hostsSubnet})` : ""} (${o.replicasPerComponent} per component) in ${dataDir}`);
+    const where = o.hosts ? ` on a lab of ${o.hosts} hosts (${o.hostsSubnet})` : o.ha ? " with HA infrastructure" : "";
+    o.log(`starting a ${o.nodes}-node ${o.driver} cluster${where} (${o.replicasPerComponent} per component) in ${dataDir}`);
     cluster = await startLocalCluster({
-      nodes: o.nodes, hosts: o.hosts, hostsSubnet: o.hostsSubnet, driver: o.driver, dataDir, prefix: "chaos", natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0,
+      nodes: o.nodes, hosts: o.hosts, hostsSubnet: o.hostsSubnet, ha: o.ha, driver: o.driver, dataDir, prefix: "chaos", natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0,
       portsFrom: 10_000 + 1_000 * Math.floor(Math.random() * Math.max(1, 20 - o.nodes)),
       replicasPerComponent: o.replicasPerComponent, workdir: o.repoRoot ?? defaultRepoRoot(), repoRoot: o.repoRoot, logLevel: "info",
       env: chaosEnv(o.orphanGraceMs), readyTimeoutMs: 60_000,
     });
-    store = new RedisStore({ url: cluster.redisUrl, prefix: cluster.prefix });
+    store = new RedisStore({ ...cluster.redis, prefix: cluster.prefix });
     await store.ready(30_000);
     bus = await Bus.connect({ url: cluster.natsUrl, name: "chaos-runner", log: silentLogger() });
 
@@ -96,7 +97,7 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
       ...(o.hosts ? { hosts: o.hosts, hostChecks } : {}),
       faults, workload, monitor: stats, violations: book.list, convergeSeconds, summary: summaryLine(faults, book.count, convergeSeconds),
       script: scriptOf({
-        seed: o.seed, nodes: o.nodes, ...(o.hosts ? { hosts: o.hosts } : {}), driver: o.driver, replicasPerComponent: o.replicasPerComponent, orphanGraceMs: o.orphanGraceMs,
+        seed: o.seed, nodes: o.nodes, ...(o.hosts ? { hosts: o.hosts } : {}), ...(o.ha ? { ha: true } : {}), driver: o.driver, replicasPerComponent: o.replicasPerComponent, orphanGraceMs: o.orphanGraceMs,
         durationMs: Math.max(1_000, faultsEndedAt - started),
       }, started, faults, workload.ops),
     };

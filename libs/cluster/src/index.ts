@@ -22,3 +22,6 @@ export * from "./hosts/run.js";
 export * from "./chaos-hosts.js";
 export * from "./hosts/partition.js";
 export * from "./hollow.js";
+export * from "./ha/addresses.js";
+export * from "./ha/chaos.js";
+export * from "./ha/settings.js";

@@ -46,6 +46,8 @@ export function createRedisClient(c: RedisConnection): Redis {
   if (!c.sentinels) return new Redis(c.url, common);
   return new Redis({
     ...common, sentinels: parseSentinels(c.sentinels), name: c.masterName || DEFAULT_MASTER_NAME, role: "master",
-    sentinelRetryStrategy: (n) => Math.min(50 * n, 500), sentinelMaxConnections: 3, failoverDetector: true,
+    // no failoverDetector: its disconnect can land while a reconnect resolves the primary, and ioredis then ends the
+    // client for good; a failover is noticed anyway, as Sentinel kills the clients of a demoted primary.
+    sentinelRetryStrategy: (n) => Math.min(50 * n, 500), sentinelMaxConnections: 3,
   });
 }

@@ -25,6 +25,8 @@ export interface SystemOptions {
   /** The lab's private /24. */
   hostsSubnet?: string;
   replicasPerComponent?: number;
+  /** An `--ha` cluster: 3 NATS servers, Redis primary + 2 replicas + 3 Sentinels (the store then goes through them). */
+  ha?: boolean;
   /** Extra environment for every component, on top of QUICK_TIMINGS. */
   env?: Record<string, string>;
   /** cwd of process-driver replicas (default: the repository root, so `examples/...` paths resolve). */
@@ -63,11 +65,12 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
     cluster = await startLocalCluster({
       nodes: opts.hosts ?? nodes, hosts: opts.hosts, hostsSubnet: opts.hostsSubnet, driver: opts.driver ?? "fake", dataDir, prefix,
       portsFrom: hostPortBase(opts.hosts ?? nodes),
-      natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, replicasPerComponent: opts.replicasPerComponent ?? 1,
+      natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, ha: opts.ha,
+      replicasPerComponent: opts.replicasPerComponent ?? (opts.ha ? 2 : 1),
       workdir: opts.workdir, logLevel: opts.logLevel ?? "info", env: { ...QUICK_TIMINGS, ...(opts.env ?? {}) }, onLine: opts.onLine,
       readyTimeoutMs: opts.readyTimeoutMs,
     });
-    const store = new RedisStore({ url: cluster.redisUrl, prefix });
+    const store = new RedisStore({ ...cluster.redis, prefix });
     await store.ready();
     const bus = await Bus.connect({ url: cluster.natsUrl, name: `system-test-${prefix}`, log: silentLogger() });
     let stopped: Promise<void> | undefined;
