@@ -7,18 +7,23 @@ import type { Bus } from "@tug/bus";
 import { type Assignment, nodeFromSubject, scalesOnCpu, type SyncReply, subjects, syncRequestSchema, type Template, TugError, validate } from "@tug/contracts";
 import type { StateStore } from "@tug/state";
 
-/** Builds the assignment list of `node`. */
+/** Builds the assignment list of `node`; the templates and deployments it needs are read at once, not in turn. */
 export async function assignmentsOf(store: StateStore, node: string): Promise<Assignment[]> {
   const replicas = (await store.replicasOfNode(node)).filter((r) => r.phase !== "Lost");
-  const templates = new Map<string, Template | undefined>();
-  const onCpu = new Map<string, boolean>();
+  const revisions = [...new Set(replicas.map((r) => `${r.deployment}@${r.revision}`))];
+  const deployments = [...new Set(replicas.map((r) => r.deployment))];
+  const [templates, onCpu] = await Promise.all([
+    Promise.all(revisions.map(async (key) => {
+      const r = replicas.find((x) => `${x.deployment}@${x.revision}` === key)!;
+      return [key, await store.template(r.deployment, r.revision)] as const;
+    })).then((pairs) => new Map<string, Template | undefined>(pairs)),
+    Promise.all(deployments.map(async (d) => [d, scalesOnCpu((await store.deployment(d))?.autoscale)] as const))
+      .then((pairs) => new Map<string, boolean>(pairs)),
+  ]);
   const out: Assignment[] = [];
   for (const r of replicas) {
-    const key = `${r.deployment}@${r.revision}`;
-    if (!templates.has(key)) templates.set(key, await store.template(r.deployment, r.revision));
-    const template = templates.get(key);
+    const template = templates.get(`${r.deployment}@${r.revision}`);
     if (!template) continue;
-    if (!onCpu.has(r.deployment)) onCpu.set(r.deployment, scalesOnCpu((await store.deployment(r.deployment))?.autoscale));
     const a: Assignment = { replica: { id: r.id, deployment: r.deployment, revision: r.revision, desired: r.desired, gen: r.gen }, template };
     if (onCpu.get(r.deployment)) a.sampleUsage = true;
     out.push(a);
