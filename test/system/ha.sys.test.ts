@@ -14,7 +14,11 @@ import { expectCount, intake, readyReplicas } from "./helpers.js";
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const slow = { timeoutMs: 90_000, intervalMs: 250 };
 const small = (name: string, replicas: number) => ({
-  name, namespace: "default", replicas, command: ["sleep", "3600"], resources: { cpu: 0.01, memory: "8Mi" },
+  name,
+  namespace: "default",
+  replicas,
+  command: ["sleep", "3600"],
+  resources: { cpu: 0.01, memory: "8Mi" },
 });
 type Acked = { replicas: number; revision: number };
 
@@ -36,7 +40,9 @@ describe("--ha: no single point of failure (process driver, 2 nodes, 2 per compo
   beforeAll(async () => {
     sys = await startSystem({ ha: true, nodes: 2, driver: "process", workdir: repoRoot, readyTimeoutMs: 120_000 });
   }, 180_000);
-  afterAll(async () => { await sys?.stop(); }, 90_000);
+  afterAll(async () => {
+    await sys?.stop();
+  }, 90_000);
 
   it("SIGKILL of the Redis primary while 20 applies are in flight: every acknowledged apply survives", async () => {
     const ha = sys.cluster.ha!;
@@ -46,18 +52,31 @@ describe("--ha: no single point of failure (process driver, 2 nodes, 2 per compo
     const refused: string[] = [];
     const send = async (i: number) => {
       try {
-        const r = await sys.bus.request<Acked>(subjects.desired("apply"), "desired.apply", small(`h-${i}`, 1 + (i % 2)), 10_000);
+        const r = await sys.bus.request<Acked>(
+          subjects.desired("apply"),
+          "desired.apply",
+          small(`h-${i}`, 1 + (i % 2)),
+          10_000,
+        );
         acked.set(`default/h-${i}`, { replicas: r.replicas, revision: r.revision });
       } catch (err) {
         refused.push(`h-${i}: ${(err as { code?: string }).code ?? String(err)}`);
       }
     };
-    const inFlight = Array.from({ length: 20 }, (_, i) => new Promise((r) => setTimeout(r, i * 25)).then(() => send(i)));
+    const inFlight = Array.from({ length: 20 }, (_, i) =>
+      new Promise((r) => setTimeout(r, i * 25)).then(() => send(i)),
+    );
     await new Promise((r) => setTimeout(r, 120));
     expect(sys.cluster.kill(before!, "SIGKILL")).toBe(true);
     await Promise.all(inFlight);
-    console.log(`applies around the primary's SIGKILL: ${acked.size} acknowledged, ${refused.length} refused (${refused.join(", ")})`);
-    await eventually(async () => expect(await sys.cluster.redisPrimary()).not.toBe(before), { ...slow, what: "a replica promoted" });
+    console.log(
+      `applies around the primary's SIGKILL: ${acked.size} acknowledged, ${refused.length} refused`,
+      refused.join(", "),
+    );
+    await eventually(async () => expect(await sys.cluster.redisPrimary()).not.toBe(before), {
+      ...slow,
+      what: "a replica promoted",
+    });
     // the refused ones, again until acknowledged, now on the new primary
     for (const line of refused) {
       const i = Number(/^h-(\d+)/.exec(line)![1]);
@@ -68,18 +87,34 @@ describe("--ha: no single point of failure (process driver, 2 nodes, 2 per compo
     await eventually(() => converged(sys, acked), { ...slow, what: "every acknowledged apply present and converged" });
     const now = await sys.cluster.redisPrimary();
     const port = ha.redisPorts[Number(now!.slice("redis-".length)) - 1]!;
-    await eventually(async () => expect(await attachedReplicas("127.0.0.1", port)).toBe(2), { ...slow, what: "the old primary rejoined" });
+    await eventually(async () => expect(await attachedReplicas("127.0.0.1", port)).toBe(2), {
+      ...slow,
+      what: "the old primary rejoined",
+    });
   }, 180_000);
 
   it("SIGKILL of one NATS server: the proxy keeps serving and the cluster keeps converging", async () => {
     const published = await freePort();
-    await intake(sys.bus, "apply", {
-      name: "web", namespace: "default", replicas: 2, command: ["node", "examples/web/server.js"],
-      ports: [{ name: "http", containerPort: 8080, published }], resources: { cpu: 0.05, memory: "32Mi" },
-      readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
-    }, 60_000);
-    await eventually(async () => expectCount("ready web", (await readyReplicas(sys.store, "default/web")).length, 2), slow);
-    const get = async () => (await fetch(`http://127.0.0.1:${published}/`, { signal: AbortSignal.timeout(5_000) })).status;
+    await intake(
+      sys.bus,
+      "apply",
+      {
+        name: "web",
+        namespace: "default",
+        replicas: 2,
+        command: ["node", "examples/web/server.js"],
+        ports: [{ name: "http", containerPort: 8080, published }],
+        resources: { cpu: 0.05, memory: "32Mi" },
+        readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
+      },
+      60_000,
+    );
+    await eventually(
+      async () => expectCount("ready web", (await readyReplicas(sys.store, "default/web")).length, 2),
+      slow,
+    );
+    const get = async () =>
+      (await fetch(`http://127.0.0.1:${published}/`, { signal: AbortSignal.timeout(5_000) })).status;
     await eventually(async () => expect(await get()).toBe(200), { ...slow, what: "the proxy serves" });
 
     const restarts = sys.cluster.components.find((c) => c.name === "nats-1")!.restarts;
@@ -101,7 +136,13 @@ describe("--ha: no single point of failure (process driver, 2 nodes, 2 per compo
     expect(failures).toEqual([]);
     expect(ok).toBeGreaterThan(10);
     await scaled;
-    await eventually(async () => expectCount("ready web", (await readyReplicas(sys.store, "default/web")).length, 3), { ...slow, what: "scaled to 3" });
-    await eventually(() => expect(sys.cluster.components.find((c) => c.name === "nats-1")!.restarts).toBeGreaterThan(restarts), slow);
+    await eventually(async () => expectCount("ready web", (await readyReplicas(sys.store, "default/web")).length, 3), {
+      ...slow,
+      what: "scaled to 3",
+    });
+    await eventually(
+      () => expect(sys.cluster.components.find((c) => c.name === "nats-1")!.restarts).toBeGreaterThan(restarts),
+      slow,
+    );
   }, 180_000);
 });

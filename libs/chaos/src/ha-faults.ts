@@ -31,7 +31,10 @@ export function isHaFault(kind: string): kind is HaFaultKind {
  * Delivers one; the target actually hit (`redis-<i>` for the primary) and whether anything was running there. On a
  * cluster without `ha` nothing is done (a replayed fault).
  */
-export async function deliverHaFault(c: LocalCluster, f: { kind: HaFaultKind; target: string }): Promise<{ target: string; delivered: boolean }> {
+export async function deliverHaFault(
+  c: LocalCluster,
+  f: { kind: HaFaultKind; target: string },
+): Promise<{ target: string; delivered: boolean }> {
   if (!c.ha) return { target: f.target, delivered: false };
   const target = f.kind === "kill-redis-primary" ? await c.redisPrimary().catch(() => undefined) : f.target;
   if (!target || !c.components.some((x) => x.name === target)) return { target: target ?? f.target, delivered: false };

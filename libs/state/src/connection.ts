@@ -26,11 +26,15 @@ export const DEFAULT_MASTER_NAME = "tug";
 
 /** Parses `host:port,host:port` into ioredis' sentinel list; throws on a malformed entry. */
 export function parseSentinels(list: string): Array<{ host: string; port: number }> {
-  return list.split(",").map((s) => s.trim()).filter(Boolean).map((s) => {
-    const m = /^(.+):(\d{1,5})$/.exec(s);
-    if (!m) throw new Error(`a Sentinel address must be host:port, got ${JSON.stringify(s)}`);
-    return { host: m[1]!, port: Number(m[2]) };
-  });
+  return list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const m = /^(.+):(\d{1,5})$/.exec(s);
+      if (!m) throw new Error(`a Sentinel address must be host:port, got ${JSON.stringify(s)}`);
+      return { host: m[1]!, port: Number(m[2]) };
+    });
 }
 
 /**
@@ -40,14 +44,21 @@ export function parseSentinels(list: string): Array<{ host: string; port: number
  */
 export function createRedisClient(c: RedisConnection): Redis {
   const common: RedisOptions = {
-    maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false,
-    retryStrategy: (n) => Math.min(50 * n, 500), connectTimeout: 2_000,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    lazyConnect: false,
+    retryStrategy: (n) => Math.min(50 * n, 500),
+    connectTimeout: 2_000,
   };
   if (!c.sentinels) return new Redis(c.url, common);
   return new Redis({
-    ...common, sentinels: parseSentinels(c.sentinels), name: c.masterName || DEFAULT_MASTER_NAME, role: "master",
+    ...common,
+    sentinels: parseSentinels(c.sentinels),
+    name: c.masterName || DEFAULT_MASTER_NAME,
+    role: "master",
     // no failoverDetector: its disconnect can land while a reconnect resolves the primary, and ioredis then ends the
     // client for good; a failover is noticed anyway, as Sentinel kills the clients of a demoted primary.
-    sentinelRetryStrategy: (n) => Math.min(50 * n, 500), sentinelMaxConnections: 3,
+    sentinelRetryStrategy: (n) => Math.min(50 * n, 500),
+    sentinelMaxConnections: 3,
   });
 }

@@ -13,12 +13,18 @@ export async function confirmReplicated(redis: Redis, replicas: number, timeoutM
   try {
     got = Number(await redis.call("WAIT", replicas, timeoutMs));
   } catch (err) {
-    throw new TugError("STORE_UNAVAILABLE", `the write could not be confirmed by the replicas: ${(err as Error).message}`,
-      undefined, { cause: err });
+    throw new TugError(
+      "STORE_UNAVAILABLE",
+      `the write could not be confirmed by the replicas: ${(err as Error).message}`,
+      undefined,
+      { cause: err },
+    );
   }
   if (got < replicas) {
-    throw new TugError("STORE_UNAVAILABLE",
+    throw new TugError(
+      "STORE_UNAVAILABLE",
       `the write reached ${got} of the ${replicas} replica(s) it needs within ${timeoutMs} ms; ` +
-      "it may or may not have taken effect: retry");
+        "it may or may not have taken effect: retry",
+    );
   }
 }

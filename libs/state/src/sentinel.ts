@@ -17,8 +17,14 @@ export interface PrimaryView {
 /** A short-lived client: no retries, one connect attempt bounded by `timeoutMs`. */
 async function oneShot<T>(host: string, port: number, timeoutMs: number, f: (r: Redis) => Promise<T>): Promise<T> {
   const r = new Redis({
-    host, port, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0,
-    retryStrategy: () => null, enableOfflineQueue: false,
+    host,
+    port,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
   });
   r.on("error", () => {});
   try {
@@ -33,14 +39,20 @@ async function oneShot<T>(host: string, port: number, timeoutMs: number, f: (r: 
  * The primary as the first answering Sentinel of `sentinels` (`host:port,…`) sees it; undefined when none answers
  * or none knows `masterName`.
  */
-export async function sentinelPrimary(sentinels: string, masterName = DEFAULT_MASTER_NAME, timeoutMs = 1_000):
-Promise<PrimaryView | undefined> {
+export async function sentinelPrimary(
+  sentinels: string,
+  masterName = DEFAULT_MASTER_NAME,
+  timeoutMs = 1_000,
+): Promise<PrimaryView | undefined> {
   for (const s of parseSentinels(sentinels)) {
     try {
-      const flat = await oneShot(s.host, s.port, timeoutMs, (r) => r.call("SENTINEL", "master", masterName)) as string[];
+      const flat = (await oneShot(s.host, s.port, timeoutMs, (r) =>
+        r.call("SENTINEL", "master", masterName),
+      )) as string[];
       const f = new Map<string, string>();
       for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i]!, flat[i + 1]!);
-      if (f.has("ip") && f.has("port")) return { host: f.get("ip")!, port: Number(f.get("port")), flags: f.get("flags") ?? "" };
+      if (f.has("ip") && f.has("port"))
+        return { host: f.get("ip")!, port: Number(f.get("port")), flags: f.get("flags") ?? "" };
     } catch {
       // this Sentinel is down or does not know the name: ask the next
     }
@@ -48,12 +60,15 @@ Promise<PrimaryView | undefined> {
   return undefined;
 }
 
-/** How many replicas are attached to the Redis server at `host:port` (-1 when it does not answer or is a replica). */
+/**
+ * How many replicas of the Redis server at `host:port` are in sync (`state=online`: attached and past the initial
+ * transfer); -1 when it does not answer or is a replica itself.
+ */
 export async function attachedReplicas(host: string, port: number, timeoutMs = 1_000): Promise<number> {
   try {
     const info = await oneShot(host, port, timeoutMs, (r) => r.info("replication"));
     if (!/^role:master/m.test(info)) return -1;
-    return Number(/^connected_slaves:(\d+)/m.exec(info)?.[1] ?? 0);
+    return (info.match(/^slave\d+:.*state=online/gm) ?? []).length;
   } catch {
     return -1;
   }

@@ -52,10 +52,14 @@ export function startNats(): Promise<ServerHandle> {
   return startServer("nats-server", (port, dir) => ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", dir], "nats");
 }
 
-/** Starts `redis-server` on a free port, AOF on with fsync always (as `tug up` runs it). */
-export function startRedis(): Promise<ServerHandle> {
+/**
+ * Starts `redis-server` on a free port, AOF on with fsync always (as `tug up` runs it); `extra` arguments go after
+ * (e.g. `--replicaof 127.0.0.1 <port>`, `--min-replicas-to-write 1`).
+ */
+export function startRedis(extra: string[] = []): Promise<ServerHandle> {
   return startServer("redis-server", (port, dir) => [
     "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+    ...extra,
   ], "redis");
 }
 

@@ -28,8 +28,11 @@ export function haAddresses(natsPort: number, redisPort: number, extra: number[]
   const rest = [...extra];
   const take = (n: number) => rest.splice(0, n);
   return {
-    natsPorts: [natsPort, ...take(HA_SIZE - 1)], routePorts: take(HA_SIZE), redisPorts: [redisPort, ...take(HA_SIZE - 1)],
-    sentinelPorts: take(HA_SIZE), masterName: HA_MASTER_NAME,
+    natsPorts: [natsPort, ...take(HA_SIZE - 1)],
+    routePorts: take(HA_SIZE),
+    redisPorts: [redisPort, ...take(HA_SIZE - 1)],
+    sentinelPorts: take(HA_SIZE),
+    masterName: HA_MASTER_NAME,
   };
 }
 

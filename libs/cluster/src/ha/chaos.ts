@@ -9,7 +9,12 @@ import type { ClusterFile } from "../cluster-file.js";
 import { type HaAddresses, haSentinels, redisNameOfPort } from "./addresses.js";
 
 function haOf(f: ClusterFile): HaAddresses {
-  if (!f.ha) throw new TugError("VALIDATION_FAILED", "this cluster was not started with --ha (one NATS server, one Redis server)", "ha");
+  if (!f.ha)
+    throw new TugError(
+      "VALIDATION_FAILED",
+      "this cluster was not started with --ha (one NATS server, one Redis server)",
+      "ha",
+    );
   return f.ha;
 }
 

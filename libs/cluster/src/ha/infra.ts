@@ -9,7 +9,11 @@ import { type HaAddresses, haSentinels } from "./addresses.js";
 import { natsClusterSpecs, redisNodeSpecs, sentinelSpecs } from "./specs.js";
 
 /** Every infrastructure process of an `--ha` cluster (NATS, Redis, Sentinels). */
-export function haInfraSpecs(dataDir: string, h: HaAddresses, log: (name: string, line: string) => void): ComponentSpec[] {
+export function haInfraSpecs(
+  dataDir: string,
+  h: HaAddresses,
+  log: (name: string, line: string) => void,
+): ComponentSpec[] {
   return [...natsClusterSpecs(dataDir, h), ...redisNodeSpecs(dataDir, h, log), ...sentinelSpecs(dataDir, h)];
 }
 

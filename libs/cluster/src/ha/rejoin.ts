@@ -12,14 +12,20 @@ import { REJOIN_WAIT_MS } from "./settings.js";
 
 /** Sets (or, with `primaryPort` undefined, removes) the `replicaof` line of a Redis config file. */
 export function setReplicaOf(confFile: string, primaryPort: number | undefined): void {
-  const lines = readFileSync(confFile, "utf8").split("\n").filter((l) => !/^\s*(replicaof|slaveof)\s/i.test(l) && l !== "");
+  const lines = readFileSync(confFile, "utf8")
+    .split("\n")
+    .filter((l) => !/^\s*(replicaof|slaveof)\s/i.test(l) && l !== "");
   if (primaryPort !== undefined) lines.push(`replicaof 127.0.0.1 ${primaryPort}`);
   writeFileSync(confFile, `${lines.join("\n")}\n`);
 }
 
 /** Prepares the restart of the Redis server on `port` whose config is `confFile` (see the file comment). */
 export async function rejoinAsReplica(
-  confFile: string, port: number, sentinels: string, masterName: string, log: (line: string) => void,
+  confFile: string,
+  port: number,
+  sentinels: string,
+  masterName: string,
+  log: (line: string) => void,
 ): Promise<void> {
   const deadline = Date.now() + REJOIN_WAIT_MS;
   while (Date.now() < deadline) {

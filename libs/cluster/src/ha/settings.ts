@@ -22,7 +22,9 @@ export const REJOIN_WAIT_MS = 15_000;
 /** The environment that points a component at the Sentinels and makes its acks durable. */
 export function haRedisEnv(sentinels: string, masterName: string): Record<string, string> {
   return {
-    TUG_REDIS_SENTINELS: sentinels, TUG_REDIS_MASTER_NAME: masterName,
-    TUG_REDIS_WAIT_REPLICAS: String(WAIT_REPLICAS), TUG_REDIS_WAIT_TIMEOUT_MS: String(WAIT_TIMEOUT_MS),
+    TUG_REDIS_SENTINELS: sentinels,
+    TUG_REDIS_MASTER_NAME: masterName,
+    TUG_REDIS_WAIT_REPLICAS: String(WAIT_REPLICAS),
+    TUG_REDIS_WAIT_TIMEOUT_MS: String(WAIT_TIMEOUT_MS),
   };
 }

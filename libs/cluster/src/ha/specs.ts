@@ -9,18 +9,43 @@ import { type ComponentSpec, TIER } from "../components.js";
 import { type HaAddresses, haSentinels } from "./addresses.js";
 import { rejoinAsReplica } from "./rejoin.js";
 import {
-  DOWN_AFTER_MS, FAILOVER_TIMEOUT_MS, MIN_REPLICAS_MAX_LAG_S, MIN_REPLICAS_TO_WRITE, SENTINEL_QUORUM,
+  DOWN_AFTER_MS,
+  FAILOVER_TIMEOUT_MS,
+  MIN_REPLICAS_MAX_LAG_S,
+  MIN_REPLICAS_TO_WRITE,
+  SENTINEL_QUORUM,
 } from "./settings.js";
 
 /** nats-1…3: one cluster `tug`, each with routes to the other two, JetStream under `<dataDir>/nats/<name>`. */
 export function natsClusterSpecs(dataDir: string, h: HaAddresses): ComponentSpec[] {
   return h.natsPorts.map((port, i) => {
     const name = `nats-${i + 1}`;
-    const routes = h.routePorts.filter((_, j) => j !== i).map((p) => `nats://127.0.0.1:${p}`).join(",");
+    const routes = h.routePorts
+      .filter((_, j) => j !== i)
+      .map((p) => `nats://127.0.0.1:${p}`)
+      .join(",");
     return {
-      name, role: "nats", tier: TIER.infra, cmd: "nats-server",
-      args: ["-a", "127.0.0.1", "-p", String(port), "-n", name, "--cluster_name", "tug",
-        "--cluster", `nats://127.0.0.1:${h.routePorts[i]}`, "--routes", routes, "-js", "-sd", join(dataDir, "nats", name)],
+      name,
+      role: "nats",
+      tier: TIER.infra,
+      cmd: "nats-server",
+      args: [
+        "-a",
+        "127.0.0.1",
+        "-p",
+        String(port),
+        "-n",
+        name,
+        "--cluster_name",
+        "tug",
+        "--cluster",
+        `nats://127.0.0.1:${h.routePorts[i]}`,
+        "--routes",
+        routes,
+        "-js",
+        "-sd",
+        join(dataDir, "nats", name),
+      ],
     };
   });
 }
@@ -29,18 +54,33 @@ export function natsClusterSpecs(dataDir: string, h: HaAddresses): ComponentSpec
  * redis-1…3: AOF with fsync always; a primary refuses writes without a replica that is attached and recent
  * (min-replicas-*); replicas sync without delay (diskless). redis-2 and redis-3 start as replicas of redis-1.
  */
-export function redisNodeSpecs(dataDir: string, h: HaAddresses, log: (name: string, line: string) => void): ComponentSpec[] {
+export function redisNodeSpecs(
+  dataDir: string,
+  h: HaAddresses,
+  log: (name: string, line: string) => void,
+): ComponentSpec[] {
   const sentinels = haSentinels(h);
   return h.redisPorts.map((port, i) => {
     const name = `redis-${i + 1}`;
     const conf = writeConf(dataDir, name, [
-      `port ${port}`, "bind 127.0.0.1", "appendonly yes", "appendfsync always", 'save ""',
-      `min-replicas-to-write ${MIN_REPLICAS_TO_WRITE}`, `min-replicas-max-lag ${MIN_REPLICAS_MAX_LAG_S}`,
-      "repl-diskless-sync yes", "repl-diskless-sync-delay 0", "repl-ping-replica-period 1",
+      `port ${port}`,
+      "bind 127.0.0.1",
+      "appendonly yes",
+      "appendfsync always",
+      'save ""',
+      `min-replicas-to-write ${MIN_REPLICAS_TO_WRITE}`,
+      `min-replicas-max-lag ${MIN_REPLICAS_MAX_LAG_S}`,
+      "repl-diskless-sync yes",
+      "repl-diskless-sync-delay 0",
+      "repl-ping-replica-period 1",
       ...(i > 0 ? [`replicaof 127.0.0.1 ${h.redisPorts[0]}`] : []),
     ]);
     return {
-      name, role: "redis", tier: TIER.infra, cmd: "redis-server", args: [conf],
+      name,
+      role: "redis",
+      tier: TIER.infra,
+      cmd: "redis-server",
+      args: [conf],
       beforeRestart: () => rejoinAsReplica(conf, port, sentinels, h.masterName, (l) => log(name, l)),
     };
   });
@@ -52,9 +92,11 @@ export function sentinelSpecs(dataDir: string, h: HaAddresses): ComponentSpec[] 
   return h.sentinelPorts.map((port, i) => {
     const name = `sentinel-${i + 1}`;
     const conf = writeConf(dataDir, name, [
-      `port ${port}`, "bind 127.0.0.1",
+      `port ${port}`,
+      "bind 127.0.0.1",
       `sentinel monitor ${m} 127.0.0.1 ${h.redisPorts[0]} ${SENTINEL_QUORUM}`,
-      `sentinel down-after-milliseconds ${m} ${DOWN_AFTER_MS}`, `sentinel failover-timeout ${m} ${FAILOVER_TIMEOUT_MS}`,
+      `sentinel down-after-milliseconds ${m} ${DOWN_AFTER_MS}`,
+      `sentinel failover-timeout ${m} ${FAILOVER_TIMEOUT_MS}`,
       `sentinel parallel-syncs ${m} ${h.redisPorts.length - 1}`,
     ]);
     return { name, role: "sentinel", tier: TIER.infra, cmd: "redis-server", args: [conf, "--sentinel"] };
