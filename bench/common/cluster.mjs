@@ -13,14 +13,15 @@ import { RedisStore } from "../../libs/state/dist/index.js";
 
 /**
  * Starts a bench cluster: `name` names the data dir and the key prefix / `tug.cluster` label (`bench<name><pid>`);
- * `hosts` (root only) makes it a hosts lab of that many network-namespace hosts.
+ * `hosts` (root only) makes it a hosts lab of that many network-namespace hosts; `ha` an `--ha` cluster (3 NATS, Redis
+ * with Sentinels), whose store then connects through the Sentinels.
  * Returns { cluster, store, bus, dataDir, prefix, intake(verb, body), close() }; call close() in a finally.
  */
-export async function startBenchCluster({ name, nodes, driver, portsFrom, repoRoot, hosts, hostsSubnet, env }) {
+export async function startBenchCluster({ name, nodes, driver, portsFrom, repoRoot, hosts, hostsSubnet, env, ha }) {
   const dataDir = mkdtempSync(join(tmpdir(), `tug-bench-${name}-`));
   const prefix = `bench${name}${process.pid}`;
-  const cluster = await startLocalCluster({ nodes, hosts, hostsSubnet, env, driver, dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom, workdir: repoRoot, logLevel: process.env.TUG_BENCH_LOG_LEVEL ?? "warn", readyTimeoutMs: 180_000 });
-  const store = new RedisStore({ url: cluster.redisUrl, prefix });
+  const cluster = await startLocalCluster({ nodes, hosts, hostsSubnet, ha, env, driver, dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom, workdir: repoRoot, logLevel: process.env.TUG_BENCH_LOG_LEVEL ?? "warn", readyTimeoutMs: 180_000 });
+  const store = new RedisStore({ ...cluster.redis, prefix });
   await store.ready();
   const bus = await Bus.connect({ url: cluster.natsUrl, name: `bench-${name}`, log: silentLogger() });
   const sweep = () => {

@@ -1,0 +1,68 @@
+// The trials of bench/failover: kill one server of an --ha cluster, then time until the next write is acknowledged
+// (a scale through the intake, retried every attempt with a short request timeout, as a client would).
+import { sleep } from "../../libs/runtime/dist/index.js";
+import { attachedReplicas } from "../../libs/state/dist/index.js";
+import { subjects } from "../../libs/contracts/dist/index.js";
+
+/** How long one trial may take before it counts as a failure of the bench (ms). */
+const TRIAL_LIMIT_MS = 60_000;
+
+/** Sends scales of `default/fo` (alternating counts, so each is a real write) until one is acknowledged; its time. */
+async function nextAck(bus, since, attempt) {
+  for (;;) {
+    attempt.n++;
+    try {
+      const body = { namespace: "default", name: "fo", replicas: 1 + (attempt.n % 2) };
+      const r = await bus.request(subjects.desired("scale"), "desired.scale", body, 1_000);
+      if (r?.ok !== false) return Date.now() - since;
+    } catch {
+      // refused (STORE_UNAVAILABLE), no answer, or our own NATS connection failing over: try again
+    }
+    if (Date.now() - since > TRIAL_LIMIT_MS) throw new Error(`no acknowledged write ${TRIAL_LIMIT_MS} ms after the kill`);
+    await sleep(20);
+  }
+}
+
+/** Resolves once the Sentinels' primary has both replicas in sync again (the cluster is whole before a trial). */
+async function whole(cluster) {
+  const deadline = Date.now() + TRIAL_LIMIT_MS;
+  while (Date.now() < deadline) {
+    const name = await cluster.redisPrimary().catch(() => undefined);
+    const port = name && cluster.ha.redisPorts[Number(name.slice("redis-".length)) - 1];
+    const all = cluster.components.filter((c) => /^(nats|redis|sentinel)-/.test(c.name)).every((c) => c.running);
+    if (port && all && (await attachedReplicas("127.0.0.1", port)) === cluster.ha.redisPorts.length - 1) return name;
+    await sleep(200);
+  }
+  throw new Error("the cluster did not become whole again within a minute");
+}
+
+/** `trials` SIGKILLs of the Redis primary; the kill → next ack times (ms). */
+export async function primaryTrials(bench, trials, log) {
+  const out = [];
+  const attempt = { n: 0 };
+  for (let i = 0; i < trials; i++) {
+    const primary = await whole(bench.cluster);
+    await nextAck(bench.bus, Date.now(), attempt);
+    const at = Date.now();
+    bench.cluster.kill(primary, "SIGKILL");
+    out.push(await nextAck(bench.bus, at, attempt));
+    log(`redis primary ${primary} SIGKILL → ack in ${out.at(-1)} ms`);
+  }
+  return out;
+}
+
+/** `trials` SIGKILLs of a NATS server (nats-1, -2, -3 in turn); the kill → next ack times (ms). */
+export async function natsTrials(bench, trials, log) {
+  const out = [];
+  const attempt = { n: 0 };
+  for (let i = 0; i < trials; i++) {
+    await whole(bench.cluster);
+    await nextAck(bench.bus, Date.now(), attempt);
+    const name = `nats-${1 + (i % bench.cluster.ha.natsPorts.length)}`;
+    const at = Date.now();
+    bench.cluster.kill(name, "SIGKILL");
+    out.push(await nextAck(bench.bus, at, attempt));
+    log(`${name} SIGKILL → ack in ${out.at(-1)} ms`);
+  }
+  return out;
+}
