@@ -77,6 +77,20 @@ describe("chaos checks", () => {
     expect(l.maxDesiredSince("default/a", 5_000, 15_000)).toBe(2); // a refused change never was desired
   });
 
+  it("judges a scale-down's surplus only once the controller has run for the window since it came back", () => {
+    const l = new AckLedger();
+    l.begin("default/a", 6, 0);
+    l.ack("default/a", 6, 1, 0);
+    l.begin("default/a", 4, 1_000);
+    l.ack("default/a", 4, 1, 1_000);
+    const ready = Array.from({ length: 6 }, (_, i) => rep(`r${i}`));
+    const book = new ViolationBook();
+    checkSurge(snap({ at: 9_000, replicas: ready }), l, 1, 5_000, book, 6_000); // controller back at 6 s: 3 s to act
+    expect(book.count).toBe(0);
+    checkSurge(snap({ at: 12_000, replicas: ready }), l, 1, 5_000, book, 6_000); // 6 s of a running controller
+    expect(book.list.map((v) => v.invariant)).toEqual(["too-many-ready"]);
+  });
+
   it("flags an over-committed node", () => {
     const node = { id: "n1", capacity: { cpuMillis: 150, memoryBytes: 10 } } as NodeRecord;
     const book = new ViolationBook();

@@ -17,12 +17,16 @@ export function checkAcked(s: Snapshot, ledger: AckLedger, epochs: Map<string, n
   }
 }
 
-/** Never more ready replicas than the largest desired count of the last `windowMs` plus maxSurge. */
-export function checkSurge(s: Snapshot, ledger: AckLedger, maxSurge: number, windowMs: number, book: ViolationBook): void {
+/**
+ * Never more ready replicas than the largest desired count of the last `windowMs` plus maxSurge. A count superseded
+ * while the controller was not running stays allowed until the controller has run for `windowMs` since it came back
+ * (`controllerUpSince`): a scale-down's surplus can only be retired by a running controller.
+ */
+export function checkSurge(s: Snapshot, ledger: AckLedger, maxSurge: number, windowMs: number, book: ViolationBook, controllerUpSince = Number.NEGATIVE_INFINITY): void {
   const ready = new Map<string, number>();
   for (const r of s.replicas) if (r.ready) ready.set(r.deployment, (ready.get(r.deployment) ?? 0) + 1);
   for (const [id, n] of ready) {
-    const bound = ledger.maxDesiredSince(id, windowMs, s.at) + maxSurge;
+    const bound = ledger.maxDesiredSince(id, windowMs, s.at, controllerUpSince) + maxSurge;
     if (n > bound) book.add("too-many-ready", id, `${n} ready replicas, at most ${bound} allowed (max desired in the last ${windowMs / 1000} s + maxSurge ${maxSurge})`);
   }
 }

@@ -10,6 +10,7 @@ export * from "./violations.js";
 export * from "./snapshot.js";
 export * from "./checks.js";
 export * from "./orphans.js";
+export * from "./presence.js";
 export * from "./converge.js";
 export * from "./monitor.js";
 export * from "./report.js";

@@ -90,16 +90,17 @@ export class AckLedger {
   /**
    * The largest desired count `id` may have had in [now - windowMs, now]: a value counts from its send until a later
    * change was acknowledged (a change in flight, or one that was never answered, may be written at any moment; until a
-   * later ack proves otherwise the earlier value may still be in force). A refused change never was.
+   * later ack proves otherwise the earlier value may still be in force). A refused change never was. A value
+   * superseded before `actorUpSince` (when whoever must act on it came back) counts as superseded then.
    */
-  maxDesiredSince(id: string, windowMs: number, now = Date.now()): number {
+  maxDesiredSince(id: string, windowMs: number, now = Date.now(), actorUpSince = Number.NEGATIVE_INFINITY): number {
     const list = this.entries.get(id)?.desired ?? [];
     const from = now - windowMs;
     let max = 0;
     let supersededAt: number | undefined; // the first ack after entry i, walking from the newest
     for (let i = list.length - 1; i >= 0; i--) {
       const d = list[i]!;
-      if (!d.refused && (supersededAt === undefined || supersededAt >= from)) max = Math.max(max, d.replicas);
+      if (!d.refused && (supersededAt === undefined || Math.max(supersededAt, actorUpSince) >= from)) max = Math.max(max, d.replicas);
       if (d.ackedAt !== undefined) supersededAt = d.ackedAt;
     }
     // the acked count is in force too (a change sent long ago stays the desired count)

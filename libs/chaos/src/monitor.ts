@@ -7,11 +7,9 @@ import { AvailabilityWatch, type FaultWindows } from "./availability.js";
 import { checkAcked, checkCapacity, checkSurge } from "./checks.js";
 import type { AckLedger } from "./ledger.js";
 import { OrphanWatch } from "./orphans.js";
+import { Presence } from "./presence.js";
 import { readSnapshot, type Snapshot } from "./snapshot.js";
 import type { ViolationBook } from "./violations.js";
-
-/** A health-monitor heartbeat (every 1 s) older than this means no one may be answering workers' syncs. */
-const SYNC_SERVER_SILENCE_MS = 2_500;
 
 /** Window of the ready-count invariant: desired counts of the last 5 s are allowed. */
 export const SURGE_WINDOW_MS = 5_000;
@@ -29,11 +27,13 @@ export async function monitor(o: { bus: Bus; store: RedisStore; ledger: AckLedge
   const stats: MonitorStats = { checks: 0, unreadable: 0, statusReports: 0 };
   let latest: Snapshot | undefined;
   const availability = o.faults && new AvailabilityWatch(o.faults, o.book);
-  let syncServerSeenAt = 0;
-  const orphans = new OrphanWatch(o.orphanLimitMs, o.book, () => latest, (now) => now - syncServerSeenAt <= SYNC_SERVER_SILENCE_MS);
-  const syncServers = o.bus.subscribe(subjects.componentHeartbeatOfRole("health-monitor"), () => {
-    syncServerSeenAt = Date.now();
-  });
+  const syncServer = new Presence();
+  const controller = new Presence();
+  const orphans = new OrphanWatch(o.orphanLimitMs, o.book, () => latest, (now) => syncServer.up(now));
+  const heartbeats = [
+    o.bus.subscribe(subjects.componentHeartbeatOfRole("health-monitor"), () => syncServer.beat()),
+    o.bus.subscribe(subjects.componentHeartbeatOfRole("controller"), () => controller.beat()),
+  ];
   const sub = o.bus.subscribe(subjects.nodeAny("status"), (env) => {
     stats.statusReports++;
     orphans.observe(env.body);
@@ -45,7 +45,7 @@ export async function monitor(o: { bus: Bus; store: RedisStore; ledger: AckLedge
         const s = await readSnapshot(o.store);
         latest = s;
         checkAcked(s, o.ledger, epochs, o.book);
-        checkSurge(s, o.ledger, o.maxSurge, SURGE_WINDOW_MS, o.book);
+        checkSurge(s, o.ledger, o.maxSurge, SURGE_WINDOW_MS, o.book, controller.upSince(s.at));
         checkCapacity(s, o.book);
         availability?.check(s);
         stats.checks++;
@@ -57,7 +57,7 @@ export async function monitor(o: { bus: Bus; store: RedisStore; ledger: AckLedge
     }
   } finally {
     sub.unsubscribe();
-    syncServers.unsubscribe();
+    for (const h of heartbeats) h.unsubscribe();
   }
   return stats;
 }
