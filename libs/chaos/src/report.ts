@@ -1,5 +1,6 @@
 /** The chaos report: faults by kind, violations with details, convergence, and the one-line summary. */
 import type { FaultRecord } from "./faults.js";
+import type { HistoryVerdict } from "./history.js";
 import type { ChaosScript } from "./replay.js";
 import type { MonitorStats } from "./monitor.js";
 import type { Violation } from "./violations.js";
@@ -20,6 +21,8 @@ export interface ChaosReport {
   workload: WorkloadStats;
   monitor: MonitorStats;
   violations: Violation[];
+  /** The history check after convergence, and where the history was written. */
+  history?: HistoryVerdict & { file: string };
   /** Seconds from the end of faults to convergence (NaN when it did not converge). */
   convergeSeconds: number;
   /** `faults=N violations=M converge_s=X`. */
@@ -68,10 +71,17 @@ export function formatReport(r: ChaosReport): string {
     ...w.refused.slice(0, 10).map((x) => `  refused ${x.id}: ${x.code}: ${x.message}`),
     `checks: ${r.monitor.checks} snapshots (${r.monitor.unreadable} skipped while Redis was unreadable), ${r.monitor.statusReports} status reports watched`,
     ...(r.hostChecks !== undefined ? [`host checks: ${r.hostChecks} (endpoints of NotReady nodes; stopAfterSeconds copies in the namespaces)`] : []),
+    ...(r.history ? [historyLine(r.history)] : []),
     `violations: ${r.violations.length}`,
     ...r.violations.slice(0, 50).map((v) => `  [${new Date(v.at).toISOString()}] ${v.invariant} ${v.subject}: ${v.detail}`),
     ...faultsBefore(r.faults, r.violations[0]),
     r.summary,
   ];
   return lines.join("\n");
+}
+
+/** The history check's line: operations, acknowledged ones checked, acknowledged writes lost. */
+function historyLine(h: HistoryVerdict & { file: string }): string {
+  return `history: ${h.operations} operations, ${h.acknowledged} acknowledged, ${h.checked} objects checked at the end; ` +
+    `lost acknowledged writes: ${h.lost.length} (${h.file})`;
 }

@@ -13,6 +13,7 @@ import { RedisStore } from "@tug/state";
 import { FaultWindows } from "./availability.js";
 import { waitConverged } from "./converge.js";
 import { injectFaults } from "./faults.js";
+import { finalHistoryCheck } from "./history-check.js";
 import { AckLedger } from "./ledger.js";
 import { CHAOS_MAX_SURGE } from "./manifests.js";
 import { hostMonitor } from "./host-monitor.js";
@@ -89,13 +90,14 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
     const conv = await waitConverged(store, ledger.ids().filter((id) => ledger.acked(id) !== undefined), o.convergeTimeoutMs);
     if (!conv.ok) book.add("converge", "cluster", `not converged ${o.convergeTimeoutMs / 1000} s after faults stopped: ${conv.reasons.join("; ")}`);
     checkCtl.abort();
+    const history = await finalHistoryCheck(store, workload.history, dataDir, book);
     const stats = await checking;
     const hostChecks = (await hostChecking)?.checks;
     const convergeSeconds = conv.ok ? conv.seconds : NaN;
     const report: ChaosReport = {
       seed: o.seed, driver: o.driver, nodes: o.nodes, replicasPerComponent: o.replicasPerComponent, durationMs: faultsEndedAt - started,
       ...(o.hosts ? { hosts: o.hosts, hostChecks } : {}),
-      faults, workload, monitor: stats, violations: book.list, convergeSeconds, summary: summaryLine(faults, book.count, convergeSeconds),
+      faults, workload, monitor: stats, violations: book.list, convergeSeconds, history, summary: summaryLine(faults, book.count, convergeSeconds),
       script: scriptOf({
         seed: o.seed, nodes: o.nodes, ...(o.hosts ? { hosts: o.hosts } : {}), ...(o.ha ? { ha: true } : {}), driver: o.driver, replicasPerComponent: o.replicasPerComponent, orphanGraceMs: o.orphanGraceMs,
         durationMs: Math.max(1_000, faultsEndedAt - started),

@@ -7,6 +7,7 @@
 import type { Bus } from "@tug/bus";
 import { deploymentId } from "@tug/contracts";
 import { sleep } from "@tug/runtime";
+import type { HistoryOp } from "./history.js";
 import { intakeWithRetry } from "./intake.js";
 import type { AckLedger } from "./ledger.js";
 import { chaosManifest, chaosName } from "./manifests.js";
@@ -38,6 +39,8 @@ export interface WorkloadStats {
   refused: Array<{ id: string; code: string; message: string }>;
   /** Every change sent, in order (what a replay sends again). */
   ops: WorkloadOp[];
+  /** Every change with its outcome, for the history check (history.ts). */
+  history: HistoryOp[];
 }
 
 /** The seeded sequence of changes (endless; offsets are filled in when sent). */
@@ -64,7 +67,7 @@ export async function runWorkload(o: {
   /** On a hosts lab: the odd deployments set disconnect.stopAfterSeconds. */
   hosts?: boolean;
 }): Promise<WorkloadStats> {
-  const stats: WorkloadStats = { applies: 0, scales: 0, rolls: 0, acked: 0, unknown: 0, refused: [], ops: [] };
+  const stats: WorkloadStats = { applies: 0, scales: 0, rolls: 0, acked: 0, unknown: 0, refused: [], ops: [], history: [] };
   const startedAt = o.startedAt ?? Date.now();
   for (const planned of o.script ?? seededOps(o.prng, o.maxDeployments)) {
     if (o.script) await sleep(Math.max(0, startedAt + planned.offsetMs - Date.now()), o.signal);
@@ -74,17 +77,23 @@ export async function runWorkload(o: {
     const name = chaosName(op.index);
     const id = deploymentId("default", name);
     o.ledger.begin(id, op.replicas);
+    const sentAt = Date.now();
     stats[op.op === "apply" ? "applies" : op.op === "roll" ? "rolls" : "scales"]++;
     const out = op.op === "scale"
       ? await intakeWithRetry(o.bus, "scale", { namespace: "default", name, replicas: op.replicas }, 30_000, o.signal)
       : await intakeWithRetry(o.bus, "apply", chaosManifest(op.index, op.replicas, op.roll, o.driver, o.hosts), 30_000, o.signal);
+    const h = { id, op: op.op, replicas: op.replicas, sentAt, endedAt: Date.now() };
     if (out.kind === "ack") {
       stats.acked++;
-      o.ledger.ack(id, out.reply.replicas ?? op.replicas, out.reply.revision);
+      const acked = { replicas: out.reply.replicas ?? op.replicas, revision: out.reply.revision };
+      o.ledger.ack(id, acked.replicas, acked.revision);
+      stats.history.push({ ...h, outcome: "ok", acked });
     } else if (out.kind === "unknown") {
       stats.unknown++;
       o.ledger.fail(id);
+      stats.history.push({ ...h, outcome: "unknown" });
     } else {
+      stats.history.push({ ...h, outcome: "refused" });
       stats.refused.push({ id, code: out.error.code, message: out.error.message });
       o.ledger.refused(id);
     }
