@@ -19,8 +19,8 @@ export function checkAcked(s: Snapshot, ledger: AckLedger, epochs: Map<string, n
 
 /**
  * Never more ready replicas than the largest desired count of the last `windowMs` plus maxSurge. A count superseded
- * while the controller was not running stays allowed until the controller has run for `windowMs` since it came back
- * (`controllerUpSince`): a scale-down's surplus can only be retired by a running controller.
+ * while the controller could not act (not running, or Redis down) stays allowed until it could for `windowMs`
+ * (`controllerUpSince`): a scale-down's surplus can only be retired by a running controller that reaches Redis.
  */
 export function checkSurge(s: Snapshot, ledger: AckLedger, maxSurge: number, windowMs: number, book: ViolationBook, controllerUpSince = Number.NEGATIVE_INFINITY): void {
   const ready = new Map<string, number>();

@@ -29,6 +29,7 @@ export async function monitor(o: { bus: Bus; store: RedisStore; ledger: AckLedge
   const availability = o.faults && new AvailabilityWatch(o.faults, o.book);
   const syncServer = new Presence();
   const controller = new Presence();
+  const redis = new Presence(); // fed by this checker's own reads: the controller cannot act while Redis is down
   const orphans = new OrphanWatch(o.orphanLimitMs, o.book, () => latest, (now) => syncServer.up(now));
   const heartbeats = [
     o.bus.subscribe(subjects.componentHeartbeatOfRole("health-monitor"), () => syncServer.beat()),
@@ -44,8 +45,9 @@ export async function monitor(o: { bus: Bus; store: RedisStore; ledger: AckLedge
       try {
         const s = await readSnapshot(o.store);
         latest = s;
+        redis.beat(s.at);
         checkAcked(s, o.ledger, epochs, o.book);
-        checkSurge(s, o.ledger, o.maxSurge, SURGE_WINDOW_MS, o.book, controller.upSince(s.at));
+        checkSurge(s, o.ledger, o.maxSurge, SURGE_WINDOW_MS, o.book, Math.max(controller.upSince(s.at), redis.upSince(s.at)));
         checkCapacity(s, o.book);
         availability?.check(s);
         stats.checks++;
