@@ -4,18 +4,23 @@
  * changed in between is not blamed); (2) a deployment with `disconnect.stopAfterSeconds` never has more than its
  * desired count + maxSurge copies running in all namespaces together (the namespaces' process lists are the truth).
  * Copies on a host whose worker process was down recently are not counted: a dead worker cannot stop anything
- * (a SIGKILLed machine takes its copies with it; a worker crash that leaves them running is not a partition).
+ * (a SIGKILLed machine takes its copies with it; a worker crash that leaves them running is not a partition). The
+ * desired counts of the last SURGE_WINDOW_MS + GUARDED_STOP_MS count: a copy retired while its host is cut off runs
+ * on until its worker stops it (S + the termination grace after the cut).
  */
 import { type Lab, type LocalCluster, namespacePids, readEnviron } from "@tug/cluster";
 import { deploymentId } from "@tug/contracts";
 import { sleep } from "@tug/runtime";
 import type { AckLedger } from "./ledger.js";
-import { isGuarded } from "./manifests.js";
+import { CHAOS_STOP_AFTER_S, isGuarded } from "./manifests.js";
 import { SURGE_WINDOW_MS } from "./monitor.js";
 import type { ViolationBook } from "./violations.js";
 
 /** How long after its worker was seen down a host's copies are not counted (graces + hold + orphan grace + slack). */
 export const WORKER_DOWN_EXCUSE_MS = 15_000;
+
+/** How long a retired copy may run on a cut-off host: stopAfterSeconds + termination grace (2 s) + 2 s of slack. */
+export const GUARDED_STOP_MS = (CHAOS_STOP_AFTER_S + 2 + 2) * 1000;
 
 interface ServiceView {
   namespace: string;
@@ -29,11 +34,16 @@ export async function hostMonitor(o: {
   periodMs?: number;
 }): Promise<{ checks: number }> {
   const downAt = new Map<string, number>();
+  const restarts = new Map<string, number>();
   let checks = 0;
   while (!o.signal.aborted) {
     const now = Date.now();
     for (const c of o.cluster.components) {
-      if (c.role === "worker" && !c.running) downAt.set(c.name.slice("worker-".length), now);
+      if (c.role !== "worker") continue;
+      // down now, or restarted since the last look (a tick can take longer than a worker's whole downtime)
+      const restarted = (restarts.get(c.name) ?? c.restarts) !== c.restarts;
+      if (!c.running || restarted) downAt.set(c.name.slice("worker-".length), now);
+      restarts.set(c.name, c.restarts);
     }
     const excused = (node: string) => now - (downAt.get(node) ?? 0) < WORKER_DOWN_EXCUSE_MS;
     try {
@@ -89,7 +99,7 @@ async function checkCopies(
   const now = Date.now();
   for (const [name, n] of copies) {
     const id = deploymentId("default", name);
-    const bound = ledger.maxDesiredSince(id, SURGE_WINDOW_MS, now) + maxSurge;
+    const bound = ledger.maxDesiredSince(id, SURGE_WINDOW_MS + GUARDED_STOP_MS, now) + maxSurge;
     if (n > bound) book.add("too-many-copies", id, `${n} copies run in the hosts' namespaces; at most ${bound} may`);
   }
 }
