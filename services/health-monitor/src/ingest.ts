@@ -36,7 +36,8 @@ export class StatusCache {
 
 /** Subscribes to heartbeats and status reports of every node (queue group "health-monitor"). */
 export function ingest(bus: Bus, store: StateStore, log: Logger): void {
-  const cache = new StatusCache();
+  // a full re-apply once a minute: each one costs a Lua call per replica of the cluster
+  const cache = new StatusCache(60_000);
   const beats = new HeartbeatBatcher(store, (r) => {
     if (r.restarted) bus.publish(subjects.nodeAssign(r.id), "hint", {});
     cache.forgetNode(r.id);

@@ -48,8 +48,11 @@ export async function applySchedule(plan: SchedulePlan, store: StateStore, bus: 
       log.debug({ replica: replica.id, node, code: r }, "bind refused");
     });
   });
+  // replicas of one placement group share their reasons array: summarize it once, not once per replica
+  const summaries = new Map<readonly string[], string>();
   for (const { replica, reasons } of plan.unschedulable) {
-    const message = summarize(reasons);
+    let message = summaries.get(reasons);
+    if (message === undefined) summaries.set(reasons, (message = summarize(reasons)));
     if (replica.reason === "Unschedulable" && replica.message === message) continue;
     await store.markUnschedulable(replica.id, replica.gen, "Unschedulable", message).catch(() => {});
   }
