@@ -42,7 +42,8 @@ export class IntakeClient {
 
   /** Sends several requests over one connection, in order; each result is the ok reply or the TugError. */
   async requestAll<T>(verb: DesiredVerb, bodies: readonly unknown[]): Promise<Array<T | TugError>> {
-    const nc = await connect({ servers: this.url, timeout: 3_000, maxReconnectAttempts: 0, name: "tug-cli" }).catch((err) => {
+    const servers = this.url.split(","); // a NATS cluster (`tug up --ha`): any of its servers will do
+    const nc = await connect({ servers, timeout: 3_000, maxReconnectAttempts: 0, name: "tug-cli" }).catch((err) => {
       throw new TugError("BUS_UNAVAILABLE", `cannot reach NATS at ${this.url}: ${(err as Error).message}`);
     });
     try {

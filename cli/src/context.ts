@@ -29,7 +29,8 @@ export function contextOf(cmd: Command, out: (text: string) => void = (t) => pro
   const nats = local && defaulted("nats") ? local.natsUrl : g.nats;
   const clients = {
     api: new ApiClient(url(api, "--api", ["http:", "https:"])),
-    intake: new IntakeClient(url(nats, "--nats", ["nats:", "tls:"])),
+    // a NATS cluster is a comma-separated list of server URLs (`tug up --ha`): each must be a URL
+    intake: new IntakeClient(nats.split(",").map((u) => url(u.trim(), "--nats", ["nats:", "tls:"])).join(",")),
   };
   return { ...clients, output: g.output as OutputFormat, out };
 }

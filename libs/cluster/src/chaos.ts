@@ -13,7 +13,7 @@ import { type ClusterFile, type ClusterFileComponent, readClusterFile } from "./
 import { CLUSTER_LABEL, nodeDataDir } from "./components.js";
 import { holdRestart } from "./holds.js";
 import { findStrayReplicas } from "./strays.js";
-import { isAlive, readEnviron } from "./procfs.js";
+import { isAlive, parentPid, readEnviron } from "./procfs.js";
 
 const run = promisify(execFile);
 
@@ -116,7 +116,9 @@ function workerOf(f: ClusterFile, node: string): ClusterFileComponent {
 function verifiedPid(f: ClusterFile, c: ClusterFileComponent): number | undefined {
   if (c.pid === null || !isAlive(c.pid)) return undefined;
   const env = environ(c.pid);
-  if (env && !(env.includes(`TUG_COMPONENT=${c.name}`) && env.includes(`TUG_CLUSTER_DIR=${f.dataDir}`))) return undefined;
+  const marked = env?.includes(`TUG_COMPONENT=${c.name}`) && env.includes(`TUG_CLUSTER_DIR=${f.dataDir}`);
+  // redis-server overwrites its environment with its process title: a direct child of the supervisor is ours too
+  if (env && !marked && parentPid(c.pid) !== f.pid) return undefined;
   return c.pid;
 }
 

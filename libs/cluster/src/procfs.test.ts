@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { isAlive } from "./procfs.js";
+import { isAlive, parentPid } from "./procfs.js";
 
 describe("procfs", () => {
   it("a running process is alive; a zombie (exited, not reaped) and a missing pid are not", async () => {
@@ -15,5 +15,13 @@ describe("procfs", () => {
     expect(isAlive(children[0]!)).toBe(false);
     parent.kill("SIGKILL");
     expect(isAlive(2 ** 22 + 12_345)).toBe(false);
+  });
+
+  it("reads a process's parent (how tug chaos recognises a redis-server, which overwrites its environment)", () => {
+    const child = spawn("sleep", ["3"], { stdio: "ignore" });
+    expect(parentPid(child.pid!)).toBe(process.pid);
+    expect(parentPid(process.pid)).toBe(process.ppid);
+    child.kill("SIGKILL");
+    expect(parentPid(2 ** 22 + 12_345)).toBeUndefined();
   });
 });

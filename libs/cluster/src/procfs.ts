@@ -10,6 +10,17 @@ export function readEnviron(pid: number): string[] {
   }
 }
 
+/** The parent PID of `pid` from /proc (undefined when it cannot be read). */
+export function parentPid(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    return Number.isInteger(ppid) ? ppid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * True while `pid` runs (including processes we may not signal). A zombie (exited, not yet reaped by its parent, e.g.
  * a replica reparented to an init that reaps late) does not run and counts as gone.
