@@ -58,7 +58,7 @@ export async function applyPlan(id: string, dep: DeploymentRecord | undefined, p
   for (const node of touchedNodes) bus.publish(subjects.nodeAssign(node), "hint", { deployment: id });
   // a removed replica frees room on its node: the scheduler's parked replicas may fit now
   for (const node of freedNodes) bus.publish(subjects.hint("node", node), "hint", { id: node });
-  if (plan.retire.length || plan.remove.length) bus.publish(subjects.hint("endpoints", id), "hint", {});
+  if (plan.retire.length || plan.remove.length) bus.publish(subjects.hint("endpoints", id), "hint", { id });
   if (plan.create || plan.retire.length || plan.remove.length) log.info({ deployment: id, create: plan.create, retire: plan.retire.length, remove: plan.remove.length, ...plan.counts }, "reconciled");
 }
 
