@@ -23,9 +23,10 @@ export interface ChildSpec {
   tier?: number;
   /**
    * Runs before each restart after an unexpected exit (not before the first start, nor a deliberate restart()),
-   * e.g. to rewrite a config file; it must be bounded. A rejection is noted in the log and the restart goes ahead.
+   * e.g. to rewrite a config file; it must be bounded. `note` writes a line to the child's log. A rejection is noted
+   * in the log and the restart goes ahead.
    */
-  beforeRestart?: () => Promise<void>;
+  beforeRestart?: (note: (line: string) => void) => Promise<void>;
 }
 
 /** A child's current state. */
@@ -207,7 +208,8 @@ export class Supervisor {
   private async prepareRestart(c: Child): Promise<void> {
     const exited = c.proc;
     if (c.spec.beforeRestart && !this.stopping) {
-      await c.spec.beforeRestart().catch((err: unknown) => c.capture.note(`before restart: ${String(err)}`));
+      const note = (line: string) => c.capture.note(line);
+      await c.spec.beforeRestart(note).catch((err: unknown) => note(`before restart: ${String(err)}`));
     }
     if (c.proc === exited) this.startUnlessHeld(c); // unless a deliberate restart() started it meanwhile
   }

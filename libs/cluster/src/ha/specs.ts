@@ -81,7 +81,11 @@ export function redisNodeSpecs(
       tier: TIER.infra,
       cmd: "redis-server",
       args: [conf],
-      beforeRestart: () => rejoinAsReplica(conf, port, sentinels, h.masterName, (l) => log(name, l)),
+      beforeRestart: (note) =>
+        rejoinAsReplica(conf, port, sentinels, h.masterName, (l) => {
+          note(l);
+          log(name, l);
+        }),
     };
   });
 }
