@@ -37,6 +37,27 @@ describe("Supervisor", () => {
     expect(sup.get("held").restarts).toBe(1);
   });
 
+  it("runs beforeRestart before a restart (not before the first start) and restarts only once it resolved", async () => {
+    const calls: number[] = [];
+    let release: () => void = () => {};
+    sup = new Supervisor({ restart: { baseMs: 20 } });
+    const beforeRestart = (note: (line: string) => void) => {
+      calls.push(Date.now());
+      note("preparing");
+      return new Promise<void>((r) => { release = r; });
+    };
+    const first = sup.spawn({ name: "prepared", ...node(FOREVER), beforeRestart }).pid!;
+    expect(calls).toHaveLength(0);
+    sup.kill("prepared", "SIGKILL");
+    await until(() => calls.length === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sup.get("prepared").running).toBe(false);
+    release();
+    await until(() => sup!.get("prepared").running);
+    expect(sup.get("prepared").pid).not.toBe(first);
+    expect(calls).toHaveLength(1);
+  });
+
   it("SIGKILL → restarted with a new pid; SIGSTOP/SIGCONT pass through", async () => {
     sup = new Supervisor({ restart: { baseMs: 20 } });
     const first = sup.spawn({ name: "svc", ...node(FOREVER) }).pid!;
