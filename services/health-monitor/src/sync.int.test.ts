@@ -33,4 +33,17 @@ describe("health-monitor sync", () => {
     expect(byId.get("rps-1")!.sampleUsage).toBeUndefined();
     expect(byId.get("plain-1")!.sampleUsage).toBeUndefined();
   });
+
+  it("while the node is NotReady, copies that must never run twice are sent as stop; the others as they are", async () => {
+    await store.applyDeployment(validate(manifestSchema, { name: "single", command: ["x"], replicas: 1, disconnect: { stopAfterSeconds: 2 } }));
+    await store.heartbeatNode({ node: "n2", instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake" }, 1_000);
+    for (const [id, dep] of [["single-1", "default/single"], ["plain-2", "default/plain"]] as const) {
+      await store.createReplica({ id, deployment: dep, revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+      await store.bindReplica(id, "n2", 1);
+    }
+    const desired = async () => new Map((await assignmentsOf(store, "n2")).map((a) => [a.replica.id, a.replica.desired]));
+    expect(await desired()).toEqual(new Map([["single-1", "run"], ["plain-2", "run"]]));
+    expect((await store.markNodeNotReady("n2", 2_000, 3_000)).changed).toBe(true);
+    expect(await desired()).toEqual(new Map([["single-1", "stop"], ["plain-2", "run"]]));
+  });
 });

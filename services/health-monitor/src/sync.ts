@@ -1,7 +1,9 @@
 /**
  * Answers `node.<id>.sync`: the full list of replicas bound to the node (to run, or to stop), each with the
  * template of its revision, and `sampleUsage` when its deployment autoscales on CPU. Lost replicas are left out, so a
- * node that comes back stops them (split-brain fence).
+ * node that comes back stops them (split-brain fence). While the node is NotReady, replicas whose deployment sets
+ * `disconnect.stopAfterSeconds` are sent as `stop`: a node that reaches us again before its heartbeats made it Ready
+ * must not restart copies that may be declared Lost and replaced a moment later (it restarts them once Ready).
  */
 import type { Bus } from "@tug/bus";
 import { type Assignment, nodeFromSubject, scalesOnCpu, type SyncReply, subjects, syncRequestSchema, type Template, TugError, validate } from "@tug/contracts";
@@ -9,7 +11,9 @@ import type { StateStore } from "@tug/state";
 
 /** Builds the assignment list of `node`; the templates and deployments it needs are read at once, not in turn. */
 export async function assignmentsOf(store: StateStore, node: string): Promise<Assignment[]> {
-  const replicas = (await store.replicasOfNode(node)).filter((r) => r.phase !== "Lost");
+  const [all, record] = await Promise.all([store.replicasOfNode(node), store.node(node)]);
+  const replicas = all.filter((r) => r.phase !== "Lost");
+  const cutOff = record?.status === "NotReady";
   const revisions = [...new Set(replicas.map((r) => `${r.deployment}@${r.revision}`))];
   const deployments = [...new Set(replicas.map((r) => r.deployment))];
   const [templates, onCpu] = await Promise.all([
@@ -24,7 +28,8 @@ export async function assignmentsOf(store: StateStore, node: string): Promise<As
   for (const r of replicas) {
     const template = templates.get(`${r.deployment}@${r.revision}`);
     if (!template) continue;
-    const a: Assignment = { replica: { id: r.id, deployment: r.deployment, revision: r.revision, desired: r.desired, gen: r.gen }, template };
+    const desired = cutOff && template.disconnect ? "stop" : r.desired;
+    const a: Assignment = { replica: { id: r.id, deployment: r.deployment, revision: r.revision, desired, gen: r.gen }, template };
     if (onCpu.get(r.deployment)) a.sampleUsage = true;
     out.push(a);
   }
