@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { InvalidArgumentError, Option } from "commander";
 import { intArg } from "../args.js";
-import { dataDirOption } from "../data-dir.js";
+import { dataDirOf, dataDirOption } from "../data-dir.js";
 
 const DRIVERS = ["docker", "process", "fake"];
 
@@ -27,8 +27,16 @@ export function upCommand(program: Command): void {
     .option("--redis-port <p>", "Redis port (0 = any free one)", intArg(0, 65_535))
     .option("--api-port <p>", "HTTP API port (0 = any free one)", intArg(0, 65_535))
     .option("--dns-port <p>", "DNS port (0 = any free one)", intArg(0, 65_535))
-    .action(async (opts: Record<string, unknown>) => {
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const { runUp } = await import("@tug/cluster");
-      process.exitCode = await runUp(opts);
+      process.exitCode = await runUp(upOptions(opts, cmd));
     });
+}
+
+/**
+ * `up`'s options with the data dir resolved through the program too: `--data-dir` is also a global option, and
+ * commander gives a global option's value to the program even when it is written after `up`.
+ */
+export function upOptions(opts: Record<string, unknown>, cmd: Command): Record<string, unknown> {
+  return { ...opts, dataDir: dataDirOf(cmd).path };
 }
