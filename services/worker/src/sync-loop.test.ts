@@ -24,6 +24,20 @@ describe("SyncLoop", () => {
     expect(at[2]! - at[0]!).toBeLessThan(1_000);
   });
 
+  it("retries at least once a second while syncs fail, even with a longer period", async () => {
+    const at: number[] = [];
+    const loop = new SyncLoop({
+      periodMs: 60_000, retryMs: 2_000, log: silentLogger(),
+      sync: async () => {
+        at.push(Date.now());
+        throw new Error("cut off");
+      },
+    });
+    void loop.run(ac.signal);
+    await eventually(() => expect(at.length).toBeGreaterThanOrEqual(3), { timeoutMs: 6_000, what: "three attempts" });
+    expect(at[2]! - at[1]!).toBeLessThan(2_500); // the 1 s cap, not 2 s doubled to 4 s
+  });
+
   it("abandons a sync waiting for its reply when the bus reconnects, and syncs again at once", async () => {
     const currents: Array<() => boolean> = [];
     const loop = new SyncLoop({

@@ -1,19 +1,23 @@
 /**
  * The assignment sync loop: syncs at start, every `periodMs`, and soon after a kick (an assign hint, or an
  * orphan grace ending). Kicks are debounced and coalesced; one sync runs at a time. A failed sync is retried
- * after a short backoff (`retryMs`, doubling up to the period), not a whole period later, and a reconnect to the
+ * after a short backoff (`retryMs`, doubling up to 1 s or the period if shorter), not a whole period later (a node
+ * back from a partition keeps its TCP connection, so no reconnect tells it to look again), and a reconnect to the
  * bus abandons a sync still waiting for its reply and syncs again at once: a request sent just before a
  * disconnect is lost with the connection, and waiting out its timeout kept orphans running for seconds.
  */
 import type { Logger } from "@tug/log";
 import type { Runnable } from "@tug/runtime";
 
+/** Longest wait between two attempts while syncs fail (one small request a second from a cut-off node). */
+export const MAX_RETRY_MS = 1_000;
+
 /** Options of the loop. */
 export interface SyncLoopOptions {
   periodMs: number;
   /** Delay after a hint before syncing (coalesces bursts of hints). */
   debounceMs?: number;
-  /** First retry delay after a failed sync; doubles per failure up to `periodMs` (default 200 ms). */
+  /** First retry delay after a failed sync; doubles per failure up to `MAX_RETRY_MS` or `periodMs` (default 200 ms). */
   retryMs?: number;
   /**
    * One sync; may ask to be run again in `recheckInMs`. Throwing is logged and changes nothing. `current()` turns
@@ -71,7 +75,8 @@ export class SyncLoop implements Runnable {
         this.failures++;
         const log = this.failures === 1 || this.failures % 10 === 0 ? this.o.log.warn.bind(this.o.log) : this.o.log.debug.bind(this.o.log);
         log({ err: String((err as Error)?.message ?? err), failures: this.failures }, "assignment sync failed; keeping every replica as it is");
-        const backoff = Math.min(this.o.periodMs, (this.o.retryMs ?? 200) * 2 ** Math.min(this.failures - 1, 16));
+        const cap = Math.min(this.o.periodMs, MAX_RETRY_MS);
+        const backoff = Math.min(cap, (this.o.retryMs ?? 200) * 2 ** Math.min(this.failures - 1, 16));
         this.dueAt = Math.min(this.dueAt, Date.now() + backoff);
       }
       if (recheck !== undefined) this.kick(recheck);
