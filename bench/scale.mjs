@@ -3,7 +3,7 @@
 //   node bench/scale.mjs [--sizes 100,1000] [--per-node 10] [--rest 20]
 // For each size N: N hollow nodes, then (1) scheduler alone: N·per-node/2 replicas created while the scheduler is
 // paused (SIGSTOP), placements/s once it resumes; (2) applied → all Running for another N·per-node/2, with the p99 of
-// tug.v1.desired.apply measured meanwhile; (3) at rest with N/10... unschedulable replicas waiting, CPU per process.
+// tug.v1.desired.apply measured meanwhile; (3) at rest with N·per-node/10 replicas waiting for room, CPU per process.
 // Prints one JSON line per figure; CPU-seconds and peak RSS come from /proc (per process, so a shared machine's
 // load shows in wall times, not in CPU-seconds).
 import { fileURLToPath } from "node:url";
@@ -12,7 +12,13 @@ import { startBenchCluster } from "./common/cluster.mjs";
 import { runSize } from "./scale/size.mjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "100,1000" }, "per-node": { type: "string", default: "10" }, rest: { type: "string", default: "20" } } });
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "100,1000" },
+    "per-node": { type: "string", default: "10" },
+    rest: { type: "string", default: "20" },
+  },
+});
 const sizes = values.sizes.split(",").map(Number);
 const perNode = Number(values["per-node"]);
 if (sizes.some((n) => !Number.isInteger(n) || n < 10 || n > 20_000) || !(perNode >= 1 && perNode <= 40)) {

@@ -9,18 +9,26 @@ export function startHollow({ natsUrl, count, perProcess = 2500, heartbeatMs = 1
   for (let first = 1, i = 1; first <= count; first += perProcess, i++) {
     const nodes = Math.min(perProcess, count - first + 1);
     const env = hollowEnv({ join: natsUrl, nodes, first, prefix: "hollow", heartbeatMs, logLevel: "error", repoRoot });
-    const child = spawn(process.execPath, [hollowEntry(repoRoot)], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+    const child = spawn(process.execPath, [hollowEntry(repoRoot)], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     procs.push({ name: `hollow-${i}`, pid: child.pid, child });
   }
   return {
     procs,
     async stop() {
-      await Promise.all(procs.map(({ child }) => new Promise((r) => {
-        if (child.exitCode !== null) return r();
-        child.once("exit", r);
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
-      })));
+      await Promise.all(
+        procs.map(
+          ({ child }) =>
+            new Promise((r) => {
+              if (child.exitCode !== null) return r();
+              child.once("exit", r);
+              child.kill("SIGTERM");
+              setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+            }),
+        ),
+      );
     },
   };
 }

@@ -26,9 +26,13 @@ export function peakRssMb(pid) {
 }
 
 /** Control-plane components (and hollow/worker processes) of a cluster, by name → pid. */
-export function pidsOf(cluster, roles = ["controller", "scheduler", "health-monitor", "registry", "proxy", "autoscaler", "hollow", "redis", "nats"]) {
+export function pidsOf(
+  cluster,
+  roles = ["controller", "scheduler", "health-monitor", "registry", "proxy", "autoscaler", "hollow", "redis", "nats"],
+) {
   const out = new Map();
-  for (const c of cluster.components) if (c.pid && roles.some((r) => c.role === r || c.name.startsWith(r))) out.set(c.name, c.pid);
+  for (const c of cluster.components)
+    if (c.pid && roles.some((r) => c.role === r || c.name.startsWith(r))) out.set(c.name, c.pid);
   return out;
 }
 

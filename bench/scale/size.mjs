@@ -6,7 +6,7 @@ import { cpuWindow, pidsOf } from "./procs.mjs";
 const DEPLOYMENTS = 10;
 const REPLICA = { command: ["x"], resources: { cpu: 0.1, memory: "16Mi" } };
 
-/** Counts replicas: all, bound, Running — inside Redis (one script), so watching costs the measured cluster little. */
+/** Counts replicas (all, bound, Running) inside Redis, one script: watching costs the measured cluster little. */
 const COUNT = `local t, b, r = 0, 0, 0
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local h = redis.call('HMGET', ARGV[1] .. id, 'node', 'phase')
@@ -23,7 +23,8 @@ async function phases(store) {
 /** Applies `count` replicas over DEPLOYMENTS deployments named `<set>-<i>`. */
 async function applySet(c, set, count) {
   const per = Math.ceil(count / DEPLOYMENTS);
-  for (let i = 0; i < DEPLOYMENTS; i++) await c.intake("apply", { name: `${set}-${i}`, replicas: Math.min(per, count - i * per), ...REPLICA });
+  for (let i = 0; i < DEPLOYMENTS; i++)
+    await c.intake("apply", { name: `${set}-${i}`, replicas: Math.min(per, count - i * per), ...REPLICA });
 }
 
 /** p50/p99 of `xs` (ms). */
@@ -45,20 +46,30 @@ function probeApplies(c) {
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
-  return async () => { on = false; await done; return lat; };
+  return async () => {
+    on = false;
+    await done;
+    return lat;
+  };
 }
 
 /** Runs one size; prints its figures. */
 export async function runSize(c, { nodes, perNode, restS, repoRoot }) {
   const total = nodes * perNode;
   const half = Math.floor(total / 2);
-  const line = (figure, extra) => console.log(JSON.stringify({ bench: "scale", nodes, replicas: total, figure, ...extra }));
+  const line = (figure, extra) =>
+    console.log(JSON.stringify({ bench: "scale", nodes, replicas: total, figure, ...extra }));
   const hollow = startHollow({ natsUrl: c.cluster.natsUrl, count: nodes, repoRoot });
   const pids = new Map([...pidsOf(c.cluster), ...hollow.procs.map((p) => [p.name, p.pid])]);
   const whole = cpuWindow(pids);
   try {
     const t0 = Date.now();
-    await until(`${nodes} nodes Ready`, async () => (await c.store.nodes()).filter((n) => n.status === "Ready").length >= nodes, 300_000, 500);
+    await until(
+      `${nodes} nodes Ready`,
+      async () => (await c.store.nodes()).filter((n) => n.status === "Ready").length >= nodes,
+      300_000,
+      500,
+    );
     line("nodes ready", { seconds: (Date.now() - t0) / 1000 });
 
     // (1) the scheduler alone, over pre-created pending replicas
@@ -74,7 +85,11 @@ export async function runSize(c, { nodes, perNode, restS, repoRoot }) {
     const { procs } = sched.end();
     const cpuS = procs["scheduler-1"].cpuS;
     line("scheduler placements/s", {
-      placements: half, seconds: +s.toFixed(2), perSecond: Math.round(half / s), schedulerCpuS: cpuS, redisCpuS: procs.redis.cpuS,
+      placements: half,
+      seconds: +s.toFixed(2),
+      perSecond: Math.round(half / s),
+      schedulerCpuS: cpuS,
+      redisCpuS: procs.redis.cpuS,
       perSchedulerCpuSecond: Math.round(half / Math.max(0.01, cpuS)),
     });
     await until("pre Running", async () => (await phases(c.store)).Running >= half, 600_000, 500);
@@ -89,16 +104,30 @@ export async function runSize(c, { nodes, perNode, restS, repoRoot }) {
 
     // (3) at rest, with unschedulable replicas waiting (each asks for more than a node has)
     const waiting = Math.max(1, Math.floor(total / 10));
-    await c.intake("apply", { name: "toobig", replicas: waiting, command: ["x"], resources: { cpu: 64, memory: "16Mi" } });
-    await until("unschedulable marked", async () => (await c.store.replicasOfDeployment("default/toobig")).filter((r) => r.reason === "Unschedulable").length >= waiting, 300_000, 500);
+    await c.intake("apply", {
+      name: "toobig",
+      replicas: waiting,
+      command: ["x"],
+      resources: { cpu: 64, memory: "16Mi" },
+    });
+    await until(
+      "unschedulable marked",
+      async () =>
+        (await c.store.replicasOfDeployment("default/toobig")).filter((r) => r.reason === "Unschedulable").length >=
+        waiting,
+      300_000,
+      500,
+    );
     await new Promise((r) => setTimeout(r, 5_000));
     const rest = cpuWindow(pids);
     await new Promise((r) => setTimeout(r, restS * 1000));
-    for (const [proc, f] of Object.entries(rest.end().procs)) line("at rest", { unschedulable: waiting, windowS: restS, proc, ...f });
+    for (const [proc, f] of Object.entries(rest.end().procs))
+      line("at rest", { unschedulable: waiting, windowS: restS, proc, ...f });
     const ready = (await c.store.nodes()).filter((n) => n.status === "Ready").length;
     line("heartbeats absorbed", { perSecond: nodes, nodesReady: ready });
   } finally {
-    for (const [proc, f] of Object.entries(whole.end().procs)) line("whole run", { proc, cpuS: f.cpuS, peakRssMb: f.peakRssMb });
+    for (const [proc, f] of Object.entries(whole.end().procs))
+      line("whole run", { proc, cpuS: f.cpuS, peakRssMb: f.peakRssMb });
     await hollow.stop();
   }
 }

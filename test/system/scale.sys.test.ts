@@ -28,7 +28,10 @@ function dnsTcp(port: number, name: string, type: "SRV"): Promise<dnsPacket.Pack
     s.on("error", reject);
     s.on("data", (d) => {
       buf = Buffer.concat([buf, d]);
-      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) { s.end(); resolve(dnsPacket.streamDecode(buf)); }
+      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        s.end();
+        resolve(dnsPacket.streamDecode(buf));
+      }
     });
     s.write(dnsPacket.streamEncode({ type: "query", id: 7, questions: [{ type, name, class: "IN" }] }));
   });
@@ -48,10 +51,25 @@ describe("scale: 200 hollow nodes, 4,150 replicas", () => {
 
   beforeAll(async () => {
     published = await freePort();
-    sys = await startSystem({ nodes: 0, env: { TUG_NODE_GRACE_MS: "10000" }, logLevel: "warn", readyTimeoutMs: 120_000 });
-    const env = hollowEnv({ join: sys.cluster.natsUrl, nodes: NODES, prefix: "h", cpuMillis: NODE_CPU, logLevel: "warn" });
+    sys = await startSystem({
+      nodes: 0,
+      env: { TUG_NODE_GRACE_MS: "10000" },
+      logLevel: "warn",
+      readyTimeoutMs: 120_000,
+    });
+    const env = hollowEnv({
+      join: sys.cluster.natsUrl,
+      nodes: NODES,
+      prefix: "h",
+      cpuMillis: NODE_CPU,
+      logLevel: "warn",
+    });
     hollow = spawn(process.execPath, [hollowEntry()], { env: { ...process.env, ...env }, stdio: "ignore" });
-    await eventually(async () => expectCount("Ready nodes", (await sys.store.nodes()).filter((n) => n.status === "Ready").length, NODES), { ...slow, what: "200 Ready nodes" });
+    await eventually(
+      async () =>
+        expectCount("Ready nodes", (await sys.store.nodes()).filter((n) => n.status === "Ready").length, NODES),
+      { ...slow, what: "200 Ready nodes" },
+    );
   }, 240_000);
 
   afterAll(async () => {
@@ -59,28 +77,48 @@ describe("scale: 200 hollow nodes, 4,150 replicas", () => {
     await sys?.stop();
   }, 90_000);
 
-  it("runs what fits, never over-commits a node, spreads each deployment within 1, and says why the rest waits", async () => {
+  it("runs what fits, never over-commits a node, spreads each within 1, and says why the rest waits", async () => {
     for (const [name, [replicas, cpu]] of Object.entries(SETS)) {
       if (name === "big") {
-        await eventually(async () => expectCount("Running", (await sys.store.replicas()).filter((r) => r.phase === "Running").length, 3_900), { ...slow, what: "the first three sets Running" });
+        await eventually(
+          async () =>
+            expectCount("Running", (await sys.store.replicas()).filter((r) => r.phase === "Running").length, 3_900),
+          { ...slow, what: "the first three sets Running" },
+        );
       }
       const ports = name === "web" ? { ports: [{ name: "http", containerPort: 8080, published }] } : {};
-      await intake(sys.bus, "apply", { name, replicas, command: ["x"], resources: { cpu: cpu / 1000, memory: "16Mi" }, ...ports });
+      await intake(sys.bus, "apply", {
+        name,
+        replicas,
+        command: ["x"],
+        resources: { cpu: cpu / 1000, memory: "16Mi" },
+        ...ports,
+      });
     }
-    const all = await eventually(async () => {
-      const rs = await sys.store.replicas();
-      expectCount("replicas", rs.length, 4_150);
-      expectCount("Running", rs.filter((r) => r.phase === "Running").length, 4_100);
-      expectCount("Unschedulable", rs.filter((r) => r.phase === "Pending" && r.reason === "Unschedulable").length, 50);
-      return rs;
-    }, { ...slow, what: "4,100 Running and 50 Unschedulable" });
+    const all = await eventually(
+      async () => {
+        const rs = await sys.store.replicas();
+        expectCount("replicas", rs.length, 4_150);
+        expectCount("Running", rs.filter((r) => r.phase === "Running").length, 4_100);
+        expectCount(
+          "Unschedulable",
+          rs.filter((r) => r.phase === "Pending" && r.reason === "Unschedulable").length,
+          50,
+        );
+        return rs;
+      },
+      { ...slow, what: "4,100 Running and 50 Unschedulable" },
+    );
     const nodes = (await sys.store.nodes()).map((n) => n.id);
     for (const n of nodes) {
       const used = all.filter((r) => r.node === n).reduce((sum, r) => sum + r.resources.cpuMillis, 0);
       expect(used, `cpu requested on ${n}`).toBeLessThanOrEqual(NODE_CPU);
     }
     for (const name of Object.keys(SETS)) {
-      const counts = perNode(all.filter((r) => r.deployment === `default/${name}`), nodes);
+      const counts = perNode(
+        all.filter((r) => r.deployment === `default/${name}`),
+        nodes,
+      );
       expect(Math.max(...counts) - Math.min(...counts), `spread of ${name}`).toBeLessThanOrEqual(1);
     }
     const waiting = all.find((r) => r.deployment === "default/big" && !r.node)!;
@@ -88,14 +126,32 @@ describe("scale: 200 hollow nodes, 4,150 replicas", () => {
   }, 300_000);
 
   it("the registry, DNS and the proxy each see the 100 endpoints of the published deployment", async () => {
-    const api = async () => ((await (await fetch(`${sys.cluster.apiUrl}/v1/services/default/web`)).json()) as { endpoints: unknown[] }).endpoints.length;
-    await eventually(async () => expectCount("registry endpoints", await api(), 100), { ...slow, what: "registry: 100 endpoints" });
-    await eventually(async () => expectCount("SRV answers", (await dnsTcp(sys.cluster.dnsPort, "web.default.svc.tug.internal", "SRV")).answers!.length, 100), { ...slow, what: "DNS: 100 SRV" });
+    const api = async () =>
+      ((await (await fetch(`${sys.cluster.apiUrl}/v1/services/default/web`)).json()) as { endpoints: unknown[] })
+        .endpoints.length;
+    await eventually(async () => expectCount("registry endpoints", await api(), 100), {
+      ...slow,
+      what: "registry: 100 endpoints",
+    });
+    await eventually(
+      async () =>
+        expectCount(
+          "SRV answers",
+          (await dnsTcp(sys.cluster.dnsPort, "web.default.svc.tug.internal", "SRV")).answers!.length,
+          100,
+        ),
+      { ...slow, what: "DNS: 100 SRV" },
+    );
     const proxy = sys.cluster.components.find((c) => c.role === "proxy")!;
-    await eventually(async () => {
-      const text = await (await fetch(`http://127.0.0.1:${proxy.healthPort}/metrics`)).text();
-      const line = text.split("\n").find((l) => l.startsWith(`tug_proxy_endpoints{service="default/web",port="${published}"`));
-      expectCount("proxy endpoints", Number(line?.split(" ").pop()), 100);
-    }, { ...slow, what: "proxy: 100 endpoints" });
+    await eventually(
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${proxy.healthPort}/metrics`)).text();
+        const line = text
+          .split("\n")
+          .find((l) => l.startsWith(`tug_proxy_endpoints{service="default/web",port="${published}"`));
+        expectCount("proxy endpoints", Number(line?.split(" ").pop()), 100);
+      },
+      { ...slow, what: "proxy: 100 endpoints" },
+    );
   }, 200_000);
 });

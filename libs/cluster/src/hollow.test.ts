@@ -3,10 +3,22 @@ import { hollowEntry, hollowEnv } from "./hollow.js";
 
 describe("cluster - tug hollow options", () => {
   it("turns the options into the hollow process's environment, with calm defaults", () => {
-    const env = hollowEnv({ join: "nats://10.0.0.1:4222", nodes: "250", prefix: "rack-a", first: 1001, labels: "zone=a" });
+    const env = hollowEnv({
+      join: "nats://10.0.0.1:4222",
+      nodes: "250",
+      prefix: "rack-a",
+      first: 1001,
+      labels: "zone=a",
+    });
     expect(env).toMatchObject({
-      TUG_NATS_URL: "nats://10.0.0.1:4222", TUG_DRIVER: "fake", TUG_HOLLOW_NODES: "250", TUG_HOLLOW_PREFIX: "rack-a",
-      TUG_HOLLOW_FIRST: "1001", TUG_NODE_LABELS: "zone=a", TUG_NODE_CPU: "4000", TUG_HEARTBEAT_MS: "1000",
+      TUG_NATS_URL: "nats://10.0.0.1:4222",
+      TUG_DRIVER: "fake",
+      TUG_HOLLOW_NODES: "250",
+      TUG_HOLLOW_PREFIX: "rack-a",
+      TUG_HOLLOW_FIRST: "1001",
+      TUG_NODE_LABELS: "zone=a",
+      TUG_NODE_CPU: "4000",
+      TUG_HEARTBEAT_MS: "1000",
     });
     expect(hollowEntry("/repo")).toBe("/repo/services/worker/dist/hollow-main.js");
   });
@@ -32,8 +44,19 @@ describe("cluster - tug up on hollow nodes", () => {
     expect(workerProcesses(resolveOptions({ driver: "fake", nodes: 30, portsFrom: 30_000, dataDir: "/d" }))).toBe(30);
     expect(workerProcesses(resolveOptions({ driver: "process", nodes: 20, dataDir: "/d" }))).toBe(20);
     const specs = hollowSpecs(o, "nats://127.0.0.1:4222", [9001, 9002, 9003]);
-    expect(specs.map((s) => [s.name, s.env?.TUG_HOLLOW_PREFIX, s.env?.TUG_HOLLOW_FIRST, s.env?.TUG_HOLLOW_NODES, s.healthPort])).toEqual([
-      ["hollow-1", "node", "1", "1000", 9001], ["hollow-2", "node", "1001", "1000", 9002], ["hollow-3", "node", "2001", "500", 9003]]);
+    expect(
+      specs.map((s) => [
+        s.name,
+        s.env?.TUG_HOLLOW_PREFIX,
+        s.env?.TUG_HOLLOW_FIRST,
+        s.env?.TUG_HOLLOW_NODES,
+        s.healthPort,
+      ]),
+    ).toEqual([
+      ["hollow-1", "node", "1", "1000", 9001],
+      ["hollow-2", "node", "1001", "1000", 9002],
+      ["hollow-3", "node", "2001", "500", 9003],
+    ]);
     expect(specs[0]!.args).toEqual(["/repo/services/worker/dist/hollow-main.js"]);
   });
 });

@@ -53,7 +53,9 @@ export function hollowEnv(o: HollowOptions): Record<string, string> {
     throw new OptionError("prefix", `must be a node id prefix ([A-Za-z0-9_-]), got ${JSON.stringify(prefix)}`);
   }
   const env: Record<string, string> = {
-    TUG_NATS_URL: url, TUG_DRIVER: "fake", TUG_HOLLOW_PREFIX: prefix,
+    TUG_NATS_URL: url,
+    TUG_DRIVER: "fake",
+    TUG_HOLLOW_PREFIX: prefix,
     TUG_HOLLOW_NODES: String(int("nodes", o.nodes, 100, 1, 100_000)),
     TUG_HOLLOW_FIRST: String(int("first", o.first, 1, 0, 10_000_000)),
     TUG_NODE_CPU: String(int("cpuMillis", o.cpuMillis, 4_000, 1, 10_000_000)),
@@ -81,8 +83,11 @@ export function hollowSpecs(o: ResolvedOptions, natsUrl: string, healthPorts: nu
     if (healthPort === undefined) throw new Error("internal: ran out of pre-allocated health ports");
     const nodes = Math.min(HOLLOW_PER_PROCESS, o.nodes - first + 1);
     const env = {
-      ...o.env, ...hollowEnv({ join: natsUrl, nodes, first, prefix: "node", logLevel: o.logLevel }),
-      TUG_PORTS_FROM: String(o.portsFrom), TUG_INSTANCE: name, TUG_HEALTH_PORT: String(healthPort),
+      ...o.env,
+      ...hollowEnv({ join: natsUrl, nodes, first, prefix: "node", logLevel: o.logLevel }),
+      TUG_PORTS_FROM: String(o.portsFrom),
+      TUG_INSTANCE: name,
+      TUG_HEALTH_PORT: String(healthPort),
     };
     const args = [hollowEntry(o.repoRoot)];
     return { name, role: "hollow", tier: 0, cmd: process.execPath, args, env, cwd: o.repoRoot, healthPort };
@@ -95,7 +100,10 @@ export function hollowEntry(repoRoot = defaultRepoRoot()): string {
 }
 
 /** Runs the hollow process in the foreground until it exits; resolves with its exit code. */
-export async function runHollow(o: HollowOptions, out = (l: string) => void process.stderr.write(`${l}\n`)): Promise<number> {
+export async function runHollow(
+  o: HollowOptions,
+  out = (l: string) => void process.stderr.write(`${l}\n`),
+): Promise<number> {
   const env = hollowEnv(o);
   const main = hollowEntry(o.repoRoot);
   if (!existsSync(main)) throw new Error(`missing worker build ${main} (run \`npm run build\`)`);
@@ -103,9 +111,13 @@ export async function runHollow(o: HollowOptions, out = (l: string) => void proc
   const prefix = env.TUG_HOLLOW_PREFIX;
   out(`tug hollow: nodes ${prefix}-${env.TUG_HOLLOW_FIRST} … ${prefix}-${last} join ${env.TUG_NATS_URL}`);
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"], detached: true,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
   });
-  const forward = (sig: NodeJS.Signals) => () => { child.kill(sig); };
+  const forward = (sig: NodeJS.Signals) => () => {
+    child.kill(sig);
+  };
   const [onInt, onTerm, onExit] = [forward("SIGINT"), forward("SIGTERM"), forward("SIGKILL")];
   process.on("SIGINT", onInt).on("SIGTERM", onTerm).on("exit", onExit);
   try {

@@ -8,8 +8,10 @@ import { type DeploymentRecord, type Endpoint, endpointsOf, type NodeRecord, typ
 import type { RedisStore } from "./store.js";
 
 /** The store reads the cache needs. */
-export type EndpointCacheStore = Pick<RedisStore,
-  "deployments" | "deployment" | "replicas" | "replicasOfDeployment" | "nodes" | "node" | "endpointsIndexes">;
+export type EndpointCacheStore = Pick<
+  RedisStore,
+  "deployments" | "deployment" | "replicas" | "replicasOfDeployment" | "nodes" | "node" | "endpointsIndexes"
+>;
 
 /** What a hint named. */
 export type CacheHint = "deployment" | "endpoints" | "node";
@@ -25,7 +27,10 @@ export class EndpointCache {
   private readonly dirty = { deployment: new Set<string>(), endpoints: new Set<string>(), node: new Set<string>() };
   private fullAt = -Infinity;
 
-  constructor(private readonly store: EndpointCacheStore, private readonly fullResyncMs: number) {}
+  constructor(
+    private readonly store: EndpointCacheStore,
+    private readonly fullResyncMs: number,
+  ) {}
 
   /** A hint named `id`; `sync()` re-reads it. An id-less hint forces a full re-read. */
   hint(kind: CacheHint, id?: string): void {
@@ -52,7 +57,11 @@ export class EndpointCache {
   async sync(now = Date.now()): Promise<Set<string>> {
     if (now - this.fullAt >= this.fullResyncMs) return this.full(now);
     const changed = new Set<string>();
-    const take = (s: Set<string>) => { const out = [...s]; s.clear(); return out; };
+    const take = (s: Set<string>) => {
+      const out = [...s];
+      s.clear();
+      return out;
+    };
     for (const id of take(this.dirty.node)) {
       const n = await this.store.node(id);
       if (n) this.nodes.set(id, n);
@@ -90,7 +99,12 @@ export class EndpointCache {
   private async full(now: number): Promise<Set<string>> {
     for (const s of Object.values(this.dirty)) s.clear();
     const s = this.store;
-    const [deps, replicas, nodes, indexes] = await Promise.all([s.deployments(), s.replicas(), s.nodes(), s.endpointsIndexes()]);
+    const [deps, replicas, nodes, indexes] = await Promise.all([
+      s.deployments(),
+      s.replicas(),
+      s.nodes(),
+      s.endpointsIndexes(),
+    ]);
     this.fullAt = now;
     this.indexes = indexes;
     this.nodes = new Map(nodes.map((n) => [n.id, n]));

@@ -5,10 +5,24 @@ import { startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
 
 let redis: ServerHandle;
 let s: RedisStore;
-const hb = (node: string) => ({ node, instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 10_000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake" });
+const hb = (node: string) => ({
+  node,
+  instance: "i1",
+  seq: 1,
+  address: "127.0.0.1",
+  capacity: { cpuMillis: 10_000, memoryBytes: 1 << 30 },
+  labels: {},
+  driver: "fake",
+});
 
 async function readyReplica(id: string, node: string, port: number): Promise<void> {
-  await s.createReplica({ id, deployment: "default/web", revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+  await s.createReplica({
+    id,
+    deployment: "default/web",
+    revision: 1,
+    resources: { cpuMillis: 10, memoryBytes: 1 },
+    nodeSelector: {},
+  });
   await s.bindReplica(id, node, 1);
   await s.reportReplica(node, "127.0.0.1", { id, phase: "Running", ready: true, hostPort: port, restarts: 0 });
 }
@@ -20,7 +34,10 @@ beforeAll(async () => {
   await s.heartbeatNode(hb("n2"));
   await s.applyDeployment(validate(manifestSchema, { name: "web", command: ["x"], replicas: 3 }));
 });
-afterAll(async () => { await s.close(); await redis.stop(); });
+afterAll(async () => {
+  await s.close();
+  await redis.stop();
+});
 
 describe("state - endpoint cache", () => {
   it("follows changes from hints and from the endpoint index, without a full re-read", async () => {

@@ -12,7 +12,10 @@ type Dep = DeploymentRecord | undefined;
 export class IdleBackoff {
   private readonly idle = new Map<string, number>();
 
-  constructor(private readonly progressMs: number, private readonly capMs: number) {}
+  constructor(
+    private readonly progressMs: number,
+    private readonly capMs: number,
+  ) {}
 
   /** Delay before the next look at `id`; `acted`: this pass wrote something. */
   next(id: string, acted: boolean, dep: Dep, replicas: readonly ReplicaRecord[], now: number): number {

@@ -17,8 +17,11 @@ export class HeartbeatBatcher {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: Pick<StateStore, "heartbeatNodes">, private readonly changed: BeatChange,
-    private readonly log: Logger, private readonly windowMs = 20, private readonly max = 500,
+    private readonly store: Pick<StateStore, "heartbeatNodes">,
+    private readonly changed: BeatChange,
+    private readonly log: Logger,
+    private readonly windowMs = 20,
+    private readonly max = 500,
   ) {}
 
   /** Queues `hb` for the next batch. */

@@ -18,7 +18,10 @@ export class CapacityIndex {
   private dirty = new Set<string>();
 
   /** `rebuildMs`: period of the full re-read. */
-  constructor(private readonly store: IndexStore, private readonly rebuildMs: number) {}
+  constructor(
+    private readonly store: IndexStore,
+    private readonly rebuildMs: number,
+  ) {}
 
   /** The node's view may be stale (it changed, or a bind to it was refused): re-read it before the next plan. */
   markDirty(node: string): void {
@@ -35,12 +38,15 @@ export class CapacityIndex {
     return this.views.size;
   }
 
-  /** The views, rebuilt when older than the period, else with dirty nodes re-read; the planner updates them in place. */
+  /** The views: rebuilt when older than the period, else with dirty nodes re-read (the planner updates them). */
   async current(now = Date.now()): Promise<Map<string, NodeView>> {
     if (now - this.builtAt >= this.rebuildMs) {
       this.dirty.clear();
       const [nodes, replicas] = await Promise.all([this.store.nodes(), this.store.replicas()]);
-      this.views = nodeViews(nodes, replicas.filter((r) => r.node !== null));
+      this.views = nodeViews(
+        nodes,
+        replicas.filter((r) => r.node !== null),
+      );
       this.builtAt = now;
       return this.views;
     }

@@ -3,9 +3,38 @@ import type { NodeRecord, ReplicaRecord } from "@tug/contracts";
 import { nodeViews, planPlacements, sampleSize } from "./plan.js";
 import { binpackScores, defaultFilters, defaultScores } from "./plugins/index.js";
 
-const node = (id: string, over: Partial<NodeRecord> = {}): NodeRecord => ({ id, address: "127.0.0.1", capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake", status: "Ready", cordoned: false, draining: false, instance: "i", lastHeartbeat: 0, registeredAt: 0, gen: 1, ...over });
+const node = (id: string, over: Partial<NodeRecord> = {}): NodeRecord => ({
+  id,
+  address: "127.0.0.1",
+  capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 },
+  labels: {},
+  driver: "fake",
+  status: "Ready",
+  cordoned: false,
+  draining: false,
+  instance: "i",
+  lastHeartbeat: 0,
+  registeredAt: 0,
+  gen: 1,
+  ...over,
+});
 let seq = 0;
-const pending = (over: Partial<ReplicaRecord> = {}): ReplicaRecord => ({ id: `r${++seq}`, deployment: "default/web", revision: 1, node: null, desired: "run", phase: "Pending", ready: false, restarts: 0, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {}, gen: 1, createdAt: seq, updatedAt: 0, ...over });
+const pending = (over: Partial<ReplicaRecord> = {}): ReplicaRecord => ({
+  id: `r${++seq}`,
+  deployment: "default/web",
+  revision: 1,
+  node: null,
+  desired: "run",
+  phase: "Pending",
+  ready: false,
+  restarts: 0,
+  resources: { cpuMillis: 10, memoryBytes: 1 },
+  nodeSelector: {},
+  gen: 1,
+  createdAt: seq,
+  updatedAt: 0,
+  ...over,
+});
 const perNode = (binds: Array<{ node: string }>) => {
   const m = new Map<string, number>();
   for (const b of binds) m.set(b.node, (m.get(b.node) ?? 0) + 1);
@@ -14,7 +43,9 @@ const perNode = (binds: Array<{ node: string }>) => {
 
 describe("scheduler plan at large sizes", () => {
   it("samples kube-scheduler's adaptive share of nodes, all of them up to 100", () => {
-    expect([sampleSize(10), sampleSize(100), sampleSize(1_000), sampleSize(5_000), sampleSize(20_000)]).toEqual([10, 100, 420, 500, 1000]);
+    expect([sampleSize(10), sampleSize(100), sampleSize(1_000), sampleSize(5_000), sampleSize(20_000)]).toEqual([
+      10, 100, 420, 500, 1000,
+    ]);
   });
 
   it("keeps spread within 1 of even while scoring only a small sample of nodes", () => {
@@ -27,21 +58,36 @@ describe("scheduler plan at large sizes", () => {
     const webCounts = [...perNode(plan.bind.filter((b) => b.replica.deployment === "default/web")).values()];
     expect(webCounts).toHaveLength(300);
     expect(Math.max(...webCounts) - Math.min(...webCounts)).toBeLessThanOrEqual(1);
-    const apiCounts = nodes.filter((_, i) => i % 3 === 0).map((n) => perNode(plan.bind.filter((b) => b.replica.deployment === "default/api")).get(n.id) ?? 0);
+    const apiCounts = nodes
+      .filter((_, i) => i % 3 === 0)
+      .map((n) => perNode(plan.bind.filter((b) => b.replica.deployment === "default/api")).get(n.id) ?? 0);
     expect(apiCounts.reduce((a, b) => a + b, 0)).toBe(450);
     expect(Math.max(...apiCounts) - Math.min(...apiCounts)).toBeLessThanOrEqual(1);
   });
 
   it("says why when nothing fits, counting each node once", () => {
     const views = nodeViews([node("a"), node("b", { status: "NotReady" })], []);
-    const plan = planPlacements(Array.from({ length: 150 }, () => pending({ resources: { cpuMillis: 10, memoryBytes: 1 } })), views, defaultFilters, defaultScores);
+    const plan = planPlacements(
+      Array.from({ length: 150 }, () => pending({ resources: { cpuMillis: 10, memoryBytes: 1 } })),
+      views,
+      defaultFilters,
+      defaultScores,
+    );
     expect(plan.bind).toHaveLength(100);
     expect(plan.unschedulable[0]!.reasons).toHaveLength(2);
   });
 
   it("bin-packs: fills one node before the next", () => {
-    const views = nodeViews(Array.from({ length: 4 }, (_, i) => node(`n${i}`)), []);
-    const plan = planPlacements(Array.from({ length: 10 }, () => pending({ resources: { cpuMillis: 250, memoryBytes: 1 } })), views, defaultFilters, binpackScores);
+    const views = nodeViews(
+      Array.from({ length: 4 }, (_, i) => node(`n${i}`)),
+      [],
+    );
+    const plan = planPlacements(
+      Array.from({ length: 10 }, () => pending({ resources: { cpuMillis: 250, memoryBytes: 1 } })),
+      views,
+      defaultFilters,
+      binpackScores,
+    );
     expect([...perNode(plan.bind).values()].sort()).toEqual([2, 4, 4]);
   });
 });

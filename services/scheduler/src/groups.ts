@@ -17,8 +17,12 @@ export class PlacementGroup {
   /** Why each dropped node does not fit, one entry per node (the unschedulable message sums them). */
   readonly reasons: string[] = [];
 
-  constructor(first: ReplicaRecord, views: Iterable<NodeView>, private readonly filters: FilterPlugin[],
-    private readonly tier?: Tier) {
+  constructor(
+    first: ReplicaRecord,
+    views: Iterable<NodeView>,
+    private readonly filters: FilterPlugin[],
+    private readonly tier?: Tier,
+  ) {
     for (const v of views) this.put(v, tier ? tier(first, v) : 0);
   }
 
@@ -69,8 +73,11 @@ export class PlacementGroup {
 export class PlacementGroups {
   private readonly groups = new Map<string, PlacementGroup>();
 
-  constructor(private readonly views: Map<string, NodeView>, private readonly filters: FilterPlugin[],
-    private readonly tier?: Tier) {}
+  constructor(
+    private readonly views: Map<string, NodeView>,
+    private readonly filters: FilterPlugin[],
+    private readonly tier?: Tier,
+  ) {}
 
   /** The group of `r`. */
   of(r: ReplicaRecord): PlacementGroup {
@@ -88,6 +95,8 @@ export class PlacementGroups {
 
 /** Replicas with equal keys are interchangeable for placement. */
 function groupKey(r: ReplicaRecord): string {
-  const selector = Object.entries(r.nodeSelector).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
+  const selector = Object.entries(r.nodeSelector)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`);
   return [r.deployment, r.revision, r.resources.cpuMillis, r.resources.memoryBytes, ...selector].join("\u0000");
 }

@@ -19,7 +19,10 @@ export class UnschedulableQueue {
   private epoch = 0;
 
   /** `baseMs` first retry, doubling per failed attempt up to `maxMs`. */
-  constructor(private readonly baseMs = 1_000, private readonly maxMs = 30_000) {}
+  constructor(
+    private readonly baseMs = 1_000,
+    private readonly maxMs = 30_000,
+  ) {}
 
   /** Capacity changed somewhere: every replica parked before now may fit. */
   capacityChanged(): void {

@@ -16,12 +16,26 @@ const prefix = env.TUG_HOLLOW_PREFIX || "hollow";
 if (!(Number.isInteger(nodes) && nodes >= 1 && nodes <= 100_000)) {
   throw new Error(`TUG_HOLLOW_NODES must be an integer in 1..100000, got ${nodes}`);
 }
-const shared = workerConfig(base, {
-  TUG_HEARTBEAT_MS: "1000", TUG_SYNC_MS: "30000", ...env, TUG_NODE: `${prefix}-${first}`, TUG_DRIVER: "fake",
-}, process.cwd());
-void bootWithoutStore(base, (deps) => buildHollow(deps, {
-  nodes, instance: base.instance, name: (i) => `${prefix}-${first + i}`,
-  base: {
-    ...shared, statusMs: intEnv(env, "TUG_HOLLOW_STATUS_MS", 10_000), metricsMs: intEnv(env, "TUG_HOLLOW_METRICS_MS", 10_000),
+const shared = workerConfig(
+  base,
+  {
+    TUG_HEARTBEAT_MS: "1000",
+    TUG_SYNC_MS: "30000",
+    ...env,
+    TUG_NODE: `${prefix}-${first}`,
+    TUG_DRIVER: "fake",
   },
-}));
+  process.cwd(),
+);
+void bootWithoutStore(base, (deps) =>
+  buildHollow(deps, {
+    nodes,
+    instance: base.instance,
+    name: (i) => `${prefix}-${first + i}`,
+    base: {
+      ...shared,
+      statusMs: intEnv(env, "TUG_HOLLOW_STATUS_MS", 10_000),
+      metricsMs: intEnv(env, "TUG_HOLLOW_METRICS_MS", 10_000),
+    },
+  }),
+);

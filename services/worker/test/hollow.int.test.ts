@@ -49,8 +49,15 @@ beforeAll(async () => {
     return { ok: true, node, assignments: ids.map((id) => assignment(id, { command: ["x"] } as never)) };
   });
   hollowBus = await Bus.connect({ url: nats.url, name: "test/hollow", log });
-  const base = workerConfig({ instance: "it" }, { TUG_NODE: "h-1", TUG_DRIVER: "fake", TUG_DATA_DIR: dataDir, TUG_HEARTBEAT_MS: "200", TUG_SYNC_MS: "60000" }, dataDir);
-  hollow = await buildHollow({ bus: hollowBus, log }, { nodes: NODES, instance: "it", name: (i) => `h-${i + 1}`, base: { ...base, statusMs: 60_000, metricsMs: 60_000 } });
+  const base = workerConfig(
+    { instance: "it" },
+    { TUG_NODE: "h-1", TUG_DRIVER: "fake", TUG_DATA_DIR: dataDir, TUG_HEARTBEAT_MS: "200", TUG_SYNC_MS: "60000" },
+    dataDir,
+  );
+  hollow = await buildHollow(
+    { bus: hollowBus, log },
+    { nodes: NODES, instance: "it", name: (i) => `h-${i + 1}`, base: { ...base, statusMs: 60_000, metricsMs: 60_000 } },
+  );
   running = Promise.all(hollow.runnables.map((r) => r.run(stop.signal)));
 });
 
@@ -77,13 +84,16 @@ describe("worker - hollow nodes", () => {
     assigned.set("h-7", ["r-a", "r-b"]);
     assigned.set("h-31", ["r-c"]);
     for (const node of ["h-7", "h-31"]) plane.publish(subjects.nodeAssign(node), "hint", {});
-    await eventually(() => {
-      for (const [node, ids] of assigned) {
-        const st = statuses.get(node);
-        expect(st?.replicas.map((r) => r.id).sort()).toEqual(ids);
-        expect(st?.replicas.every((r) => r.phase === "Running" && r.ready)).toBe(true);
-      }
-    }, { what: "h-7 and h-31 report their replicas Running and ready" });
+    await eventually(
+      () => {
+        for (const [node, ids] of assigned) {
+          const st = statuses.get(node);
+          expect(st?.replicas.map((r) => r.id).sort()).toEqual(ids);
+          expect(st?.replicas.every((r) => r.phase === "Running" && r.ready)).toBe(true);
+        }
+      },
+      { what: "h-7 and h-31 report their replicas Running and ready" },
+    );
     expect(hollow.drivers.get("h-7")!.runningIds().sort()).toEqual(["r-a", "r-b"]);
     expect(hollow.drivers.get("h-8")!.runningIds()).toEqual([]);
     for (const [node, st] of statuses) if (!assigned.has(node)) expect(st.replicas).toEqual([]);
