@@ -34,7 +34,7 @@ export interface SystemOptions {
   logLevel?: string;
   /** Every component output line (default: dropped; they are always in `<dataDir>/logs`). */
   onLine?: (component: string, line: string) => void;
-  /** How long to wait for every component to listen (default 30 s; raise it on a loaded machine). */
+  /** How long to wait for every component to listen (default 60 s: a loaded machine starts a dozen processes slowly). */
   readyTimeoutMs?: number;
   /** Keep the temp data dir after stop (for post-mortems); also kept when TUG_KEEP_TEST_DATA=1. */
   keepDataDir?: boolean;
@@ -68,7 +68,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
       natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, ha: opts.ha,
       replicasPerComponent: opts.replicasPerComponent ?? (opts.ha ? 2 : 1),
       workdir: opts.workdir, logLevel: opts.logLevel ?? "info", env: { ...QUICK_TIMINGS, ...(opts.env ?? {}) }, onLine: opts.onLine,
-      readyTimeoutMs: opts.readyTimeoutMs,
+      readyTimeoutMs: opts.readyTimeoutMs ?? 60_000,
     });
     const store = new RedisStore({ ...cluster.redis, prefix });
     await store.ready();
