@@ -8,10 +8,35 @@ import tseslint from "typescript-eslint";
 
 const nodeGlobals = Object.fromEntries(
   [
-    "process", "console", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate", "Buffer", "URL",
-    "URLSearchParams", "AbortController", "AbortSignal", "fetch", "performance", "NodeJS", "structuredClone",
-    "queueMicrotask", "TextEncoder", "TextDecoder", "Response", "Request", "Headers", "EventSource", "document",
-    "window", "location", "navigator", "HTMLElement", "customElements",
+    "process",
+    "console",
+    "setTimeout",
+    "clearTimeout",
+    "setInterval",
+    "clearInterval",
+    "setImmediate",
+    "Buffer",
+    "URL",
+    "URLSearchParams",
+    "AbortController",
+    "AbortSignal",
+    "fetch",
+    "performance",
+    "NodeJS",
+    "structuredClone",
+    "queueMicrotask",
+    "TextEncoder",
+    "TextDecoder",
+    "Response",
+    "Request",
+    "Headers",
+    "EventSource",
+    "document",
+    "window",
+    "location",
+    "navigator",
+    "HTMLElement",
+    "customElements",
   ].map((g) => [g, "readonly"]),
 );
 
@@ -23,7 +48,10 @@ export default tseslint.config(
     languageOptions: { globals: nodeGlobals },
     rules: {
       // `_name` marks a value kept on purpose (a destructured field left out, a required parameter)
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
     },
   },
 );

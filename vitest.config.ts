@@ -9,14 +9,34 @@ const lib = (name: string) => fileURLToPath(new URL(`./libs/${name}/src/index.ts
  * `scripts/test` runs both; TUG_TEST_SUITE picks one (unset: everything, in parallel).
  */
 const suites = {
-  fast: ["libs/**/*.test.ts", "services/**/*.test.ts", "cli/**/*.test.ts", "test/fuzz/**/*.test.ts", "scripts/**/*.test.ts"],
+  fast: [
+    "libs/**/*.test.ts",
+    "services/**/*.test.ts",
+    "cli/**/*.test.ts",
+    "test/fuzz/**/*.test.ts",
+    "scripts/**/*.test.ts",
+  ],
   system: ["test/system/**/*.test.ts", "test/e2e/**/*.test.ts"],
 };
 const suite = process.env.TUG_TEST_SUITE as keyof typeof suites | undefined;
 
 export default defineConfig({
   resolve: {
-    alias: Object.fromEntries(["contracts", "state", "runtime", "bus", "log", "testkit", "drivers", "service", "cluster", "chaos", "client"].map((n) => [`@tug/${n}`, lib(n)])),
+    alias: Object.fromEntries(
+      [
+        "contracts",
+        "state",
+        "runtime",
+        "bus",
+        "log",
+        "testkit",
+        "drivers",
+        "service",
+        "cluster",
+        "chaos",
+        "client",
+      ].map((n) => [`@tug/${n}`, lib(n)]),
+    ),
   },
   test: {
     include: suite ? suites[suite] : [...suites.fast, ...suites.system],

@@ -9,12 +9,35 @@ import { figure } from "./common/seed.mjs";
 import { runDnsBench } from "./dns/run.mjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "10" }, services: { type: "string", default: "20" }, replicas: { type: "string", default: "5" }, clients: { type: "string", default: "10" } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    services: { type: "string", default: "20" },
+    replicas: { type: "string", default: "5" },
+    clients: { type: "string", default: "10" },
+  },
+});
 const int = (name, min, max) => {
   const n = Number(values[name]);
-  if (!Number.isInteger(n) || n < min || n > max) { console.error(`--${name} must be an integer in ${min}..${max}, got ${values[name]}`); process.exit(2); }
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`--${name} must be an integer in ${min}..${max}, got ${values[name]}`);
+    process.exit(2);
+  }
   return n;
 };
-const o = { seconds: int("seconds", 1, 600), services: int("services", 1, 1000), replicas: int("replicas", 1, 50), clients: int("clients", 1, 100), repoRoot };
+const o = {
+  seconds: int("seconds", 1, 600),
+  services: int("services", 1, 1000),
+  replicas: int("replicas", 1, 50),
+  clients: int("clients", 1, 100),
+  repoRoot,
+};
 const { tug, dnsmasq } = await runDnsBench(o);
-figure({ bench: "dns", ratio: "tugboat/dnsmasq qps", value: +(tug.qps / dnsmasq.qps).toFixed(3), tugboat_qps: tug.qps, dnsmasq_qps: dnsmasq.qps, latency_ratio: +(tug.avgLatencyMs / dnsmasq.avgLatencyMs).toFixed(3) });
+figure({
+  bench: "dns",
+  ratio: "tugboat/dnsmasq qps",
+  value: +(tug.qps / dnsmasq.qps).toFixed(3),
+  tugboat_qps: tug.qps,
+  dnsmasq_qps: dnsmasq.qps,
+  latency_ratio: +(tug.avgLatencyMs / dnsmasq.avgLatencyMs).toFixed(3),
+});

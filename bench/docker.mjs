@@ -10,10 +10,15 @@ import { benchSwarm } from "./docker/swarm.mjs";
 import { benchTug } from "./docker/tug.mjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const { values } = parseArgs({ options: { big: { type: "string", default: "50" }, trials: { type: "string", default: "5" } } });
-const big = Number(values.big), trials = Number(values.trials);
-if (!Number.isInteger(big) || big < 11 || big > 200) throw new Error(`--big must be an integer from 11 to 200, got ${values.big}`);
-if (!Number.isInteger(trials) || trials < 1 || trials > 10) throw new Error(`--trials must be an integer from 1 to 10, got ${values.trials}`);
+const { values } = parseArgs({
+  options: { big: { type: "string", default: "50" }, trials: { type: "string", default: "5" } },
+});
+const big = Number(values.big),
+  trials = Number(values.trials);
+if (!Number.isInteger(big) || big < 11 || big > 200)
+  throw new Error(`--big must be an integer from 11 to 200, got ${values.big}`);
+if (!Number.isInteger(trials) || trials < 1 || trials > 10)
+  throw new Error(`--trials must be an integer from 1 to 10, got ${values.trials}`);
 
 const tug = await benchTug(repoRoot, { big, trials });
 const swarm = await benchSwarm({ big, trials });
@@ -23,7 +28,11 @@ ratio("converge_10_from_nothing", tug.converge10.running, swarm.converge10);
 ratio(`converge_${big}_from_nothing`, tug.convergeBig.running, swarm.convergeBig);
 ratio("container_kill_to_running", tug.running, swarm.running);
 ratio(`scale_10_to_${big}`, tug.scale.running, swarm.scale);
-ratio(`rolling_replace_${big} (tugboat: ready, maxUnavailable 0; swarm: running, stop-first)`, tug.rolling, swarm.rolling);
+ratio(
+  `rolling_replace_${big} (tugboat: ready, maxUnavailable 0; swarm: running, stop-first)`,
+  tug.rolling,
+  swarm.rolling,
+);
 ratio("converge_10_ready (tugboat) vs running (swarm)", tug.converge10.ready, swarm.converge10);
 ratio(`converge_${big}_ready (tugboat) vs running (swarm)`, tug.convergeBig.ready, swarm.convergeBig);
 ratio("container_kill_to_ready (tugboat) vs running (swarm)", tug.ready, swarm.running);

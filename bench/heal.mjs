@@ -8,7 +8,13 @@ import { ratio } from "./heal/stats.mjs";
 import { benchTug } from "./heal/tug.mjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const { values } = parseArgs({ options: { trials: { type: "string", default: "20" }, "skip-docker": { type: "boolean", default: false }, "skip-process": { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: {
+    trials: { type: "string", default: "20" },
+    "skip-docker": { type: "boolean", default: false },
+    "skip-process": { type: "boolean", default: false },
+  },
+});
 const trials = Number(values.trials);
 if (!Number.isInteger(trials) || trials < 20 || trials > 1000) {
   console.error(`--trials must be an integer from 20 to 1000, got ${values.trials}`);

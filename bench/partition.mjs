@@ -28,7 +28,11 @@ const PEERS = {
 };
 
 const b = await startBenchCluster({
-  name: "partition", hosts: 3, driver: "process", portsFrom: 20_000, repoRoot,
+  name: "partition",
+  hosts: 3,
+  driver: "process",
+  portsFrom: 20_000,
+  repoRoot,
   hostsSubnet: process.env.TUG_HOSTS_SUBNET ?? "10.231.0.0/24",
   env: { TUG_HEARTBEAT_MS: "500", TUG_NODE_GRACE_MS: "2000", TUG_LOST_GRACE_MS: "1000" },
 });
@@ -40,8 +44,12 @@ const notReady = [];
 const healed = [];
 try {
   await b.intake("apply", {
-    kind: "Deployment", name: "web", replicas, command: ["node", "examples/web/server.js"],
-    ports: [{ name: "http", containerPort: 8080 }], resources: { cpu: 0.05, memory: "32Mi" },
+    kind: "Deployment",
+    name: "web",
+    replicas,
+    command: ["node", "examples/web/server.js"],
+    ports: [{ name: "http", containerPort: 8080 }],
+    resources: { cpu: 0.05, memory: "32Mi" },
     readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
   });
   await converged();
@@ -57,10 +65,15 @@ try {
     let sawNotReady = 0;
     const isNotReady = async () => (await nodeStatus(api)).get(victim) === "NotReady" && (sawNotReady = Date.now());
     await until("NotReady", isNotReady, 60_000, 50);
-    const ready = await until(`${replicas} ready off ${victim}`, async () => {
-      const e = await readyEndpoints(api, "web");
-      return e.length === replicas && !e.some((x) => x.node === victim) && Date.now();
-    }, 60_000, 50);
+    const ready = await until(
+      `${replicas} ready off ${victim}`,
+      async () => {
+        const e = await readyEndpoints(api, "web");
+        return e.length === replicas && !e.some((x) => x.node === victim) && Date.now();
+      },
+      60_000,
+      50,
+    );
     elsewhere.push(ready - t0);
     notReady.push(sawNotReady - t0);
     await uncut(host.namespace);
@@ -70,10 +83,22 @@ try {
     const took = `${ready - t0} ms to ${replicas} ready elsewhere; converged ${Date.now() - h0} ms after the heal`;
     if (process.env.TUG_BENCH_VERBOSE) console.error(`trial ${t}: ${victim} cut; ${took}`);
   }
-  const line = (figure, xs, extra = {}) => console.log(JSON.stringify({
-    bench: "partition", system: "tugboat", driver: "process", hosts: 3, replicas, figure, trials: xs.length,
-    p50_ms: Math.round(percentile(xs, 50)), p99_ms: Math.round(percentile(xs, 99)), max_ms: Math.max(...xs), ...extra,
-  }));
+  const line = (figure, xs, extra = {}) =>
+    console.log(
+      JSON.stringify({
+        bench: "partition",
+        system: "tugboat",
+        driver: "process",
+        hosts: 3,
+        replicas,
+        figure,
+        trials: xs.length,
+        p50_ms: Math.round(percentile(xs, 50)),
+        p99_ms: Math.round(percentile(xs, 99)),
+        max_ms: Math.max(...xs),
+        ...extra,
+      }),
+    );
   const goal = { goal_p99_ms: 5_000, peers_documented: PEERS };
   line("partition of the fullest host -> all replicas ready elsewhere", elsewhere, goal);
   line("partition -> host NotReady (out of every endpoint list)", notReady);
@@ -84,11 +109,16 @@ try {
 
 /** Every host Ready, `replicas` ready endpoints, exactly `replicas` distinct replica processes in all namespaces. */
 async function converged() {
-  await until("converged", async () => {
-    const status = await nodeStatus(api);
-    if ([...status.values()].some((s) => s !== "Ready")) return false;
-    if ((await readyEndpoints(api, "web")).length !== replicas) return false;
-    const ids = [...(await replicaProcesses(lab)).values()].flat();
-    return ids.length === replicas && new Set(ids).size === replicas;
-  }, 120_000, 100);
+  await until(
+    "converged",
+    async () => {
+      const status = await nodeStatus(api);
+      if ([...status.values()].some((s) => s !== "Ready")) return false;
+      if ((await readyEndpoints(api, "web")).length !== replicas) return false;
+      const ids = [...(await replicaProcesses(lab)).values()].flat();
+      return ids.length === replicas && new Set(ids).size === replicas;
+    },
+    120_000,
+    100,
+  );
 }

@@ -10,13 +10,37 @@ import { figure } from "./common/seed.mjs";
 import { runProxyBench } from "./proxy/run.mjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "10" }, connections: { type: "string", default: "50" }, threads: { type: "string", default: "2" } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    connections: { type: "string", default: "50" },
+    threads: { type: "string", default: "2" },
+  },
+});
 const int = (name, min, max) => {
   const n = Number(values[name]);
-  if (!Number.isInteger(n) || n < min || n > max) { console.error(`--${name} must be an integer in ${min}..${max}, got ${values[name]}`); process.exit(2); }
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`--${name} must be an integer in ${min}..${max}, got ${values[name]}`);
+    process.exit(2);
+  }
   return n;
 };
-const o = { seconds: int("seconds", 1, 600), connections: int("connections", 1, 1000), threads: int("threads", 1, 16), repoRoot };
+const o = {
+  seconds: int("seconds", 1, 600),
+  connections: int("connections", 1, 1000),
+  threads: int("threads", 1, 16),
+  repoRoot,
+};
 for (const [mode, r] of Object.entries(await runProxyBench(o))) {
-  figure({ bench: "proxy", mode, ratio: "tugboat/haproxy", throughput: +(r.tug.rps / r.haproxy.rps).toFixed(3), p99: +(r.tug.p99Ms / r.haproxy.p99Ms).toFixed(3), tugboat_rps: r.tug.rps, haproxy_rps: r.haproxy.rps, tugboat_p99_ms: r.tug.p99Ms, haproxy_p99_ms: r.haproxy.p99Ms });
+  figure({
+    bench: "proxy",
+    mode,
+    ratio: "tugboat/haproxy",
+    throughput: +(r.tug.rps / r.haproxy.rps).toFixed(3),
+    p99: +(r.tug.p99Ms / r.haproxy.p99Ms).toFixed(3),
+    tugboat_rps: r.tug.rps,
+    haproxy_rps: r.haproxy.rps,
+    tugboat_p99_ms: r.tug.p99Ms,
+    haproxy_p99_ms: r.haproxy.p99Ms,
+  });
 }

@@ -11,21 +11,48 @@ import { benchSwarm } from "./rollout/swarm.mjs";
 import { benchTug } from "./rollout/tug.mjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const { values } = parseArgs({ options: {
-  replicas: { type: "string", default: "50" }, rps: { type: "string", default: "100" }, surge: { type: "string" },
-  driver: { type: "string", default: "docker" }, "skip-swarm": { type: "boolean", default: false },
-} });
+const { values } = parseArgs({
+  options: {
+    replicas: { type: "string", default: "50" },
+    rps: { type: "string", default: "100" },
+    surge: { type: "string" },
+    driver: { type: "string", default: "docker" },
+    "skip-swarm": { type: "boolean", default: false },
+  },
+});
 const replicas = Number(values.replicas);
 const rps = Number(values.rps);
-if (!Number.isInteger(replicas) || replicas < 1 || replicas > 500) { console.error(`--replicas must be 1-500, got ${values.replicas}`); process.exit(2); }
-if (!Number.isInteger(rps) || rps < 1 || rps > 2_000) { console.error(`--rps must be 1-2000, got ${values.rps}`); process.exit(2); }
-if (!["docker", "process"].includes(values.driver)) { console.error(`--driver must be docker or process, got ${values.driver}`); process.exit(2); }
+if (!Number.isInteger(replicas) || replicas < 1 || replicas > 500) {
+  console.error(`--replicas must be 1-500, got ${values.replicas}`);
+  process.exit(2);
+}
+if (!Number.isInteger(rps) || rps < 1 || rps > 2_000) {
+  console.error(`--rps must be 1-2000, got ${values.rps}`);
+  process.exit(2);
+}
+if (!["docker", "process"].includes(values.driver)) {
+  console.error(`--driver must be docker or process, got ${values.driver}`);
+  process.exit(2);
+}
 const surge = values.surge === undefined ? Math.ceil(replicas * 0.25) : Number(values.surge); // maxSurge; Swarm's --update-parallelism (start-first)
-if (!Number.isInteger(surge) || surge < 1 || surge > replicas) { console.error(`--surge must be 1-${replicas}, got ${values.surge}`); process.exit(2); }
+if (!Number.isInteger(surge) || surge < 1 || surge > replicas) {
+  console.error(`--surge must be 1-${replicas}, got ${values.surge}`);
+  process.exit(2);
+}
 
 const line = (system, r) => {
-  const l = { bench: "rollout", system, driver: system === "docker-swarm" ? "docker" : values.driver, replicas, parallelism: surge, rps,
-    seconds: +r.seconds.toFixed(1), ...(r.load ? { requests: r.load.sent, failed: r.load.failed, errors: r.load.errors, p99_ms: r.load.latencyMs.p99 } : { requests: null, failed: null, note: r.note }) };
+  const l = {
+    bench: "rollout",
+    system,
+    driver: system === "docker-swarm" ? "docker" : values.driver,
+    replicas,
+    parallelism: surge,
+    rps,
+    seconds: +r.seconds.toFixed(1),
+    ...(r.load
+      ? { requests: r.load.sent, failed: r.load.failed, errors: r.load.errors, p99_ms: r.load.latencyMs.p99 }
+      : { requests: null, failed: null, note: r.note }),
+  };
   console.log(JSON.stringify(l));
   return l;
 };
@@ -33,5 +60,15 @@ const line = (system, r) => {
 const tug = line("tugboat", await benchTug(values.driver, replicas, rps, surge, repoRoot));
 if (!values["skip-swarm"]) {
   const swarm = line("docker-swarm", await benchSwarm(replicas, surge, rps));
-  console.log(JSON.stringify({ bench: "rollout", figure: "ratio", what: `time to roll ${replicas}, ${surge} at a time (tugboat / swarm)`, tug_over_swarm: +(tug.seconds / swarm.seconds).toFixed(2), goal: 0.5, failed_tug: tug.failed, failed_swarm: swarm.failed }));
+  console.log(
+    JSON.stringify({
+      bench: "rollout",
+      figure: "ratio",
+      what: `time to roll ${replicas}, ${surge} at a time (tugboat / swarm)`,
+      tug_over_swarm: +(tug.seconds / swarm.seconds).toFixed(2),
+      goal: 0.5,
+      failed_tug: tug.failed,
+      failed_swarm: swarm.failed,
+    }),
+  );
 }

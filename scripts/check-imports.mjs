@@ -15,7 +15,8 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const rootPkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const builtins = new Set(builtinModules);
-const IMPORT = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'"`;]*?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'"`;]*?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
 /** Every .ts file under `dir` (no dist, no node_modules). */
 function tsFiles(dir) {
@@ -36,11 +37,16 @@ function packageOf(spec) {
 }
 
 function importsOf(file) {
-  const text = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  const text = readFileSync(file, "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/^\s*\/\/.*$/gm, "");
   return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2]);
 }
 
-const workspaces = (rootPkg.workspaces ?? []).flatMap((w) => (w.endsWith("/*") ? readdirSync(join(root, w.slice(0, -2))).map((d) => join(w.slice(0, -2), d)) : [w]))
+const workspaces = (rootPkg.workspaces ?? [])
+  .flatMap((w) =>
+    w.endsWith("/*") ? readdirSync(join(root, w.slice(0, -2))).map((d) => join(w.slice(0, -2), d)) : [w],
+  )
   .filter((w) => existsSync(join(root, w, "package.json")));
 const findings = [];
 const graph = new Map();
@@ -49,18 +55,27 @@ const isTest = (f) => /\.(test|spec)\.ts$|\/test\//.test(f);
 for (const w of workspaces) {
   const pkg = JSON.parse(readFileSync(join(root, w, "package.json"), "utf8"));
   const own = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
-  const dev = new Set([...own, ...Object.keys(pkg.devDependencies ?? {}), ...Object.keys(rootPkg.devDependencies ?? {})]);
+  const dev = new Set([
+    ...own,
+    ...Object.keys(pkg.devDependencies ?? {}),
+    ...Object.keys(rootPkg.devDependencies ?? {}),
+  ]);
   for (const file of tsFiles(join(root, w))) {
     for (const spec of importsOf(file)) {
       if (spec.startsWith(".")) continue;
       const name = packageOf(spec.replace(/^node:/, ""));
       if (spec.startsWith("node:") || builtins.has(name) || name === pkg.name) continue;
-      if (!(isTest(file) ? dev : own).has(name)) findings.push(`phantom dependency: ${relative(root, file)} imports ${spec}, which ${w}/package.json does not list`);
+      if (!(isTest(file) ? dev : own).has(name))
+        findings.push(
+          `phantom dependency: ${relative(root, file)} imports ${spec}, which ${w}/package.json does not list`,
+        );
     }
   }
 }
 
-const sources = [...workspaces.map((w) => join(root, w)), join(root, "test"), join(root, "bench")].filter(existsSync).flatMap(tsFiles);
+const sources = [...workspaces.map((w) => join(root, w)), join(root, "test"), join(root, "bench")]
+  .filter(existsSync)
+  .flatMap(tsFiles);
 for (const file of sources) {
   const deps = [];
   for (const spec of importsOf(file)) {
@@ -73,18 +88,37 @@ for (const file of sources) {
 }
 // Tarjan's strongly connected components: any component of more than one file is a cycle
 let index = 0;
-const idx = new Map(), low = new Map(), stack = [], on = new Set();
+const idx = new Map(),
+  low = new Map(),
+  stack = [],
+  on = new Set();
 function strong(v) {
-  idx.set(v, index); low.set(v, index); index++; stack.push(v); on.add(v);
+  idx.set(v, index);
+  low.set(v, index);
+  index++;
+  stack.push(v);
+  on.add(v);
   for (const w of graph.get(v) ?? []) {
-    if (!idx.has(w)) { strong(w); low.set(v, Math.min(low.get(v), low.get(w))); }
-    else if (on.has(w)) low.set(v, Math.min(low.get(v), idx.get(w)));
+    if (!idx.has(w)) {
+      strong(w);
+      low.set(v, Math.min(low.get(v), low.get(w)));
+    } else if (on.has(w)) low.set(v, Math.min(low.get(v), idx.get(w)));
   }
   if (low.get(v) === idx.get(v)) {
     const comp = [];
     let w;
-    do { w = stack.pop(); on.delete(w); comp.push(w); } while (w !== v);
-    if (comp.length > 1) findings.push(`import cycle: ${comp.map((f) => relative(root, f)).sort().join(" ↔ ")}`);
+    do {
+      w = stack.pop();
+      on.delete(w);
+      comp.push(w);
+    } while (w !== v);
+    if (comp.length > 1)
+      findings.push(
+        `import cycle: ${comp
+          .map((f) => relative(root, f))
+          .sort()
+          .join(" ↔ ")}`,
+      );
   }
 }
 for (const v of graph.keys()) if (!idx.has(v)) strong(v);

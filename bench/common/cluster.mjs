@@ -20,21 +20,48 @@ import { RedisStore } from "../../libs/state/dist/index.js";
 export async function startBenchCluster({ name, nodes, driver, portsFrom, repoRoot, hosts, hostsSubnet, env, ha }) {
   const dataDir = mkdtempSync(join(tmpdir(), `tug-bench-${name}-`));
   const prefix = `bench${name}${process.pid}`;
-  const cluster = await startLocalCluster({ nodes, hosts, hostsSubnet, ha, env, driver, dataDir, prefix, natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, portsFrom, workdir: repoRoot, logLevel: process.env.TUG_BENCH_LOG_LEVEL ?? "warn", readyTimeoutMs: 180_000 });
+  const cluster = await startLocalCluster({
+    nodes,
+    hosts,
+    hostsSubnet,
+    ha,
+    env,
+    driver,
+    dataDir,
+    prefix,
+    natsPort: 0,
+    redisPort: 0,
+    apiPort: 0,
+    dnsPort: 0,
+    portsFrom,
+    workdir: repoRoot,
+    logLevel: process.env.TUG_BENCH_LOG_LEVEL ?? "warn",
+    readyTimeoutMs: 180_000,
+  });
   const store = new RedisStore({ ...cluster.redis, prefix });
   await store.ready();
   const bus = await Bus.connect({ url: cluster.natsUrl, name: `bench-${name}`, log: silentLogger() });
   const sweep = () => {
     if (driver === "docker") {
-      const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${prefix}`], { encoding: "utf8" }).split("\n").filter(Boolean);
+      const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${prefix}`], { encoding: "utf8" })
+        .split("\n")
+        .filter(Boolean);
       if (ids.length) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
     }
     if (!process.env.TUG_BENCH_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
   };
-  const onSignal = () => void cluster.stop().finally(() => { sweep(); process.exit(130); });
+  const onSignal = () =>
+    void cluster.stop().finally(() => {
+      sweep();
+      process.exit(130);
+    });
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   return {
-    cluster, store, bus, dataDir, prefix,
+    cluster,
+    store,
+    bus,
+    dataDir,
+    prefix,
     /** Publishes a desired-state request; throws unless it is acknowledged; returns the reply. */
     async intake(verb, body) {
       const r = await bus.request(subjects.desired(verb), `desired.${verb}`, body, 30_000);

@@ -11,16 +11,45 @@ export async function startState() {
   const prefix = uniquePrefix("bench");
   const store = new RedisStore({ url: servers.redis.url, prefix });
   await store.ready();
-  await store.heartbeatNode({ node: "n1", instance: "bench", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 1_000_000, memoryBytes: 2 ** 40 }, labels: {}, driver: "fake" });
-  return { servers, prefix, store, async stop() { await store.close(); await servers.stop(); } };
+  await store.heartbeatNode({
+    node: "n1",
+    instance: "bench",
+    seq: 1,
+    address: "127.0.0.1",
+    capacity: { cpuMillis: 1_000_000, memoryBytes: 2 ** 40 },
+    labels: {},
+    driver: "fake",
+  });
+  return {
+    servers,
+    prefix,
+    store,
+    async stop() {
+      await store.close();
+      await servers.stop();
+    },
+  };
 }
 
 /** Creates deployment `name` with ready replicas on `ports` (replica ids `<name>-r<i>`). */
 export async function seedService(store, name, ports, published) {
-  await store.applyDeployment(validate(manifestSchema, { name, command: ["x"], replicas: ports.length, ...(published ? { ports: [{ containerPort: 8080, published }] } : {}) }));
+  await store.applyDeployment(
+    validate(manifestSchema, {
+      name,
+      command: ["x"],
+      replicas: ports.length,
+      ...(published ? { ports: [{ containerPort: 8080, published }] } : {}),
+    }),
+  );
   for (const [i, port] of ports.entries()) {
     const id = `${name}-r${i}`;
-    await store.createReplica({ id, deployment: `default/${name}`, revision: 1, resources: { cpuMillis: 1, memoryBytes: 1 }, nodeSelector: {} });
+    await store.createReplica({
+      id,
+      deployment: `default/${name}`,
+      revision: 1,
+      resources: { cpuMillis: 1, memoryBytes: 1 },
+      nodeSelector: {},
+    });
     await store.bindReplica(id, "n1", 1);
     await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort: port, restarts: 0 });
   }
@@ -29,11 +58,20 @@ export async function seedService(store, name, ports, published) {
 /** Spawns `node <entry>` with the Tugboat environment; returns the child (stdout/stderr to a buffer kept for errors). */
 export function spawnTug(entry, state, env) {
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, TUG_NATS_URL: state.servers.nats.url, TUG_REDIS_URL: state.servers.redis.url, TUG_PREFIX: state.prefix, TUG_LOG_LEVEL: "warn", ...env },
+    env: {
+      ...process.env,
+      TUG_NATS_URL: state.servers.nats.url,
+      TUG_REDIS_URL: state.servers.redis.url,
+      TUG_PREFIX: state.prefix,
+      TUG_LOG_LEVEL: "warn",
+      ...env,
+    },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let err = "";
-  child.stderr.on("data", (d) => { if (err.length < 10_000) err += d; });
+  child.stderr.on("data", (d) => {
+    if (err.length < 10_000) err += d;
+  });
   child.errText = () => err;
   return child;
 }
@@ -52,7 +90,11 @@ export async function stopChild(child) {
 export async function waitFor(what, check, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    try { if (await check()) return; } catch { /* not yet */ }
+    try {
+      if (await check()) return;
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}`);

@@ -9,7 +9,12 @@ export { until } from "../common/poll.mjs";
  * reservation or limit on either side: Tugboat turns a cpu request into a hard quota, and a quota small enough for 50
  * copies to fit one 2-core node starves Node.js start-up for many seconds on both systems.
  */
-export const WORKLOAD = { image1: "tug-examples/web:1", image2: "tug-examples/web:2", memoryMi: 64, containerPort: 8080 };
+export const WORKLOAD = {
+  image1: "tug-examples/web:1",
+  image2: "tug-examples/web:2",
+  memoryMi: 64,
+  containerPort: 8080,
+};
 
 /** Tugboat's readiness probe in every scenario (HTTP GET /healthz every 500 ms). */
 export const READINESS = { path: "/healthz", periodMs: 500, failureThreshold: 2 };
@@ -20,7 +25,15 @@ export const surge = (n) => Math.ceil(n * 0.25);
 /** Prints one figure (ms; several samples → p50 and max) as a JSON line and returns it. */
 export function figure(system, scenario, samplesMs, extra = {}) {
   const ms = Array.isArray(samplesMs) ? samplesMs : [samplesMs];
-  const line = { bench: "docker", system, scenario, trials: ms.length, ms: Math.round(percentile(ms, 50)), max_ms: Math.round(Math.max(...ms)), ...extra };
+  const line = {
+    bench: "docker",
+    system,
+    scenario,
+    trials: ms.length,
+    ms: Math.round(percentile(ms, 50)),
+    max_ms: Math.round(Math.max(...ms)),
+    ...extra,
+  };
   console.log(JSON.stringify(line));
   return line;
 }
@@ -29,7 +42,18 @@ export function figure(system, scenario, samplesMs, extra = {}) {
 export function ratio(scenario, tug, swarm) {
   if (!tug || !swarm) return;
   const r = +(tug.ms / swarm.ms).toFixed(2);
-  console.log(JSON.stringify({ bench: "docker", figure: "ratio", scenario, tugboat_ms: tug.ms, swarm_ms: swarm.ms, tug_over_swarm: r, goal: 0.5, met: r <= 0.5 }));
+  console.log(
+    JSON.stringify({
+      bench: "docker",
+      figure: "ratio",
+      scenario,
+      tugboat_ms: tug.ms,
+      swarm_ms: swarm.ms,
+      tug_over_swarm: r,
+      goal: 0.5,
+      met: r <= 0.5,
+    }),
+  );
 }
 
 /** Runs `fn`, returns its duration in ms. */

@@ -17,23 +17,55 @@ const LONG = 900_000;
 
 /** Running tasks of `service` (desired and current state running), optionally only those on `image`. */
 async function runningTasks(service, image) {
-  const tasks = await engine.listTasks({ filters: JSON.stringify({ service: [service], "desired-state": ["running"] }) });
-  return tasks.filter((t) => t.Status?.State === "running" && (!image || t.Spec?.ContainerSpec?.Image?.startsWith(image)));
+  const tasks = await engine.listTasks({
+    filters: JSON.stringify({ service: [service], "desired-state": ["running"] }),
+  });
+  return tasks.filter(
+    (t) => t.Status?.State === "running" && (!image || t.Spec?.ContainerSpec?.Image?.startsWith(image)),
+  );
 }
 
 async function converged(service, n, image) {
-  await until(`${service}: ${n} tasks running`, async () => (await runningTasks(service, image)).length === n, LONG, 100);
+  await until(
+    `${service}: ${n} tasks running`,
+    async () => (await runningTasks(service, image)).length === n,
+    LONG,
+    100,
+  );
 }
 
 async function create(service, n) {
-  await cli("service", "create", "--detach", "--no-resolve-image", "--name", service, "--replicas", String(n), "--label", "tug.bench=docker",
-    "--reserve-memory", `${WORKLOAD.memoryMi}M`, "--limit-memory", `${WORKLOAD.memoryMi}M`,
-    "--update-parallelism", String(surge(n)), "--update-delay", "0s", WORKLOAD.image1);
+  await cli(
+    "service",
+    "create",
+    "--detach",
+    "--no-resolve-image",
+    "--name",
+    service,
+    "--replicas",
+    String(n),
+    "--label",
+    "tug.bench=docker",
+    "--reserve-memory",
+    `${WORKLOAD.memoryMi}M`,
+    "--limit-memory",
+    `${WORKLOAD.memoryMi}M`,
+    "--update-parallelism",
+    String(surge(n)),
+    "--update-delay",
+    "0s",
+    WORKLOAD.image1,
+  );
 }
 
 async function removeAndDrain(service) {
   await cli("service", "rm", service).catch(() => {});
-  await until("swarm containers gone", async () => (await cli("ps", "-aq", "--filter", `label=com.docker.swarm.service.name=${service}`)) === "", LONG, 250);
+  await until(
+    "swarm containers gone",
+    async () => (await cli("ps", "-aq", "--filter", `label=com.docker.swarm.service.name=${service}`)) === "",
+    LONG,
+    250,
+  );
 }
 
 /** Runs every scenario on a single-node swarm; returns figures by scenario. */
@@ -50,25 +82,88 @@ export async function benchSwarm({ big, trials }) {
   };
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   try {
-    f.converge10 = figure("swarm", "converge_10_from_nothing", await timed(async () => { await create(small, 10); await converged(small, 10); }), { done_when: "all tasks running" });
+    f.converge10 = figure(
+      "swarm",
+      "converge_10_from_nothing",
+      await timed(async () => {
+        await create(small, 10);
+        await converged(small, 10);
+      }),
+      { done_when: "all tasks running" },
+    );
     const running = [];
     for (let i = 0; i < trials; i++) {
       await converged(small, 10);
       const victim = (await runningTasks(small))[0].Status.ContainerStatus.ContainerID;
-      running.push(await timed(async () => {
-        await cli("kill", victim);
-        await until("a new task running", async () => { const ts = await runningTasks(small); return ts.length === 10 && ts.every((t) => t.Status.ContainerStatus.ContainerID !== victim); }, LONG, 50);
-      }));
+      running.push(
+        await timed(async () => {
+          await cli("kill", victim);
+          await until(
+            "a new task running",
+            async () => {
+              const ts = await runningTasks(small);
+              return ts.length === 10 && ts.every((t) => t.Status.ContainerStatus.ContainerID !== victim);
+            },
+            LONG,
+            50,
+          );
+        }),
+      );
     }
-    f.running = figure("swarm", "container_kill_to_running", running, { replicas: 10, note: "defaults: restart delay 5 s; no readiness notion, so no _to_ready figure" });
-    f.scale = figure("swarm", `scale_10_to_${big}`, await timed(async () => { await cli("service", "scale", "--detach", `${small}=${big}`); await converged(small, big); }), { done_when: "all tasks running" });
-    f.rolling = figure("swarm", `rolling_replace_${big}`, await timed(async () => {
-      await cli("service", "update", "--detach", "--no-resolve-image", "--image", WORKLOAD.image2, "--update-parallelism", String(surge(big)), "--update-delay", "0s", small);
-      await converged(small, big, WORKLOAD.image2);
-      await until("update completed", async () => (await cli("service", "inspect", "--format", "{{.UpdateStatus.State}}", small)) === "completed", LONG, 100);
-    }), { update_parallelism: surge(big), order: "stop-first (default)", done_when: `all ${big} tasks running on web:2, update completed` });
+    f.running = figure("swarm", "container_kill_to_running", running, {
+      replicas: 10,
+      note: "defaults: restart delay 5 s; no readiness notion, so no _to_ready figure",
+    });
+    f.scale = figure(
+      "swarm",
+      `scale_10_to_${big}`,
+      await timed(async () => {
+        await cli("service", "scale", "--detach", `${small}=${big}`);
+        await converged(small, big);
+      }),
+      { done_when: "all tasks running" },
+    );
+    f.rolling = figure(
+      "swarm",
+      `rolling_replace_${big}`,
+      await timed(async () => {
+        await cli(
+          "service",
+          "update",
+          "--detach",
+          "--no-resolve-image",
+          "--image",
+          WORKLOAD.image2,
+          "--update-parallelism",
+          String(surge(big)),
+          "--update-delay",
+          "0s",
+          small,
+        );
+        await converged(small, big, WORKLOAD.image2);
+        await until(
+          "update completed",
+          async () => (await cli("service", "inspect", "--format", "{{.UpdateStatus.State}}", small)) === "completed",
+          LONG,
+          100,
+        );
+      }),
+      {
+        update_parallelism: surge(big),
+        order: "stop-first (default)",
+        done_when: `all ${big} tasks running on web:2, update completed`,
+      },
+    );
     await removeAndDrain(small);
-    f.convergeBig = figure("swarm", `converge_${big}_from_nothing`, await timed(async () => { await create(large, big); await converged(large, big); }), { done_when: "all tasks running" });
+    f.convergeBig = figure(
+      "swarm",
+      `converge_${big}_from_nothing`,
+      await timed(async () => {
+        await create(large, big);
+        await converged(large, big);
+      }),
+      { done_when: "all tasks running" },
+    );
     await removeAndDrain(large);
     return f;
   } finally {

@@ -8,9 +8,17 @@ const LONG = 900_000;
 
 function manifest(name, replicas, image) {
   return {
-    kind: "Deployment", name, replicas, image,
-    ports: [{ name: "http", containerPort: WORKLOAD.containerPort }], resources: { cpu: 0, memory: `${WORKLOAD.memoryMi}Mi` },
-    readinessProbe: { http: { path: READINESS.path, port: "http" }, periodSeconds: READINESS.periodMs / 1000, failureThreshold: READINESS.failureThreshold },
+    kind: "Deployment",
+    name,
+    replicas,
+    image,
+    ports: [{ name: "http", containerPort: WORKLOAD.containerPort }],
+    resources: { cpu: 0, memory: `${WORKLOAD.memoryMi}Mi` },
+    readinessProbe: {
+      http: { path: READINESS.path, port: "http" },
+      periodSeconds: READINESS.periodMs / 1000,
+      failureThreshold: READINESS.failureThreshold,
+    },
     // a 50-replica rollout on a busy 2-core machine outlasts the default 60 s deadline and would roll back
     strategy: { maxSurge: "25%", maxUnavailable: 0, progressDeadlineSeconds: 900 },
   };
@@ -30,7 +38,10 @@ class TugBench {
 
   /** Replicas of `name` that should run, are Running and ready (at `revision` when given). */
   async ready(name, revision) {
-    return (await this.store.replicasOfDeployment(`default/${name}`)).filter((r) => r.desired === "run" && r.phase === "Running" && r.ready && (revision === undefined || r.revision === revision));
+    return (await this.store.replicasOfDeployment(`default/${name}`)).filter(
+      (r) =>
+        r.desired === "run" && r.phase === "Running" && r.ready && (revision === undefined || r.revision === revision),
+    );
   }
 
   /**
@@ -40,36 +51,72 @@ class TugBench {
    */
   async allUp(name, n, revision, t0 = Date.now()) {
     let running;
-    await until(`${n} ready`, async () => {
-      const all = await this.store.replicasOfDeployment(`default/${name}`);
-      if (revision !== undefined) {
-        const dep = await this.store.deployment(`default/${name}`);
-        if (dep && dep.revision !== revision) throw new Error(`bench/docker: revision ${revision} rolled back: ${JSON.stringify(dep.condition)}`);
-      }
-      const mine = all.filter((r) => r.desired === "run" && (revision === undefined || r.revision === revision));
-      const up = all.length === n && mine.length === n && mine.every((r) => r.phase === "Running");
-      if (up && running === undefined) running = Date.now() - t0;
-      return up && mine.every((r) => r.ready);
-    }, LONG, 100);
+    await until(
+      `${n} ready`,
+      async () => {
+        const all = await this.store.replicasOfDeployment(`default/${name}`);
+        if (revision !== undefined) {
+          const dep = await this.store.deployment(`default/${name}`);
+          if (dep && dep.revision !== revision)
+            throw new Error(`bench/docker: revision ${revision} rolled back: ${JSON.stringify(dep.condition)}`);
+        }
+        const mine = all.filter((r) => r.desired === "run" && (revision === undefined || r.revision === revision));
+        const up = all.length === n && mine.length === n && mine.every((r) => r.phase === "Running");
+        if (up && running === undefined) running = Date.now() - t0;
+        return up && mine.every((r) => r.ready);
+      },
+      LONG,
+      100,
+    );
     return { running, ready: Date.now() - t0 };
   }
 
   /** Running containers of this cluster: replica id → container id. */
   containers() {
-    const out = execFileSync("docker", ["ps", "--no-trunc", "--filter", `label=tug.cluster=${this.b.prefix}`, "--format", '{{.ID}} {{.Label "tug.replica"}}'], { encoding: "utf8" });
-    return new Map(out.split("\n").filter(Boolean).map((l) => l.split(" ").reverse()));
+    const out = execFileSync(
+      "docker",
+      [
+        "ps",
+        "--no-trunc",
+        "--filter",
+        `label=tug.cluster=${this.b.prefix}`,
+        "--format",
+        '{{.ID}} {{.Label "tug.replica"}}',
+      ],
+      { encoding: "utf8" },
+    );
+    return new Map(
+      out
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(" ").reverse()),
+    );
   }
 
   async deleteAndDrain(name) {
     await this.intake("delete", { namespace: "default", name });
-    await until("no container left", async () => execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${this.b.prefix}`], { encoding: "utf8" }).trim() === "", LONG, 250);
+    await until(
+      "no container left",
+      async () =>
+        execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${this.b.prefix}`], {
+          encoding: "utf8",
+        }).trim() === "",
+      LONG,
+      250,
+    );
   }
 
   /** Both figures of one timed change: → all Running, → all ready. */
   twoFigures(scenario, t, extra = {}) {
     return {
-      running: figure("tugboat", scenario, t.running, { ...extra, done_when: "all replicas Running (container started, as Swarm's running)" }),
-      ready: figure("tugboat", `${scenario}_ready`, t.ready, { ...extra, done_when: "all replicas Running and ready (readiness probe passed)" }),
+      running: figure("tugboat", scenario, t.running, {
+        ...extra,
+        done_when: "all replicas Running (container started, as Swarm's running)",
+      }),
+      ready: figure("tugboat", `${scenario}_ready`, t.ready, {
+        ...extra,
+        done_when: "all replicas Running and ready (readiness probe passed)",
+      }),
     };
   }
 
@@ -81,16 +128,33 @@ class TugBench {
 
   /** `trials` kills of distinct replicas (first crash each, no backoff): → a new container running, → ready. */
   async kill(name, n, trials) {
-    const running = [], ready = [];
+    const running = [],
+      ready = [];
     const victims = (await this.ready(name)).slice(0, trials);
     for (const v of victims) {
       await this.allUp(name, n);
       const old = this.containers().get(v.id);
       const t0 = Date.now();
       execFileSync("docker", ["kill", old], { stdio: "ignore" });
-      await until("container running again", async () => { const c = this.containers().get(v.id); return c && c !== old; }, LONG, 50);
+      await until(
+        "container running again",
+        async () => {
+          const c = this.containers().get(v.id);
+          return c && c !== old;
+        },
+        LONG,
+        50,
+      );
       running.push(Date.now() - t0);
-      await until("ready again", async () => { const r = await this.store.replica(v.id); return r?.ready && (r.readySince ?? 0) > t0; }, LONG, 50);
+      await until(
+        "ready again",
+        async () => {
+          const r = await this.store.replica(v.id);
+          return r?.ready && (r.readySince ?? 0) > t0;
+        },
+        LONG,
+        50,
+      );
       ready.push(Date.now() - t0);
     }
     return {
@@ -110,7 +174,11 @@ class TugBench {
       await this.intake("apply", manifest(name, n, WORKLOAD.image2));
       await this.allUp(name, n, 2);
     });
-    return figure("tugboat", `rolling_replace_${n}`, ms, { max_surge: surge(n), max_unavailable: 0, done_when: `all ${n} ready on revision 2, none of revision 1 left running` });
+    return figure("tugboat", `rolling_replace_${n}`, ms, {
+      max_surge: surge(n),
+      max_unavailable: 0,
+      done_when: `all ${n} ready on revision 2, none of revision 1 left running`,
+    });
   }
 }
 

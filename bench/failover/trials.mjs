@@ -18,7 +18,8 @@ async function nextAck(bus, since, attempt) {
     } catch {
       // refused (STORE_UNAVAILABLE), no answer, or our own NATS connection failing over: try again
     }
-    if (Date.now() - since > TRIAL_LIMIT_MS) throw new Error(`no acknowledged write ${TRIAL_LIMIT_MS} ms after the kill`);
+    if (Date.now() - since > TRIAL_LIMIT_MS)
+      throw new Error(`no acknowledged write ${TRIAL_LIMIT_MS} ms after the kill`);
     await sleep(20);
   }
 }

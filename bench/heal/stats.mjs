@@ -9,8 +9,15 @@ export function percentile(xs, p) {
 /** Prints one figure as a JSON line and returns it. */
 export function figure(system, driver, name, samplesMs, extra = {}) {
   const line = {
-    bench: "heal", system, driver, figure: name, trials: samplesMs.length,
-    p50_ms: Math.round(percentile(samplesMs, 50)), p99_ms: Math.round(percentile(samplesMs, 99)), max_ms: Math.round(Math.max(...samplesMs)), ...extra,
+    bench: "heal",
+    system,
+    driver,
+    figure: name,
+    trials: samplesMs.length,
+    p50_ms: Math.round(percentile(samplesMs, 50)),
+    p99_ms: Math.round(percentile(samplesMs, 99)),
+    max_ms: Math.round(Math.max(...samplesMs)),
+    ...extra,
   };
   console.log(JSON.stringify(line));
   return line;
@@ -18,5 +25,13 @@ export function figure(system, driver, name, samplesMs, extra = {}) {
 
 /** Prints the ratio of two figures (peer / tugboat, > 1 = tugboat faster). */
 export function ratio(name, tug, peer) {
-  console.log(JSON.stringify({ bench: "heal", figure: "ratio", what: name, p50_peer_over_tug: +(peer.p50_ms / tug.p50_ms).toFixed(2), p99_peer_over_tug: +(peer.p99_ms / tug.p99_ms).toFixed(2) }));
+  console.log(
+    JSON.stringify({
+      bench: "heal",
+      figure: "ratio",
+      what: name,
+      p50_peer_over_tug: +(peer.p50_ms / tug.p50_ms).toFixed(2),
+      p99_peer_over_tug: +(peer.p99_ms / tug.p99_ms).toFixed(2),
+    }),
+  );
 }

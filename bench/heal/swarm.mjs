@@ -26,19 +26,63 @@ export async function benchSwarm(trials) {
   const name = `tug-bench-swarm-${process.pid}`;
   const port = await freePort();
   try {
-    await docker("service", "create", "--detach", "--no-resolve-image", "--name", name, "--replicas", "1", "--label", "tug.bench=heal",
+    await docker(
+      "service",
+      "create",
+      "--detach",
+      "--no-resolve-image",
+      "--name",
+      name,
+      "--replicas",
+      "1",
+      "--label",
+      "tug.bench=heal",
       // host-mode publishing: the ingress routing mesh does not answer on loopback in every environment (it did not here)
-      "--publish", `mode=host,published=${port},target=8080`, "tug-examples/web:1");
-    const running = async () => (await docker("ps", "-q", "--no-trunc", "--filter", `label=com.docker.swarm.service.name=${name}`, "--filter", "status=running")).split("\n").filter(Boolean);
+      "--publish",
+      `mode=host,published=${port},target=8080`,
+      "tug-examples/web:1",
+    );
+    const running = async () =>
+      (
+        await docker(
+          "ps",
+          "-q",
+          "--no-trunc",
+          "--filter",
+          `label=com.docker.swarm.service.name=${name}`,
+          "--filter",
+          "status=running",
+        )
+      )
+        .split("\n")
+        .filter(Boolean);
     const ms = [];
     for (let i = 0; i < trials; i++) {
-      const [victim] = await until("swarm task running and answering", async () => { const c = await running(); return c.length === 1 && (await answers(port)) ? c : undefined; }, 120_000, 100);
+      const [victim] = await until(
+        "swarm task running and answering",
+        async () => {
+          const c = await running();
+          return c.length === 1 && (await answers(port)) ? c : undefined;
+        },
+        120_000,
+        100,
+      );
       const t0 = Date.now();
       await docker("kill", victim);
-      await until("swarm task running again", async () => { const c = await running(); return c.some((id) => id !== victim) && (await answers(port)); }, 120_000, 50);
+      await until(
+        "swarm task running again",
+        async () => {
+          const c = await running();
+          return c.some((id) => id !== victim) && (await answers(port));
+        },
+        120_000,
+        50,
+      );
       ms.push(Date.now() - t0);
     }
-    return figure("docker-swarm", "docker", "container_sigkill_to_running", ms, { note: "defaults (restart delay 5s); single-node swarm: no node-kill figure" });
+    return figure("docker-swarm", "docker", "container_sigkill_to_running", ms, {
+      note: "defaults (restart delay 5s); single-node swarm: no node-kill figure",
+    });
   } finally {
     await docker("service", "rm", name).catch(() => {});
     if (!wasActive) await docker("swarm", "leave", "--force").catch(() => {});

@@ -11,7 +11,14 @@ const BACKENDS = 5;
 
 /** True when something accepts TCP connections on 127.0.0.1:port. */
 function listening(port) {
-  return new Promise((r) => { const s = connect(port, "127.0.0.1"); s.once("connect", () => { s.destroy(); r(true); }); s.once("error", () => r(false)); });
+  return new Promise((r) => {
+    const s = connect(port, "127.0.0.1");
+    s.once("connect", () => {
+      s.destroy();
+      r(true);
+    });
+    s.once("error", () => r(false));
+  });
 }
 
 /** One HTTP GET answered 200 through `port`. */
@@ -23,7 +30,17 @@ async function serves(port) {
 
 /** wrk → requests/s and p99 in ms (`close`: a new connection per request). */
 export function wrk(port, o, close) {
-  const args = ["-t", String(o.threads), "-c", String(o.connections), "-d", `${o.seconds}s`, "--latency", ...(close ? ["-H", "Connection: close"] : []), `http://127.0.0.1:${port}/`];
+  const args = [
+    "-t",
+    String(o.threads),
+    "-c",
+    String(o.connections),
+    "-d",
+    `${o.seconds}s`,
+    "--latency",
+    ...(close ? ["-H", "Connection: close"] : []),
+    `http://127.0.0.1:${port}/`,
+  ];
   const out = execFileSync("wrk", args, { encoding: "utf8", timeout: (o.seconds + 30) * 1000 });
   const ms = (v, unit) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 }[unit] ?? 1);
   const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
@@ -39,11 +56,31 @@ export function wrk(port, o, close) {
 /** haproxy config: mode tcp, roundrobin, production-minded limits and timeouts, health checks on. */
 export function haproxyConfig(dir, port, ports) {
   const file = join(dir, "haproxy.cfg");
-  writeFileSync(file, [
-    "global", "  maxconn 8000", "  nbthread 2", "", "defaults", "  mode tcp", "  timeout connect 2s", "  timeout client 30s", "  timeout server 30s", "  retries 2", "  option redispatch", "",
-    "frontend web", `  bind 127.0.0.1:${port}`, "  default_backend web", "",
-    "backend web", "  balance roundrobin", ...ports.map((p, i) => `  server s${i} 127.0.0.1:${p} check inter 2s`), "",
-  ].join("\n"));
+  writeFileSync(
+    file,
+    [
+      "global",
+      "  maxconn 8000",
+      "  nbthread 2",
+      "",
+      "defaults",
+      "  mode tcp",
+      "  timeout connect 2s",
+      "  timeout client 30s",
+      "  timeout server 30s",
+      "  retries 2",
+      "  option redispatch",
+      "",
+      "frontend web",
+      `  bind 127.0.0.1:${port}`,
+      "  default_backend web",
+      "",
+      "backend web",
+      "  balance roundrobin",
+      ...ports.map((p, i) => `  server s${i} 127.0.0.1:${p} check inter 2s`),
+      "",
+    ].join("\n"),
+  );
   return file;
 }
 
@@ -56,7 +93,12 @@ export async function runProxyBench(o) {
     const ports = [];
     for (let i = 0; i < BACKENDS; i++) {
       const port = await freePort();
-      children.push(spawn(process.execPath, [join(o.repoRoot, "examples/web/server.js")], { env: { ...process.env, PORT: String(port), TUG_REPLICA_ID: `web-r${i}` }, stdio: "ignore" }));
+      children.push(
+        spawn(process.execPath, [join(o.repoRoot, "examples/web/server.js")], {
+          env: { ...process.env, PORT: String(port), TUG_REPLICA_ID: `web-r${i}` },
+          stdio: "ignore",
+        }),
+      );
       ports.push(port);
     }
     for (const p of ports) await waitFor(`backend :${p}`, () => listening(p));
@@ -70,7 +112,10 @@ export async function runProxyBench(o) {
     children.push(haproxy);
     await waitFor("haproxy", () => serves(hPort));
     const out = {};
-    for (const [mode, close] of [["keepalive", false], ["close", true]]) {
+    for (const [mode, close] of [
+      ["keepalive", false],
+      ["close", true],
+    ]) {
       const tug = wrk(published, o, close);
       figure({ bench: "proxy", peer: "tugboat", mode, ...tug, seconds: o.seconds, connections: o.connections });
       const peer = wrk(hPort, o, close);

@@ -5,7 +5,9 @@ import { runLoad } from "../../cli/dist/loadgen.js";
 export async function underLoad(port, rps, action) {
   const ac = new AbortController();
   // TUG_BENCH_FAILURES=1 prints each failed request (time sent, kind) to stderr, to line up with component logs
-  const onFailure = process.env.TUG_BENCH_FAILURES ? (kind, sentAt) => console.error(JSON.stringify({ failed: kind, sentAt: new Date(sentAt).toISOString() })) : undefined;
+  const onFailure = process.env.TUG_BENCH_FAILURES
+    ? (kind, sentAt) => console.error(JSON.stringify({ failed: kind, sentAt: new Date(sentAt).toISOString() }))
+    : undefined;
   const load = runLoad({ host: "127.0.0.1", port, rps, durationMs: 3_600_000, signal: ac.signal, onFailure });
   try {
     await new Promise((r) => setTimeout(r, 2_000));

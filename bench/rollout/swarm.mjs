@@ -12,7 +12,8 @@ import { until } from "../common/poll.mjs";
 import { underLoad } from "./common.mjs";
 
 const run = promisify(execFile);
-const docker = async (args, timeout = 120_000) => (await run("docker", args, { timeout, maxBuffer: 16 << 20 })).stdout.trim();
+const docker = async (args, timeout = 120_000) =>
+  (await run("docker", args, { timeout, maxBuffer: 16 << 20 })).stdout.trim();
 
 /** Rolls `replicas` tasks from :1 to :2 under `rps` load with `parallelism`; returns { seconds, load }. */
 export async function benchSwarm(replicas, parallelism, rps) {
@@ -22,27 +23,88 @@ export async function benchSwarm(replicas, parallelism, rps) {
   const port = await freePort();
   const cleanup = async () => {
     await docker(["service", "rm", name]).catch(() => {});
-    await until("swarm tasks gone", async () => (await docker(["ps", "-aq", "--filter", `label=com.docker.swarm.service.name=${name}`])) === "", 120_000, 500).catch(() => {});
+    await until(
+      "swarm tasks gone",
+      async () => (await docker(["ps", "-aq", "--filter", `label=com.docker.swarm.service.name=${name}`])) === "",
+      120_000,
+      500,
+    ).catch(() => {});
     if (!wasActive) await docker(["swarm", "leave", "--force"]).catch(() => {});
   };
   const onSignal = () => void cleanup().finally(() => process.exit(130));
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   try {
-    await docker(["service", "create", "--detach", "--no-resolve-image", "--name", name, "--replicas", String(replicas), "--label", "tug.bench=rollout",
-      "--container-label", "tug.bench=rollout", "--publish", `published=${port},target=8080`,
-      "--reserve-memory", "64M", "--limit-memory", "64M", "tug-examples/web:1"]);
-    const running = async () => (await docker(["ps", "-q", "--filter", `label=com.docker.swarm.service.name=${name}`, "--filter", "status=running"])).split("\n").filter(Boolean).length;
+    await docker([
+      "service",
+      "create",
+      "--detach",
+      "--no-resolve-image",
+      "--name",
+      name,
+      "--replicas",
+      String(replicas),
+      "--label",
+      "tug.bench=rollout",
+      "--container-label",
+      "tug.bench=rollout",
+      "--publish",
+      `published=${port},target=8080`,
+      "--reserve-memory",
+      "64M",
+      "--limit-memory",
+      "64M",
+      "tug-examples/web:1",
+    ]);
+    const running = async () =>
+      (
+        await docker([
+          "ps",
+          "-q",
+          "--filter",
+          `label=com.docker.swarm.service.name=${name}`,
+          "--filter",
+          "status=running",
+        ])
+      )
+        .split("\n")
+        .filter(Boolean).length;
     await until(`${replicas} running swarm tasks`, async () => (await running()) >= replicas, 900_000, 1_000);
     const update = async () => {
       const t0 = Date.now();
-      await docker(["service", "update", "--detach=false", "--no-resolve-image", "--image", "tug-examples/web:2", "--update-order", "start-first",
-        "--update-parallelism", String(parallelism), "--update-delay", "0s", name], 1_800_000);
+      await docker(
+        [
+          "service",
+          "update",
+          "--detach=false",
+          "--no-resolve-image",
+          "--image",
+          "tug-examples/web:2",
+          "--update-order",
+          "start-first",
+          "--update-parallelism",
+          String(parallelism),
+          "--update-delay",
+          "0s",
+          name,
+        ],
+        1_800_000,
+      );
       return (Date.now() - t0) / 1000;
     };
-    const serving = await until("swarm port serving", async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined))?.ok, 30_000, 200).catch(() => false);
+    const serving = await until(
+      "swarm port serving",
+      async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined))?.ok,
+      30_000,
+      200,
+    ).catch(() => false);
     // the ingress routing mesh does not answer on loopback everywhere (it did not on the machine of docs/benchmarks.md),
     // and host-mode publishing gives one task per port: then the update is timed without load
-    if (!serving) return { seconds: await update(), load: null, note: "ingress port not answering on 127.0.0.1: timed without load" };
+    if (!serving)
+      return {
+        seconds: await update(),
+        load: null,
+        note: "ingress port not answering on 127.0.0.1: timed without load",
+      };
     return await underLoad(port, rps, update);
   } finally {
     process.off("SIGINT", onSignal).off("SIGTERM", onSignal);

@@ -21,7 +21,12 @@ export interface ServiceView {
 export interface DeploymentDetail {
   deployment: DeploymentRecord;
   revisions: Array<{ revision: number; current: boolean; image?: string; command?: string[]; template: Template }>;
-  replicas: { total: number; ready: number; byRevision: Record<string, { total: number; ready: number }>; items: ReplicaRecord[] };
+  replicas: {
+    total: number;
+    ready: number;
+    byRevision: Record<string, { total: number; ready: number }>;
+    items: ReplicaRecord[];
+  };
   events: ClusterEvent[];
 }
 

@@ -7,14 +7,16 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function intArg(min: number, max: number): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+    if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
     return n;
   };
 }
 
 /** An argParser accepting a DNS label (deployment names and namespaces). */
 export function labelArg(v: string): string {
-  if (v.length > 63 || !DNS_LABEL.test(v)) throw new InvalidArgumentError(`must be a DNS label (lowercase letters, digits and '-'), got ${JSON.stringify(v)}`);
+  if (v.length > 63 || !DNS_LABEL.test(v))
+    throw new InvalidArgumentError(`must be a DNS label (lowercase letters, digits and '-'), got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -27,12 +29,14 @@ export function serviceName(v: string): { name: string; namespace: string } {
 
 /** An argParser for the object kind of `delete`/`scale`/`describe`: only deployments. */
 export function kindArg(v: string): string {
-  if (!["deployment", "deployments", "deploy"].includes(v)) throw new InvalidArgumentError(`unknown kind ${JSON.stringify(v)}; use deployment`);
+  if (!["deployment", "deployments", "deploy"].includes(v))
+    throw new InvalidArgumentError(`unknown kind ${JSON.stringify(v)}; use deployment`);
   return "deployment";
 }
 
 /** An argParser for node ids (`[A-Za-z0-9_-]`, ≤ 128, as workers register them). */
 export function nodeArg(v: string): string {
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(v)) throw new InvalidArgumentError(`must be a node id ([A-Za-z0-9_-], up to 128), got ${JSON.stringify(v)}`);
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(v))
+    throw new InvalidArgumentError(`must be a node id ([A-Za-z0-9_-], up to 128), got ${JSON.stringify(v)}`);
   return v;
 }

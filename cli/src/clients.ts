@@ -3,11 +3,24 @@
  * failures into TugError so every command reports them the same way.
  */
 import { connect } from "@nats-io/transport-node";
-import { decode, encode, envelope, type ErrorBody, isErrorCode, subjects, type DesiredVerb, toTugError, TugError } from "@tug/contracts";
+import {
+  decode,
+  encode,
+  envelope,
+  type ErrorBody,
+  isErrorCode,
+  subjects,
+  type DesiredVerb,
+  toTugError,
+  TugError,
+} from "@tug/contracts";
 
 /** Reads the registry HTTP API at `base` (e.g. http://127.0.0.1:7070). */
 export class ApiClient {
-  constructor(private readonly base: string, private readonly timeoutMs = 10_000) {}
+  constructor(
+    private readonly base: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
 
   /** GETs `path` and returns the JSON body; an error body becomes a TugError. */
   async get<T>(path: string): Promise<T> {
@@ -31,7 +44,10 @@ export class ApiClient {
 
 /** Sends desired-state requests over NATS (`tug.v1.desired.<verb>`). */
 export class IntakeClient {
-  constructor(private readonly url: string, private readonly timeoutMs = 10_000) {}
+  constructor(
+    private readonly url: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
 
   /** Sends one request and returns the ok reply; an error reply or no answer becomes a TugError. */
   async request<T>(verb: DesiredVerb, body: unknown): Promise<T> {
@@ -58,7 +74,9 @@ export class IntakeClient {
   private async one<T>(nc: Awaited<ReturnType<typeof connect>>, verb: DesiredVerb, body: unknown): Promise<T> {
     let data: Uint8Array;
     try {
-      const msg = await nc.request(subjects.desired(verb), encode(envelope(`desired.${verb}`, "tug-cli", body)), { timeout: this.timeoutMs });
+      const msg = await nc.request(subjects.desired(verb), encode(envelope(`desired.${verb}`, "tug-cli", body)), {
+        timeout: this.timeoutMs,
+      });
       data = msg.data;
     } catch (err) {
       const m = (err as Error).message;

@@ -21,7 +21,8 @@ export interface Ctx {
  */
 export function contextOf(cmd: Command, out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Ctx {
   const g = cmd.optsWithGlobals() as { nats: string; api: string; output: string };
-  if (!(OUTPUT_FORMATS as readonly string[]).includes(g.output)) throw new UsageError(`-o must be one of ${OUTPUT_FORMATS.join(", ")}, got ${JSON.stringify(g.output)}`);
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(g.output))
+    throw new UsageError(`-o must be one of ${OUTPUT_FORMATS.join(", ")}, got ${JSON.stringify(g.output)}`);
   const dir = dataDirOf(cmd);
   const defaulted = (key: string) => cmd.getOptionValueSourceWithGlobals(key) === "default";
   const local = dir.from !== "default" && (defaulted("api") || defaulted("nats")) ? clusterUrls(dir) : undefined;
@@ -30,7 +31,12 @@ export function contextOf(cmd: Command, out: (text: string) => void = (t) => pro
   const clients = {
     api: new ApiClient(url(api, "--api", ["http:", "https:"])),
     // a NATS cluster is a comma-separated list of server URLs (`tug up --ha`): each must be a URL
-    intake: new IntakeClient(nats.split(",").map((u) => url(u.trim(), "--nats", ["nats:", "tls:"])).join(",")),
+    intake: new IntakeClient(
+      nats
+        .split(",")
+        .map((u) => url(u.trim(), "--nats", ["nats:", "tls:"]))
+        .join(","),
+    ),
   };
   return { ...clients, output: g.output as OutputFormat, out };
 }
@@ -42,6 +48,7 @@ function url(v: string, flag: string, schemes: string[]): string {
   } catch {
     throw new UsageError(`${flag} must be a URL, got ${JSON.stringify(v)}`);
   }
-  if (!schemes.includes(u.protocol)) throw new UsageError(`${flag} must use ${schemes.join(" or ")}, got ${u.protocol}`);
+  if (!schemes.includes(u.protocol))
+    throw new UsageError(`${flag} must use ${schemes.join(" or ")}, got ${u.protocol}`);
   return v;
 }

@@ -19,7 +19,12 @@ export function dnsServer(v: string): { host: string; port: number } {
 }
 
 /** Queries `name` for `type` at `server`; resolves to the answers, rejects on timeout or an error rcode. */
-export function query(server: { host: string; port: number }, name: string, type: "A" | "SRV", timeoutMs = 1_000): Promise<DnsRecord[]> {
+export function query(
+  server: { host: string; port: number },
+  name: string,
+  type: "A" | "SRV",
+  timeoutMs = 1_000,
+): Promise<DnsRecord[]> {
   return new Promise((resolve, reject) => {
     const sock = createSocket("udp4");
     const id = Math.floor(Math.random() * 65_535);
@@ -29,7 +34,10 @@ export function query(server: { host: string; port: number }, name: string, type
       if (err) reject(err);
       else resolve(records!);
     };
-    const timer = setTimeout(() => done(new Error(`no answer from ${server.host}:${server.port} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`no answer from ${server.host}:${server.port} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     sock.on("error", (err) => done(err));
     sock.on("message", (msg) => {
       let res: packet.Packet;
@@ -41,9 +49,22 @@ export function query(server: { host: string; port: number }, name: string, type
       if (res.id !== id) return;
       const rcode = (res as { rcode?: string }).rcode;
       if (rcode && rcode !== "NOERROR") return done(new Error(rcode));
-      done(undefined, (res.answers ?? []).map((a) => ({ type: a.type, name: a.name, ttl: (a as { ttl?: number }).ttl ?? 0, data: recordData(a) })));
+      done(
+        undefined,
+        (res.answers ?? []).map((a) => ({
+          type: a.type,
+          name: a.name,
+          ttl: (a as { ttl?: number }).ttl ?? 0,
+          data: recordData(a),
+        })),
+      );
     });
-    const q = packet.encode({ type: "query", id, flags: packet.RECURSION_DESIRED, questions: [{ type, name, class: "IN" }] });
+    const q = packet.encode({
+      type: "query",
+      id,
+      flags: packet.RECURSION_DESIRED,
+      questions: [{ type, name, class: "IN" }],
+    });
     sock.send(q, server.port, server.host);
   });
 }

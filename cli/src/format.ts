@@ -6,10 +6,20 @@ export const OUTPUT_FORMATS = ["table", "wide", "json", "yaml"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Renders rows as a table: upper-case headers, columns padded to their widest cell and separated by 3 spaces. */
-export function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | undefined>>): string {
+export function table(
+  headers: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number | undefined>>,
+): string {
   const cells = [headers.map((h) => h.toUpperCase()), ...rows.map((r) => headers.map((_, i) => String(r[i] ?? "")))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("   ").trimEnd()).join("\n");
+  return cells
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+        .join("   ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 /**

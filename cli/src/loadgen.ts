@@ -67,16 +67,25 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function summarize(samples: number[]): Latency {
   const s = [...samples].sort((a, b) => a - b);
   const r = (v: number) => Math.round(v * 10) / 10;
-  return { p50: r(percentile(s, 50)), p90: r(percentile(s, 90)), p99: r(percentile(s, 99)), max: r(s[s.length - 1] ?? 0) };
+  return {
+    p50: r(percentile(s, 50)),
+    p90: r(percentile(s, 90)),
+    p99: r(percentile(s, 99)),
+    max: r(s[s.length - 1] ?? 0),
+  };
 }
 
 /** Checks options; throws VALIDATION_FAILED with the offending field. */
 export function validateLoad(o: LoadOptions): void {
   if (!isLoopback(o.host)) throw new TugError("VALIDATION_FAILED", `load goes to loopback only, not ${o.host}`, "host");
-  if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65_535) throw new TugError("VALIDATION_FAILED", `port must be 1-65535, got ${o.port}`, "port");
-  if (!(o.rps >= 1 && o.rps <= LIMITS.maxRps)) throw new TugError("VALIDATION_FAILED", `rps must be 1-${LIMITS.maxRps}, got ${o.rps}`, "rps");
-  if (!(o.durationMs > 0 && o.durationMs <= LIMITS.maxDurationMs)) throw new TugError("VALIDATION_FAILED", `duration must be > 0 and ≤ 1h, got ${o.durationMs} ms`, "duration");
-  if (o.path !== undefined && !o.path.startsWith("/")) throw new TugError("VALIDATION_FAILED", `path must start with /, got ${o.path}`, "path");
+  if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65_535)
+    throw new TugError("VALIDATION_FAILED", `port must be 1-65535, got ${o.port}`, "port");
+  if (!(o.rps >= 1 && o.rps <= LIMITS.maxRps))
+    throw new TugError("VALIDATION_FAILED", `rps must be 1-${LIMITS.maxRps}, got ${o.rps}`, "rps");
+  if (!(o.durationMs > 0 && o.durationMs <= LIMITS.maxDurationMs))
+    throw new TugError("VALIDATION_FAILED", `duration must be > 0 and ≤ 1h, got ${o.durationMs} ms`, "duration");
+  if (o.path !== undefined && !o.path.startsWith("/"))
+    throw new TugError("VALIDATION_FAILED", `path must start with /, got ${o.path}`, "path");
 }
 
 /** Sends one GET; resolves with its latency (ms) or the failure kind. */
@@ -84,16 +93,35 @@ function once(o: LoadOptions, timeoutMs: number): Promise<{ ms: number } | { err
   const t0 = performance.now();
   return new Promise((resolve) => {
     let settled = false;
-    const done = (r: { ms: number } | { error: string }) => { if (!settled) { settled = true; resolve(r); } };
-    const req = request({ host: o.host, port: o.port, path: o.path ?? "/", method: "GET", agent: false, headers: { connection: "close" }, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.on("error", (err: NodeJS.ErrnoException) => done({ error: err.code ?? "ERESPONSE" }));
-      res.on("end", () => {
-        const status = res.statusCode ?? 0;
-        done(status >= 200 && status < 400 ? { ms: performance.now() - t0 } : { error: `HTTP ${status}` });
-      });
+    const done = (r: { ms: number } | { error: string }) => {
+      if (!settled) {
+        settled = true;
+        resolve(r);
+      }
+    };
+    const req = request(
+      {
+        host: o.host,
+        port: o.port,
+        path: o.path ?? "/",
+        method: "GET",
+        agent: false,
+        headers: { connection: "close" },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        res.resume();
+        res.on("error", (err: NodeJS.ErrnoException) => done({ error: err.code ?? "ERESPONSE" }));
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          done(status >= 200 && status < 400 ? { ms: performance.now() - t0 } : { error: `HTTP ${status}` });
+        });
+      },
+    );
+    req.on("timeout", () => {
+      req.destroy();
+      done({ error: "timeout" });
     });
-    req.on("timeout", () => { req.destroy(); done({ error: "timeout" }); });
     req.on("error", (err: NodeJS.ErrnoException) => done({ error: err.code ?? "EREQUEST" }));
     req.end();
   });
@@ -106,7 +134,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const maxInFlight = o.maxInFlight ?? 2_000;
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
-  const fail = (kind: string) => { errors[kind] = (errors[kind] ?? 0) + 1; };
+  const fail = (kind: string) => {
+    errors[kind] = (errors[kind] ?? 0) + 1;
+  };
   const pending = new Set<Promise<void>>();
   const start = performance.now();
   const total = Math.round((o.rps * o.durationMs) / 1000);
@@ -115,12 +145,20 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   while (sent < total && !o.signal?.aborted) {
     const due = Math.min(total, Math.floor(((performance.now() - start) * o.rps) / 1000) + 1);
     for (; sent < due; sent++) {
-      if (pending.size >= maxInFlight) { fail("saturated"); continue; }
+      if (pending.size >= maxInFlight) {
+        fail("saturated");
+        continue;
+      }
       const sentAt = Date.now();
-      const p: Promise<void> = once(o, timeoutMs).then((r) => {
-        if ("ms" in r) latencies.push(r.ms);
-        else { fail(r.error); o.onFailure?.(r.error, sentAt); }
-      }).finally(() => pending.delete(p));
+      const p: Promise<void> = once(o, timeoutMs)
+        .then((r) => {
+          if ("ms" in r) latencies.push(r.ms);
+          else {
+            fail(r.error);
+            o.onFailure?.(r.error, sentAt);
+          }
+        })
+        .finally(() => pending.delete(p));
       pending.add(p);
     }
     const next = start + (sent * 1000) / o.rps;
@@ -128,5 +166,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   }
   await Promise.all(pending);
   const failed = Object.values(errors).reduce((a, b) => a + b, 0);
-  return { sent, ok: latencies.length, failed, errors, latencyMs: summarize(latencies), elapsedMs: Math.round(performance.now() - start) };
+  return {
+    sent,
+    ok: latencies.length,
+    failed,
+    errors,
+    latencyMs: summarize(latencies),
+    elapsedMs: Math.round(performance.now() - start),
+  };
 }

@@ -14,10 +14,16 @@ export function parseManifests(text: string, source = "input"): Array<Record<str
   const out: Array<Record<string, unknown>> = [];
   for (const [i, doc] of docs.entries()) {
     const err = doc.errors[0];
-    if (err) throw new UsageError(`${source}: document ${i + 1} is not valid YAML or JSON: ${err.message.split("\n")[0]!.replace(/:\s*$/, "")}`);
+    if (err)
+      throw new UsageError(
+        `${source}: document ${i + 1} is not valid YAML or JSON: ${err.message.split("\n")[0]!.replace(/:\s*$/, "")}`,
+      );
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
-    if (typeof value !== "object" || Array.isArray(value)) throw new UsageError(`${source}: document ${i + 1} must be a mapping (a manifest object), got ${Array.isArray(value) ? "a list" : typeof value}`);
+    if (typeof value !== "object" || Array.isArray(value))
+      throw new UsageError(
+        `${source}: document ${i + 1} must be a mapping (a manifest object), got ${Array.isArray(value) ? "a list" : typeof value}`,
+      );
     out.push(Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith("x-") && k !== "status")));
   }
   if (out.length === 0) throw new UsageError(`${source}: no manifest found`);

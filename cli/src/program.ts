@@ -46,13 +46,22 @@ export function buildProgram(): Command {
 }
 
 /** Runs `argv` (as process.argv) and returns the exit code; errors are printed with `err`. */
-export async function run(argv: string[], err: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<number> {
+export async function run(
+  argv: string[],
+  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" || e.exitCode === 0) return 0;
+      if (
+        e.code === "commander.helpDisplayed" ||
+        e.code === "commander.version" ||
+        e.code === "commander.help" ||
+        e.exitCode === 0
+      )
+        return 0;
       // commander printed its own parse errors ("error: ..."); argParser errors thrown inside actions were not
       if (!e.message.startsWith("error:")) err(`error: ${e.message}`);
       return 2;

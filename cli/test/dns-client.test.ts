@@ -12,9 +12,18 @@ beforeAll(async () => {
     const q = packet.decode(msg);
     const question = q.questions![0]!;
     const known = question.name === "web.default.svc.tug.internal";
-    const answers: packet.Answer[] = !known ? [] : question.type === "SRV"
-      ? [{ type: "SRV", name: question.name, ttl: 1, data: { priority: 0, weight: 1, port: 20001, target: "127.0.0.1" } }]
-      : [{ type: "A", name: question.name, ttl: 1, data: "127.0.0.1" }];
+    const answers: packet.Answer[] = !known
+      ? []
+      : question.type === "SRV"
+        ? [
+            {
+              type: "SRV",
+              name: question.name,
+              ttl: 1,
+              data: { priority: 0, weight: 1, port: 20001, target: "127.0.0.1" },
+            },
+          ]
+        : [{ type: "A", name: question.name, ttl: 1, data: "127.0.0.1" }];
     const res = packet.encode({ type: "response", id: q.id, flags: known ? 0 : 3, questions: q.questions, answers });
     server.send(res, rinfo.port, rinfo.address);
   });
@@ -26,7 +35,9 @@ afterAll(() => server.close());
 describe("dns client", () => {
   it("reads SRV and A answers", async () => {
     const srv = await query({ host: "127.0.0.1", port }, "web.default.svc.tug.internal", "SRV");
-    expect(srv).toEqual([{ type: "SRV", name: "web.default.svc.tug.internal", ttl: 1, data: "127.0.0.1:20001 (priority 0, weight 1)" }]);
+    expect(srv).toEqual([
+      { type: "SRV", name: "web.default.svc.tug.internal", ttl: 1, data: "127.0.0.1:20001 (priority 0, weight 1)" },
+    ]);
     const a = await query({ host: "127.0.0.1", port }, "web.default.svc.tug.internal", "A");
     expect(dnsText(a)).toBe("dns:\nTYPE   TTL   DATA\nA      1     127.0.0.1");
   });

@@ -5,7 +5,15 @@ import { age, memory, render, table } from "../src/format.js";
 
 describe("table", () => {
   it("aligns columns like kubectl, with upper-case headers and no trailing spaces", () => {
-    expect(table(["name", "ready", "age"], [["web", "2/3", "5m"], ["database-primary", "1/1", "2h"]])).toBe(
+    expect(
+      table(
+        ["name", "ready", "age"],
+        [
+          ["web", "2/3", "5m"],
+          ["database-primary", "1/1", "2h"],
+        ],
+      ),
+    ).toBe(
       ["NAME               READY   AGE", "web                2/3     5m", "database-primary   1/1     2h"].join("\n"),
     );
     expect(table(["name", "note"], [["a", undefined]])).toBe("NAME   NOTE\na");
@@ -27,20 +35,51 @@ describe("table", () => {
   });
 
   it("counts ready and up-to-date replicas per deployment", () => {
-    const dep = { id: "default/web", namespace: "default", name: "web", replicas: 3, revision: 2, createdAt: 1 } as DeploymentRecord;
-    const rep = (revision: number, ready: boolean, desired: "run" | "stop" = "run") => ({ deployment: "default/web", revision, ready, desired }) as ReplicaRecord;
+    const dep = {
+      id: "default/web",
+      namespace: "default",
+      name: "web",
+      replicas: 3,
+      revision: 2,
+      createdAt: 1,
+    } as DeploymentRecord;
+    const rep = (revision: number, ready: boolean, desired: "run" | "stop" = "run") =>
+      ({ deployment: "default/web", revision, ready, desired }) as ReplicaRecord;
     const out = deploymentsTable([dep], [rep(2, true), rep(1, true), rep(2, false), rep(1, true, "stop")], 61_001);
     const [header, row] = out.split("\n");
     const cells = row!.trim().split(/\s+/);
-    expect(header!.trim().split(/\s+/)).toEqual(["NAMESPACE", "NAME", "READY", "UP-TO-DATE", "CURRENT", "DESIRED", "MIN", "MAX", "REVISION", "AGE", "LAST-SCALE"]);
+    expect(header!.trim().split(/\s+/)).toEqual([
+      "NAMESPACE",
+      "NAME",
+      "READY",
+      "UP-TO-DATE",
+      "CURRENT",
+      "DESIRED",
+      "MIN",
+      "MAX",
+      "REVISION",
+      "AGE",
+      "LAST-SCALE",
+    ]);
     expect(cells).toEqual(["default", "web", "2/3", "2", "3", "3", "-", "-", "2", "61s"]);
   });
 
   it("lists endpoints comma-separated, <none> when empty", () => {
     const out = endpointsTable([
-      { name: "web", namespace: "default", revision: 1, index: 3, endpoints: [{ host: "127.0.0.1", port: 1, replica: "a", node: "n", ready: true }, { host: "127.0.0.1", port: 2, replica: "b", node: "n", ready: true }] },
+      {
+        name: "web",
+        namespace: "default",
+        revision: 1,
+        index: 3,
+        endpoints: [
+          { host: "127.0.0.1", port: 1, replica: "a", node: "n", ready: true },
+          { host: "127.0.0.1", port: 2, replica: "b", node: "n", ready: true },
+        ],
+      },
       { name: "db", namespace: "default", revision: 1, index: 0, endpoints: [] },
     ]);
-    expect(out).toBe("NAMESPACE   NAME   ENDPOINTS\ndefault     web    127.0.0.1:1,127.0.0.1:2\ndefault     db     <none>");
+    expect(out).toBe(
+      "NAMESPACE   NAME   ENDPOINTS\ndefault     web    127.0.0.1:1,127.0.0.1:2\ndefault     db     <none>",
+    );
   });
 });

@@ -11,28 +11,42 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("manifest files", () => {
   it("reads several YAML documents and skips empty ones", () => {
-    const docs = parseManifests("name: web\nreplicas: 2\n---\n---\nname: api\nports: [{ containerPort: 80, published: 18080 }]\n");
-    expect(docs).toEqual([{ name: "web", replicas: 2 }, { name: "api", ports: [{ containerPort: 80, published: 18080 }] }]);
+    const docs = parseManifests(
+      "name: web\nreplicas: 2\n---\n---\nname: api\nports: [{ containerPort: 80, published: 18080 }]\n",
+    );
+    expect(docs).toEqual([
+      { name: "web", replicas: 2 },
+      { name: "api", ports: [{ containerPort: 80, published: 18080 }] },
+    ]);
   });
 
   it("reads JSON", () => {
-    expect(parseManifests('{"name":"web","command":["node","x.js"]}')).toEqual([{ name: "web", command: ["node", "x.js"] }]);
+    expect(parseManifests('{"name":"web","command":["node","x.js"]}')).toEqual([
+      { name: "web", command: ["node", "x.js"] },
+    ]);
   });
 
   it("rejects bad YAML, non-mappings and empty files with a clear error", () => {
     expect(() => parseManifests("name: [web", "m.yaml")).toThrow(/m\.yaml: document 1 is not valid YAML or JSON/);
-    expect(() => parseManifests("name: web\n---\n- a\n- b\n", "m.yaml")).toThrow(/document 2 must be a mapping.*got a list/);
+    expect(() => parseManifests("name: web\n---\n- a\n- b\n", "m.yaml")).toThrow(
+      /document 2 must be a mapping.*got a list/,
+    );
     expect(() => parseManifests("# nothing\n", "m.yaml")).toThrow(UsageError);
     expect(() => readManifestFile(join(dir, "missing.yaml"))).toThrow(/cannot read .*missing\.yaml/);
   });
 
   it("resolves YAML merge keys as kubectl and compose do, and drops top-level x- keys", () => {
-    const text = "x-probe: &probe\n  http: { path: /healthz, port: 8080 }\n  periodSeconds: 1\nname: web\ncommand: [node]\n"
-      + "readinessProbe: *probe\nlivenessProbe:\n  <<: *probe\n  failureThreshold: 5\n";
-    expect(parseManifests(text)).toEqual([{
-      name: "web", command: ["node"], readinessProbe: { http: { path: "/healthz", port: 8080 }, periodSeconds: 1 },
-      livenessProbe: { http: { path: "/healthz", port: 8080 }, periodSeconds: 1, failureThreshold: 5 },
-    }]);
+    const text =
+      "x-probe: &probe\n  http: { path: /healthz, port: 8080 }\n  periodSeconds: 1\nname: web\ncommand: [node]\n" +
+      "readinessProbe: *probe\nlivenessProbe:\n  <<: *probe\n  failureThreshold: 5\n";
+    expect(parseManifests(text)).toEqual([
+      {
+        name: "web",
+        command: ["node"],
+        readinessProbe: { http: { path: "/healthz", port: 8080 }, periodSeconds: 1 },
+        livenessProbe: { http: { path: "/healthz", port: 8080 }, periodSeconds: 1, failureThreshold: 5 },
+      },
+    ]);
   });
 
   it("makes invalid YAML a usage error (exit 2) naming the line", async () => {

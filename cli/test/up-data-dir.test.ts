@@ -16,9 +16,11 @@ async function upOptionsFor(args: string[], env: NodeJS.ProcessEnv = {}): Promis
   try {
     const program = buildProgram();
     let seen: Record<string, unknown> = {};
-    program.commands.find((c) => c.name() === "up")!.action((o: Record<string, unknown>, cmd: Command) => {
-      seen = upOptions(o, cmd);
-    });
+    program.commands
+      .find((c) => c.name() === "up")!
+      .action((o: Record<string, unknown>, cmd: Command) => {
+        seen = upOptions(o, cmd);
+      });
     await program.parseAsync(["node", "tug", ...args]);
     return seen;
   } finally {

@@ -14,10 +14,17 @@ const server = createServer((req, res) => {
   inFlight++;
   res.on("finish", () => inFlight--);
   if (req.url === "/healthz") {
-    res.writeHead(failReadiness ? 503 : 200, { "content-type": "text/plain" }).end(failReadiness ? "not ready\n" : "ok\n");
+    res
+      .writeHead(failReadiness ? 503 : 200, { "content-type": "text/plain" })
+      .end(failReadiness ? "not ready\n" : "ok\n");
     return;
   }
-  const body = JSON.stringify({ replica, version, node: process.env.TUG_NODE || "", greeting: process.env.GREETING || "hello" });
+  const body = JSON.stringify({
+    replica,
+    version,
+    node: process.env.TUG_NODE || "",
+    greeting: process.env.GREETING || "hello",
+  });
   res.writeHead(200, { "content-type": "application/json", "x-replica": replica }).end(body + "\n");
 });
 server.keepAliveTimeout = 2_000;

@@ -13,10 +13,19 @@ export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export const COMPOSE_PORTS = [4222, 8222, 6379, 7070, 5353, 7101, 7102, 7103, 7104, 7105, 7106, 7107, 7108, 18080];
 
 /** Output of one command; rejects (with stderr) on a non-zero exit or after `timeoutMs` (the child is killed). */
-export function sh(cmd: string, args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<string> {
+export function sh(
+  cmd: string,
+  args: string[],
+  opts: { timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd: REPO, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 << 20, env: { ...process.env, ...opts.env } }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${cmd} ${args.join(" ")}: ${stderr || err.message}`)) : resolve(stdout.trim()));
+    execFile(
+      cmd,
+      args,
+      { cwd: REPO, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 << 20, env: { ...process.env, ...opts.env } },
+      (err, stdout, stderr) =>
+        err ? reject(new Error(`${cmd} ${args.join(" ")}: ${stderr || err.message}`)) : resolve(stdout.trim()),
+    );
   });
 }
 
@@ -41,22 +50,48 @@ export async function busyPorts(ports: number[] = COMPOSE_PORTS): Promise<number
 
 /** True when docker-compose v1 is on the PATH or `docker compose` v2 answers (slow to start on a busy machine: 90 s). */
 export async function hasCompose(): Promise<boolean> {
-  const ok = (cmd: string, args: string[]) => sh(cmd, args, { timeoutMs: 90_000 }).then(() => true, () => false);
+  const ok = (cmd: string, args: string[]) =>
+    sh(cmd, args, { timeoutMs: 90_000 }).then(
+      () => true,
+      () => false,
+    );
   return (await ok("sh", ["-c", "command -v docker-compose"])) || (await ok("docker", ["compose", "version"]));
 }
 
 /** Container id of compose service `service` of `project` (any state). */
 export async function serviceContainer(project: string, service: string): Promise<string> {
-  const [id] = await dockerLines("ps", "-aq", "--no-trunc", "--filter", `label=com.docker.compose.project=${project}`, "--filter", `label=com.docker.compose.service=${service}`);
+  const [id] = await dockerLines(
+    "ps",
+    "-aq",
+    "--no-trunc",
+    "--filter",
+    `label=com.docker.compose.project=${project}`,
+    "--filter",
+    `label=com.docker.compose.service=${service}`,
+  );
   if (!id) throw new Error(`no container for service ${service} of project ${project}`);
   return id;
 }
 
 /** Running replica containers of cluster `project`: container id → { replica, node }. */
-export async function replicaContainers(project: string, all = false): Promise<Map<string, { replica: string; node: string }>> {
-  const lines = await dockerLines("ps", ...(all ? ["-a"] : []), "--no-trunc", "--filter", `label=tug.cluster=${project}`, "--filter", "label=tug.managed=1",
-    "--format", '{{.ID}} {{.Label "tug.replica"}} {{.Label "tug.node"}}');
-  return new Map(lines.map((l) => l.split(" ")).map(([id, replica, node]) => [id!, { replica: replica!, node: node! }]));
+export async function replicaContainers(
+  project: string,
+  all = false,
+): Promise<Map<string, { replica: string; node: string }>> {
+  const lines = await dockerLines(
+    "ps",
+    ...(all ? ["-a"] : []),
+    "--no-trunc",
+    "--filter",
+    `label=tug.cluster=${project}`,
+    "--filter",
+    "label=tug.managed=1",
+    "--format",
+    '{{.ID}} {{.Label "tug.replica"}} {{.Label "tug.node"}}',
+  );
+  return new Map(
+    lines.map((l) => l.split(" ")).map(([id, replica, node]) => [id!, { replica: replica!, node: node! }]),
+  );
 }
 
 /** Every container (any state) and volume compose created for `project`. */

@@ -51,7 +51,17 @@ beforeAll(async () => {
   servers = await startServers();
   store = new RedisStore({ url: servers.redis.url, prefix: uniquePrefix("fuzz") });
   const config = { ...readConfig("fuzz", {}), prefix: store.k.prefix };
-  for (const [role, build] of [["controller", (d: Parameters<typeof buildController>[0]) => buildController(d, { resyncMs: 1_000, progressMs: 200 })], ["health-monitor", (d: Parameters<typeof buildController>[0]) => buildHealthMonitor(d, { nodeGraceMs: 2_000, lostGraceMs: 1_000, sweepMs: 200 })]] as const) {
+  for (const [role, build] of [
+    [
+      "controller",
+      (d: Parameters<typeof buildController>[0]) => buildController(d, { resyncMs: 1_000, progressMs: 200 }),
+    ],
+    [
+      "health-monitor",
+      (d: Parameters<typeof buildController>[0]) =>
+        buildHealthMonitor(d, { nodeGraceMs: 2_000, lostGraceMs: 1_000, sweepMs: 200 }),
+    ],
+  ] as const) {
     const log = silentLogger();
     const metrics = createMetrics(role);
     const bus = await Bus.connect({ url: servers.nats.url, name: `fuzz-${role}`, log, metrics });
@@ -60,7 +70,22 @@ beforeAll(async () => {
   }
   raw = await connect({ servers: servers.nats.url });
   // a known state: one deployment (its replicas stay Pending: no scheduler, no nodes)
-  const reply = decode((await raw.request(subjects.desired("apply"), new TextEncoder().encode(JSON.stringify({ name: "fz-app", replicas: 2, command: ["x"], strategy: { progressDeadlineSeconds: 86_400 } })), { timeout: 5_000 })).data);
+  const reply = decode(
+    (
+      await raw.request(
+        subjects.desired("apply"),
+        new TextEncoder().encode(
+          JSON.stringify({
+            name: "fz-app",
+            replicas: 2,
+            command: ["x"],
+            strategy: { progressDeadlineSeconds: 86_400 },
+          }),
+        ),
+        { timeout: 5_000 },
+      )
+    ).data,
+  );
   expect(reply).toMatchObject({ ok: true });
 }, 60_000);
 
@@ -100,8 +125,17 @@ describe("bus fuzz", () => {
         }
         requests++;
         try {
-          const reply = decode((await raw.request(x.subject, x.data, { timeout: 10_000 })).data) as { ok?: unknown; code?: unknown; message?: unknown };
-          if (reply?.ok !== false || typeof reply.code !== "string" || !Object.hasOwn(ERROR_CODES, reply.code) || typeof reply.message !== "string") {
+          const reply = decode((await raw.request(x.subject, x.data, { timeout: 10_000 })).data) as {
+            ok?: unknown;
+            code?: unknown;
+            message?: unknown;
+          };
+          if (
+            reply?.ok !== false ||
+            typeof reply.code !== "string" ||
+            !Object.hasOwn(ERROR_CODES, reply.code) ||
+            typeof reply.message !== "string"
+          ) {
             bad.push(`${x.subject}: ${JSON.stringify(reply).slice(0, 200)}`);
           }
         } catch (err) {
@@ -111,13 +145,35 @@ describe("bus fuzz", () => {
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     await raw.flush();
-    console.log(`fuzz: ${inputs.length} inputs (${requests} requests, ${published} publishes) in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${bad.length} bad replies`);
+    console.log(
+      `fuzz: ${inputs.length} inputs (${requests} requests, ${published} publishes) in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${bad.length} bad replies`,
+    );
     expect(bad.slice(0, 20)).toEqual([]);
 
     const after = await eventually(settled, { timeoutMs: 20_000, what: "steady state after the fuzz" });
     expect(after).toBe(before);
     // both services still answer
-    expect(decode((await raw.request(subjects.desired("scale"), new TextEncoder().encode(JSON.stringify({ name: "fz-app", replicas: 2 })), { timeout: 5_000 })).data)).toMatchObject({ ok: true });
-    expect(decode((await raw.request(subjects.nodeSync("fz-node"), new TextEncoder().encode(JSON.stringify({ node: "fz-node" })), { timeout: 5_000 })).data)).toMatchObject({ ok: true, assignments: [] });
+    expect(
+      decode(
+        (
+          await raw.request(
+            subjects.desired("scale"),
+            new TextEncoder().encode(JSON.stringify({ name: "fz-app", replicas: 2 })),
+            { timeout: 5_000 },
+          )
+        ).data,
+      ),
+    ).toMatchObject({ ok: true });
+    expect(
+      decode(
+        (
+          await raw.request(
+            subjects.nodeSync("fz-node"),
+            new TextEncoder().encode(JSON.stringify({ node: "fz-node" })),
+            { timeout: 5_000 },
+          )
+        ).data,
+      ),
+    ).toMatchObject({ ok: true, assignments: [] });
   }, 240_000);
 });

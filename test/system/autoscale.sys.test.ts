@@ -25,7 +25,8 @@ const TARGET = 5;
 /** Counts at which the autoscaler's policy holds still for a total rate `rps` (its fixed points). */
 export function stableCounts(a: Autoscale, rps: number): number[] {
   const out: number[] = [];
-  for (let c = a.min; c <= a.max; c++) if (recommend(a, { current: c, ready: c, value: rps / c }).replicas === c) out.push(c);
+  for (let c = a.min; c <= a.max; c++)
+    if (recommend(a, { current: c, ready: c, value: rps / c }).replicas === c) out.push(c);
   return out;
 }
 
@@ -47,7 +48,12 @@ describe("autoscaler, process driver", () => {
 
   beforeAll(async () => {
     port = await freePort();
-    sys = await startSystem({ nodes: 2, driver: "process", workdir: repoRoot, env: { TUG_AUTOSCALE_PERIOD_MS: "1000" } });
+    sys = await startSystem({
+      nodes: 2,
+      driver: "process",
+      workdir: repoRoot,
+      env: { TUG_AUTOSCALE_PERIOD_MS: "1000" },
+    });
   }, 120_000);
   afterAll(async () => {
     await sys?.stop();
@@ -55,13 +61,23 @@ describe("autoscaler, process driver", () => {
 
   it("scales up under load and back to min after it, without flapping", async () => {
     await intake(sys.bus, "apply", {
-      kind: "Deployment", name: "api", replicas: 2, command: ["node", "examples/web/server.js"],
-      ports: [{ name: "http", containerPort: 8080, published: port }], resources: { cpu: 0.05, memory: "32Mi" },
+      kind: "Deployment",
+      name: "api",
+      replicas: 2,
+      command: ["node", "examples/web/server.js"],
+      ports: [{ name: "http", containerPort: 8080, published: port }],
+      resources: { cpu: 0.05, memory: "32Mi" },
       readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
       autoscale: { min: 2, max: 10, metric: "rps", target: TARGET, scaleDownStabilizationSeconds: 5 },
     });
-    await eventually(async () => expectCount("ready", (await readyReplicas(sys.store, ID)).length, 2), { timeoutMs: 60_000, what: "2 ready" });
-    await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200), { timeoutMs: 30_000, what: "proxy route" });
+    await eventually(async () => expectCount("ready", (await readyReplicas(sys.store, ID)).length, 2), {
+      timeoutMs: 60_000,
+      what: "2 ready",
+    });
+    await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200), {
+      timeoutMs: 30_000,
+      what: "proxy route",
+    });
 
     // the rate as the autoscaler measures it: the proxy's reports through the autoscaler's own window
     const autoscale = (await sys.store.deployment(ID))!.autoscale!;
@@ -85,33 +101,49 @@ describe("autoscaler, process driver", () => {
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
-    const scaledSoFar = async () => (await sys.store.events()).filter((e) => e.object === ID && e.reason === "Scaled").map((e) => e.message).join("; ");
+    const scaledSoFar = async () =>
+      (await sys.store.events())
+        .filter((e) => e.object === ID && e.reason === "Scaled")
+        .map((e) => e.message)
+        .join("; ");
     try {
       const ac = new AbortController();
       const load = runLoad({ host: "127.0.0.1", port, rps: RPS, durationMs: 120_000, signal: ac.signal });
       // settled: scaled up, every replica ready, and no change for longer than the scale-down window plus a period
-      const settled = await eventually(async () => {
-        const d = (await sys.store.deployment(ID))!;
-        if (d.replicas <= autoscale.min) throw new Error(`still at ${d.replicas}`);
-        expectCount("ready", (await readyReplicas(sys.store, ID)).length, d.replicas);
-        if (Date.now() - changedAt < 8_000) throw new Error(`changed ${Date.now() - changedAt} ms ago (counts ${counts.join(" -> ")})`);
-        return d.replicas;
-      }, { timeoutMs: 90_000, intervalMs: 500, what: "scaled up and settled" });
+      const settled = await eventually(
+        async () => {
+          const d = (await sys.store.deployment(ID))!;
+          if (d.replicas <= autoscale.min) throw new Error(`still at ${d.replicas}`);
+          expectCount("ready", (await readyReplicas(sys.store, ID)).length, d.replicas);
+          if (Date.now() - changedAt < 8_000)
+            throw new Error(`changed ${Date.now() - changedAt} ms ago (counts ${counts.join(" -> ")})`);
+          return d.replicas;
+        },
+        { timeoutMs: 90_000, intervalMs: 500, what: "scaled up and settled" },
+      );
       const rate = rateNow();
       const stable = stableCounts(autoscale, rate);
-      expect(stable, `${settled} replicas at ${rate.toFixed(1)} rps measured (${await scaledSoFar()})`).toContain(settled);
+      expect(stable, `${settled} replicas at ${rate.toFixed(1)} rps measured (${await scaledSoFar()})`).toContain(
+        settled,
+      );
       // hold the load a while: within tolerance nothing moves
       await new Promise((r) => setTimeout(r, 6_000));
       const held = (await sys.store.deployment(ID))!.replicas;
-      expect(stableCounts(autoscale, rateNow()), `held at ${held}, ${rateNow().toFixed(1)} rps measured (${await scaledSoFar()})`).toContain(held);
+      expect(
+        stableCounts(autoscale, rateNow()),
+        `held at ${held}, ${rateNow().toFixed(1)} rps measured (${await scaledSoFar()})`,
+      ).toContain(held);
       expect(held, await scaledSoFar()).toBe(settled);
       ac.abort();
       const r = await load;
       expect(r.failed, JSON.stringify(r.errors)).toBe(0);
-      await eventually(async () => {
-        expectCount("desired", (await sys.store.deployment(ID))!.replicas, 2);
-        expectCount("ready", (await readyReplicas(sys.store, ID)).length, 2);
-      }, { timeoutMs: 60_000, intervalMs: 500, what: "back to 2" });
+      await eventually(
+        async () => {
+          expectCount("desired", (await sys.store.deployment(ID))!.replicas, 2);
+          expectCount("ready", (await readyReplicas(sys.store, ID)).length, 2);
+        },
+        { timeoutMs: 60_000, intervalMs: 500, what: "back to 2" },
+      );
     } finally {
       sampling = false;
       await sampler;
@@ -124,7 +156,9 @@ describe("autoscaler, process driver", () => {
     expect(counts[0]).toBe(2);
     // never more replicas than the highest rate measured asks for (ceil(rate / target))
     const peak = Math.max(...measured);
-    expect(Math.max(...counts), `counts ${counts.join(" -> ")}, peak ${peak.toFixed(1)} rps`).toBeLessThanOrEqual(Math.ceil(peak / TARGET - 1e-9));
+    expect(Math.max(...counts), `counts ${counts.join(" -> ")}, peak ${peak.toFixed(1)} rps`).toBeLessThanOrEqual(
+      Math.ceil(peak / TARGET - 1e-9),
+    );
     expect(reversals(counts), `counts ${counts.join(" -> ")}`).toBe(1);
     expect(scaled.length, scaled.map((e) => e.message).join("; ")).toBeLessThanOrEqual(8); // up in a few steps, down in a few steps: never back and forth
   }, 240_000);

@@ -18,7 +18,8 @@ describe("chaos replay", () => {
     const again = await runChaos({ durationMs: 1_000, seed: 0, replay: script });
     expect(again.violations, again.text).toEqual([]);
     expect(again.seed).toBe(424_242);
-    const shape = (fs: Array<{ kind: string; target: string; pauseMs?: number }>) => fs.map((f) => `${f.kind} ${f.target} ${f.pauseMs ?? ""}`);
+    const shape = (fs: Array<{ kind: string; target: string; pauseMs?: number }>) =>
+      fs.map((f) => `${f.kind} ${f.target} ${f.pauseMs ?? ""}`);
     expect(shape(again.faults)).toEqual(shape(script.faults));
     const ops = (w: typeof script.workload) => w.map((o) => `${o.op} ${o.index} ${o.replicas} ${o.roll}`);
     expect(ops(again.workload.ops)).toEqual(ops(script.workload));

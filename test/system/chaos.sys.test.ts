@@ -7,7 +7,15 @@ import { describe, expect, it } from "vitest";
 
 describe("chaos suite (CI size)", () => {
   it("survives ≥ 200 faults with zero violations and converges", async () => {
-    const report = await runChaos({ durationMs: 100_000, minFaults: 210, seed: 20_260_708, nodes: 3, driver: "fake", faultEveryMs: 400, log: (l) => console.log(`chaos: ${l}`) });
+    const report = await runChaos({
+      durationMs: 100_000,
+      minFaults: 210,
+      seed: 20_260_708,
+      nodes: 3,
+      driver: "fake",
+      faultEveryMs: 400,
+      log: (l) => console.log(`chaos: ${l}`),
+    });
     console.log(report.text);
     const lines = report.text.trim().split("\n");
     expect(lines.at(-1)).toMatch(/^faults=\d+ violations=\d+ converge_s=[\d.]+$/);

@@ -28,19 +28,29 @@ describe("local cluster, process driver", () => {
     for (const pid of [...componentPids, ...seenPids]) expect(isAlive(pid), `pid ${pid} still running`).toBe(false);
   }, 60_000);
 
-  const remember = () => { for (const pid of replicaPids(sys.cluster).values()) seenPids.add(pid); };
+  const remember = () => {
+    for (const pid of replicaPids(sys.cluster).values()) seenPids.add(pid);
+  };
 
   it("runs 5 ready replicas of the web app and serves them through the registry", async () => {
     const r = await intake(sys.bus, "apply", web(5));
     expect(r.revision).toBe(1);
-    await eventually(async () => expectCount("ready web replicas", (await readyReplicas(sys.store, WEB)).length, 5), { ...slow, what: "5 ready" });
+    await eventually(async () => expectCount("ready web replicas", (await readyReplicas(sys.store, WEB)).length, 5), {
+      ...slow,
+      what: "5 ready",
+    });
     remember();
-    const eps = await eventually(async () => {
-      const res = await fetch(`${sys.cluster.apiUrl}/v1/services/default/web`);
-      const body = (await res.json()) as { endpoints: Array<{ host: string; port: number; replica: string; ready: boolean }> };
-      expectCount("ready endpoints", body.endpoints.filter((e) => e.ready).length, 5);
-      return body.endpoints;
-    }, { ...slow, what: "5 endpoints" });
+    const eps = await eventually(
+      async () => {
+        const res = await fetch(`${sys.cluster.apiUrl}/v1/services/default/web`);
+        const body = (await res.json()) as {
+          endpoints: Array<{ host: string; port: number; replica: string; ready: boolean }>;
+        };
+        expectCount("ready endpoints", body.endpoints.filter((e) => e.ready).length, 5);
+        return body.endpoints;
+      },
+      { ...slow, what: "5 endpoints" },
+    );
     for (const ep of eps) {
       expect(ep.host).toMatch(/^127\./);
       const res = await fetch(`http://${ep.host}:${ep.port}/`);
@@ -50,46 +60,70 @@ describe("local cluster, process driver", () => {
 
   it("recovers from a SIGKILLed replica process", async () => {
     const [victim] = await readyReplicas(sys.store, WEB);
-    const pid = await eventually(() => {
-      const p = replicaPids(sys.cluster).get(victim!.id);
-      if (!p) throw new Error(`no pid for ${victim!.id} in the worker state files`);
-      return p;
-    }, { what: "victim pid" });
+    const pid = await eventually(
+      () => {
+        const p = replicaPids(sys.cluster).get(victim!.id);
+        if (!p) throw new Error(`no pid for ${victim!.id} in the worker state files`);
+        return p;
+      },
+      { what: "victim pid" },
+    );
     process.kill(pid, "SIGKILL");
-    await eventually(() => { if (isAlive(pid)) throw new Error("still alive"); }, { what: "victim dead" });
-    await eventually(async () => {
-      const ready = await readyReplicas(sys.store, WEB);
-      expectCount("ready web replicas", ready.length, 5);
-      const pids = replicaPids(sys.cluster);
-      if (ready.some((r) => !pids.get(r.id) || !isAlive(pids.get(r.id)!))) throw new Error("a ready replica has no live process");
-    }, { ...slow, what: "back to 5 ready" });
+    await eventually(
+      () => {
+        if (isAlive(pid)) throw new Error("still alive");
+      },
+      { what: "victim dead" },
+    );
+    await eventually(
+      async () => {
+        const ready = await readyReplicas(sys.store, WEB);
+        expectCount("ready web replicas", ready.length, 5);
+        const pids = replicaPids(sys.cluster);
+        if (ready.some((r) => !pids.get(r.id) || !isAlive(pids.get(r.id)!)))
+          throw new Error("a ready replica has no live process");
+      },
+      { ...slow, what: "back to 5 ready" },
+    );
     remember();
   }, 90_000);
 
   it("scales to 8, then to 2", async () => {
     await intake(sys.bus, "scale", { namespace: "default", name: "web", replicas: 8 });
-    await eventually(async () => expectCount("ready web replicas", (await readyReplicas(sys.store, WEB)).length, 8), { ...slow, what: "8 ready" });
+    await eventually(async () => expectCount("ready web replicas", (await readyReplicas(sys.store, WEB)).length, 8), {
+      ...slow,
+      what: "8 ready",
+    });
     remember();
     await intake(sys.bus, "scale", { namespace: "default", name: "web", replicas: 2 });
-    await eventually(async () => {
-      expectCount("ready web replicas", (await readyReplicas(sys.store, WEB)).length, 2);
-      expectCount("web replica records", (await sys.store.replicasOfDeployment(WEB)).length, 2);
-      expectCount("live replica processes", [...replicaPids(sys.cluster).values()].filter(isAlive).length, 2);
-    }, { ...slow, what: "2 left" });
+    await eventually(
+      async () => {
+        expectCount("ready web replicas", (await readyReplicas(sys.store, WEB)).length, 2);
+        expectCount("web replica records", (await sys.store.replicasOfDeployment(WEB)).length, 2);
+        expectCount("live replica processes", [...replicaPids(sys.cluster).values()].filter(isAlive).length, 2);
+      },
+      { ...slow, what: "2 left" },
+    );
   }, 120_000);
 
   it("delete leaves no replica record and no replica process", async () => {
     remember();
     await intake(sys.bus, "delete", { namespace: "default", name: "web" });
-    await eventually(async () => {
-      expectCount("web replica records", (await sys.store.replicasOfDeployment(WEB)).length, 0);
-      expectCount("live replica processes", [...seenPids].filter(isAlive).length, 0);
-    }, { ...slow, what: "all gone" });
+    await eventually(
+      async () => {
+        expectCount("web replica records", (await sys.store.replicasOfDeployment(WEB)).length, 0);
+        expectCount("live replica processes", [...seenPids].filter(isAlive).length, 0);
+      },
+      { ...slow, what: "all gone" },
+    );
   }, 90_000);
 
   it("stop() leaves no replica behind, even of workers SIGKILLed just before", async () => {
     await intake(sys.bus, "apply", { ...web(3), name: "web2" });
-    await eventually(async () => expectCount("ready web2 replicas", (await readyReplicas(sys.store, "default/web2")).length, 3), { ...slow, what: "3 ready" });
+    await eventually(
+      async () => expectCount("ready web2 replicas", (await readyReplicas(sys.store, "default/web2")).length, 3),
+      { ...slow, what: "3 ready" },
+    );
     remember();
     for (const c of sys.cluster.components) if (c.pid) componentPids.add(c.pid);
     for (const node of sys.cluster.nodes) sys.cluster.kill(`worker-${node}`, "SIGKILL");
@@ -103,7 +137,10 @@ describe("local cluster, fake driver, control plane SIGKILLed mid-apply", () => 
   const N = 20;
   const ids = Array.from({ length: N }, (_, i) => `default/d-${String(i).padStart(2, "0")}`);
   const manifest = (i: number) => ({
-    name: `d-${String(i).padStart(2, "0")}`, namespace: "default", replicas: 2, command: ["sleep", "infinity"],
+    name: `d-${String(i).padStart(2, "0")}`,
+    namespace: "default",
+    replicas: 2,
+    command: ["sleep", "infinity"],
     resources: { cpu: 0.01, memory: "8Mi" },
   });
 
@@ -126,18 +163,25 @@ describe("local cluster, fake driver, control plane SIGKILLed mid-apply", () => 
       }
     })();
     await applying;
-    await eventually(() => {
-      const after = Object.fromEntries(sys.cluster.components.map((c) => [c.name, c]));
-      expect(after["controller-1"]!.restarts).toBeGreaterThanOrEqual(1);
-      expect(after["scheduler-1"]!.restarts).toBeGreaterThanOrEqual(1);
-    }, { what: "controller and scheduler restarted by the supervisor" });
+    await eventually(
+      () => {
+        const after = Object.fromEntries(sys.cluster.components.map((c) => [c.name, c]));
+        expect(after["controller-1"]!.restarts).toBeGreaterThanOrEqual(1);
+        expect(after["scheduler-1"]!.restarts).toBeGreaterThanOrEqual(1);
+      },
+      { what: "controller and scheduler restarted by the supervisor" },
+    );
     expect(sys.cluster.components.find((c) => c.name === "controller-1")!.pid).not.toBe(before["controller-1"]);
 
     const converged = async () => {
       for (const id of ids) {
         const all = await sys.store.replicasOfDeployment(id);
         expectCount(`${id} replica records`, all.length, 2);
-        expectCount(`${id} running replicas`, all.filter((r) => r.desired === "run" && r.phase === "Running" && r.node).length, 2);
+        expectCount(
+          `${id} running replicas`,
+          all.filter((r) => r.desired === "run" && r.phase === "Running" && r.node).length,
+          2,
+        );
       }
       expectCount("replicas in total", (await sys.store.replicaIds()).length, 2 * N);
     };
@@ -148,6 +192,9 @@ describe("local cluster, fake driver, control plane SIGKILLed mid-apply", () => 
 
   it("delete removes every replica", async () => {
     for (const id of ids) await intake(sys.bus, "delete", { namespace: "default", name: id.split("/")[1] });
-    await eventually(async () => expectCount("replicas in total", (await sys.store.replicaIds()).length, 0), { ...slow, what: "none left" });
+    await eventually(async () => expectCount("replicas in total", (await sys.store.replicaIds()).length, 0), {
+      ...slow,
+      what: "none left",
+    });
   }, 90_000);
 });

@@ -35,7 +35,9 @@ describe("fencing: a stale autoscaler", () => {
 
   beforeAll(async () => {
     sys = await startSystem({
-      nodes: 1, replicasPerComponent: 2, onLine: (component, line) => lines.push({ component, line }),
+      nodes: 1,
+      replicasPerComponent: 2,
+      onLine: (component, line) => lines.push({ component, line }),
       env: { TUG_LEASE_MS: "1000", TUG_AUTOSCALE_PERIOD_MS: "250", TUG_AUTOSCALE_HOLD_MS: "2000" },
     });
   }, 60_000);
@@ -45,25 +47,34 @@ describe("fencing: a stale autoscaler", () => {
 
   it("cannot change a replica count once another instance holds the lease", async () => {
     await intake(sys.bus, "apply", {
-      name: "api", replicas: 2, command: ["x"], resources: { cpu: 0.01, memory: "1Mi" },
+      name: "api",
+      replicas: 2,
+      command: ["x"],
+      resources: { cpu: 0.01, memory: "1Mi" },
       autoscale: { min: 1, max: 10, metric: "rps", target: 5, scaleDownStabilizationSeconds: 60 },
     });
     const ready = async () => expectCount("ready", (await readyReplicas(sys.store, ID)).length, 2);
     await eventually(ready, { timeoutMs: 20_000, what: "2 ready" });
-    const stale = await eventually(async () => {
-      const h = await leaseHolder(sys);
-      if (!h) throw new Error("no autoscaler holds the lease yet");
-      return h;
-    }, { timeoutMs: 10_000, what: "a lease holder" });
+    const stale = await eventually(
+      async () => {
+        const h = await leaseHolder(sys);
+        if (!h) throw new Error("no autoscaler holds the lease yet");
+        return h;
+      },
+      { timeoutMs: 10_000, what: "a lease holder" },
+    );
     const other = stale === "autoscaler-1" ? "autoscaler-2" : "autoscaler-1";
 
     // 60 rps over 2 replicas (target 5 each): the holder decides to scale up, and is paused before it sends
     const figures = { services: [{ id: ID, rps: 60, connections: 0 }] };
     const load = setInterval(() => sys.bus.publish(subjects.proxyMetrics, "proxy.metrics", figures), 200);
     try {
-      await eventually(async () => {
-        if (!logged(stale, "autoscaling").some((l) => l.deployment === ID)) throw new Error(`${stale}: no decision`);
-      }, { timeoutMs: 15_000, intervalMs: 20, what: "a scale decision" });
+      await eventually(
+        async () => {
+          if (!logged(stale, "autoscaling").some((l) => l.deployment === ID)) throw new Error(`${stale}: no decision`);
+        },
+        { timeoutMs: 15_000, intervalMs: 20, what: "a scale decision" },
+      );
       expect(sys.cluster.kill(stale, "SIGSTOP")).toBe(true);
     } finally {
       clearInterval(load);
@@ -78,10 +89,13 @@ describe("fencing: a stale autoscaler", () => {
 
     expect(sys.cluster.kill(stale, "SIGCONT")).toBe(true);
     // it sends its decision once resumed: wait until it was answered (refused) or the deployment moved
-    await eventually(async () => {
-      const moved = (await sys.store.deployment(ID))!.gen !== before.gen;
-      if (!moved && logged(stale, "scale refused; re-evaluating").length === 0) throw new Error("no answer yet");
-    }, { timeoutMs: 10_000, what: "the stale scale answered" });
+    await eventually(
+      async () => {
+        const moved = (await sys.store.deployment(ID))!.gen !== before.gen;
+        if (!moved && logged(stale, "scale refused; re-evaluating").length === 0) throw new Error("no answer yet");
+      },
+      { timeoutMs: 10_000, what: "the stale scale answered" },
+    );
     const after = (await sys.store.deployment(ID))!;
     const why = `decided ${JSON.stringify(decided)}`;
     expect({ replicas: after.replicas, gen: after.gen }, why).toEqual({ replicas: 2, gen: before.gen });
@@ -103,10 +117,12 @@ describe("fencing: a stale autoscaler", () => {
     const url = `${sys.cluster.apiUrl}/v1/deployments/default/cas`;
     const etag = (await fetch(url)).headers.get("etag")!;
     expect(etag).toBe(`"${gen + 1}"`);
-    const scale = (ifMatch: string) => fetch(`${url}/scale`, {
-      method: "POST", headers: { "content-type": "application/json", "if-match": ifMatch },
-      body: JSON.stringify({ replicas: 3 }),
-    });
+    const scale = (ifMatch: string) =>
+      fetch(`${url}/scale`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "if-match": ifMatch },
+        body: JSON.stringify({ replicas: 3 }),
+      });
     const refused = await scale(`"${gen}"`);
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ ok: false, code: "GENERATION_MISMATCH", retryable: false });

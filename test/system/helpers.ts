@@ -7,14 +7,20 @@ import { subjects, type ReplicaRecord } from "@tug/contracts";
 import type { RedisStore } from "@tug/state";
 
 /** Sends one intake request, retrying while the controller is down or restarting (up to `timeoutMs`). */
-export async function intake<T = { revision: number }>(bus: Bus, verb: "apply" | "scale" | "delete", body: unknown, timeoutMs = 30_000): Promise<T> {
+export async function intake<T = { revision: number }>(
+  bus: Bus,
+  verb: "apply" | "scale" | "delete",
+  body: unknown,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await bus.request<T>(subjects.desired(verb), `desired.${verb}`, body, 3_000);
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if ((code !== "TIMEOUT" && code !== "BUS_UNAVAILABLE" && code !== "STORE_UNAVAILABLE") || Date.now() > deadline) throw err;
+      if ((code !== "TIMEOUT" && code !== "BUS_UNAVAILABLE" && code !== "STORE_UNAVAILABLE") || Date.now() > deadline)
+        throw err;
       await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -51,7 +57,10 @@ export { isAlive } from "@tug/cluster";
 /** The example web app (examples/web/server.js) as a process-driver manifest with an HTTP readiness probe. */
 export function webManifest(replicas: number, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    kind: "Deployment", name: "web", namespace: "default", replicas,
+    kind: "Deployment",
+    name: "web",
+    namespace: "default",
+    replicas,
     command: ["node", "examples/web/server.js"],
     ports: [{ name: "http", containerPort: 8080 }],
     resources: { cpu: 0.05, memory: "32Mi" },

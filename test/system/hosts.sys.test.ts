@@ -42,8 +42,12 @@ describe.skipIf(missing.length > 0 && !ci)("many hosts: network-namespace lab wi
   beforeAll(async () => {
     if (missing.length) throw new Error(`CI=true: the hosts lab needs root, missing ${missing.join(", ")}`);
     sys = await startSystem({
-      hosts: 3, driver: "process", workdir: repoRoot, hostsSubnet: `10.231.${randomInt(129, 250)}.0/24`,
-      env: DEFAULT_TIMINGS, readyTimeoutMs: 60_000,
+      hosts: 3,
+      driver: "process",
+      workdir: repoRoot,
+      hostsSubnet: `10.231.${randomInt(129, 250)}.0/24`,
+      env: DEFAULT_TIMINGS,
+      readyTimeoutMs: 60_000,
     });
     lab = sys.cluster.lab!;
     published = (await freePorts(1))[0]!;
@@ -63,17 +67,22 @@ describe.skipIf(missing.length > 0 && !ci)("many hosts: network-namespace lab wi
 
   /** Ms from `since` until `name` has 6 ready endpoints, none on `node`. */
   async function readyOff(name: string, node: string, since: number): Promise<number> {
-    return eventually(async () => {
-      const e = await endpointsOf(api(), name);
-      const on = e.map((x) => x.node);
-      if (e.length !== REPLICAS || on.includes(node)) throw new Error(`${name}: ${e.length} ready on ${on}`);
-      return Date.now() - since;
-    }, { ...slow, intervalMs: 100, what: `${name} ready off ${node}` });
+    return eventually(
+      async () => {
+        const e = await endpointsOf(api(), name);
+        const on = e.map((x) => x.node);
+        if (e.length !== REPLICAS || on.includes(node)) throw new Error(`${name}: ${e.length} ready on ${on}`);
+        return Date.now() - since;
+      },
+      { ...slow, intervalMs: 100, what: `${name} ready off ${node}` },
+    );
   }
 
   /** Throws unless exactly `n` distinct copies of `name` run in the namespaces and they are its ready endpoints. */
   async function exactlyRunning(name: string, n: number): Promise<void> {
-    const ids = ofDeployment(await labReplicaProcesses(lab), name).map((p) => p.replica).sort();
+    const ids = ofDeployment(await labReplicaProcesses(lab), name)
+      .map((p) => p.replica)
+      .sort();
     const ready = (await endpointsOf(api(), name)).map((e) => e.replica).sort();
     if (ids.length !== n || new Set(ids).size !== n) throw new Error(`${name}: ${ids.length} processes (${ids})`);
     if (JSON.stringify(ready) !== JSON.stringify(ids)) throw new Error(`${name}: ready ${ready} vs running ${ids}`);
@@ -85,11 +94,14 @@ describe.skipIf(missing.length > 0 && !ci)("many hosts: network-namespace lab wi
 
   it("spreads both deployments over the hosts; endpoints are bridge addresses; proxy and DNS answer", async () => {
     const addresses = new Set(lab.hosts.map((h) => h.address));
-    const eps = await eventually(async () => {
-      const [e, g] = [await endpointsOf(api(), "web"), await endpointsOf(api(), "guarded")];
-      if (e.length !== REPLICAS || g.length !== REPLICAS) throw new Error(`web ${e.length}, guarded ${g.length}`);
-      return e;
-    }, { timeoutMs: 60_000, intervalMs: 250, what: "6 + 6 ready endpoints" });
+    const eps = await eventually(
+      async () => {
+        const [e, g] = [await endpointsOf(api(), "web"), await endpointsOf(api(), "guarded")];
+        if (e.length !== REPLICAS || g.length !== REPLICAS) throw new Error(`web ${e.length}, guarded ${g.length}`);
+        return e;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: "6 + 6 ready endpoints" },
+    );
     for (const e of eps) expect(addresses.has(e.host), `${e.host}:${e.port} on a lab host`).toBe(true);
     expect(new Set(eps.map((e) => e.node))).toEqual(new Set(["host-1", "host-2", "host-3"]));
     const ps = await labReplicaProcesses(lab);
@@ -105,36 +117,43 @@ describe.skipIf(missing.length > 0 && !ci)("many hosts: network-namespace lab wi
     for (const a of answers) expect(addresses.has(a.data), `DNS answer ${a.data}`).toBe(true);
   }, 90_000);
 
-  it("partition host-2 for 20 s: replaced elsewhere, no endpoint of a NotReady node, guarded copies stop first, "
-    + "exactly one copy each after the heal", async () => {
-    const webOnHost2 = ofDeployment(await labReplicaProcesses(lab), "web").filter((p) => p.node === "host-2");
-    expect(webOnHost2.length).toBeGreaterThan(0);
-    const watch = watchPartition(api(), lab, ["web", "guarded"], "guarded", STOP_AFTER_S);
-    const cutAt = Date.now();
-    watch.cut("host-2");
-    expect(await chaos("partition", "host-2")).toBe(0);
-    const [webMs, guardedMs] = await Promise.all(["web", "guarded"].map((name) => readyOff(name, "host-2", cutAt)));
-    console.log(JSON.stringify({ figure: "partition → 6 ready elsewhere", webMs, guardedMs, S: STOP_AFTER_S }));
-    expect(webMs).toBeLessThan(10_000);
+  it(
+    "partition host-2 for 20 s: replaced elsewhere, no endpoint of a NotReady node, guarded copies stop first, " +
+      "exactly one copy each after the heal",
+    async () => {
+      const webOnHost2 = ofDeployment(await labReplicaProcesses(lab), "web").filter((p) => p.node === "host-2");
+      expect(webOnHost2.length).toBeGreaterThan(0);
+      const watch = watchPartition(api(), lab, ["web", "guarded"], "guarded", STOP_AFTER_S);
+      const cutAt = Date.now();
+      watch.cut("host-2");
+      expect(await chaos("partition", "host-2")).toBe(0);
+      const [webMs, guardedMs] = await Promise.all(["web", "guarded"].map((name) => readyOff(name, "host-2", cutAt)));
+      console.log(JSON.stringify({ figure: "partition → 6 ready elsewhere", webMs, guardedMs, S: STOP_AFTER_S }));
+      expect(webMs).toBeLessThan(10_000);
 
-    const remaining = 20_000 - (Date.now() - cutAt);
-    if (remaining > 0) await new Promise((r) => setTimeout(r, remaining));
-    // static stability: the cut-off host still runs its default copies
-    for (const p of webOnHost2) expect(isAlive(p.pid), `web copy ${p.replica} kept running on host-2`).toBe(true);
-    watch.healed();
-    expect(await chaos("heal", "host-2")).toBe(0);
-    const healAt = Date.now();
-    await eventually(async () => {
-      if ((await nodeStatuses(api())).get("host-2")?.status !== "Ready") throw new Error("host-2 not Ready");
-      for (const name of ["web", "guarded"]) await exactlyRunning(name, REPLICAS);
-    }, { ...slow, what: "exactly 6 + 6 running and ready after the heal" });
-    console.log(JSON.stringify({ figure: "heal → replaced copies stopped", ms: Date.now() - healAt }));
-    for (const p of webOnHost2) expect(isAlive(p.pid), `replaced copy ${p.replica} stopped`).toBe(false);
-    const seen = await watch.stop();
-    expect(seen.samples).toBeGreaterThan(20);
-    expect(seen.violations).toEqual([]);
-    expect(seen.maxGuarded).toBeLessThanOrEqual(REPLICAS + MAX_SURGE);
-  }, 120_000);
+      const remaining = 20_000 - (Date.now() - cutAt);
+      if (remaining > 0) await new Promise((r) => setTimeout(r, remaining));
+      // static stability: the cut-off host still runs its default copies
+      for (const p of webOnHost2) expect(isAlive(p.pid), `web copy ${p.replica} kept running on host-2`).toBe(true);
+      watch.healed();
+      expect(await chaos("heal", "host-2")).toBe(0);
+      const healAt = Date.now();
+      await eventually(
+        async () => {
+          if ((await nodeStatuses(api())).get("host-2")?.status !== "Ready") throw new Error("host-2 not Ready");
+          for (const name of ["web", "guarded"]) await exactlyRunning(name, REPLICAS);
+        },
+        { ...slow, what: "exactly 6 + 6 running and ready after the heal" },
+      );
+      console.log(JSON.stringify({ figure: "heal → replaced copies stopped", ms: Date.now() - healAt }));
+      for (const p of webOnHost2) expect(isAlive(p.pid), `replaced copy ${p.replica} stopped`).toBe(false);
+      const seen = await watch.stop();
+      expect(seen.samples).toBeGreaterThan(20);
+      expect(seen.violations).toEqual([]);
+      expect(seen.maxGuarded).toBeLessThanOrEqual(REPLICAS + MAX_SURGE);
+    },
+    120_000,
+  );
 
   it("kill-host host-3: its copies are replaced elsewhere; start-host brings it back with no duplicate", async () => {
     const killedAt = Date.now();
@@ -146,41 +165,65 @@ describe.skipIf(missing.length > 0 && !ci)("many hosts: network-namespace lab wi
     expect(worker().running, "worker-host-3 stays down until start-host").toBe(false);
     const restarts = worker().restarts;
     expect(await chaos("start-host", "host-3")).toBe(0);
-    await eventually(async () => {
-      const [n, w] = [(await nodeStatuses(api())).get("host-3"), worker()];
-      const back = w.running && w.restarts === restarts + 1 && n?.status === "Ready";
-      if (!back) throw new Error(`host-3 ${n?.status}, worker up ${w.running}`);
-      await exactlyRunning("web", REPLICAS);
-    }, { ...slow, what: "host-3 back, 6 web copies" });
+    await eventually(
+      async () => {
+        const [n, w] = [(await nodeStatuses(api())).get("host-3"), worker()];
+        const back = w.running && w.restarts === restarts + 1 && n?.status === "Ready";
+        if (!back) throw new Error(`host-3 ${n?.status}, worker up ${w.running}`);
+        await exactlyRunning("web", REPLICAS);
+      },
+      { ...slow, what: "host-3 back, 6 web copies" },
+    );
   }, 90_000);
 
   it("a worker joined by hand from a namespace (tug worker --join) registers, gets replicas, serves", async () => {
     const host = await addLabHost(sys.dataDir, "joiner");
     const url = `nats://${lab.bridgeAddress}:${sys.cluster.natsPort}`;
     const args = [
-      "worker", "--join", url, "--address", host.address, "--node", "joiner", "--labels", "role=joined",
-      "--ports-from", "26000", "--data-dir", `${sys.dataDir}/nodes/joiner`, "--stop-replicas-on-exit",
+      "worker",
+      "--join",
+      url,
+      "--address",
+      host.address,
+      "--node",
+      "joiner",
+      "--labels",
+      "role=joined",
+      "--ports-from",
+      "26000",
+      "--data-dir",
+      `${sys.dataDir}/nodes/joiner`,
+      "--stop-replicas-on-exit",
     ];
     const argv = ["netns", "exec", host.namespace, process.execPath, CLI, ...args];
     joiner = spawn("ip", argv, { cwd: repoRoot, stdio: "ignore" });
-    await eventually(async () => {
-      const n = (await nodeStatuses(api())).get("joiner");
-      if (n?.status !== "Ready" || n.address !== host.address) throw new Error(`joiner ${n?.status} ${n?.address}`);
-    }, { ...slow, what: "joiner registered" });
+    await eventually(
+      async () => {
+        const n = (await nodeStatuses(api())).get("joiner");
+        if (n?.status !== "Ready" || n.address !== host.address) throw new Error(`joiner ${n?.status} ${n?.address}`);
+      },
+      { ...slow, what: "joiner registered" },
+    );
     await intake(sys.bus, "apply", webManifest(2, { name: "joined", nodeSelector: { role: "joined" } }));
-    const eps = await eventually(async () => {
-      const e = await endpointsOf(api(), "joined");
-      const there = e.every((x) => x.host === host.address && x.node === "joiner");
-      if (e.length !== 2 || !there) throw new Error(`joined: ${JSON.stringify(e)}`);
-      return e;
-    }, { ...slow, what: "2 replicas on the joined node" });
+    const eps = await eventually(
+      async () => {
+        const e = await endpointsOf(api(), "joined");
+        const there = e.every((x) => x.host === host.address && x.node === "joiner");
+        if (e.length !== 2 || !there) throw new Error(`joined: ${JSON.stringify(e)}`);
+        return e;
+      },
+      { ...slow, what: "2 replicas on the joined node" },
+    );
     for (const e of eps) {
       const body = await getJson<{ replica: string; node: string }>(`http://${e.host}:${e.port}/`);
       expect(body).toMatchObject({ replica: e.replica, node: "joiner" });
     }
     joiner.kill("SIGTERM");
-    await eventually(() => {
-      if (joiner!.exitCode === null && joiner!.signalCode === null) throw new Error("joiner still running");
-    }, { ...slow, what: "joiner stopped" });
+    await eventually(
+      () => {
+        if (joiner!.exitCode === null && joiner!.signalCode === null) throw new Error("joiner still running");
+      },
+      { ...slow, what: "joiner stopped" },
+    );
   }, 90_000);
 });

@@ -26,7 +26,11 @@ export interface PartitionWatch {
  * guarded deployment on the cut-off host; and the most copies of it anywhere at one instant.
  */
 export function watchPartition(
-  apiUrl: string, lab: Lab, names: string[], guarded: string, stopAfterS: number,
+  apiUrl: string,
+  lab: Lab,
+  names: string[],
+  guarded: string,
+  stopAfterS: number,
 ): PartitionWatch {
   const r: WatchResult = { violations: [], maxGuarded: 0, samples: 0 };
   let cutHost: string | undefined;
@@ -54,8 +58,17 @@ export function watchPartition(
     }
   })();
   return {
-    cut: (host) => { cutHost = host; cutAt = Date.now(); },
-    healed: () => { cutHost = undefined; },
-    stop: async () => { running = false; await loop; return r; },
+    cut: (host) => {
+      cutHost = host;
+      cutAt = Date.now();
+    },
+    healed: () => {
+      cutHost = undefined;
+    },
+    stop: async () => {
+      running = false;
+      await loop;
+      return r;
+    },
   };
 }

@@ -19,7 +19,10 @@ const slow = { timeoutMs: 120_000, intervalMs: 250 };
 let port = 0;
 
 const web = (version: string, env: Record<string, string> = {}) => ({
-  kind: "Deployment", name: "web", namespace: "default", replicas: REPLICAS,
+  kind: "Deployment",
+  name: "web",
+  namespace: "default",
+  replicas: REPLICAS,
   command: ["node", "examples/web/server.js"],
   env: { VERSION: version, ...env },
   ports: [{ name: "http", containerPort: 8080, published: port }],
@@ -30,26 +33,34 @@ const web = (version: string, env: Record<string, string> = {}) => ({
 
 /** Waits until `revision` is the last good one: all replicas of the current template ready, no old one left. */
 async function rolledOut(sys: TestSystem, revision: number, version: string): Promise<DeploymentRecord> {
-  return eventually(async () => {
-    const dep = (await sys.store.deployment(ID))!;
-    if (dep.revision !== revision || dep.lastGoodRevision !== revision) throw new Error(`revision ${dep.revision}, last good ${dep.lastGoodRevision}; want ${revision}`);
-    const run = (await sys.store.replicasOfDeployment(ID)).filter((r) => r.desired === "run");
-    expectCount("ready replicas", run.filter((r) => r.ready).length, REPLICAS);
-    expectCount("replicas", run.length, REPLICAS);
-    expect(dep.template.env.VERSION).toBe(version);
-    return dep;
-  }, { ...slow, what: `revision ${revision} rolled out` });
+  return eventually(
+    async () => {
+      const dep = (await sys.store.deployment(ID))!;
+      if (dep.revision !== revision || dep.lastGoodRevision !== revision)
+        throw new Error(`revision ${dep.revision}, last good ${dep.lastGoodRevision}; want ${revision}`);
+      const run = (await sys.store.replicasOfDeployment(ID)).filter((r) => r.desired === "run");
+      expectCount("ready replicas", run.filter((r) => r.ready).length, REPLICAS);
+      expectCount("replicas", run.length, REPLICAS);
+      expect(dep.template.env.VERSION).toBe(version);
+      return dep;
+    },
+    { ...slow, what: `revision ${revision} rolled out` },
+  );
 }
 
 /** The versions the proxy serves, over `n` sequential requests. */
 async function servedVersions(n = 20): Promise<Set<string>> {
   const seen = new Set<string>();
-  for (let i = 0; i < n; i++) seen.add(((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { version: string }).version);
+  for (let i = 0; i < n; i++)
+    seen.add(((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { version: string }).version);
   return seen;
 }
 
 /** Runs `during` under steady load through the proxy and replica sampling; returns the load result and extremes. */
-async function underLoad(sys: TestSystem, during: () => Promise<void>): Promise<{ load: LoadResult; extremes: Extremes }> {
+async function underLoad(
+  sys: TestSystem,
+  during: () => Promise<void>,
+): Promise<{ load: LoadResult; extremes: Extremes }> {
   const sampler = sampleReplicas(sys.store, ID, 100);
   const ac = new AbortController();
   const load = runLoad({ host: "127.0.0.1", port, rps: 40, durationMs: 600_000, signal: ac.signal });
@@ -69,7 +80,10 @@ describe("rollouts, process driver, under load", () => {
     sys = await startSystem({ nodes: 3, driver: "process", workdir: repoRoot });
     await intake(sys.bus, "apply", web("1"));
     await rolledOut(sys, 1, "1");
-    await eventually(async () => expect(await servedVersions(5)).toEqual(new Set(["1"])), { ...slow, what: "proxy serves v1" });
+    await eventually(async () => expect(await servedVersions(5)).toEqual(new Set(["1"])), {
+      ...slow,
+      what: "proxy serves v1",
+    });
   }, 180_000);
   afterAll(async () => {
     await sys?.stop();
@@ -123,10 +137,13 @@ describe("rollouts, process driver, under load", () => {
   it("completes a rollout whose controller is SIGKILLed midway", async () => {
     const { load, extremes } = await underLoad(sys, async () => {
       const r = await intake(sys.bus, "apply", web("7"));
-      await eventually(async () => {
-        const fresh = (await sys.store.replicasOfDeployment(ID)).filter((x) => x.revision === r.revision && x.ready);
-        if (fresh.length < 2) throw new Error(`${fresh.length} new ready`);
-      }, { ...slow, what: "rollout under way" });
+      await eventually(
+        async () => {
+          const fresh = (await sys.store.replicasOfDeployment(ID)).filter((x) => x.revision === r.revision && x.ready);
+          if (fresh.length < 2) throw new Error(`${fresh.length} new ready`);
+        },
+        { ...slow, what: "rollout under way" },
+      );
       expect(sys.cluster.kill("controller-1", "SIGKILL")).toBe(true);
       await rolledOut(sys, r.revision, "7");
     });

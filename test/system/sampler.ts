@@ -32,5 +32,12 @@ export function sampleReplicas(store: RedisStore, id: string, periodMs = 100): S
       await new Promise((r) => setTimeout(r, periodMs));
     }
   })();
-  return { extremes, stop: async () => { stopped = true; await loop; return extremes; } };
+  return {
+    extremes,
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return extremes;
+    },
+  };
 }

@@ -26,4 +26,3 @@ export async function cluster(cmd: Command) {
 export function print(output: OutputFormat, r: { actions: string[] }): void {
   process.stdout.write(`${render(r, output, (x) => x.actions.join("\n"))}\n`);
 }
-

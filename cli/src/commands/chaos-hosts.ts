@@ -5,7 +5,11 @@ import { cluster, print } from "./chaos-common.js";
 
 /** `a,b,c` → host names (each a node id, or `control-plane`). */
 function hostList(v: string): string[] {
-  return v.split(",").map((s) => s.trim()).filter(Boolean).map((s) => nodeArg(s));
+  return v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => nodeArg(s));
 }
 
 /** Registers the host faults under `chaos`. */

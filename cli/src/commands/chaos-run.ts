@@ -13,52 +13,100 @@ function durationArg(v: string, minMs = 1_000): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(v);
   if (!m) throw new InvalidArgumentError(`must look like 90s, 10m or 1h, got ${JSON.stringify(v)}`);
   const ms = Math.round(Number(m[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? "ms") as "ms"]);
-  if (ms < minMs) throw new InvalidArgumentError(`must be at least ${minMs >= 1_000 ? `${minMs / 1_000}s` : `${minMs}ms`}`);
+  if (ms < minMs)
+    throw new InvalidArgumentError(`must be at least ${minMs >= 1_000 ? `${minMs / 1_000}s` : `${minMs}ms`}`);
   return ms;
 }
 
 /** The `chaos` command group of `program`, created when it does not exist yet. */
 function chaosGroup(program: Command): Command {
-  return program.commands.find((c) => c.name() === "chaos") ?? program.command("chaos").description("fault injection and the chaos suite");
+  return (
+    program.commands.find((c) => c.name() === "chaos") ??
+    program.command("chaos").description("fault injection and the chaos suite")
+  );
 }
 
 /** Flags of `chaos run` as commander parses them. */
 interface ChaosRunFlags {
-  duration?: number; seed?: number; nodes: number; hosts?: number; hostsSubnet?: string; driver: string; replicasPerComponent?: number; faultEvery?: number;
-  keepDataDir?: boolean; ha?: boolean; replay?: string; record?: string;
+  duration?: number;
+  seed?: number;
+  nodes: number;
+  hosts?: number;
+  hostsSubnet?: string;
+  driver: string;
+  replicasPerComponent?: number;
+  faultEvery?: number;
+  keepDataDir?: boolean;
+  ha?: boolean;
+  replay?: string;
+  record?: string;
 }
 
 /** Registers `chaos run`. */
 export function chaosRunCommand(program: Command): void {
   chaosGroup(program)
     .command("run")
-    .description("run the chaos suite on its own local cluster: seeded faults + workload, invariants checked; exit 1 on a violation")
+    .description(
+      "run the chaos suite on its own local cluster: seeded faults + workload, invariants checked; exit 1 on a violation",
+    )
     .option("--duration <d>", "how long to inject faults (90s, 10m, …); required unless --replay", durationArg)
     .option("--seed <s>", "seed of the fault and workload sequences; required unless --replay", intArg(0, 2 ** 32 - 1))
     .option("--nodes <n>", "number of worker nodes", intArg(1, 50), 3)
-    .option("--hosts <n>", "a lab of N network-namespace hosts (root): partition-host and kill-host faults too", intArg(2, 20))
+    .option(
+      "--hosts <n>",
+      "a lab of N network-namespace hosts (root): partition-host and kill-host faults too",
+      intArg(2, 20),
+    )
     .option("--hosts-subnet <cidr>", "the lab's private /24 (default 10.231.128.0/24)")
-    .option("--driver <driver>", "fake | process", (v: string) => {
-      if (!["fake", "process"].includes(v)) throw new InvalidArgumentError("must be fake or process");
-      return v;
-    }, "fake")
+    .option(
+      "--driver <driver>",
+      "fake | process",
+      (v: string) => {
+        if (!["fake", "process"].includes(v)) throw new InvalidArgumentError("must be fake or process");
+        return v;
+      },
+      "fake",
+    )
     .option("--ha", "3 NATS servers and Redis with Sentinels: kill-redis-primary and kill-nats-server faults too")
-    .option("--replicas-per-component <k>", "instances of each control-plane process (default 1; 2 with --ha)", intArg(1, 8))
-    .option("--fault-every <d>", "mean time between faults (e.g. 700ms; at least 100ms)", (v: string) => durationArg(v, 100))
+    .option(
+      "--replicas-per-component <k>",
+      "instances of each control-plane process (default 1; 2 with --ha)",
+      intArg(1, 8),
+    )
+    .option("--fault-every <d>", "mean time between faults (e.g. 700ms; at least 100ms)", (v: string) =>
+      durationArg(v, 100),
+    )
     .option("--keep-data-dir", "keep the cluster's temp data dir (logs) after the run")
-    .option("--replay <file>", "run a recorded schedule again (its cluster shape, faults and changes, at their offsets)")
+    .option(
+      "--replay <file>",
+      "run a recorded schedule again (its cluster shape, faults and changes, at their offsets)",
+    )
     .option("--record <file>", "write this run's replay script (a failed run writes one anyway)")
     .action(async (o: ChaosRunFlags) => {
       const { readScript, runChaos, writeScript } = await import("@tug/chaos");
       const replay = o.replay ? readScript(o.replay) : undefined;
-      if (!replay && (o.duration === undefined || o.seed === undefined)) throw new InvalidArgumentError("--duration and --seed are required (or --replay FILE)");
+      if (!replay && (o.duration === undefined || o.seed === undefined))
+        throw new InvalidArgumentError("--duration and --seed are required (or --replay FILE)");
       const log = (l: string) => process.stderr.write(`chaos: ${l}\n`);
       const report = await runChaos({
-        durationMs: o.duration ?? 1_000, seed: o.seed ?? 0, nodes: o.nodes, hosts: o.hosts, hostsSubnet: o.hostsSubnet,
-        driver: o.hosts ? "process" : o.driver, replicasPerComponent: o.replicasPerComponent, ha: o.ha,
-        faultEveryMs: o.faultEvery, keepDataDir: o.keepDataDir, log, replay,
+        durationMs: o.duration ?? 1_000,
+        seed: o.seed ?? 0,
+        nodes: o.nodes,
+        hosts: o.hosts,
+        hostsSubnet: o.hostsSubnet,
+        driver: o.hosts ? "process" : o.driver,
+        replicasPerComponent: o.replicasPerComponent,
+        ha: o.ha,
+        faultEveryMs: o.faultEvery,
+        keepDataDir: o.keepDataDir,
+        log,
+        replay,
       });
-      const record = o.record ?? (report.violations.length > 0 ? `tug-chaos-${report.seed}-${new Date().toISOString().replace(/[:.]/g, "")}.replay.json` : undefined);
+      const record =
+        o.record ??
+        (report.violations.length > 0
+          ? `tug-chaos-${report.seed}-${new Date().toISOString().replace(/[:.]/g, "")}.replay.json`
+          : undefined);
       if (record) {
         writeScript(record, report.script);
         log(`replay script written to ${record} (tug chaos run --replay ${record})`);

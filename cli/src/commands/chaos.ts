@@ -12,13 +12,17 @@ import { haCommands } from "./chaos-ha.js";
 
 /** A replica id as the controller makes them (letters, digits, `-`, `_`, `.`). */
 function replicaArg(v: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/.test(v)) throw new InvalidArgumentError(`must be a replica id, got ${JSON.stringify(v)}`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/.test(v))
+    throw new InvalidArgumentError(`must be a replica id, got ${JSON.stringify(v)}`);
   return v;
 }
 
 /** A component role or name (`controller`, `registry-2`, `nats`, …). */
 function roleArg(v: string): string {
-  if (!/^[a-z][a-z0-9-]{0,63}$/.test(v)) throw new InvalidArgumentError(`must be a component role or name such as controller or registry-2, got ${JSON.stringify(v)}`);
+  if (!/^[a-z][a-z0-9-]{0,63}$/.test(v))
+    throw new InvalidArgumentError(
+      `must be a component role or name such as controller or registry-2, got ${JSON.stringify(v)}`,
+    );
   return v;
 }
 
@@ -55,7 +59,16 @@ export function chaosCommand(program: Command): void {
       const stop = () => ac.abort();
       process.once("SIGINT", stop).once("SIGTERM", stop);
       try {
-        print(output, await lib.pauseNode(file, node, seconds, ac.signal, output === "table" ? (l) => process.stdout.write(`${l}\n`) : undefined));
+        print(
+          output,
+          await lib.pauseNode(
+            file,
+            node,
+            seconds,
+            ac.signal,
+            output === "table" ? (l) => process.stdout.write(`${l}\n`) : undefined,
+          ),
+        );
       } finally {
         process.off("SIGINT", stop).off("SIGTERM", stop);
       }
@@ -63,7 +76,11 @@ export function chaosCommand(program: Command): void {
   chaos
     .command("kill-component")
     .description("SIGKILL a control-plane or infrastructure process by role (first instance) or name; it is restarted")
-    .argument("<role>", "controller | scheduler | health-monitor | autoscaler | registry | proxy | nats | redis | <name>", roleArg)
+    .argument(
+      "<role>",
+      "controller | scheduler | health-monitor | autoscaler | registry | proxy | nats | redis | <name>",
+      roleArg,
+    )
     .action(async (role: string, _o: unknown, cmd: Command) => {
       const { lib, file, output } = await cluster(cmd);
       print(output, lib.killComponent(file, role));
@@ -73,7 +90,9 @@ export function chaosCommand(program: Command): void {
   for (const server of ["nats", "redis"] as const) {
     chaos
       .command(`restart-${server}`)
-      .description(`SIGKILL ${server === "nats" ? "nats-server" : "redis-server (AOF keeps acknowledged state)"}; the supervisor starts it again`)
+      .description(
+        `SIGKILL ${server === "nats" ? "nats-server" : "redis-server (AOF keeps acknowledged state)"}; the supervisor starts it again`,
+      )
       .action(async (_o: unknown, cmd: Command) => {
         const { lib, file, output } = await cluster(cmd);
         print(output, lib.killComponent(file, server));

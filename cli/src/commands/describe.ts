@@ -7,7 +7,11 @@ import { contextOf } from "../context.js";
 import { age, clock, cpu, memory, render, table } from "../format.js";
 import { endpointOf } from "./get.js";
 
-const indent = (text: string) => text.split("\n").map((l) => `  ${l}`).join("\n");
+const indent = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => `  ${l}`)
+    .join("\n");
 
 /** Renders a deployment's detail as the human-readable description. */
 export function describeDeployment(d: DeploymentDetail, now = Date.now()): string {
@@ -25,29 +29,79 @@ export function describeDeployment(d: DeploymentDetail, now = Date.now()): strin
     `Resources:     cpu ${cpu(t.resources.cpuMillis)}, memory ${memory(t.resources.memoryBytes)}`,
     `Strategy:      ${dep.strategy.type} maxSurge=${dep.strategy.maxSurge} maxUnavailable=${dep.strategy.maxUnavailable} autoRollback=${dep.strategy.autoRollback}`,
   ];
-  if (dep.autoscale) lines.push(`Autoscale:     ${dep.autoscale.min}-${dep.autoscale.max}${dep.lastScale ? `, last ${dep.lastScale.from} -> ${dep.lastScale.to}: ${dep.lastScale.reason}` : ""}`);
-  if (dep.condition) lines.push(`Condition:     ${dep.condition.type} ${dep.condition.reason}: ${dep.condition.message}`);
-  lines.push("Revisions:", indent(table(["revision", "replicas", "ready", "image/command"], d.revisions.map((r) => {
-    const c = replicas.byRevision[String(r.revision)];
-    return [`${r.revision}${r.current ? " (current)" : ""}`, c?.total ?? 0, c?.ready ?? 0, r.image ?? r.command?.join(" ") ?? ""];
-  }))));
-  lines.push("Replicas:", replicas.items.length === 0 ? "  <none>" : indent(table(["name", "rev", "node", "phase", "ready", "endpoint", "restarts", "reason"], replicas.items.map((r) => [
-    r.id, r.revision, r.node ?? "<pending>", r.desired === "stop" ? `${r.phase} (retiring)` : r.phase, r.ready ? "true" : "false", endpointOf(r), r.restarts,
-    [r.reason, r.message].filter(Boolean).join(": "),
-  ]))));
+  if (dep.autoscale)
+    lines.push(
+      `Autoscale:     ${dep.autoscale.min}-${dep.autoscale.max}${dep.lastScale ? `, last ${dep.lastScale.from} -> ${dep.lastScale.to}: ${dep.lastScale.reason}` : ""}`,
+    );
+  if (dep.condition)
+    lines.push(`Condition:     ${dep.condition.type} ${dep.condition.reason}: ${dep.condition.message}`);
+  lines.push(
+    "Revisions:",
+    indent(
+      table(
+        ["revision", "replicas", "ready", "image/command"],
+        d.revisions.map((r) => {
+          const c = replicas.byRevision[String(r.revision)];
+          return [
+            `${r.revision}${r.current ? " (current)" : ""}`,
+            c?.total ?? 0,
+            c?.ready ?? 0,
+            r.image ?? r.command?.join(" ") ?? "",
+          ];
+        }),
+      ),
+    ),
+  );
+  lines.push(
+    "Replicas:",
+    replicas.items.length === 0
+      ? "  <none>"
+      : indent(
+          table(
+            ["name", "rev", "node", "phase", "ready", "endpoint", "restarts", "reason"],
+            replicas.items.map((r) => [
+              r.id,
+              r.revision,
+              r.node ?? "<pending>",
+              r.desired === "stop" ? `${r.phase} (retiring)` : r.phase,
+              r.ready ? "true" : "false",
+              endpointOf(r),
+              r.restarts,
+              [r.reason, r.message].filter(Boolean).join(": "),
+            ]),
+          ),
+        ),
+  );
   const restarted = replicas.items.filter((r) => r.restarts > 0 || r.lastExit || r.phase === "CrashLoopBackOff");
   if (restarted.length) lines.push("Restarts:", indent(restartsTable(restarted, now)));
   for (const r of restarted) if (r.lastExit?.message) lines.push(`Last exit of ${r.id}:`, indent(r.lastExit.message));
-  lines.push("Events:", d.events.length === 0 ? "  <none>" : indent(table(["time", "object", "reason", "message"], d.events.map((e) => [clock(e.at), e.object, e.reason, e.message]))));
+  lines.push(
+    "Events:",
+    d.events.length === 0
+      ? "  <none>"
+      : indent(
+          table(
+            ["time", "object", "reason", "message"],
+            d.events.map((e) => [clock(e.at), e.object, e.reason, e.message]),
+          ),
+        ),
+  );
   return lines.join("\n");
 }
 
 /** Restart history per replica: how often, the last exit (code, reason, when) and whether it is backing off. */
 export function restartsTable(replicas: readonly ReplicaRecord[], now = Date.now()): string {
-  return table(["name", "restarts", "last exit", "reason", "exited", "state"], replicas.map((r) => [
-    r.id, r.restarts, r.lastExit ? String(r.lastExit.code ?? "signal/unknown") : "", r.lastExit?.reason ?? "",
-    r.lastExit ? `${age(r.lastExit.at, now)} ago` : "", r.phase === "CrashLoopBackOff" ? `CrashLoopBackOff${r.message ? `: ${r.message}` : ""}` : r.phase,
-  ]));
+  return table(
+    ["name", "restarts", "last exit", "reason", "exited", "state"],
+    replicas.map((r) => [
+      r.id,
+      r.restarts,
+      r.lastExit ? String(r.lastExit.code ?? "signal/unknown") : "",
+      r.lastExit?.reason ?? "",
+      r.lastExit ? `${age(r.lastExit.at, now)} ago` : "",
+      r.phase === "CrashLoopBackOff" ? `CrashLoopBackOff${r.message ? `: ${r.message}` : ""}` : r.phase,
+    ]),
+  );
 }
 
 /** Registers `describe`. */

@@ -8,7 +8,10 @@ import { clock, table } from "../format.js";
 
 /** Event rows (no header when `header` is false, for follow mode). */
 export function eventsTable(events: readonly ClusterEvent[], header = true): string {
-  const t = table(["time", "kind", "object", "reason", "message"], events.map((e) => [clock(e.at), e.kind, e.object, e.reason, e.message]));
+  const t = table(
+    ["time", "kind", "object", "reason", "message"],
+    events.map((e) => [clock(e.at), e.kind, e.object, e.reason, e.message]),
+  );
   return header ? t : t.split("\n").slice(1).join("\n");
 }
 

@@ -14,11 +14,19 @@ import { manifestOf } from "../manifest-of.js";
 
 /** Resource names `get` accepts, with their aliases. */
 const KINDS: Record<string, Kind> = {
-  deployments: "deployments", deployment: "deployments", deploy: "deployments",
-  replicas: "replicas", replica: "replicas",
-  nodes: "nodes", node: "nodes",
-  services: "services", service: "services", svc: "services",
-  endpoints: "endpoints", endpoint: "endpoints", ep: "endpoints",
+  deployments: "deployments",
+  deployment: "deployments",
+  deploy: "deployments",
+  replicas: "replicas",
+  replica: "replicas",
+  nodes: "nodes",
+  node: "nodes",
+  services: "services",
+  service: "services",
+  svc: "services",
+  endpoints: "endpoints",
+  endpoint: "endpoints",
+  ep: "endpoints",
 };
 type Kind = "deployments" | "replicas" | "nodes" | "services" | "endpoints";
 
@@ -39,36 +47,81 @@ export function endpointOf(r: ReplicaRecord): string {
  * desired, the autoscale bounds and the last scaling decision; `wide` adds the image, command and node selector.
  */
 export function deploymentsTable(
-  deps: readonly DeploymentRecord[], replicas: readonly ReplicaRecord[], now = Date.now(), wide = false,
+  deps: readonly DeploymentRecord[],
+  replicas: readonly ReplicaRecord[],
+  now = Date.now(),
+  wide = false,
 ): string {
-  const headers = ["namespace", "name", "ready", "up-to-date", "current", "desired", "min", "max", "revision", "age",
-    "last-scale"];
-  return table([...headers, ...(wide ? ["image", "command", "selector"] : [])], deps.map((d) => {
-    const mine = replicas.filter((r) => r.deployment === d.id && r.desired === "run");
-    const ready = mine.filter((r) => r.ready).length;
-    const upToDate = mine.filter((r) => r.revision === d.revision).length;
-    const last = d.lastScale;
-    const scale = last ? `${last.from}->${last.to} ${age(last.at, now)} ago: ${last.reason}` : "";
-    const t = d.template;
-    const more = wide ? [t.image ?? "<none>", t.command?.join(" ") ?? "<none>", pairs(t.nodeSelector)] : [];
-    return [d.namespace, d.name, `${ready}/${d.replicas}`, upToDate, mine.length, d.replicas, d.autoscale?.min ?? "-",
-      d.autoscale?.max ?? "-", d.revision, age(d.createdAt, now), scale, ...more];
-  }));
+  const headers = [
+    "namespace",
+    "name",
+    "ready",
+    "up-to-date",
+    "current",
+    "desired",
+    "min",
+    "max",
+    "revision",
+    "age",
+    "last-scale",
+  ];
+  return table(
+    [...headers, ...(wide ? ["image", "command", "selector"] : [])],
+    deps.map((d) => {
+      const mine = replicas.filter((r) => r.deployment === d.id && r.desired === "run");
+      const ready = mine.filter((r) => r.ready).length;
+      const upToDate = mine.filter((r) => r.revision === d.revision).length;
+      const last = d.lastScale;
+      const scale = last ? `${last.from}->${last.to} ${age(last.at, now)} ago: ${last.reason}` : "";
+      const t = d.template;
+      const more = wide ? [t.image ?? "<none>", t.command?.join(" ") ?? "<none>", pairs(t.nodeSelector)] : [];
+      return [
+        d.namespace,
+        d.name,
+        `${ready}/${d.replicas}`,
+        upToDate,
+        mine.length,
+        d.replicas,
+        d.autoscale?.min ?? "-",
+        d.autoscale?.max ?? "-",
+        d.revision,
+        age(d.createdAt, now),
+        scale,
+        ...more,
+      ];
+    }),
+  );
 }
 
 /** Table of replicas; `wide` adds the last exit and the latest message (why it is pending, crashing, …). */
 export function replicasTable(replicas: readonly ReplicaRecord[], now = Date.now(), wide = false): string {
   const headers = ["name", "deployment", "rev", "node", "phase", "ready", "endpoint", "restarts", "age"];
-  return table([...headers, ...(wide ? ["last-exit", "message"] : [])], replicas.map((r) => [
-    r.id, r.deployment, r.revision, r.node ?? "<none>", r.desired === "stop" ? `${r.phase} (retiring)` : r.phase,
-    r.ready ? "true" : "false", endpointOf(r), r.restarts, age(r.createdAt, now),
-    ...(wide ? [r.lastExit ? `${r.lastExit.reason} (${r.lastExit.code ?? "signal"})` : "<none>", r.message ?? ""] : []),
-  ]));
+  return table(
+    [...headers, ...(wide ? ["last-exit", "message"] : [])],
+    replicas.map((r) => [
+      r.id,
+      r.deployment,
+      r.revision,
+      r.node ?? "<none>",
+      r.desired === "stop" ? `${r.phase} (retiring)` : r.phase,
+      r.ready ? "true" : "false",
+      endpointOf(r),
+      r.restarts,
+      age(r.createdAt, now),
+      ...(wide
+        ? [r.lastExit ? `${r.lastExit.reason} (${r.lastExit.code ?? "signal"})` : "<none>", r.message ?? ""]
+        : []),
+    ]),
+  );
 }
 
 /** `k=v,k2=v2` or `<none>`. */
 function pairs(o: Record<string, string>): string {
-  return Object.entries(o).map(([k, v]) => `${k}=${v}`).join(",") || "<none>";
+  return (
+    Object.entries(o)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(",") || "<none>"
+  );
 }
 
 /** A node's status like kubectl: `Ready`, `NotReady`, plus `SchedulingDisabled` (cordoned) and `Draining`. */
@@ -79,12 +132,21 @@ export function nodeStatus(n: Pick<NodeView, "status" | "cordoned" | "draining">
 /** Table of nodes: status, age of the last heartbeat, allocation against capacity; `wide` adds the labels. */
 export function nodesTable(nodes: readonly NodeView[], now = Date.now(), wide = false): string {
   const headers = ["name", "status", "heartbeat", "address", "cpu", "memory", "replicas", "driver", "age"];
-  return table([...headers, ...(wide ? ["labels"] : [])], nodes.map((n) => [
-    n.id, nodeStatus(n), `${heartbeatAge(n.lastHeartbeat, now)} ago`, n.address,
-    `${cpu(n.allocated.cpuMillis)}/${cpu(n.capacity.cpuMillis)}`,
-    `${memory(n.allocated.memoryBytes)}/${memory(n.capacity.memoryBytes)}`,
-    n.replicas, n.driver, age(n.registeredAt, now), ...(wide ? [pairs(n.labels ?? {})] : []),
-  ]));
+  return table(
+    [...headers, ...(wide ? ["labels"] : [])],
+    nodes.map((n) => [
+      n.id,
+      nodeStatus(n),
+      `${heartbeatAge(n.lastHeartbeat, now)} ago`,
+      n.address,
+      `${cpu(n.allocated.cpuMillis)}/${cpu(n.capacity.cpuMillis)}`,
+      `${memory(n.allocated.memoryBytes)}/${memory(n.capacity.memoryBytes)}`,
+      n.replicas,
+      n.driver,
+      age(n.registeredAt, now),
+      ...(wide ? [pairs(n.labels ?? {})] : []),
+    ]),
+  );
 }
 
 /** Published ports of a service as `18080->8080/tcp (least-conn)`, comma-separated, or `<none>`. */
@@ -97,14 +159,19 @@ export function publishedOf(s: ServiceView): string {
 
 /** Table of services (one row each: published ports and endpoint count). */
 export function servicesTable(services: readonly ServiceView[]): string {
-  return table(["namespace", "name", "published", "endpoints", "revision", "index"],
-    services.map((s) => [s.namespace, s.name, publishedOf(s), s.endpoints.length, s.revision, s.index]));
+  return table(
+    ["namespace", "name", "published", "endpoints", "revision", "index"],
+    services.map((s) => [s.namespace, s.name, publishedOf(s), s.endpoints.length, s.revision, s.index]),
+  );
 }
 
 /** Table of endpoints, kubectl style (addresses comma-separated). */
 export function endpointsTable(services: readonly ServiceView[]): string {
   const addresses = (s: ServiceView) => s.endpoints.map((e) => `${e.host}:${e.port}`).join(",") || "<none>";
-  return table(["namespace", "name", "endpoints"], services.map((s) => [s.namespace, s.name, addresses(s)]));
+  return table(
+    ["namespace", "name", "endpoints"],
+    services.map((s) => [s.namespace, s.name, addresses(s)]),
+  );
 }
 
 /** Which objects a `get` asks for: a namespace (undefined: every one, for lists) and an optional name. */
@@ -127,13 +194,28 @@ async function services(ctx: Ctx, { ns, name }: Scope): Promise<ServiceView[]> {
 
 /** Renders a list, or (with a name) its one object: as itself in json/yaml, `asObject` of it when given. */
 function list<T>(
-  ctx: Ctx, items: T[], s: Scope, what: string, tables: (xs: T[], wide: boolean) => string,
+  ctx: Ctx,
+  items: T[],
+  s: Scope,
+  what: string,
+  tables: (xs: T[], wide: boolean) => string,
   asObject?: (x: T) => unknown,
 ): string {
-  if (!s.name) return render(items, ctx.output, (xs) => tables(xs, false), (xs) => tables(xs, true));
+  if (!s.name)
+    return render(
+      items,
+      ctx.output,
+      (xs) => tables(xs, false),
+      (xs) => tables(xs, true),
+    );
   const named = what === "node" || what === "replica" ? s.name : `${s.ns ?? "default"}/${s.name}`;
   const x = one(items, `${what} ${JSON.stringify(named)}`);
-  return render(asObject ? asObject(x) : x, ctx.output, () => tables([x], false), () => tables([x], true));
+  return render(
+    asObject ? asObject(x) : x,
+    ctx.output,
+    () => tables([x], false),
+    () => tables([x], true),
+  );
 }
 
 async function show(ctx: Ctx, kind: Kind, s: Scope): Promise<string> {
@@ -141,7 +223,8 @@ async function show(ctx: Ctx, kind: Kind, s: Scope): Promise<string> {
   switch (kind) {
     case "deployments": {
       const [deps, reps] = await Promise.all([
-        ctx.api.get<List<DeploymentRecord>>("/v1/deployments"), ctx.api.get<List<ReplicaRecord>>("/v1/replicas"),
+        ctx.api.get<List<DeploymentRecord>>("/v1/deployments"),
+        ctx.api.get<List<ReplicaRecord>>("/v1/replicas"),
       ]);
       const items = deps.items.filter((d) => inNs(d.namespace) && (!s.name || d.name === s.name));
       const tables = (d: DeploymentRecord[], wide: boolean) => deploymentsTable(d, reps.items, Date.now(), wide);

@@ -16,16 +16,29 @@ export function stillOnNode(replicas: readonly ReplicaRecord[], node: string): R
 }
 
 /** Polls until no replica with desired run is left on `node`; prints progress when the set changes; TIMEOUT after `timeoutMs`. */
-export async function waitDrained(ctx: Ctx, node: string, timeoutMs: number, progress: (line: string) => void): Promise<number> {
+export async function waitDrained(
+  ctx: Ctx,
+  node: string,
+  timeoutMs: number,
+  progress: (line: string) => void,
+): Promise<number> {
   const started = Date.now();
   let last = "";
   for (;;) {
     const left = stillOnNode((await ctx.api.get<List<ReplicaRecord>>("/v1/replicas")).items, node);
-    const ids = left.map((r) => r.id).sort().join(", ");
+    const ids = left
+      .map((r) => r.id)
+      .sort()
+      .join(", ");
     if (left.length === 0) return Date.now() - started;
     if (ids !== last) progress(`${node}: waiting for ${left.length} replica(s) to move: ${ids}`);
     last = ids;
-    if (Date.now() - started >= timeoutMs) throw new TugError("TIMEOUT", `${node} still has ${left.length} replica(s) that should run after ${Math.round(timeoutMs / 1000)} s: ${ids}`, "timeout");
+    if (Date.now() - started >= timeoutMs)
+      throw new TugError(
+        "TIMEOUT",
+        `${node} still has ${left.length} replica(s) that should run after ${Math.round(timeoutMs / 1000)} s: ${ids}`,
+        "timeout",
+      );
     await sleep(Math.min(DRAIN_POLL_MS, Math.max(1, timeoutMs - (Date.now() - started))));
   }
 }
@@ -33,20 +46,23 @@ export async function waitDrained(ctx: Ctx, node: string, timeoutMs: number, pro
 /** Registers `node cordon|uncordon|drain`. */
 export function nodeCommand(program: Command): void {
   const node = program.command("node").description("cordon, uncordon or drain a node");
-  const simple = (verb: "cordon" | "uncordon", what: string) => node
-    .command(verb)
-    .description(what)
-    .argument("<node>", "node id", nodeArg)
-    .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const ctx = contextOf(cmd);
-      const r = await ctx.intake.request<OkReply>(verb, { node: id });
-      ctx.out(render(r, ctx.output, () => `node ${id} ${verb}ed`));
-    });
+  const simple = (verb: "cordon" | "uncordon", what: string) =>
+    node
+      .command(verb)
+      .description(what)
+      .argument("<node>", "node id", nodeArg)
+      .action(async (id: string, _opts: unknown, cmd: Command) => {
+        const ctx = contextOf(cmd);
+        const r = await ctx.intake.request<OkReply>(verb, { node: id });
+        ctx.out(render(r, ctx.output, () => `node ${id} ${verb}ed`));
+      });
   simple("cordon", "mark a node unschedulable (its replicas stay)");
   simple("uncordon", "make a node schedulable again (also ends a drain)");
   node
     .command("drain")
-    .description("cordon a node and move its replicas away (replacement ready first, then the old copy stops); waits until it is empty")
+    .description(
+      "cordon a node and move its replicas away (replacement ready first, then the old copy stops); waits until it is empty",
+    )
     .argument("<node>", "node id", nodeArg)
     .option("--timeout <seconds>", "give up (exit 1) after this long", intArg(1, 86_400), 300)
     .action(async (id: string, opts: { timeout: number }, cmd: Command) => {
@@ -55,6 +71,12 @@ export function nodeCommand(program: Command): void {
       const progress = ctx.output === "table" ? (l: string) => ctx.out(l) : () => {};
       progress(`node ${id} cordoned and draining`);
       const waitedMs = await waitDrained(ctx, id, opts.timeout * 1000, progress);
-      ctx.out(render({ node: id, drained: true, waitedMs }, ctx.output, () => `node ${id} drained in ${(waitedMs / 1000).toFixed(1)} s`));
+      ctx.out(
+        render(
+          { node: id, drained: true, waitedMs },
+          ctx.output,
+          () => `node ${id} drained in ${(waitedMs / 1000).toFixed(1)} s`,
+        ),
+      );
     });
 }

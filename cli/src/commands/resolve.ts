@@ -16,14 +16,20 @@ export function fqdn(name: string, namespace: string): string {
 export function resolveText(s: ServiceView): string {
   const head = `registry: ${fqdn(s.name, s.namespace)} (revision ${s.revision}, index ${s.index}): ${s.endpoints.length} endpoint(s)`;
   if (s.endpoints.length === 0) return head;
-  return `${head}\n${table(["address", "replica", "node"], s.endpoints.map((e) => [`${e.host}:${e.port}`, e.replica, e.node]))}`;
+  return `${head}\n${table(
+    ["address", "replica", "node"],
+    s.endpoints.map((e) => [`${e.host}:${e.port}`, e.replica, e.node]),
+  )}`;
 }
 
 /** The DNS answers as text (or why there are none). */
 export function dnsText(answers: DnsRecord[] | Error): string {
   if (answers instanceof Error) return `dns: ${answers.message}`;
   if (answers.length === 0) return "dns: no records";
-  return `dns:\n${table(["type", "ttl", "data"], answers.map((a) => [a.type, a.ttl, a.data]))}`;
+  return `dns:\n${table(
+    ["type", "ttl", "data"],
+    answers.map((a) => [a.type, a.ttl, a.data]),
+  )}`;
 }
 
 /** Registers `resolve`. */
@@ -32,25 +38,47 @@ export function resolveCommand(program: Command): void {
     .command("resolve")
     .description("show what the registry and DNS say a service name resolves to")
     .argument("<name>", "NAME or NAME.NAMESPACE", serviceName)
-    .addOption(new Option("--dns <host:port>", "registry DNS server").env("TUG_DNS").default("127.0.0.1:5353").argParser((v) => {
-      try {
-        return dnsServer(v);
-      } catch (err) {
-        throw new InvalidArgumentError((err as Error).message);
-      }
-    }))
-    .action(async (svc: { name: string; namespace: string }, opts: { dns: string | { host: string; port: number } }, cmd: Command) => {
-      const ctx = contextOf(cmd);
-      const server = typeof opts.dns === "string" ? dnsServer(opts.dns) : opts.dns;
-      const name = fqdn(svc.name, svc.namespace);
-      const [registry, srv, a] = await Promise.all([
-        ctx.api.get<ServiceView>(`/v1/services/${svc.namespace}/${svc.name}`).catch((e: Error) => e),
-        query(server, name, "SRV").catch((e: Error) => e),
-        query(server, name, "A").catch((e: Error) => e),
-      ]);
-      const dns = srv instanceof Error ? srv : a instanceof Error ? [...srv] : [...srv, ...a];
-      ctx.out(render({ registry: registry instanceof Error ? { error: registry.message } : registry, dns: dns instanceof Error ? { error: dns.message } : dns }, ctx.output,
-        () => [registry instanceof Error ? `registry: ${registry.message}` : resolveText(registry), dnsText(dns)].join("\n")));
-      if (registry instanceof Error) process.exitCode = 1;
-    });
+    .addOption(
+      new Option("--dns <host:port>", "registry DNS server")
+        .env("TUG_DNS")
+        .default("127.0.0.1:5353")
+        .argParser((v) => {
+          try {
+            return dnsServer(v);
+          } catch (err) {
+            throw new InvalidArgumentError((err as Error).message);
+          }
+        }),
+    )
+    .action(
+      async (
+        svc: { name: string; namespace: string },
+        opts: { dns: string | { host: string; port: number } },
+        cmd: Command,
+      ) => {
+        const ctx = contextOf(cmd);
+        const server = typeof opts.dns === "string" ? dnsServer(opts.dns) : opts.dns;
+        const name = fqdn(svc.name, svc.namespace);
+        const [registry, srv, a] = await Promise.all([
+          ctx.api.get<ServiceView>(`/v1/services/${svc.namespace}/${svc.name}`).catch((e: Error) => e),
+          query(server, name, "SRV").catch((e: Error) => e),
+          query(server, name, "A").catch((e: Error) => e),
+        ]);
+        const dns = srv instanceof Error ? srv : a instanceof Error ? [...srv] : [...srv, ...a];
+        ctx.out(
+          render(
+            {
+              registry: registry instanceof Error ? { error: registry.message } : registry,
+              dns: dns instanceof Error ? { error: dns.message } : dns,
+            },
+            ctx.output,
+            () =>
+              [registry instanceof Error ? `registry: ${registry.message}` : resolveText(registry), dnsText(dns)].join(
+                "\n",
+              ),
+          ),
+        );
+        if (registry instanceof Error) process.exitCode = 1;
+      },
+    );
 }

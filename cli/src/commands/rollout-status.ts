@@ -21,13 +21,27 @@ export interface RolloutProgress {
 export function rolloutProgress(d: DeploymentDetail, watched: number): RolloutProgress {
   const dep = d.deployment;
   const template = canonicalJson(dep.template);
-  const same = new Set(d.revisions.filter((r) => r.revision === dep.revision || canonicalJson(r.template) === template).map((r) => r.revision));
+  const same = new Set(
+    d.revisions
+      .filter((r) => r.revision === dep.revision || canonicalJson(r.template) === template)
+      .map((r) => r.revision),
+  );
   const run = d.replicas.items.filter((r) => r.desired === "run");
   const up = run.filter((r) => same.has(r.revision));
-  const p: RolloutProgress = { revision: dep.revision, updated: up.length, ready: run.filter((r) => r.ready).length, old: run.length - up.length, desired: dep.replicas, paused: dep.paused };
+  const p: RolloutProgress = {
+    revision: dep.revision,
+    updated: up.length,
+    ready: run.filter((r) => r.ready).length,
+    old: run.length - up.length,
+    desired: dep.replicas,
+    paused: dep.paused,
+  };
   const cond = dep.condition;
   if (dep.revision !== watched) {
-    const why = cond?.type === "RolledBack" ? `rolled back (${cond.reason}): ${cond.message}` : `superseded by revision ${dep.revision}`;
+    const why =
+      cond?.type === "RolledBack"
+        ? `rolled back (${cond.reason}): ${cond.message}`
+        : `superseded by revision ${dep.revision}`;
     p.outcome = { ok: false, message: `revision ${watched} ${why}` };
   } else if (cond?.type === "ProgressDeadlineExceeded") {
     p.outcome = { ok: false, message: `revision ${watched} failed (${cond.reason}): ${cond.message}` };
@@ -46,7 +60,13 @@ export function progressLine(p: RolloutProgress): string {
  * Polls the deployment every `periodMs` until the rollout is over or `timeoutMs` passes, printing a line whenever
  * the counts change. Retryable API errors are waited out. Returns the final outcome (a timeout is a failure).
  */
-export async function watchRollout(ctx: Ctx, path: string, revision: number | undefined, timeoutMs: number, periodMs = 500): Promise<{ ok: boolean; message: string }> {
+export async function watchRollout(
+  ctx: Ctx,
+  path: string,
+  revision: number | undefined,
+  timeoutMs: number,
+  periodMs = 500,
+): Promise<{ ok: boolean; message: string }> {
   const deadline = Date.now() + timeoutMs;
   let watched = revision;
   let last = "";
@@ -67,5 +87,8 @@ export async function watchRollout(ctx: Ctx, path: string, revision: number | un
     }
     await new Promise((r) => setTimeout(r, periodMs));
   }
-  return { ok: false, message: `timed out after ${Math.round(timeoutMs / 1000)}s waiting for the rollout${watched ? ` of revision ${watched}` : ""}` };
+  return {
+    ok: false,
+    message: `timed out after ${Math.round(timeoutMs / 1000)}s waiting for the rollout${watched ? ` of revision ${watched}` : ""}`,
+  };
 }

@@ -10,7 +10,10 @@ import { watchRollout } from "./rollout-status.js";
 
 /** The revision history as a table, newest first. */
 export function historyTable(d: DeploymentDetail): string {
-  return table(["revision", "current", "image/command"], d.revisions.map((r) => [r.revision, r.current ? "*" : "", r.image ?? r.command?.join(" ") ?? ""]));
+  return table(
+    ["revision", "current", "image/command"],
+    d.revisions.map((r) => [r.revision, r.current ? "*" : "", r.image ?? r.command?.join(" ") ?? ""]),
+  );
 }
 
 /** Registers `rollout`. */
@@ -32,7 +35,9 @@ export function rolloutCommand(program: Command): void {
   for (const verb of ["pause", "resume"] as const) {
     rollout
       .command(verb)
-      .description(verb === "pause" ? "stop the rollout where it is (scaling still works)" : "continue a paused rollout")
+      .description(
+        verb === "pause" ? "stop the rollout where it is (scaling still works)" : "continue a paused rollout",
+      )
       .argument("<name>", "deployment name", labelArg)
       .option("-n, --namespace <ns>", "namespace", labelArg, "default")
       .action(async (name: string, opts: { namespace: string }, cmd: Command) => {
@@ -53,11 +58,18 @@ export function rolloutCommand(program: Command): void {
   rollout
     .command("undo")
     .argument("<name>", "deployment name", labelArg)
-    .option("--to-revision <r>", "revision to go back to (default: the previous one)", intArg(1, Number.MAX_SAFE_INTEGER))
+    .option(
+      "--to-revision <r>",
+      "revision to go back to (default: the previous one)",
+      intArg(1, Number.MAX_SAFE_INTEGER),
+    )
     .option("-n, --namespace <ns>", "namespace", labelArg, "default")
     .action(async (name: string, opts: { namespace: string; toRevision?: number }, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const body = opts.toRevision === undefined ? { namespace: opts.namespace, name } : { namespace: opts.namespace, name, toRevision: opts.toRevision };
+      const body =
+        opts.toRevision === undefined
+          ? { namespace: opts.namespace, name }
+          : { namespace: opts.namespace, name, toRevision: opts.toRevision };
       const r = await ctx.intake.request<OkReply>("rollback", body);
       ctx.out(render(r, ctx.output, () => `deployment ${opts.namespace}/${name} rolled back: revision ${r.revision}`));
     });

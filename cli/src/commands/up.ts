@@ -16,9 +16,18 @@ export function upCommand(program: Command): void {
       if (!DRIVERS.includes(v)) throw new InvalidArgumentError(`must be one of ${DRIVERS.join(", ")}`);
       return v;
     })
-    .option("--hosts <n>", "a lab of N hosts: each node in its own network namespace on a bridge (needs root)", intArg(2, 200))
-    .addOption(new Option("--hosts-subnet <cidr>", "the lab's private /24").env("TUG_HOSTS_SUBNET").default("10.231.0.0/24"))
-    .option("--ha", "no single point of failure: 3 NATS servers, Redis with 2 replicas and 3 Sentinels, 2 of each component")
+    .option(
+      "--hosts <n>",
+      "a lab of N hosts: each node in its own network namespace on a bridge (needs root)",
+      intArg(2, 200),
+    )
+    .addOption(
+      new Option("--hosts-subnet <cidr>", "the lab's private /24").env("TUG_HOSTS_SUBNET").default("10.231.0.0/24"),
+    )
+    .option(
+      "--ha",
+      "no single point of failure: 3 NATS servers, Redis with 2 replicas and 3 Sentinels, 2 of each component",
+    )
     .addOption(dataDirOption("where the cluster keeps nats, redis, logs and its cluster.json"))
     .option("--ports-from <p>", "first port of the range handed out", intArg(1024, 65_535))
     .option("--replicas-per-component <k>", "instances of each control-plane process", intArg(1, 16))

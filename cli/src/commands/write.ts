@@ -28,8 +28,20 @@ export function writeCommands(program: Command): void {
       const ctx = contextOf(cmd);
       const docs = withExpectation(readManifestFile(opts.filename), opts.expectGeneration);
       const results = await ctx.intake.requestAll<OkReply>("apply", docs);
-      ctx.out(render(results.map((r) => (r instanceof TugError ? r.toBody() : r)), ctx.output, () =>
-        results.map((r, i) => (r instanceof TugError ? `${label(docs[i]!)}: ${describeError(r)}` : `deployment ${r.id} ${r.unchanged ? "unchanged" : "applied"}: revision ${r.revision}`)).join("\n")));
+      ctx.out(
+        render(
+          results.map((r) => (r instanceof TugError ? r.toBody() : r)),
+          ctx.output,
+          () =>
+            results
+              .map((r, i) =>
+                r instanceof TugError
+                  ? `${label(docs[i]!)}: ${describeError(r)}`
+                  : `deployment ${r.id} ${r.unchanged ? "unchanged" : "applied"}: revision ${r.revision}`,
+              )
+              .join("\n"),
+        ),
+      );
       if (results.some((r) => r instanceof TugError)) process.exitCode = 1;
     });
 
@@ -69,6 +81,9 @@ function withExpectation(docs: Array<Record<string, unknown>>, gen: number | und
 
 /** `deployment ns/name` of a document, Tugboat's or Kubernetes' (metadata.name). */
 function label(doc: Record<string, unknown>): string {
-  const meta = (typeof doc.metadata === "object" && doc.metadata !== null ? doc.metadata : {}) as Record<string, unknown>;
+  const meta = (typeof doc.metadata === "object" && doc.metadata !== null ? doc.metadata : {}) as Record<
+    string,
+    unknown
+  >;
   return `deployment ${String(doc.namespace ?? meta.namespace ?? "default")}/${String(doc.name ?? meta.name ?? "?")}`;
 }

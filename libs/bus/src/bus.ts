@@ -5,7 +5,16 @@
  */
 import { connect, headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import {
-  type ContentType, decode, encode, type Envelope, envelope, isEnvelopeLike, openEnvelope, toTugError, TugError, type ErrorBody,
+  type ContentType,
+  decode,
+  encode,
+  type Envelope,
+  envelope,
+  isEnvelopeLike,
+  openEnvelope,
+  toTugError,
+  TugError,
+  type ErrorBody,
 } from "@tug/contracts";
 import type { Logger } from "@tug/log";
 import { Counter, type Registry } from "prom-client";
@@ -38,16 +47,32 @@ export class Bus {
   private readonly rejected: Counter;
   private isConnected = true;
   private readonly reconnectListeners = new Set<() => void>();
-  private constructor(readonly nc: NatsConnection, private readonly o: BusOptions) {
-    this.rejected = new Counter({ name: "tug_bus_rejected_total", help: "bus messages rejected as invalid", labelNames: ["reason"], registers: o.metrics ? [o.metrics] : [] });
+  private constructor(
+    readonly nc: NatsConnection,
+    private readonly o: BusOptions,
+  ) {
+    this.rejected = new Counter({
+      name: "tug_bus_rejected_total",
+      help: "bus messages rejected as invalid",
+      labelNames: ["reason"],
+      registers: o.metrics ? [o.metrics] : [],
+    });
   }
 
   /** Connects (waiting for the server if it is not up yet) with endless reconnects. */
   static async connect(o: BusOptions): Promise<Bus> {
-    const servers = o.url.split(",").map((u) => u.trim()).filter(Boolean);
+    const servers = o.url
+      .split(",")
+      .map((u) => u.trim())
+      .filter(Boolean);
     const nc = await connect({
-      servers, name: o.name, waitOnFirstConnect: true, maxReconnectAttempts: -1,
-      reconnectTimeWait: 250, pingInterval: 5_000, maxPingOut: 3,
+      servers,
+      name: o.name,
+      waitOnFirstConnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      pingInterval: 5_000,
+      maxPingOut: 3,
     });
     const bus = new Bus(nc, o);
     void (async () => {
@@ -55,7 +80,13 @@ export class Bus {
         if (s.type === "disconnect") bus.isConnected = false;
         if (s.type === "reconnect") bus.isConnected = true;
         if (s.type === "disconnect" || s.type === "reconnect") o.log.warn({ status: s.type }, "nats connection status");
-        if (s.type === "reconnect") for (const f of bus.reconnectListeners) try { f(); } catch { /* a listener never breaks the loop */ }
+        if (s.type === "reconnect")
+          for (const f of bus.reconnectListeners)
+            try {
+              f();
+            } catch {
+              /* a listener never breaks the loop */
+            }
       }
     })().catch(() => {});
     return bus;
@@ -88,10 +119,13 @@ export class Bus {
       msg = await this.nc.request(subject, encode(envelope(kind, this.o.name, body)), { timeout: timeoutMs });
     } catch (err) {
       const m = String((err as Error).message ?? err);
-      throw new TugError(/timeout/i.test(m) ? "TIMEOUT" : "BUS_UNAVAILABLE", `${subject}: ${m}`, undefined, { cause: err });
+      throw new TugError(/timeout/i.test(m) ? "TIMEOUT" : "BUS_UNAVAILABLE", `${subject}: ${m}`, undefined, {
+        cause: err,
+      });
     }
     const reply = decode(msg.data) as { ok?: boolean } & Partial<ErrorBody>;
-    if (reply && reply.ok === false) throw new TugError(reply.code ?? "INTERNAL", reply.message ?? "request failed", reply.field);
+    if (reply && reply.ok === false)
+      throw new TugError(reply.code ?? "INTERNAL", reply.message ?? "request failed", reply.field);
     return reply as T;
   }
 
@@ -110,7 +144,12 @@ export class Bus {
         }
         Promise.resolve()
           .then(() => handler(env, msg.subject))
-          .catch((e) => this.o.log.warn({ subject: msg.subject, err: String((e as Error)?.message ?? e) }, "message handler failed"));
+          .catch((e) =>
+            this.o.log.warn(
+              { subject: msg.subject, err: String((e as Error)?.message ?? e) },
+              "message handler failed",
+            ),
+          );
       },
     });
   }
@@ -138,7 +177,8 @@ export class Bus {
       reply = await handler(env ? env.body : raw, env, msg.subject);
     } catch (e) {
       const te = toTugError(e);
-      if (te.code === "INTERNAL") this.o.log.error({ subject: msg.subject, err: String((e as Error)?.stack ?? e) }, "request handler fault");
+      if (te.code === "INTERNAL")
+        this.o.log.error({ subject: msg.subject, err: String((e as Error)?.stack ?? e) }, "request handler fault");
       else this.reject(msg.subject, te);
       reply = te.toBody();
     }

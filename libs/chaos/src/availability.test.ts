@@ -6,19 +6,39 @@ import { ViolationBook } from "./violations.js";
 
 const ID = "default/a";
 const strategy: Strategy = {
-  type: "RollingUpdate", maxSurge: 1, maxUnavailable: 0, minReadySeconds: 0,
-  progressDeadlineSeconds: 60, autoRollback: false,
+  type: "RollingUpdate",
+  maxSurge: 1,
+  maxUnavailable: 0,
+  minReadySeconds: 0,
+  progressDeadlineSeconds: 60,
+  autoRollback: false,
 };
 const dep = (replicas: number, revision = 2, over: Partial<Strategy> = {}) =>
   ({ id: ID, replicas, revision, strategy: { ...strategy, ...over } }) as DeploymentRecord;
 const rep = (id: string, revision: number, o: Partial<ReplicaRecord> = {}): ReplicaRecord => ({
-  id, deployment: ID, revision, node: "n1", desired: "run", phase: "Running", ready: true, restarts: 0,
-  resources: { cpuMillis: 100, memoryBytes: 1 }, nodeSelector: {}, gen: 1, createdAt: 0, updatedAt: 0, ...o,
+  id,
+  deployment: ID,
+  revision,
+  node: "n1",
+  desired: "run",
+  phase: "Running",
+  ready: true,
+  restarts: 0,
+  resources: { cpuMillis: 100, memoryBytes: 1 },
+  nodeSelector: {},
+  gen: 1,
+  createdAt: 0,
+  updatedAt: 0,
+  ...o,
 });
 
 /** A snapshot of deployment `d` with `replicas` at `t`. */
-const at = (t: number, replicas: ReplicaRecord[], d = dep(3)): Snapshot =>
-  ({ at: t, deployments: new Map([[ID, d]]), replicas, nodes: [] });
+const at = (t: number, replicas: ReplicaRecord[], d = dep(3)): Snapshot => ({
+  at: t,
+  deployments: new Map([[ID, d]]),
+  replicas,
+  nodes: [],
+});
 
 /**
  * A rolling update of 3 replicas from revision 1 to 2 (maxSurge 1, maxUnavailable 0), one snapshot per step:
@@ -29,7 +49,13 @@ const at = (t: number, replicas: ReplicaRecord[], d = dep(3)): Snapshot =>
 function rollout(retireOnReady: number): Snapshot[] {
   const replicas = [rep("o1", 1), rep("o2", 1), rep("o3", 1)];
   const snaps: Snapshot[] = [];
-  const snap = () => snaps.push(at(1_000 * snaps.length, replicas.map((r) => ({ ...r }))));
+  const snap = () =>
+    snaps.push(
+      at(
+        1_000 * snaps.length,
+        replicas.map((r) => ({ ...r })),
+      ),
+    );
   snap();
   for (let n = 1; replicas.some((r) => r.revision === 1 && r.desired === "run"); n++) {
     replicas.push(rep(`n${n}`, 2, { ready: false }));

@@ -31,8 +31,12 @@ export class FaultWindows {
   add(f: FaultRecord): void {
     if (!f.delivered || HARMLESS_TARGETS.test(f.target)) return;
     const until = f.at + (f.pauseMs ?? 0) + this.recoveryMs;
-    const node = f.kind === "kill-worker" || f.kind === "pause-worker" ? f.target.replace(/^worker-/, "")
-      : f.kind === "kill-replica" ? f.target.split("/")[0]! : undefined;
+    const node =
+      f.kind === "kill-worker" || f.kind === "pause-worker"
+        ? f.target.replace(/^worker-/, "")
+        : f.kind === "kill-replica"
+          ? f.target.split("/")[0]!
+          : undefined;
     if (node === undefined || GLOBAL_TARGETS.test(f.target)) this.globalUntil = Math.max(this.globalUntil, until);
     else this.nodeUntil.set(node, Math.max(this.nodeUntil.get(node) ?? 0, until));
   }
@@ -75,8 +79,13 @@ export class AvailabilityWatch {
       if (ready.size + leftByThemselves >= Math.min(floor, before.size)) continue;
       const nodes = [...replicas.map((r) => r.node), ...before.values()];
       if (nodes.some((n) => this.windows.disturbed(n, s.at))) continue;
-      this.book.add("too-few-ready", d.id, `${ready.size} ready replicas (was ${before.size}), at least ${floor} wanted`
-        + ` (desired − maxUnavailable); retired while ready: ${retired.map((r) => r.id).join(", ")}`, s.at);
+      this.book.add(
+        "too-few-ready",
+        d.id,
+        `${ready.size} ready replicas (was ${before.size}), at least ${floor} wanted` +
+          ` (desired − maxUnavailable); retired while ready: ${retired.map((r) => r.id).join(", ")}`,
+        s.at,
+      );
     }
   }
 

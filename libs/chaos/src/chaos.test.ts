@@ -10,15 +10,34 @@ import type { Snapshot } from "./snapshot.js";
 import { ViolationBook } from "./violations.js";
 
 const rep = (id: string, o: Partial<ReplicaRecord> = {}): ReplicaRecord => ({
-  id, deployment: "default/a", revision: 1, node: "n1", desired: "run", phase: "Running", ready: true, restarts: 0,
-  resources: { cpuMillis: 100, memoryBytes: 1 }, nodeSelector: {}, gen: 1, createdAt: 0, updatedAt: 0, ...o,
+  id,
+  deployment: "default/a",
+  revision: 1,
+  node: "n1",
+  desired: "run",
+  phase: "Running",
+  ready: true,
+  restarts: 0,
+  resources: { cpuMillis: 100, memoryBytes: 1 },
+  nodeSelector: {},
+  gen: 1,
+  createdAt: 0,
+  updatedAt: 0,
+  ...o,
 });
-const dep = (replicas: number, revision: number) => ({ id: "default/a", replicas, revision } as DeploymentRecord);
-const snap = (o: Partial<Snapshot>): Snapshot => ({ at: 10_000, deployments: new Map(), replicas: [], nodes: [], ...o });
+const dep = (replicas: number, revision: number) => ({ id: "default/a", replicas, revision }) as DeploymentRecord;
+const snap = (o: Partial<Snapshot>): Snapshot => ({
+  at: 10_000,
+  deployments: new Map(),
+  replicas: [],
+  nodes: [],
+  ...o,
+});
 
 describe("chaos prng", () => {
   it("is deterministic per seed and forks independent streams", () => {
-    const a = new Prng(42), b = new Prng(42);
+    const a = new Prng(42),
+      b = new Prng(42);
     expect(Array.from({ length: 5 }, () => a.int(0, 100))).toEqual(Array.from({ length: 5 }, () => b.int(0, 100)));
     expect(new Prng(1).next()).not.toBe(new Prng(2).next());
     const w = new Prng(3);
@@ -32,13 +51,23 @@ describe("chaos checks", () => {
     l.begin("default/a", 3, 0);
     l.ack("default/a", 3, 2, 0);
     const book = new ViolationBook();
-    checkAcked(snap({ deployments: new Map([["default/a", dep(3, 2)]]) }), l, new Map([["default/a", l.epoch("default/a")]]), book);
+    checkAcked(
+      snap({ deployments: new Map([["default/a", dep(3, 2)]]) }),
+      l,
+      new Map([["default/a", l.epoch("default/a")]]),
+      book,
+    );
     expect(book.count).toBe(0);
     checkAcked(snap({ deployments: new Map() }), l, new Map([["default/a", l.epoch("default/a")]]), book);
     expect(book.list[0]!.invariant).toBe("ack-lost");
     l.begin("default/a", 1, 0);
     const quiet = new ViolationBook();
-    checkAcked(snap({ deployments: new Map([["default/a", dep(1, 2)]]) }), l, new Map([["default/a", l.epoch("default/a")]]), quiet);
+    checkAcked(
+      snap({ deployments: new Map([["default/a", dep(1, 2)]]) }),
+      l,
+      new Map([["default/a", l.epoch("default/a")]]),
+      quiet,
+    );
     expect(quiet.count).toBe(0);
   });
 
@@ -99,14 +128,24 @@ describe("chaos checks", () => {
   });
 
   it("judges convergence by current-revision ready replicas and no leftovers", () => {
-    const s = snap({ deployments: new Map([["default/a", dep(2, 2)]]), replicas: [rep("a", { revision: 2 }), rep("b", { revision: 2 }), rep("c", { desired: "stop", ready: false })] });
+    const s = snap({
+      deployments: new Map([["default/a", dep(2, 2)]]),
+      replicas: [rep("a", { revision: 2 }), rep("b", { revision: 2 }), rep("c", { desired: "stop", ready: false })],
+    });
     expect(notConverged(s, ["default/a"])).toHaveLength(1);
     expect(notConverged({ ...s, replicas: s.replicas.slice(0, 2) }, ["default/a"])).toEqual([]);
   });
 
   it("validates options with structured errors", () => {
-    expect(() => resolveChaosOptions({ durationMs: 5_000, seed: 1, driver: "docker" })).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED", field: "driver" }));
-    expect(resolveChaosOptions({ durationMs: "5000", seed: "7" })).toMatchObject({ durationMs: 5_000, seed: 7, nodes: 3, driver: "fake" });
+    expect(() => resolveChaosOptions({ durationMs: 5_000, seed: 1, driver: "docker" })).toThrow(
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: "driver" }),
+    );
+    expect(resolveChaosOptions({ durationMs: "5000", seed: "7" })).toMatchObject({
+      durationMs: 5_000,
+      seed: 7,
+      nodes: 3,
+      driver: "fake",
+    });
   });
 });
 

@@ -10,9 +10,14 @@ export function checkAcked(s: Snapshot, ledger: AckLedger, epochs: Map<string, n
     const a = ledger.acked(id);
     if (!a) continue;
     const d = s.deployments.get(id);
-    if (!d) book.add("ack-lost", id, `acknowledged (replicas ${a.replicas}, revision ${a.revision}) but missing from Redis`);
+    if (!d)
+      book.add("ack-lost", id, `acknowledged (replicas ${a.replicas}, revision ${a.revision}) but missing from Redis`);
     else if (d.replicas !== a.replicas || d.revision !== a.revision) {
-      book.add("ack-lost", id, `acknowledged replicas ${a.replicas} revision ${a.revision}, Redis has replicas ${d.replicas} revision ${d.revision}`);
+      book.add(
+        "ack-lost",
+        id,
+        `acknowledged replicas ${a.replicas} revision ${a.revision}, Redis has replicas ${d.replicas} revision ${d.revision}`,
+      );
     }
   }
 }
@@ -22,12 +27,24 @@ export function checkAcked(s: Snapshot, ledger: AckLedger, epochs: Map<string, n
  * while the controller could not act (not running, or Redis down) stays allowed until it could for `windowMs`
  * (`controllerUpSince`): a scale-down's surplus can only be retired by a running controller that reaches Redis.
  */
-export function checkSurge(s: Snapshot, ledger: AckLedger, maxSurge: number, windowMs: number, book: ViolationBook, controllerUpSince = Number.NEGATIVE_INFINITY): void {
+export function checkSurge(
+  s: Snapshot,
+  ledger: AckLedger,
+  maxSurge: number,
+  windowMs: number,
+  book: ViolationBook,
+  controllerUpSince = Number.NEGATIVE_INFINITY,
+): void {
   const ready = new Map<string, number>();
   for (const r of s.replicas) if (r.ready) ready.set(r.deployment, (ready.get(r.deployment) ?? 0) + 1);
   for (const [id, n] of ready) {
     const bound = ledger.maxDesiredSince(id, windowMs, s.at, controllerUpSince) + maxSurge;
-    if (n > bound) book.add("too-many-ready", id, `${n} ready replicas, at most ${bound} allowed (max desired in the last ${windowMs / 1000} s + maxSurge ${maxSurge})`);
+    if (n > bound)
+      book.add(
+        "too-many-ready",
+        id,
+        `${n} ready replicas, at most ${bound} allowed (max desired in the last ${windowMs / 1000} s + maxSurge ${maxSurge})`,
+      );
   }
 }
 
@@ -45,7 +62,11 @@ export function checkCapacity(s: Snapshot, book: ViolationBook): void {
   for (const n of s.nodes) {
     const u = used.get(n.id);
     if (u && (u.cpu > n.capacity.cpuMillis || u.mem > n.capacity.memoryBytes)) {
-      book.add("node-overcommit", n.id, `${u.n} replicas request ${u.cpu}m cpu / ${u.mem} B, capacity ${n.capacity.cpuMillis}m / ${n.capacity.memoryBytes} B`);
+      book.add(
+        "node-overcommit",
+        n.id,
+        `${u.n} replicas request ${u.cpu}m cpu / ${u.mem} B, capacity ${n.capacity.cpuMillis}m / ${n.capacity.memoryBytes} B`,
+      );
     }
   }
 }

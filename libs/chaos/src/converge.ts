@@ -13,14 +13,21 @@ export function notConverged(s: Snapshot, ids: string[]): string[] {
       continue;
     }
     const mine = s.replicas.filter((r) => r.deployment === id);
-    const good = mine.filter((r) => r.revision === d.revision && r.desired === "run" && r.phase === "Running" && r.ready).length;
-    if (good !== d.replicas || mine.length !== d.replicas) out.push(`${id}: ${good}/${d.replicas} ready at revision ${d.revision}, ${mine.length} records`);
+    const good = mine.filter(
+      (r) => r.revision === d.revision && r.desired === "run" && r.phase === "Running" && r.ready,
+    ).length;
+    if (good !== d.replicas || mine.length !== d.replicas)
+      out.push(`${id}: ${good}/${d.replicas} ready at revision ${d.revision}, ${mine.length} records`);
   }
   return out;
 }
 
 /** Waits until converged; resolves with the seconds it took, or the last reasons after `timeoutMs`. */
-export async function waitConverged(store: RedisStore, ids: string[], timeoutMs: number): Promise<{ ok: true; seconds: number } | { ok: false; reasons: string[] }> {
+export async function waitConverged(
+  store: RedisStore,
+  ids: string[],
+  timeoutMs: number,
+): Promise<{ ok: true; seconds: number } | { ok: false; reasons: string[] }> {
   const start = Date.now();
   let reasons = ["no snapshot yet"];
   while (Date.now() - start < timeoutMs) {

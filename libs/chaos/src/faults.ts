@@ -8,18 +8,43 @@
  */
 import { CONTROL_PLANE_ROLES, findStrayReplicas, type Lab, type LocalCluster } from "@tug/cluster";
 import { sleep } from "@tug/runtime";
-import { type Cuts, deliverHostFault, drawHostFault, healAll, HOST_FAULT_KINDS, HOST_WEIGHTS, type HostFaultKind } from "./host-faults.js";
+import {
+  type Cuts,
+  deliverHostFault,
+  drawHostFault,
+  healAll,
+  HOST_FAULT_KINDS,
+  HOST_WEIGHTS,
+  type HostFaultKind,
+} from "./host-faults.js";
 import { deliverHaFault, drawHaFault, HA_FAULT_KINDS, HA_WEIGHTS, isHaFault } from "./ha-faults.js";
 import type { ChaosDriver } from "./options.js";
 import type { Prng } from "./prng.js";
 
 /** Every kind of fault the runner injects (the host faults only on a hosts lab). */
-export const FAULT_KINDS = ["kill-component", "pause-component", "kill-worker", "pause-worker", "kill-replica", "restart-nats", "restart-redis", ...HOST_FAULT_KINDS, ...HA_FAULT_KINDS] as const;
+export const FAULT_KINDS = [
+  "kill-component",
+  "pause-component",
+  "kill-worker",
+  "pause-worker",
+  "kill-replica",
+  "restart-nats",
+  "restart-redis",
+  ...HOST_FAULT_KINDS,
+  ...HA_FAULT_KINDS,
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Relative frequency of each fault kind. */
 const WEIGHTS: Record<FaultKind, number> = {
-  "kill-component": 30, "pause-component": 20, "kill-worker": 8, "pause-worker": 10, "kill-replica": 14, "restart-nats": 8, "restart-redis": 10, ...HOST_WEIGHTS,
+  "kill-component": 30,
+  "pause-component": 20,
+  "kill-worker": 8,
+  "pause-worker": 10,
+  "kill-replica": 14,
+  "restart-nats": 8,
+  "restart-redis": 10,
+  ...HOST_WEIGHTS,
   ...HA_WEIGHTS,
 };
 
@@ -47,10 +72,16 @@ export interface PlannedFault {
 
 /** Injects faults until `signal` aborts; resolves once every pause it started has been resumed. */
 export async function injectFaults(o: {
-  cluster: LocalCluster; prng: Prng; driver: ChaosDriver; replicasPerComponent: number; everyMs: number;
-  signal: AbortSignal; onFault?: (f: FaultRecord) => void;
+  cluster: LocalCluster;
+  prng: Prng;
+  driver: ChaosDriver;
+  replicasPerComponent: number;
+  everyMs: number;
+  signal: AbortSignal;
+  onFault?: (f: FaultRecord) => void;
   /** Replay: these faults at their offsets from `startedAt`, instead of seeded draws. */
-  script?: PlannedFault[]; startedAt?: number;
+  script?: PlannedFault[];
+  startedAt?: number;
 }): Promise<FaultRecord[]> {
   const faults: FaultRecord[] = [];
   const paused = new Map<string, NodeJS.Timeout>();
@@ -62,13 +93,18 @@ export async function injectFaults(o: {
   const lab = o.cluster.lab;
   const cuts: Cuts = new Map();
   const weights = {
-    ...WEIGHTS, "kill-replica": o.driver === "process" ? WEIGHTS["kill-replica"] : 0,
+    ...WEIGHTS,
+    "kill-replica": o.driver === "process" ? WEIGHTS["kill-replica"] : 0,
     ...(lab ? {} : Object.fromEntries(HOST_FAULT_KINDS.map((k) => [k, 0]))),
     // an --ha cluster has nats-1…3 and redis-1…3 instead of `nats` and `redis`
-    ...(o.cluster.ha ? { "restart-nats": 0, "restart-redis": 0 } : Object.fromEntries(HA_FAULT_KINDS.map((k) => [k, 0]))),
+    ...(o.cluster.ha
+      ? { "restart-nats": 0, "restart-redis": 0 }
+      : Object.fromEntries(HA_FAULT_KINDS.map((k) => [k, 0]))),
   };
   const natsServers = o.cluster.ha?.natsPorts.length ?? 0;
-  const instances = CONTROL_PLANE_ROLES.flatMap((r) => Array.from({ length: o.replicasPerComponent }, (_, k) => `${r}-${k + 1}`));
+  const instances = CONTROL_PLANE_ROLES.flatMap((r) =>
+    Array.from({ length: o.replicasPerComponent }, (_, k) => `${r}-${k + 1}`),
+  );
   const workers = o.cluster.nodes.map((n) => `worker-${n}`);
   const startedAt = o.startedAt ?? Date.now();
   // An absolute schedule: a slow delivery or a starved event loop does not stretch the gaps after it.
@@ -77,8 +113,11 @@ export async function injectFaults(o: {
     for (;;) {
       next += Math.round(o.everyMs * (0.5 + o.prng.next()));
       const kind = o.prng.weighted(weights);
-      const f = isHostFault(kind) ? drawHostFault(o.prng, kind, lab!)
-        : isHaFault(kind) ? drawHaFault(o.prng, kind, natsServers) : draw(o.prng, kind, instances, workers, o.cluster.nodes);
+      const f = isHostFault(kind)
+        ? drawHostFault(o.prng, kind, lab!)
+        : isHaFault(kind)
+          ? drawHaFault(o.prng, kind, natsServers)
+          : draw(o.prng, kind, instances, workers, o.cluster.nodes);
       yield { ...f, offsetMs: next - startedAt };
     }
   };
@@ -86,8 +125,11 @@ export async function injectFaults(o: {
     for (const p of o.script ?? seeded()) {
       await sleep(Math.max(0, startedAt + (p.offsetMs ?? 0) - Date.now()), o.signal);
       if (o.signal.aborted) break;
-      const f = isHostFault(p.kind) ? await deliverHost(lab, p, cuts)
-        : isHaFault(p.kind) ? await deliverHa(o.cluster, p) : deliver(o.cluster, p, paused, resume);
+      const f = isHostFault(p.kind)
+        ? await deliverHost(lab, p, cuts)
+        : isHaFault(p.kind)
+          ? await deliverHa(o.cluster, p)
+          : deliver(o.cluster, p, paused, resume);
       faults.push(f);
       o.onFault?.(f);
     }
@@ -106,14 +148,19 @@ function isHostFault(kind: FaultKind): kind is HostFaultKind {
 async function deliverHost(lab: Lab | undefined, p: PlannedFault, cuts: Cuts): Promise<FaultRecord> {
   const at = Date.now();
   const kind = p.kind as HostFaultKind;
-  const delivered = lab ? await deliverHostFault(lab, { kind, target: p.target, pauseMs: p.pauseMs }, cuts).catch(() => false) : false;
+  const delivered = lab
+    ? await deliverHostFault(lab, { kind, target: p.target, pauseMs: p.pauseMs }, cuts).catch(() => false)
+    : false;
   return { at, kind, target: p.target, ...(p.pauseMs !== undefined ? { pauseMs: p.pauseMs } : {}), delivered };
 }
 
 /** An `--ha` fault, recorded with the server it hit. */
 async function deliverHa(c: LocalCluster, p: PlannedFault): Promise<FaultRecord> {
   const at = Date.now();
-  const { target, delivered } = await deliverHaFault(c, { kind: p.kind as (typeof HA_FAULT_KINDS)[number], target: p.target });
+  const { target, delivered } = await deliverHaFault(c, {
+    kind: p.kind as (typeof HA_FAULT_KINDS)[number],
+    target: p.target,
+  });
   return { at, kind: p.kind, target, delivered };
 }
 
@@ -140,7 +187,12 @@ function draw(prng: Prng, kind: FaultKind, instances: string[], workers: string[
   }
 }
 
-function deliver(c: LocalCluster, p: PlannedFault, paused: Map<string, NodeJS.Timeout>, resume: (n: string) => void): FaultRecord {
+function deliver(
+  c: LocalCluster,
+  p: PlannedFault,
+  paused: Map<string, NodeJS.Timeout>,
+  resume: (n: string) => void,
+): FaultRecord {
   const at = Date.now();
   const { kind, target } = p;
   switch (kind) {
@@ -153,13 +205,22 @@ function deliver(c: LocalCluster, p: PlannedFault, paused: Map<string, NodeJS.Ti
     case "pause-worker": {
       const pauseMs = p.pauseMs ?? 1_000;
       const delivered = !paused.has(target) && c.kill(target, "SIGSTOP");
-      if (delivered) paused.set(target, setTimeout(() => resume(target), pauseMs));
+      if (delivered)
+        paused.set(
+          target,
+          setTimeout(() => resume(target), pauseMs),
+        );
       return { at, kind, target, pauseMs, delivered };
     }
     case "kill-replica": {
       const [node, named] = target.split("/") as [string, string | undefined];
-      const live = c.nodes.includes(node) ? findStrayReplicas(new Map([[node, c.nodeDir(node)]])).sort((a, b) => a.replica.localeCompare(b.replica)) : [];
-      const victim = named !== undefined ? live.find((r) => r.replica === named) : live[Math.floor((p.replicaDraw ?? 0) * live.length)];
+      const live = c.nodes.includes(node)
+        ? findStrayReplicas(new Map([[node, c.nodeDir(node)]])).sort((a, b) => a.replica.localeCompare(b.replica))
+        : [];
+      const victim =
+        named !== undefined
+          ? live.find((r) => r.replica === named)
+          : live[Math.floor((p.replicaDraw ?? 0) * live.length)];
       if (!victim) return { at, kind, target: `${node}/${named ?? "-"}`, delivered: false };
       try {
         process.kill(victim.pid, "SIGKILL");

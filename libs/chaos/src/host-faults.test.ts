@@ -26,9 +26,17 @@ describe("host faults", () => {
   });
 
   it("a hosts run implies the process driver and one node per host; odd deployments must never run twice", () => {
-    expect(resolveChaosOptions({ durationMs: 1_000, seed: 1, hosts: 4 })).toMatchObject({ hosts: 4, nodes: 4, driver: "process" });
+    expect(resolveChaosOptions({ durationMs: 1_000, seed: 1, hosts: 4 })).toMatchObject({
+      hosts: 4,
+      nodes: 4,
+      driver: "process",
+    });
     expect(() => resolveChaosOptions({ durationMs: 1_000, seed: 1, hosts: 4, driver: "fake" })).toThrow(/process/);
     expect(() => resolveChaosOptions({ durationMs: 1_000, seed: 1, hosts: 1 })).toThrow(/hosts/);
-    expect([isGuarded("chaos-1", true), isGuarded("chaos-2", true), isGuarded("chaos-1", false)]).toEqual([true, false, false]);
+    expect([isGuarded("chaos-1", true), isGuarded("chaos-2", true), isGuarded("chaos-1", false)]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 });

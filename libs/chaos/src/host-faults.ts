@@ -44,7 +44,10 @@ export async function deliverHostFault(lab: Lab, f: HostFaultDraw, cuts: Cuts): 
   const others = lab.hosts.filter((h) => h !== host).map((h) => h.address);
   const peers = only === CONTROL_PLANE ? [lab.bridgeAddress] : [lab.bridgeAddress, ...others];
   await cut(host.namespace, peers);
-  cuts.set(node, setTimeout(() => void healOne(lab, node, cuts), f.pauseMs ?? 1_000));
+  cuts.set(
+    node,
+    setTimeout(() => void healOne(lab, node, cuts), f.pauseMs ?? 1_000),
+  );
   return true;
 }
 

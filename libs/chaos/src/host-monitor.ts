@@ -30,7 +30,12 @@ interface ServiceView {
 
 /** Checks the host invariants every `periodMs` until `signal` aborts; resolves with the number of checks. */
 export async function hostMonitor(o: {
-  cluster: LocalCluster; lab: Lab; ledger: AckLedger; book: ViolationBook; maxSurge: number; signal: AbortSignal;
+  cluster: LocalCluster;
+  lab: Lab;
+  ledger: AckLedger;
+  book: ViolationBook;
+  maxSurge: number;
+  signal: AbortSignal;
   periodMs?: number;
 }): Promise<{ checks: number }> {
   const downAt = new Map<string, number>();
@@ -85,13 +90,19 @@ async function checkEndpoints(apiUrl: string, book: ViolationBook): Promise<void
 
 /** No stopAfterSeconds deployment runs more copies than desired + maxSurge, counted in the namespaces. */
 async function checkCopies(
-  lab: Lab, ledger: AckLedger, maxSurge: number, excused: (node: string) => boolean, book: ViolationBook,
+  lab: Lab,
+  ledger: AckLedger,
+  maxSurge: number,
+  excused: (node: string) => boolean,
+  book: ViolationBook,
 ): Promise<void> {
   const copies = new Map<string, number>();
   for (const h of lab.hosts) {
     if (excused(h.node)) continue;
     for (const pid of await namespacePids(h.namespace)) {
-      const id = readEnviron(pid).find((e) => e.startsWith("TUG_REPLICA_ID="))?.slice("TUG_REPLICA_ID=".length);
+      const id = readEnviron(pid)
+        .find((e) => e.startsWith("TUG_REPLICA_ID="))
+        ?.slice("TUG_REPLICA_ID=".length);
       const name = id?.replace(/-\d+-[^-]+$/, "");
       if (name && isGuarded(name, true)) copies.set(name, (copies.get(name) ?? 0) + 1);
     }

@@ -10,7 +10,13 @@ export type IntakeOutcome =
   | { kind: "unknown"; error: TugError; attempts: number };
 
 /** Sends `body` to `desired.<verb>`, retrying retryable errors every 250 ms until `deadlineMs` has passed. */
-export async function intakeWithRetry(bus: Bus, verb: DesiredVerb, body: unknown, deadlineMs = 30_000, signal?: AbortSignal): Promise<IntakeOutcome> {
+export async function intakeWithRetry(
+  bus: Bus,
+  verb: DesiredVerb,
+  body: unknown,
+  deadlineMs = 30_000,
+  signal?: AbortSignal,
+): Promise<IntakeOutcome> {
   const deadline = Date.now() + deadlineMs;
   let attempts = 0;
   let ambiguous = false;
@@ -23,7 +29,8 @@ export async function intakeWithRetry(bus: Bus, verb: DesiredVerb, body: unknown
       const e = toTugError(err);
       // Only a definite answer from a controller proves nothing was written; anything else may have been.
       if (!(e.code === "BUS_UNAVAILABLE" && /no responders/i.test(e.message))) ambiguous = true;
-      if (!e.retryable) return { kind: ambiguous && e.code !== "VALIDATION_FAILED" ? "unknown" : "refused", error: e, attempts };
+      if (!e.retryable)
+        return { kind: ambiguous && e.code !== "VALIDATION_FAILED" ? "unknown" : "refused", error: e, attempts };
       if (Date.now() > deadline || signal?.aborted) return { kind: "unknown", error: e, attempts };
       await sleep(250, signal);
     }

@@ -100,7 +100,8 @@ export class AckLedger {
     let supersededAt: number | undefined; // the first ack after entry i, walking from the newest
     for (let i = list.length - 1; i >= 0; i--) {
       const d = list[i]!;
-      if (!d.refused && (supersededAt === undefined || Math.max(supersededAt, actorUpSince) >= from)) max = Math.max(max, d.replicas);
+      if (!d.refused && (supersededAt === undefined || Math.max(supersededAt, actorUpSince) >= from))
+        max = Math.max(max, d.replicas);
       if (d.ackedAt !== undefined) supersededAt = d.ackedAt;
     }
     // the acked count is in force too (a change sent long ago stays the desired count)

@@ -22,10 +22,19 @@ export function isGuarded(name: string, hosts: boolean): boolean {
  * Manifest of a chaos deployment at `replicas` copies and roll generation `roll` (env change → new revision). On a
  * hosts lab (`hosts`), the odd ones set `disconnect.stopAfterSeconds`.
  */
-export function chaosManifest(i: number, replicas: number, roll: number, driver: ChaosDriver, hosts = false): Record<string, unknown> {
+export function chaosManifest(
+  i: number,
+  replicas: number,
+  roll: number,
+  driver: ChaosDriver,
+  hosts = false,
+): Record<string, unknown> {
   const base = {
     ...(isGuarded(chaosName(i), hosts) ? { disconnect: { stopAfterSeconds: CHAOS_STOP_AFTER_S } } : {}),
-    kind: "Deployment", name: chaosName(i), namespace: "default", replicas,
+    kind: "Deployment",
+    name: chaosName(i),
+    namespace: "default",
+    replicas,
     env: { CHAOS_ROLL: String(roll) },
     resources: { cpu: 0.1, memory: "16Mi" },
     strategy: { maxSurge: CHAOS_MAX_SURGE, maxUnavailable: 0, progressDeadlineSeconds: 3_600, autoRollback: false },

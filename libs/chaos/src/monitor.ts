@@ -23,14 +23,29 @@ export interface MonitorStats {
 }
 
 /** Checks invariants until `signal` aborts; with `faults` (the run's fault windows) availability too. */
-export async function monitor(o: { bus: Bus; store: RedisStore; ledger: AckLedger; book: ViolationBook; maxSurge: number; orphanLimitMs: number; periodMs?: number; signal: AbortSignal; faults?: FaultWindows }): Promise<MonitorStats> {
+export async function monitor(o: {
+  bus: Bus;
+  store: RedisStore;
+  ledger: AckLedger;
+  book: ViolationBook;
+  maxSurge: number;
+  orphanLimitMs: number;
+  periodMs?: number;
+  signal: AbortSignal;
+  faults?: FaultWindows;
+}): Promise<MonitorStats> {
   const stats: MonitorStats = { checks: 0, unreadable: 0, statusReports: 0 };
   let latest: Snapshot | undefined;
   const availability = o.faults && new AvailabilityWatch(o.faults, o.book);
   const syncServer = new Presence();
   const controller = new Presence();
   const redis = new Presence(); // fed by this checker's own reads: the controller cannot act while Redis is down
-  const orphans = new OrphanWatch(o.orphanLimitMs, o.book, () => latest, (now) => syncServer.up(now));
+  const orphans = new OrphanWatch(
+    o.orphanLimitMs,
+    o.book,
+    () => latest,
+    (now) => syncServer.up(now),
+  );
   const heartbeats = [
     o.bus.subscribe(subjects.componentHeartbeatOfRole("health-monitor"), () => syncServer.beat()),
     o.bus.subscribe(subjects.componentHeartbeatOfRole("controller"), () => controller.beat()),
@@ -47,7 +62,14 @@ export async function monitor(o: { bus: Bus; store: RedisStore; ledger: AckLedge
         latest = s;
         redis.beat(s.at);
         checkAcked(s, o.ledger, epochs, o.book);
-        checkSurge(s, o.ledger, o.maxSurge, SURGE_WINDOW_MS, o.book, Math.max(controller.upSince(s.at), redis.upSince(s.at)));
+        checkSurge(
+          s,
+          o.ledger,
+          o.maxSurge,
+          SURGE_WINDOW_MS,
+          o.book,
+          Math.max(controller.upSince(s.at), redis.upSince(s.at)),
+        );
         checkCapacity(s, o.book);
         availability?.check(s);
         stats.checks++;

@@ -71,11 +71,17 @@ export interface ResolvedChaosOptions {
 export function resolveChaosOptions(o: ChaosOptions): ResolvedChaosOptions {
   const hosts = int("hosts", o.hosts, 0, 0, 20);
   if (hosts === 1) throw new TugError("VALIDATION_FAILED", "hosts must be 0 or at least 2", "hosts");
-  if (hosts > 0 && o.driver !== undefined && o.driver !== "process") throw new TugError("VALIDATION_FAILED", "--hosts runs the process driver", "driver");
-  const driver = hosts > 0 ? "process" : o.driver ?? "fake";
+  if (hosts > 0 && o.driver !== undefined && o.driver !== "process")
+    throw new TugError("VALIDATION_FAILED", "--hosts runs the process driver", "driver");
+  const driver = hosts > 0 ? "process" : (o.driver ?? "fake");
   const ha = o.ha ?? false;
   if (ha && hosts > 0) throw new TugError("VALIDATION_FAILED", "--ha does not run in a --hosts lab yet", "ha");
-  if (!(CHAOS_DRIVERS as readonly string[]).includes(driver)) throw new TugError("VALIDATION_FAILED", `driver must be one of ${CHAOS_DRIVERS.join(", ")}, got ${JSON.stringify(driver)}`, "driver");
+  if (!(CHAOS_DRIVERS as readonly string[]).includes(driver))
+    throw new TugError(
+      "VALIDATION_FAILED",
+      `driver must be one of ${CHAOS_DRIVERS.join(", ")}, got ${JSON.stringify(driver)}`,
+      "driver",
+    );
   return {
     durationMs: int("durationMs", o.durationMs, undefined, 1_000, 7 * 86_400_000),
     seed: int("seed", o.seed, undefined, 0, 2 ** 32 - 1),
@@ -96,13 +102,21 @@ export function resolveChaosOptions(o: ChaosOptions): ResolvedChaosOptions {
   };
 }
 
-function int(field: string, v: number | string | undefined, fallback: number | undefined, min: number, max: number): number {
+function int(
+  field: string,
+  v: number | string | undefined,
+  fallback: number | undefined,
+  min: number,
+  max: number,
+): number {
   if (v === undefined || v === "") {
     if (fallback === undefined) throw new TugError("VALIDATION_FAILED", `${field} is required`, field);
     return fallback;
   }
   const n = typeof v === "number" ? v : /^\s*-?\d+\s*$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n)) throw new TugError("VALIDATION_FAILED", `${field} must be an integer, got ${JSON.stringify(v)}`, field);
-  if (n < min || n > max) throw new TugError("VALIDATION_FAILED", `${field} must be between ${min} and ${max}, got ${n}`, field);
+  if (!Number.isInteger(n))
+    throw new TugError("VALIDATION_FAILED", `${field} must be an integer, got ${JSON.stringify(v)}`, field);
+  if (n < min || n > max)
+    throw new TugError("VALIDATION_FAILED", `${field} must be between ${min} and ${max}, got ${n}`, field);
   return n;
 }

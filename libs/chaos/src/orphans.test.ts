@@ -5,10 +5,12 @@ import type { Snapshot } from "./snapshot.js";
 import { ViolationBook } from "./violations.js";
 
 const status = (ids: string[]) => ({
-  node: "node-1", instance: "w1", address: "127.0.0.1",
+  node: "node-1",
+  instance: "w1",
+  address: "127.0.0.1",
   replicas: ids.map((id) => ({ id, deployment: "default/a", revision: 1, phase: "Running", ready: true, restarts: 0 })),
 });
-const bound = (id: string, node: string) => ({ id, node } as ReplicaRecord);
+const bound = (id: string, node: string) => ({ id, node }) as ReplicaRecord;
 
 /** Feeds a status report every 500 ms from t0 to t1 with a fresh snapshot each time. */
 function feed(w: OrphanWatch, snap: { s: Snapshot }, ids: string[], t0: number, t1: number): void {
@@ -42,7 +44,12 @@ describe("OrphanWatch", () => {
   it("restarts the clock while no one can answer the worker's sync", () => {
     const book = new ViolationBook();
     const snap = { s: empty };
-    const w = new OrphanWatch(3_000, book, () => snap.s, (now) => now < 1_000 || now >= 4_000);
+    const w = new OrphanWatch(
+      3_000,
+      book,
+      () => snap.s,
+      (now) => now < 1_000 || now >= 4_000,
+    );
     feed(w, snap, ["r1"], 0, 6_500);
     expect(book.count).toBe(0); // the clock restarted at 4 s: 2.5 s of a possible sync
     feed(w, snap, ["r1"], 7_000, 7_500);

@@ -45,7 +45,12 @@ export class OrphanWatch {
       else {
         e.last = now;
         if (e.last - e.first > this.limitMs) {
-          this.book.add("replica-elsewhere", rep.id, `reported Running by ${r.data.node} for ${((e.last - e.first) / 1000).toFixed(1)} s while ${node ? `bound to ${node}` : "it has no record"}`, now);
+          this.book.add(
+            "replica-elsewhere",
+            rep.id,
+            `reported Running by ${r.data.node} for ${((e.last - e.first) / 1000).toFixed(1)} s while ${node ? `bound to ${node}` : "it has no record"}`,
+            now,
+          );
         }
       }
     }

@@ -9,7 +9,14 @@ import { seededOps } from "./workload.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tug-replay-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const shape = { seed: 7, nodes: 3, driver: "fake" as const, replicasPerComponent: 1, orphanGraceMs: 3_000, durationMs: 60_000 };
+const shape = {
+  seed: 7,
+  nodes: 3,
+  driver: "fake" as const,
+  replicasPerComponent: 1,
+  orphanGraceMs: 3_000,
+  durationMs: 60_000,
+};
 
 describe("chaos replay scripts", () => {
   it("records delivered faults and every change with offsets, and reads back what it wrote", () => {
@@ -35,8 +42,13 @@ describe("chaos replay scripts", () => {
 
   it("refuses a malformed script naming the field", () => {
     const file = join(dir, "bad.replay.json");
-    writeFileSync(file, JSON.stringify({ v: 1, ...shape, faults: [{ offsetMs: 0, kind: "rm-rf", target: "x" }], workload: [] }));
-    expect(() => readScript(file)).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED", field: "replay.faults.0.kind" }));
+    writeFileSync(
+      file,
+      JSON.stringify({ v: 1, ...shape, faults: [{ offsetMs: 0, kind: "rm-rf", target: "x" }], workload: [] }),
+    );
+    expect(() => readScript(file)).toThrow(
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: "replay.faults.0.kind" }),
+    );
     writeFileSync(file, "{ not json");
     expect(() => readScript(file)).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED", field: "replay" }));
   });

@@ -11,10 +11,18 @@ import { FAULT_KINDS, type FaultRecord } from "./faults.js";
 import { CHAOS_DRIVERS } from "./options.js";
 import type { WorkloadOp } from "./workload.js";
 
-const offsetMs = z.number().int().min(0).max(7 * 86_400_000);
+const offsetMs = z
+  .number()
+  .int()
+  .min(0)
+  .max(7 * 86_400_000);
 const scriptSchema = z.object({
   v: z.literal(1),
-  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
   nodes: z.number().int().min(1).max(50),
   /** A hosts lab's size (absent or 0: none). */
   hosts: z.number().int().min(0).max(20).optional(),
@@ -23,24 +31,53 @@ const scriptSchema = z.object({
   driver: z.enum(CHAOS_DRIVERS),
   replicasPerComponent: z.number().int().min(1).max(8),
   orphanGraceMs: z.number().int().min(0).max(600_000),
-  durationMs: z.number().int().min(1_000).max(7 * 86_400_000),
-  faults: z.array(z.object({
-    offsetMs, kind: z.enum(FAULT_KINDS), target: z.string().min(1).max(300), pauseMs: z.number().int().min(0).max(600_000).optional(),
-  })).max(1_000_000),
-  workload: z.array(z.object({
-    offsetMs, op: z.enum(["apply", "roll", "scale"]), index: z.number().int().min(0).max(99),
-    replicas: z.number().int().min(0).max(1_000), roll: z.number().int().min(0), gapMs: z.number().int().min(0).max(600_000),
-  })).max(1_000_000),
+  durationMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .max(7 * 86_400_000),
+  faults: z
+    .array(
+      z.object({
+        offsetMs,
+        kind: z.enum(FAULT_KINDS),
+        target: z.string().min(1).max(300),
+        pauseMs: z.number().int().min(0).max(600_000).optional(),
+      }),
+    )
+    .max(1_000_000),
+  workload: z
+    .array(
+      z.object({
+        offsetMs,
+        op: z.enum(["apply", "roll", "scale"]),
+        index: z.number().int().min(0).max(99),
+        replicas: z.number().int().min(0).max(1_000),
+        roll: z.number().int().min(0),
+        gapMs: z.number().int().min(0).max(600_000),
+      }),
+    )
+    .max(1_000_000),
 });
 
 /** A recorded run. */
 export type ChaosScript = z.output<typeof scriptSchema>;
 
 /** The script of a finished run: its shape, its delivered faults and every change it sent. */
-export function scriptOf(run: Omit<ChaosScript, "v" | "faults" | "workload">, startedAt: number, faults: FaultRecord[], ops: WorkloadOp[]): ChaosScript {
+export function scriptOf(
+  run: Omit<ChaosScript, "v" | "faults" | "workload">,
+  startedAt: number,
+  faults: FaultRecord[],
+  ops: WorkloadOp[],
+): ChaosScript {
   const planned: ChaosScript["faults"] = faults
     .filter((f) => f.delivered)
-    .map((f) => ({ offsetMs: Math.max(0, f.at - startedAt), kind: f.kind, target: f.target, ...(f.pauseMs !== undefined ? { pauseMs: f.pauseMs } : {}) }));
+    .map((f) => ({
+      offsetMs: Math.max(0, f.at - startedAt),
+      kind: f.kind,
+      target: f.target,
+      ...(f.pauseMs !== undefined ? { pauseMs: f.pauseMs } : {}),
+    }));
   return { v: 1, ...run, faults: planned, workload: ops };
 }
 
@@ -61,7 +98,11 @@ export function readScript(file: string): ChaosScript {
   const r = scriptSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new TugError("VALIDATION_FAILED", `replay script ${file}: ${issue.message}`, ["replay", ...issue.path].join("."));
+    throw new TugError(
+      "VALIDATION_FAILED",
+      `replay script ${file}: ${issue.message}`,
+      ["replay", ...issue.path].join("."),
+    );
   }
   return r.data;
 }

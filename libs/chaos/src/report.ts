@@ -70,10 +70,14 @@ export function formatReport(r: ChaosReport): string {
     `workload: ${w.applies} applies, ${w.scales} scales, ${w.rolls} rolls; ${w.acked} acknowledged, ${w.unknown} unanswered, ${w.refused.length} refused`,
     ...w.refused.slice(0, 10).map((x) => `  refused ${x.id}: ${x.code}: ${x.message}`),
     `checks: ${r.monitor.checks} snapshots (${r.monitor.unreadable} skipped while Redis was unreadable), ${r.monitor.statusReports} status reports watched`,
-    ...(r.hostChecks !== undefined ? [`host checks: ${r.hostChecks} (endpoints of NotReady nodes; stopAfterSeconds copies in the namespaces)`] : []),
+    ...(r.hostChecks !== undefined
+      ? [`host checks: ${r.hostChecks} (endpoints of NotReady nodes; stopAfterSeconds copies in the namespaces)`]
+      : []),
     ...(r.history ? [historyLine(r.history)] : []),
     `violations: ${r.violations.length}`,
-    ...r.violations.slice(0, 50).map((v) => `  [${new Date(v.at).toISOString()}] ${v.invariant} ${v.subject}: ${v.detail}`),
+    ...r.violations
+      .slice(0, 50)
+      .map((v) => `  [${new Date(v.at).toISOString()}] ${v.invariant} ${v.subject}: ${v.detail}`),
     ...faultsBefore(r.faults, r.violations[0]),
     r.summary,
   ];
@@ -82,6 +86,8 @@ export function formatReport(r: ChaosReport): string {
 
 /** The history check's line: operations, acknowledged ones checked, acknowledged writes lost. */
 function historyLine(h: HistoryVerdict & { file: string }): string {
-  return `history: ${h.operations} operations, ${h.acknowledged} acknowledged, ${h.checked} objects checked at the end; ` +
-    `lost acknowledged writes: ${h.lost.length} (${h.file})`;
+  return (
+    `history: ${h.operations} operations, ${h.acknowledged} acknowledged, ${h.checked} objects checked at the end; ` +
+    `lost acknowledged writes: ${h.lost.length} (${h.file})`
+  );
 }

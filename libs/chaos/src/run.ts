@@ -28,8 +28,12 @@ import { runWorkload } from "./workload.js";
 /** Timings of the chaos cluster: quick heartbeats and graces, and room for 20 chaos replicas per node. */
 export function chaosEnv(orphanGraceMs: number): Record<string, string> {
   return {
-    TUG_HEARTBEAT_MS: "200", TUG_NODE_GRACE_MS: "1000", TUG_LOST_GRACE_MS: "1000",
-    TUG_NODE_CPU: "2000", TUG_NODE_MEMORY: String(4 * 1024 ** 3), TUG_ORPHAN_GRACE_MS: String(orphanGraceMs),
+    TUG_HEARTBEAT_MS: "200",
+    TUG_NODE_GRACE_MS: "1000",
+    TUG_LOST_GRACE_MS: "1000",
+    TUG_NODE_CPU: "2000",
+    TUG_NODE_MEMORY: String(4 * 1024 ** 3),
+    TUG_ORPHAN_GRACE_MS: String(orphanGraceMs),
   };
 }
 
@@ -44,12 +48,28 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
   let bus: Bus | undefined;
   try {
     const where = o.hosts ? ` on a lab of ${o.hosts} hosts (${o.hostsSubnet})` : o.ha ? " with HA infrastructure" : "";
-    o.log(`starting a ${o.nodes}-node ${o.driver} cluster${where} (${o.replicasPerComponent} per component) in ${dataDir}`);
+    o.log(
+      `starting a ${o.nodes}-node ${o.driver} cluster${where} (${o.replicasPerComponent} per component) in ${dataDir}`,
+    );
     cluster = await startLocalCluster({
-      nodes: o.nodes, hosts: o.hosts, hostsSubnet: o.hostsSubnet, ha: o.ha, driver: o.driver, dataDir, prefix: "chaos", natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0,
+      nodes: o.nodes,
+      hosts: o.hosts,
+      hostsSubnet: o.hostsSubnet,
+      ha: o.ha,
+      driver: o.driver,
+      dataDir,
+      prefix: "chaos",
+      natsPort: 0,
+      redisPort: 0,
+      apiPort: 0,
+      dnsPort: 0,
       portsFrom: 10_000 + 1_000 * Math.floor(Math.random() * Math.max(1, 20 - o.nodes)),
-      replicasPerComponent: o.replicasPerComponent, workdir: o.repoRoot ?? defaultRepoRoot(), repoRoot: o.repoRoot, logLevel: "info",
-      env: chaosEnv(o.orphanGraceMs), readyTimeoutMs: 60_000,
+      replicasPerComponent: o.replicasPerComponent,
+      workdir: o.repoRoot ?? defaultRepoRoot(),
+      repoRoot: o.repoRoot,
+      logLevel: "info",
+      env: chaosEnv(o.orphanGraceMs),
+      readyTimeoutMs: 60_000,
     });
     store = new RedisStore({ ...cluster.redis, prefix: cluster.prefix });
     await store.ready(30_000);
@@ -67,41 +87,103 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
       const elapsed = Date.now() - started;
       if ((elapsed >= o.durationMs && injected >= o.minFaults) || elapsed >= 3 * o.durationMs) faultsCtl.abort();
     }, 100);
-    o.log(script ? `replaying ${script.faults.length} faults and ${script.workload.length} changes over ${o.durationMs / 1000} s` : `injecting faults for ${o.durationMs / 1000} s (seed ${o.seed})`);
+    o.log(
+      script
+        ? `replaying ${script.faults.length} faults and ${script.workload.length} changes over ${o.durationMs / 1000} s`
+        : `injecting faults for ${o.durationMs / 1000} s (seed ${o.seed})`,
+    );
     const windows = new FaultWindows();
-    const checking = monitor({ bus, store, ledger, book, maxSurge: CHAOS_MAX_SURGE, orphanLimitMs: o.orphanGraceMs + 3_000, signal: checkCtl.signal, faults: windows });
+    const checking = monitor({
+      bus,
+      store,
+      ledger,
+      book,
+      maxSurge: CHAOS_MAX_SURGE,
+      orphanLimitMs: o.orphanGraceMs + 3_000,
+      signal: checkCtl.signal,
+      faults: windows,
+    });
     const lab = cluster.lab;
-    const hostChecking = lab ? hostMonitor({ cluster, lab, ledger, book, maxSurge: CHAOS_MAX_SURGE, signal: checkCtl.signal }) : undefined;
+    const hostChecking = lab
+      ? hostMonitor({ cluster, lab, ledger, book, maxSurge: CHAOS_MAX_SURGE, signal: checkCtl.signal })
+      : undefined;
     const [workload, faults] = await Promise.all([
       runWorkload({
-        bus, prng: workPrng, ledger, driver: o.driver, maxDeployments: o.maxDeployments, signal: faultsCtl.signal, script: script?.workload, startedAt: started,
+        bus,
+        prng: workPrng,
+        ledger,
+        driver: o.driver,
+        maxDeployments: o.maxDeployments,
+        signal: faultsCtl.signal,
+        script: script?.workload,
+        startedAt: started,
         hosts: o.hosts > 0,
       }),
       injectFaults({
-        cluster, prng: faultPrng, driver: o.driver, replicasPerComponent: o.replicasPerComponent, everyMs: o.faultEveryMs, signal: faultsCtl.signal,
-        script: script?.faults, startedAt: started,
-        onFault: (f) => { windows.add(f); if (f.delivered && ++injected % 50 === 0) o.log(`${injected} faults injected, ${book.count} violations so far`); },
+        cluster,
+        prng: faultPrng,
+        driver: o.driver,
+        replicasPerComponent: o.replicasPerComponent,
+        everyMs: o.faultEveryMs,
+        signal: faultsCtl.signal,
+        script: script?.faults,
+        startedAt: started,
+        onFault: (f) => {
+          windows.add(f);
+          if (f.delivered && ++injected % 50 === 0)
+            o.log(`${injected} faults injected, ${book.count} violations so far`);
+        },
       }),
     ]);
     clearInterval(timer);
     const faultsEndedAt = Date.now();
     o.log(`faults stopped after ${faults.length} draws; waiting up to ${o.convergeTimeoutMs / 1000} s for convergence`);
     // Only acknowledged deployments must exist: an apply whose reply was lost in a fault may never have been written.
-    const conv = await waitConverged(store, ledger.ids().filter((id) => ledger.acked(id) !== undefined), o.convergeTimeoutMs);
-    if (!conv.ok) book.add("converge", "cluster", `not converged ${o.convergeTimeoutMs / 1000} s after faults stopped: ${conv.reasons.join("; ")}`);
+    const conv = await waitConverged(
+      store,
+      ledger.ids().filter((id) => ledger.acked(id) !== undefined),
+      o.convergeTimeoutMs,
+    );
+    if (!conv.ok)
+      book.add(
+        "converge",
+        "cluster",
+        `not converged ${o.convergeTimeoutMs / 1000} s after faults stopped: ${conv.reasons.join("; ")}`,
+      );
     checkCtl.abort();
     const history = await finalHistoryCheck(store, workload.history, dataDir, book);
     const stats = await checking;
     const hostChecks = (await hostChecking)?.checks;
     const convergeSeconds = conv.ok ? conv.seconds : NaN;
     const report: ChaosReport = {
-      seed: o.seed, driver: o.driver, nodes: o.nodes, replicasPerComponent: o.replicasPerComponent, durationMs: faultsEndedAt - started,
+      seed: o.seed,
+      driver: o.driver,
+      nodes: o.nodes,
+      replicasPerComponent: o.replicasPerComponent,
+      durationMs: faultsEndedAt - started,
       ...(o.hosts ? { hosts: o.hosts, hostChecks } : {}),
-      faults, workload, monitor: stats, violations: book.list, convergeSeconds, history, summary: summaryLine(faults, book.count, convergeSeconds),
-      script: scriptOf({
-        seed: o.seed, nodes: o.nodes, ...(o.hosts ? { hosts: o.hosts } : {}), ...(o.ha ? { ha: true } : {}), driver: o.driver, replicasPerComponent: o.replicasPerComponent, orphanGraceMs: o.orphanGraceMs,
-        durationMs: Math.max(1_000, faultsEndedAt - started),
-      }, started, faults, workload.ops),
+      faults,
+      workload,
+      monitor: stats,
+      violations: book.list,
+      convergeSeconds,
+      history,
+      summary: summaryLine(faults, book.count, convergeSeconds),
+      script: scriptOf(
+        {
+          seed: o.seed,
+          nodes: o.nodes,
+          ...(o.hosts ? { hosts: o.hosts } : {}),
+          ...(o.ha ? { ha: true } : {}),
+          driver: o.driver,
+          replicasPerComponent: o.replicasPerComponent,
+          orphanGraceMs: o.orphanGraceMs,
+          durationMs: Math.max(1_000, faultsEndedAt - started),
+        },
+        started,
+        faults,
+        workload.ops,
+      ),
     };
     return { ...report, text: formatReport(report) };
   } finally {

@@ -2,9 +2,15 @@
 
 /** Names of the invariants checked continuously (plus `converge`, checked once faults stop). */
 export const INVARIANTS = [
-  "ack-lost", "too-many-ready", "too-few-ready", "node-overcommit", "replica-elsewhere", "converge",
+  "ack-lost",
+  "too-many-ready",
+  "too-few-ready",
+  "node-overcommit",
+  "replica-elsewhere",
+  "converge",
   // on a hosts lab (host-monitor.ts)
-  "endpoint-of-notready-node", "too-many-copies",
+  "endpoint-of-notready-node",
+  "too-many-copies",
 ] as const;
 export type Invariant = (typeof INVARIANTS)[number];
 
@@ -22,7 +28,10 @@ export class ViolationBook {
   private readonly last = new Map<string, number>();
   readonly list: Violation[] = [];
 
-  constructor(private readonly quietMs = 10_000, private readonly cap = 1_000) {}
+  constructor(
+    private readonly quietMs = 10_000,
+    private readonly cap = 1_000,
+  ) {}
 
   /** Records a violation (unless the same one was recorded within `quietMs`). */
   add(invariant: Invariant, subject: string, detail: string, now = Date.now()): void {

@@ -62,12 +62,27 @@ export function* seededOps(prng: Prng, maxDeployments: number): Generator<Worklo
 
 /** Drives the workload until `signal` aborts (or, with `script`, until its changes are sent, each at its offset). */
 export async function runWorkload(o: {
-  bus: Bus; prng: Prng; ledger: AckLedger; driver: ChaosDriver; maxDeployments: number; signal: AbortSignal;
-  script?: WorkloadOp[]; startedAt?: number;
+  bus: Bus;
+  prng: Prng;
+  ledger: AckLedger;
+  driver: ChaosDriver;
+  maxDeployments: number;
+  signal: AbortSignal;
+  script?: WorkloadOp[];
+  startedAt?: number;
   /** On a hosts lab: the odd deployments set disconnect.stopAfterSeconds. */
   hosts?: boolean;
 }): Promise<WorkloadStats> {
-  const stats: WorkloadStats = { applies: 0, scales: 0, rolls: 0, acked: 0, unknown: 0, refused: [], ops: [], history: [] };
+  const stats: WorkloadStats = {
+    applies: 0,
+    scales: 0,
+    rolls: 0,
+    acked: 0,
+    unknown: 0,
+    refused: [],
+    ops: [],
+    history: [],
+  };
   const startedAt = o.startedAt ?? Date.now();
   for (const planned of o.script ?? seededOps(o.prng, o.maxDeployments)) {
     if (o.script) await sleep(Math.max(0, startedAt + planned.offsetMs - Date.now()), o.signal);
@@ -79,9 +94,16 @@ export async function runWorkload(o: {
     o.ledger.begin(id, op.replicas);
     const sentAt = Date.now();
     stats[op.op === "apply" ? "applies" : op.op === "roll" ? "rolls" : "scales"]++;
-    const out = op.op === "scale"
-      ? await intakeWithRetry(o.bus, "scale", { namespace: "default", name, replicas: op.replicas }, 30_000, o.signal)
-      : await intakeWithRetry(o.bus, "apply", chaosManifest(op.index, op.replicas, op.roll, o.driver, o.hosts), 30_000, o.signal);
+    const out =
+      op.op === "scale"
+        ? await intakeWithRetry(o.bus, "scale", { namespace: "default", name, replicas: op.replicas }, 30_000, o.signal)
+        : await intakeWithRetry(
+            o.bus,
+            "apply",
+            chaosManifest(op.index, op.replicas, op.roll, o.driver, o.hosts),
+            30_000,
+            o.signal,
+          );
     const h = { id, op: op.op, replicas: op.replicas, sentAt, endedAt: Date.now() };
     if (out.kind === "ack") {
       stats.acked++;

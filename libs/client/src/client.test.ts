@@ -13,16 +13,27 @@ describe("client - names", () => {
     expect(parseServiceName("web", "ops")).toEqual({ namespace: "ops", name: "web" });
   });
   it("rejects anything else with VALIDATION_FAILED", () => {
-    for (const bad of ["", "Web", "a.b.c", "-x", "x/y", "a".repeat(64)]) expect(() => parseServiceName(bad)).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED", field: "name" }));
+    for (const bad of ["", "Web", "a.b.c", "-x", "x/y", "a".repeat(64)])
+      expect(() => parseServiceName(bad)).toThrow(
+        expect.objectContaining({ code: "VALIDATION_FAILED", field: "name" }),
+      );
   });
 });
 
 describe("client - registry answers", () => {
   it("keeps ready endpoints only and rejects malformed answers", () => {
-    const v = parseView({ name: "web", namespace: "default", revision: 1, index: 3, endpoints: [ep("a", 1), { ...ep("b", 2), ready: false }] });
+    const v = parseView({
+      name: "web",
+      namespace: "default",
+      revision: 1,
+      index: 3,
+      endpoints: [ep("a", 1), { ...ep("b", 2), ready: false }],
+    });
     expect(v.endpoints.map((e) => e.replica)).toEqual(["a"]);
     expect(() => parseView({ name: "web", endpoints: "x" })).toThrow(expect.objectContaining({ code: "BAD_ENCODING" }));
-    expect(() => parseView({ name: "web", namespace: "d", revision: 1, index: 1, endpoints: [{ ...ep("a", 1), port: 70_000 }] })).toThrow(/port/);
+    expect(() =>
+      parseView({ name: "web", namespace: "d", revision: 1, index: 1, endpoints: [{ ...ep("a", 1), port: 70_000 }] }),
+    ).toThrow(/port/);
   });
 });
 
@@ -33,7 +44,10 @@ describe("client - round-robin picker", () => {
     expect(seen).toEqual(["a", "b", "c", "a", "b", "c"]);
     p.update([ep("a", 1), ep("c", 3)]);
     const counts: Record<string, number> = {};
-    for (let i = 0; i < 100; i++) { const r = p.next()!.replica; counts[r] = (counts[r] ?? 0) + 1; }
+    for (let i = 0; i < 100; i++) {
+      const r = p.next()!.replica;
+      counts[r] = (counts[r] ?? 0) + 1;
+    }
     expect(counts).toEqual({ a: 50, c: 50 });
     p.update([]);
     expect(p.next()).toBeUndefined();

@@ -15,8 +15,19 @@ export function parseServiceName(text: string, defaultNamespace = "default"): Se
   const bare = text.toLowerCase().endsWith(ZONE) ? text.slice(0, -ZONE.length) : text;
   const parts = bare.split(".");
   const [name, namespace = defaultNamespace] = parts;
-  if (parts.length > 2 || !name || name.length > 63 || namespace.length > 63 || !LABEL.test(name) || !LABEL.test(namespace)) {
-    throw new TugError("VALIDATION_FAILED", `not a service name: ${JSON.stringify(text)} (want name or name.namespace, DNS labels)`, "name");
+  if (
+    parts.length > 2 ||
+    !name ||
+    name.length > 63 ||
+    namespace.length > 63 ||
+    !LABEL.test(name) ||
+    !LABEL.test(namespace)
+  ) {
+    throw new TugError(
+      "VALIDATION_FAILED",
+      `not a service name: ${JSON.stringify(text)} (want name or name.namespace, DNS labels)`,
+      "name",
+    );
   }
   return { namespace, name };
 }

@@ -18,7 +18,12 @@ export interface ClientOptions {
 export const DEFAULT_API = "http://127.0.0.1:7070";
 
 /** Fetches the service view; `query` adds blocking-query parameters. Errors are TugErrors (the registry's own code when it sent one). */
-export async function fetchService(name: string, o: ClientOptions = {}, query = "", extraMs = 0): Promise<ServiceSnapshot> {
+export async function fetchService(
+  name: string,
+  o: ClientOptions = {},
+  query = "",
+  extraMs = 0,
+): Promise<ServiceSnapshot> {
   const { namespace, name: n } = parseServiceName(name, o.namespace);
   const url = `${(o.api ?? DEFAULT_API).replace(/\/+$/, "")}/v1/services/${namespace}/${n}${query}`;
   const timeout = AbortSignal.timeout((o.timeoutMs ?? 10_000) + extraMs);
@@ -28,17 +33,28 @@ export async function fetchService(name: string, o: ClientOptions = {}, query = 
   } catch (err) {
     if (o.signal?.aborted) throw new TugError("TIMEOUT", "aborted", undefined, { cause: err });
     const te = toTugError(err);
-    throw te.code === "INTERNAL" ? new TugError("BUS_UNAVAILABLE", `registry ${url}: ${te.message}`, undefined, { cause: err }) : te;
+    throw te.code === "INTERNAL"
+      ? new TugError("BUS_UNAVAILABLE", `registry ${url}: ${te.message}`, undefined, { cause: err })
+      : te;
   }
   let body: unknown;
   try {
     body = await res.json();
   } catch (err) {
-    throw new TugError("BAD_ENCODING", `registry ${url} answered ${res.status} with a body that is not JSON`, undefined, { cause: err });
+    throw new TugError(
+      "BAD_ENCODING",
+      `registry ${url} answered ${res.status} with a body that is not JSON`,
+      undefined,
+      { cause: err },
+    );
   }
   if (!res.ok) {
     const e = body as Partial<ErrorBody>;
-    throw new TugError(isErrorCode(e?.code) ? e.code : "INTERNAL", typeof e?.message === "string" ? e.message : `registry answered ${res.status}`, typeof e?.field === "string" ? e.field : undefined);
+    throw new TugError(
+      isErrorCode(e?.code) ? e.code : "INTERNAL",
+      typeof e?.message === "string" ? e.message : `registry answered ${res.status}`,
+      typeof e?.field === "string" ? e.field : undefined,
+    );
   }
   return parseView(body);
 }

@@ -27,6 +27,10 @@ export type ServiceSnapshot = z.output<typeof viewSchema>;
 /** Validates a registry answer; BAD_ENCODING when it is not the expected shape. */
 export function parseView(raw: unknown): ServiceSnapshot {
   const r = viewSchema.safeParse(raw);
-  if (!r.success) throw new TugError("BAD_ENCODING", `unexpected registry answer: ${r.error.issues[0]?.path.join(".")} ${r.error.issues[0]?.message}`);
+  if (!r.success)
+    throw new TugError(
+      "BAD_ENCODING",
+      `unexpected registry answer: ${r.error.issues[0]?.path.join(".")} ${r.error.issues[0]?.message}`,
+    );
   return { ...r.data, endpoints: r.data.endpoints.filter((e) => e.ready) };
 }

@@ -22,7 +22,11 @@ export interface WatchOptions extends ClientOptions {
  * Calls `onChange` with the ready endpoints now and after every change, until `signal` aborts (then resolves).
  * Failures are retried with backoff (100 ms doubling to 5 s); `onChange` is never called twice for the same index.
  */
-export async function watch(name: string, onChange: (endpoints: ServiceEndpoint[], snapshot: ServiceSnapshot) => void, o: WatchOptions): Promise<void> {
+export async function watch(
+  name: string,
+  onChange: (endpoints: ServiceEndpoint[], snapshot: ServiceSnapshot) => void,
+  o: WatchOptions,
+): Promise<void> {
   const wait = Math.min(300, Math.max(1, Math.floor(o.waitSeconds ?? 60)));
   let index = -1;
   let failures = 0;
@@ -47,7 +51,11 @@ export async function watch(name: string, onChange: (endpoints: ServiceEndpoint[
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((r) => {
-    const done = () => { clearTimeout(t); signal.removeEventListener("abort", done); r(); };
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      r();
+    };
     const t = setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });
   });

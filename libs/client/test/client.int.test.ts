@@ -15,7 +15,13 @@ let api: string;
 
 async function ready(id: string, port: number, isReady = true): Promise<void> {
   if (!(await store.replica(id))) {
-    await store.createReplica({ id, deployment: "default/web", revision: 1, resources: { cpuMillis: 1, memoryBytes: 1 }, nodeSelector: {} });
+    await store.createReplica({
+      id,
+      deployment: "default/web",
+      revision: 1,
+      resources: { cpuMillis: 1, memoryBytes: 1 },
+      nodeSelector: {},
+    });
     await store.bindReplica(id, "n1", 1);
   }
   await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: isReady, hostPort: port, restarts: 0 });
@@ -24,9 +30,22 @@ async function ready(id: string, port: number, isReady = true): Promise<void> {
 beforeAll(async () => {
   redis = await startRedis();
   store = new RedisStore({ url: redis.url, prefix: uniquePrefix("client") });
-  app = buildApi({ store, intake: { request: async <T>() => ({ ok: true }) as T }, metrics: new Registry(), watchPollMs: 20 });
+  app = buildApi({
+    store,
+    intake: { request: async <T>() => ({ ok: true }) as T },
+    metrics: new Registry(),
+    watchPollMs: 20,
+  });
   await store.applyDeployment(validate(manifestSchema, { name: "web", command: ["x"], replicas: 3 }));
-  await store.heartbeatNode({ node: "n1", instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake" });
+  await store.heartbeatNode({
+    node: "n1",
+    instance: "i1",
+    seq: 1,
+    address: "127.0.0.1",
+    capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
+    labels: {},
+    driver: "fake",
+  });
   await ready("r1", 20001);
   await ready("r2", 20002);
   api = await app.listen({ host: "127.0.0.1", port: 0 });
@@ -44,14 +63,23 @@ describe("@tug/client against the registry", () => {
     expect((await resolve("web.default.svc.tug.internal", { api })).length).toBe(2);
     await expect(resolve("ghost", { api })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(resolve("Bad!", { api })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
-    await expect(resolve("web", { api: `http://127.0.0.1:${await freePort()}`, timeoutMs: 2_000 })).rejects.toMatchObject({ code: expect.stringMatching(/STORE_UNAVAILABLE|BUS_UNAVAILABLE/) });
+    await expect(
+      resolve("web", { api: `http://127.0.0.1:${await freePort()}`, timeoutMs: 2_000 }),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/STORE_UNAVAILABLE|BUS_UNAVAILABLE/) });
   });
 
   it("watch delivers the current set, then every change, and ends on abort", async () => {
     const seen: ServiceEndpoint[][] = [];
     const picker = new RoundRobinPicker();
     const ac = new AbortController();
-    const done = watch("web", (eps) => { seen.push(eps); picker.update(eps); }, { api, signal: ac.signal, waitSeconds: 30 });
+    const done = watch(
+      "web",
+      (eps) => {
+        seen.push(eps);
+        picker.update(eps);
+      },
+      { api, signal: ac.signal, waitSeconds: 30 },
+    );
     await eventually(() => expect(seen).toHaveLength(1));
     expect(picker.size).toBe(2);
     await ready("r3", 20003);
@@ -68,7 +96,14 @@ describe("@tug/client against the registry", () => {
   it("watch retries while the registry is unreachable and gives up after maxFailures", async () => {
     const errors: string[] = [];
     const port = await freePort();
-    await expect(watch("web", () => {}, { api: `http://127.0.0.1:${port}`, signal: new AbortController().signal, maxFailures: 3, onError: (e) => errors.push(e.code) })).rejects.toBeDefined();
+    await expect(
+      watch("web", () => {}, {
+        api: `http://127.0.0.1:${port}`,
+        signal: new AbortController().signal,
+        maxFailures: 3,
+        onError: (e) => errors.push(e.code),
+      }),
+    ).rejects.toBeDefined();
     expect(errors).toHaveLength(3);
   });
 });

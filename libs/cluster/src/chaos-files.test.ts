@@ -2,17 +2,39 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ClusterFile, clusterFilePath, readClusterFile, removeClusterFile, writeClusterFile } from "./cluster-file.js";
+import {
+  type ClusterFile,
+  clusterFilePath,
+  readClusterFile,
+  removeClusterFile,
+  writeClusterFile,
+} from "./cluster-file.js";
 import { killComponent, liveCluster } from "./chaos.js";
 import { clearHolds, heldUntil, holdRestart, MAX_HOLD_MS, releaseHold } from "./holds.js";
 
 const dirs: string[] = [];
-const tmp = () => { const d = mkdtempSync(join(tmpdir(), "tug-chaos-files-")); dirs.push(d); return d; };
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), "tug-chaos-files-"));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 const file = (dataDir: string, over: Partial<ClusterFile> = {}): ClusterFile => ({
-  version: 1, pid: process.pid, prefix: "t", driver: "process", dataDir, natsUrl: "nats://127.0.0.1:1", redisUrl: "redis://127.0.0.1:2",
-  apiUrl: "http://127.0.0.1:3", nodes: ["node-1"], components: [{ name: "worker-node-1", role: "worker", pid: null, node: "node-1" }], updatedAt: 1, ...over,
+  version: 1,
+  pid: process.pid,
+  prefix: "t",
+  driver: "process",
+  dataDir,
+  natsUrl: "nats://127.0.0.1:1",
+  redisUrl: "redis://127.0.0.1:2",
+  apiUrl: "http://127.0.0.1:3",
+  nodes: ["node-1"],
+  components: [{ name: "worker-node-1", role: "worker", pid: null, node: "node-1" }],
+  updatedAt: 1,
+  ...over,
 });
 
 describe("cluster file", () => {

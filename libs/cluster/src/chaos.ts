@@ -26,7 +26,12 @@ export interface ChaosResult {
 /** Reads `<dataDir>/cluster.json` and checks that the cluster's supervisor still runs. */
 export function liveCluster(dataDir: string): ClusterFile {
   const f = readClusterFile(dataDir);
-  if (!isAlive(f.pid)) throw new TugError("NOT_FOUND", `the local cluster at ${dataDir} is not running (its supervisor, pid ${f.pid}, is gone)`, "data-dir");
+  if (!isAlive(f.pid))
+    throw new TugError(
+      "NOT_FOUND",
+      `the local cluster at ${dataDir} is not running (its supervisor, pid ${f.pid}, is gone)`,
+      "data-dir",
+    );
   return f;
 }
 
@@ -34,13 +39,20 @@ export function liveCluster(dataDir: string): ClusterFile {
 export async function killReplica(f: ClusterFile, replica: string): Promise<ChaosResult> {
   if (f.driver === "docker") {
     const ids = await containers(f, [`tug.replica=${replica}`]);
-    if (!ids.length) throw new TugError("NOT_FOUND", `no running container of replica ${replica} in this cluster`, "replica");
+    if (!ids.length)
+      throw new TugError("NOT_FOUND", `no running container of replica ${replica} in this cluster`, "replica");
     await dockerKill(ids);
     return { actions: ids.map((c) => `killed container ${c} of replica ${replica}`) };
   }
-  if (f.driver !== "process") throw new TugError("VALIDATION_FAILED", `kill-replica needs the process or docker driver; this cluster runs ${f.driver}`, "driver");
+  if (f.driver !== "process")
+    throw new TugError(
+      "VALIDATION_FAILED",
+      `kill-replica needs the process or docker driver; this cluster runs ${f.driver}`,
+      "driver",
+    );
   const procs = replicaProcesses(f, f.nodes).filter((p) => p.replica === replica);
-  if (!procs.length) throw new TugError("NOT_FOUND", `no live process of replica ${replica} in the workers' state files`, "replica");
+  if (!procs.length)
+    throw new TugError("NOT_FOUND", `no live process of replica ${replica} in the workers' state files`, "replica");
   for (const p of procs) killGroup(p.pid);
   return { actions: procs.map((p) => `killed replica ${replica} (pid ${p.pid}) on ${p.node}`) };
 }
@@ -75,7 +87,13 @@ export async function killNode(f: ClusterFile, node: string, downMs: number): Pr
  * A node cut off for a while: SIGSTOPs its worker (its replicas keep running), waits `seconds`, then SIGCONTs it,
  * also when `signal` aborts the wait early.
  */
-export async function pauseNode(f: ClusterFile, node: string, seconds: number, signal?: AbortSignal, progress?: (line: string) => void): Promise<ChaosResult> {
+export async function pauseNode(
+  f: ClusterFile,
+  node: string,
+  seconds: number,
+  signal?: AbortSignal,
+  progress?: (line: string) => void,
+): Promise<ChaosResult> {
   const worker = workerOf(f, node);
   const pid = verifiedPid(f, worker);
   if (pid === undefined) throw new TugError("NODE_NOT_READY", `${worker.name} is not running`, "node");
@@ -90,25 +108,41 @@ export async function pauseNode(f: ClusterFile, node: string, seconds: number, s
       /* it died meanwhile */
     }
   }
-  return { actions: [`paused ${worker.name} (pid ${pid}) for ${seconds} s${signal?.aborted ? " (cut short)" : ""}, then resumed it`] };
+  return {
+    actions: [
+      `paused ${worker.name} (pid ${pid}) for ${seconds} s${signal?.aborted ? " (cut short)" : ""}, then resumed it`,
+    ],
+  };
 }
 
 /** SIGKILLs one component by role (its first running instance) or by name; the supervisor restarts it. */
 export function killComponent(f: ClusterFile, roleOrName: string): ChaosResult {
-  const c = f.components.find((x) => x.name === roleOrName && x.pid !== null) ?? f.components.find((x) => x.role === roleOrName && x.pid !== null);
+  const c =
+    f.components.find((x) => x.name === roleOrName && x.pid !== null) ??
+    f.components.find((x) => x.role === roleOrName && x.pid !== null);
   if (!c) {
     const roles = [...new Set(f.components.map((x) => x.role))].join(", ");
     throw new TugError("NOT_FOUND", `no running component ${JSON.stringify(roleOrName)} (roles: ${roles})`, "role");
   }
   const pid = verifiedPid(f, c);
-  if (pid === undefined) throw new TugError("NOT_FOUND", `${c.name} is not running (its recorded pid is gone or belongs to another process)`, "role");
+  if (pid === undefined)
+    throw new TugError(
+      "NOT_FOUND",
+      `${c.name} is not running (its recorded pid is gone or belongs to another process)`,
+      "role",
+    );
   process.kill(pid, "SIGKILL");
   return { actions: [`killed ${c.name} (pid ${pid}); the supervisor restarts it`] };
 }
 
 function workerOf(f: ClusterFile, node: string): ClusterFileComponent {
   const w = f.components.find((c) => c.role === "worker" && (c.node === node || c.name === `worker-${node}`));
-  if (!w) throw new TugError("NOT_FOUND", `node ${node} is not a node of this cluster (nodes: ${f.nodes.join(", ")})`, "node");
+  if (!w)
+    throw new TugError(
+      "NOT_FOUND",
+      `node ${node} is not a node of this cluster (nodes: ${f.nodes.join(", ")})`,
+      "node",
+    );
   return w;
 }
 
@@ -129,7 +163,10 @@ function replicaProcesses(f: ClusterFile, nodes: readonly string[]) {
 async function containers(f: ClusterFile, labels: string[]): Promise<string[]> {
   const filters = [...labels, `${CLUSTER_LABEL}=${f.prefix}`].flatMap((l) => ["--filter", `label=${l}`]);
   const { stdout } = await docker(["ps", "-q", ...filters]);
-  return stdout.split("\n").map((s) => s.trim()).filter(Boolean);
+  return stdout
+    .split("\n")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 async function dockerKill(ids: string[]): Promise<void> {

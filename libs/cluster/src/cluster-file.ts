@@ -71,7 +71,13 @@ export function readClusterFile(dataDir: string): ClusterFile {
     raw = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
-    throw new TugError(missing ? "NOT_FOUND" : "VALIDATION_FAILED", missing ? `no local cluster at ${dataDir} (${path} does not exist; start one with \`tug up --data-dir ${dataDir}\`)` : `${path} is not valid JSON`, "data-dir");
+    throw new TugError(
+      missing ? "NOT_FOUND" : "VALIDATION_FAILED",
+      missing
+        ? `no local cluster at ${dataDir} (${path} does not exist; start one with \`tug up --data-dir ${dataDir}\`)`
+        : `${path} is not valid JSON`,
+      "data-dir",
+    );
   }
   return validateClusterFile(raw, path);
 }
@@ -83,11 +89,14 @@ export function validateClusterFile(raw: unknown, where = "cluster file"): Clust
   if (!f || typeof f !== "object") throw bad("(root)", "must be an object");
   if (f.version !== 1) throw bad("version", `must be 1, got ${JSON.stringify(f.version)}`);
   if (!isPid(f.pid)) throw bad("pid", "must be a PID");
-  for (const k of ["prefix", "driver", "dataDir", "natsUrl", "redisUrl", "apiUrl"] as const) if (typeof f[k] !== "string" || !f[k]) throw bad(k, "must be a non-empty string");
-  if (!Array.isArray(f.nodes) || !f.nodes.every((n) => typeof n === "string" && /^[A-Za-z0-9_-]{1,128}$/.test(n))) throw bad("nodes", "must be a list of node ids");
+  for (const k of ["prefix", "driver", "dataDir", "natsUrl", "redisUrl", "apiUrl"] as const)
+    if (typeof f[k] !== "string" || !f[k]) throw bad(k, "must be a non-empty string");
+  if (!Array.isArray(f.nodes) || !f.nodes.every((n) => typeof n === "string" && /^[A-Za-z0-9_-]{1,128}$/.test(n)))
+    throw bad("nodes", "must be a list of node ids");
   if (!Array.isArray(f.components)) throw bad("components", "must be a list");
   f.components.forEach((c, i) => {
-    if (!c || typeof c.name !== "string" || typeof c.role !== "string") throw bad(`components[${i}]`, "needs a name and a role");
+    if (!c || typeof c.name !== "string" || typeof c.role !== "string")
+      throw bad(`components[${i}]`, "needs a name and a role");
     if (c.pid !== null && !isPid(c.pid)) throw bad(`components[${i}].pid`, "must be a PID or null");
   });
   return f as ClusterFile;

@@ -5,7 +5,16 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
-  type ClusterAddresses, type ComponentSpec, CONTROL_PLANE_ROLES, controlPlaneSpecs, entryFile, natsSpec, nodeDataDir, portsNeeded, redisSpec, workerSpecs,
+  type ClusterAddresses,
+  type ComponentSpec,
+  CONTROL_PLANE_ROLES,
+  controlPlaneSpecs,
+  entryFile,
+  natsSpec,
+  nodeDataDir,
+  portsNeeded,
+  redisSpec,
+  workerSpecs,
 } from "./components.js";
 import { type LocalClusterOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { freePortsOutside, workerPortRanges } from "./port-pick.js";
@@ -16,7 +25,14 @@ import { startHostsLab } from "./hosts/setup.js";
 import type { Lab } from "./hosts/lab.js";
 import { findStrayReplicas, reapStrays } from "./strays.js";
 import { Supervisor } from "./supervisor.js";
-import { HA_EXTRA_PORTS, type HaAddresses, haAddresses, haNatsUrl, haSentinels, redisNameOfPort } from "./ha/addresses.js";
+import {
+  HA_EXTRA_PORTS,
+  type HaAddresses,
+  haAddresses,
+  haNatsUrl,
+  haSentinels,
+  redisNameOfPort,
+} from "./ha/addresses.js";
 import { haInfraSpecs, haPorts, waitReplicated } from "./ha/infra.js";
 import { sentinelPrimary, type RedisConnection } from "@tug/state";
 import { haRedisEnv } from "./ha/settings.js";
@@ -77,18 +93,35 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   assertBuilt(o);
   const a = await addresses(o);
   for (const d of ["nats", "redis", "logs", "nodes"]) mkdirSync(join(o.dataDir, d), { recursive: true });
-  const hosts = o.hosts > 0 ? await startHostsLab(o.dataDir, o.hosts, o.hostsSubnet, a.natsPort, (l) => o.onLine?.("hosts", l)) : undefined;
+  const hosts =
+    o.hosts > 0
+      ? await startHostsLab(o.dataDir, o.hosts, o.hostsSubnet, a.natsPort, (l) => o.onLine?.("hosts", l))
+      : undefined;
   const placements = hosts?.lab.hosts.map((h) => ({ ...h, natsUrl: hosts.natsUrl })) ?? [];
   const nodes = hosts ? hosts.lab.hosts.map((h) => h.node) : Array.from({ length: o.nodes }, (_, i) => `node-${i + 1}`);
   for (const n of nodes) mkdirSync(nodeDataDir(o.dataDir, n), { recursive: true });
 
   clearHolds(o.dataDir);
   const nodeOf = new Map<string, string>();
-  const record = () => writeClusterFile(o.dataDir, clusterFile(o, a, nodes, hosts?.lab, sup.list().map((c) => ({ name: c.name, role: c.role, pid: c.pid ?? null, node: nodeOf.get(c.name) }))));
+  const record = () =>
+    writeClusterFile(
+      o.dataDir,
+      clusterFile(
+        o,
+        a,
+        nodes,
+        hosts?.lab,
+        sup.list().map((c) => ({ name: c.name, role: c.role, pid: c.pid ?? null, node: nodeOf.get(c.name) })),
+      ),
+    );
   const sup = new Supervisor({
-    logDir: join(o.dataDir, "logs"), onLine: o.onLine ? (n, l) => o.onLine!(n, l) : undefined, stopTimeoutMs: o.stopTimeoutMs,
+    logDir: join(o.dataDir, "logs"),
+    onLine: o.onLine ? (n, l) => o.onLine!(n, l) : undefined,
+    stopTimeoutMs: o.stopTimeoutMs,
     holdUntil: (name) => heldUntil(o.dataDir, name),
-    onEvent: (e) => { if (e.type !== "restart-scheduled") record(); },
+    onEvent: (e) => {
+      if (e.type !== "restart-scheduled") record();
+    },
   });
   const healthPorts = new Map<string, number | undefined>();
   const run = (s: ComponentSpec) => {
@@ -100,14 +133,28 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   try {
     const infra = a.ha ? haInfraSpecs(o.dataDir, a.ha, (n, l) => o.onLine?.(n, l)) : [natsSpec(o, a), redisSpec(o, a)];
     for (const s of infra) run(s);
-    await waitAll(a.ha ? haPorts(a.ha) : [["nats", a.natsPort], ["redis", a.redisPort]], o.readyTimeoutMs, o.dataDir);
+    await waitAll(
+      a.ha
+        ? haPorts(a.ha)
+        : [
+            ["nats", a.natsPort],
+            ["redis", a.redisPort],
+          ],
+      o.readyTimeoutMs,
+      o.dataDir,
+    );
     if (a.ha) await waitReplicated(a.ha, o.readyTimeoutMs);
     const need = portsNeeded(o);
     const avoid = ranges(o);
     const [health, spare] = [await freePortsOutside(need.health, avoid), await freePortsOutside(need.spare, avoid)];
     const specs = [...controlPlaneSpecs(o, a, health, spare), ...workerSpecs(o, a, health, placements)];
     for (const s of specs) run(s);
-    if (o.waitReady) await waitAll(specs.map((s) => [s.name, s.healthPort!, s.healthHost] as Target), o.readyTimeoutMs, o.dataDir);
+    if (o.waitReady)
+      await waitAll(
+        specs.map((s) => [s.name, s.healthPort!, s.healthHost] as Target),
+        o.readyTimeoutMs,
+        o.dataDir,
+      );
   } catch (err) {
     await sup.stop();
     removeClusterFile(o.dataDir);
@@ -118,35 +165,64 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   const info = (name: string): ComponentInfo => ({ ...sup.get(name), healthPort: healthPorts.get(name) });
   let stopped: Promise<void> | undefined;
   return {
-    ...a, apiUrl: `http://127.0.0.1:${a.apiPort}`, prefix: o.prefix, dataDir: o.dataDir, driver: o.driver, nodes, lab: hosts?.lab,
+    ...a,
+    apiUrl: `http://127.0.0.1:${a.apiPort}`,
+    prefix: o.prefix,
+    dataDir: o.dataDir,
+    driver: o.driver,
+    nodes,
+    lab: hosts?.lab,
     redis: redisConnection(a),
     redisPrimary: async () => {
       if (!a.ha) return "redis";
       const p = await sentinelPrimary(haSentinels(a.ha), a.ha.masterName);
       return p && redisNameOfPort(a.ha, p.port);
     },
-    get components() { return sup.list().map((c) => info(c.name)); },
+    get components() {
+      return sup.list().map((c) => info(c.name));
+    },
     nodeDir: (node) => nodeDataDir(o.dataDir, node),
     kill: (name, signal = "SIGKILL") => sup.kill(name, signal),
-    restart: async (name) => { await sup.restart(name); return info(name); },
-    stop: () => (stopped ??= (async () => {
-      await sup.stop();
-      removeClusterFile(o.dataDir);
-      clearHolds(o.dataDir);
-      const strays = findStrayReplicas(new Map(nodes.map((n) => [n, nodeDataDir(o.dataDir, n)])));
-      for (const s of strays) o.onLine?.("cluster", `stopping replica ${s.replica} (pid ${s.pid}) that node ${s.node} left running`);
-      await reapStrays(strays);
-      for (const l of (await hosts?.stop()) ?? []) o.onLine?.("hosts", l);
-    })()),
+    restart: async (name) => {
+      await sup.restart(name);
+      return info(name);
+    },
+    stop: () =>
+      (stopped ??= (async () => {
+        await sup.stop();
+        removeClusterFile(o.dataDir);
+        clearHolds(o.dataDir);
+        const strays = findStrayReplicas(new Map(nodes.map((n) => [n, nodeDataDir(o.dataDir, n)])));
+        for (const s of strays)
+          o.onLine?.("cluster", `stopping replica ${s.replica} (pid ${s.pid}) that node ${s.node} left running`);
+        await reapStrays(strays);
+        for (const l of (await hosts?.stop()) ?? []) o.onLine?.("hosts", l);
+      })()),
   };
 }
 
 /** The cluster file's content for the current components. */
-function clusterFile(o: ResolvedOptions, a: ClusterAddresses, nodes: string[], lab: Lab | undefined, components: ClusterFile["components"]): ClusterFile {
+function clusterFile(
+  o: ResolvedOptions,
+  a: ClusterAddresses,
+  nodes: string[],
+  lab: Lab | undefined,
+  components: ClusterFile["components"],
+): ClusterFile {
   return {
-    ...(lab ? { lab } : {}), ...(a.ha ? { ha: a.ha } : {}),
-    version: 1, pid: process.pid, prefix: o.prefix, driver: o.driver, dataDir: o.dataDir, natsUrl: a.natsUrl, redisUrl: a.redisUrl,
-    apiUrl: `http://127.0.0.1:${a.apiPort}`, nodes, components, updatedAt: Date.now(),
+    ...(lab ? { lab } : {}),
+    ...(a.ha ? { ha: a.ha } : {}),
+    version: 1,
+    pid: process.pid,
+    prefix: o.prefix,
+    driver: o.driver,
+    dataDir: o.dataDir,
+    natsUrl: a.natsUrl,
+    redisUrl: a.redisUrl,
+    apiUrl: `http://127.0.0.1:${a.apiPort}`,
+    nodes,
+    components,
+    updatedAt: Date.now(),
   };
 }
 
@@ -154,7 +230,8 @@ function clusterFile(o: ResolvedOptions, a: ClusterAddresses, nodes: string[], l
 function assertBuilt(o: ResolvedOptions): void {
   const roles = [...CONTROL_PLANE_ROLES, ...(o.nodes > 0 ? ["worker"] : [])];
   const missing = roles.map((r) => entryFile(o.repoRoot, r)).filter((f) => !existsSync(f));
-  if (missing.length) throw new Error(`missing service builds (run \`npx tsc --build\` in ${o.repoRoot}): ${missing.join(", ")}`);
+  if (missing.length)
+    throw new Error(`missing service builds (run \`npx tsc --build\` in ${o.repoRoot}): ${missing.join(", ")}`);
 }
 
 /** The workers' replica port ranges: no port the cluster picks for itself may fall in one. */
@@ -165,17 +242,28 @@ function ranges(o: ResolvedOptions) {
 /** Picks free ports for the ones given as 0 and refuses fixed ports that something already listens on. */
 async function addresses(o: ResolvedOptions): Promise<ClusterAddresses> {
   const fixed = { natsPort: o.natsPort, redisPort: o.redisPort, apiPort: o.apiPort, dnsPort: o.dnsPort };
-  const zero = Object.entries(fixed).filter(([, p]) => p === 0).map(([k]) => k);
+  const zero = Object.entries(fixed)
+    .filter(([, p]) => p === 0)
+    .map(([k]) => k);
   const picked = await freePortsOutside(zero.length, ranges(o));
   const ports = { ...fixed, ...Object.fromEntries(zero.map((k, i) => [k, picked[i]!])) } as typeof fixed;
   for (const [k, p] of Object.entries(ports)) {
     if (!zero.includes(k) && (await isListening(p))) {
-      throw new Error(`port ${p} (${k}) on 127.0.0.1 is already in use — is another cluster running? Pick another port or pass 0 for a free one`);
+      throw new Error(
+        `port ${p} (${k}) on 127.0.0.1 is already in use — is another cluster running? Pick another port or pass 0 for a free one`,
+      );
     }
   }
   const redisUrl = `redis://127.0.0.1:${ports.redisPort}`;
   if (!o.ha) return { ...ports, natsUrl: `nats://127.0.0.1:${ports.natsPort}`, redisUrl };
-  const ha = haAddresses(ports.natsPort, ports.redisPort, await freePortsOutside(HA_EXTRA_PORTS, [...ranges(o), ...Object.values(ports).map((p): [number, number] => [p, p])]));
+  const ha = haAddresses(
+    ports.natsPort,
+    ports.redisPort,
+    await freePortsOutside(HA_EXTRA_PORTS, [
+      ...ranges(o),
+      ...Object.values(ports).map((p): [number, number] => [p, p]),
+    ]),
+  );
   return { ...ports, natsUrl: haNatsUrl(ha), redisUrl, ha };
 }
 
@@ -184,8 +272,11 @@ function redisConnection(a: ClusterAddresses): RedisConnection {
   if (!a.ha) return { url: a.redisUrl };
   const env = haRedisEnv(haSentinels(a.ha), a.ha.masterName);
   return {
-    url: a.redisUrl, sentinels: env.TUG_REDIS_SENTINELS, masterName: a.ha.masterName,
-    waitReplicas: Number(env.TUG_REDIS_WAIT_REPLICAS), waitTimeoutMs: Number(env.TUG_REDIS_WAIT_TIMEOUT_MS),
+    url: a.redisUrl,
+    sentinels: env.TUG_REDIS_SENTINELS,
+    masterName: a.ha.masterName,
+    waitReplicas: Number(env.TUG_REDIS_WAIT_REPLICAS),
+    waitTimeoutMs: Number(env.TUG_REDIS_WAIT_TIMEOUT_MS),
   };
 }
 
@@ -194,6 +285,9 @@ type Target = [string, number, string?];
 
 async function waitAll(targets: Target[], timeoutMs: number, dataDir: string): Promise<void> {
   const results = await Promise.allSettled(targets.map(([, port, host]) => waitForPort(port, timeoutMs, host)));
-  const late = targets.filter((_, i) => results[i]!.status === "rejected").map(([name, port, host]) => `${name} (${host ?? ""}:${port})`);
-  if (late.length) throw new Error(`not listening after ${timeoutMs} ms: ${late.join(", ")}; see ${join(dataDir, "logs")}/<name>.log`);
+  const late = targets
+    .filter((_, i) => results[i]!.status === "rejected")
+    .map(([name, port, host]) => `${name} (${host ?? ""}:${port})`);
+  if (late.length)
+    throw new Error(`not listening after ${timeoutMs} ms: ${late.join(", ")}; see ${join(dataDir, "logs")}/<name>.log`);
 }

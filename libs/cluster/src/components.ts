@@ -8,7 +8,14 @@ import { haRedisEnv } from "./ha/settings.js";
 import type { ResolvedOptions } from "./options.js";
 
 /** Control-plane roles, each run as `node services/<role>/dist/main.js`. */
-export const CONTROL_PLANE_ROLES = ["controller", "scheduler", "health-monitor", "autoscaler", "registry", "proxy"] as const;
+export const CONTROL_PLANE_ROLES = [
+  "controller",
+  "scheduler",
+  "health-monitor",
+  "autoscaler",
+  "registry",
+  "proxy",
+] as const;
 
 /** Docker label carrying the cluster's key prefix on every container its workers create. */
 export const CLUSTER_LABEL = "tug.cluster";
@@ -51,23 +58,54 @@ export function entryFile(repoRoot: string, role: string): string {
 
 /** `nats-server` with JetStream, its store under `<dataDir>/nats`. */
 export function natsSpec(o: ResolvedOptions, a: ClusterAddresses): ComponentSpec {
-  return { name: "nats", role: "nats", tier: TIER.infra, cmd: "nats-server", args: ["-a", "127.0.0.1", "-p", String(a.natsPort), "-js", "-sd", join(o.dataDir, "nats")] };
+  return {
+    name: "nats",
+    role: "nats",
+    tier: TIER.infra,
+    cmd: "nats-server",
+    args: ["-a", "127.0.0.1", "-p", String(a.natsPort), "-js", "-sd", join(o.dataDir, "nats")],
+  };
 }
 
 /** `redis-server` with AOF and fsync always, its files under `<dataDir>/redis`. */
 export function redisSpec(o: ResolvedOptions, a: ClusterAddresses): ComponentSpec {
   return {
-    name: "redis", role: "redis", tier: TIER.infra, cmd: "redis-server",
-    args: ["--port", String(a.redisPort), "--bind", "127.0.0.1", "--dir", join(o.dataDir, "redis"), "--appendonly", "yes", "--appendfsync", "always", "--save", ""],
+    name: "redis",
+    role: "redis",
+    tier: TIER.infra,
+    cmd: "redis-server",
+    args: [
+      "--port",
+      String(a.redisPort),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      join(o.dataDir, "redis"),
+      "--appendonly",
+      "yes",
+      "--appendfsync",
+      "always",
+      "--save",
+      "",
+    ],
   };
 }
 
 /** Environment every Tugboat component gets. */
-function commonEnv(o: ResolvedOptions, a: ClusterAddresses, instance: string, healthPort: number): Record<string, string> {
+function commonEnv(
+  o: ResolvedOptions,
+  a: ClusterAddresses,
+  instance: string,
+  healthPort: number,
+): Record<string, string> {
   return {
     ...o.env,
-    TUG_NATS_URL: a.natsUrl, TUG_REDIS_URL: a.redisUrl, TUG_PREFIX: o.prefix, TUG_LOG_LEVEL: o.logLevel,
-    TUG_INSTANCE: instance, TUG_HEALTH_PORT: String(healthPort),
+    TUG_NATS_URL: a.natsUrl,
+    TUG_REDIS_URL: a.redisUrl,
+    TUG_PREFIX: o.prefix,
+    TUG_LOG_LEVEL: o.logLevel,
+    TUG_INSTANCE: instance,
+    TUG_HEALTH_PORT: String(healthPort),
     ...(a.ha ? haRedisEnv(haSentinels(a.ha), a.ha.masterName) : {}),
   };
 }
@@ -76,7 +114,12 @@ function commonEnv(o: ResolvedOptions, a: ClusterAddresses, instance: string, he
  * Every control-plane process: `replicasPerComponent` instances per role named `<role>-<k>`. Only the first
  * registry binds the fixed API and DNS ports; further registries get the spare ports from `sparePorts`.
  */
-export function controlPlaneSpecs(o: ResolvedOptions, a: ClusterAddresses, healthPorts: number[], sparePorts: number[]): ComponentSpec[] {
+export function controlPlaneSpecs(
+  o: ResolvedOptions,
+  a: ClusterAddresses,
+  healthPorts: number[],
+  sparePorts: number[],
+): ComponentSpec[] {
   const specs: ComponentSpec[] = [];
   for (const role of CONTROL_PLANE_ROLES) {
     for (let k = 1; k <= o.replicasPerComponent; k++) {
@@ -87,7 +130,16 @@ export function controlPlaneSpecs(o: ResolvedOptions, a: ClusterAddresses, healt
         env.TUG_API_PORT = String(k === 1 ? a.apiPort : take(sparePorts, "API"));
         env.TUG_DNS_PORT = String(k === 1 ? a.dnsPort : take(sparePorts, "DNS"));
       }
-      specs.push({ name, role, tier: TIER.controlPlane, cmd: process.execPath, args: [entryFile(o.repoRoot, role)], env, cwd: o.repoRoot, healthPort });
+      specs.push({
+        name,
+        role,
+        tier: TIER.controlPlane,
+        cmd: process.execPath,
+        args: [entryFile(o.repoRoot, role)],
+        env,
+        cwd: o.repoRoot,
+        healthPort,
+      });
     }
   }
   return specs;
@@ -98,7 +150,12 @@ export function controlPlaneSpecs(o: ResolvedOptions, a: ClusterAddresses, healt
  * `hosts` (the lab), worker i runs node `host-<i>` inside its namespace (`ip netns exec`), advertises the host's
  * address, serves /healthz there and reaches NATS through the bridge.
  */
-export function workerSpecs(o: ResolvedOptions, a: ClusterAddresses, healthPorts: number[], hosts: HostPlacement[] = []): ComponentSpec[] {
+export function workerSpecs(
+  o: ResolvedOptions,
+  a: ClusterAddresses,
+  healthPorts: number[],
+  hosts: HostPlacement[] = [],
+): ComponentSpec[] {
   if (runsHollow(o)) return hollowSpecs(o, a.natsUrl, healthPorts); // many fake nodes: a few hollow processes
   return Array.from({ length: o.nodes }, (_, j) => {
     const host = hosts[j];
@@ -107,15 +164,29 @@ export function workerSpecs(o: ResolvedOptions, a: ClusterAddresses, healthPorts
     const healthPort = take(healthPorts, "health");
     const env = {
       ...commonEnv(o, a, name, healthPort),
-      TUG_NODE: node, TUG_DRIVER: o.driver, TUG_PORTS_FROM: String(o.portsFrom + j * 1000),
-      TUG_DATA_DIR: nodeDataDir(o.dataDir, node), TUG_WORKDIR: o.workdir, TUG_WORKER_STOP_ON_EXIT: "1",
+      TUG_NODE: node,
+      TUG_DRIVER: o.driver,
+      TUG_PORTS_FROM: String(o.portsFrom + j * 1000),
+      TUG_DATA_DIR: nodeDataDir(o.dataDir, node),
+      TUG_WORKDIR: o.workdir,
+      TUG_WORKER_STOP_ON_EXIT: "1",
       // tells this cluster's containers apart from other clusters' with the same node names (tug chaos, cleanup)
       TUG_DOCKER_LABELS: [o.env.TUG_DOCKER_LABELS, `${CLUSTER_LABEL}=${o.prefix}`].filter(Boolean).join(","),
       ...(host ? { TUG_NODE_ADDRESS: host.address, TUG_HEALTH_HOST: host.address, TUG_NATS_URL: host.natsUrl } : {}),
     };
     const argv = [process.execPath, entryFile(o.repoRoot, "worker")];
     const [cmd, ...args] = host ? ["ip", "netns", "exec", host.namespace, ...argv] : argv;
-    return { name, role: "worker", tier: TIER.worker, cmd: cmd!, args, env, cwd: o.repoRoot, healthPort, healthHost: host?.address };
+    return {
+      name,
+      role: "worker",
+      tier: TIER.worker,
+      cmd: cmd!,
+      args,
+      env,
+      cwd: o.repoRoot,
+      healthPort,
+      healthHost: host?.address,
+    };
   });
 }
 
@@ -126,7 +197,10 @@ export function nodeDataDir(dataDir: string, node: string): string {
 
 /** How many free ports the specs above consume: one health port each, two more per extra registry. */
 export function portsNeeded(o: ResolvedOptions): { health: number; spare: number } {
-  return { health: CONTROL_PLANE_ROLES.length * o.replicasPerComponent + workerProcesses(o), spare: 2 * (o.replicasPerComponent - 1) };
+  return {
+    health: CONTROL_PLANE_ROLES.length * o.replicasPerComponent + workerProcesses(o),
+    spare: 2 * (o.replicasPerComponent - 1),
+  };
 }
 
 function take(ports: number[], what: string): number {

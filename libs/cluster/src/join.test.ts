@@ -8,8 +8,13 @@ describe("joinEnv", () => {
   it("gives the worker its NATS URL, node, address (also for /healthz) and driver", () => {
     const env = joinEnv({ ...ok, driver: "process", portsFrom: "21000", stopReplicasOnExit: true });
     expect(env).toMatchObject({
-      TUG_NATS_URL: "nats://10.231.0.1:4222", TUG_NODE: "host-2", TUG_NODE_ADDRESS: "10.231.0.12", TUG_HEALTH_HOST: "10.231.0.12",
-      TUG_DRIVER: "process", TUG_PORTS_FROM: "21000", TUG_WORKER_STOP_ON_EXIT: "1",
+      TUG_NATS_URL: "nats://10.231.0.1:4222",
+      TUG_NODE: "host-2",
+      TUG_NODE_ADDRESS: "10.231.0.12",
+      TUG_HEALTH_HOST: "10.231.0.12",
+      TUG_DRIVER: "process",
+      TUG_PORTS_FROM: "21000",
+      TUG_WORKER_STOP_ON_EXIT: "1",
     });
     expect(env.TUG_REDIS_URL).toBeUndefined();
   });
@@ -22,6 +27,10 @@ describe("joinEnv", () => {
     [{ ...ok, portsFrom: "80" }, "portsFrom"],
   ])("refuses %j naming --%s", (o, option) => {
     expect(() => joinEnv(o)).toThrow(OptionError);
-    try { joinEnv(o); } catch (err) { expect((err as OptionError).option).toBe(option); }
+    try {
+      joinEnv(o);
+    } catch (err) {
+      expect((err as OptionError).option).toBe(option);
+    }
   });
 });

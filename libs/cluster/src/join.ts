@@ -67,9 +67,15 @@ export function joinEnv(o: JoinOptions): Record<string, string> {
   const inRange = healthPort >= portsFrom && healthPort <= portsFrom + 999;
   check(!inRange, "healthPort", `${healthPort} is inside the replica port range ${portsFrom}-${portsFrom + 999}`);
   const env: Record<string, string> = {
-    TUG_NATS_URL: url, TUG_NODE: node, TUG_NODE_ADDRESS: address, TUG_DRIVER: driver, TUG_PORTS_FROM: String(portsFrom),
-    TUG_DATA_DIR: resolve(o.dataDir ?? `.tug/nodes/${node}`), TUG_HEALTH_HOST: address,
-    TUG_HEALTH_PORT: String(healthPort), TUG_INSTANCE: `worker-${node}-${process.pid}-${Date.now().toString(36)}`,
+    TUG_NATS_URL: url,
+    TUG_NODE: node,
+    TUG_NODE_ADDRESS: address,
+    TUG_DRIVER: driver,
+    TUG_PORTS_FROM: String(portsFrom),
+    TUG_DATA_DIR: resolve(o.dataDir ?? `.tug/nodes/${node}`),
+    TUG_HEALTH_HOST: address,
+    TUG_HEALTH_PORT: String(healthPort),
+    TUG_INSTANCE: `worker-${node}-${process.pid}-${Date.now().toString(36)}`,
   };
   if (o.labels) env.TUG_NODE_LABELS = o.labels;
   if (o.logLevel) env.TUG_LOG_LEVEL = o.logLevel;
@@ -89,9 +95,13 @@ export async function runWorker(o: JoinOptions, out: (line: string) => void = st
   out(`tug worker: node ${node} at ${address} joins ${url} (${driver} driver)`);
   // its own process group: a terminal's Ctrl-C reaches only us, and we pass it on once (a second one kills at once)
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"], detached: true,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
   });
-  const forward = (sig: NodeJS.Signals) => () => { child.kill(sig); };
+  const forward = (sig: NodeJS.Signals) => () => {
+    child.kill(sig);
+  };
   const onInt = forward("SIGINT");
   const onTerm = forward("SIGTERM");
   const onExit = forward("SIGKILL");

@@ -10,7 +10,11 @@ export type LineSink = (name: string, line: string, stream: "stdout" | "stderr")
 export class LineCapture {
   private readonly file: WriteStream | undefined;
 
-  constructor(private readonly name: string, path: string | undefined, private readonly sink: LineSink | undefined) {
+  constructor(
+    private readonly name: string,
+    path: string | undefined,
+    private readonly sink: LineSink | undefined,
+  ) {
     this.file = path ? createWriteStream(path, { flags: "a" }) : undefined;
     this.file?.on("error", () => {});
   }

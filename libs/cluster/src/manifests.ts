@@ -43,7 +43,12 @@ export async function applyManifests(bus: Bus, manifests: unknown[], timeoutMs =
     const rec = m as { name?: unknown; namespace?: unknown };
     const name = `${typeof rec.namespace === "string" ? rec.namespace : "default"}/${String(rec.name ?? "?")}`;
     try {
-      const r = await bus.request<{ revision: number; unchanged?: boolean }>(subjects.desired("apply"), "desired.apply", m, timeoutMs);
+      const r = await bus.request<{ revision: number; unchanged?: boolean }>(
+        subjects.desired("apply"),
+        "desired.apply",
+        m,
+        timeoutMs,
+      );
       out.push({ ok: true, name, revision: r.revision, ...(r.unchanged ? { unchanged: true } : {}) });
     } catch (err) {
       const e = toTugError(err);

@@ -6,7 +6,17 @@ import { formatLine } from "./format.js";
 describe("resolveOptions", () => {
   it("fills defaults and converts CLI strings", () => {
     const o = resolveOptions({ nodes: "5", portsFrom: "30000", driver: "fake" });
-    expect(o).toMatchObject({ nodes: 5, portsFrom: 30000, driver: "fake", natsPort: 4222, redisPort: 6379, apiPort: 7070, dnsPort: 5353, prefix: "tug", replicasPerComponent: 1 });
+    expect(o).toMatchObject({
+      nodes: 5,
+      portsFrom: 30000,
+      driver: "fake",
+      natsPort: 4222,
+      redisPort: 6379,
+      apiPort: 7070,
+      dnsPort: 5353,
+      prefix: "tug",
+      replicasPerComponent: 1,
+    });
     expect(resolveOptions({ heartbeatMs: 200 }).env.TUG_HEARTBEAT_MS).toBe("200");
   });
   it.each([
@@ -36,8 +46,13 @@ describe("parseManifests", () => {
 
 describe("formatLine", () => {
   it("renders pino JSON compactly and leaves other lines alone", () => {
-    expect(formatLine("controller-1", '{"level":30,"time":"t","pid":1,"component":"controller","msg":"hello","id":"default/web"}', 14))
-      .toBe("controller-1   INFO  hello  id=default/web");
+    expect(
+      formatLine(
+        "controller-1",
+        '{"level":30,"time":"t","pid":1,"component":"controller","msg":"hello","id":"default/web"}',
+        14,
+      ),
+    ).toBe("controller-1   INFO  hello  id=default/web");
     expect(formatLine("nats", "[1] server ready", 4)).toBe("nats [1] server ready");
   });
 });

@@ -89,7 +89,10 @@ export interface ResolvedOptions {
 
 /** Bad option value (the CLI maps this to exit code 2). */
 export class OptionError extends Error {
-  constructor(readonly option: string, message: string) {
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
     super(`--${kebab(option)}: ${message}`);
     this.name = "OptionError";
   }
@@ -106,27 +109,42 @@ const PREFIX = /^[A-Za-z0-9_-]{1,64}$/;
 /** Validates and fills in defaults. Throws OptionError naming the bad option. */
 export function resolveOptions(o: LocalClusterOptions = {}): ResolvedOptions {
   const driver = o.driver ?? "process";
-  if (!(DRIVERS as readonly string[]).includes(driver)) throw new OptionError("driver", `must be one of ${DRIVERS.join(", ")}, got ${JSON.stringify(driver)}`);
+  if (!(DRIVERS as readonly string[]).includes(driver))
+    throw new OptionError("driver", `must be one of ${DRIVERS.join(", ")}, got ${JSON.stringify(driver)}`);
   const prefix = o.prefix ?? "tug";
   if (!PREFIX.test(prefix)) throw new OptionError("prefix", `must match ${PREFIX}, got ${JSON.stringify(prefix)}`);
   const logLevel = o.logLevel ?? "info";
   if (!LEVELS.includes(logLevel)) throw new OptionError("logLevel", `must be one of ${LEVELS.join(", ")}`);
   const hosts = int("hosts", o.hosts, 0, 0, 200);
   if (hosts === 1) throw new OptionError("hosts", "a lab needs at least 2 hosts");
-  if (hosts > 0 && !["process", "fake"].includes(driver)) throw new OptionError("driver", `--hosts runs replicas inside the hosts' namespaces: use the process (or fake) driver, not ${driver}`);
+  if (hosts > 0 && !["process", "fake"].includes(driver))
+    throw new OptionError(
+      "driver",
+      `--hosts runs replicas inside the hosts' namespaces: use the process (or fake) driver, not ${driver}`,
+    );
   const ha = o.ha ?? false;
   if (ha && hosts > 0) throw new OptionError("ha", "--ha does not run in a --hosts lab yet: use one or the other");
   const nodes = hosts > 0 ? hosts : int("nodes", o.nodes, 3, 0, 100_000);
-  if (hosts > 0 && o.nodes !== undefined && o.nodes !== "" && Number(o.nodes) !== hosts) throw new OptionError("nodes", `--hosts ${hosts} runs one node per host; leave --nodes out`);
+  if (hosts > 0 && o.nodes !== undefined && o.nodes !== "" && Number(o.nodes) !== hosts)
+    throw new OptionError("nodes", `--hosts ${hosts} runs one node per host; leave --nodes out`);
   const portsFrom = int("portsFrom", o.portsFrom, 20_000, 1024, 65_535);
-  if (portsFrom + nodes * 1000 - 1 > 65_535 && nodes > 0 && !runsHollow({ driver, nodes, hosts })) throw new OptionError("portsFrom", `${portsFrom} + ${nodes}×1000 host ports go past 65535`);
+  if (portsFrom + nodes * 1000 - 1 > 65_535 && nodes > 0 && !runsHollow({ driver, nodes, hosts }))
+    throw new OptionError("portsFrom", `${portsFrom} + ${nodes}×1000 host ports go past 65535`);
   const env = { ...(o.env ?? {}) };
   if (o.heartbeatMs !== undefined) env.TUG_HEARTBEAT_MS = String(int("heartbeatMs", o.heartbeatMs, 0, 1, 3_600_000));
   if (o.nodeGraceMs !== undefined) env.TUG_NODE_GRACE_MS = String(int("nodeGraceMs", o.nodeGraceMs, 0, 1, 3_600_000));
   if (o.lostGraceMs !== undefined) env.TUG_LOST_GRACE_MS = String(int("lostGraceMs", o.lostGraceMs, 0, 1, 3_600_000));
-  for (const [k, v] of Object.entries(env)) if (typeof v !== "string") throw new OptionError("env", `${k} must be a string`);
+  for (const [k, v] of Object.entries(env))
+    if (typeof v !== "string") throw new OptionError("env", `${k} must be a string`);
   const resolved: ResolvedOptions = {
-    nodes, hosts, ha, driver: driver as Driver, portsFrom, prefix, logLevel, env,
+    nodes,
+    hosts,
+    ha,
+    driver: driver as Driver,
+    portsFrom,
+    prefix,
+    logLevel,
+    env,
     hostsSubnet: o.hostsSubnet ?? DEFAULT_HOSTS_SUBNET,
     dataDir: resolve(nonEmpty("dataDir", o.dataDir, ".tug")),
     replicasPerComponent: int("replicasPerComponent", o.replicasPerComponent, ha ? 2 : 1, 1, 16),

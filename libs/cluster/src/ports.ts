@@ -19,10 +19,14 @@ export async function freePorts(count: number): Promise<number[]> {
   while (found.size < count) {
     const batch = Math.min(200, count - found.size);
     const servers = await Promise.all(
-      Array.from({ length: batch }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-        const s = createServer();
-        s.once("error", reject).listen(0, "127.0.0.1", () => resolve(s));
-      })),
+      Array.from(
+        { length: batch },
+        () =>
+          new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+            const s = createServer();
+            s.once("error", reject).listen(0, "127.0.0.1", () => resolve(s));
+          }),
+      ),
     );
     for (const s of servers) found.add((s.address() as { port: number }).port);
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -34,7 +38,10 @@ export async function freePorts(count: number): Promise<number[]> {
 export function isListening(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     const c = connect(port, host);
-    c.once("connect", () => { c.destroy(); resolve(true); }).once("error", () => resolve(false));
+    c.once("connect", () => {
+      c.destroy();
+      resolve(true);
+    }).once("error", () => resolve(false));
   });
 }
 

@@ -8,7 +8,11 @@ describe("procfs", () => {
     // sh forks `true`, then becomes `sleep 3`, which never reaps it: a zombie for 3 s
     const parent = spawn("sh", ["-c", "true & exec sleep 3"], { stdio: "ignore" });
     await new Promise((r) => setTimeout(r, 300));
-    const children = readFileSync(`/proc/${parent.pid}/task/${parent.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    const children = readFileSync(`/proc/${parent.pid}/task/${parent.pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
     expect(children).toHaveLength(1);
     expect(readFileSync(`/proc/${children[0]}/stat`, "utf8")).toMatch(/\) Z /);
     expect(isAlive(parent.pid!)).toBe(true);

@@ -9,7 +9,6 @@ import { STATE_DIR_ENV } from "@tug/contracts";
 import { sleep } from "@tug/runtime";
 import { isAlive, readEnviron } from "./procfs.js";
 
-
 /** A replica process that outlived its worker. */
 export interface StrayReplica {
   node: string;
@@ -26,7 +25,8 @@ export function findStrayReplicas(nodeDirs: Map<string, string>): StrayReplica[]
   for (const [node, dir] of nodeDirs) {
     for (const [replica, pid] of statePids(join(dir, `worker-${node}.json`))) {
       const env = readEnviron(pid);
-      if (env.includes(`TUG_REPLICA_ID=${replica}`) && env.includes(`TUG_NODE=${node}`)) found.set(pid, { node, replica, pid });
+      if (env.includes(`TUG_REPLICA_ID=${replica}`) && env.includes(`TUG_NODE=${node}`))
+        found.set(pid, { node, replica, pid });
     }
   }
   const byMarker = new Map([...nodeDirs].map(([node, dir]) => [`${STATE_DIR_ENV}=${resolve(dir)}`, node]));
@@ -42,7 +42,9 @@ export function findStrayReplicas(nodeDirs: Map<string, string>): StrayReplica[]
 
 function procPids(): number[] {
   try {
-    return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+    return readdirSync("/proc")
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number);
   } catch {
     return [];
   }
@@ -50,7 +52,14 @@ function procPids(): number[] {
 
 /** SIGTERMs the strays (their process groups' leaders), SIGKILLs what is left after `graceMs`; resolves when all are gone. */
 export async function reapStrays(strays: StrayReplica[], graceMs = 5_000): Promise<void> {
-  const signal = (s: NodeJS.Signals) => strays.forEach((x) => { try { process.kill(x.pid, s); } catch { /* already gone */ } });
+  const signal = (s: NodeJS.Signals) =>
+    strays.forEach((x) => {
+      try {
+        process.kill(x.pid, s);
+      } catch {
+        /* already gone */
+      }
+    });
   if (!strays.length) return;
   signal("SIGTERM");
   const deadline = Date.now() + graceMs;
@@ -62,9 +71,10 @@ export async function reapStrays(strays: StrayReplica[], graceMs = 5_000): Promi
 function statePids(path: string): Array<[string, number]> {
   try {
     const state = JSON.parse(readFileSync(path, "utf8")) as Record<string, { pid?: unknown }>;
-    return Object.entries(state).flatMap(([id, r]) => (Number.isInteger(r?.pid) && (r.pid as number) > 1 ? [[id, r.pid as number] as [string, number]] : []));
+    return Object.entries(state).flatMap(([id, r]) =>
+      Number.isInteger(r?.pid) && (r.pid as number) > 1 ? [[id, r.pid as number] as [string, number]] : [],
+    );
   } catch {
     return [];
   }
 }
-

@@ -3,14 +3,28 @@ import { Supervisor, type SupervisorEvent } from "./supervisor.js";
 
 const node = (code: string) => ({ cmd: process.execPath, args: ["-e", code] });
 const FOREVER = "setInterval(() => {}, 1000); console.log('up ' + process.pid)";
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch (e) { if ((e as NodeJS.ErrnoException).code === "ESRCH") return false; throw e; } };
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ESRCH") return false;
+    throw e;
+  }
+};
 const until = async (f: () => boolean, ms = 15_000) => {
   const end = Date.now() + ms;
-  while (!f()) { if (Date.now() > end) throw new Error("timed out"); await new Promise((r) => setTimeout(r, 10)); }
+  while (!f()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 10));
+  }
 };
 
 let sup: Supervisor | undefined;
-afterEach(async () => { await sup?.stop(); sup = undefined; });
+afterEach(async () => {
+  await sup?.stop();
+  sup = undefined;
+});
 
 describe("Supervisor", () => {
   it("restarts a child that dies, with growing backoff", async () => {
@@ -44,7 +58,9 @@ describe("Supervisor", () => {
     const beforeRestart = (note: (line: string) => void) => {
       calls.push(Date.now());
       note("preparing");
-      return new Promise<void>((r) => { release = r; });
+      return new Promise<void>((r) => {
+        release = r;
+      });
     };
     const first = sup.spawn({ name: "prepared", ...node(FOREVER), beforeRestart }).pid!;
     expect(calls).toHaveLength(0);
@@ -85,7 +101,12 @@ describe("Supervisor", () => {
 
   it("stop() ends everything (also stopped and SIGTERM-ignoring children), tier by tier, and restarts nothing", async () => {
     const order: string[] = [];
-    sup = new Supervisor({ stopTimeoutMs: 500, onEvent: (e) => { if (e.type === "exit") order.push(e.name); } });
+    sup = new Supervisor({
+      stopTimeoutMs: 500,
+      onEvent: (e) => {
+        if (e.type === "exit") order.push(e.name);
+      },
+    });
     const pids = [
       sup.spawn({ name: "infra", tier: 2, ...node(FOREVER) }).pid!,
       sup.spawn({ name: "worker", tier: 0, ...node(FOREVER) }).pid!,

@@ -100,11 +100,26 @@ export class Supervisor {
     if (this.children.has(spec.name)) throw new Error(`a child named ${spec.name} already exists`);
     if (!spec.cmd) throw new Error(`child ${spec.name}: cmd is required`);
     const child: Child = {
-      spec: { name: spec.name, role: spec.role ?? spec.name, cmd: spec.cmd, args: spec.args ?? [], env: spec.env ?? {}, cwd: spec.cwd, tier: spec.tier ?? 0,
-        beforeRestart: spec.beforeRestart },
-      exited: Promise.resolve(), startedAt: 0, restarts: 0, restartNow: false,
+      spec: {
+        name: spec.name,
+        role: spec.role ?? spec.name,
+        cmd: spec.cmd,
+        args: spec.args ?? [],
+        env: spec.env ?? {},
+        cwd: spec.cwd,
+        tier: spec.tier ?? 0,
+        beforeRestart: spec.beforeRestart,
+      },
+      exited: Promise.resolve(),
+      startedAt: 0,
+      restarts: 0,
+      restartNow: false,
       policy: new RestartPolicy(this.o.restart),
-      capture: new LineCapture(spec.name, this.o.logDir ? join(this.o.logDir, `${spec.name}.log`) : undefined, this.o.onLine),
+      capture: new LineCapture(
+        spec.name,
+        this.o.logDir ? join(this.o.logDir, `${spec.name}.log`) : undefined,
+        this.o.onLine,
+      ),
     };
     this.children.set(spec.name, child);
     this.start(child);
@@ -168,13 +183,23 @@ export class Supervisor {
 
   private info(c: Child): ChildInfo {
     const running = isAlive(c.proc);
-    return { name: c.spec.name, role: c.spec.role, pid: running ? c.proc!.pid : undefined, running, restarts: c.restarts };
+    return {
+      name: c.spec.name,
+      role: c.spec.role,
+      pid: running ? c.proc!.pid : undefined,
+      running,
+      restarts: c.restarts,
+    };
   }
 
   private start(c: Child, isRestart = c.startedAt > 0): void {
     if (isRestart) c.restarts++;
     c.startedAt = Date.now();
-    const proc = spawn(c.spec.cmd, c.spec.args, { cwd: c.spec.cwd, env: { ...process.env, ...c.spec.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(c.spec.cmd, c.spec.args, {
+      cwd: c.spec.cwd,
+      env: { ...process.env, ...c.spec.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     c.proc = proc;
     c.exited = new Promise<void>((resolve) => {
       let done = false;
@@ -185,7 +210,9 @@ export class Supervisor {
         this.onExit(c, proc, code, signal, err);
       };
       proc.once("exit", (code, signal) => finish(code, signal));
-      proc.once("error", (err) => { if (proc.pid === undefined) finish(null, null, err); });
+      proc.once("error", (err) => {
+        if (proc.pid === undefined) finish(null, null, err);
+      });
     });
     c.capture.attach(proc.stdout, "stdout");
     c.capture.attach(proc.stderr, "stderr");
@@ -232,7 +259,9 @@ export class Supervisor {
     proc!.kill("SIGTERM");
     proc!.kill("SIGCONT");
     let t: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((r) => { t = setTimeout(() => r(true), this.stopTimeoutMs); });
+    const timedOut = new Promise<boolean>((r) => {
+      t = setTimeout(() => r(true), this.stopTimeoutMs);
+    });
     const late = await Promise.race([c.exited.then(() => false), timedOut]);
     clearTimeout(t);
     if (late && isAlive(proc)) {

@@ -13,7 +13,12 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function fakeIo() {
   const lines: string[] = [];
   const codes: number[] = [];
-  const io: UpIo = { out: (l) => lines.push(l), err: (l) => lines.push(l), stopSignal: () => new Promise(() => {}), exit: (c) => void codes.push(c) };
+  const io: UpIo = {
+    out: (l) => lines.push(l),
+    err: (l) => lines.push(l),
+    stopSignal: () => new Promise(() => {}),
+    exit: (c) => void codes.push(c),
+  };
   return { io, lines, codes };
 }
 
@@ -40,19 +45,25 @@ describe("runUp", () => {
 
 describe("startLocalCluster start-up errors", () => {
   it("names missing service builds", async () => {
-    await expect(startLocalCluster({ repoRoot: tmp, dataDir: join(tmp, "d") })).rejects.toThrow(/missing service builds.*tsc --build/);
+    await expect(startLocalCluster({ repoRoot: tmp, dataDir: join(tmp, "d") })).rejects.toThrow(
+      /missing service builds.*tsc --build/,
+    );
   });
 
   it("refuses a fixed port that is already taken", async () => {
     const srv: Server = createServer();
-    const port = await new Promise<number>((r) => srv.listen(0, "127.0.0.1", () => r((srv.address() as { port: number }).port)));
+    const port = await new Promise<number>((r) =>
+      srv.listen(0, "127.0.0.1", () => r((srv.address() as { port: number }).port)),
+    );
     const repoRoot = join(tmp, "repo");
     for (const role of [...CONTROL_PLANE_ROLES, "worker"]) {
       mkdirSync(join(repoRoot, "services", role, "dist"), { recursive: true });
       writeFileSync(join(repoRoot, "services", role, "dist", "main.js"), "");
     }
     try {
-      await expect(startLocalCluster({ repoRoot, natsPort: port, redisPort: 0, apiPort: 0, dnsPort: 0, dataDir: join(tmp, "d") })).rejects.toThrow(/already in use/);
+      await expect(
+        startLocalCluster({ repoRoot, natsPort: port, redisPort: 0, apiPort: 0, dnsPort: 0, dataDir: join(tmp, "d") }),
+      ).rejects.toThrow(/already in use/);
     } finally {
       srv.close();
     }

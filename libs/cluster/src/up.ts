@@ -53,10 +53,14 @@ export interface UpIo {
 export const processIo: UpIo = {
   out: (l) => void process.stdout.write(l + "\n"),
   err: (l) => void process.stderr.write(l + "\n"),
-  stopSignal: () => new Promise((resolve) => {
-    const on = (sig: string) => { process.off("SIGINT", on).off("SIGTERM", on); resolve(sig); };
-    process.on("SIGINT", on).on("SIGTERM", on);
-  }),
+  stopSignal: () =>
+    new Promise((resolve) => {
+      const on = (sig: string) => {
+        process.off("SIGINT", on).off("SIGTERM", on);
+        resolve(sig);
+      };
+      process.on("SIGINT", on).on("SIGTERM", on);
+    }),
   exit: (code) => process.exit(code),
 };
 
@@ -67,7 +71,13 @@ export async function runUp(opts: UpOptions = {}, io: UpIo = processIo): Promise
   try {
     const manifests = readManifests(opts.apply);
     const { apply: _apply, ...rest } = opts;
-    const starting = startLocalCluster({ readyTimeoutMs: UP_READY_TIMEOUT_MS, ...(rest as LocalClusterOptions), onLine: (c, l) => { if (!QUIET.test(c)) io.out(formatLine(c, l)); } });
+    const starting = startLocalCluster({
+      readyTimeoutMs: UP_READY_TIMEOUT_MS,
+      ...(rest as LocalClusterOptions),
+      onLine: (c, l) => {
+        if (!QUIET.test(c)) io.out(formatLine(c, l));
+      },
+    });
     cluster = await Promise.race([starting, stopAsked.then(() => undefined)]);
     if (!cluster) {
       await (await starting.catch(() => undefined))?.stop();
@@ -103,20 +113,30 @@ function finish(io: UpIo, code: number, message: string): number {
 
 function printBanner(io: UpIo, c: LocalCluster): void {
   const pad = (k: string) => k.padEnd(10);
-  io.out([
-    "tugboat local cluster is up",
-    `  ${pad("API")}${c.apiUrl}`,
-    `  ${pad("DNS")}127.0.0.1:${c.dnsPort} (udp/tcp)`,
-    `  ${pad("NATS")}${c.natsUrl}`,
-    c.ha ? `  ${pad("Redis")}primary ${c.redisUrl} at first; Sentinels ${c.redis.sentinels} (master ${c.ha.masterName}, prefix ${c.prefix})`
-      : `  ${pad("Redis")}${c.redisUrl} (prefix ${c.prefix})`,
-    `  ${pad("data dir")}${c.dataDir} (logs in ${c.dataDir}/logs/<component>.log)`,
-    `  ${pad("nodes")}${c.nodes.join(", ") || "(none)"}`,
-    ...(c.lab ? [`  ${pad("hosts")}${c.lab.hosts.map((h) => `${h.node} ${h.address} (netns ${h.namespace})`).join(", ")}`,
-      `  ${pad("bridge")}${c.lab.bridge} ${c.lab.bridgeAddress} on ${c.lab.subnet}; NATS for the hosts on ${c.lab.bridgeAddress}:${c.natsPort}`] : []),
-    ...c.components.map((p) => `  · ${p.name.padEnd(20)} pid ${String(p.pid ?? "-").padEnd(8)}${p.healthPort ? `health :${p.healthPort}` : ""}`),
-    "Ctrl-C stops everything.",
-  ].join("\n"));
+  io.out(
+    [
+      "tugboat local cluster is up",
+      `  ${pad("API")}${c.apiUrl}`,
+      `  ${pad("DNS")}127.0.0.1:${c.dnsPort} (udp/tcp)`,
+      `  ${pad("NATS")}${c.natsUrl}`,
+      c.ha
+        ? `  ${pad("Redis")}primary ${c.redisUrl} at first; Sentinels ${c.redis.sentinels} (master ${c.ha.masterName}, prefix ${c.prefix})`
+        : `  ${pad("Redis")}${c.redisUrl} (prefix ${c.prefix})`,
+      `  ${pad("data dir")}${c.dataDir} (logs in ${c.dataDir}/logs/<component>.log)`,
+      `  ${pad("nodes")}${c.nodes.join(", ") || "(none)"}`,
+      ...(c.lab
+        ? [
+            `  ${pad("hosts")}${c.lab.hosts.map((h) => `${h.node} ${h.address} (netns ${h.namespace})`).join(", ")}`,
+            `  ${pad("bridge")}${c.lab.bridge} ${c.lab.bridgeAddress} on ${c.lab.subnet}; NATS for the hosts on ${c.lab.bridgeAddress}:${c.natsPort}`,
+          ]
+        : []),
+      ...c.components.map(
+        (p) =>
+          `  · ${p.name.padEnd(20)} pid ${String(p.pid ?? "-").padEnd(8)}${p.healthPort ? `health :${p.healthPort}` : ""}`,
+      ),
+      "Ctrl-C stops everything.",
+    ].join("\n"),
+  );
 }
 
 /** Waits for the registry's /healthz, then applies every manifest and prints the revision or the error. */

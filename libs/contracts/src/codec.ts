@@ -24,6 +24,11 @@ export function decode(data: Uint8Array, type?: string): unknown {
     if (json) return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(data));
     return packr.unpack(data);
   } catch (err) {
-    throw new TugError("BAD_ENCODING", `cannot decode ${json ? "JSON" : "msgpack"}: ${(err as Error).message}`, undefined, { cause: err });
+    throw new TugError(
+      "BAD_ENCODING",
+      `cannot decode ${json ? "JSON" : "msgpack"}: ${(err as Error).message}`,
+      undefined,
+      { cause: err },
+    );
   }
 }

@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { decode, encode, manifestSchema, openEnvelope, parseCpu, parseMemory, resolveAmount, subjects, templateOf, TugError, validate, canonicalJson } from "./index.js";
+import {
+  decode,
+  encode,
+  manifestSchema,
+  openEnvelope,
+  parseCpu,
+  parseMemory,
+  resolveAmount,
+  subjects,
+  templateOf,
+  TugError,
+  validate,
+  canonicalJson,
+} from "./index.js";
 
 describe("contracts - subjects", () => {
   it("builds versioned subjects and refuses unsafe tokens", () => {
@@ -20,7 +33,9 @@ describe("contracts - codec and envelope", () => {
   it("turns garbage into BAD_ENCODING and bad envelopes into BAD_ENVELOPE", () => {
     expect(() => decode(new Uint8Array([0x82, 0xa1]))).toThrow(expect.objectContaining({ code: "BAD_ENCODING" }));
     expect(() => decode(new TextEncoder().encode("{nope"))).toThrow(expect.objectContaining({ code: "BAD_ENCODING" }));
-    expect(() => openEnvelope({ v: 2, kind: "k", id: "i", sentAt: 1, from: "f", body: 1 })).toThrow(expect.objectContaining({ code: "BAD_ENVELOPE" }));
+    expect(() => openEnvelope({ v: 2, kind: "k", id: "i", sentAt: 1, from: "f", body: 1 })).toThrow(
+      expect.objectContaining({ code: "BAD_ENVELOPE" }),
+    );
     expect(() => openEnvelope("x")).toThrow(expect.objectContaining({ code: "BAD_ENVELOPE" }));
   });
 });
@@ -28,19 +43,33 @@ describe("contracts - codec and envelope", () => {
 describe("contracts - manifest", () => {
   it("applies Kubernetes-like defaults and normalizes quantities", () => {
     const m = validate(manifestSchema, { name: "web", command: ["node"], resources: { cpu: "250m", memory: "64Mi" } });
-    expect(m).toMatchObject({ namespace: "default", replicas: 1, restartPolicy: "Always", strategy: { maxSurge: "25%", maxUnavailable: "25%" } });
+    expect(m).toMatchObject({
+      namespace: "default",
+      replicas: 1,
+      restartPolicy: "Always",
+      strategy: { maxSurge: "25%", maxUnavailable: "25%" },
+    });
     expect(m.resources).toEqual({ cpuMillis: 250, memoryBytes: 64 * 1024 * 1024 });
   });
   it("names the offending field", () => {
-    const bad = (o: object) => { try { validate(manifestSchema, { name: "web", command: ["x"], ...o }); } catch (e) { return (e as TugError).field; } return "accepted"; };
+    const bad = (o: object) => {
+      try {
+        validate(manifestSchema, { name: "web", command: ["x"], ...o });
+      } catch (e) {
+        return (e as TugError).field;
+      }
+      return "accepted";
+    };
     expect(bad({ replicas: 1.5 })).toBe("replicas");
     expect(bad({ resources: { cpu: "lots" } })).toBe("resources.cpu");
-    expect(bad({ readinessProbe: { http: { path: "/" , port: 80 }, tcp: { port: 80 } } })).toBe("readinessProbe");
+    expect(bad({ readinessProbe: { http: { path: "/", port: 80 }, tcp: { port: 80 } } })).toBe("readinessProbe");
     expect(bad({ command: undefined })).toBe("image");
   });
   it("gives equal templates the same canonical form", () => {
     const a = templateOf(validate(manifestSchema, { name: "web", command: ["x"], env: { A: "1", B: "2" } }));
-    const b = templateOf(validate(manifestSchema, { name: "web", command: ["x"], env: { B: "2", A: "1" }, replicas: 7 }));
+    const b = templateOf(
+      validate(manifestSchema, { name: "web", command: ["x"], env: { B: "2", A: "1" }, replicas: 7 }),
+    );
     expect(canonicalJson(a)).toBe(canonicalJson(b));
   });
   it("parses quantities and percentages", () => {

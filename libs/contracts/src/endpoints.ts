@@ -20,10 +20,19 @@ export function isEndpoint(r: ReplicaRecord, nodes: ReadonlyMap<string, NodeReco
 }
 
 /** The endpoints among `replicas`, sorted by replica id for stable output; `nodes` as a list or keyed by id. */
-export function endpointsOf(replicas: readonly ReplicaRecord[], nodes: readonly NodeRecord[] | ReadonlyMap<string, NodeRecord>): Endpoint[] {
+export function endpointsOf(
+  replicas: readonly ReplicaRecord[],
+  nodes: readonly NodeRecord[] | ReadonlyMap<string, NodeRecord>,
+): Endpoint[] {
   const byId = "get" in nodes ? nodes : new Map(nodes.map((n) => [n.id, n]));
   return replicas
     .filter((r) => isEndpoint(r, byId))
-    .map((r) => ({ host: r.host ?? byId.get(r.node!)!.address, port: r.hostPort!, replica: r.id, node: r.node!, ready: true }))
+    .map((r) => ({
+      host: r.host ?? byId.get(r.node!)!.address,
+      port: r.hostPort!,
+      replica: r.id,
+      node: r.node!,
+      ready: true,
+    }))
     .sort((a, b) => a.replica.localeCompare(b.replica));
 }

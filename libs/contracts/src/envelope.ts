@@ -36,7 +36,12 @@ export function isEnvelopeLike(v: unknown): boolean {
 /** Validates an envelope; unknown versions are rejected with BAD_ENVELOPE. */
 export function openEnvelope(v: unknown): Envelope {
   const r = envelopeSchema.safeParse(v);
-  if (!r.success) throw new TugError("BAD_ENVELOPE", `bad envelope: ${r.error.issues[0]!.message}`, r.error.issues[0]!.path.join(".") || undefined);
+  if (!r.success)
+    throw new TugError(
+      "BAD_ENVELOPE",
+      `bad envelope: ${r.error.issues[0]!.message}`,
+      r.error.issues[0]!.path.join(".") || undefined,
+    );
   if (r.data.v !== PROTOCOL_VERSION) throw new TugError("BAD_ENVELOPE", `unknown protocol version ${r.data.v}`, "v");
   return r.data as Envelope;
 }

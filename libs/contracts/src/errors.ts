@@ -10,9 +10,17 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, retryable: false, text: "the named object does not exist" },
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false, text: "the request body is larger than the API accepts" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, text: "the request body is not application/json" },
-  HEADERS_TOO_LARGE: { status: 431, retryable: false, text: "the request's headers are larger than the server accepts" },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    retryable: false,
+    text: "the request's headers are larger than the server accepts",
+  },
   CONFLICT: { status: 409, retryable: true, text: "the object changed concurrently (CAS failed)" },
-  GENERATION_MISMATCH: { status: 409, retryable: false, text: "the object moved past the generation the write expected" },
+  GENERATION_MISMATCH: {
+    status: 409,
+    retryable: false,
+    text: "the object moved past the generation the write expected",
+  },
   REVISION_NOT_FOUND: { status: 404, retryable: false, text: "the requested revision is not in the history" },
   NODE_NOT_READY: { status: 409, retryable: true, text: "the node is not ready" },
   INSUFFICIENT_CAPACITY: { status: 409, retryable: true, text: "the node has no room for the replica" },
@@ -64,10 +72,15 @@ export function toTugError(err: unknown): TugError {
   if (err instanceof TugError) return err;
   const e = err as { message?: string; code?: string; name?: string } | undefined;
   const msg = String(e?.message ?? err);
-  if (/ECONNREFUSED|Connection is closed|Stream isn.t writeable|MaxRetriesPerRequest|ENOTCONN|LOADING|READONLY|NOREPLICAS|MASTERDOWN/i.test(msg))
+  if (
+    /ECONNREFUSED|Connection is closed|Stream isn.t writeable|MaxRetriesPerRequest|ENOTCONN|LOADING|READONLY|NOREPLICAS|MASTERDOWN/i.test(
+      msg,
+    )
+  )
     return new TugError("STORE_UNAVAILABLE", msg, undefined, { cause: err });
   if (/timeout|TIMEOUT/.test(msg)) return new TugError("TIMEOUT", msg, undefined, { cause: err });
-  if (/no responders|CONNECTION_CLOSED|disconnect/i.test(msg)) return new TugError("BUS_UNAVAILABLE", msg, undefined, { cause: err });
+  if (/no responders|CONNECTION_CLOSED|disconnect/i.test(msg))
+    return new TugError("BUS_UNAVAILABLE", msg, undefined, { cause: err });
   return new TugError("INTERNAL", msg, undefined, { cause: err });
 }
 

@@ -7,15 +7,24 @@ import { parseCpu, parseMemory } from "./quantity.js";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dnsLabel = z.string().max(63).regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-'");
-const amount = z.union([z.number().int().min(0), z.string().regex(/^\d{1,3}%$/, "must be an integer or a percentage like 25%")]);
+const amount = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^\d{1,3}%$/, "must be an integer or a percentage like 25%"),
+]);
 const portRef = z.union([z.number().int().min(1).max(65535), z.string().min(1).max(63)]);
 const seconds = z.number().min(0).max(86_400);
 
 const probeSchema = z
   .object({
-    http: z.object({ path: z.string().startsWith("/").max(1024).default("/"), port: portRef }).strict().optional(),
+    http: z
+      .object({ path: z.string().startsWith("/").max(1024).default("/"), port: portRef })
+      .strict()
+      .optional(),
     tcp: z.object({ port: portRef }).strict().optional(),
-    exec: z.object({ command: z.array(z.string()).min(1) }).strict().optional(),
+    exec: z
+      .object({ command: z.array(z.string()).min(1) })
+      .strict()
+      .optional(),
     initialDelaySeconds: seconds.default(0),
     periodSeconds: z.number().min(0.05).max(3600).default(10),
     timeoutSeconds: z.number().min(0.05).max(3600).default(1),
@@ -34,8 +43,10 @@ const resourcesSchema = z
   .transform((r, ctx) => {
     const cpu = parseCpu(r.cpu);
     const memory = parseMemory(r.memory);
-    if (!Number.isFinite(cpu)) ctx.addIssue({ code: "custom", message: "cpu must be cores (0.5) or millicores (500m)", path: ["cpu"] });
-    if (!Number.isFinite(memory)) ctx.addIssue({ code: "custom", message: "memory must be bytes or like 64Mi", path: ["memory"] });
+    if (!Number.isFinite(cpu))
+      ctx.addIssue({ code: "custom", message: "cpu must be cores (0.5) or millicores (500m)", path: ["cpu"] });
+    if (!Number.isFinite(memory))
+      ctx.addIssue({ code: "custom", message: "memory must be bytes or like 64Mi", path: ["memory"] });
     return { cpuMillis: cpu, memoryBytes: memory };
   });
 
@@ -106,7 +117,12 @@ export const manifestSchema = z
     replicas: z.number().int().min(0).max(10_000).default(1),
     image: z.string().min(1).max(512).optional(),
     command: z.array(z.string().max(4096)).max(256).optional(),
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "env names are [A-Za-z_][A-Za-z0-9_]*"), z.string().max(65_536)).default({}),
+    env: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "env names are [A-Za-z_][A-Za-z0-9_]*"),
+        z.string().max(65_536),
+      )
+      .default({}),
     ports: z.array(portSchema).max(32).default([]),
     resources: resourcesSchema.prefault({}),
     nodeSelector: z.record(z.string().max(63), z.string().max(63)).default({}),
@@ -156,8 +172,12 @@ export interface Template {
 /** Splits a manifest into its revision-defining template. */
 export function templateOf(m: Manifest): Template {
   const t: Template = {
-    env: m.env, ports: m.ports, resources: m.resources, nodeSelector: m.nodeSelector,
-    restartPolicy: m.restartPolicy, terminationGracePeriodSeconds: m.terminationGracePeriodSeconds,
+    env: m.env,
+    ports: m.ports,
+    resources: m.resources,
+    nodeSelector: m.nodeSelector,
+    restartPolicy: m.restartPolicy,
+    terminationGracePeriodSeconds: m.terminationGracePeriodSeconds,
   };
   if (m.image !== undefined) t.image = m.image;
   if (m.command !== undefined) t.command = m.command;
@@ -173,7 +193,11 @@ export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
   if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(v);
 }

@@ -29,7 +29,14 @@ export const replicaStatusSchema = z.object({
   restarts: z.number().int().min(0).default(0),
   exitCode: z.number().int().nullable().optional(),
   /** The last exit, stamped when it happened (reason and code survive the restart that follows). */
-  lastExit: z.object({ code: z.number().int().nullable(), reason: z.string().max(256), at: z.number().int().min(0), message: z.string().max(4096).optional() }).optional(),
+  lastExit: z
+    .object({
+      code: z.number().int().nullable(),
+      reason: z.string().max(256),
+      at: z.number().int().min(0),
+      message: z.string().max(4096).optional(),
+    })
+    .optional(),
   reason: z.string().max(256).optional(),
   message: z.string().max(4096).optional(),
 });
@@ -47,7 +54,11 @@ export type StatusReport = z.output<typeof statusSchema>;
 /** Worker → autoscaler: usage per replica. */
 export const metricsSchema = z.object({
   node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
-  replicas: z.array(z.object({ id, deployment: z.string().max(253), cpuPercent: z.number().min(0), memoryBytes: z.number().min(0) })).max(10_000),
+  replicas: z
+    .array(
+      z.object({ id, deployment: z.string().max(253), cpuPercent: z.number().min(0), memoryBytes: z.number().min(0) }),
+    )
+    .max(10_000),
 });
 export type MetricsReport = z.output<typeof metricsSchema>;
 
@@ -76,9 +87,13 @@ export const fenceSchema = z
 /** Body of `desired.scale`; `fence` marks a leased role's write, `expectGeneration` a CAS on the deployment. */
 export const scaleSchema = z
   .object({
-    namespace: name.default("default"), name, replicas: z.number().int().min(0).max(10_000),
-    reason: z.string().max(512).optional(), from: z.string().max(64).optional(),
-    expectGeneration: expectGenerationSchema, fence: fenceSchema.optional(),
+    namespace: name.default("default"),
+    name,
+    replicas: z.number().int().min(0).max(10_000),
+    reason: z.string().max(512).optional(),
+    from: z.string().max(64).optional(),
+    expectGeneration: expectGenerationSchema,
+    fence: fenceSchema.optional(),
   })
   .strict();
 /** Body of `desired.pause` / `desired.resume`. */
@@ -86,14 +101,20 @@ export const deploymentRefSchema = z
   .object({ namespace: name.default("default"), name, expectGeneration: expectGenerationSchema })
   .strict();
 /** Body of `desired.cordon` / `uncordon` / `drain`; `expectGeneration` is the node's. */
-export const nodeRefSchema = z.object({
-  node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "node ids are [A-Za-z0-9_-]"),
-  expectGeneration: expectGenerationSchema,
-}).strict();
-export const rollbackSchema = z.object({
-  namespace: name.default("default"), name, toRevision: z.number().int().min(1).optional(),
-  expectGeneration: expectGenerationSchema,
-}).strict();
+export const nodeRefSchema = z
+  .object({
+    node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "node ids are [A-Za-z0-9_-]"),
+    expectGeneration: expectGenerationSchema,
+  })
+  .strict();
+export const rollbackSchema = z
+  .object({
+    namespace: name.default("default"),
+    name,
+    toRevision: z.number().int().min(1).optional(),
+    expectGeneration: expectGenerationSchema,
+  })
+  .strict();
 
 /** Successful intake reply. */
 export interface OkReply {

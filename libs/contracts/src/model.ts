@@ -38,7 +38,15 @@ export interface DeploymentRecord {
 
 /** Phases a replica goes through. `Lost` = its node stopped answering; the controller replaces it. */
 export const REPLICA_PHASES = [
-  "Pending", "Scheduled", "Starting", "Running", "CrashLoopBackOff", "Failed", "Succeeded", "Stopped", "Lost",
+  "Pending",
+  "Scheduled",
+  "Starting",
+  "Running",
+  "CrashLoopBackOff",
+  "Failed",
+  "Succeeded",
+  "Stopped",
+  "Lost",
 ] as const;
 export type ReplicaPhase = (typeof REPLICA_PHASES)[number];
 

@@ -9,7 +9,13 @@ export function parseCpu(v: number | string): number {
 }
 
 const MEMORY_UNITS: Record<string, number> = {
-  "": 1, K: 1e3, M: 1e6, G: 1e9, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3,
+  "": 1,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
 };
 
 /** Memory as bytes (number) or "64Mi" / "1G" → bytes. Returns NaN when unparseable. */

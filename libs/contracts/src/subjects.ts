@@ -14,7 +14,17 @@ export function token(s: string): string {
 }
 
 /** The desired-state intake verbs handled by the controller. */
-export const DESIRED_VERBS = ["apply", "delete", "scale", "rollback", "pause", "resume", "cordon", "uncordon", "drain"] as const;
+export const DESIRED_VERBS = [
+  "apply",
+  "delete",
+  "scale",
+  "rollback",
+  "pause",
+  "resume",
+  "cordon",
+  "uncordon",
+  "drain",
+] as const;
 export type DesiredVerb = (typeof DESIRED_VERBS)[number];
 
 /** Kinds of change hints published on `tug.v1.events.<kind>.<id>`. */
@@ -44,7 +54,8 @@ export const subjects = {
   /** Wildcard over one per-node channel for every node, e.g. `nodeAny("heartbeat")`. */
   nodeAny: (channel: "sync" | "heartbeat" | "status" | "metrics" | "assign") => `${PREFIX}.node.*.${channel}`,
   /** Control-plane liveness. */
-  componentHeartbeat: (role: string, instance: string) => `${PREFIX}.component.${token(role)}.${token(instance)}.heartbeat`,
+  componentHeartbeat: (role: string, instance: string) =>
+    `${PREFIX}.component.${token(role)}.${token(instance)}.heartbeat`,
   componentHeartbeatAll: `${PREFIX}.component.*.*.heartbeat`,
   /** Heartbeats of every instance of one role. */
   componentHeartbeatOfRole: (role: string) => `${PREFIX}.component.${token(role)}.*.heartbeat`,

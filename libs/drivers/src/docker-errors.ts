@@ -23,7 +23,10 @@ export function isNotFound(err: unknown): boolean {
 /** True when the engine could not be reached at all (socket missing, refused, reset, timed out). */
 export function isUnreachable(err: unknown): boolean {
   const code = (err as EngineErrorLike | undefined)?.code;
-  return code !== undefined && ["ENOENT", "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EACCES", "EHOSTUNREACH"].includes(code);
+  return (
+    code !== undefined &&
+    ["ENOENT", "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EACCES", "EHOSTUNREACH"].includes(code)
+  );
 }
 
 /** The engine's own message (its JSON body) or the error's message, on one line. */
@@ -41,8 +44,15 @@ export function engineMessage(err: unknown): string {
 export function toDriverError(err: unknown, what: string, fallbackReason = "StartError"): DriverError {
   if (err instanceof DriverError) return err;
   const msg = engineMessage(err);
-  if (isUnreachable(err)) return new DriverError("EngineUnavailable", `${what}: the Docker engine cannot be reached (${msg})`, false, { cause: err });
-  if (/port is already allocated|address already in use/i.test(msg)) return new DriverError("PortInUse", `${what}: ${msg}`, false, { cause: err });
-  if (engineStatus(err) === 400) return new DriverError("InvalidSpec", `${what}: the engine rejected the container spec: ${msg}`, true, { cause: err });
+  if (isUnreachable(err))
+    return new DriverError("EngineUnavailable", `${what}: the Docker engine cannot be reached (${msg})`, false, {
+      cause: err,
+    });
+  if (/port is already allocated|address already in use/i.test(msg))
+    return new DriverError("PortInUse", `${what}: ${msg}`, false, { cause: err });
+  if (engineStatus(err) === 400)
+    return new DriverError("InvalidSpec", `${what}: the engine rejected the container spec: ${msg}`, true, {
+      cause: err,
+    });
   return new DriverError(fallbackReason, `${what}: ${msg}`, false, { cause: err });
 }

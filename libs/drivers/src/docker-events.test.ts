@@ -11,7 +11,12 @@ describe("docker event parsing", () => {
   });
 
   it("reads the container id and exit code from a die event", () => {
-    const raw = { Type: "container", Action: "die", Actor: { ID: "abc", Attributes: { exitCode: "137", "tug.replica": "r1" } }, time: 1 };
+    const raw = {
+      Type: "container",
+      Action: "die",
+      Actor: { ID: "abc", Attributes: { exitCode: "137", "tug.replica": "r1" } },
+      time: 1,
+    };
     expect(parseDieEvent(raw)).toEqual({ id: "abc", exitCode: 137 });
     expect(parseDieEvent({ status: "die", id: "def" })).toEqual({ id: "def", exitCode: null });
   });
@@ -31,7 +36,8 @@ describe("DockerEvents (fake engine)", () => {
     const docker = {
       async getEvents(opts: { since: number; filters: unknown }) {
         calls.push(opts);
-        if (calls.length === 2 && fail-- > 0) throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+        if (calls.length === 2 && fail-- > 0)
+          throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
         const s = new PassThrough();
         streams.push(s);
         return s;
@@ -39,19 +45,46 @@ describe("DockerEvents (fake engine)", () => {
     };
     const dies: unknown[] = [];
     const connects: boolean[] = [];
-    const ev = new DockerEvents({ docker: docker as never, log: silentLogger(), retryMs: 5, onDie: (e) => dies.push(e), onConnect: (r) => connects.push(r) });
+    const ev = new DockerEvents({
+      docker: docker as never,
+      log: silentLogger(),
+      retryMs: 5,
+      onDie: (e) => dies.push(e),
+      onConnect: (r) => connects.push(r),
+    });
     await ev.start();
     expect(ev.isConnected).toBe(true);
-    expect(JSON.parse(calls[0]!.filters as string)).toEqual({ label: ["tug.managed=1"], type: ["container"], event: ["die"] });
-    streams[0]!.write(JSON.stringify({ Type: "container", Action: "die", time: 1234, Actor: { ID: "c1", Attributes: { exitCode: "1" } } }) + "\n");
+    expect(JSON.parse(calls[0]!.filters as string)).toEqual({
+      label: ["tug.managed=1"],
+      type: ["container"],
+      event: ["die"],
+    });
+    streams[0]!.write(
+      JSON.stringify({
+        Type: "container",
+        Action: "die",
+        time: 1234,
+        Actor: { ID: "c1", Attributes: { exitCode: "1" } },
+      }) + "\n",
+    );
     streams[0]!.end();
     await new Promise((r) => setTimeout(r, 100));
     expect(calls.length).toBe(3); // one failed attempt, then connected again
     expect(calls[2]!.since).toBe(1234);
     expect(connects).toEqual([false, true]);
-    streams[1]!.write(JSON.stringify({ Type: "container", Action: "die", time: 1235, Actor: { ID: "c2", Attributes: { exitCode: "0" } } }) + "\n");
+    streams[1]!.write(
+      JSON.stringify({
+        Type: "container",
+        Action: "die",
+        time: 1235,
+        Actor: { ID: "c2", Attributes: { exitCode: "0" } },
+      }) + "\n",
+    );
     await new Promise((r) => setTimeout(r, 10));
-    expect(dies).toEqual([{ id: "c1", exitCode: 1 }, { id: "c2", exitCode: 0 }]);
+    expect(dies).toEqual([
+      { id: "c1", exitCode: 1 },
+      { id: "c2", exitCode: 0 },
+    ]);
     ev.close();
     streams[1]!.end();
     await new Promise((r) => setTimeout(r, 30));

@@ -49,7 +49,13 @@ export class JsonLines {
 /** Reads a die event out of one raw engine event, or undefined for anything else. */
 export function parseDieEvent(raw: unknown): DieEvent | undefined {
   if (!raw || typeof raw !== "object") return undefined;
-  const e = raw as { Type?: string; Action?: string; status?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
+  const e = raw as {
+    Type?: string;
+    Action?: string;
+    status?: string;
+    id?: string;
+    Actor?: { ID?: string; Attributes?: Record<string, string> };
+  };
   if ((e.Type ?? "container") !== "container" || (e.Action ?? e.status) !== "die") return undefined;
   const id = e.Actor?.ID ?? e.id;
   if (!id) return undefined;
@@ -95,7 +101,11 @@ export class DockerEvents {
     const since = this.sinceSec ?? Math.floor(Date.now() / 1000);
     let stream: NodeJS.ReadableStream;
     try {
-      stream = (await this.o.docker.getEvents({ filters: JSON.stringify(filters), since, abortSignal: this.ac.signal } as never)) as unknown as NodeJS.ReadableStream;
+      stream = (await this.o.docker.getEvents({
+        filters: JSON.stringify(filters),
+        since,
+        abortSignal: this.ac.signal,
+      } as never)) as unknown as NodeJS.ReadableStream;
     } catch (err) {
       if (!this.ac.signal.aborted) {
         this.o.log.warn({ err: engineMessage(err), retryMs: this.retry }, "cannot follow Docker events; retrying");

@@ -12,7 +12,9 @@ const frame = (type: number, text: string) => {
 
 describe("docker logs", () => {
   it("joins stdout and stderr frames in order", () => {
-    expect(demuxLogs(Buffer.concat([frame(1, "listening\n"), frame(2, "Error: boom\n"), frame(1, "bye\n")]))).toBe("listening\nError: boom\nbye\n");
+    expect(demuxLogs(Buffer.concat([frame(1, "listening\n"), frame(2, "Error: boom\n"), frame(1, "bye\n")]))).toBe(
+      "listening\nError: boom\nbye\n",
+    );
   });
   it("passes a raw (TTY) stream through and survives a cut-off frame", () => {
     expect(demuxLogs(Buffer.from("plain text output\n"))).toBe("plain text output\n");

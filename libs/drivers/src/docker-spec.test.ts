@@ -3,14 +3,27 @@ import { describe, expect, it } from "vitest";
 import { containerName, containerSpec, replicaOfContainer, type InspectedContainer } from "./docker-spec.js";
 import type { ReplicaSpec } from "./types.js";
 
-const template = (over: Partial<Template> = {}): Template => ({
-  image: "tug-examples/web:1", env: { GREETING: "ahoy" },
-  ports: [{ name: "http", containerPort: 8080, protocol: "tcp" }, { name: "admin", containerPort: 9090, protocol: "tcp" }],
-  resources: { cpuMillis: 250, memoryBytes: 64 * 1024 * 1024 }, nodeSelector: {}, restartPolicy: "Always", terminationGracePeriodSeconds: 2,
-  ...over,
-} as Template);
+const template = (over: Partial<Template> = {}): Template =>
+  ({
+    image: "tug-examples/web:1",
+    env: { GREETING: "ahoy" },
+    ports: [
+      { name: "http", containerPort: 8080, protocol: "tcp" },
+      { name: "admin", containerPort: 9090, protocol: "tcp" },
+    ],
+    resources: { cpuMillis: 250, memoryBytes: 64 * 1024 * 1024 },
+    nodeSelector: {},
+    restartPolicy: "Always",
+    terminationGracePeriodSeconds: 2,
+    ...over,
+  }) as Template;
 const spec = (t: Template = template()): ReplicaSpec => ({
-  id: "web-1-abc", deployment: "default/web", revision: 3, node: "n1", hostPort: 20_005, template: t,
+  id: "web-1-abc",
+  deployment: "default/web",
+  revision: 3,
+  node: "n1",
+  hostPort: 20_005,
+  template: t,
   env: { ...t.env, TUG_REPLICA_ID: "web-1-abc", TUG_NODE: "n1", TUG_REVISION: "3", PORT: "20005" },
 });
 
@@ -18,7 +31,12 @@ describe("containerSpec", () => {
   it("labels the container with the replica, deployment, revision, node, managed flag and extra labels", () => {
     const { body } = containerSpec(spec(), { extraLabels: { "tug.test-run": "r1" } });
     expect(body.Labels).toEqual({
-      "tug.replica": "web-1-abc", "tug.deployment": "default/web", "tug.revision": "3", "tug.node": "n1", "tug.managed": "1", "tug.test-run": "r1",
+      "tug.replica": "web-1-abc",
+      "tug.deployment": "default/web",
+      "tug.revision": "3",
+      "tug.node": "n1",
+      "tug.managed": "1",
+      "tug.test-run": "r1",
     });
   });
 
@@ -29,7 +47,15 @@ describe("containerSpec", () => {
 
   it("passes the replica env with PORT set to the first container port", () => {
     const { body } = containerSpec(spec());
-    expect(body.Env).toEqual(expect.arrayContaining(["GREETING=ahoy", "TUG_REPLICA_ID=web-1-abc", "TUG_NODE=n1", "TUG_REVISION=3", "PORT=8080"]));
+    expect(body.Env).toEqual(
+      expect.arrayContaining([
+        "GREETING=ahoy",
+        "TUG_REPLICA_ID=web-1-abc",
+        "TUG_NODE=n1",
+        "TUG_REVISION=3",
+        "PORT=8080",
+      ]),
+    );
     expect(body.Env).not.toContain("PORT=20005");
   });
 
@@ -40,20 +66,29 @@ describe("containerSpec", () => {
   });
 
   it("binds the host port to the first container port on loopback, leaves others unpublished unless offered", () => {
-    expect(containerSpec(spec()).body.HostConfig!.PortBindings).toEqual({ "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "20005" }] });
+    expect(containerSpec(spec()).body.HostConfig!.PortBindings).toEqual({
+      "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "20005" }],
+    });
     expect(containerSpec(spec()).body.ExposedPorts).toEqual({ "8080/tcp": {}, "9090/tcp": {} });
     expect(containerSpec(spec(), { extraHostPorts: [20_006] }).body.HostConfig!.PortBindings).toEqual({
-      "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "20005" }], "9090/tcp": [{ HostIp: "127.0.0.1", HostPort: "20006" }],
+      "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "20005" }],
+      "9090/tcp": [{ HostIp: "127.0.0.1", HostPort: "20006" }],
     });
   });
 
   it("sets init, limits and no restart policy", () => {
     const hc = containerSpec(spec()).body.HostConfig!;
-    expect(hc).toMatchObject({ Init: true, NanoCpus: 250_000_000, Memory: 64 * 1024 * 1024, RestartPolicy: { Name: "no" } });
+    expect(hc).toMatchObject({
+      Init: true,
+      NanoCpus: 250_000_000,
+      Memory: 64 * 1024 * 1024,
+      RestartPolicy: { Name: "no" },
+    });
   });
 
   it("skips limits that are zero or below Docker's 6 MiB minimum", () => {
-    const hc = containerSpec(spec(template({ resources: { cpuMillis: 0, memoryBytes: 4 * 1024 * 1024 } }))).body.HostConfig!;
+    const hc = containerSpec(spec(template({ resources: { cpuMillis: 0, memoryBytes: 4 * 1024 * 1024 } }))).body
+      .HostConfig!;
     expect(hc.NanoCpus).toBeUndefined();
     expect(hc.Memory).toBeUndefined();
   });
@@ -74,18 +109,36 @@ describe("containerSpec", () => {
 describe("replicaOfContainer", () => {
   const inspected = (over: Partial<InspectedContainer> = {}): InspectedContainer => ({
     Id: "c1",
-    Config: { Labels: { "tug.replica": "web-1", "tug.deployment": "default/web", "tug.revision": "2" }, Env: ["PORT=9000"] },
+    Config: {
+      Labels: { "tug.replica": "web-1", "tug.deployment": "default/web", "tug.revision": "2" },
+      Env: ["PORT=9000"],
+    },
     State: { Running: true, StartedAt: "2024-01-02T03:04:05.000Z" },
-    HostConfig: { PortBindings: { "9000/tcp": [{ HostIp: "127.0.0.1", HostPort: "20010" }], "9090/tcp": [{ HostIp: "127.0.0.1", HostPort: "20011" }] } },
+    HostConfig: {
+      PortBindings: {
+        "9000/tcp": [{ HostIp: "127.0.0.1", HostPort: "20010" }],
+        "9090/tcp": [{ HostIp: "127.0.0.1", HostPort: "20011" }],
+      },
+    },
     ...over,
   });
 
   it("reads the replica back from labels, env and port bindings (round trip with containerSpec)", () => {
     expect(replicaOfContainer(inspected())).toEqual({
-      replicaId: "web-1", deployment: "default/web", revision: 2, hostPort: 20_010, portBindings: { 9000: 20_010, 9090: 20_011 }, startedAt: Date.parse("2024-01-02T03:04:05.000Z"),
+      replicaId: "web-1",
+      deployment: "default/web",
+      revision: 2,
+      hostPort: 20_010,
+      portBindings: { 9000: 20_010, 9090: 20_011 },
+      startedAt: Date.parse("2024-01-02T03:04:05.000Z"),
     });
     const { body } = containerSpec(spec());
-    const back = replicaOfContainer({ Id: "c2", Config: { Labels: body.Labels, Env: body.Env }, State: { Running: true }, HostConfig: { PortBindings: body.HostConfig!.PortBindings } });
+    const back = replicaOfContainer({
+      Id: "c2",
+      Config: { Labels: body.Labels, Env: body.Env },
+      State: { Running: true },
+      HostConfig: { PortBindings: body.HostConfig!.PortBindings },
+    });
     expect(back).toMatchObject({ replicaId: "web-1-abc", deployment: "default/web", revision: 3, hostPort: 20_005 });
   });
 

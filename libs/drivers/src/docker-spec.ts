@@ -104,7 +104,9 @@ export interface InspectedContainer {
 }
 
 /** Container port → host port of every loopback binding in a create body or an inspected container. */
-export function portBindingsOf(c: { HostConfig?: { PortBindings?: Record<string, Array<{ HostPort?: string }> | null> | null } }): Record<number, number> {
+export function portBindingsOf(c: {
+  HostConfig?: { PortBindings?: Record<string, Array<{ HostPort?: string }> | null> | null };
+}): Record<number, number> {
   const out: Record<number, number> = {};
   for (const [key, b] of Object.entries(c.HostConfig?.PortBindings ?? {})) {
     const [cp, hp] = [Number.parseInt(key, 10), Number(b?.[0]?.HostPort)];

@@ -19,7 +19,12 @@ describe("docker stats → usage", () => {
   });
 
   it("never reports negative or NaN cpu", () => {
-    expect(cpuPercent({ cpu_usage: { total_usage: 1 }, system_cpu_usage: 1 }, { cpu_usage: { total_usage: 5 }, system_cpu_usage: 0 })).toBe(0);
+    expect(
+      cpuPercent(
+        { cpu_usage: { total_usage: 1 }, system_cpu_usage: 1 },
+        { cpu_usage: { total_usage: 5 }, system_cpu_usage: 0 },
+      ),
+    ).toBe(0);
     expect(cpuPercent({ cpu_usage: { total_usage: 1 } }, undefined)).toBe(0);
   });
 

@@ -13,7 +13,14 @@ import { DockerEvents, type DieEvent } from "./docker-events.js";
 import { engineMessage, engineStatus, isNotFound, toDriverError } from "./docker-errors.js";
 import { demuxLogs } from "./docker-logs.js";
 import { logTail } from "./log-tail.js";
-import { containerSpec, LABELS, portBindingsOf, MANAGED_SELECTOR, replicaOfContainer, type InspectedContainer } from "./docker-spec.js";
+import {
+  containerSpec,
+  LABELS,
+  portBindingsOf,
+  MANAGED_SELECTOR,
+  replicaOfContainer,
+  type InspectedContainer,
+} from "./docker-spec.js";
 import { usageFromStats, type CpuSample, type StatsSample } from "./docker-stats.js";
 import { DriverError, type Driver, type ExitEvent, type ReplicaSpec, type RuntimeHandle, type Usage } from "./types.js";
 
@@ -59,7 +66,9 @@ export class DockerDriver implements Driver {
   constructor(private readonly o: DockerDriverOptions) {
     this.docker = o.docker ?? new Dockerode({ socketPath: o.socketPath ?? DEFAULT_DOCKER_SOCKET });
     this.events = new DockerEvents({
-      docker: this.docker, log: o.log, retryMs: o.eventRetryMs,
+      docker: this.docker,
+      log: o.log,
+      retryMs: o.eventRetryMs,
       onDie: (e) => this.onDie(e),
       onConnect: (reconnect) => reconnect && void this.reconcile(),
     });
@@ -69,21 +78,35 @@ export class DockerDriver implements Driver {
     const image = spec.template.image;
     if (!image) throw new DriverError("NoImage", "the docker driver needs template.image", true);
     await this.events.start();
-    const { name, body } = containerSpec(spec, { extraLabels: this.o.extraLabels, extraHostPorts: spec.extraHostPorts, hostIp: this.o.hostIp });
+    const { name, body } = containerSpec(spec, {
+      extraLabels: this.o.extraLabels,
+      extraHostPorts: spec.extraHostPorts,
+      hostIp: this.o.hostIp,
+    });
     let container: Dockerode.Container;
     try {
       // the engine's create never pulls: a missing image is its 404 (one engine call fewer than inspecting first)
       container = await this.docker.createContainer({ ...body, name });
     } catch (err) {
       if (isNotFound(err) && /no such image/i.test(engineMessage(err))) {
-        throw new DriverError("ImageNotFound", `image ${image} is not present on node ${spec.node}; Tugboat never pulls (no registry): build or load it there (scripts/images)`, true, { cause: err });
+        throw new DriverError(
+          "ImageNotFound",
+          `image ${image} is not present on node ${spec.node}; Tugboat never pulls (no registry): build or load it there (scripts/images)`,
+          true,
+          { cause: err },
+        );
       }
       throw toDriverError(err, `create container for ${spec.id}`);
     }
     const handle: RuntimeHandle = {
-      replicaId: spec.id, deployment: spec.deployment, revision: spec.revision, hostPort: spec.hostPort,
+      replicaId: spec.id,
+      deployment: spec.deployment,
+      revision: spec.revision,
+      hostPort: spec.hostPort,
       portBindings: portBindingsOf(body),
-      ref: container.id, startedAt: Date.now(), adopted: false,
+      ref: container.id,
+      startedAt: Date.now(),
+      adopted: false,
     };
     // tracked before it runs, so a die event that beats the start reply is not lost (emitted once we returned)
     this.live.set(container.id, handle);
@@ -118,12 +141,16 @@ export class DockerDriver implements Driver {
           await this.docker.getContainer(id).stop({ t: Math.max(0, Math.ceil(graceMs / 1000)) });
         } catch (err) {
           const status = engineStatus(err);
-          if (status !== 304 && status !== 404) { // 304: already stopped; 404: already gone
+          if (status !== 304 && status !== 404) {
+            // 304: already stopped; 404: already gone
             if (attempt < 3) {
               await sleep(250 * attempt);
               continue;
             }
-            this.o.log.error({ container: id, replica: handle.replicaId, err: engineMessage(err) }, "cannot stop container; giving up");
+            this.o.log.error(
+              { container: id, replica: handle.replicaId, err: engineMessage(err) },
+              "cannot stop container; giving up",
+            );
             return;
           }
         }
@@ -142,7 +169,10 @@ export class DockerDriver implements Driver {
     let list: Dockerode.ContainerInfo[];
     try {
       // scoped by the extra labels too (e.g. `tug.cluster`): clusters sharing one engine reuse node names
-      list = await this.docker.listContainers({ all: true, filters: { label: ownSelector(this.o.node, this.o.extraLabels) } });
+      list = await this.docker.listContainers({
+        all: true,
+        filters: { label: ownSelector(this.o.node, this.o.extraLabels) },
+      });
     } catch (err) {
       this.o.log.error({ err: engineMessage(err) }, "cannot list containers to adopt; starting with none");
       return [];
@@ -157,8 +187,16 @@ export class DockerDriver implements Driver {
       }
       const r = inspected?.State.Running ? replicaOfContainer(inspected) : undefined;
       if (!r || byReplica.has(r.replicaId)) {
-        if (r) this.o.log.warn({ container: info.Id, replica: r.replicaId }, "a newer container runs this replica; removing the older one");
-        else if (inspected?.State.Running) this.o.log.warn({ container: info.Id }, "running container without a replica label or host port; removing it");
+        if (r)
+          this.o.log.warn(
+            { container: info.Id, replica: r.replicaId },
+            "a newer container runs this replica; removing the older one",
+          );
+        else if (inspected?.State.Running)
+          this.o.log.warn(
+            { container: info.Id },
+            "running container without a replica label or host port; removing it",
+          );
         await this.forceRemove(info.Id);
         continue;
       }
@@ -201,9 +239,13 @@ export class DockerDriver implements Driver {
     const handle = this.live.get(e.id);
     if (!handle) return;
     void (async () => {
-      if (this.stopping.has(e.id)) return this.exited(handle, e.exitCode ?? (await this.stateOf(e.id))?.exitCode ?? null);
+      if (this.stopping.has(e.id))
+        return this.exited(handle, e.exitCode ?? (await this.stateOf(e.id))?.exitCode ?? null);
       const [state, output] = await Promise.all([this.stateOf(e.id), this.lastOutput(e.id)]);
-      this.exited(handle, e.exitCode ?? state?.exitCode ?? null, { reason: state?.oomKilled ? "OOMKilled" : undefined, message: output && `last output: ${output}` });
+      this.exited(handle, e.exitCode ?? state?.exitCode ?? null, {
+        reason: state?.oomKilled ? "OOMKilled" : undefined,
+        message: output && `last output: ${output}`,
+      });
       await this.remove(e.id);
     })();
   }
@@ -211,7 +253,9 @@ export class DockerDriver implements Driver {
   /** The tail of what a container printed (stdout and stderr), or undefined. */
   private async lastOutput(id: string): Promise<string | undefined> {
     try {
-      const raw = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail: 20, follow: false })) as unknown as Buffer;
+      const raw = (await this.docker
+        .getContainer(id)
+        .logs({ stdout: true, stderr: true, tail: 20, follow: false })) as unknown as Buffer;
       return logTail(demuxLogs(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw))));
     } catch {
       return undefined;
@@ -231,7 +275,13 @@ export class DockerDriver implements Driver {
     if (this.live.get(handle.ref) !== handle) return;
     this.live.delete(handle.ref);
     this.cpuSamples.delete(handle.ref);
-    const e: ExitEvent = { handle, code, signal: null, ...(detail.reason ? { reason: detail.reason } : {}), ...(detail.message ? { message: detail.message } : {}) };
+    const e: ExitEvent = {
+      handle,
+      code,
+      signal: null,
+      ...(detail.reason ? { reason: detail.reason } : {}),
+      ...(detail.message ? { message: detail.message } : {}),
+    };
     if (this.starting.has(handle.ref)) this.deferred.set(handle.ref, e);
     else this.emit(e);
   }
@@ -252,7 +302,9 @@ export class DockerDriver implements Driver {
    * Running or not, the exit code and whether the memory limit killed it; a container that no longer exists counts
    * as exited (code unknown); undefined when the engine does not answer.
    */
-  private async stateOf(id: string): Promise<{ running: boolean; exitCode: number | null; oomKilled: boolean } | undefined> {
+  private async stateOf(
+    id: string,
+  ): Promise<{ running: boolean; exitCode: number | null; oomKilled: boolean } | undefined> {
     try {
       const s = (await this.docker.getContainer(id).inspect()).State;
       return { running: s.Running, exitCode: s.Running ? null : s.ExitCode, oomKilled: s.OOMKilled === true };
@@ -267,7 +319,8 @@ export class DockerDriver implements Driver {
       await this.docker.getContainer(id).remove({ v: true });
     } catch (err) {
       const status = (err as { statusCode?: number }).statusCode;
-      if (!isNotFound(err) && status !== 409) this.o.log.warn({ container: id, err: engineMessage(err) }, "cannot remove container");
+      if (!isNotFound(err) && status !== 409)
+        this.o.log.warn({ container: id, err: engineMessage(err) }, "cannot remove container");
     }
   }
 
@@ -276,7 +329,8 @@ export class DockerDriver implements Driver {
     try {
       await this.docker.getContainer(id).remove({ force: true, v: true });
     } catch (err) {
-      if (!isNotFound(err)) this.o.log.warn({ container: id, err: engineMessage(err) }, "cannot remove a leftover container");
+      if (!isNotFound(err))
+        this.o.log.warn({ container: id, err: engineMessage(err) }, "cannot remove a leftover container");
     }
   }
 }
@@ -286,7 +340,13 @@ export class DockerDriver implements Driver {
  * worker adopts and removes only its own cluster's containers on an engine other clusters share.
  */
 export function ownSelector(node: string, extraLabels: Record<string, string> = {}): string[] {
-  return [`${LABELS.node}=${node}`, MANAGED_SELECTOR, ...Object.entries(extraLabels).filter(([k]) => !(Object.values(LABELS) as string[]).includes(k)).map(([k, v]) => `${k}=${v}`)];
+  return [
+    `${LABELS.node}=${node}`,
+    MANAGED_SELECTOR,
+    ...Object.entries(extraLabels)
+      .filter(([k]) => !(Object.values(LABELS) as string[]).includes(k))
+      .map(([k, v]) => `${k}=${v}`),
+  ];
 }
 
 function sleep(ms: number): Promise<void> {

@@ -12,8 +12,13 @@ export class FakeDriver implements Driver {
 
   async start(spec: ReplicaSpec): Promise<RuntimeHandle> {
     const handle: RuntimeHandle = {
-      replicaId: spec.id, deployment: spec.deployment, revision: spec.revision, hostPort: spec.hostPort,
-      ref: `fake-${++this.seq}`, startedAt: Date.now(), adopted: false,
+      replicaId: spec.id,
+      deployment: spec.deployment,
+      revision: spec.revision,
+      hostPort: spec.hostPort,
+      ref: `fake-${++this.seq}`,
+      startedAt: Date.now(),
+      adopted: false,
     };
     this.running.set(handle.ref, handle);
     return handle;

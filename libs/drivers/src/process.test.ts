@@ -13,17 +13,34 @@ import type { ExitEvent, ReplicaSpec } from "./types.js";
 const dir = mkdtempSync(join(tmpdir(), "tug-procdrv-"));
 const started: number[] = [];
 const template = (command: string[]): Template => ({
-  command, env: {}, ports: [], resources: { cpuMillis: 0, memoryBytes: 0 }, nodeSelector: {}, restartPolicy: "Always", terminationGracePeriodSeconds: 1,
+  command,
+  env: {},
+  ports: [],
+  resources: { cpuMillis: 0, memoryBytes: 0 },
+  nodeSelector: {},
+  restartPolicy: "Always",
+  terminationGracePeriodSeconds: 1,
 });
 const spec = (id: string, command: string[]): ReplicaSpec => ({
-  id, deployment: "default/t", revision: 1, node: "n1", hostPort: 45_000, template: template(command), env: { TUG_REPLICA_ID: id, HELLO: "world" },
+  id,
+  deployment: "default/t",
+  revision: 1,
+  node: "n1",
+  hostPort: 45_000,
+  template: template(command),
+  env: { TUG_REPLICA_ID: id, HELLO: "world" },
 });
-const driver = (node = "n1") => new ProcessDriver({ node, dataDir: dir, workdir: dir, log: silentLogger(), pollMs: 50 });
+const driver = (node = "n1") =>
+  new ProcessDriver({ node, dataDir: dir, workdir: dir, log: silentLogger(), pollMs: 50 });
 
 afterAll(() => {
   for (const pid of started) {
     for (const target of [-pid, pid]) {
-      try { process.kill(target, "SIGKILL"); } catch { /* gone, or not a group leader */ }
+      try {
+        process.kill(target, "SIGKILL");
+      } catch {
+        /* gone, or not a group leader */
+      }
     }
   }
   rmSync(dir, { recursive: true, force: true });
@@ -44,7 +61,10 @@ describe("process driver", () => {
 
   it("a missing binary rejects with StartError", async () => {
     const d = driver();
-    await expect(d.start(spec("nope", ["/no/such/binary"]))).rejects.toMatchObject({ reason: "StartError", permanent: false });
+    await expect(d.start(spec("nope", ["/no/such/binary"]))).rejects.toMatchObject({
+      reason: "StartError",
+      permanent: false,
+    });
     await d.close();
   });
 
@@ -84,7 +104,9 @@ describe("process driver", () => {
   it("never adopts a pid whose environment does not name the replica (recycled pid)", async () => {
     const other = execFileSync("sh", ["-c", "sleep 30 >/dev/null 2>&1 & echo $!"]).toString().trim();
     started.push(Number(other));
-    writeState(join(dir, "worker-recycled.json"), { ghost: { pid: Number(other), hostPort: 45_001, revision: 1, deployment: "default/t", startedAt: 1 } });
+    writeState(join(dir, "worker-recycled.json"), {
+      ghost: { pid: Number(other), hostPort: 45_001, revision: 1, deployment: "default/t", startedAt: 1 },
+    });
     const d = driver("recycled");
     expect(await d.recover()).toEqual([]);
     expect(existsSync(join(dir, "worker-recycled.json"))).toBe(true);

@@ -51,16 +51,24 @@ export class ProcessDriver implements Driver {
 
   async start(spec: ReplicaSpec): Promise<RuntimeHandle> {
     const argv = spec.template.command;
-    if (!argv || argv.length === 0) throw new DriverError("NoCommand", "the process driver needs template.command", true);
+    if (!argv || argv.length === 0)
+      throw new DriverError("NoCommand", "the process driver needs template.command", true);
     const logDir = join(this.o.dataDir, "logs");
     mkdirSync(logDir, { recursive: true });
     const fd = openSync(join(logDir, `${spec.id}.log`), "a");
     let pid: number;
     try {
-      const child = spawn(argv[0]!, argv.slice(1), { cwd: this.o.workdir, env: { ...replicaEnv(spec.env, this.o.bindAddress ?? "127.0.0.1"), [STATE_DIR_ENV]: resolve(this.o.dataDir) }, detached: true, stdio: ["ignore", fd, fd] });
+      const child = spawn(argv[0]!, argv.slice(1), {
+        cwd: this.o.workdir,
+        env: { ...replicaEnv(spec.env, this.o.bindAddress ?? "127.0.0.1"), [STATE_DIR_ENV]: resolve(this.o.dataDir) },
+        detached: true,
+        stdio: ["ignore", fd, fd],
+      });
       pid = await new Promise<number>((resolve, reject) => {
         child.once("spawn", () => resolve(child.pid!));
-        child.once("error", (err) => reject(new DriverError("StartError", `cannot start ${argv[0]}: ${err.message}`, false, { cause: err })));
+        child.once("error", (err) =>
+          reject(new DriverError("StartError", `cannot start ${argv[0]}: ${err.message}`, false, { cause: err })),
+        );
       });
       child.unref();
       const handle = this.track(spec, pid, Date.now(), false);
@@ -88,11 +96,19 @@ export class ProcessDriver implements Driver {
     const adopted: RuntimeHandle[] = [];
     for (const [id, r] of Object.entries(saved)) {
       if ((await isAlive(r.pid)) && (await readEnviron(r.pid)).includes(`TUG_REPLICA_ID=${id}`)) {
-        const handle = this.track({ id, deployment: r.deployment, revision: r.revision, hostPort: r.hostPort }, r.pid, r.startedAt, true);
+        const handle = this.track(
+          { id, deployment: r.deployment, revision: r.revision, hostPort: r.hostPort },
+          r.pid,
+          r.startedAt,
+          true,
+        );
         this.poll(handle);
         adopted.push(handle);
       } else {
-        this.o.log.info({ replica: id, pid: r.pid }, "recorded replica is gone (or its pid was recycled); not adopting");
+        this.o.log.info(
+          { replica: id, pid: r.pid },
+          "recorded replica is gone (or its pid was recycled); not adopting",
+        );
       }
     }
     this.persist();
@@ -118,8 +134,22 @@ export class ProcessDriver implements Driver {
     this.exits.clear();
   }
 
-  private track(r: Pick<ReplicaSpec, "id" | "deployment" | "revision" | "hostPort">, pid: number, startedAt: number, adopted: boolean): RuntimeHandle {
-    const handle: RuntimeHandle = { replicaId: r.id, deployment: r.deployment, revision: r.revision, hostPort: r.hostPort, ref: String(pid), pid, startedAt, adopted };
+  private track(
+    r: Pick<ReplicaSpec, "id" | "deployment" | "revision" | "hostPort">,
+    pid: number,
+    startedAt: number,
+    adopted: boolean,
+  ): RuntimeHandle {
+    const handle: RuntimeHandle = {
+      replicaId: r.id,
+      deployment: r.deployment,
+      revision: r.revision,
+      hostPort: r.hostPort,
+      ref: String(pid),
+      pid,
+      startedAt,
+      adopted,
+    };
     this.live.set(pid, handle);
     this.persist();
     return handle;
@@ -170,7 +200,13 @@ export class ProcessDriver implements Driver {
   private persist(): void {
     const state: PersistedState = {};
     for (const h of this.live.values()) {
-      state[h.replicaId] = { pid: h.pid!, hostPort: h.hostPort, revision: h.revision, deployment: h.deployment, startedAt: h.startedAt };
+      state[h.replicaId] = {
+        pid: h.pid!,
+        hostPort: h.hostPort,
+        revision: h.revision,
+        deployment: h.deployment,
+        startedAt: h.startedAt,
+      };
     }
     try {
       writeState(this.statePath, state);

@@ -26,8 +26,21 @@ export function readState(path: string): PersistedState {
   if (!raw || typeof raw !== "object") return out;
   for (const [id, v] of Object.entries(raw as Record<string, unknown>)) {
     const r = v as Partial<PersistedReplica> | null;
-    if (r && Number.isInteger(r.pid) && r.pid! > 1 && Number.isInteger(r.hostPort) && typeof r.deployment === "string" && Number.isInteger(r.revision)) {
-      out[id] = { pid: r.pid!, hostPort: r.hostPort!, revision: r.revision!, deployment: r.deployment, startedAt: Number(r.startedAt) || Date.now() };
+    if (
+      r &&
+      Number.isInteger(r.pid) &&
+      r.pid! > 1 &&
+      Number.isInteger(r.hostPort) &&
+      typeof r.deployment === "string" &&
+      Number.isInteger(r.revision)
+    ) {
+      out[id] = {
+        pid: r.pid!,
+        hostPort: r.hostPort!,
+        revision: r.revision!,
+        deployment: r.deployment,
+        startedAt: Number(r.startedAt) || Date.now(),
+      };
     }
   }
   return out;

@@ -30,19 +30,27 @@ export function createMetrics(role: string): Registry {
 }
 
 /** Starts the /healthz + /metrics server. */
-export async function serveHealth(o: Pick<HostOptions, "healthPort" | "healthHost" | "metrics" | "checks">): Promise<Server> {
+export async function serveHealth(
+  o: Pick<HostOptions, "healthPort" | "healthHost" | "metrics" | "checks">,
+): Promise<Server> {
   const server = createServer(async (req, res) => {
     if (req.url === "/healthz") {
       const results = Object.fromEntries(Object.entries(o.checks ?? {}).map(([k, f]) => [k, safe(f)]));
       const ok = Object.values(results).every(Boolean);
-      res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ ok, checks: results }));
+      res
+        .writeHead(ok ? 200 : 503, { "content-type": "application/json" })
+        .end(JSON.stringify({ ok, checks: results }));
     } else if (req.url === "/metrics") {
       res.writeHead(200, { "content-type": o.metrics.contentType }).end(await o.metrics.metrics());
     } else {
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, code: "NOT_FOUND", message: "try /healthz or /metrics" }));
+      res
+        .writeHead(404, { "content-type": "application/json" })
+        .end(JSON.stringify({ ok: false, code: "NOT_FOUND", message: "try /healthz or /metrics" }));
     }
   });
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(o.healthPort, o.healthHost ?? "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) =>
+    server.once("error", reject).listen(o.healthPort, o.healthHost ?? "127.0.0.1", resolve),
+  );
   return server;
 }
 
@@ -65,11 +73,19 @@ export async function runHost(o: HostOptions): Promise<number> {
     ac.abort();
   };
   process.on("SIGTERM", onSignal).on("SIGINT", onSignal);
-  process.on("unhandledRejection", (err) => o.log.error({ err: String((err as Error)?.stack ?? err) }, "unhandled rejection"));
+  process.on("unhandledRejection", (err) =>
+    o.log.error({ err: String((err as Error)?.stack ?? err) }, "unhandled rejection"),
+  );
   const server = await serveHealth(o);
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : o.healthPort;
-  o.log.info({ healthz: `http://${o.healthHost ?? "127.0.0.1"}:${port}/healthz`, metrics: `http://${o.healthHost ?? "127.0.0.1"}:${port}/metrics` }, `${o.role} started`);
+  o.log.info(
+    {
+      healthz: `http://${o.healthHost ?? "127.0.0.1"}:${port}/healthz`,
+      metrics: `http://${o.healthHost ?? "127.0.0.1"}:${port}/metrics`,
+    },
+    `${o.role} started`,
+  );
   let code = 0;
   await Promise.all(
     o.runnables.map((r) =>

@@ -41,8 +41,18 @@ export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: Work
   const queue = o.queue ?? new WorkQueue();
   const failures = new Map<string, number>();
   const registers = o.metrics ? [o.metrics] : [];
-  const total = new Counter({ name: `tug_${o.name}_reconcile_total`, help: `${o.name} reconciles by result`, labelNames: ["result"], registers });
-  const duration = new Histogram({ name: `tug_${o.name}_reconcile_seconds`, help: `${o.name} reconcile duration`, registers, buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2] });
+  const total = new Counter({
+    name: `tug_${o.name}_reconcile_total`,
+    help: `${o.name} reconciles by result`,
+    labelNames: ["result"],
+    registers,
+  });
+  const duration = new Histogram({
+    name: `tug_${o.name}_reconcile_seconds`,
+    help: `${o.name} reconcile duration`,
+    registers,
+    buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2],
+  });
 
   async function resync(): Promise<void> {
     try {
@@ -70,7 +80,10 @@ export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: Work
           const n = (failures.get(key) ?? 0) + 1;
           failures.set(key, n);
           total.inc({ result: "error" });
-          o.log.warn({ key, attempt: n, err: String((err as Error)?.message ?? err) }, "reconcile failed; requeued with backoff");
+          o.log.warn(
+            { key, attempt: n, err: String((err as Error)?.message ?? err) },
+            "reconcile failed; requeued with backoff",
+          );
           queue.addAfter(key, backoff(n, 50, 5_000));
         }
       } finally {
@@ -87,7 +100,14 @@ export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: Work
     async run(signal) {
       await resync();
       const timer = setInterval(() => void resync(), o.resyncMs ?? 5_000);
-      signal.addEventListener("abort", () => { clearInterval(timer); queue.close(); }, { once: true });
+      signal.addEventListener(
+        "abort",
+        () => {
+          clearInterval(timer);
+          queue.close();
+        },
+        { once: true },
+      );
       await Promise.all(Array.from({ length: o.workers ?? 2 }, () => worker(signal)));
     },
   };

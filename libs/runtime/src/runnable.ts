@@ -8,7 +8,12 @@ export interface Runnable {
 }
 
 /** A Runnable that repeats `tick` every `periodMs` until aborted; a failing tick is logged by `onError`, never fatal. */
-export function periodic(name: string, periodMs: number, tick: (signal: AbortSignal) => Promise<void>, onError: (err: unknown) => void): Runnable {
+export function periodic(
+  name: string,
+  periodMs: number,
+  tick: (signal: AbortSignal) => Promise<void>,
+  onError: (err: unknown) => void,
+): Runnable {
   return {
     name,
     async run(signal) {

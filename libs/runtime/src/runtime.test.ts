@@ -30,7 +30,9 @@ describe("runtime - reconcile loop", () => {
     const seen: string[] = [];
     let failOnce = true;
     const loop = reconcileLoop({
-      name: "t", log: silentLogger(), resyncMs: 60_000,
+      name: "t",
+      log: silentLogger(),
+      resyncMs: 60_000,
       listKeys: async () => ["x", "y"],
       reconciler: {
         async reconcile(key) {
@@ -45,7 +47,8 @@ describe("runtime - reconcile loop", () => {
     });
     const ac = new AbortController();
     const running = loop.run(ac.signal);
-    for (let i = 0; i < 50 && seen.filter((k) => k === "y").length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && seen.filter((k) => k === "y").length < 2; i++)
+      await new Promise((r) => setTimeout(r, 20));
     ac.abort();
     await running;
     expect(seen.filter((k) => k === "x")).toHaveLength(1);

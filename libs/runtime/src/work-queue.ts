@@ -24,7 +24,10 @@ export class WorkQueue {
     if (this.closed) return;
     const prev = this.delayed.get(key);
     if (prev) clearTimeout(prev);
-    const t = setTimeout(() => { this.delayed.delete(key); this.add(key); }, ms);
+    const t = setTimeout(() => {
+      this.delayed.delete(key);
+      this.add(key);
+    }, ms);
     t.unref();
     this.delayed.set(key, t);
   }

@@ -32,12 +32,18 @@ export interface ServiceParts {
 }
 
 /** Connects the bus and the store, builds the service and runs it until a signal. */
-export function boot(config: ServiceConfig, build: (deps: ServiceDeps) => ServiceParts | Promise<ServiceParts>): Promise<never> {
+export function boot(
+  config: ServiceConfig,
+  build: (deps: ServiceDeps) => ServiceParts | Promise<ServiceParts>,
+): Promise<never> {
   return host(config, (deps, store) => build({ ...deps, store: store! }), true);
 }
 
 /** Connects the bus only (no Redis: the worker), builds the process and runs it until a signal. */
-export function bootWithoutStore(config: ServiceConfig, build: (deps: BusDeps) => ServiceParts | Promise<ServiceParts>): Promise<never> {
+export function bootWithoutStore(
+  config: ServiceConfig,
+  build: (deps: BusDeps) => ServiceParts | Promise<ServiceParts>,
+): Promise<never> {
   return host(config, (deps) => build(deps), false);
 }
 
@@ -50,17 +56,41 @@ async function host(
   try {
     const metrics = createMetrics(config.role);
     const bus = await Bus.connect({ url: config.natsUrl, name: `${config.role}/${config.instance}`, log, metrics });
-    const store = !withStore ? undefined : new RedisStore({
-      ...config.redis, prefix: config.prefix,
-      onStatus: (s, err) => (s === "error" ? log.warn({ err: String((err as Error)?.message ?? err) }, "redis error") : log.info("redis ready")),
-    });
+    const store = !withStore
+      ? undefined
+      : new RedisStore({
+          ...config.redis,
+          prefix: config.prefix,
+          onStatus: (s, err) =>
+            s === "error"
+              ? log.warn({ err: String((err as Error)?.message ?? err) }, "redis error")
+              : log.info("redis ready"),
+        });
     const parts = await build({ config, log, metrics, bus }, store);
-    const heartbeat = periodic("component-heartbeat", 1_000, async () => {
-      bus.publish(subjects.componentHeartbeat(config.role, config.instance), "component.heartbeat", { role: config.role, instance: config.instance, pid: process.pid });
-    }, () => {});
-    const checks: Record<string, () => boolean> = { nats: () => bus.connected, ...(store ? { redis: () => store.healthy } : {}), ...parts.checks };
+    const heartbeat = periodic(
+      "component-heartbeat",
+      1_000,
+      async () => {
+        bus.publish(subjects.componentHeartbeat(config.role, config.instance), "component.heartbeat", {
+          role: config.role,
+          instance: config.instance,
+          pid: process.pid,
+        });
+      },
+      () => {},
+    );
+    const checks: Record<string, () => boolean> = {
+      nats: () => bus.connected,
+      ...(store ? { redis: () => store.healthy } : {}),
+      ...parts.checks,
+    };
     const code = await runHost({
-      role: config.role, log, metrics, healthPort: config.healthPort, healthHost: config.healthHost, checks,
+      role: config.role,
+      log,
+      metrics,
+      healthPort: config.healthPort,
+      healthHost: config.healthHost,
+      checks,
       runnables: [...parts.runnables, heartbeat],
       onStop: async () => {
         await parts.onStop?.();

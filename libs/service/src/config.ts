@@ -29,12 +29,17 @@ export function readConfig(role: string, env: NodeJS.ProcessEnv = process.env): 
   const redisUrl = env.TUG_REDIS_URL || "redis://127.0.0.1:6379";
   return {
     role,
-    instance: env.TUG_INSTANCE || `${hostname().replace(/[^A-Za-z0-9_-]/g, "")}-${process.pid}-${randomBytes(2).toString("hex")}`,
+    instance:
+      env.TUG_INSTANCE ||
+      `${hostname().replace(/[^A-Za-z0-9_-]/g, "")}-${process.pid}-${randomBytes(2).toString("hex")}`,
     natsUrl: env.TUG_NATS_URL || "nats://127.0.0.1:4222",
     redisUrl,
     redis: {
-      url: redisUrl, sentinels: env.TUG_REDIS_SENTINELS || undefined, masterName: env.TUG_REDIS_MASTER_NAME || undefined,
-      waitReplicas: intEnv(env, "TUG_REDIS_WAIT_REPLICAS", 0), waitTimeoutMs: intEnv(env, "TUG_REDIS_WAIT_TIMEOUT_MS", 1_000),
+      url: redisUrl,
+      sentinels: env.TUG_REDIS_SENTINELS || undefined,
+      masterName: env.TUG_REDIS_MASTER_NAME || undefined,
+      waitReplicas: intEnv(env, "TUG_REDIS_WAIT_REPLICAS", 0),
+      waitTimeoutMs: intEnv(env, "TUG_REDIS_WAIT_TIMEOUT_MS", 1_000),
     },
     prefix: env.TUG_PREFIX || "tug",
     healthPort: intEnv(env, "TUG_HEALTH_PORT", 0),

@@ -8,9 +8,19 @@ const json = <T>(v: string | undefined): T | undefined => (v ? (JSON.parse(v) as
 export function toDeployment(h: Record<string, string>): DeploymentRecord | undefined {
   if (!h.id) return undefined;
   const d: DeploymentRecord = {
-    id: h.id, namespace: h.namespace!, name: h.name!, replicas: num(h.replicas), revision: num(h.revision),
-    template: JSON.parse(h.template!), strategy: JSON.parse(h.strategy!), revisionHistoryLimit: num(h.revisionHistoryLimit, 10),
-    labels: json(h.labels) ?? {}, paused: h.paused === "1", gen: num(h.gen), createdAt: num(h.createdAt), updatedAt: num(h.updatedAt),
+    id: h.id,
+    namespace: h.namespace!,
+    name: h.name!,
+    replicas: num(h.replicas),
+    revision: num(h.revision),
+    template: JSON.parse(h.template!),
+    strategy: JSON.parse(h.strategy!),
+    revisionHistoryLimit: num(h.revisionHistoryLimit, 10),
+    labels: json(h.labels) ?? {},
+    paused: h.paused === "1",
+    gen: num(h.gen),
+    createdAt: num(h.createdAt),
+    updatedAt: num(h.updatedAt),
   };
   const autoscale = json<DeploymentRecord["autoscale"]>(h.autoscale);
   if (autoscale) d.autoscale = autoscale;
@@ -27,10 +37,19 @@ export function toDeployment(h: Record<string, string>): DeploymentRecord | unde
 export function toReplica(h: Record<string, string>): ReplicaRecord | undefined {
   if (!h.id) return undefined;
   const r: ReplicaRecord = {
-    id: h.id, deployment: h.deployment!, revision: num(h.revision), node: h.node ? h.node : null,
-    desired: h.desired === "stop" ? "stop" : "run", phase: (h.phase ?? "Pending") as ReplicaRecord["phase"], ready: h.ready === "1",
-    restarts: num(h.restarts), resources: { cpuMillis: num(h.cpu), memoryBytes: num(h.mem) },
-    nodeSelector: json(h.nodeSelector) ?? {}, gen: num(h.gen), createdAt: num(h.createdAt), updatedAt: num(h.updatedAt),
+    id: h.id,
+    deployment: h.deployment!,
+    revision: num(h.revision),
+    node: h.node ? h.node : null,
+    desired: h.desired === "stop" ? "stop" : "run",
+    phase: (h.phase ?? "Pending") as ReplicaRecord["phase"],
+    ready: h.ready === "1",
+    restarts: num(h.restarts),
+    resources: { cpuMillis: num(h.cpu), memoryBytes: num(h.mem) },
+    nodeSelector: json(h.nodeSelector) ?? {},
+    gen: num(h.gen),
+    createdAt: num(h.createdAt),
+    updatedAt: num(h.updatedAt),
   };
   if (h.host) r.host = h.host;
   if (h.hostPort) r.hostPort = num(h.hostPort);
@@ -46,9 +65,18 @@ export function toReplica(h: Record<string, string>): ReplicaRecord | undefined 
 export function toNode(h: Record<string, string>): NodeRecord | undefined {
   if (!h.id) return undefined;
   const n: NodeRecord = {
-    id: h.id, address: h.address!, capacity: { cpuMillis: num(h.cpu), memoryBytes: num(h.mem) }, labels: json(h.labels) ?? {},
-    driver: h.driver ?? "", status: h.status === "Ready" ? "Ready" : "NotReady", cordoned: h.cordoned === "1", draining: h.draining === "1",
-    instance: h.instance ?? "", lastHeartbeat: num(h.lastHeartbeat), registeredAt: num(h.registeredAt), gen: num(h.gen),
+    id: h.id,
+    address: h.address!,
+    capacity: { cpuMillis: num(h.cpu), memoryBytes: num(h.mem) },
+    labels: json(h.labels) ?? {},
+    driver: h.driver ?? "",
+    status: h.status === "Ready" ? "Ready" : "NotReady",
+    cordoned: h.cordoned === "1",
+    draining: h.draining === "1",
+    instance: h.instance ?? "",
+    lastHeartbeat: num(h.lastHeartbeat),
+    registeredAt: num(h.registeredAt),
+    gen: num(h.gen),
   };
   if (h.notReadySince) n.notReadySince = num(h.notReadySince);
   return n;

@@ -4,8 +4,20 @@
  */
 import { createHash } from "node:crypto";
 import {
-  canonicalJson, type ClusterEvent, type DeploymentRecord, deploymentId, type Heartbeat, isErrorCode, type Manifest,
-  type NodeRecord, type ReplicaRecord, type ReplicaStatus, type Template, templateOf, TugError, toTugError,
+  canonicalJson,
+  type ClusterEvent,
+  type DeploymentRecord,
+  deploymentId,
+  type Heartbeat,
+  isErrorCode,
+  type Manifest,
+  type NodeRecord,
+  type ReplicaRecord,
+  type ReplicaStatus,
+  type Template,
+  templateOf,
+  TugError,
+  toTugError,
 } from "@tug/contracts";
 import type { Redis } from "ioredis";
 import { createRedisClient, type RedisConnection } from "./connection.js";
@@ -47,12 +59,18 @@ type Scaled = { revision: number; gen: number; unchanged: boolean };
 type Gen = { gen: number };
 /** The status fields `patchDeployment` sets. */
 type StatusFields = {
-  lastGoodRevision?: number; condition?: DeploymentRecord["condition"] | null; paused?: boolean; revisionAt?: number;
+  lastGoodRevision?: number;
+  condition?: DeploymentRecord["condition"] | null;
+  paused?: boolean;
+  revisionAt?: number;
 };
 
 /** A replica to create: its deployment revision, requests and node selector. */
 export type NewReplica = {
-  id: string; deployment: string; revision: number; resources: ReplicaRecord["resources"];
+  id: string;
+  deployment: string;
+  revision: number;
+  resources: ReplicaRecord["resources"];
   nodeSelector: Record<string, string>;
 };
 /** The deployment generation a controller's plan was made from (its writes are refused once it moved). */
@@ -88,7 +106,10 @@ export class RedisStore {
   async ready(timeoutMs = 10_000): Promise<void> {
     if (this.redis.status === "ready") return;
     await new Promise<void>((resolve, reject) => {
-      const onReady = () => { clearTimeout(t); resolve(); };
+      const onReady = () => {
+        clearTimeout(t);
+        resolve();
+      };
       const t = setTimeout(() => {
         this.redis.off("ready", onReady);
         reject(new TugError("STORE_UNAVAILABLE", `redis is not reachable (${this.redis.status})`));
@@ -132,12 +153,34 @@ export class RedisStore {
   // ---- deployments ---------------------------------------------------------------------------------------
 
   /** Applies a validated manifest (create or update). `expectedGen` -1 = unconditional. */
-  async applyDeployment(m: Manifest, now = Date.now(), expectedGen = -1): Promise<{ revision: number; gen: number; unchanged: boolean }> {
+  async applyDeployment(
+    m: Manifest,
+    now = Date.now(),
+    expectedGen = -1,
+  ): Promise<{ revision: number; gen: number; unchanged: boolean }> {
     const id = deploymentId(m.namespace, m.name);
     const t = templateOf(m);
-    return this.call("applyDeployment", this.k.deployment(id), this.k.deployments, this.k.revisions(id), this.k.events, this.k.deploymentReplicas(id),
-      id, m.namespace, m.name, m.replicas, JSON.stringify(t), templateHash(t), JSON.stringify(m.strategy),
-      m.autoscale ? JSON.stringify(m.autoscale) : "", m.revisionHistoryLimit, JSON.stringify(m.labels), now, expectedGen, this.k.replica(""));
+    return this.call(
+      "applyDeployment",
+      this.k.deployment(id),
+      this.k.deployments,
+      this.k.revisions(id),
+      this.k.events,
+      this.k.deploymentReplicas(id),
+      id,
+      m.namespace,
+      m.name,
+      m.replicas,
+      JSON.stringify(t),
+      templateHash(t),
+      JSON.stringify(m.strategy),
+      m.autoscale ? JSON.stringify(m.autoscale) : "",
+      m.revisionHistoryLimit,
+      JSON.stringify(m.labels),
+      now,
+      expectedGen,
+      this.k.replica(""),
+    );
   }
 
   async deleteDeployment(id: string, now = Date.now()): Promise<{ revision: number }> {
@@ -150,19 +193,52 @@ export class RedisStore {
    */
   async scaleDeployment(id: string, replicas: number, o: ScaleOptions = {}): Promise<Scaled> {
     const lastScale = o.lastScale ? JSON.stringify(o.lastScale) : "";
-    return this.call("scaleDeployment", this.k.deployment(id), this.k.events, this.k.fence(o.fence?.role ?? ""),
-      id, replicas, o.now ?? Date.now(), o.reason ?? "", lastScale, o.expectedGen ?? -1, o.fence ? o.fence.token : "");
+    return this.call(
+      "scaleDeployment",
+      this.k.deployment(id),
+      this.k.events,
+      this.k.fence(o.fence?.role ?? ""),
+      id,
+      replicas,
+      o.now ?? Date.now(),
+      o.reason ?? "",
+      lastScale,
+      o.expectedGen ?? -1,
+      o.fence ? o.fence.token : "",
+    );
   }
 
   /** Rolls back to `toRevision` (0 = the revision before the current one that is still in history). */
-  async rollbackDeployment(id: string, toRevision: number, reason: string, expectedGen = -1, now = Date.now()): Promise<{ revision: number; from: number; to: number; gen: number }> {
+  async rollbackDeployment(
+    id: string,
+    toRevision: number,
+    reason: string,
+    expectedGen = -1,
+    now = Date.now(),
+  ): Promise<{ revision: number; from: number; to: number; gen: number }> {
     const revs = await this.revisions(id);
     const cur = await this.deployment(id);
     if (!cur) throw new TugError("NOT_FOUND", `deployment ${id} does not exist`);
     const target = toRevision > 0 ? toRevision : Math.max(0, ...[...revs.keys()].filter((r) => r < cur.revision));
     const template = revs.get(target);
-    if (!template) throw new TugError("REVISION_NOT_FOUND", `no revision ${toRevision || "before " + cur.revision} in the history of ${id}`, "toRevision");
-    return this.call("rollbackDeployment", this.k.deployment(id), this.k.revisions(id), this.k.events, id, target, now, reason, templateHash(template), expectedGen);
+    if (!template)
+      throw new TugError(
+        "REVISION_NOT_FOUND",
+        `no revision ${toRevision || "before " + cur.revision} in the history of ${id}`,
+        "toRevision",
+      );
+    return this.call(
+      "rollbackDeployment",
+      this.k.deployment(id),
+      this.k.revisions(id),
+      this.k.events,
+      id,
+      target,
+      now,
+      reason,
+      templateHash(template),
+      expectedGen,
+    );
   }
 
   /**
@@ -171,15 +247,29 @@ export class RedisStore {
    * bumped.
    */
   async patchDeployment(
-    id: string, fields: StatusFields, event?: { reason: string; message: string }, now = Date.now(), expectedGen = -1,
+    id: string,
+    fields: StatusFields,
+    event?: { reason: string; message: string },
+    now = Date.now(),
+    expectedGen = -1,
   ): Promise<void> {
     const pairs: Array<string | number> = [];
     if (fields.lastGoodRevision !== undefined) pairs.push("lastGoodRevision", fields.lastGoodRevision);
-    if (fields.condition !== undefined) pairs.push("condition", fields.condition ? JSON.stringify(fields.condition) : "");
+    if (fields.condition !== undefined)
+      pairs.push("condition", fields.condition ? JSON.stringify(fields.condition) : "");
     if (fields.paused !== undefined) pairs.push("paused", fields.paused ? 1 : 0);
     if (fields.revisionAt !== undefined) pairs.push("revisionAt", fields.revisionAt);
-    await this.call("patchDeployment", this.k.deployment(id), this.k.events, id, now, event?.reason ?? "", event?.message ?? "",
-      expectedGen, ...pairs);
+    await this.call(
+      "patchDeployment",
+      this.k.deployment(id),
+      this.k.events,
+      id,
+      now,
+      event?.reason ?? "",
+      event?.message ?? "",
+      expectedGen,
+      ...pairs,
+    );
   }
 
   async deployment(id: string): Promise<DeploymentRecord | undefined> {
@@ -193,7 +283,10 @@ export class RedisStore {
   async deployments(): Promise<DeploymentRecord[]> {
     const ids = await this.deploymentIds();
     const hs = await this.hashes(ids.map((id) => this.k.deployment(id)));
-    return hs.map(toDeployment).filter((d): d is DeploymentRecord => !!d).sort((a, b) => a.id.localeCompare(b.id));
+    return hs
+      .map(toDeployment)
+      .filter((d): d is DeploymentRecord => !!d)
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** Revision number → template, for the history kept. */
@@ -214,14 +307,40 @@ export class RedisStore {
    * with `plannedGen` ≥ 0, only while the deployment is still at the generation the plan was made from (CONFLICT).
    */
   async createReplica(r: NewReplica, expectedCount = -1, now = Date.now(), plannedGen = -1): Promise<void> {
-    await this.call("createReplica", this.k.replica(r.id), this.k.replicas, this.k.deploymentReplicas(r.deployment),
-      this.k.pending, this.k.events, this.k.deployment(r.deployment), r.id, r.deployment, r.revision,
-      r.resources.cpuMillis, r.resources.memoryBytes, JSON.stringify(r.nodeSelector), now, expectedCount, plannedGen);
+    await this.call(
+      "createReplica",
+      this.k.replica(r.id),
+      this.k.replicas,
+      this.k.deploymentReplicas(r.deployment),
+      this.k.pending,
+      this.k.events,
+      this.k.deployment(r.deployment),
+      r.id,
+      r.deployment,
+      r.revision,
+      r.resources.cpuMillis,
+      r.resources.memoryBytes,
+      JSON.stringify(r.nodeSelector),
+      now,
+      expectedCount,
+      plannedGen,
+    );
   }
 
   async bindReplica(id: string, node: string, expectedGen: number, now = Date.now()): Promise<{ gen: number }> {
-    return this.call("bindReplica", this.k.replica(id), this.k.node(node), this.k.nodeReplicas(node), this.k.pending, this.k.events,
-      id, node, expectedGen, now, this.k.replica(""));
+    return this.call(
+      "bindReplica",
+      this.k.replica(id),
+      this.k.node(node),
+      this.k.nodeReplicas(node),
+      this.k.pending,
+      this.k.events,
+      id,
+      node,
+      expectedGen,
+      now,
+      this.k.replica(""),
+    );
   }
 
   /**
@@ -229,11 +348,22 @@ export class RedisStore {
    * one, so a batch never over-commits a node, even racing other schedulers. Returns, per bind in order, the new
    * generation or the code that refused it (CONFLICT, NOT_FOUND, NODE_NOT_READY, INSUFFICIENT_CAPACITY).
    */
-  async bindReplicas(binds: ReadonlyArray<{ replica: string; node: string; gen: number }>, now = Date.now()): Promise<Array<number | string>> {
+  async bindReplicas(
+    binds: ReadonlyArray<{ replica: string; node: string; gen: number }>,
+    now = Date.now(),
+  ): Promise<Array<number | string>> {
     if (binds.length === 0) return [];
     const args = binds.flatMap((b) => [b.replica, b.node, b.gen]);
-    const r = await this.call<{ results: Array<number | string> | object }>("bindReplicas", this.k.pending, this.k.events,
-      now, this.k.replica(""), this.k.node(""), this.k.nodeReplicas(""), ...args);
+    const r = await this.call<{ results: Array<number | string> | object }>(
+      "bindReplicas",
+      this.k.pending,
+      this.k.events,
+      now,
+      this.k.replica(""),
+      this.k.node(""),
+      this.k.nodeReplicas(""),
+      ...args,
+    );
     return Array.isArray(r.results) ? r.results : [];
   }
 
@@ -250,22 +380,82 @@ export class RedisStore {
    * Retires a replica (desired stop, out of the endpoints); with `expectedGen` ≥ 0 only while the replica is at that
    * gen, and with `planned` only while its deployment is still at the generation the plan was made from (CONFLICT).
    */
-  async retireReplica(id: string, reason: string, expectedGen = -1, now = Date.now(), planned?: Planned): Promise<void> {
-    await this.call("retireReplica", this.k.replica(id), this.k.pending, this.k.endpointsIndex, this.k.events,
-      this.k.deployment(planned?.deployment ?? ""), id, expectedGen, reason, now, planned?.gen ?? -1);
+  async retireReplica(
+    id: string,
+    reason: string,
+    expectedGen = -1,
+    now = Date.now(),
+    planned?: Planned,
+  ): Promise<void> {
+    await this.call(
+      "retireReplica",
+      this.k.replica(id),
+      this.k.pending,
+      this.k.endpointsIndex,
+      this.k.events,
+      this.k.deployment(planned?.deployment ?? ""),
+      id,
+      expectedGen,
+      reason,
+      now,
+      planned?.gen ?? -1,
+    );
   }
 
-  async removeReplica(r: Pick<ReplicaRecord, "id" | "deployment">, reason: string, expectedGen = -1, now = Date.now()): Promise<void> {
-    await this.call("removeReplica", this.k.replica(r.id), this.k.replicas, this.k.deploymentReplicas(r.deployment), this.k.pending,
-      this.k.endpointsIndex, this.k.events, this.k.deployment(r.deployment), this.k.revisions(r.deployment), r.id, expectedGen, this.k.nodeReplicas(""), reason, now);
+  async removeReplica(
+    r: Pick<ReplicaRecord, "id" | "deployment">,
+    reason: string,
+    expectedGen = -1,
+    now = Date.now(),
+  ): Promise<void> {
+    await this.call(
+      "removeReplica",
+      this.k.replica(r.id),
+      this.k.replicas,
+      this.k.deploymentReplicas(r.deployment),
+      this.k.pending,
+      this.k.endpointsIndex,
+      this.k.events,
+      this.k.deployment(r.deployment),
+      this.k.revisions(r.deployment),
+      r.id,
+      expectedGen,
+      this.k.nodeReplicas(""),
+      reason,
+      now,
+    );
   }
 
   /** Applies one observed status from `node` (fenced: only the bound node may report). */
-  async reportReplica(node: string, host: string, s: ReplicaStatus, now = Date.now()): Promise<{ changed: boolean; readyChanged: boolean; deployment: string }> {
+  async reportReplica(
+    node: string,
+    host: string,
+    s: ReplicaStatus,
+    now = Date.now(),
+  ): Promise<{ changed: boolean; readyChanged: boolean; deployment: string }> {
     // Workers stamp lastExit when the exit happens; older workers only send exitCode (stamped here, on report).
-    const lastExit = s.lastExit ? JSON.stringify(s.lastExit) : s.exitCode !== undefined ? JSON.stringify({ code: s.exitCode ?? null, reason: s.reason ?? "", at: now }) : "";
-    return this.call("reportReplica", this.k.replica(s.id), this.k.endpointsIndex, this.k.events,
-      s.id, node, s.phase, s.ready ? 1 : 0, host, s.hostPort ?? "", s.restarts, lastExit, s.reason ?? "", s.message ?? "", now);
+    const lastExit = s.lastExit
+      ? JSON.stringify(s.lastExit)
+      : s.exitCode !== undefined
+        ? JSON.stringify({ code: s.exitCode ?? null, reason: s.reason ?? "", at: now })
+        : "";
+    return this.call(
+      "reportReplica",
+      this.k.replica(s.id),
+      this.k.endpointsIndex,
+      this.k.events,
+      s.id,
+      node,
+      s.phase,
+      s.ready ? 1 : 0,
+      host,
+      s.hostPort ?? "",
+      s.restarts,
+      lastExit,
+      s.reason ?? "",
+      s.message ?? "",
+      now,
+    );
   }
 
   async replica(id: string): Promise<ReplicaRecord | undefined> {
@@ -313,20 +503,54 @@ export class RedisStore {
 
   // ---- nodes ---------------------------------------------------------------------------------------------
 
-  async heartbeatNode(hb: Heartbeat, now = Date.now()): Promise<{ status: string; restarted: boolean; becameReady: boolean }> {
-    return this.call("heartbeatNode", this.k.node(hb.node), this.k.nodes, this.k.events, this.k.heartbeats,
-      hb.node, hb.address, hb.capacity.cpuMillis, hb.capacity.memoryBytes, JSON.stringify(hb.labels), hb.driver, hb.instance, now);
+  async heartbeatNode(
+    hb: Heartbeat,
+    now = Date.now(),
+  ): Promise<{ status: string; restarted: boolean; becameReady: boolean }> {
+    return this.call(
+      "heartbeatNode",
+      this.k.node(hb.node),
+      this.k.nodes,
+      this.k.events,
+      this.k.heartbeats,
+      hb.node,
+      hb.address,
+      hb.capacity.cpuMillis,
+      hb.capacity.memoryBytes,
+      JSON.stringify(hb.labels),
+      hb.driver,
+      hb.instance,
+      now,
+    );
   }
 
   /**
    * Applies many heartbeats in one Lua call, each as `heartbeatNode` applies one; returns the nodes that registered,
    * restarted (a new instance) or became Ready, the ones that need hints.
    */
-  async heartbeatNodes(hbs: readonly Heartbeat[], now = Date.now()): Promise<Array<{ id: string; restarted: boolean; becameReady: boolean }>> {
+  async heartbeatNodes(
+    hbs: readonly Heartbeat[],
+    now = Date.now(),
+  ): Promise<Array<{ id: string; restarted: boolean; becameReady: boolean }>> {
     if (hbs.length === 0) return [];
-    const args = hbs.flatMap((hb) => [hb.node, hb.address, hb.capacity.cpuMillis, hb.capacity.memoryBytes, JSON.stringify(hb.labels), hb.driver, hb.instance]);
-    const r = await this.call<{ changed: Array<{ id: string; restarted: boolean; becameReady: boolean }> | object }>("heartbeatNodes",
-      this.k.nodes, this.k.events, this.k.heartbeats, now, this.k.node(""), ...args);
+    const args = hbs.flatMap((hb) => [
+      hb.node,
+      hb.address,
+      hb.capacity.cpuMillis,
+      hb.capacity.memoryBytes,
+      JSON.stringify(hb.labels),
+      hb.driver,
+      hb.instance,
+    ]);
+    const r = await this.call<{ changed: Array<{ id: string; restarted: boolean; becameReady: boolean }> | object }>(
+      "heartbeatNodes",
+      this.k.nodes,
+      this.k.events,
+      this.k.heartbeats,
+      now,
+      this.k.node(""),
+      ...args,
+    );
     return Array.isArray(r.changed) ? r.changed : [];
   }
 
@@ -336,16 +560,46 @@ export class RedisStore {
   }
 
   async markNodeNotReady(node: string, cutoff: number, now = Date.now()): Promise<{ changed: boolean }> {
-    return this.call("markNodeNotReady", this.k.node(node), this.k.nodeReplicas(node), this.k.endpointsIndex, this.k.events, node, cutoff, now, this.k.replica(""));
+    return this.call(
+      "markNodeNotReady",
+      this.k.node(node),
+      this.k.nodeReplicas(node),
+      this.k.endpointsIndex,
+      this.k.events,
+      node,
+      cutoff,
+      now,
+      this.k.replica(""),
+    );
   }
 
   /** Declares the replicas of a node NotReady since before `cutoff` Lost, except the ids in `keep` (held for now). */
-  async markNodeLost(node: string, cutoff: number, now = Date.now(), keep: readonly string[] = []): Promise<{ lost: number }> {
-    return this.call("markNodeLost", this.k.node(node), this.k.nodeReplicas(node), this.k.events, node, cutoff, now, this.k.replica(""), JSON.stringify(keep));
+  async markNodeLost(
+    node: string,
+    cutoff: number,
+    now = Date.now(),
+    keep: readonly string[] = [],
+  ): Promise<{ lost: number }> {
+    return this.call(
+      "markNodeLost",
+      this.k.node(node),
+      this.k.nodeReplicas(node),
+      this.k.events,
+      node,
+      cutoff,
+      now,
+      this.k.replica(""),
+      JSON.stringify(keep),
+    );
   }
 
   /** Cordons, uncordons or drains `node`; with `expectedGen` ≥ 0 only while the node is at that gen (CONFLICT). */
-  async cordonNode(node: string, mode: "cordon" | "uncordon" | "drain", now = Date.now(), expectedGen = -1): Promise<Gen> {
+  async cordonNode(
+    node: string,
+    mode: "cordon" | "uncordon" | "drain",
+    now = Date.now(),
+    expectedGen = -1,
+  ): Promise<Gen> {
     return this.call("cordonNode", this.k.node(node), this.k.events, node, mode, now, expectedGen);
   }
 
@@ -362,7 +616,10 @@ export class RedisStore {
   async nodes(): Promise<NodeRecord[]> {
     const ids = await this.read(() => this.redis.smembers(this.k.nodes));
     const hs = await this.hashes(ids.map((id) => this.k.node(id)));
-    return hs.map(toNode).filter((n): n is NodeRecord => !!n).sort((a, b) => a.id.localeCompare(b.id));
+    return hs
+      .map(toNode)
+      .filter((n): n is NodeRecord => !!n)
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   // ---- events, endpoints index, leases -------------------------------------------------------------------
@@ -374,7 +631,14 @@ export class RedisStore {
     return rows.map(([id, fields]) => {
       const f: Record<string, string> = {};
       for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
-      return { id, at: Number(f.at), kind: f.kind ?? "", object: f.object ?? "", reason: f.reason ?? "", message: f.message ?? "" };
+      return {
+        id,
+        at: Number(f.at),
+        kind: f.kind ?? "",
+        object: f.object ?? "",
+        reason: f.reason ?? "",
+        message: f.message ?? "",
+      };
     });
   }
 
@@ -390,7 +654,11 @@ export class RedisStore {
   }
 
   /** Takes or renews the lease of `role` for `holder`; `held` says whether we have it, `token` is the fence. */
-  async acquireLease(role: string, holder: string, ttlMs: number): Promise<{ held: boolean; token: number; holder: string }> {
+  async acquireLease(
+    role: string,
+    holder: string,
+    ttlMs: number,
+  ): Promise<{ held: boolean; token: number; holder: string }> {
     return this.call("acquireLease", this.k.lease(role), this.k.fence(role), holder, ttlMs);
   }
 

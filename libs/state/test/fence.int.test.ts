@@ -18,12 +18,22 @@ async function store(): Promise<RedisStore> {
 }
 const ID = "default/web";
 const hb = {
-  node: "n1", instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 },
-  labels: {}, driver: "fake",
+  node: "n1",
+  instance: "i1",
+  seq: 1,
+  address: "127.0.0.1",
+  capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 },
+  labels: {},
+  driver: "fake",
 };
 
-beforeAll(async () => { redis = await startRedis(); });
-afterAll(async () => { for (const s of stores) await s.close(); await redis.stop(); });
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  for (const s of stores) await s.close();
+  await redis.stop();
+});
 
 describe("fencing tokens of leased roles", () => {
   it("refuses a scale by a holder whose lease a newer holder took, and changes nothing", async () => {

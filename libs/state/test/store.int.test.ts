@@ -10,11 +10,25 @@ function store(): RedisStore {
   stores.push(s);
   return s;
 }
-const manifest = (over: Record<string, unknown> = {}) => validate(manifestSchema, { name: "web", command: ["node", "x.js"], replicas: 3, ...over });
-const hb = (node: string, cpuMillis = 1000) => ({ node, instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis, memoryBytes: 1 << 30 }, labels: {}, driver: "fake" });
+const manifest = (over: Record<string, unknown> = {}) =>
+  validate(manifestSchema, { name: "web", command: ["node", "x.js"], replicas: 3, ...over });
+const hb = (node: string, cpuMillis = 1000) => ({
+  node,
+  instance: "i1",
+  seq: 1,
+  address: "127.0.0.1",
+  capacity: { cpuMillis, memoryBytes: 1 << 30 },
+  labels: {},
+  driver: "fake",
+});
 
-beforeAll(async () => { redis = await startRedis(); });
-afterAll(async () => { for (const s of stores) await s.close(); await redis.stop(); });
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  for (const s of stores) await s.close();
+  await redis.stop();
+});
 
 describe("state - deployments", () => {
   it("creates revision 1, keeps the revision on a count change, and bumps it on a template change", async () => {
@@ -33,7 +47,9 @@ describe("state - deployments", () => {
   it("rejects a stale generation with CONFLICT and changes nothing", async () => {
     const s = store();
     await s.applyDeployment(manifest());
-    await expect(s.applyDeployment(manifest({ replicas: 9 }), Date.now(), 7)).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(s.applyDeployment(manifest({ replicas: 9 }), Date.now(), 7)).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     expect((await s.deployment("default/web"))?.replicas).toBe(3);
   });
 
@@ -53,7 +69,13 @@ describe("state - deployments", () => {
     const s = store();
     const apply = (v: number) => s.applyDeployment(manifest({ env: { V: String(v) }, revisionHistoryLimit: 2 }));
     await apply(1);
-    await s.createReplica({ id: "old", deployment: "default/web", revision: 1, resources: { cpuMillis: 1, memoryBytes: 1 }, nodeSelector: {} });
+    await s.createReplica({
+      id: "old",
+      deployment: "default/web",
+      revision: 1,
+      resources: { cpuMillis: 1, memoryBytes: 1 },
+      nodeSelector: {},
+    });
     await apply(2);
     await s.patchDeployment("default/web", { lastGoodRevision: 2 });
     for (const v of [3, 4, 5]) await apply(v);
@@ -84,7 +106,14 @@ describe("state - scheduling CAS", () => {
     const s = store();
     await s.heartbeatNode(hb("n1", 1000));
     const ids = Array.from({ length: 20 }, (_, i) => `r${i}`);
-    for (const id of ids) await s.createReplica({ id, deployment: "default/web", revision: 1, resources: { cpuMillis: 300, memoryBytes: 1 }, nodeSelector: {} });
+    for (const id of ids)
+      await s.createReplica({
+        id,
+        deployment: "default/web",
+        revision: 1,
+        resources: { cpuMillis: 300, memoryBytes: 1 },
+        nodeSelector: {},
+      });
     const results = await Promise.allSettled(ids.map((id) => s.bindReplica(id, "n1", 1)));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
     expect((await s.replicasOfNode("n1")).reduce((a, r) => a + r.resources.cpuMillis, 0)).toBeLessThanOrEqual(1000);
@@ -96,12 +125,27 @@ describe("state - scheduling CAS", () => {
     await s.heartbeatNode(hb("n1", 1000));
     await s.heartbeatNode(hb("n2", 1000));
     const ids = Array.from({ length: 20 }, (_, i) => `b${i}`);
-    for (const id of ids) await s.createReplica({ id, deployment: "default/web", revision: 1, resources: { cpuMillis: 300, memoryBytes: 1 }, nodeSelector: {} });
-    const batch = (order: string[]) => s.bindReplicas(order.flatMap((id) => [{ replica: id, node: "n1", gen: 1 }, { replica: id, node: "n2", gen: 1 }]));
+    for (const id of ids)
+      await s.createReplica({
+        id,
+        deployment: "default/web",
+        revision: 1,
+        resources: { cpuMillis: 300, memoryBytes: 1 },
+        nodeSelector: {},
+      });
+    const batch = (order: string[]) =>
+      s.bindReplicas(
+        order.flatMap((id) => [
+          { replica: id, node: "n1", gen: 1 },
+          { replica: id, node: "n2", gen: 1 },
+        ]),
+      );
     const [a, b] = await Promise.all([batch(ids), batch([...ids].reverse())]);
     const results = [...a, ...b];
     expect(results.filter((r) => typeof r === "number")).toHaveLength(6);
-    expect(new Set(results.filter((r) => typeof r === "string"))).toEqual(new Set(["CONFLICT", "INSUFFICIENT_CAPACITY"]));
+    expect(new Set(results.filter((r) => typeof r === "string"))).toEqual(
+      new Set(["CONFLICT", "INSUFFICIENT_CAPACITY"]),
+    );
     for (const n of ["n1", "n2"]) {
       const bound = await s.replicasOfNode(n);
       expect(bound.reduce((acc, r) => acc + r.resources.cpuMillis, 0)).toBeLessThanOrEqual(1000);
@@ -109,19 +153,30 @@ describe("state - scheduling CAS", () => {
     }
     expect(await s.pendingReplicas()).toHaveLength(14);
     await s.cordonNode("n1", "cordon");
-    expect(await s.bindReplicas([{ replica: "b19", node: "n1", gen: 1 }, { replica: "nope", node: "n2", gen: 1 }])).toEqual(["NODE_NOT_READY", "NOT_FOUND"]);
+    expect(
+      await s.bindReplicas([
+        { replica: "b19", node: "n1", gen: 1 },
+        { replica: "nope", node: "n2", gen: 1 },
+      ]),
+    ).toEqual(["NODE_NOT_READY", "NOT_FOUND"]);
     expect(await s.bindReplicas([])).toEqual([]);
   });
 
   it("applies batched heartbeats as single ones and indexes them, so the sweep finds the silent nodes", async () => {
     const s = store();
     expect(await s.heartbeatNodes([hb("n1"), hb("n2")], 1_000)).toEqual([
-      { id: "n1", restarted: false, becameReady: true }, { id: "n2", restarted: false, becameReady: true }]);
+      { id: "n1", restarted: false, becameReady: true },
+      { id: "n2", restarted: false, becameReady: true },
+    ]);
     expect(await s.heartbeatNodes([hb("n1")], 5_000)).toEqual([]);
     expect(await s.silentNodeIds(3_000)).toEqual(["n2"]);
     await s.markNodeNotReady("n2", 3_000, 3_000);
-    expect(await s.heartbeatNodes([{ ...hb("n2"), instance: "i2" }], 6_000)).toEqual([{ id: "n2", restarted: true, becameReady: true }]);
-    expect((await s.nodesByIds(["n2", "ghost"])).map((n) => [n.id, n.status, n.lastHeartbeat])).toEqual([["n2", "Ready", 6_000]]);
+    expect(await s.heartbeatNodes([{ ...hb("n2"), instance: "i2" }], 6_000)).toEqual([
+      { id: "n2", restarted: true, becameReady: true },
+    ]);
+    expect((await s.nodesByIds(["n2", "ghost"])).map((n) => [n.id, n.status, n.lastHeartbeat])).toEqual([
+      ["n2", "Ready", 6_000],
+    ]);
     await s.heartbeatNode(hb("n3"), 2_000);
     expect(await s.silentNodeIds(5_500)).toEqual(["n3", "n1"]);
   });
@@ -129,9 +184,17 @@ describe("state - scheduling CAS", () => {
   it("fences status reports to the bound node and removes endpoints of a silent node", async () => {
     const s = store();
     await s.heartbeatNode(hb("n1"));
-    await s.createReplica({ id: "a", deployment: "default/web", revision: 1, resources: { cpuMillis: 100, memoryBytes: 1 }, nodeSelector: {} });
+    await s.createReplica({
+      id: "a",
+      deployment: "default/web",
+      revision: 1,
+      resources: { cpuMillis: 100, memoryBytes: 1 },
+      nodeSelector: {},
+    });
     await s.bindReplica("a", "n1", 1);
-    await expect(s.reportReplica("n2", "127.0.0.1", { id: "a", phase: "Running", ready: true, restarts: 0 })).rejects.toMatchObject({ code: "STALE_FENCING_TOKEN" });
+    await expect(
+      s.reportReplica("n2", "127.0.0.1", { id: "a", phase: "Running", ready: true, restarts: 0 }),
+    ).rejects.toMatchObject({ code: "STALE_FENCING_TOKEN" });
     await s.reportReplica("n1", "127.0.0.1", { id: "a", phase: "Running", ready: true, hostPort: 20001, restarts: 0 });
     expect(await s.replica("a")).toMatchObject({ ready: true, hostPort: 20001, phase: "Running" });
     const idx = await s.endpointsIndex("default/web");
@@ -140,7 +203,9 @@ describe("state - scheduling CAS", () => {
     expect(await s.endpointsIndex("default/web")).toBeGreaterThan(idx);
     await s.markNodeLost("n1", Date.now() + 1);
     expect((await s.replica("a"))?.phase).toBe("Lost");
-    await expect(s.reportReplica("n1", "127.0.0.1", { id: "a", phase: "Running", ready: true, restarts: 0 })).rejects.toMatchObject({ code: "STALE_FENCING_TOKEN" });
+    await expect(
+      s.reportReplica("n1", "127.0.0.1", { id: "a", phase: "Running", ready: true, restarts: 0 }),
+    ).rejects.toMatchObject({ code: "STALE_FENCING_TOKEN" });
   });
 
   it("gives a new lease holder a higher fencing token", async () => {
@@ -159,7 +224,13 @@ describe("state - delete", () => {
   it("keeps revision templates until the last replica of a deleted deployment is removed", async () => {
     const s = store();
     await s.applyDeployment(manifest({ replicas: 1 }));
-    await s.createReplica({ id: "x", deployment: "default/web", revision: 1, resources: { cpuMillis: 1, memoryBytes: 1 }, nodeSelector: {} });
+    await s.createReplica({
+      id: "x",
+      deployment: "default/web",
+      revision: 1,
+      resources: { cpuMillis: 1, memoryBytes: 1 },
+      nodeSelector: {},
+    });
     await s.deleteDeployment("default/web");
     expect(await s.template("default/web", 1)).toBeDefined();
     await s.removeReplica({ id: "x", deployment: "default/web" }, "test");
@@ -170,7 +241,13 @@ describe("state - delete", () => {
 describe("state - racing controllers", () => {
   it("refuses a create planned from a stale replica count", async () => {
     const s = store();
-    const spec = (id: string) => ({ id, deployment: "default/web", revision: 1, resources: { cpuMillis: 1, memoryBytes: 1 }, nodeSelector: {} });
+    const spec = (id: string) => ({
+      id,
+      deployment: "default/web",
+      revision: 1,
+      resources: { cpuMillis: 1, memoryBytes: 1 },
+      nodeSelector: {},
+    });
     await s.createReplica(spec("a"), 0);
     await expect(s.createReplica(spec("b"), 0)).rejects.toMatchObject({ code: "CONFLICT" });
     await s.createReplica(spec("b"), 1);

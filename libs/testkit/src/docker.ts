@@ -36,26 +36,42 @@ function mayStartDaemon(): Promise<boolean> {
  * A client for a reachable engine, or undefined when none can be reached or started (the caller passes that to
  * `shouldSkip`, which skips loudly, or fails under CI).
  */
-export async function connectDockerEngine(socketPath = process.env.TUG_DOCKER_SOCKET || "/var/run/docker.sock"): Promise<Dockerode | undefined> {
+export async function connectDockerEngine(
+  socketPath = process.env.TUG_DOCKER_SOCKET || "/var/run/docker.sock",
+): Promise<Dockerode | undefined> {
   const docker = new Dockerode({ socketPath });
   if (await ping(docker)) return docker;
   if (await mayStartDaemon()) {
-    await new Promise<void>((r) => execFile("bash", [`${repoRoot}scripts/start-docker`], { timeout: 45_000 }, () => r()));
+    await new Promise<void>((r) =>
+      execFile("bash", [`${repoRoot}scripts/start-docker`], { timeout: 45_000 }, () => r()),
+    );
     if (await ping(docker)) return docker;
   }
   return undefined;
 }
 
 /** Why Docker-engine tests cannot run here (no engine reachable or startable), or undefined. */
-export function noEngineReason(docker: Dockerode | undefined, socketPath = process.env.TUG_DOCKER_SOCKET || "/var/run/docker.sock"): string | undefined {
-  return docker ? undefined : `no Docker engine at ${socketPath} and none could be started (run scripts/start-docker as root, or install docker.io)`;
+export function noEngineReason(
+  docker: Dockerode | undefined,
+  socketPath = process.env.TUG_DOCKER_SOCKET || "/var/run/docker.sock",
+): string | undefined {
+  return docker
+    ? undefined
+    : `no Docker engine at ${socketPath} and none could be started (run scripts/start-docker as root, or install docker.io)`;
 }
 
 /** Force-removes every container (any state) carrying `key=value`; returns how many it removed. */
 export async function sweepContainers(docker: Dockerode, labels: Record<string, string>): Promise<number> {
   const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
   const list = await docker.listContainers({ all: true, filters }).catch(() => []);
-  await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})));
+  await Promise.all(
+    list.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => {}),
+    ),
+  );
   return list.length;
 }
 
@@ -75,7 +91,9 @@ export async function hasImage(docker: Dockerode, image: string): Promise<boolea
  * images (scripts/images) are not built; remove it at teardown with `docker.getImage(tag).remove()`.
  */
 export function buildThrowawayWebImage(tag: string, labels: Record<string, string>): Promise<void> {
-  const labelArgs = Object.entries({ "tug.test": "1", ...labels }).map(([k, v]) => `--label ${k}=${v}`).join(" ");
+  const labelArgs = Object.entries({ "tug.test": "1", ...labels })
+    .map(([k, v]) => `--label ${k}=${v}`)
+    .join(" ");
   const script = `set -euo pipefail
 ctx=$(mktemp -d); trap 'rm -rf "$ctx"' EXIT
 node=$(readlink -f "$(command -v node)")
@@ -86,14 +104,22 @@ cp "${repoRoot}examples/web/server.js" "$ctx/app/examples/web/"
 echo '{ "type": "module" }' > "$ctx/app/package.json"
 printf 'FROM scratch\\nCOPY . /\\nENV PATH=/usr/local/bin\\nWORKDIR /app\\nEXPOSE 8080\\nCMD ["node", "examples/web/server.js"]\\n' > "$ctx/Dockerfile"
 DOCKER_BUILDKIT=0 docker build -q ${labelArgs} -t "${tag}" "$ctx" >/dev/null`;
-  return new Promise((resolve, reject) => execFile("bash", ["-c", script], { timeout: 120_000 }, (err, _o, stderr) => (err ? reject(new Error(`building ${tag} failed: ${stderr || err.message}`)) : resolve())));
+  return new Promise((resolve, reject) =>
+    execFile("bash", ["-c", script], { timeout: 120_000 }, (err, _o, stderr) =>
+      err ? reject(new Error(`building ${tag} failed: ${stderr || err.message}`)) : resolve(),
+    ),
+  );
 }
 
 /**
  * The example web image for a docker test: `tug-examples/web:1` when scripts/images built it, else a throwaway
  * FROM-scratch build tagged for this run (`throwaway: true`: remove it at teardown).
  */
-export async function webImageForTests(docker: Dockerode, runId: string, labels: Record<string, string>): Promise<{ image: string; throwaway: boolean }> {
+export async function webImageForTests(
+  docker: Dockerode,
+  runId: string,
+  labels: Record<string, string>,
+): Promise<{ image: string; throwaway: boolean }> {
   if (await hasImage(docker, "tug-examples/web:1")) return { image: "tug-examples/web:1", throwaway: false };
   const image = `tug-test/web:${runId.slice(0, 8)}`;
   console.warn(`tug-examples/web:1 is not built (scripts/images); building throwaway ${image}`);

@@ -23,14 +23,28 @@ export interface ServerHandle {
   restart(): Promise<void>;
 }
 
-async function startServer(bin: string, args: (port: number, dir: string) => string[], scheme: string, port?: number, dir?: string): Promise<ServerHandle> {
+async function startServer(
+  bin: string,
+  args: (port: number, dir: string) => string[],
+  scheme: string,
+  port?: number,
+  dir?: string,
+): Promise<ServerHandle> {
   const p = port ?? (await freePort());
   const d = dir ?? mkdtempSync(join(tmpdir(), `tug-${bin}-`));
   const proc = spawn(bin, args(p, d), { stdio: "ignore" });
   const exited = new Promise<void>((r) => proc.once("exit", () => r()));
-  await Promise.race([waitForPort(p), exited.then(() => { throw new Error(`${bin} exited at start`); })]);
+  await Promise.race([
+    waitForPort(p),
+    exited.then(() => {
+      throw new Error(`${bin} exited at start`);
+    }),
+  ]);
   const handle: ServerHandle = {
-    port: p, url: `${scheme}://127.0.0.1:${p}`, proc, dir: d,
+    port: p,
+    url: `${scheme}://127.0.0.1:${p}`,
+    proc,
+    dir: d,
     async stop(signal = "SIGTERM") {
       if (handle.proc.exitCode === null && handle.proc.signalCode === null) {
         const gone = new Promise<void>((r) => handle.proc.once("exit", () => r()));
@@ -57,10 +71,25 @@ export function startNats(): Promise<ServerHandle> {
  * (e.g. `--replicaof 127.0.0.1 <port>`, `--min-replicas-to-write 1`).
  */
 export function startRedis(extra: string[] = []): Promise<ServerHandle> {
-  return startServer("redis-server", (port, dir) => [
-    "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always",
-    ...extra,
-  ], "redis");
+  return startServer(
+    "redis-server",
+    (port, dir) => [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--save",
+      "",
+      "--appendonly",
+      "yes",
+      "--appendfsync",
+      "always",
+      ...extra,
+    ],
+    "redis",
+  );
 }
 
 /** nats + redis together, stopped with one call (and their temp dirs removed). */
@@ -73,7 +102,8 @@ export interface TestServers {
 export async function startServers(): Promise<TestServers> {
   const [nats, redis] = await Promise.all([startNats(), startRedis()]);
   return {
-    nats, redis,
+    nats,
+    redis,
     async stop() {
       await Promise.all([nats.stop(), redis.stop()]);
       for (const d of [nats.dir, redis.dir]) rmSync(d, { recursive: true, force: true });

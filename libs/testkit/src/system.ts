@@ -13,7 +13,11 @@ import { RedisStore } from "@tug/state";
 import { uniquePrefix } from "./servers.js";
 
 /** Fast heartbeats and short graces so node loss and recovery happen within a test's patience. */
-export const QUICK_TIMINGS: Readonly<Record<string, string>> = { TUG_HEARTBEAT_MS: "200", TUG_NODE_GRACE_MS: "1000", TUG_LOST_GRACE_MS: "1000" };
+export const QUICK_TIMINGS: Readonly<Record<string, string>> = {
+  TUG_HEARTBEAT_MS: "200",
+  TUG_NODE_GRACE_MS: "1000",
+  TUG_LOST_GRACE_MS: "1000",
+};
 
 export interface SystemOptions {
   /** Workers (default 3). */
@@ -59,15 +63,29 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
   const dataDir = mkdtempSync(join(tmpdir(), "tug-sys-"));
   const prefix = uniquePrefix("sys");
   const keep = opts.keepDataDir || process.env.TUG_KEEP_TEST_DATA === "1";
-  const cleanDir = () => { if (!keep) rmSync(dataDir, { recursive: true, force: true }); };
+  const cleanDir = () => {
+    if (!keep) rmSync(dataDir, { recursive: true, force: true });
+  };
   let cluster: LocalCluster | undefined;
   try {
     cluster = await startLocalCluster({
-      nodes: opts.hosts ?? nodes, hosts: opts.hosts, hostsSubnet: opts.hostsSubnet, driver: opts.driver ?? "fake", dataDir, prefix,
+      nodes: opts.hosts ?? nodes,
+      hosts: opts.hosts,
+      hostsSubnet: opts.hostsSubnet,
+      driver: opts.driver ?? "fake",
+      dataDir,
+      prefix,
       portsFrom: hostPortBase(opts.hosts ?? nodes),
-      natsPort: 0, redisPort: 0, apiPort: 0, dnsPort: 0, ha: opts.ha,
+      natsPort: 0,
+      redisPort: 0,
+      apiPort: 0,
+      dnsPort: 0,
+      ha: opts.ha,
       replicasPerComponent: opts.replicasPerComponent ?? (opts.ha ? 2 : 1),
-      workdir: opts.workdir, logLevel: opts.logLevel ?? "info", env: { ...QUICK_TIMINGS, ...(opts.env ?? {}) }, onLine: opts.onLine,
+      workdir: opts.workdir,
+      logLevel: opts.logLevel ?? "info",
+      env: { ...QUICK_TIMINGS, ...(opts.env ?? {}) },
+      onLine: opts.onLine,
       readyTimeoutMs: opts.readyTimeoutMs ?? 60_000,
     });
     const store = new RedisStore({ ...cluster.redis, prefix });
@@ -76,13 +94,18 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
     let stopped: Promise<void> | undefined;
     const c = cluster;
     return {
-      cluster: c, store, bus, prefix, dataDir,
-      stop: () => (stopped ??= (async () => {
-        await bus.close().catch(() => {});
-        await store.close().catch(() => {});
-        await c.stop();
-        cleanDir();
-      })()),
+      cluster: c,
+      store,
+      bus,
+      prefix,
+      dataDir,
+      stop: () =>
+        (stopped ??= (async () => {
+          await bus.close().catch(() => {});
+          await store.close().catch(() => {});
+          await c.stop();
+          cleanDir();
+        })()),
     };
   } catch (err) {
     await cluster?.stop();
@@ -97,6 +120,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
  */
 function hostPortBase(nodes: number): number {
   const bases: number[] = [];
-  for (let b = 10_000; b + nodes * 1000 <= 32_768; b += 1000) if (b + nodes * 1000 <= 20_000 || b >= 20_000 + Math.max(nodes, 3) * 1000) bases.push(b);
+  for (let b = 10_000; b + nodes * 1000 <= 32_768; b += 1000)
+    if (b + nodes * 1000 <= 20_000 || b >= 20_000 + Math.max(nodes, 3) * 1000) bases.push(b);
   return bases.length ? bases[randomInt(bases.length)]! : 10_000;
 }

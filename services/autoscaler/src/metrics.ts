@@ -7,14 +7,19 @@ import { metricsSchema, validate } from "@tug/contracts";
 import { z } from "zod";
 
 const proxyMetricsSchema = z.object({
-  services: z.array(z.object({ id: z.string().max(253), rps: z.number().min(0), connections: z.number().min(0) })).max(10_000),
+  services: z
+    .array(z.object({ id: z.string().max(253), rps: z.number().min(0), connections: z.number().min(0) }))
+    .max(10_000),
 });
 
 /** The autoscaler's in-memory view of recent usage. */
 export class MetricsBook {
   private readonly cpu = new Map<string, { percent: number; at: number }>();
   private readonly traffic = new Map<string, Array<{ rps: number; connections: number; at: number }>>();
-  constructor(private readonly maxAgeMs = 15_000, private readonly trafficWindowMs = 6_000) {}
+  constructor(
+    private readonly maxAgeMs = 15_000,
+    private readonly trafficWindowMs = 6_000,
+  ) {}
 
   /** Records a worker's `node.<id>.metrics` body (validated). */
   addNodeMetrics(body: unknown, now = Date.now()): void {
@@ -34,7 +39,9 @@ export class MetricsBook {
 
   /** Average cpu of `replicas` as % of the request `cpuMillis`; undefined without fresh samples. */
   cpuUtilization(replicas: string[], cpuMillis: number, now = Date.now()): number | undefined {
-    const fresh = replicas.map((id) => this.cpu.get(id)).filter((s) => s && now - s.at <= this.maxAgeMs) as Array<{ percent: number }>;
+    const fresh = replicas.map((id) => this.cpu.get(id)).filter((s) => s && now - s.at <= this.maxAgeMs) as Array<{
+      percent: number;
+    }>;
     if (fresh.length === 0 || cpuMillis <= 0) return undefined;
     const avgMillis = (fresh.reduce((a, s) => a + s.percent, 0) / fresh.length) * 10;
     return (avgMillis / cpuMillis) * 100;

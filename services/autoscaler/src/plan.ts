@@ -31,17 +31,23 @@ export function targetOf(a: Autoscale): { metric: "cpu" | "rps" | "connections";
 export function recommend(a: Autoscale, o: Observation): Recommendation {
   const { metric, target } = targetOf(a);
   const clamp = (n: number) => Math.min(a.max, Math.max(a.min, n));
-  if (o.value === undefined || o.ready === 0) return { replicas: clamp(o.current), reason: `no ${metric} samples; holding` };
+  if (o.value === undefined || o.ready === 0)
+    return { replicas: clamp(o.current), reason: `no ${metric} samples; holding` };
   const value = o.value;
   let ratio = value / target;
   let over = o.ready;
   const within = () => Math.abs(ratio - 1) <= TOLERANCE;
-  if (within()) return { replicas: clamp(o.current), reason: `${metric} ${value.toFixed(1)} within 10% of target ${target}` };
+  if (within())
+    return { replicas: clamp(o.current), reason: `${metric} ${value.toFixed(1)} within 10% of target ${target}` };
   // Like the HPA: while some replicas are not ready yet, a scale-up assumes they carry nothing (the load spread over
   // all current replicas); if that is within tolerance or not a scale-up after all, hold.
   if (ratio > 1 && o.ready < o.current) {
     ratio = (value * o.ready) / (o.current * target);
-    if (within() || ratio < 1) return { replicas: clamp(o.current), reason: `${metric} ${value.toFixed(1)} vs target ${target}; waiting for ${o.current - o.ready} replicas to become ready` };
+    if (within() || ratio < 1)
+      return {
+        replicas: clamp(o.current),
+        reason: `${metric} ${value.toFixed(1)} vs target ${target}; waiting for ${o.current - o.ready} replicas to become ready`,
+      };
     over = o.current;
   }
   // ready × (total / ready) / target is not exact in floating point (3 × (65 / 3) / 5 = 13.000000000000002): a tiny

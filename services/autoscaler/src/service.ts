@@ -31,7 +31,11 @@ export function buildAutoscaler({ bus, store, log, config }: ServiceDeps, o: Aut
 
   async function evaluate(): Promise<void> {
     const lease = await store.acquireLease(AUTOSCALER_ROLE, config.instance, o.leaseMs);
-    if (lease.held !== leader) log.info({ token: lease.token, holder: lease.holder }, lease.held ? "autoscaler lease taken" : "autoscaler lease lost");
+    if (lease.held !== leader)
+      log.info(
+        { token: lease.token, holder: lease.holder },
+        lease.held ? "autoscaler lease taken" : "autoscaler lease lost",
+      );
     leader = lease.held;
     if (!leader) return;
     const now = Date.now();
@@ -42,22 +46,47 @@ export function buildAutoscaler({ bus, store, log, config }: ServiceDeps, o: Aut
       const a = d.autoscale!;
       const ready = (await store.replicasOfDeployment(d.id)).filter((r) => r.desired === "run" && r.ready);
       const { metric } = targetOf(a);
-      const value = metric === "cpu" ? book.cpuUtilization(ready.map((r) => r.id), d.template.resources.cpuMillis, now) : book.perReplica(d.id, metric, ready.length, now);
+      const value =
+        metric === "cpu"
+          ? book.cpuUtilization(
+              ready.map((r) => r.id),
+              d.template.resources.cpuMillis,
+              now,
+            )
+          : book.perReplica(d.id, metric, ready.length, now);
       const rec = recommend(a, { current: d.replicas, ready: ready.length, value });
-      const replicas = stabilizer.stabilize(d.id, rec.replicas, d.replicas, a.scaleDownStabilizationSeconds * 1000, now);
+      const replicas = stabilizer.stabilize(
+        d.id,
+        rec.replicas,
+        d.replicas,
+        a.scaleDownStabilizationSeconds * 1000,
+        now,
+      );
       if (replicas === d.replicas) continue;
-      log.info({ deployment: d.id, from: d.replicas, to: replicas, reason: rec.reason, fence: lease.token }, "autoscaling");
+      log.info(
+        { deployment: d.id, from: d.replicas, to: replicas, reason: rec.reason, fence: lease.token },
+        "autoscaling",
+      );
       if (o.holdMs) await new Promise((r) => setTimeout(r, o.holdMs));
       const body = {
-        namespace: d.namespace, name: d.name, replicas, reason: `autoscaler: ${rec.reason}`, from: AUTOSCALER_ROLE,
-        expectGeneration: d.gen, fence: { role: AUTOSCALER_ROLE, token: lease.token },
+        namespace: d.namespace,
+        name: d.name,
+        replicas,
+        reason: `autoscaler: ${rec.reason}`,
+        from: AUTOSCALER_ROLE,
+        expectGeneration: d.gen,
+        fence: { role: AUTOSCALER_ROLE, token: lease.token },
       };
       try {
         await bus.request(subjects.desired("scale"), "desired.scale", body);
       } catch (err) {
-        const refused = err instanceof TugError && (err.code === "STALE_FENCING_TOKEN" || err.code === "GENERATION_MISMATCH");
+        const refused =
+          err instanceof TugError && (err.code === "STALE_FENCING_TOKEN" || err.code === "GENERATION_MISMATCH");
         if (!refused) throw err;
-        log.warn({ deployment: d.id, to: replicas, fence: lease.token, code: err.code }, "scale refused; re-evaluating");
+        log.warn(
+          { deployment: d.id, to: replicas, fence: lease.token, code: err.code },
+          "scale refused; re-evaluating",
+        );
         if (err.code === "STALE_FENCING_TOKEN") leader = false;
         return;
       }
@@ -74,7 +103,9 @@ export function buildAutoscaler({ bus, store, log, config }: ServiceDeps, o: Aut
           await untilAborted(signal);
         },
       },
-      periodic("evaluate", o.periodMs, evaluate, (err) => log.warn({ err: String((err as Error)?.message ?? err) }, "autoscale pass failed")),
+      periodic("evaluate", o.periodMs, evaluate, (err) =>
+        log.warn({ err: String((err as Error)?.message ?? err) }, "autoscale pass failed"),
+      ),
     ],
     checks: {},
   };

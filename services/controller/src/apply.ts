@@ -14,7 +14,15 @@ import { STUCK_CONDITION, type ProgressVerdict } from "./progress.js";
 const CREATE_CHUNK = 200;
 
 /** Executes `plan` for deployment `id` (`dep` undefined when deleted). */
-export async function applyPlan(id: string, dep: DeploymentRecord | undefined, plan: DeploymentPlan, store: StateStore, bus: Bus, log: Logger, seen: number): Promise<void> {
+export async function applyPlan(
+  id: string,
+  dep: DeploymentRecord | undefined,
+  plan: DeploymentPlan,
+  store: StateStore,
+  bus: Bus,
+  log: Logger,
+  seen: number,
+): Promise<void> {
   const touchedNodes = new Set<string>();
   const freedNodes = new Set<string>();
   // Creates are CAS'd on the number of replica records, so a racing controller cannot double them.
@@ -39,7 +47,13 @@ export async function applyPlan(id: string, dep: DeploymentRecord | undefined, p
     // deployment moved since the plan) every later one fails its count too, and the next pass re-plans.
     for (let done = 0; done < plan.create;) {
       const chunk = Array.from({ length: Math.min(CREATE_CHUNK, plan.create - done) }, (_, i) => {
-        const spec = { id: newReplicaId(dep.name, dep.revision), deployment: id, revision: dep.revision, resources: dep.template.resources, nodeSelector: dep.template.nodeSelector };
+        const spec = {
+          id: newReplicaId(dep.name, dep.revision),
+          deployment: id,
+          revision: dep.revision,
+          resources: dep.template.resources,
+          nodeSelector: dep.template.nodeSelector,
+        };
         return tolerateConflict(store.createReplica(spec, expected + i, Date.now(), dep.gen));
       });
       const created = (await Promise.all(chunk)).filter(Boolean).length;
@@ -52,14 +66,21 @@ export async function applyPlan(id: string, dep: DeploymentRecord | undefined, p
   if (dep && plan.completed !== undefined) {
     // CAS on the generation planned from: a completion decided before a newer write (or by a stale controller) is dropped.
     const { ready, desired } = plan.counts;
-    const event = { reason: "RolloutComplete", message: `revision ${plan.completed} available (${ready}/${desired} ready)` };
+    const event = {
+      reason: "RolloutComplete",
+      message: `revision ${plan.completed} available (${ready}/${desired} ready)`,
+    };
     await tolerateConflict(store.patchDeployment(id, { lastGoodRevision: plan.completed }, event, Date.now(), dep.gen));
   }
   for (const node of touchedNodes) bus.publish(subjects.nodeAssign(node), "hint", { deployment: id });
   // a removed replica frees room on its node: the scheduler's parked replicas may fit now
   for (const node of freedNodes) bus.publish(subjects.hint("node", node), "hint", { id: node });
   if (plan.retire.length || plan.remove.length) bus.publish(subjects.hint("endpoints", id), "hint", { id });
-  if (plan.create || plan.retire.length || plan.remove.length) log.info({ deployment: id, create: plan.create, retire: plan.retire.length, remove: plan.remove.length, ...plan.counts }, "reconciled");
+  if (plan.create || plan.retire.length || plan.remove.length)
+    log.info(
+      { deployment: id, create: plan.create, retire: plan.retire.length, remove: plan.remove.length, ...plan.counts },
+      "reconciled",
+    );
 }
 
 /**
@@ -67,7 +88,13 @@ export async function applyPlan(id: string, dep: DeploymentRecord | undefined, p
  * apply wins) followed by the condition and an event saying why; or only the ProgressDeadlineExceeded condition.
  * Returns true when the deployment changed.
  */
-export async function applyVerdict(dep: DeploymentRecord, v: ProgressVerdict, store: StateStore, log: Logger, now = Date.now()): Promise<boolean> {
+export async function applyVerdict(
+  dep: DeploymentRecord,
+  v: ProgressVerdict,
+  store: StateStore,
+  log: Logger,
+  now = Date.now(),
+): Promise<boolean> {
   if (v.action === "none") return false;
   try {
     if (v.action === "rollback") {
@@ -75,7 +102,10 @@ export async function applyVerdict(dep: DeploymentRecord, v: ProgressVerdict, st
       const condition = { type: "RolledBack", reason: v.reason, message: v.message, at: now };
       const event = { reason: "AutoRollback", message: `${v.message} (now revision ${r.revision})` };
       await store.patchDeployment(dep.id, { condition }, event, now, r.gen);
-      log.warn({ deployment: dep.id, from: dep.revision, to: v.toRevision, revision: r.revision, reason: v.reason }, "rolled back");
+      log.warn(
+        { deployment: dep.id, from: dep.revision, to: v.toRevision, revision: r.revision, reason: v.reason },
+        "rolled back",
+      );
     } else {
       const condition = { type: STUCK_CONDITION, reason: v.reason, message: v.message, at: now };
       await store.patchDeployment(dep.id, { condition }, { reason: STUCK_CONDITION, message: v.message }, now, dep.gen);
@@ -83,7 +113,10 @@ export async function applyVerdict(dep: DeploymentRecord, v: ProgressVerdict, st
     }
     return true;
   } catch (err) {
-    if (err instanceof TugError && (err.code === "CONFLICT" || err.code === "NOT_FOUND" || err.code === "REVISION_NOT_FOUND")) {
+    if (
+      err instanceof TugError &&
+      (err.code === "CONFLICT" || err.code === "NOT_FOUND" || err.code === "REVISION_NOT_FOUND")
+    ) {
       log.warn({ deployment: dep.id, err: err.message }, "progress verdict not applied");
       return false;
     }

@@ -3,7 +3,20 @@
  * Every body is validated; a reply of ok means the change is durable in Redis (AOF). Bad input changes nothing.
  */
 import type { Bus } from "@tug/bus";
-import { deleteSchema, deploymentId, deploymentRefSchema, type DesiredVerb, fromKubernetes, manifestSchema, nodeRefSchema, type OkReply, rollbackSchema, scaleSchema, subjects, validate } from "@tug/contracts";
+import {
+  deleteSchema,
+  deploymentId,
+  deploymentRefSchema,
+  type DesiredVerb,
+  fromKubernetes,
+  manifestSchema,
+  nodeRefSchema,
+  type OkReply,
+  rollbackSchema,
+  scaleSchema,
+  subjects,
+  validate,
+} from "@tug/contracts";
 import type { StateStore } from "@tug/state";
 import { TugError } from "@tug/contracts";
 
@@ -32,25 +45,39 @@ function splitExpectation(body: unknown): { doc: unknown; expectGeneration?: unk
 export type IntakeHandler = (body: unknown) => Promise<OkReply>;
 
 /** The intake handlers over a store; `changed(id)` is called after every accepted deployment change. */
-export function intakeHandlers(store: StateStore, changed: (id: string) => void, nodeChanged: (node: string) => void): Record<DesiredVerb, IntakeHandler> {
-  const pause = (paused: boolean): IntakeHandler => async (body) => {
-    const b = validate(deploymentRefSchema, body, paused ? "pause" : "resume");
-    const id = deploymentId(b.namespace, b.name);
-    const dep = await store.deployment(id);
-    if (!dep) throw new TugError("NOT_FOUND", `deployment ${id} does not exist`, "name");
-    // Like Kubernetes, time spent paused does not count against the progress deadline: it restarts on resume.
-    const fields = !paused && dep.paused && dep.lastGoodRevision !== dep.revision ? { paused, revisionAt: Date.now() } : { paused };
-    const event = { reason: paused ? "RolloutPaused" : "RolloutResumed", message: `revision ${dep.revision}` };
-    await expecting(b.expectGeneration, store.patchDeployment(id, fields, event, Date.now(), b.expectGeneration ?? -1));
-    changed(id);
-    return { ok: true, id, revision: dep.revision };
-  };
-  const node = (mode: "cordon" | "uncordon" | "drain"): IntakeHandler => async (body) => {
-    const b = validate(nodeRefSchema, body, mode);
-    await expecting(b.expectGeneration, store.cordonNode(b.node, mode, Date.now(), b.expectGeneration ?? -1));
-    nodeChanged(b.node);
-    return { ok: true, id: b.node, revision: 0 };
-  };
+export function intakeHandlers(
+  store: StateStore,
+  changed: (id: string) => void,
+  nodeChanged: (node: string) => void,
+): Record<DesiredVerb, IntakeHandler> {
+  const pause =
+    (paused: boolean): IntakeHandler =>
+    async (body) => {
+      const b = validate(deploymentRefSchema, body, paused ? "pause" : "resume");
+      const id = deploymentId(b.namespace, b.name);
+      const dep = await store.deployment(id);
+      if (!dep) throw new TugError("NOT_FOUND", `deployment ${id} does not exist`, "name");
+      // Like Kubernetes, time spent paused does not count against the progress deadline: it restarts on resume.
+      const fields =
+        !paused && dep.paused && dep.lastGoodRevision !== dep.revision
+          ? { paused, revisionAt: Date.now() }
+          : { paused };
+      const event = { reason: paused ? "RolloutPaused" : "RolloutResumed", message: `revision ${dep.revision}` };
+      await expecting(
+        b.expectGeneration,
+        store.patchDeployment(id, fields, event, Date.now(), b.expectGeneration ?? -1),
+      );
+      changed(id);
+      return { ok: true, id, revision: dep.revision };
+    };
+  const node =
+    (mode: "cordon" | "uncordon" | "drain"): IntakeHandler =>
+    async (body) => {
+      const b = validate(nodeRefSchema, body, mode);
+      await expecting(b.expectGeneration, store.cordonNode(b.node, mode, Date.now(), b.expectGeneration ?? -1));
+      nodeChanged(b.node);
+      return { ok: true, id: b.node, revision: 0 };
+    };
   return {
     pause: pause(true),
     resume: pause(false),
@@ -78,7 +105,8 @@ export function intakeHandlers(store: StateStore, changed: (id: string) => void,
       const b = validate(scaleSchema, body, "scale");
       const id = deploymentId(b.namespace, b.name);
       const cur = await store.deployment(id);
-      const lastScale = b.from && cur ? { from: cur.replicas, to: b.replicas, reason: b.reason ?? "", at: Date.now() } : undefined;
+      const lastScale =
+        b.from && cur ? { from: cur.replicas, to: b.replicas, reason: b.reason ?? "", at: Date.now() } : undefined;
       const o = { reason: b.reason ?? "", lastScale, expectedGen: b.expectGeneration, fence: b.fence };
       const r = await expecting(b.expectGeneration, store.scaleDeployment(id, b.replicas, o));
       changed(id);
@@ -96,7 +124,12 @@ export function intakeHandlers(store: StateStore, changed: (id: string) => void,
 }
 
 /** Serves every intake verb on the bus in the controller's queue group. */
-export function serveIntake(bus: Bus, store: StateStore, changed: (id: string) => void, nodeChanged: (node: string) => void): void {
+export function serveIntake(
+  bus: Bus,
+  store: StateStore,
+  changed: (id: string) => void,
+  nodeChanged: (node: string) => void,
+): void {
   const handlers = intakeHandlers(store, changed, nodeChanged);
   for (const verb of Object.keys(handlers) as DesiredVerb[]) {
     bus.serve(subjects.desired(verb), (body) => handlers[verb](body), { queue: "controller" });

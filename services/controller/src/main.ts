@@ -3,7 +3,9 @@ import { boot, intEnv, readConfig } from "@tug/service";
 import { buildController } from "./service.js";
 
 const config = readConfig("controller");
-await boot(config, (deps) => buildController(deps, {
-  resyncMs: intEnv(config.env, "TUG_RESYNC_MS", 10_000),
-  progressMs: intEnv(config.env, "TUG_PROGRESS_MS", 500),
-}));
+await boot(config, (deps) =>
+  buildController(deps, {
+    resyncMs: intEnv(config.env, "TUG_RESYNC_MS", 10_000),
+    progressMs: intEnv(config.env, "TUG_PROGRESS_MS", 500),
+  }),
+);

@@ -67,7 +67,10 @@ class World {
   step = 0;
   private created = 0;
   private retired = 0;
-  constructor(readonly d: DeploymentRecord, private readonly s: Scenario) {
+  constructor(
+    readonly d: DeploymentRecord,
+    private readonly s: Scenario,
+  ) {
     this.reps = Array.from({ length: d.replicas }, () => rep({ revision: 1, readySince: 0 }));
   }
 
@@ -111,8 +114,11 @@ class World {
 
   /** Rolled out: exactly `replicas` of revision 2, all available, nothing else left. */
   done(): boolean {
-    return this.reps.length === this.d.replicas && this.reps.every((r) => r.revision === 2 && r.desired === "run")
-      && availableCount(this.d, this.reps, this.now) === this.d.replicas;
+    return (
+      this.reps.length === this.d.replicas &&
+      this.reps.every((r) => r.revision === 2 && r.desired === "run") &&
+      availableCount(this.d, this.reps, this.now) === this.d.replicas
+    );
   }
 }
 
@@ -144,29 +150,37 @@ function summary(w: World): unknown {
 
 describe("controller plan - properties of a rolling update", () => {
   it("stays within desired + maxSurge and desired − maxUnavailable, and converges", () => {
-    fc.assert(fc.property(scenario, (s) => { rollOut(s); }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(scenario, (s) => {
+        rollOut(s);
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it("scales from any count to any other within bounds and converges", () => {
     const delays = fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 8 });
     const scale = fc.record({ from: fc.integer({ min: 0, max: 12 }), to: fc.integer({ min: 0, max: 12 }), delays });
-    fc.assert(fc.property(scale, ({ from, to, delays }) => {
-      const d = dep({}, { replicas: to });
-      const none = { maxSurge: 0, maxUnavailable: 0, minReadySeconds: 0, blips: [] };
-      const history: Scenario = { ...none, replicas: from, readyDelays: delays, stopDelays: delays };
-      const w = new World(dep({}, { replicas: from }), history);
-      for (const r of w.reps) r.revision = d.revision;
-      let steps = 0;
-      for (;;) {
-        const plan = planDeployment(d, w.reps, nodes, w.now);
-        if (!plan.create && !plan.retire.length && !plan.remove.length && !plan.progressing) break;
-        w.apply(plan);
-        expect(w.reps.filter((r) => r.desired === "run").length).toBeLessThanOrEqual(Math.max(from, to));
-        expect(availableCount(d, w.reps, w.now)).toBeGreaterThanOrEqual(Math.min(from, to));
-        w.tick();
-        expect(++steps).toBeLessThanOrEqual(2 * Math.max(...delays) + 6);
-      }
-      expect(w.reps.filter((r) => r.desired === "run" && r.ready)).toHaveLength(to);
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(scale, ({ from, to, delays }) => {
+        const d = dep({}, { replicas: to });
+        const none = { maxSurge: 0, maxUnavailable: 0, minReadySeconds: 0, blips: [] };
+        const history: Scenario = { ...none, replicas: from, readyDelays: delays, stopDelays: delays };
+        const w = new World(dep({}, { replicas: from }), history);
+        for (const r of w.reps) r.revision = d.revision;
+        let steps = 0;
+        for (;;) {
+          const plan = planDeployment(d, w.reps, nodes, w.now);
+          if (!plan.create && !plan.retire.length && !plan.remove.length && !plan.progressing) break;
+          w.apply(plan);
+          expect(w.reps.filter((r) => r.desired === "run").length).toBeLessThanOrEqual(Math.max(from, to));
+          expect(availableCount(d, w.reps, w.now)).toBeGreaterThanOrEqual(Math.min(from, to));
+          w.tick();
+          expect(++steps).toBeLessThanOrEqual(2 * Math.max(...delays) + 6);
+        }
+        expect(w.reps.filter((r) => r.desired === "run" && r.ready)).toHaveLength(to);
+      }),
+      { numRuns: RUNS },
+    );
   });
 });

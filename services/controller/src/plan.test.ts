@@ -15,12 +15,22 @@ describe("controller plan - scaling", () => {
     expect(plan.create).toBe(0);
   });
   it("removes lost and failed replicas, which are then replaced", () => {
-    const plan = planDeployment(dep({ replicas: 2 }), [rep(), rep({ phase: "Lost" }), rep({ phase: "Failed" })], nodes, now);
+    const plan = planDeployment(
+      dep({ replicas: 2 }),
+      [rep(), rep({ phase: "Lost" }), rep({ phase: "Failed" })],
+      nodes,
+      now,
+    );
     expect(plan.remove).toHaveLength(2);
     expect(plan.create).toBe(1);
   });
   it("retires everything of a deleted deployment and forgets stopped ones", () => {
-    const plan = planDeployment(undefined, [rep(), rep({ desired: "stop", phase: "Stopped" }), rep({ desired: "stop", phase: "Running" })], nodes, now);
+    const plan = planDeployment(
+      undefined,
+      [rep(), rep({ desired: "stop", phase: "Stopped" }), rep({ desired: "stop", phase: "Running" })],
+      nodes,
+      now,
+    );
     expect(plan.retire).toHaveLength(1);
     expect(plan.remove).toHaveLength(1);
   });
@@ -32,17 +42,26 @@ describe("controller plan - scaling", () => {
     const plan = planDeployment(guarded, [rep(), rep(), retired()], down, now);
     expect(plan.remove).toHaveLength(0);
     expect(plan.progressing).toBe(true);
-    expect(planDeployment(guarded, [rep(), rep(), rep({ desired: "stop", phase: "Lost" })], down, now).remove).toHaveLength(1);
+    expect(
+      planDeployment(guarded, [rep(), rep(), rep({ desired: "stop", phase: "Lost" })], down, now).remove,
+    ).toHaveLength(1);
   });
   it("records a completed revision once all replicas are ready", () => {
     expect(planDeployment(dep({ replicas: 2 }), [rep(), rep()], nodes, now).completed).toBe(1);
-    expect(planDeployment(dep({ replicas: 2, lastGoodRevision: 1 }), [rep(), rep()], nodes, now).completed).toBeUndefined();
+    expect(
+      planDeployment(dep({ replicas: 2, lastGoodRevision: 1 }), [rep(), rep()], nodes, now).completed,
+    ).toBeUndefined();
   });
 });
 
 describe("controller plan - rolling update", () => {
   const rolling = (over: Partial<DeploymentRecord>, reps: ReplicaRecord[]) =>
-    planDeployment(dep({ revision: 2, ...over }, { replicas: 10, strategy: { maxSurge: 2, maxUnavailable: 0 } }), reps, nodes, now);
+    planDeployment(
+      dep({ revision: 2, ...over }, { replicas: 10, strategy: { maxSurge: 2, maxUnavailable: 0 } }),
+      reps,
+      nodes,
+      now,
+    );
   it("never exceeds desired + maxSurge and never drops below desired - maxUnavailable ready", () => {
     const old = Array.from({ length: 10 }, () => rep({ revision: 1 }));
     const p1 = rolling({}, old);
@@ -68,13 +87,22 @@ describe("controller plan - rolling update", () => {
     const p2 = rolling({}, [...old, rep({ revision: 2, ready: false }), rep({ revision: 2, ready: false })]);
     expect(p2.retire).toHaveLength(0);
     // one that never became ready serves nothing and is not coming back: it goes at once
-    const p3 = rolling({}, [...old.slice(3), rep({ revision: 1, ready: false, readySince: undefined }), rep({ revision: 2, ready: false })]);
+    const p3 = rolling({}, [
+      ...old.slice(3),
+      rep({ revision: 1, ready: false, readySince: undefined }),
+      rep({ revision: 2, ready: false }),
+    ]);
     expect(p3.retire).toHaveLength(1);
     expect(p3.retire[0]!.replica.readySince).toBeUndefined();
   });
   it("retires unready old replicas before ready ones, and more of them when maxUnavailable allows", () => {
     const old = Array.from({ length: 10 }, (_, i) => rep({ revision: 1, ready: i >= 4 }));
-    const p = planDeployment(dep({ revision: 2 }, { replicas: 10, strategy: { maxSurge: 0, maxUnavailable: 3 } }), old, nodes, now);
+    const p = planDeployment(
+      dep({ revision: 2 }, { replicas: 10, strategy: { maxSurge: 0, maxUnavailable: 3 } }),
+      old,
+      nodes,
+      now,
+    );
     expect(p.retire).toHaveLength(3);
     expect(p.retire.every((r) => !r.replica.ready)).toBe(true);
   });
@@ -88,7 +116,10 @@ describe("controller plan - rolling update", () => {
     expect(planDeployment(d, [rep({ desired: "stop", ready: false, revision: 2 })], nodes, now).create).toBe(1);
   });
   it("holds still while paused", () => {
-    const p = rolling({ paused: true }, Array.from({ length: 10 }, () => rep({ revision: 1 })));
+    const p = rolling(
+      { paused: true },
+      Array.from({ length: 10 }, () => rep({ revision: 1 })),
+    );
     expect(p.create + p.retire.length).toBe(0);
   });
   it("Recreate stops all old replicas before creating new ones", () => {

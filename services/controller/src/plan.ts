@@ -42,8 +42,20 @@ function maxSurgeOf(dep: DeploymentRecord): number {
  * `sameTemplate` lists earlier revisions whose template equals the current one (a rollback makes a new revision of
  * an old template): their replicas count as up to date, so rolling back keeps them instead of replacing them.
  */
-export function planDeployment(dep: DeploymentRecord | undefined, replicas: ReplicaRecord[], nodes: Map<string, NodeRecord>, now: number, sameTemplate: ReadonlySet<number> = new Set()): DeploymentPlan {
-  const plan: DeploymentPlan = { create: 0, retire: [], remove: [], progressing: false, counts: { desired: dep?.replicas ?? 0, current: 0, ready: 0, updated: 0, old: 0 } };
+export function planDeployment(
+  dep: DeploymentRecord | undefined,
+  replicas: ReplicaRecord[],
+  nodes: Map<string, NodeRecord>,
+  now: number,
+  sameTemplate: ReadonlySet<number> = new Set(),
+): DeploymentPlan {
+  const plan: DeploymentPlan = {
+    create: 0,
+    retire: [],
+    remove: [],
+    progressing: false,
+    counts: { desired: dep?.replicas ?? 0, current: 0, ready: 0, updated: 0, old: 0 },
+  };
   const active: ReplicaRecord[] = [];
   let stopping = 0;
   for (const r of replicas) {
@@ -56,7 +68,11 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
       if (gone) plan.remove.push({ replica: r, reason: `retired replica ${r.phase === "Lost" ? "lost" : "stopped"}` });
       else stopping++;
     } else if (r.phase === "Lost") plan.remove.push({ replica: r, reason: "node lost; replaced" });
-    else if (r.phase === "Failed" || r.phase === "Succeeded") plan.remove.push({ replica: r, reason: `replica ${r.phase.toLowerCase()}${r.lastExit ? ` (exit ${r.lastExit.code})` : ""}; replaced` });
+    else if (r.phase === "Failed" || r.phase === "Succeeded")
+      plan.remove.push({
+        replica: r,
+        reason: `replica ${r.phase.toLowerCase()}${r.lastExit ? ` (exit ${r.lastExit.code})` : ""}; replaced`,
+      });
     else if (r.node !== null && !node) plan.remove.push({ replica: r, reason: `node ${r.node} no longer exists` });
     else active.push(r);
   }
@@ -72,7 +88,13 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
   const old = active.filter((r) => !current(r));
   const readyNew = updated.filter((r) => available(r, minReadyMs, now)).length;
   const readyOld = old.filter((r) => available(r, minReadyMs, now)).length;
-  plan.counts = { desired: dep.replicas, current: active.length, ready: readyNew + readyOld, updated: updated.length, old: old.length };
+  plan.counts = {
+    desired: dep.replicas,
+    current: active.length,
+    ready: readyNew + readyOld,
+    updated: updated.length,
+    old: old.length,
+  };
 
   const removed = new Set(plan.remove.map((x) => x.replica.id));
   const oldStopping = replicas.some((r) => !upToDate(r) && r.desired === "stop" && !removed.has(r.id));
@@ -84,8 +106,15 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
     const room = oldStopping && dep.strategy.type !== "Recreate" ? surgeRoom() : Infinity;
     const missing = dep.replicas - updated.length;
     if (missing > 0 && !recreateWaiting) plan.create = Math.max(0, Math.min(missing, room));
-    for (const r of [...updated].sort(retireOrder).slice(0, Math.max(0, updated.length - dep.replicas))) plan.retire.push({ replica: r, reason: "scaled down" });
-    if (readyNew >= dep.replicas && updated.length === dep.replicas && stopping === 0 && dep.lastGoodRevision !== dep.revision) plan.completed = dep.revision;
+    for (const r of [...updated].sort(retireOrder).slice(0, Math.max(0, updated.length - dep.replicas)))
+      plan.retire.push({ replica: r, reason: "scaled down" });
+    if (
+      readyNew >= dep.replicas &&
+      updated.length === dep.replicas &&
+      stopping === 0 &&
+      dep.lastGoodRevision !== dep.revision
+    )
+      plan.completed = dep.revision;
     plan.progressing = plan.create > 0 || plan.retire.length > 0 || readyNew < dep.replicas || stopping > 0;
     return plan;
   }
@@ -94,7 +123,11 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
   if (dep.paused) return plan;
   if (dep.strategy.type === "Recreate") {
     // New replicas start only once no old one is left (the old-free branch above then creates them).
-    for (const r of old) plan.retire.push({ replica: r, reason: upToDate(r) ? `node ${r.node} drained` : `recreate: revision ${r.revision} replaced by ${dep.revision}` });
+    for (const r of old)
+      plan.retire.push({
+        replica: r,
+        reason: upToDate(r) ? `node ${r.node} drained` : `recreate: revision ${r.revision} replaced by ${dep.revision}`,
+      });
     return plan;
   }
   const maxUnavailable = resolveAmount(dep.strategy.maxUnavailable, dep.replicas, false);
@@ -120,6 +153,8 @@ export function planDeployment(dep: DeploymentRecord | undefined, replicas: Repl
   }
   // Too many new replicas (a scale-down during the rollout): trim them too.
   const surplus = updated.length - dep.replicas;
-  if (surplus > 0) for (const r of [...updated].sort(retireOrder).slice(0, surplus)) plan.retire.push({ replica: r, reason: "scaled down" });
+  if (surplus > 0)
+    for (const r of [...updated].sort(retireOrder).slice(0, surplus))
+      plan.retire.push({ replica: r, reason: "scaled down" });
   return plan;
 }

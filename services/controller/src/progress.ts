@@ -43,7 +43,8 @@ export function unreadyThresholdMs(dep: DeploymentRecord): number {
  */
 export function lastProgressAt(dep: DeploymentRecord, replicas: readonly ReplicaRecord[]): number {
   let at = dep.revisionAt ?? dep.updatedAt;
-  for (const r of replicas) if (r.revision === dep.revision && r.ready && r.readySince !== undefined && r.readySince > at) at = r.readySince;
+  for (const r of replicas)
+    if (r.revision === dep.revision && r.ready && r.readySince !== undefined && r.readySince > at) at = r.readySince;
   return at;
 }
 
@@ -51,23 +52,45 @@ export function lastProgressAt(dep: DeploymentRecord, replicas: readonly Replica
  * Why the rollout of `dep.revision` has failed, or undefined while it is fine. `runningSince` maps replica ids to
  * when they were first seen Running (a replica missing from it has not been Running long enough to judge).
  */
-export function failureOf(dep: DeploymentRecord, replicas: readonly ReplicaRecord[], now: number, runningSince: ReadonlyMap<string, number>): { reason: string; message: string } | undefined {
+export function failureOf(
+  dep: DeploymentRecord,
+  replicas: readonly ReplicaRecord[],
+  now: number,
+  runningSince: ReadonlyMap<string, number>,
+): { reason: string; message: string } | undefined {
   const mine = replicas.filter((r) => r.revision === dep.revision && r.desired === "run");
-  const crashing = mine.find((r) => r.restarts >= CRASH_RESTARTS || (r.phase === "CrashLoopBackOff" && r.restarts >= BACKOFF_RESTARTS) || r.phase === "Failed");
+  const crashing = mine.find(
+    (r) =>
+      r.restarts >= CRASH_RESTARTS ||
+      (r.phase === "CrashLoopBackOff" && r.restarts >= BACKOFF_RESTARTS) ||
+      r.phase === "Failed",
+  );
   if (crashing) {
     const exit = crashing.lastExit ? `, last exit ${crashing.lastExit.code ?? crashing.lastExit.reason}` : "";
-    return { reason: "CrashLoop", message: `replica ${crashing.id} of revision ${dep.revision} is ${crashing.phase} (${crashing.restarts} restarts${exit})` };
+    return {
+      reason: "CrashLoop",
+      message: `replica ${crashing.id} of revision ${dep.revision} is ${crashing.phase} (${crashing.restarts} restarts${exit})`,
+    };
   }
   // A replica unready past the threshold fails the revision only while the revision as a whole stands still: when
   // other replicas of it keep becoming ready, the version works and this one is slow (a loaded host), not broken.
   const limit = unreadyThresholdMs(dep);
   const started = lastProgressAt(dep, replicas);
-  const unready = now - started > limit && mine.find((r) => r.phase === "Running" && !r.ready && now - (runningSince.get(r.id) ?? now) > limit);
-  if (unready) return { reason: "ReadinessFailed", message: `replica ${unready.id} of revision ${dep.revision} has been running ${Math.round(limit / 1000)}s without becoming ready, and no replica of it became ready meanwhile` };
+  const unready =
+    now - started > limit &&
+    mine.find((r) => r.phase === "Running" && !r.ready && now - (runningSince.get(r.id) ?? now) > limit);
+  if (unready)
+    return {
+      reason: "ReadinessFailed",
+      message: `replica ${unready.id} of revision ${dep.revision} has been running ${Math.round(limit / 1000)}s without becoming ready, and no replica of it became ready meanwhile`,
+    };
   const deadline = dep.strategy.progressDeadlineSeconds * 1000;
   if (now - started > deadline) {
     const ready = mine.filter((r) => r.ready).length;
-    return { reason: STUCK_CONDITION, message: `revision ${dep.revision} not available after ${dep.strategy.progressDeadlineSeconds}s (${ready}/${dep.replicas} ready)` };
+    return {
+      reason: STUCK_CONDITION,
+      message: `revision ${dep.revision} not available after ${dep.strategy.progressDeadlineSeconds}s (${ready}/${dep.replicas} ready)`,
+    };
   }
   return undefined;
 }
@@ -77,18 +100,33 @@ export function failureOf(dep: DeploymentRecord, replicas: readonly ReplicaRecor
  * paused, or this revision was already judged stuck. A revision that is itself a rollback is not rolled back again
  * (its target has left the history); it is reported instead, like a rollout without autoRollback.
  */
-export function checkProgress(dep: DeploymentRecord | undefined, replicas: readonly ReplicaRecord[], now: number, runningSince: ReadonlyMap<string, number> = new Map()): ProgressVerdict {
+export function checkProgress(
+  dep: DeploymentRecord | undefined,
+  replicas: readonly ReplicaRecord[],
+  now: number,
+  runningSince: ReadonlyMap<string, number> = new Map(),
+): ProgressVerdict {
   if (!dep || dep.paused || dep.lastGoodRevision === dep.revision) return { action: "none" };
   if (dep.condition?.type === STUCK_CONDITION) return { action: "none" };
   const failure = failureOf(dep, replicas, now, runningSince);
   if (!failure) return { action: "none" };
   const isRollback = dep.condition?.type === "RolledBack";
   if (dep.strategy.autoRollback && dep.lastGoodRevision !== undefined && !isRollback) {
-    return { action: "rollback", toRevision: dep.lastGoodRevision, reason: failure.reason, message: `${failure.message}; rolling back to revision ${dep.lastGoodRevision}` };
+    return {
+      action: "rollback",
+      toRevision: dep.lastGoodRevision,
+      reason: failure.reason,
+      message: `${failure.message}; rolling back to revision ${dep.lastGoodRevision}`,
+    };
   }
   // Without autoRollback a crash loop is reported only once the deadline passes (as Kubernetes does).
   const started = lastProgressAt(dep, replicas);
-  if (failure.reason !== STUCK_CONDITION && now - started <= dep.strategy.progressDeadlineSeconds * 1000) return { action: "none" };
-  const why = !dep.strategy.autoRollback ? "autoRollback is off" : dep.lastGoodRevision === undefined ? "no earlier revision became available" : "this revision is already a rollback";
+  if (failure.reason !== STUCK_CONDITION && now - started <= dep.strategy.progressDeadlineSeconds * 1000)
+    return { action: "none" };
+  const why = !dep.strategy.autoRollback
+    ? "autoRollback is off"
+    : dep.lastGoodRevision === undefined
+      ? "no earlier revision became available"
+      : "this revision is already a rollback";
   return { action: "report", reason: failure.reason, message: `${failure.message}; not rolling back: ${why}` };
 }

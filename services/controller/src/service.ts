@@ -23,12 +23,21 @@ export interface ControllerOptions {
 }
 
 /** Earlier revisions of `dep` that replicas still run and whose template equals the current one (read only when needed). */
-async function sameTemplateRevisions(store: StateStore, dep: DeploymentRecord, replicas: readonly ReplicaRecord[]): Promise<Set<number>> {
+async function sameTemplateRevisions(
+  store: StateStore,
+  dep: DeploymentRecord,
+  replicas: readonly ReplicaRecord[],
+): Promise<Set<number>> {
   const others = new Set(replicas.filter((r) => r.revision !== dep.revision).map((r) => r.revision));
   if (others.size === 0) return new Set();
   const current = canonicalJson(dep.template);
   const revs = await store.revisions(dep.id);
-  return new Set([...others].filter((n) => { const t = revs.get(n); return t !== undefined && canonicalJson(t) === current; }));
+  return new Set(
+    [...others].filter((n) => {
+      const t = revs.get(n);
+      return t !== undefined && canonicalJson(t) === current;
+    }),
+  );
 }
 
 /** Builds the controller's runnables. */
@@ -36,7 +45,11 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
   const clock = new RunningClock();
   const idle = new IdleBackoff(o.progressMs, o.idleCapMs ?? 5_000);
   const loop = reconcileLoop({
-    name: "controller", log, metrics, resyncMs: o.resyncMs, workers: 4,
+    name: "controller",
+    log,
+    metrics,
+    resyncMs: o.resyncMs,
+    workers: 4,
     listKeys: async () => {
       clock.retain(new Set(await store.replicaIds()));
       return [...new Set([...(await store.deploymentIds()), ...(await store.deploymentIdsWithReplicas())])];
@@ -55,7 +68,8 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
         const same = dep ? await sameTemplateRevisions(store, dep, replicas) : new Set<number>();
         const plan = planDeployment(dep, replicas, new Map(nodes.map((n) => [n.id, n])), now, same);
         await applyPlan(id, dep, plan, store, bus, log, replicas.length);
-        const acted = plan.create > 0 || plan.retire.length > 0 || plan.remove.length > 0 || plan.completed !== undefined;
+        const acted =
+          plan.create > 0 || plan.retire.length > 0 || plan.remove.length > 0 || plan.completed !== undefined;
         if (!plan.progressing && !acted) {
           idle.forget(id);
           return {};
@@ -71,13 +85,21 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
       {
         name: "intake",
         async run(signal) {
-          serveIntake(bus, store, (id) => {
-            enqueue(id);
-            bus.publish(subjects.hint("deployment", id), "hint", { id });
-          }, (node) => {
-            bus.publish(subjects.hint("node", node), "hint", { id: node });
-            void store.replicasOfNode(node).then((rs) => new Set(rs.map((r) => r.deployment)).forEach(enqueue), () => {});
-          });
+          serveIntake(
+            bus,
+            store,
+            (id) => {
+              enqueue(id);
+              bus.publish(subjects.hint("deployment", id), "hint", { id });
+            },
+            (node) => {
+              bus.publish(subjects.hint("node", node), "hint", { id: node });
+              void store.replicasOfNode(node).then(
+                (rs) => new Set(rs.map((r) => r.deployment)).forEach(enqueue),
+                () => {},
+              );
+            },
+          );
           bus.subscribe(subjects.hintAll("deployment"), (env) => {
             const id = (env.body as { id?: unknown })?.id;
             if (typeof id === "string") enqueue(id);

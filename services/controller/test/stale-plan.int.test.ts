@@ -17,8 +17,13 @@ let bus: Bus;
 const stores: RedisStore[] = [];
 const ID = "default/web";
 const hb = {
-  node: "n1", instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
-  labels: {}, driver: "fake",
+  node: "n1",
+  instance: "i1",
+  seq: 1,
+  address: "127.0.0.1",
+  capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
+  labels: {},
+  driver: "fake",
 };
 
 beforeAll(async () => {
@@ -39,7 +44,13 @@ async function cluster(replicas: number, running: number): Promise<RedisStore> {
   await s.heartbeatNode(hb);
   for (let i = 0; i < running; i++) {
     const id = `web-${i}`;
-    await s.createReplica({ id, deployment: ID, revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+    await s.createReplica({
+      id,
+      deployment: ID,
+      revision: 1,
+      resources: { cpuMillis: 10, memoryBytes: 1 },
+      nodeSelector: {},
+    });
     await s.bindReplica(id, "n1", 1);
     await s.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort: 20_000 + i, restarts: 0 });
   }

@@ -19,7 +19,9 @@ export function disconnectHoldMs(t: Template | undefined): number {
 
 /** Ids of the replicas of a NotReady `node` whose hold has not passed at `now`. */
 export async function heldReplicas(
-  node: Pick<NodeRecord, "notReadySince">, replicas: readonly ReplicaRecord[], now: number,
+  node: Pick<NodeRecord, "notReadySince">,
+  replicas: readonly ReplicaRecord[],
+  now: number,
   template: (deployment: string, revision: number) => Promise<Template | undefined>,
 ): Promise<string[]> {
   const since = node.notReadySince ?? now;

@@ -3,7 +3,15 @@
  * script (only the bound node may report); unchanged statuses are skipped, with a periodic full re-apply.
  */
 import type { Bus } from "@tug/bus";
-import { heartbeatSchema, nodeFromSubject, type ReplicaStatus, statusSchema, subjects, TugError, validate } from "@tug/contracts";
+import {
+  heartbeatSchema,
+  nodeFromSubject,
+  type ReplicaStatus,
+  statusSchema,
+  subjects,
+  TugError,
+  validate,
+} from "@tug/contracts";
 import type { Logger } from "@tug/log";
 import type { StateStore } from "@tug/state";
 import { HeartbeatBatcher } from "./beats.js";
@@ -38,39 +46,60 @@ export class StatusCache {
 export function ingest(bus: Bus, store: StateStore, log: Logger): void {
   // a full re-apply once a minute: each one costs a Lua call per replica of the cluster
   const cache = new StatusCache(60_000);
-  const beats = new HeartbeatBatcher(store, (r) => {
-    if (r.restarted) bus.publish(subjects.nodeAssign(r.id), "hint", {});
-    cache.forgetNode(r.id);
-    bus.publish(subjects.hint("node", r.id), "hint", { id: r.id });
-  }, log);
-  bus.subscribe(subjects.nodeAny("heartbeat"), (env, subject) => {
-    const hb = validate(heartbeatSchema, env.body, "heartbeat");
-    if (nodeFromSubject(subject) !== hb.node) throw new TugError("VALIDATION_FAILED", "heartbeat node does not match its subject", "node");
-    beats.add(hb);
-  }, { queue: "health-monitor" });
+  const beats = new HeartbeatBatcher(
+    store,
+    (r) => {
+      if (r.restarted) bus.publish(subjects.nodeAssign(r.id), "hint", {});
+      cache.forgetNode(r.id);
+      bus.publish(subjects.hint("node", r.id), "hint", { id: r.id });
+    },
+    log,
+  );
+  bus.subscribe(
+    subjects.nodeAny("heartbeat"),
+    (env, subject) => {
+      const hb = validate(heartbeatSchema, env.body, "heartbeat");
+      if (nodeFromSubject(subject) !== hb.node)
+        throw new TugError("VALIDATION_FAILED", "heartbeat node does not match its subject", "node");
+      beats.add(hb);
+    },
+    { queue: "health-monitor" },
+  );
 
-  bus.subscribe(subjects.nodeAny("status"), async (env, subject) => {
-    const st = validate(statusSchema, env.body, "status");
-    if (nodeFromSubject(subject) !== st.node) throw new TugError("VALIDATION_FAILED", "status node does not match its subject", "node");
-    const now = Date.now();
-    const deployments = new Set<string>();
-    const endpoints = new Set<string>();
-    // pipelined: one report's replicas go to Redis at once (each its own fenced Lua call), not one round trip each
-    await Promise.all(st.replicas.filter((s) => cache.isNew(st.node, s, now)).map(async (s) => {
-      try {
-        const r = await store.reportReplica(st.node, st.address, s, now);
-        if (r.changed) deployments.add(r.deployment);
-        if (r.readyChanged) endpoints.add(r.deployment);
-      } catch (err) {
-        cache.forget(st.node, s.id);
-        if (err instanceof TugError && (err.code === "STALE_FENCING_TOKEN" || err.code === "NOT_FOUND")) {
-          log.debug({ node: st.node, replica: s.id, code: err.code }, "status for a replica the node does not own");
-          return;
-        }
-        throw err;
-      }
-    }));
-    for (const id of deployments) bus.publish(subjects.hint("deployment", id), "hint", { id });
-    for (const id of endpoints) bus.publish(subjects.hint("endpoints", id), "hint", { id });
-  }, { queue: "health-monitor" });
+  bus.subscribe(
+    subjects.nodeAny("status"),
+    async (env, subject) => {
+      const st = validate(statusSchema, env.body, "status");
+      if (nodeFromSubject(subject) !== st.node)
+        throw new TugError("VALIDATION_FAILED", "status node does not match its subject", "node");
+      const now = Date.now();
+      const deployments = new Set<string>();
+      const endpoints = new Set<string>();
+      // pipelined: one report's replicas go to Redis at once (each its own fenced Lua call), not one round trip each
+      await Promise.all(
+        st.replicas
+          .filter((s) => cache.isNew(st.node, s, now))
+          .map(async (s) => {
+            try {
+              const r = await store.reportReplica(st.node, st.address, s, now);
+              if (r.changed) deployments.add(r.deployment);
+              if (r.readyChanged) endpoints.add(r.deployment);
+            } catch (err) {
+              cache.forget(st.node, s.id);
+              if (err instanceof TugError && (err.code === "STALE_FENCING_TOKEN" || err.code === "NOT_FOUND")) {
+                log.debug(
+                  { node: st.node, replica: s.id, code: err.code },
+                  "status for a replica the node does not own",
+                );
+                return;
+              }
+              throw err;
+            }
+          }),
+      );
+      for (const id of deployments) bus.publish(subjects.hint("deployment", id), "hint", { id });
+      for (const id of endpoints) bus.publish(subjects.hint("endpoints", id), "hint", { id });
+    },
+    { queue: "health-monitor" },
+  );
 }

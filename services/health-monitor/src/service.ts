@@ -10,7 +10,10 @@ import { Vigil } from "./vigil.js";
 const FULL_SWEEP_MS = 10_000;
 
 /** Builds the health-monitor's runnables. */
-export function buildHealthMonitor({ bus, store, log }: ServiceDeps, o: SweepOptions & { sweepMs: number }): ServiceParts {
+export function buildHealthMonitor(
+  { bus, store, log }: ServiceDeps,
+  o: SweepOptions & { sweepMs: number },
+): ServiceParts {
   const vigil = new Vigil(Date.now());
   let lastFull = 0;
   return {
@@ -23,18 +26,23 @@ export function buildHealthMonitor({ bus, store, log }: ServiceDeps, o: SweepOpt
           await untilAborted(signal);
         },
       },
-      periodic("sweep", o.sweepMs, async () => {
-        const now = Date.now();
-        // the heartbeat index names the silent nodes; every FULL_SWEEP_MS every node is looked at (the safety net)
-        const full = now - lastFull >= FULL_SWEEP_MS;
-        if (vigil.watching(bus.connected && store.healthy, now, o.nodeGraceMs, Math.max(1_000, 4 * o.sweepMs))) {
-          await sweepNodes(store, bus, log, o, now, full);
-          if (full) lastFull = now;
-        }
-      }, (err) => {
-        vigil.watching(false, Date.now(), o.nodeGraceMs, 0);
-        log.warn({ err: String(err) }, "sweep failed");
-      }),
+      periodic(
+        "sweep",
+        o.sweepMs,
+        async () => {
+          const now = Date.now();
+          // the heartbeat index names the silent nodes; every FULL_SWEEP_MS every node is looked at (the safety net)
+          const full = now - lastFull >= FULL_SWEEP_MS;
+          if (vigil.watching(bus.connected && store.healthy, now, o.nodeGraceMs, Math.max(1_000, 4 * o.sweepMs))) {
+            await sweepNodes(store, bus, log, o, now, full);
+            if (full) lastFull = now;
+          }
+        },
+        (err) => {
+          vigil.watching(false, Date.now(), o.nodeGraceMs, 0);
+          log.warn({ err: String(err) }, "sweep failed");
+        },
+      ),
     ],
   };
 }

@@ -19,7 +19,14 @@ export interface SweepOptions {
  * One sweep pass: over the nodes the heartbeat index shows silent for `nodeGraceMs` (cost per silent node, however
  * large the cluster), or over every node when `full` (the safety net for a node missing from the index).
  */
-export async function sweepNodes(store: StateStore, bus: Bus, log: Logger, o: SweepOptions, now = Date.now(), full = true): Promise<void> {
+export async function sweepNodes(
+  store: StateStore,
+  bus: Bus,
+  log: Logger,
+  o: SweepOptions,
+  now = Date.now(),
+  full = true,
+): Promise<void> {
   const nodes = full ? await store.nodes() : await store.nodesByIds(await store.silentNodeIds(now - o.nodeGraceMs));
   for (const n of nodes) {
     if (n.status === "Ready" && n.lastHeartbeat < now - o.nodeGraceMs) {
@@ -38,7 +45,12 @@ export async function sweepNodes(store: StateStore, bus: Bus, log: Logger, o: Sw
   }
 }
 
-async function hintDeploymentsOf(store: StateStore, bus: Bus, node: string, kind: "endpoints" | "deployment"): Promise<void> {
+async function hintDeploymentsOf(
+  store: StateStore,
+  bus: Bus,
+  node: string,
+  kind: "endpoints" | "deployment",
+): Promise<void> {
   const ids = new Set((await store.replicasOfNode(node)).map((r) => r.deployment));
   for (const id of ids) bus.publish(subjects.hint(kind, id), "hint", { id });
 }

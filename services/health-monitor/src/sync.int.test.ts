@@ -17,13 +17,30 @@ afterAll(async () => {
 
 describe("health-monitor sync", () => {
   it("lists the node's replicas with their templates; sampleUsage only for deployments that scale on CPU", async () => {
-    const apply = (name: string, autoscale?: object) => store.applyDeployment(validate(manifestSchema, { name, command: ["node", "x.js"], replicas: 1, ...(autoscale ? { autoscale } : {}) }));
+    const apply = (name: string, autoscale?: object) =>
+      store.applyDeployment(
+        validate(manifestSchema, { name, command: ["node", "x.js"], replicas: 1, ...(autoscale ? { autoscale } : {}) }),
+      );
     await apply("cpu", { min: 1, max: 3, targetCPU: 50 });
     await apply("rps", { min: 1, max: 3, metric: "rps", target: 10 });
     await apply("plain");
-    await store.heartbeatNode({ node: "n1", instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake" });
+    await store.heartbeatNode({
+      node: "n1",
+      instance: "i1",
+      seq: 1,
+      address: "127.0.0.1",
+      capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
+      labels: {},
+      driver: "fake",
+    });
     for (const name of ["cpu", "rps", "plain"]) {
-      await store.createReplica({ id: `${name}-1`, deployment: `default/${name}`, revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+      await store.createReplica({
+        id: `${name}-1`,
+        deployment: `default/${name}`,
+        revision: 1,
+        resources: { cpuMillis: 10, memoryBytes: 1 },
+        nodeSelector: {},
+      });
       await store.bindReplica(`${name}-1`, "n1", 1);
     }
     const list = await assignmentsOf(store, "n1");
@@ -35,15 +52,48 @@ describe("health-monitor sync", () => {
   });
 
   it("while the node is NotReady, copies that must never run twice are sent as stop; the others as they are", async () => {
-    await store.applyDeployment(validate(manifestSchema, { name: "single", command: ["x"], replicas: 1, disconnect: { stopAfterSeconds: 2 } }));
-    await store.heartbeatNode({ node: "n2", instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake" }, 1_000);
-    for (const [id, dep] of [["single-1", "default/single"], ["plain-2", "default/plain"]] as const) {
-      await store.createReplica({ id, deployment: dep, revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+    await store.applyDeployment(
+      validate(manifestSchema, { name: "single", command: ["x"], replicas: 1, disconnect: { stopAfterSeconds: 2 } }),
+    );
+    await store.heartbeatNode(
+      {
+        node: "n2",
+        instance: "i1",
+        seq: 1,
+        address: "127.0.0.1",
+        capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
+        labels: {},
+        driver: "fake",
+      },
+      1_000,
+    );
+    for (const [id, dep] of [
+      ["single-1", "default/single"],
+      ["plain-2", "default/plain"],
+    ] as const) {
+      await store.createReplica({
+        id,
+        deployment: dep,
+        revision: 1,
+        resources: { cpuMillis: 10, memoryBytes: 1 },
+        nodeSelector: {},
+      });
       await store.bindReplica(id, "n2", 1);
     }
-    const desired = async () => new Map((await assignmentsOf(store, "n2")).map((a) => [a.replica.id, a.replica.desired]));
-    expect(await desired()).toEqual(new Map([["single-1", "run"], ["plain-2", "run"]]));
+    const desired = async () =>
+      new Map((await assignmentsOf(store, "n2")).map((a) => [a.replica.id, a.replica.desired]));
+    expect(await desired()).toEqual(
+      new Map([
+        ["single-1", "run"],
+        ["plain-2", "run"],
+      ]),
+    );
     expect((await store.markNodeNotReady("n2", 2_000, 3_000)).changed).toBe(true);
-    expect(await desired()).toEqual(new Map([["single-1", "stop"], ["plain-2", "run"]]));
+    expect(await desired()).toEqual(
+      new Map([
+        ["single-1", "stop"],
+        ["plain-2", "run"],
+      ]),
+    );
   });
 });

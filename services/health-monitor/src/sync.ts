@@ -6,7 +6,17 @@
  * must not restart copies that may be declared Lost and replaced a moment later (it restarts them once Ready).
  */
 import type { Bus } from "@tug/bus";
-import { type Assignment, nodeFromSubject, scalesOnCpu, type SyncReply, subjects, syncRequestSchema, type Template, TugError, validate } from "@tug/contracts";
+import {
+  type Assignment,
+  nodeFromSubject,
+  scalesOnCpu,
+  type SyncReply,
+  subjects,
+  syncRequestSchema,
+  type Template,
+  TugError,
+  validate,
+} from "@tug/contracts";
 import type { StateStore } from "@tug/state";
 
 /** Builds the assignment list of `node`; the templates and deployments it needs are read at once, not in turn. */
@@ -17,19 +27,25 @@ export async function assignmentsOf(store: StateStore, node: string): Promise<As
   const revisions = [...new Set(replicas.map((r) => `${r.deployment}@${r.revision}`))];
   const deployments = [...new Set(replicas.map((r) => r.deployment))];
   const [templates, onCpu] = await Promise.all([
-    Promise.all(revisions.map(async (key) => {
-      const r = replicas.find((x) => `${x.deployment}@${x.revision}` === key)!;
-      return [key, await store.template(r.deployment, r.revision)] as const;
-    })).then((pairs) => new Map<string, Template | undefined>(pairs)),
-    Promise.all(deployments.map(async (d) => [d, scalesOnCpu((await store.deployment(d))?.autoscale)] as const))
-      .then((pairs) => new Map<string, boolean>(pairs)),
+    Promise.all(
+      revisions.map(async (key) => {
+        const r = replicas.find((x) => `${x.deployment}@${x.revision}` === key)!;
+        return [key, await store.template(r.deployment, r.revision)] as const;
+      }),
+    ).then((pairs) => new Map<string, Template | undefined>(pairs)),
+    Promise.all(deployments.map(async (d) => [d, scalesOnCpu((await store.deployment(d))?.autoscale)] as const)).then(
+      (pairs) => new Map<string, boolean>(pairs),
+    ),
   ]);
   const out: Assignment[] = [];
   for (const r of replicas) {
     const template = templates.get(`${r.deployment}@${r.revision}`);
     if (!template) continue;
     const desired = cutOff && template.disconnect ? "stop" : r.desired;
-    const a: Assignment = { replica: { id: r.id, deployment: r.deployment, revision: r.revision, desired, gen: r.gen }, template };
+    const a: Assignment = {
+      replica: { id: r.id, deployment: r.deployment, revision: r.revision, desired, gen: r.gen },
+      template,
+    };
     if (onCpu.get(r.deployment)) a.sampleUsage = true;
     out.push(a);
   }
@@ -38,9 +54,14 @@ export async function assignmentsOf(store: StateStore, node: string): Promise<As
 
 /** Serves sync requests for every node (queue group "health-monitor"). */
 export function serveSync(bus: Bus, store: StateStore): void {
-  bus.serve(subjects.nodeAny("sync"), async (body, _env, subject): Promise<SyncReply> => {
-    const req = validate(syncRequestSchema, body, "sync");
-    if (nodeFromSubject(subject) !== req.node) throw new TugError("VALIDATION_FAILED", "sync node does not match its subject", "node");
-    return { ok: true, node: req.node, assignments: await assignmentsOf(store, req.node) };
-  }, { queue: "health-monitor" });
+  bus.serve(
+    subjects.nodeAny("sync"),
+    async (body, _env, subject): Promise<SyncReply> => {
+      const req = validate(syncRequestSchema, body, "sync");
+      if (nodeFromSubject(subject) !== req.node)
+        throw new TugError("VALIDATION_FAILED", "sync node does not match its subject", "node");
+      return { ok: true, node: req.node, assignments: await assignmentsOf(store, req.node) };
+    },
+    { queue: "health-monitor" },
+  );
 }

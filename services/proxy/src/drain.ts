@@ -16,7 +16,10 @@ export class ConnectionTable {
   private readonly byKey = new Map<string, Set<Conn>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly graceMs: number, private readonly onExpire: (key: string, closed: number) => void = () => {}) {}
+  constructor(
+    private readonly graceMs: number,
+    private readonly onExpire: (key: string, closed: number) => void = () => {},
+  ) {}
 
   /** Records a connection to `key`; returns the function that forgets it. */
   track(key: string, conn: Conn): () => void {

@@ -44,10 +44,7 @@ export class ClientBytes {
 }
 
 /** How the first exchange ended. */
-export type FirstAnswer =
-  | { kind: "answered"; first: Buffer }
-  | { kind: "silent" }
-  | { kind: "client-gone" };
+export type FirstAnswer = { kind: "answered"; first: Buffer } | { kind: "silent" } | { kind: "client-gone" };
 
 /**
  * Forwards the client's bytes to `upstream` (recording them in `sent`) until the upstream sends its first chunk

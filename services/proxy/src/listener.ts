@@ -40,9 +40,13 @@ export class ServiceListener {
     this.port = o.port;
     this.service = o.service;
     this.balancerNow = createBalancer(o.balance ?? "round-robin");
-    this.conns = new ConnectionTable(o.drainMs, (key, closed) => o.log.info({ port: o.port, service: o.service, endpoint: key, closed }, "drain grace over; closed connections"));
+    this.conns = new ConnectionTable(o.drainMs, (key, closed) =>
+      o.log.info({ port: o.port, service: o.service, endpoint: key, closed }, "drain grace over; closed connections"),
+    );
     this.server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (client) => void this.handle(client));
-    this.server.on("error", (err) => o.log.warn({ port: o.port, service: o.service, err: String(err) }, "listener error"));
+    this.server.on("error", (err) =>
+      o.log.warn({ port: o.port, service: o.service, err: String(err) }, "listener error"),
+    );
   }
 
   /** The current balancer (tests and diagnostics). */
@@ -111,7 +115,10 @@ export class ServiceListener {
     const sent = new ClientBytes();
     const accepted = Date.now();
     const unanswered = (msg: string, endpoint?: string) =>
-      this.o.log.debug({ port: this.port, service: this.service, endpoint, attempts: tried.size, waitedMs: Date.now() - accepted }, msg);
+      this.o.log.debug(
+        { port: this.port, service: this.service, endpoint, attempts: tried.size, waitedMs: Date.now() - accepted },
+        msg,
+      );
     try {
       for (;;) {
         const picked = await dialAny(balancer, MAX_ATTEMPTS - tried.size, undefined, tried);

@@ -3,9 +3,11 @@ import { boot, intEnv, readConfig } from "@tug/service";
 import { buildProxy } from "./service.js";
 
 const config = readConfig("proxy");
-void boot(config, (deps) => buildProxy(deps, {
-  syncMs: intEnv(config.env, "TUG_PROXY_SYNC_MS", 500),
-  publishMs: intEnv(config.env, "TUG_PROXY_METRICS_MS", 2_000),
-  drainMs: intEnv(config.env, "TUG_PROXY_DRAIN_MS", 10_000),
-  resyncMs: intEnv(config.env, "TUG_PROXY_RESYNC_MS", 30_000),
-}));
+void boot(config, (deps) =>
+  buildProxy(deps, {
+    syncMs: intEnv(config.env, "TUG_PROXY_SYNC_MS", 500),
+    publishMs: intEnv(config.env, "TUG_PROXY_METRICS_MS", 2_000),
+    drainMs: intEnv(config.env, "TUG_PROXY_DRAIN_MS", 10_000),
+    resyncMs: intEnv(config.env, "TUG_PROXY_RESYNC_MS", 30_000),
+  }),
+);

@@ -23,7 +23,11 @@ export class Proxy {
   /** The targets array last given to each port's listener (an unchanged array is not re-applied). */
   private readonly applied = new Map<number, readonly Target[]>();
 
-  constructor(private readonly stats: ProxyStats, private readonly log: Logger, private readonly o: ProxyListenOptions = {}) {}
+  constructor(
+    private readonly stats: ProxyStats,
+    private readonly log: Logger,
+    private readonly o: ProxyListenOptions = {},
+  ) {}
 
   /** Ports listened on now, with their service. */
   ports(): Map<number, string> {
@@ -55,15 +59,29 @@ export class Proxy {
       return;
     }
     if (this.starting.has(r.port)) return this.starting.get(r.port);
-    const l = new ServiceListener({ port: r.port, service: r.service, stats: this.stats, log: this.log, host: this.o.host, drainMs: this.o.drainMs ?? DEFAULT_DRAIN_MS, balance: r.balance });
+    const l = new ServiceListener({
+      port: r.port,
+      service: r.service,
+      stats: this.stats,
+      log: this.log,
+      host: this.o.host,
+      drainMs: this.o.drainMs ?? DEFAULT_DRAIN_MS,
+      balance: r.balance,
+    });
     l.setTargets(r.targets, r.balance);
-    const p = l.listen().then(
-      () => {
-        this.listeners.set(r.port, l);
-        this.log.info({ port: r.port, service: r.service, endpoints: r.targets.length, balance: r.balance }, "listening");
-      },
-      (err) => this.log.warn({ port: r.port, service: r.service, err: String(err) }, "cannot listen; will retry"),
-    ).finally(() => this.starting.delete(r.port));
+    const p = l
+      .listen()
+      .then(
+        () => {
+          this.listeners.set(r.port, l);
+          this.log.info(
+            { port: r.port, service: r.service, endpoints: r.targets.length, balance: r.balance },
+            "listening",
+          );
+        },
+        (err) => this.log.warn({ port: r.port, service: r.service, err: String(err) }, "cannot listen; will retry"),
+      )
+      .finally(() => this.starting.delete(r.port));
     this.starting.set(r.port, p);
     return p;
   }

@@ -37,14 +37,24 @@ export function cachedRoutes(cache: EndpointCache, memo: WeakMap<readonly Endpoi
     if (!t) memo.set(eps, (t = eps.map((e) => ({ key: e.replica, host: e.host, port: e.port }))));
     return t;
   };
-  return [...publishedPorts([...cache.deployments().values()])].map(([port, { service, balance }]) => ({ port, service, balance, targets: targets(service) }));
+  return [...publishedPorts([...cache.deployments().values()])].map(([port, { service, balance }]) => ({
+    port,
+    service,
+    balance,
+    targets: targets(service),
+  }));
 }
 
 /**
  * A Runnable that syncs the cache and applies its routes every `periodMs` and as soon as `kick` is called;
  * failures are logged, never fatal.
  */
-export function syncLoop(cache: EndpointCache, proxy: Proxy, log: Logger, periodMs: number): Runnable & { kick(): void } {
+export function syncLoop(
+  cache: EndpointCache,
+  proxy: Proxy,
+  log: Logger,
+  periodMs: number,
+): Runnable & { kick(): void } {
   const memo = new WeakMap<readonly Endpoint[], Target[]>();
   let wake: (() => void) | undefined;
   let kicked = false;
@@ -57,11 +67,18 @@ export function syncLoop(cache: EndpointCache, proxy: Proxy, log: Logger, period
     async run(signal) {
       while (!signal.aborted) {
         kicked = false;
-        await cache.sync().then(() => proxy.apply(cachedRoutes(cache, memo)))
+        await cache
+          .sync()
+          .then(() => proxy.apply(cachedRoutes(cache, memo)))
           .catch((err) => log.warn({ err: String((err as Error)?.message ?? err) }, "proxy sync failed"));
         if (kicked) continue;
         await new Promise<void>((r) => {
-          const done = () => { clearTimeout(t); signal.removeEventListener("abort", done); wake = undefined; r(); };
+          const done = () => {
+            clearTimeout(t);
+            signal.removeEventListener("abort", done);
+            wake = undefined;
+            r();
+          };
           const t = setTimeout(done, periodMs);
           wake = done;
           signal.addEventListener("abort", done, { once: true });
@@ -78,18 +95,25 @@ export function buildProxy(deps: ServiceDeps, o: ProxyOptions): ServiceParts {
   const proxy = new Proxy(stats, deps.log, { drainMs: o.drainMs });
   const cache = new EndpointCache(deps.store, o.resyncMs ?? 30_000);
   const loop = syncLoop(cache, proxy, deps.log, o.syncMs);
-  const hints = (["endpoints", "deployment", "node"] as CacheHint[]).map((kind) => deps.bus.subscribe(subjects.hintAll(kind), (env) => {
-    const id = (env.body as { id?: unknown })?.id;
-    cache.hint(kind, typeof id === "string" ? id : undefined);
-    loop.kick();
-  }));
+  const hints = (["endpoints", "deployment", "node"] as CacheHint[]).map((kind) =>
+    deps.bus.subscribe(subjects.hintAll(kind), (env) => {
+      const id = (env.body as { id?: unknown })?.id;
+      cache.hint(kind, typeof id === "string" ? id : undefined);
+      loop.kick();
+    }),
+  );
   const unwatch = deps.bus.onReconnect(() => {
     cache.hint("deployment"); // hints may have been lost while disconnected: re-read everything
     loop.kick();
   });
-  const publisher = periodic("proxy-metrics", o.publishMs, async () => {
-    deps.bus.publish(subjects.proxyMetrics, "proxy.metrics", { services: stats.snapshot() });
-  }, (err) => deps.log.warn({ err: String(err) }, "metrics publish failed"));
+  const publisher = periodic(
+    "proxy-metrics",
+    o.publishMs,
+    async () => {
+      deps.bus.publish(subjects.proxyMetrics, "proxy.metrics", { services: stats.snapshot() });
+    },
+    (err) => deps.log.warn({ err: String(err) }, "metrics publish failed"),
+  );
   return {
     runnables: [loop, publisher],
     onStop: async () => {

@@ -11,7 +11,10 @@ export const CONNECT_TIMEOUT_MS = 2_000;
 export function dial(t: Target, timeoutMs = CONNECT_TIMEOUT_MS): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = connect({ host: t.host, port: t.port, allowHalfOpen: true });
-    const fail = (err: Error) => { s.destroy(); reject(err); };
+    const fail = (err: Error) => {
+      s.destroy();
+      reject(err);
+    };
     s.setTimeout(timeoutMs, () => fail(new Error(`connect to ${t.host}:${t.port} timed out`)));
     s.once("error", fail);
     s.once("connect", () => {
@@ -27,7 +30,12 @@ export function dial(t: Target, timeoutMs = CONNECT_TIMEOUT_MS): Promise<Socket>
  * socket that connects and its target. The pick counts as open on the balancer from the moment it is made (the
  * caller reports `closed` when it ends), so a burst of connections spreads under least-connections too.
  */
-export async function dialAny(balancer: Balancer, attempts = MAX_ATTEMPTS, dialer = dial, tried = new Set<string>()): Promise<{ socket: Socket; target: Target } | undefined> {
+export async function dialAny(
+  balancer: Balancer,
+  attempts = MAX_ATTEMPTS,
+  dialer = dial,
+  tried = new Set<string>(),
+): Promise<{ socket: Socket; target: Target } | undefined> {
   for (let i = 0; i < attempts; i++) {
     const target = balancer.next(tried);
     if (!target) return undefined;

@@ -23,11 +23,36 @@ export class ProxyStats {
 
   constructor(registry?: Registry) {
     const registers = registry ? [registry] : [];
-    this.accepted = new Counter({ name: "tug_proxy_connections_total", help: "connections accepted", labelNames: ["service"], registers });
-    this.open = new Gauge({ name: "tug_proxy_open_connections", help: "connections open now", labelNames: ["service"], registers });
-    this.bytes = new Counter({ name: "tug_proxy_bytes_total", help: "bytes relayed", labelNames: ["service", "direction"], registers });
-    this.failures = new Counter({ name: "tug_proxy_upstream_failures_total", help: "connections dropped: no endpoint answered", labelNames: ["service"], registers });
-    this.targets = new Gauge({ name: "tug_proxy_endpoints", help: "ready endpoints a published port balances over", labelNames: ["service", "port"], registers });
+    this.accepted = new Counter({
+      name: "tug_proxy_connections_total",
+      help: "connections accepted",
+      labelNames: ["service"],
+      registers,
+    });
+    this.open = new Gauge({
+      name: "tug_proxy_open_connections",
+      help: "connections open now",
+      labelNames: ["service"],
+      registers,
+    });
+    this.bytes = new Counter({
+      name: "tug_proxy_bytes_total",
+      help: "bytes relayed",
+      labelNames: ["service", "direction"],
+      registers,
+    });
+    this.failures = new Counter({
+      name: "tug_proxy_upstream_failures_total",
+      help: "connections dropped: no endpoint answered",
+      labelNames: ["service"],
+      registers,
+    });
+    this.targets = new Gauge({
+      name: "tug_proxy_endpoints",
+      help: "ready endpoints a published port balances over",
+      labelNames: ["service", "port"],
+      registers,
+    });
   }
 
   /** The listener on `port` of `service` now balances over `count` endpoints; -1 = it stopped listening. */
@@ -67,7 +92,11 @@ export class ProxyStats {
   /** Figures since the previous call (rps = new connections per second). */
   snapshot(now = Date.now()): ServiceFigure[] {
     const secs = Math.max(0.001, (now - this.lastAt) / 1000);
-    const figures = [...this.totals].map(([id, e]) => ({ id, rps: (e.accepted - (this.lastAccepted.get(id) ?? 0)) / secs, connections: e.open }));
+    const figures = [...this.totals].map(([id, e]) => ({
+      id,
+      rps: (e.accepted - (this.lastAccepted.get(id) ?? 0)) / secs,
+      connections: e.open,
+    }));
     this.lastAccepted = new Map([...this.totals].map(([id, e]) => [id, e.accepted]));
     this.lastAt = now;
     return figures;

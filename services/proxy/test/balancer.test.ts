@@ -78,19 +78,57 @@ describe("least connections", () => {
 });
 
 describe("route table", () => {
-  const dep = (id: string, ports: number[]) => ({ id, template: { ports: ports.map((p) => ({ containerPort: 80, published: p, protocol: "tcp" })) } }) as unknown as DeploymentRecord;
+  const dep = (id: string, ports: number[]) =>
+    ({
+      id,
+      template: { ports: ports.map((p) => ({ containerPort: 80, published: p, protocol: "tcp" })) },
+    }) as unknown as DeploymentRecord;
   const node = (id: string, status: string) => ({ id, address: "127.0.0.1", status }) as NodeRecord;
-  const rep = (id: string, deployment: string, over: Partial<ReplicaRecord> = {}) => ({ id, deployment, desired: "run", ready: true, hostPort: 2000, node: "n1", host: "127.0.0.1", ...over }) as ReplicaRecord;
+  const rep = (id: string, deployment: string, over: Partial<ReplicaRecord> = {}) =>
+    ({
+      id,
+      deployment,
+      desired: "run",
+      ready: true,
+      hostPort: 2000,
+      node: "n1",
+      host: "127.0.0.1",
+      ...over,
+    }) as ReplicaRecord;
 
   it("maps published ports to ready endpoints; the first deployment keeps a contested port", () => {
     const rr = "round-robin";
-    expect(publishedPorts([dep("b/x", [18080]), dep("a/y", [18080, 18081])])).toEqual(new Map([[18080, { service: "a/y", balance: rr }], [18081, { service: "a/y", balance: rr }]]));
-    const routes = routeTable([dep("default/web", [18080]), dep("default/db", [])], [
-      rep("r1", "default/web"), rep("r2", "default/web", { ready: false }), rep("r3", "default/web", { node: "n2" }), rep("r4", "default/web", { desired: "stop" }),
-    ], [node("n1", "Ready"), node("n2", "NotReady")]);
-    expect(routes).toEqual([{ port: 18080, service: "default/web", balance: "round-robin", targets: [{ key: "r1", host: "127.0.0.1", port: 2000 }] }]);
-    const lc = { id: "default/lc", template: { ports: [{ containerPort: 80, published: 18090, protocol: "tcp", balance: "least-conn" }] } } as unknown as DeploymentRecord;
-    expect(routeTable([lc], [], [])).toEqual([{ port: 18090, service: "default/lc", balance: "least-conn", targets: [] }]);
+    expect(publishedPorts([dep("b/x", [18080]), dep("a/y", [18080, 18081])])).toEqual(
+      new Map([
+        [18080, { service: "a/y", balance: rr }],
+        [18081, { service: "a/y", balance: rr }],
+      ]),
+    );
+    const routes = routeTable(
+      [dep("default/web", [18080]), dep("default/db", [])],
+      [
+        rep("r1", "default/web"),
+        rep("r2", "default/web", { ready: false }),
+        rep("r3", "default/web", { node: "n2" }),
+        rep("r4", "default/web", { desired: "stop" }),
+      ],
+      [node("n1", "Ready"), node("n2", "NotReady")],
+    );
+    expect(routes).toEqual([
+      {
+        port: 18080,
+        service: "default/web",
+        balance: "round-robin",
+        targets: [{ key: "r1", host: "127.0.0.1", port: 2000 }],
+      },
+    ]);
+    const lc = {
+      id: "default/lc",
+      template: { ports: [{ containerPort: 80, published: 18090, protocol: "tcp", balance: "least-conn" }] },
+    } as unknown as DeploymentRecord;
+    expect(routeTable([lc], [], [])).toEqual([
+      { port: 18090, service: "default/lc", balance: "least-conn", targets: [] },
+    ]);
   });
 });
 

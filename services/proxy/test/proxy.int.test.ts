@@ -59,11 +59,27 @@ beforeAll(async () => {
   proxy = new Proxy(new ProxyStats(), silentLogger());
   published = await freePort();
   ports.push(await backend("a"), await backend("b"));
-  await store.applyDeployment(validate(manifestSchema, { name: "web", command: ["x"], replicas: 2, ports: [{ containerPort: 80, published }] }));
-  await store.heartbeatNode({ node: "n1", instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake" });
+  await store.applyDeployment(
+    validate(manifestSchema, { name: "web", command: ["x"], replicas: 2, ports: [{ containerPort: 80, published }] }),
+  );
+  await store.heartbeatNode({
+    node: "n1",
+    instance: "i1",
+    seq: 1,
+    address: "127.0.0.1",
+    capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
+    labels: {},
+    driver: "fake",
+  });
   for (const [i, port] of ports.entries()) {
     const id = `r${i}`;
-    await store.createReplica({ id, deployment: "default/web", revision: 1, resources: { cpuMillis: 100, memoryBytes: 1 }, nodeSelector: {} });
+    await store.createReplica({
+      id,
+      deployment: "default/web",
+      revision: 1,
+      resources: { cpuMillis: 100, memoryBytes: 1 },
+      nodeSelector: {},
+    });
     await store.bindReplica(id, "n1", 1);
     await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort: port, restarts: 0 });
   }
@@ -91,7 +107,13 @@ describe("proxy", () => {
   });
 
   it("stops sending to an endpoint that is no longer ready", async () => {
-    await store.reportReplica("n1", "127.0.0.1", { id: "r1", phase: "Running", ready: false, hostPort: ports[1], restarts: 0 });
+    await store.reportReplica("n1", "127.0.0.1", {
+      id: "r1",
+      phase: "Running",
+      ready: false,
+      hostPort: ports[1],
+      restarts: 0,
+    });
     await syncOnce(store, proxy);
     expect(await tally(6)).toEqual({ a: 6 });
   });
@@ -112,9 +134,25 @@ describe("proxy replay", () => {
     const mutePort = (mute.address() as { port: number }).port;
     const livePort = await backend("live");
     const port = await freePort();
-    await store.applyDeployment(validate(manifestSchema, { name: "replay", command: ["x"], replicas: 2, ports: [{ containerPort: 80, published: port }] }));
-    for (const [id, hostPort] of [["m1", mutePort], ["m2", livePort]] as const) {
-      await store.createReplica({ id, deployment: "default/replay", revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+    await store.applyDeployment(
+      validate(manifestSchema, {
+        name: "replay",
+        command: ["x"],
+        replicas: 2,
+        ports: [{ containerPort: 80, published: port }],
+      }),
+    );
+    for (const [id, hostPort] of [
+      ["m1", mutePort],
+      ["m2", livePort],
+    ] as const) {
+      await store.createReplica({
+        id,
+        deployment: "default/replay",
+        revision: 1,
+        resources: { cpuMillis: 10, memoryBytes: 1 },
+        nodeSelector: {},
+      });
       await store.bindReplica(id, "n1", 1);
       await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort, restarts: 0 });
     }
@@ -131,24 +169,50 @@ describe("proxy replay", () => {
   it("re-sends an unanswered GET to a ready endpoint when its endpoint leaves, but leaves a POST waiting", async () => {
     // a stalled copy: accepts and reads, never answers
     const held: Socket[] = [];
-    const stalled = createTcpServer((c) => { held.push(c); c.resume(); });
+    const stalled = createTcpServer((c) => {
+      held.push(c);
+      c.resume();
+    });
     await new Promise<void>((r) => stalled.listen(0, "127.0.0.1", r));
     const stalledPort = (stalled.address() as { port: number }).port;
     const port = await freePort();
-    await store.applyDeployment(validate(manifestSchema, { name: "stall", command: ["x"], replicas: 1, ports: [{ containerPort: 80, published: port }] }));
-    const report = (id: string, hostPort: number, ready: boolean) => store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready, hostPort, restarts: 0 });
-    await store.createReplica({ id: "s1", deployment: "default/stall", revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+    await store.applyDeployment(
+      validate(manifestSchema, {
+        name: "stall",
+        command: ["x"],
+        replicas: 1,
+        ports: [{ containerPort: 80, published: port }],
+      }),
+    );
+    const report = (id: string, hostPort: number, ready: boolean) =>
+      store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready, hostPort, restarts: 0 });
+    await store.createReplica({
+      id: "s1",
+      deployment: "default/stall",
+      revision: 1,
+      resources: { cpuMillis: 10, memoryBytes: 1 },
+      nodeSelector: {},
+    });
     await store.bindReplica("s1", "n1", 1);
     await report("s1", stalledPort, true);
     await syncOnce(store, proxy);
     const send = (method: string) => sendTo(port, method);
     const get = send("GET");
     let postDone = false;
-    const post = send("POST").then((b) => { postDone = true; return b; });
+    const post = send("POST").then((b) => {
+      postDone = true;
+      return b;
+    });
     await eventually(() => expect(held).toHaveLength(2), { what: "both requests reached the stalled copy" });
     // the stalled copy turns unready and a ready one appears
     const livePort = await backend("fresh");
-    await store.createReplica({ id: "s2", deployment: "default/stall", revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+    await store.createReplica({
+      id: "s2",
+      deployment: "default/stall",
+      revision: 1,
+      resources: { cpuMillis: 10, memoryBytes: 1 },
+      nodeSelector: {},
+    });
     await store.bindReplica("s2", "n1", 1);
     await report("s2", livePort, true);
     await report("s1", stalledPort, false);
@@ -168,18 +232,52 @@ describe("proxy draining", () => {
     await new Promise<void>((r) => echo.listen(0, "127.0.0.1", r));
     const echoPort = (echo.address() as { port: number }).port;
     const port = await freePort();
-    await store.applyDeployment(validate(manifestSchema, { name: "echo", command: ["x"], replicas: 1, ports: [{ containerPort: 7, published: port }] }));
-    await store.createReplica({ id: "e1", deployment: "default/echo", revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+    await store.applyDeployment(
+      validate(manifestSchema, {
+        name: "echo",
+        command: ["x"],
+        replicas: 1,
+        ports: [{ containerPort: 7, published: port }],
+      }),
+    );
+    await store.createReplica({
+      id: "e1",
+      deployment: "default/echo",
+      revision: 1,
+      resources: { cpuMillis: 10, memoryBytes: 1 },
+      nodeSelector: {},
+    });
     await store.bindReplica("e1", "n1", 1);
-    await store.reportReplica("n1", "127.0.0.1", { id: "e1", phase: "Running", ready: true, hostPort: echoPort, restarts: 0 });
+    await store.reportReplica("n1", "127.0.0.1", {
+      id: "e1",
+      phase: "Running",
+      ready: true,
+      hostPort: echoPort,
+      restarts: 0,
+    });
     await syncOnce(store, proxy);
     const sock = connect(port, "127.0.0.1");
-    const said = (text: string) => new Promise<string>((r) => { sock.once("data", (d) => r(String(d))); sock.write(text); });
+    const said = (text: string) =>
+      new Promise<string>((r) => {
+        sock.once("data", (d) => r(String(d)));
+        sock.write(text);
+      });
     expect(await said("one")).toBe("one");
-    await store.reportReplica("n1", "127.0.0.1", { id: "e1", phase: "Running", ready: false, hostPort: echoPort, restarts: 0 });
+    await store.reportReplica("n1", "127.0.0.1", {
+      id: "e1",
+      phase: "Running",
+      ready: false,
+      hostPort: echoPort,
+      restarts: 0,
+    });
     await syncOnce(store, proxy);
     expect(await said("two")).toBe("two");
-    const refused = await new Promise<boolean>((r) => connect(port, "127.0.0.1").once("close", () => r(true)).once("data", () => r(false)).on("error", () => {}));
+    const refused = await new Promise<boolean>((r) =>
+      connect(port, "127.0.0.1")
+        .once("close", () => r(true))
+        .once("data", () => r(false))
+        .on("error", () => {}),
+    );
     expect(refused).toBe(true);
     sock.destroy();
     await new Promise<void>((r) => echo.close(() => r()));
@@ -187,16 +285,34 @@ describe("proxy draining", () => {
 
   it("closes connections to a departed endpoint after the drain grace; least-conn sends new ones to the idle endpoint", async () => {
     const drainProxy = new Proxy(new ProxyStats(), silentLogger(), { drainMs: 400 });
-    const echoes = await Promise.all([0, 1].map(async () => {
-      const s = createTcpServer((c) => c.pipe(c));
-      await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-      return s;
-    }));
+    const echoes = await Promise.all(
+      [0, 1].map(async () => {
+        const s = createTcpServer((c) => c.pipe(c));
+        await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+        return s;
+      }),
+    );
     const [pa, pb] = echoes.map((s) => (s.address() as { port: number }).port);
     const port = await freePort();
-    await store.applyDeployment(validate(manifestSchema, { name: "lc", command: ["x"], replicas: 2, ports: [{ containerPort: 7, published: port, balance: "least-conn" }] }));
-    for (const [id, hostPort] of [["l1", pa], ["l2", pb]] as const) {
-      await store.createReplica({ id, deployment: "default/lc", revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} });
+    await store.applyDeployment(
+      validate(manifestSchema, {
+        name: "lc",
+        command: ["x"],
+        replicas: 2,
+        ports: [{ containerPort: 7, published: port, balance: "least-conn" }],
+      }),
+    );
+    for (const [id, hostPort] of [
+      ["l1", pa],
+      ["l2", pb],
+    ] as const) {
+      await store.createReplica({
+        id,
+        deployment: "default/lc",
+        revision: 1,
+        resources: { cpuMillis: 10, memoryBytes: 1 },
+        nodeSelector: {},
+      });
       await store.bindReplica(id, "n1", 1);
       await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort, restarts: 0 });
     }
@@ -206,7 +322,10 @@ describe("proxy draining", () => {
     const open = async () => {
       const c = connect(port, "127.0.0.1");
       await new Promise<void>((r) => c.once("connect", () => r()));
-      await new Promise<void>((r) => { c.once("data", () => r()); c.write("hi"); });
+      await new Promise<void>((r) => {
+        c.once("data", () => r());
+        c.write("hi");
+      });
       return c;
     };
     const held = [await open(), await open(), await open()];
@@ -217,13 +336,21 @@ describe("proxy draining", () => {
     expect([listener.connections(light), listener.connections(heavy)]).toEqual([2, 2]);
     held[0]!.destroy();
     held[1]!.destroy();
-    await eventually(() => expect(listener.connections("l1") + listener.connections("l2")).toBe(2), { timeoutMs: 5_000 });
+    await eventually(() => expect(listener.connections("l1") + listener.connections("l2")).toBe(2), {
+      timeoutMs: 5_000,
+    });
     const counts = [listener.connections("l1"), listener.connections("l2")];
     held.push(await open());
     const fewer = counts[0]! <= counts[1]! ? "l1" : "l2";
     expect(listener.connections(fewer)).toBe(Math.min(...counts) + 1);
     // l1 leaves: its connections keep working during the grace, then are closed
-    await store.reportReplica("n1", "127.0.0.1", { id: "l1", phase: "Running", ready: false, hostPort: pa, restarts: 0 });
+    await store.reportReplica("n1", "127.0.0.1", {
+      id: "l1",
+      phase: "Running",
+      ready: false,
+      hostPort: pa,
+      restarts: 0,
+    });
     await syncOnce(store, drainProxy);
     const onL1 = listener.connections("l1");
     expect(onL1).toBeGreaterThan(0);

@@ -32,13 +32,21 @@ function boundedClose(app: FastifyInstance, graceMs: number): void {
 /** Builds the app with every route registered (not listening). */
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
-    loggerInstance: deps.log?.child({ module: "api" }, { level: "warn" }), bodyLimit: 1 << 20, frameworkErrors, clientErrorHandler,
+    loggerInstance: deps.log?.child({ module: "api" }, { level: "warn" }),
+    bodyLimit: 1 << 20,
+    frameworkErrors,
+    clientErrorHandler,
   }) as unknown as FastifyInstance;
   app.removeContentTypeParser("text/plain"); // JSON only: anything else is 415
   installErrorHandlers(app);
   boundedClose(app, CLOSE_GRACE_MS);
   healthRoutes(app, deps);
-  const feed = new EndpointFeed({ store: deps.store, hints: deps.hints, pollMs: deps.watchPollMs ?? (deps.hints ? 1_000 : 50), log: deps.log });
+  const feed = new EndpointFeed({
+    store: deps.store,
+    hints: deps.hints,
+    pollMs: deps.watchPollMs ?? (deps.hints ? 1_000 : 50),
+    log: deps.log,
+  });
   app.addHook("onClose", async () => feed.close());
   serviceRoutes(app, deps, feed);
   watchRoutes(app, deps, feed);

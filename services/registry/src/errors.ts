@@ -65,8 +65,10 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
   const known = CLIENT_ERRORS[err.code ?? ""] ?? malformed;
   const body = JSON.stringify(new TugError(known.code, known.message).toBody());
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${known.status} ${known.code}\r\nContent-Type: application/json; charset=utf-8\r\n`
-      + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${known.status} ${known.code}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(err);
 }

@@ -3,10 +3,12 @@ import { boot, intEnv, readConfig } from "@tug/service";
 import { buildRegistry } from "./service.js";
 
 const config = readConfig("registry");
-void boot(config, (deps) => buildRegistry(deps, {
-  apiHost: config.env.TUG_API_HOST || "127.0.0.1",
-  apiPort: intEnv(config.env, "TUG_API_PORT", 7070),
-  dnsHost: config.env.TUG_DNS_HOST || "127.0.0.1",
-  dnsPort: intEnv(config.env, "TUG_DNS_PORT", 5353),
-  dnsResyncMs: intEnv(config.env, "TUG_DNS_RESYNC_MS", 1_000),
-}));
+void boot(config, (deps) =>
+  buildRegistry(deps, {
+    apiHost: config.env.TUG_API_HOST || "127.0.0.1",
+    apiPort: intEnv(config.env, "TUG_API_PORT", 7070),
+    dnsHost: config.env.TUG_DNS_HOST || "127.0.0.1",
+    dnsPort: intEnv(config.env, "TUG_DNS_PORT", 5353),
+    dnsResyncMs: intEnv(config.env, "TUG_DNS_RESYNC_MS", 1_000),
+  }),
+);

@@ -10,28 +10,42 @@ const intString = (min: number, max: number) => z.coerce.number().int().min(min)
 export const objectParams = z.object({ ns: label, name: label });
 
 /** Query of `GET /v1/services/{ns}/{name}`: optional watch with an index and a timeout in seconds. */
-export const serviceQuery = z.object({
-  watch: z.enum(["1", "true", "0", "false"]).optional(),
-  index: intString(0, Number.MAX_SAFE_INTEGER).default(0),
-  timeout: intString(1, 300).default(60),
-}).strict();
+export const serviceQuery = z
+  .object({
+    watch: z.enum(["1", "true", "0", "false"]).optional(),
+    index: intString(0, Number.MAX_SAFE_INTEGER).default(0),
+    timeout: intString(1, 300).default(60),
+  })
+  .strict();
 
 /** Query of `GET /v1/watch`: whether to start with every service's current state, and the stream's lifetime in seconds. */
-export const watchQuery = z.object({
-  snapshot: z.enum(["1", "true", "0", "false"]).default("1"),
-  timeout: intString(1, 3600).default(300),
-}).strict();
+export const watchQuery = z
+  .object({
+    snapshot: z.enum(["1", "true", "0", "false"]).default("1"),
+    timeout: intString(1, 3600).default(300),
+  })
+  .strict();
 
 /** Query of `GET /v1/events`: a stream id to read after, and a page size. */
-export const eventsQuery = z.object({
-  since: z.string().regex(/^\d+(-\d+)?$/, "must be a stream id like 1700000000000-0, or 0").default("0"),
-  limit: intString(1, 10_000).default(1000),
-}).strict();
+export const eventsQuery = z
+  .object({
+    since: z
+      .string()
+      .regex(/^\d+(-\d+)?$/, "must be a stream id like 1700000000000-0, or 0")
+      .default("0"),
+    limit: intString(1, 10_000).default(1000),
+  })
+  .strict();
 
 /** Query of `GET /v1/replicas`: an optional `ns/name` filter. */
-export const replicasQuery = z.object({
-  deployment: z.string().regex(/^[a-z0-9-]{1,63}\/[a-z0-9-]{1,63}$/, "must be namespace/name").optional(),
-}).strict();
+export const replicasQuery = z
+  .object({
+    deployment: z
+      .string()
+      .regex(/^[a-z0-9-]{1,63}\/[a-z0-9-]{1,63}$/, "must be namespace/name")
+      .optional(),
+  })
+  .strict();
 
 /** Body of `POST .../scale`. */
 export const scaleBody = z.object({ replicas: z.number().int().min(0).max(10_000) }).strict();
@@ -49,6 +63,6 @@ export const manifestBody = z.record(z.string(), z.unknown());
 export function ifMatchGeneration(header: string | string[] | undefined): number | undefined {
   if (header === undefined) return undefined;
   const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(String(header).trim());
-  if (!m) throw new TugError("VALIDATION_FAILED", "If-Match must name one generation, like \"3\"", "If-Match");
+  if (!m) throw new TugError("VALIDATION_FAILED", 'If-Match must name one generation, like "3"', "If-Match");
   return Number(m[1]);
 }

@@ -23,7 +23,13 @@ export function dnsServer(deps: ServiceDeps, o: RegistryOptions): Runnable {
     async run(signal) {
       const table = new EndpointTable(deps.store, deps.log);
       await table.refreshAll().catch((err) => deps.log.warn({ err: String(err) }, "initial endpoint load failed"));
-      const server = await startDnsServer({ host: o.dnsHost, port: o.dnsPort, services: table, log: deps.log, metrics: deps.metrics });
+      const server = await startDnsServer({
+        host: o.dnsHost,
+        port: o.dnsPort,
+        services: table,
+        log: deps.log,
+        metrics: deps.metrics,
+      });
       await table.run(deps.bus, o.dnsResyncMs, signal);
       await server.close();
     },
@@ -35,7 +41,14 @@ export function apiServer(deps: ServiceDeps, o: RegistryOptions): Runnable {
   return {
     name: "http-api",
     async run(signal) {
-      const app = buildApi({ store: deps.store, intake: deps.bus, metrics: deps.metrics, log: deps.log, hints: deps.bus, checks: { nats: () => deps.bus.connected } });
+      const app = buildApi({
+        store: deps.store,
+        intake: deps.bus,
+        metrics: deps.metrics,
+        log: deps.log,
+        hints: deps.bus,
+        checks: { nats: () => deps.bus.connected },
+      });
       const address = await app.listen({ host: o.apiHost, port: o.apiPort });
       deps.log.info({ api: address }, "registry API listening");
       if (!signal.aborted) await new Promise<void>((r) => signal.addEventListener("abort", () => r(), { once: true }));

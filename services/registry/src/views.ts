@@ -16,8 +16,22 @@ export interface ServiceView {
 }
 
 /** Builds a service view from a deployment (if any), its replicas and the node table. */
-export function serviceView(namespace: string, name: string, dep: DeploymentRecord | undefined, replicas: readonly ReplicaRecord[], nodes: readonly NodeRecord[], index: number): ServiceView {
-  return { name, namespace, endpoints: endpointsOf(replicas, nodes), revision: dep?.revision ?? 0, index, ports: dep?.template.ports ?? [] };
+export function serviceView(
+  namespace: string,
+  name: string,
+  dep: DeploymentRecord | undefined,
+  replicas: readonly ReplicaRecord[],
+  nodes: readonly NodeRecord[],
+  index: number,
+): ServiceView {
+  return {
+    name,
+    namespace,
+    endpoints: endpointsOf(replicas, nodes),
+    revision: dep?.revision ?? 0,
+    index,
+    ports: dep?.template.ports ?? [],
+  };
 }
 
 /** Replica counts of one deployment: total, ready, and per revision. */
@@ -56,11 +70,22 @@ export interface RevisionView {
 export function revisionList(current: number, revs: ReadonlyMap<number, Template>): RevisionView[] {
   return [...revs.entries()]
     .sort(([a], [b]) => b - a)
-    .map(([revision, template]) => ({ revision, current: revision === current, image: template.image, command: template.command, template }));
+    .map(([revision, template]) => ({
+      revision,
+      current: revision === current,
+      image: template.image,
+      command: template.command,
+      template,
+    }));
 }
 
 /** The last `limit` events about a deployment or any of its replicas. */
-export function eventsAbout(id: string, replicaIds: readonly string[], events: readonly ClusterEvent[], limit = 20): ClusterEvent[] {
+export function eventsAbout(
+  id: string,
+  replicaIds: readonly string[],
+  events: readonly ClusterEvent[],
+  limit = 20,
+): ClusterEvent[] {
   const objects = new Set([id, ...replicaIds]);
   return events.filter((e) => objects.has(e.object)).slice(-limit);
 }
@@ -73,7 +98,9 @@ export interface NodeView extends NodeRecord {
 
 /** Adds allocated resources (sum of requests of the replicas bound to each node) and replica counts. */
 export function nodeViews(nodes: readonly NodeRecord[], replicas: readonly ReplicaRecord[]): NodeView[] {
-  const views = new Map(nodes.map((n) => [n.id, { ...n, allocated: { cpuMillis: 0, memoryBytes: 0 }, replicas: 0 } as NodeView]));
+  const views = new Map(
+    nodes.map((n) => [n.id, { ...n, allocated: { cpuMillis: 0, memoryBytes: 0 }, replicas: 0 } as NodeView]),
+  );
   for (const r of replicas) {
     const v = r.node ? views.get(r.node) : undefined;
     if (!v) continue;

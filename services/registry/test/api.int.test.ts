@@ -13,14 +13,29 @@ const sent: Array<{ subject: string; body: unknown }> = [];
 const intake: Intake = {
   async request<T>(subject: string, _kind: string, body: unknown) {
     sent.push({ subject, body });
-    if ((body as { name?: string }).name === "nope") throw new TugError("VALIDATION_FAILED", "manifest.image: bad", "image");
+    if ((body as { name?: string }).name === "nope")
+      throw new TugError("VALIDATION_FAILED", "manifest.image: bad", "image");
     return { ok: true, id: "default/web", revision: 1 } as T;
   },
 };
-const hb = (node: string) => ({ node, instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake" });
+const hb = (node: string) => ({
+  node,
+  instance: "i1",
+  seq: 1,
+  address: "127.0.0.1",
+  capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
+  labels: {},
+  driver: "fake",
+});
 
 async function seedReady(id: string, port: number): Promise<void> {
-  await store.createReplica({ id, deployment: "default/web", revision: 1, resources: { cpuMillis: 100, memoryBytes: 1 << 20 }, nodeSelector: {} });
+  await store.createReplica({
+    id,
+    deployment: "default/web",
+    revision: 1,
+    resources: { cpuMillis: 100, memoryBytes: 1 << 20 },
+    nodeSelector: {},
+  });
   await store.bindReplica(id, "n1", 1);
   await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort: port, restarts: 0 });
 }
@@ -44,7 +59,12 @@ describe("registry API", () => {
     const res = await app.inject({ method: "GET", url: "/v1/services/default/web" });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ name: "web", namespace: "default", revision: 1, endpoints: [{ host: "127.0.0.1", port: 20001, replica: "r1", node: "n1", ready: true }] });
+    expect(body).toMatchObject({
+      name: "web",
+      namespace: "default",
+      revision: 1,
+      endpoints: [{ host: "127.0.0.1", port: 20001, replica: "r1", node: "n1", ready: true }],
+    });
     expect(body.index).toBeGreaterThan(0);
   });
 
@@ -57,7 +77,12 @@ describe("registry API", () => {
     expect(bad.json()).toMatchObject({ ok: false, code: "VALIDATION_FAILED", field: "ns" });
     const badQuery = await app.inject({ method: "GET", url: "/v1/services/default/web?watch=1&index=-4" });
     expect(badQuery.statusCode).toBe(400);
-    const badJson = await app.inject({ method: "POST", url: "/v1/deployments", headers: { "content-type": "application/json" }, payload: "{nope" });
+    const badJson = await app.inject({
+      method: "POST",
+      url: "/v1/deployments",
+      headers: { "content-type": "application/json" },
+      payload: "{nope",
+    });
     expect(badJson.statusCode).toBe(400);
     expect(badJson.json()).toMatchObject({ ok: false, code: "BAD_ENCODING" });
     expect((await app.inject({ method: "GET", url: "/v2/x" })).json()).toMatchObject({ code: "NOT_FOUND" });
@@ -66,7 +91,10 @@ describe("registry API", () => {
   it("blocks a watch until the endpoint set changes", async () => {
     const first = (await app.inject({ method: "GET", url: "/v1/services/default/web" })).json();
     const started = Date.now();
-    const watch = app.inject({ method: "GET", url: `/v1/services/default/web?watch=1&index=${first.index}&timeout=10` });
+    const watch = app.inject({
+      method: "GET",
+      url: `/v1/services/default/web?watch=1&index=${first.index}&timeout=10`,
+    });
     await new Promise((r) => setTimeout(r, 200));
     await seedReady("r2", 20002);
     const res = await watch;
@@ -89,8 +117,14 @@ describe("registry API", () => {
     expect(d.replicas).toMatchObject({ total: 2, ready: 2, byRevision: { "1": { total: 2, ready: 2 } } });
     expect(d.events.length).toBeGreaterThan(0);
     expect((await app.inject({ method: "GET", url: "/v1/deployments" })).json().items).toHaveLength(1);
-    expect((await app.inject({ method: "GET", url: "/v1/replicas?deployment=default/web" })).json().items).toHaveLength(2);
-    expect((await app.inject({ method: "GET", url: "/v1/nodes" })).json().items[0]).toMatchObject({ id: "n1", allocated: { cpuMillis: 200 }, replicas: 2 });
+    expect((await app.inject({ method: "GET", url: "/v1/replicas?deployment=default/web" })).json().items).toHaveLength(
+      2,
+    );
+    expect((await app.inject({ method: "GET", url: "/v1/nodes" })).json().items[0]).toMatchObject({
+      id: "n1",
+      allocated: { cpuMillis: 200 },
+      replicas: 2,
+    });
     const ev = (await app.inject({ method: "GET", url: "/v1/events?limit=2" })).json();
     expect(ev.items).toHaveLength(2);
     const rest = (await app.inject({ method: "GET", url: `/v1/events?since=${ev.next}` })).json();
@@ -106,8 +140,14 @@ describe("registry API", () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ ok: false, code: "VALIDATION_FAILED", field: "image" });
     await app.inject({ method: "POST", url: "/v1/deployments/default/web/scale", payload: { replicas: 4 } });
-    expect(sent.at(-1)).toEqual({ subject: "tug.v1.desired.scale", body: { namespace: "default", name: "web", replicas: 4 } });
-    expect((await app.inject({ method: "POST", url: "/v1/deployments/default/web/scale", payload: { replicas: -1 } })).statusCode).toBe(400);
+    expect(sent.at(-1)).toEqual({
+      subject: "tug.v1.desired.scale",
+      body: { namespace: "default", name: "web", replicas: 4 },
+    });
+    expect(
+      (await app.inject({ method: "POST", url: "/v1/deployments/default/web/scale", payload: { replicas: -1 } }))
+        .statusCode,
+    ).toBe(400);
     await app.inject({ method: "POST", url: "/v1/deployments/default/web/rollback", payload: {} });
     expect(sent.at(-1)?.subject).toBe("tug.v1.desired.rollback");
     await app.inject({ method: "DELETE", url: "/v1/deployments/default/web" });
@@ -117,11 +157,26 @@ describe("registry API", () => {
   it("turns If-Match into the write's expected generation and tags a deployment with its generation", async () => {
     const got = await app.inject({ method: "GET", url: "/v1/deployments/default/web" });
     expect(got.headers.etag).toBe(`"${got.json().deployment.gen}"`);
-    await app.inject({ method: "POST", url: "/v1/deployments", headers: { "if-match": '"7"' }, payload: { name: "web", command: ["x"] } });
+    await app.inject({
+      method: "POST",
+      url: "/v1/deployments",
+      headers: { "if-match": '"7"' },
+      payload: { name: "web", command: ["x"] },
+    });
     expect(sent.at(-1)?.body).toMatchObject({ name: "web", expectGeneration: 7 });
-    await app.inject({ method: "POST", url: "/v1/deployments/default/web/scale", headers: { "if-match": "W/\"3\"" }, payload: { replicas: 2 } });
+    await app.inject({
+      method: "POST",
+      url: "/v1/deployments/default/web/scale",
+      headers: { "if-match": 'W/"3"' },
+      payload: { replicas: 2 },
+    });
     expect(sent.at(-1)?.body).toEqual({ namespace: "default", name: "web", replicas: 2, expectGeneration: 3 });
-    const bad = await app.inject({ method: "POST", url: "/v1/deployments", headers: { "if-match": "*" }, payload: { name: "web", command: ["x"] } });
+    const bad = await app.inject({
+      method: "POST",
+      url: "/v1/deployments",
+      headers: { "if-match": "*" },
+      payload: { name: "web", command: ["x"] },
+    });
     expect(bad.json()).toMatchObject({ ok: false, code: "VALIDATION_FAILED", field: "If-Match" });
   });
 

@@ -20,26 +20,50 @@ let app: FastifyInstance;
 const intake: Intake = { request: async <T>() => ({ ok: true, revision: 1 }) as T };
 
 const SEED_PATHS = [
-  "/v1/services", "/v1/services/default/web", "/v1/services/default/web?watch=1&index=0&timeout=1", "/v1/watch?snapshot=0&timeout=1",
-  "/v1/deployments", "/v1/deployments/default/web", "/v1/deployments/default/web/scale", "/v1/deployments/default/web/rollback",
-  "/v1/replicas?deployment=default/web", "/v1/nodes", "/v1/events?since=0&limit=5", "/healthz", "/metrics",
+  "/v1/services",
+  "/v1/services/default/web",
+  "/v1/services/default/web?watch=1&index=0&timeout=1",
+  "/v1/watch?snapshot=0&timeout=1",
+  "/v1/deployments",
+  "/v1/deployments/default/web",
+  "/v1/deployments/default/web/scale",
+  "/v1/deployments/default/web/rollback",
+  "/v1/replicas?deployment=default/web",
+  "/v1/nodes",
+  "/v1/events?since=0&limit=5",
+  "/healthz",
+  "/metrics",
 ];
 const chars = fc.constantFrom(..."/?&=%.#-_~aZ09 \u00e9\u0000\uffff[]{}\"'\\;:".split(""));
 const junk = fc.array(chars, { maxLength: 40 }).map((a) => a.join(""));
 const path = fc.oneof(
   fc.constantFrom(...SEED_PATHS),
   fc.tuple(fc.constantFrom(...SEED_PATHS), fc.nat(60), junk).map(([p, at, s]) => p.slice(0, at) + s + p.slice(at)),
-  fc.tuple(fc.constantFrom(...SEED_PATHS), fc.dictionary(junk, junk, { maxKeys: 4 })).map(([p, q]) => `${p.split("?")[0]}?${new URLSearchParams(q)}`),
+  fc
+    .tuple(fc.constantFrom(...SEED_PATHS), fc.dictionary(junk, junk, { maxKeys: 4 }))
+    .map(([p, q]) => `${p.split("?")[0]}?${new URLSearchParams(q)}`),
   junk.map((s) => `/${s}`),
 );
 const body = fc.oneof(
   fc.constant(undefined),
   fc.json().map((j) => ({ type: "application/json", payload: j })),
   fc.jsonValue().map((j) => ({ type: "application/json", payload: JSON.stringify(j) })),
-  fc.record({ replicas: fc.oneof(fc.integer(), fc.string(), fc.double()), toRevision: fc.anything() }).map((j) => ({ type: "application/json", payload: JSON.stringify(j) })),
-  junk.map((s) => ({ type: fc.sample(fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", "application/msgpack"), 1)[0]!, payload: s })),
+  fc
+    .record({ replicas: fc.oneof(fc.integer(), fc.string(), fc.double()), toRevision: fc.anything() })
+    .map((j) => ({ type: "application/json", payload: JSON.stringify(j) })),
+  junk.map((s) => ({
+    type: fc.sample(
+      fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", "application/msgpack"),
+      1,
+    )[0]!,
+    payload: s,
+  })),
 );
-const request = fc.record({ method: fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"), url: path, body });
+const request = fc.record({
+  method: fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"),
+  url: path,
+  body,
+});
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -61,7 +85,11 @@ describe("registry HTTP fuzz", () => {
     let unsendable = 0;
     const statuses: Record<string, number> = {};
     for (const r of inputs) {
-      const call = app.inject({ method: r.method as "GET", url: r.url, ...(r.body ? { headers: { "content-type": r.body.type }, payload: r.body.payload } : {}) });
+      const call = app.inject({
+        method: r.method as "GET",
+        url: r.url,
+        ...(r.body ? { headers: { "content-type": r.body.type }, payload: r.body.payload } : {}),
+      });
       let res: Awaited<typeof call> | undefined;
       try {
         res = await Promise.race([call, new Promise<undefined>((ok) => setTimeout(() => ok(undefined), 3_000))]);
@@ -81,11 +109,19 @@ describe("registry HTTP fuzz", () => {
       statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
       if (res.statusCode >= 400 && r.method !== "HEAD") {
         const b = JSON.parse(res.body) as { ok?: boolean; code?: string; message?: string };
-        expect(b, `${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 200)}`).toMatchObject({ ok: false, code: expect.any(String), message: expect.any(String) });
-        expect(res.statusCode === 500 && b.code === "INTERNAL", `${r.method} ${r.url} → INTERNAL: ${b.message}`).toBe(false);
+        expect(b, `${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 200)}`).toMatchObject({
+          ok: false,
+          code: expect.any(String),
+          message: expect.any(String),
+        });
+        expect(res.statusCode === 500 && b.code === "INTERNAL", `${r.method} ${r.url} → INTERNAL: ${b.message}`).toBe(
+          false,
+        );
       }
     }
-    console.log(JSON.stringify({ fuzz: "registry-http", inputs: inputs.length, answered, waiting, unsendable, statuses }));
+    console.log(
+      JSON.stringify({ fuzz: "registry-http", inputs: inputs.length, answered, waiting, unsendable, statuses }),
+    );
     expect(answered + waiting + unsendable).toBe(RUNS);
     expect(answered).toBeGreaterThan(RUNS * 0.9);
     expect((await app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);

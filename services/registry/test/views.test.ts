@@ -6,18 +6,51 @@ import { errorReply } from "../src/errors.js";
 import { nodeViews, replicaSummary } from "../src/views.js";
 
 const node = (id: string, status: NodeRecord["status"] = "Ready"): NodeRecord => ({
-  id, address: "127.0.0.1", capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake", status, cordoned: false, draining: false, instance: "i", lastHeartbeat: 0, registeredAt: 0, gen: 1,
+  id,
+  address: "127.0.0.1",
+  capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 },
+  labels: {},
+  driver: "fake",
+  status,
+  cordoned: false,
+  draining: false,
+  instance: "i",
+  lastHeartbeat: 0,
+  registeredAt: 0,
+  gen: 1,
 });
 const rep = (id: string, over: Partial<ReplicaRecord> = {}): ReplicaRecord => ({
-  id, deployment: "default/web", revision: 1, node: "n1", desired: "run", phase: "Running", ready: true, host: "127.0.0.1", hostPort: 20000,
-  restarts: 0, resources: { cpuMillis: 100, memoryBytes: 10 }, nodeSelector: {}, gen: 1, createdAt: 0, updatedAt: 0, ...over,
+  id,
+  deployment: "default/web",
+  revision: 1,
+  node: "n1",
+  desired: "run",
+  phase: "Running",
+  ready: true,
+  host: "127.0.0.1",
+  hostPort: 20000,
+  restarts: 0,
+  resources: { cpuMillis: 100, memoryBytes: 10 },
+  nodeSelector: {},
+  gen: 1,
+  createdAt: 0,
+  updatedAt: 0,
+  ...over,
 });
 
 describe("registry views", () => {
   it("keeps only ready, running-desired replicas with a port on Ready nodes", () => {
-    const eps = endpointsOf([
-      rep("a"), rep("b", { ready: false }), rep("c", { desired: "stop" }), rep("d", { hostPort: undefined }), rep("e", { node: "n2" }), rep("f", { node: null }),
-    ], [node("n1"), node("n2", "NotReady")]);
+    const eps = endpointsOf(
+      [
+        rep("a"),
+        rep("b", { ready: false }),
+        rep("c", { desired: "stop" }),
+        rep("d", { hostPort: undefined }),
+        rep("e", { node: "n2" }),
+        rep("f", { node: null }),
+      ],
+      [node("n1"), node("n2", "NotReady")],
+    );
     expect(eps).toEqual([{ host: "127.0.0.1", port: 20000, replica: "a", node: "n1", ready: true }]);
   });
 
@@ -25,12 +58,22 @@ describe("registry views", () => {
     const reps = [rep("a"), rep("b", { revision: 2, ready: false }), rep("c", { node: "n2" })];
     const v = nodeViews([node("n1"), node("n2")], reps);
     expect(v[0]).toMatchObject({ id: "n1", allocated: { cpuMillis: 200, memoryBytes: 20 }, replicas: 2 });
-    expect(replicaSummary(reps)).toEqual({ total: 3, ready: 2, byRevision: { "1": { total: 2, ready: 2 }, "2": { total: 1, ready: 0 } } });
+    expect(replicaSummary(reps)).toEqual({
+      total: 3,
+      ready: 2,
+      byRevision: { "1": { total: 2, ready: 2 }, "2": { total: 1, ready: 0 } },
+    });
   });
 
   it("maps errors to structured bodies and statuses", () => {
-    expect(errorReply(new TugError("NOT_FOUND", "x"))).toEqual({ status: 404, body: { ok: false, code: "NOT_FOUND", message: "x", retryable: false } });
-    expect(errorReply(Object.assign(new Error("bad json"), { statusCode: 400, code: "FST_ERR_CTP_INVALID_JSON_BODY" })).body.code).toBe("BAD_ENCODING");
+    expect(errorReply(new TugError("NOT_FOUND", "x"))).toEqual({
+      status: 404,
+      body: { ok: false, code: "NOT_FOUND", message: "x", retryable: false },
+    });
+    expect(
+      errorReply(Object.assign(new Error("bad json"), { statusCode: 400, code: "FST_ERR_CTP_INVALID_JSON_BODY" })).body
+        .code,
+    ).toBe("BAD_ENCODING");
     expect(errorReply(new Error("connect ECONNREFUSED 127.0.0.1:1")).status).toBe(503);
     expect(errorReply(new Error("boom")).status).toBe(500);
   });

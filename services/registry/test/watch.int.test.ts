@@ -23,12 +23,20 @@ const hints: HintSource = {
     return { unsubscribe: () => handlers.get(subject)!.delete(handler) };
   },
 };
-const hint = () => { for (const h of handlers.get(subjects.hintAll("endpoints")) ?? []) h(); };
+const hint = () => {
+  for (const h of handlers.get(subjects.hintAll("endpoints")) ?? []) h();
+};
 const intake: Intake = { request: async <T>() => ({ ok: true }) as T };
 
 async function ready(id: string, port: number, isReady = true): Promise<void> {
   if (!(await store.replica(id))) {
-    await store.createReplica({ id, deployment: "default/web", revision: 1, resources: { cpuMillis: 1, memoryBytes: 1 }, nodeSelector: {} });
+    await store.createReplica({
+      id,
+      deployment: "default/web",
+      revision: 1,
+      resources: { cpuMillis: 1, memoryBytes: 1 },
+      nodeSelector: {},
+    });
     await store.bindReplica(id, "n1", 1);
   }
   await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: isReady, hostPort: port, restarts: 0 });
@@ -39,14 +47,23 @@ async function ready(id: string, port: number, isReady = true): Promise<void> {
 type SseData = any;
 
 /** Reads SSE events from a stream until `until` says stop (bounded by `timeoutMs`). */
-async function readEvents(res: Response, until: (events: Array<{ event: string; data: SseData }>) => boolean, timeoutMs = 10_000) {
+async function readEvents(
+  res: Response,
+  until: (events: Array<{ event: string; data: SseData }>) => boolean,
+  timeoutMs = 10_000,
+) {
   const reader = res.body!.getReader();
   const events: Array<{ event: string; data: SseData }> = [];
   const dec = new TextDecoder();
   let buf = "";
   const deadline = Date.now() + timeoutMs;
   while (!until(events) && Date.now() < deadline) {
-    const chunk = await Promise.race([reader.read(), new Promise<{ done: true; value: undefined }>((r) => setTimeout(() => r({ done: true, value: undefined }), deadline - Date.now()))]);
+    const chunk = await Promise.race([
+      reader.read(),
+      new Promise<{ done: true; value: undefined }>((r) =>
+        setTimeout(() => r({ done: true, value: undefined }), deadline - Date.now()),
+      ),
+    ]);
     if (chunk.done) break;
     buf += dec.decode(chunk.value, { stream: true });
     let i: number;
@@ -64,9 +81,31 @@ async function readEvents(res: Response, until: (events: Array<{ event: string; 
 beforeAll(async () => {
   redis = await startRedis();
   store = new RedisStore({ url: redis.url, prefix: uniquePrefix("watch") });
-  app = buildApi({ store, intake, metrics: new Registry(), hints, watchPollMs: 60_000, watchLimits: { maxStreams: 2 } });
-  await store.applyDeployment(validate(manifestSchema, { name: "web", command: ["x"], replicas: 3, ports: [{ containerPort: 80, published: 18123 }] }));
-  await store.heartbeatNode({ node: "n1", instance: "i1", seq: 1, address: "127.0.0.1", capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 }, labels: {}, driver: "fake" });
+  app = buildApi({
+    store,
+    intake,
+    metrics: new Registry(),
+    hints,
+    watchPollMs: 60_000,
+    watchLimits: { maxStreams: 2 },
+  });
+  await store.applyDeployment(
+    validate(manifestSchema, {
+      name: "web",
+      command: ["x"],
+      replicas: 3,
+      ports: [{ containerPort: 80, published: 18123 }],
+    }),
+  );
+  await store.heartbeatNode({
+    node: "n1",
+    instance: "i1",
+    seq: 1,
+    address: "127.0.0.1",
+    capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
+    labels: {},
+    driver: "fake",
+  });
   await ready("r1", 20001);
   base = await app.listen({ host: "127.0.0.1", port: 0 });
 });
@@ -82,7 +121,10 @@ afterAll(async () => {
 
 describe("watches woken by hints", () => {
   it("a blocking query returns within moments of a hint (the poll is a minute)", async () => {
-    const first = (await (await fetch(`${base}/v1/services/default/web`)).json()) as { index: number; ports: unknown[] };
+    const first = (await (await fetch(`${base}/v1/services/default/web`)).json()) as {
+      index: number;
+      ports: unknown[];
+    };
     expect(first.ports).toMatchObject([{ containerPort: 80, published: 18123 }]);
     const started = Date.now();
     const watch = fetch(`${base}/v1/services/default/web?watch=1&index=${first.index}&timeout=30`);
@@ -112,23 +154,32 @@ describe("watches woken by hints", () => {
 
   it("refuses streams past the limit with OVERLOADED, and frees the slot when a client leaves", async () => {
     const a = new AbortController();
-    const open = [await fetch(`${base}/v1/watch?snapshot=0`, { signal: a.signal }), await fetch(`${base}/v1/watch?snapshot=0`, { signal: a.signal })];
+    const open = [
+      await fetch(`${base}/v1/watch?snapshot=0`, { signal: a.signal }),
+      await fetch(`${base}/v1/watch?snapshot=0`, { signal: a.signal }),
+    ];
     expect(open.map((r) => r.status)).toEqual([200, 200]);
     const third = await fetch(`${base}/v1/watch`);
     expect(third.status).toBe(503);
     expect(await third.json()).toMatchObject({ ok: false, code: "OVERLOADED", retryable: true });
     a.abort();
-    await eventually(async () => {
-      const r = await fetch(`${base}/v1/watch?snapshot=0&timeout=1`);
-      expect(r.status).toBe(200);
-      await r.text();
-    }, { timeoutMs: 5_000 });
+    await eventually(
+      async () => {
+        const r = await fetch(`${base}/v1/watch?snapshot=0&timeout=1`);
+        expect(r.status).toBe(200);
+        await r.text();
+      },
+      { timeoutMs: 5_000 },
+    );
     expect((await fetch(`${base}/v1/watch?timeout=0`)).status).toBe(400);
   });
 });
 
 /** Continues reading events from an already-open reader. */
-async function readEvents2(reader: ReadableStreamDefaultReader<Uint8Array>, until: (events: Array<{ event: string; data: SseData }>) => boolean) {
+async function readEvents2(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  until: (events: Array<{ event: string; data: SseData }>) => boolean,
+) {
   const fake = { body: { getReader: () => reader } } as unknown as Response;
   return (await readEvents(fake, until)).events;
 }

@@ -22,7 +22,11 @@ export interface ApplyResult {
 }
 
 /** Applies the plan; the caller re-reads `refusedNodes` and re-plans soon when `refused` > 0. */
-export async function applySchedule(plan: SchedulePlan, store: StateStore, bus: Bus, log: Logger,
+export async function applySchedule(
+  plan: SchedulePlan,
+  store: StateStore,
+  bus: Bus,
+  log: Logger,
 ): Promise<ApplyResult> {
   const out: ApplyResult = { bound: [], refusedNodes: new Set(), refused: 0 };
   const nodes = new Set<string>();
@@ -31,7 +35,8 @@ export async function applySchedule(plan: SchedulePlan, store: StateStore, bus: 
   for (let i = 0; i < plan.bind.length; i += BIND_BATCH) batches.push(plan.bind.slice(i, i + BIND_BATCH));
   // every batch is sent at once: Redis runs them one after the other (each re-checks what it binds) and
   // group-commits their fsyncs, instead of one round trip and one fsync per batch
-  const toBind = (batch: SchedulePlan["bind"]) => batch.map((b) => ({ replica: b.replica.id, node: b.node, gen: b.replica.gen }));
+  const toBind = (batch: SchedulePlan["bind"]) =>
+    batch.map((b) => ({ replica: b.replica.id, node: b.node, gen: b.replica.gen }));
   const answers = await Promise.all(batches.map((batch) => store.bindReplicas(toBind(batch))));
   batches.forEach((batch, k) => {
     const results = answers[k]!;

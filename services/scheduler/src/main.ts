@@ -8,8 +8,10 @@ const strategy = config.env.TUG_SCHEDULER_STRATEGY ?? "spread";
 if (!(strategy in strategies)) {
   throw new Error(`TUG_SCHEDULER_STRATEGY must be one of ${Object.keys(strategies).join(", ")}, got ${strategy}`);
 }
-await boot(config, (deps) => buildScheduler(deps, {
-  resyncMs: intEnv(config.env, "TUG_RESYNC_MS", 1_000),
-  rebuildMs: intEnv(config.env, "TUG_SCHEDULER_REBUILD_MS", 30_000),
-  strategy: strategy as Strategy,
-}));
+await boot(config, (deps) =>
+  buildScheduler(deps, {
+    resyncMs: intEnv(config.env, "TUG_RESYNC_MS", 1_000),
+    rebuildMs: intEnv(config.env, "TUG_SCHEDULER_REBUILD_MS", 30_000),
+    strategy: strategy as Strategy,
+  }),
+);

@@ -32,17 +32,36 @@ type ReplicaSpec = typeof replicaArb extends fc.Arbitrary<infer T> ? T : never;
 
 function node(s: NodeSpec, i: number): NodeRecord {
   return {
-    id: `n${i}`, address: "127.0.0.1", capacity: { cpuMillis: s.cpuMillis, memoryBytes: s.memoryBytes },
-    labels: { zone: s.zone }, driver: "fake", status: s.ready ? "Ready" : "NotReady", cordoned: s.cordoned,
-    draining: false, instance: "i", lastHeartbeat: 0, registeredAt: 0, gen: 1,
+    id: `n${i}`,
+    address: "127.0.0.1",
+    capacity: { cpuMillis: s.cpuMillis, memoryBytes: s.memoryBytes },
+    labels: { zone: s.zone },
+    driver: "fake",
+    status: s.ready ? "Ready" : "NotReady",
+    cordoned: s.cordoned,
+    draining: false,
+    instance: "i",
+    lastHeartbeat: 0,
+    registeredAt: 0,
+    gen: 1,
   };
 }
 
 function replica(s: ReplicaSpec, i: number): ReplicaRecord {
   return {
-    id: `r${i}`, deployment: s.deployment, revision: 1, node: null, desired: "run", phase: "Pending", ready: false,
-    restarts: 0, resources: { cpuMillis: s.cpuMillis, memoryBytes: s.memoryBytes },
-    nodeSelector: s.zone ? { zone: s.zone } : {}, gen: 1, createdAt: i, updatedAt: 0,
+    id: `r${i}`,
+    deployment: s.deployment,
+    revision: 1,
+    node: null,
+    desired: "run",
+    phase: "Pending",
+    ready: false,
+    restarts: 0,
+    resources: { cpuMillis: s.cpuMillis, memoryBytes: s.memoryBytes },
+    nodeSelector: s.zone ? { zone: s.zone } : {},
+    gen: 1,
+    createdAt: i,
+    updatedAt: 0,
   };
 }
 
@@ -74,7 +93,7 @@ function check(ok: boolean, message: () => string): void {
 /** A small seeded generator for the planner's tie-breaks, so a failing case replays. */
 function seeded(seed: number): () => number {
   let x = seed >>> 0 || 1;
-  return () => ((x = (Math.imul(x, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32);
+  return () => (x = (Math.imul(x, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32;
 }
 
 /** Plans rounds of pending replicas, binding each plan before the next, and checks every invariant. */
@@ -86,8 +105,10 @@ function schedule(nodes: NodeRecord[], rounds: ReplicaSpec[][], seed: number): R
     const pending = round.map((s) => replica(s, seq++));
     const plan = planPlacements(pending, nodeViews(nodes, bound), defaultFilters, defaultScores, rand);
     const decided = new Set([...plan.bind, ...plan.unschedulable].map((x) => x.replica.id));
-    check(plan.bind.length + plan.unschedulable.length === pending.length && decided.size === pending.length,
-      () => "every pending replica is bound or unschedulable, once");
+    check(
+      plan.bind.length + plan.unschedulable.length === pending.length && decided.size === pending.length,
+      () => "every pending replica is bound or unschedulable, once",
+    );
     for (const { replica: r, node: id } of plan.bind) {
       const n = nodes.find((x) => x.id === id)!;
       check(eligible(r, n), () => `${r.id} bound to ineligible ${id}`);
@@ -129,13 +150,20 @@ describe("scheduler plan - properties", () => {
       rounds: fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 1, maxLength: 5 }),
       seed: fc.integer(),
     });
-    fc.assert(fc.property(equal, ({ nodes: count, request, rounds, seed }) => {
-      const spec = { cpuMillis: 100_000, memoryBytes: 100_000, zone: "a", ready: true, cordoned: false };
-      const nodes = Array.from({ length: count }, (_, i) => node(spec, i));
-      const one = { deployment: "d/web", cpuMillis: request, memoryBytes: request, zone: undefined };
-      const bound = schedule(nodes, rounds.map((n) => Array.from({ length: n }, () => one)), seed);
-      const per = nodes.map((n) => bound.filter((r) => r.node === n.id).length);
-      check(Math.max(...per) - Math.min(...per) <= 1, () => `per node: ${per.join(",")}`);
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(equal, ({ nodes: count, request, rounds, seed }) => {
+        const spec = { cpuMillis: 100_000, memoryBytes: 100_000, zone: "a", ready: true, cordoned: false };
+        const nodes = Array.from({ length: count }, (_, i) => node(spec, i));
+        const one = { deployment: "d/web", cpuMillis: request, memoryBytes: request, zone: undefined };
+        const bound = schedule(
+          nodes,
+          rounds.map((n) => Array.from({ length: n }, () => one)),
+          seed,
+        );
+        const per = nodes.map((n) => bound.filter((r) => r.node === n.id).length);
+        check(Math.max(...per) - Math.min(...per) <= 1, () => `per node: ${per.join(",")}`);
+      }),
+      { numRuns: RUNS },
+    );
   });
 });

@@ -55,8 +55,14 @@ export function place(v: NodeView, r: ReplicaRecord): void {
 }
 
 /** Plans placements for `pending` (oldest first); ties between equal scores are broken by `rand`. */
-export function planPlacements(pending: ReplicaRecord[], views: Map<string, NodeView>, filters: FilterPlugin[],
-  scores: ScorePlugin[], rand: () => number = Math.random, o: PlanOptions = {}): SchedulePlan {
+export function planPlacements(
+  pending: ReplicaRecord[],
+  views: Map<string, NodeView>,
+  filters: FilterPlugin[],
+  scores: ScorePlugin[],
+  rand: () => number = Math.random,
+  o: PlanOptions = {},
+): SchedulePlan {
   const plan: SchedulePlan = { bind: [], unschedulable: [] };
   const sample = Math.max(1, o.sample ?? sampleSize(views.size));
   const groups = new PlacementGroups(views, filters, scores.find((p) => p.tier)?.tier);

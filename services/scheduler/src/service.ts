@@ -32,7 +32,11 @@ export function buildScheduler({ bus, store, log, metrics }: ServiceDeps, o: Sch
   const parked = new UnschedulableQueue();
   const scores = strategies[o.strategy ?? "spread"];
   const loop = reconcileLoop({
-    name: "scheduler", log, metrics, resyncMs: o.resyncMs, workers: 1,
+    name: "scheduler",
+    log,
+    metrics,
+    resyncMs: o.resyncMs,
+    workers: 1,
     listKeys: async () => [KEY],
     reconciler: {
       async reconcile() {

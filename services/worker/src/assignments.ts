@@ -13,7 +13,9 @@ const templateSchema = z.object({
   command: m.command,
   env: m.env,
   ports: m.ports,
-  resources: z.object({ cpuMillis: z.number().min(0), memoryBytes: z.number().min(0) }).default({ cpuMillis: 0, memoryBytes: 0 }),
+  resources: z
+    .object({ cpuMillis: z.number().min(0), memoryBytes: z.number().min(0) })
+    .default({ cpuMillis: 0, memoryBytes: 0 }),
   nodeSelector: m.nodeSelector,
   readinessProbe: m.readinessProbe,
   livenessProbe: m.livenessProbe,
@@ -42,8 +44,10 @@ export interface ParsedSync {
 /** Validates a sync reply meant for `node`; throws when the reply as a whole is unusable. */
 export function parseSyncReply(raw: unknown, node: string): ParsedSync {
   const reply = replySchema.safeParse(raw);
-  if (!reply.success) throw new Error(`bad sync reply: ${reply.error.issues[0]?.path.join(".")} ${reply.error.issues[0]?.message}`);
-  if (reply.data.node !== node) throw new Error(`sync reply is for node ${JSON.stringify(reply.data.node)}, not ${JSON.stringify(node)}`);
+  if (!reply.success)
+    throw new Error(`bad sync reply: ${reply.error.issues[0]?.path.join(".")} ${reply.error.issues[0]?.message}`);
+  if (reply.data.node !== node)
+    throw new Error(`sync reply is for node ${JSON.stringify(reply.data.node)}, not ${JSON.stringify(node)}`);
   const out: ParsedSync = { assignments: [], malformed: [] };
   const seen = new Set<string>();
   for (const entry of reply.data.assignments) {
@@ -55,7 +59,12 @@ export function parseSyncReply(raw: unknown, node: string): ParsedSync {
     }
     const template = templateSchema.safeParse(e.template);
     if (!template.success || seen.has(replica.data.id)) {
-      out.malformed.push({ id: replica.data.id, error: template.success ? "duplicate replica id" : `template.${template.error.issues[0]?.path.join(".")}: ${template.error.issues[0]?.message}` });
+      out.malformed.push({
+        id: replica.data.id,
+        error: template.success
+          ? "duplicate replica id"
+          : `template.${template.error.issues[0]?.path.join(".")}: ${template.error.issues[0]?.message}`,
+      });
       continue;
     }
     seen.add(replica.data.id);

@@ -43,11 +43,15 @@ const NODE = /^[A-Za-z0-9_-]{1,128}$/;
 /** Parses `k=v,k2=v2`; throws on a malformed pair. */
 export function parseLabels(s: string | undefined, variable = "TUG_NODE_LABELS"): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const pair of (s ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of (s ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = pair.indexOf("=");
     const k = pair.slice(0, eq).trim();
     const v = pair.slice(eq + 1).trim();
-    if (eq <= 0 || k.length > 63 || v.length > 63) throw new Error(`${variable}: expected k=v (each ≤ 63 characters), got ${JSON.stringify(pair)}`);
+    if (eq <= 0 || k.length > 63 || v.length > 63)
+      throw new Error(`${variable}: expected k=v (each ≤ 63 characters), got ${JSON.stringify(pair)}`);
     out[k] = v;
   }
   return out;
@@ -56,16 +60,22 @@ export function parseLabels(s: string | undefined, variable = "TUG_NODE_LABELS")
 /** Builds the worker config from the common service config and the environment; throws naming a bad variable. */
 export function workerConfig(base: Pick<ServiceConfig, "instance">, env: NodeJS.ProcessEnv, cwd: string): WorkerConfig {
   const node = env.TUG_NODE ?? "";
-  if (!NODE.test(node)) throw new Error(`TUG_NODE must be set to a node id ([A-Za-z0-9_-], ≤ 128), got ${JSON.stringify(node)}`);
+  if (!NODE.test(node))
+    throw new Error(`TUG_NODE must be set to a node id ([A-Za-z0-9_-], ≤ 128), got ${JSON.stringify(node)}`);
   const driver = (env.TUG_DRIVER || "process") as DriverName;
-  if (!DRIVER_NAMES.includes(driver)) throw new Error(`TUG_DRIVER must be one of ${DRIVER_NAMES.join(", ")}, got ${JSON.stringify(driver)}`);
+  if (!DRIVER_NAMES.includes(driver))
+    throw new Error(`TUG_DRIVER must be one of ${DRIVER_NAMES.join(", ")}, got ${JSON.stringify(driver)}`);
   const portsFrom = intEnv(env, "TUG_PORTS_FROM", 20_000);
-  if (!Number.isInteger(portsFrom) || portsFrom < 1024 || portsFrom > 65_535 - 999) throw new Error(`TUG_PORTS_FROM must be an integer in 1024..64536, got ${portsFrom}`);
+  if (!Number.isInteger(portsFrom) || portsFrom < 1024 || portsFrom > 65_535 - 999)
+    throw new Error(`TUG_PORTS_FROM must be an integer in 1024..64536, got ${portsFrom}`);
   return {
     node,
     instance: base.instance,
     address: env.TUG_NODE_ADDRESS || "127.0.0.1",
-    capacity: { cpuMillis: intEnv(env, "TUG_NODE_CPU", cpus().length * 1000), memoryBytes: intEnv(env, "TUG_NODE_MEMORY", totalmem()) },
+    capacity: {
+      cpuMillis: intEnv(env, "TUG_NODE_CPU", cpus().length * 1000),
+      memoryBytes: intEnv(env, "TUG_NODE_MEMORY", totalmem()),
+    },
     labels: parseLabels(env.TUG_NODE_LABELS),
     driver,
     portsFrom,
@@ -91,6 +101,7 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
 
 function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const n = intEnv(env, name, fallback);
-  if (!(Number.isInteger(n) && n >= 0 && n <= 600_000)) throw new Error(`${name} must be an integer in 0..600000 ms, got ${n}`);
+  if (!(Number.isInteger(n) && n >= 0 && n <= 600_000))
+    throw new Error(`${name} must be an integer in 0..600000 ms, got ${n}`);
   return n;
 }

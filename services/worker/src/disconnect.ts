@@ -36,5 +36,12 @@ export const GUARD_PERIOD_MS = 200;
 
 /** A periodic runnable that calls `stopCutOff(offlineMs)` (ReplicaManager.stopCutOff) every GUARD_PERIOD_MS. */
 export function disconnectGuard(clock: ContactClock, stopCutOff: (offlineMs: number) => unknown): Runnable {
-  return periodic("disconnect-guard", GUARD_PERIOD_MS, async () => { stopCutOff(clock.offlineMs()); }, () => {});
+  return periodic(
+    "disconnect-guard",
+    GUARD_PERIOD_MS,
+    async () => {
+      stopCutOff(clock.offlineMs());
+    },
+    () => {},
+  );
 }

@@ -6,10 +6,22 @@ import { PortAllocator } from "./ports.js";
 import { resolveProbePort } from "./probes.js";
 import { ReplicaManager } from "./replica-manager.js";
 
-const ports = [{ name: "http", containerPort: 8080, protocol: "tcp" as const }, { name: "admin", containerPort: 9090, protocol: "tcp" as const }, { name: "grpc", containerPort: 7000, protocol: "tcp" as const }];
+const ports = [
+  { name: "http", containerPort: 8080, protocol: "tcp" as const },
+  { name: "admin", containerPort: 9090, protocol: "tcp" as const },
+  { name: "grpc", containerPort: 7000, protocol: "tcp" as const },
+];
 const assignment = (id: string): Assignment => ({
   replica: { id, deployment: "default/web", revision: 1, desired: "run", gen: 1 },
-  template: { image: "x", env: {}, ports, resources: { cpuMillis: 0, memoryBytes: 0 }, nodeSelector: {}, restartPolicy: "Always", terminationGracePeriodSeconds: 1 },
+  template: {
+    image: "x",
+    env: {},
+    ports,
+    resources: { cpuMillis: 0, memoryBytes: 0 },
+    nodeSelector: {},
+    restartPolicy: "Always",
+    terminationGracePeriodSeconds: 1,
+  },
 });
 
 function setup(driverName: string) {
@@ -17,9 +29,21 @@ function setup(driverName: string) {
   Object.defineProperty(driver, "name", { value: driverName });
   const specs: ReplicaSpec[] = [];
   const start = driver.start.bind(driver);
-  driver.start = (s) => { specs.push(s); return start(s); };
+  driver.start = (s) => {
+    specs.push(s);
+    return start(s);
+  };
   const allocator = new PortAllocator(40_000, 10, async () => true);
-  const m = new ReplicaManager({ driver, node: "n1", workdir: "/", log: silentLogger(), changed: () => {}, ports: allocator, orphanGraceMs: 0, drainDelayMs: 0 });
+  const m = new ReplicaManager({
+    driver,
+    node: "n1",
+    workdir: "/",
+    log: silentLogger(),
+    changed: () => {},
+    ports: allocator,
+    orphanGraceMs: 0,
+    drainDelayMs: 0,
+  });
   return { m, specs, allocator };
 }
 

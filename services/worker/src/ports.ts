@@ -18,7 +18,11 @@ export class PortAllocator {
   private readonly used = new Set<number>();
   private cursor = 0;
 
-  constructor(readonly from: number, readonly size = PORT_RANGE_SIZE, private readonly bindable: (port: number) => Promise<boolean> = canBind) {}
+  constructor(
+    readonly from: number,
+    readonly size = PORT_RANGE_SIZE,
+    private readonly bindable: (port: number) => Promise<boolean> = canBind,
+  ) {}
 
   /** A free, bindable port, marked used. Throws when the whole range is taken. */
   async allocate(): Promise<number> {

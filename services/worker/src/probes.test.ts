@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Probe } from "@tug/contracts";
 import { probeOnce, ProbeRunner, resolveProbePort, type ProbeState } from "./probes.js";
 
-const base = { initialDelaySeconds: 0, periodSeconds: 0.05, timeoutSeconds: 0.5, failureThreshold: 2, successThreshold: 2 };
+const base = {
+  initialDelaySeconds: 0,
+  periodSeconds: 0.05,
+  timeoutSeconds: 0.5,
+  failureThreshold: 2,
+  successThreshold: 2,
+};
 const probe = (p: Partial<Probe>): Probe => ({ ...base, ...p }) as Probe;
 
 describe("probes", () => {
@@ -65,7 +71,9 @@ describe("probes", () => {
   it("runner: thresholds turn checks into state changes against a real server", async () => {
     healthy = true;
     const states: ProbeState[] = [];
-    const r = new ProbeRunner(probe({ http: { path: "/", port: "http" } }), target(), { onChange: (s) => states.push(s) });
+    const r = new ProbeRunner(probe({ http: { path: "/", port: "http" } }), target(), {
+      onChange: (s) => states.push(s),
+    });
     r.start();
     await waitFor(() => r.state === "success");
     healthy = false;
@@ -79,7 +87,11 @@ describe("probes", () => {
   it("runner: waits the initial delay and stays quiet after stop", async () => {
     let calls = 0;
     const r = new ProbeRunner(probe({ tcp: { port: 1 }, initialDelaySeconds: 0.3 }), target(), {
-      onChange: () => {}, check: async () => { calls++; return { ok: true }; },
+      onChange: () => {},
+      check: async () => {
+        calls++;
+        return { ok: true };
+      },
     });
     r.start();
     await new Promise((res) => setTimeout(res, 150));
@@ -96,8 +108,12 @@ describe("probes", () => {
     let passFrom = Infinity;
     const t0 = Date.now();
     const r = new ProbeRunner(probe({ tcp: { port: 1 }, periodSeconds: 1, successThreshold: 1 }), target(), {
-      onChange: () => {}, startupIntervalMs: 50,
-      check: async () => { at.push(Date.now() - t0); return { ok: Date.now() >= passFrom }; },
+      onChange: () => {},
+      startupIntervalMs: 50,
+      check: async () => {
+        at.push(Date.now() - t0);
+        return { ok: Date.now() >= passFrom };
+      },
     });
     r.start();
     await waitFor(() => at.length >= 4, 5_000);
@@ -116,7 +132,8 @@ describe("probes", () => {
     const results = [true, true, false, true, true, true];
     const states: ProbeState[] = [];
     const r = new ProbeRunner(probe({ tcp: { port: 1 } }), target(), {
-      onChange: (s) => states.push(s), check: async () => ({ ok: results.shift() ?? true }),
+      onChange: (s) => states.push(s),
+      check: async () => ({ ok: results.shift() ?? true }),
     });
     r.start();
     await waitFor(() => results.length === 0);

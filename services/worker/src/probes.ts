@@ -47,11 +47,18 @@ export async function probeOnce(probe: Probe, target: ProbeTarget): Promise<Prob
 
 function httpCheck(host: string, port: number, path: string, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const req = request({ host, port, path, method: "GET", timeout: timeoutMs, agent: false, headers: { "user-agent": "tug-probe/1" } }, (res) => {
-      res.resume();
-      const status = res.statusCode ?? 0;
-      resolve(status >= 200 && status < 400 ? { ok: true } : { ok: false, message: `HTTP probe failed with status ${status}` });
-    });
+    const req = request(
+      { host, port, path, method: "GET", timeout: timeoutMs, agent: false, headers: { "user-agent": "tug-probe/1" } },
+      (res) => {
+        res.resume();
+        const status = res.statusCode ?? 0;
+        resolve(
+          status >= 200 && status < 400
+            ? { ok: true }
+            : { ok: false, message: `HTTP probe failed with status ${status}` },
+        );
+      },
+    );
     req.once("timeout", () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
     req.once("error", (err) => resolve({ ok: false, message: `HTTP probe failed: ${err.message}` }));
     req.end();
@@ -61,17 +68,28 @@ function httpCheck(host: string, port: number, path: string, timeoutMs: number):
 function tcpCheck(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const s = connect({ host, port, timeout: timeoutMs });
-    s.once("connect", () => { s.destroy(); resolve({ ok: true }); });
-    s.once("timeout", () => { s.destroy(); resolve({ ok: false, message: `TCP probe timed out after ${timeoutMs} ms` }); });
+    s.once("connect", () => {
+      s.destroy();
+      resolve({ ok: true });
+    });
+    s.once("timeout", () => {
+      s.destroy();
+      resolve({ ok: false, message: `TCP probe timed out after ${timeoutMs} ms` });
+    });
     s.once("error", (err) => resolve({ ok: false, message: `TCP probe failed: ${err.message}` }));
   });
 }
 
 function execCheck(command: string[], target: ProbeTarget, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    execFile(command[0]!, command.slice(1), { cwd: target.cwd, env: { ...process.env, ...target.env }, timeout: timeoutMs }, (err) => {
-      resolve(err ? { ok: false, message: `exec probe failed: ${err.message}` } : { ok: true });
-    });
+    execFile(
+      command[0]!,
+      command.slice(1),
+      { cwd: target.cwd, env: { ...process.env, ...target.env }, timeout: timeoutMs },
+      (err) => {
+        resolve(err ? { ok: false, message: `exec probe failed: ${err.message}` } : { ok: true });
+      },
+    );
   });
 }
 
@@ -104,7 +122,11 @@ export class ProbeRunner {
   private passedOnce = false;
   private startupChecks = 0;
 
-  constructor(private readonly probe: Probe, target: ProbeTarget, private readonly o: ProbeRunnerOptions) {
+  constructor(
+    private readonly probe: Probe,
+    target: ProbeTarget,
+    private readonly o: ProbeRunnerOptions,
+  ) {
     this.current = o.initial ?? "unknown";
     this.check = o.check ?? (() => probeOnce(probe, target));
   }
@@ -142,7 +164,9 @@ export class ProbeRunner {
     const startup = this.o.startupIntervalMs;
     // before the first pass: the startup interval, doubling with every check (100, 200, 400 ms…) up to the period,
     // so a quick app is seen at once and a slow one (or fifty starting together) is not probed at 10 Hz meanwhile
-    this.schedule(!this.passedOnce && startup !== undefined ? Math.min(startup * 2 ** this.startupChecks++, periodMs) : periodMs);
+    this.schedule(
+      !this.passedOnce && startup !== undefined ? Math.min(startup * 2 ** this.startupChecks++, periodMs) : periodMs,
+    );
   }
 
   private record(r: ProbeResult): void {

@@ -6,9 +6,22 @@ import type { ParsedSync } from "./assignments.js";
 import { PortAllocator } from "./ports.js";
 import { ReplicaManager } from "./replica-manager.js";
 
-const template = { command: ["x"], env: {}, ports: [], resources: { cpuMillis: 0, memoryBytes: 0 }, nodeSelector: {}, restartPolicy: "Always" as const, terminationGracePeriodSeconds: 1 };
-const a = (id: string, desired: "run" | "stop" = "run", restartPolicy: "Always" | "OnFailure" | "Never" = "Always"): Assignment => ({
-  replica: { id, deployment: "default/web", revision: 1, desired, gen: 1 }, template: { ...template, restartPolicy },
+const template = {
+  command: ["x"],
+  env: {},
+  ports: [],
+  resources: { cpuMillis: 0, memoryBytes: 0 },
+  nodeSelector: {},
+  restartPolicy: "Always" as const,
+  terminationGracePeriodSeconds: 1,
+};
+const a = (
+  id: string,
+  desired: "run" | "stop" = "run",
+  restartPolicy: "Always" | "OnFailure" | "Never" = "Always",
+): Assignment => ({
+  replica: { id, deployment: "default/web", revision: 1, desired, gen: 1 },
+  template: { ...template, restartPolicy },
 });
 const sync = (...assignments: Assignment[]): ParsedSync => ({ assignments, malformed: [] });
 const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -17,11 +30,24 @@ function setup(orphanGraceMs = 1_000, drainDelayMs = 0) {
   const driver = new FakeDriver();
   let now = 1_000_000;
   const m = new ReplicaManager({
-    driver, node: "n1", workdir: "/", log: silentLogger(), changed: () => {},
-    ports: new PortAllocator(40_000, 10, async () => true), orphanGraceMs, drainDelayMs, now: () => now,
+    driver,
+    node: "n1",
+    workdir: "/",
+    log: silentLogger(),
+    changed: () => {},
+    ports: new PortAllocator(40_000, 10, async () => true),
+    orphanGraceMs,
+    drainDelayMs,
+    now: () => now,
   });
   driver.onExit((e) => m.onExit(e));
-  return { driver, m, advance: (ms: number) => { now += ms; } };
+  return {
+    driver,
+    m,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 describe("replica manager (diff assignments vs running)", () => {
@@ -31,7 +57,10 @@ describe("replica manager (diff assignments vs running)", () => {
     await tick();
     expect(driver.runningIds().sort()).toEqual(["r1", "r2"]);
     const snap = m.snapshot();
-    expect(snap.map((s) => [s.id, s.phase, s.ready])).toEqual([["r1", "Running", true], ["r2", "Running", true]]);
+    expect(snap.map((s) => [s.id, s.phase, s.ready])).toEqual([
+      ["r1", "Running", true],
+      ["r2", "Running", true],
+    ]);
     expect(new Set(snap.map((s) => s.hostPort)).size).toBe(2);
   });
 
@@ -145,7 +174,15 @@ describe("replica manager (diff assignments vs running)", () => {
     const { tmpdir } = await import("node:os");
     const dir = mkdtempSync(`${tmpdir()}/tug-nocmd-`);
     const driver = new ProcessDriver({ node: "n1", dataDir: dir, workdir: dir, log: silentLogger() });
-    const m = new ReplicaManager({ driver, node: "n1", workdir: dir, log: silentLogger(), changed: () => {}, ports: new PortAllocator(40_100, 10, async () => true), orphanGraceMs: 1_000 });
+    const m = new ReplicaManager({
+      driver,
+      node: "n1",
+      workdir: dir,
+      log: silentLogger(),
+      changed: () => {},
+      ports: new PortAllocator(40_100, 10, async () => true),
+      orphanGraceMs: 1_000,
+    });
     const { command: _omit, ...noCommand } = template;
     await m.apply(sync({ replica: a("r1").replica, template: noCommand }));
     await tick();

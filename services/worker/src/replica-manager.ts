@@ -81,7 +81,8 @@ export class ReplicaManager {
         continue;
       }
       if (r.hostPort === undefined) r.hostPort = await this.allocatePort(r);
-      if (r.hostPort !== undefined && r.extraHostPorts === undefined && !r.handle) r.extraHostPorts = await this.allocateExtraPorts(r);
+      if (r.hostPort !== undefined && r.extraHostPorts === undefined && !r.handle)
+        r.extraHostPorts = await this.allocateExtraPorts(r);
       if (r.needsStart) void r.start();
     }
     let recheckInMs: number | undefined;
@@ -118,7 +119,10 @@ export class ReplicaManager {
       if (after === undefined || r.cutOff || r.desired !== "run" || offlineMs < after * 1000) continue;
       r.cutOff = true;
       stopped.push(r.id);
-      this.o.log.warn({ replica: r.id, offlineMs, stopAfterSeconds: after }, "cut off from the cluster too long; stopping the replica (disconnect.stopAfterSeconds)");
+      this.o.log.warn(
+        { replica: r.id, offlineMs, stopAfterSeconds: after },
+        "cut off from the cluster too long; stopping the replica (disconnect.stopAfterSeconds)",
+      );
       if (r.active) void r.stop();
     }
     if (stopped.length) this.o.changed();
@@ -142,7 +146,11 @@ export class ReplicaManager {
 
   /** Replicas with a live process whose usage the worker samples (their deployment autoscales on CPU). */
   sampled(): Array<{ id: string; deployment: string; handle: RuntimeHandle }> {
-    return [...this.replicas.values()].flatMap((r) => (r.handle && r.sampleUsage ? [{ id: r.id, deployment: r.deployment || r.handle.deployment, handle: r.handle }] : []));
+    return [...this.replicas.values()].flatMap((r) =>
+      r.handle && r.sampleUsage
+        ? [{ id: r.id, deployment: r.deployment || r.handle.deployment, handle: r.handle }]
+        : [],
+    );
   }
 
   /** The replica with `id` (tests and diagnostics). */
@@ -187,7 +195,8 @@ export class ReplicaManager {
     r.close();
     this.replicas.delete(id);
     this.missingSince.delete(id);
-    for (const port of [r.hostPort, ...(r.extraHostPorts ?? []), ...Object.values(r.handle?.portBindings ?? {})]) if (port !== undefined) this.o.ports.release(port);
+    for (const port of [r.hostPort, ...(r.extraHostPorts ?? []), ...Object.values(r.handle?.portBindings ?? {})])
+      if (port !== undefined) this.o.ports.release(port);
     this.o.changed();
   }
 }

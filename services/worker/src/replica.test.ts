@@ -28,11 +28,23 @@ afterAll(async () => {
 });
 
 const probe = (path: string, extra: Partial<Probe> = {}): Probe => ({
-  http: { path, port: "http" }, initialDelaySeconds: 0, periodSeconds: 0.1, timeoutSeconds: 0.5, failureThreshold: 2, successThreshold: 1, ...extra,
+  http: { path, port: "http" },
+  initialDelaySeconds: 0,
+  periodSeconds: 0.1,
+  timeoutSeconds: 0.5,
+  failureThreshold: 2,
+  successThreshold: 1,
+  ...extra,
 });
 const template = (env: Record<string, string>, t: Partial<Template> = {}): Template => ({
-  command: [process.execPath, "-e", SERVER], env, ports: [{ name: "http", containerPort: 8080, protocol: "tcp" }],
-  resources: { cpuMillis: 0, memoryBytes: 0 }, nodeSelector: {}, restartPolicy: "Always", terminationGracePeriodSeconds: 1, ...t,
+  command: [process.execPath, "-e", SERVER],
+  env,
+  ports: [{ name: "http", containerPort: 8080, protocol: "tcp" }],
+  resources: { cpuMillis: 0, memoryBytes: 0 },
+  nodeSelector: {},
+  restartPolicy: "Always",
+  terminationGracePeriodSeconds: 1,
+  ...t,
 });
 
 let nextPort = 46_000 + Math.floor(Math.random() * 500) * 4;
@@ -62,7 +74,10 @@ describe("replica probes on a real process", () => {
   });
 
   it("readiness follows the readiness probe; without one a replica is ready after ~100 ms", async () => {
-    const probed = await run("ready-1", template({ READY_AFTER: "600" }, { readinessProbe: probe("/ready", { failureThreshold: 1 }) }));
+    const probed = await run(
+      "ready-1",
+      template({ READY_AFTER: "600" }, { readinessProbe: probe("/ready", { failureThreshold: 1 }) }),
+    );
     const plain = await run("ready-2", template({}));
     await waitFor(() => plain.ready);
     expect(probed.ready).toBe(false);
@@ -73,9 +88,17 @@ describe("replica probes on a real process", () => {
     const dead = join(dir, "dead-3");
     const { writeFileSync } = await import("node:fs");
     writeFileSync(dead, "x"); // liveness would fail at once, but it must not run before startup succeeds
-    const r = await run("startup-1", template({ DEAD: dead, READY_AFTER: "700" }, {
-      startupProbe: probe("/ready", { failureThreshold: 30 }), livenessProbe: probe("/live"), readinessProbe: probe("/", { successThreshold: 1 }),
-    }));
+    const r = await run(
+      "startup-1",
+      template(
+        { DEAD: dead, READY_AFTER: "700" },
+        {
+          startupProbe: probe("/ready", { failureThreshold: 30 }),
+          livenessProbe: probe("/live"),
+          readinessProbe: probe("/", { successThreshold: 1 }),
+        },
+      ),
+    );
     await new Promise((res) => setTimeout(res, 400));
     expect(r).toMatchObject({ ready: false, restarts: 0, phase: "Running" });
     rmSync(dead);
@@ -84,16 +107,32 @@ describe("replica probes on a real process", () => {
   });
 
   it("a crash keeps what the process printed last with the last exit (for tug describe)", async () => {
-    const r = await run("crash-1", template({}, { command: [process.execPath, "-e", "console.error('Error: no database at db:5432'); process.exit(2)"], restartPolicy: "Never" }));
+    const r = await run(
+      "crash-1",
+      template(
+        {},
+        {
+          command: [process.execPath, "-e", "console.error('Error: no database at db:5432'); process.exit(2)"],
+          restartPolicy: "Never",
+        },
+      ),
+    );
     await waitFor(() => r.phase === "Failed");
-    expect(r.status().lastExit).toMatchObject({ code: 2, reason: "Error", message: "last output: Error: no database at db:5432" });
+    expect(r.status().lastExit).toMatchObject({
+      code: 2,
+      reason: "Error",
+      message: "last output: Error: no database at db:5432",
+    });
   });
 
   it("Never: a liveness kill ends Failed", async () => {
     const dead = join(dir, "dead-4");
     const { writeFileSync } = await import("node:fs");
     writeFileSync(dead, "x");
-    const r = await run("never-1", template({ DEAD: dead }, { restartPolicy: "Never", livenessProbe: probe("/live", { initialDelaySeconds: 0.2 }) }));
+    const r = await run(
+      "never-1",
+      template({ DEAD: dead }, { restartPolicy: "Never", livenessProbe: probe("/live", { initialDelaySeconds: 0.2 }) }),
+    );
     await waitFor(() => r.phase === "Failed");
     expect(r.status()).toMatchObject({ phase: "Failed", reason: "Unhealthy", ready: false, restarts: 0 });
   });

@@ -71,12 +71,22 @@ export class Replica {
   private stopping: Promise<void> | undefined;
   private killReason: { reason: string; message?: string } | undefined;
 
-  constructor(readonly id: string, private readonly ctx: ReplicaContext) {}
+  constructor(
+    readonly id: string,
+    private readonly ctx: ReplicaContext,
+  ) {}
 
   /** A replica re-attached after a worker restart: Running, assumed ready until its probes say otherwise. */
   static adopt(handle: RuntimeHandle, ctx: ReplicaContext): Replica {
     const r = new Replica(handle.replicaId, ctx);
-    Object.assign(r, { handle, hostPort: handle.hostPort, deployment: handle.deployment, revision: handle.revision, phase: "Running", ready: true });
+    Object.assign(r, {
+      handle,
+      hostPort: handle.hostPort,
+      deployment: handle.deployment,
+      revision: handle.revision,
+      phase: "Running",
+      ready: true,
+    });
     return r;
   }
 
@@ -89,7 +99,8 @@ export class Replica {
     this.template = a.template;
     this.sampleUsage = a.sampleUsage === true;
     // an adopted container keeps its further host ports across its own restarts
-    if (this.extraHostPorts === undefined && this.handle?.portBindings) this.extraHostPorts = this.extraPorts(a.template);
+    if (this.extraHostPorts === undefined && this.handle?.portBindings)
+      this.extraHostPorts = this.extraPorts(a.template);
     this.orphaned = false;
     this.cutOff = false;
     if (first && this.handle && this.phase === "Running" && this.desired === "run") this.startProbes(true);
@@ -97,8 +108,19 @@ export class Replica {
 
   /** True when it should run and nothing runs, starts, waits to restart or stops. */
   get needsStart(): boolean {
-    return this.desired === "run" && !this.orphaned && !this.cutOff && this.template !== undefined && this.hostPort !== undefined && !this.handle && !this.starting
-      && !this.stopping && !this.restartTimer && this.phase !== "Failed" && this.phase !== "Succeeded";
+    return (
+      this.desired === "run" &&
+      !this.orphaned &&
+      !this.cutOff &&
+      this.template !== undefined &&
+      this.hostPort !== undefined &&
+      !this.handle &&
+      !this.starting &&
+      !this.stopping &&
+      !this.restartTimer &&
+      this.phase !== "Failed" &&
+      this.phase !== "Succeeded"
+    );
   }
 
   /** True while a process runs, starts, stops or waits to restart. */
@@ -109,7 +131,9 @@ export class Replica {
   /** Starts the process (when `needsStart`). */
   start(): Promise<void> {
     if (!this.needsStart) return this.starting ?? Promise.resolve();
-    this.starting = this.doStart().finally(() => { this.starting = undefined; });
+    this.starting = this.doStart().finally(() => {
+      this.starting = undefined;
+    });
     return this.starting;
   }
 
@@ -121,9 +145,11 @@ export class Replica {
     try {
       handle = await this.ctx.driver.start(this.spec(t));
     } catch (err) {
-      const e = err instanceof DriverError ? err : new DriverError("StartError", String((err as Error)?.message ?? err), false);
+      const e =
+        err instanceof DriverError ? err : new DriverError("StartError", String((err as Error)?.message ?? err), false);
       this.ctx.log.warn({ replica: this.id, reason: e.reason, err: e.message }, "replica failed to start");
-      if (e.reason === "PortInUse" && this.hostPort !== undefined && this.ctx.replacePort) this.hostPort = (await this.ctx.replacePort(this.hostPort)) ?? this.hostPort;
+      if (e.reason === "PortInUse" && this.hostPort !== undefined && this.ctx.replacePort)
+        this.hostPort = (await this.ctx.replacePort(this.hostPort)) ?? this.hostPort;
       if (e.permanent) this.set({ phase: "Failed", reason: e.reason, message: e.message });
       else this.afterExit(null, e.reason, e.message, 0);
       return;
@@ -149,23 +175,53 @@ export class Replica {
     this.killReason = undefined;
     this.ctx.log.info({ replica: this.id, code: e.code, signal: e.signal, reason: kill?.reason }, "replica exited");
     // A process killed for failing its probes has failed, whatever code its SIGTERM handler exited with.
-    this.afterExit(code, kill?.reason ?? e.reason, kill?.message, Date.now() - e.handle.startedAt, kill && code === 0 ? null : code, e.message);
+    this.afterExit(
+      code,
+      kill?.reason ?? e.reason,
+      kill?.message,
+      Date.now() - e.handle.startedAt,
+      kill && code === 0 ? null : code,
+      e.message,
+    );
   }
 
   /**
    * Applies the restart policy to an exit (or a failed start); `code` is null when unknown. `output` (what it
    * printed last, from the driver) is kept with the last exit only, not in the phase message.
    */
-  private afterExit(code: number | null, reason: string | undefined, message: string | undefined, ranMs: number, policyCode = code, output?: string): void {
+  private afterExit(
+    code: number | null,
+    reason: string | undefined,
+    message: string | undefined,
+    ranMs: number,
+    policyCode = code,
+    output?: string,
+  ): void {
     this.exitCode = code;
-    this.lastExit = { code, reason: reason ?? (policyCode === 0 ? "Completed" : "Error"), at: Date.now(), ...(output ? { message: output.slice(0, 4096) } : {}) };
+    this.lastExit = {
+      code,
+      reason: reason ?? (policyCode === 0 ? "Completed" : "Error"),
+      at: Date.now(),
+      ...(output ? { message: output.slice(0, 4096) } : {}),
+    };
     if (!this.template) {
-      this.set({ phase: "CrashLoopBackOff", ready: false, reason: reason ?? "Error", message: "exited before its assignment was known; restarts once it is" });
+      this.set({
+        phase: "CrashLoopBackOff",
+        ready: false,
+        reason: reason ?? "Error",
+        message: "exited before its assignment was known; restarts once it is",
+      });
       return;
     }
     const decision = decideOnExit(this.template.restartPolicy, policyCode);
     if (decision === "succeeded") return this.set({ phase: "Succeeded", ready: false, reason: "Completed", message });
-    if (decision === "failed") return this.set({ phase: "Failed", ready: false, reason: reason ?? "Error", message: message ?? `exited with code ${code}` });
+    if (decision === "failed")
+      return this.set({
+        phase: "Failed",
+        ready: false,
+        reason: reason ?? "Error",
+        message: message ?? `exited with code ${code}`,
+      });
     const delay = this.backoff.next(ranMs);
     this.restarts++;
     const why = reason ?? (policyCode === 0 ? "Completed" : "Error");
@@ -174,7 +230,12 @@ export class Replica {
       void this.start();
       return;
     }
-    this.set({ phase: "CrashLoopBackOff", ready: false, reason: why, message: `${message ? `${message}; ` : ""}back-off ${delay} ms restarting` });
+    this.set({
+      phase: "CrashLoopBackOff",
+      ready: false,
+      reason: why,
+      message: `${message ? `${message}; ` : ""}back-off ${delay} ms restarting`,
+    });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       void this.start();
@@ -202,7 +263,9 @@ export class Replica {
       if (h) await this.ctx.driver.stop(h, graceMs);
       if (this.handle === h) this.handle = undefined;
       this.set({ phase: "Stopped", ready: false, reason: "Stopped", message: this.stopMessage() });
-    })().finally(() => { this.stopping = undefined; });
+    })().finally(() => {
+      this.stopping = undefined;
+    });
     return this.stopping;
   }
 
@@ -230,8 +293,23 @@ export class Replica {
   }
 
   private spec(t: Template): ReplicaSpec {
-    const env = { ...t.env, TUG_REPLICA_ID: this.id, TUG_NODE: this.ctx.node, TUG_REVISION: String(this.revision), PORT: String(this.hostPort) };
-    return { id: this.id, deployment: this.deployment, revision: this.revision, node: this.ctx.node, hostPort: this.hostPort!, extraHostPorts: this.extraPorts(t), template: t, env };
+    const env = {
+      ...t.env,
+      TUG_REPLICA_ID: this.id,
+      TUG_NODE: this.ctx.node,
+      TUG_REVISION: String(this.revision),
+      PORT: String(this.hostPort),
+    };
+    return {
+      id: this.id,
+      deployment: this.deployment,
+      revision: this.revision,
+      node: this.ctx.node,
+      hostPort: this.hostPort!,
+      extraHostPorts: this.extraPorts(t),
+      template: t,
+      env,
+    };
   }
 
   /** Extra host ports in template order: allocated ones, or for an adopted container its own bindings. */
@@ -247,16 +325,35 @@ export class Replica {
     if (this.ctx.driver.hollow) return this.set({ ready: true });
     const t = this.template!;
     const spec = this.spec(t);
-    const target: ProbeTarget = { host: this.ctx.address, hostPort: this.hostPort!, ports: t.ports, extraHostPorts: spec.extraHostPorts, cwd: this.ctx.workdir, env: spec.env };
+    const target: ProbeTarget = {
+      host: this.ctx.address,
+      hostPort: this.hostPort!,
+      ports: t.ports,
+      extraHostPorts: spec.extraHostPorts,
+      cwd: this.ctx.workdir,
+      env: spec.env,
+    };
     const main = () => {
       if (t.readinessProbe) {
-        this.probe(t.readinessProbe, target, adopted ? "success" : "unknown", (s, msg) => this.set({ ready: s === "success", message: s === "failure" ? msg : undefined }), adopted ? undefined : READINESS_STARTUP_INTERVAL_MS);
+        this.probe(
+          t.readinessProbe,
+          target,
+          adopted ? "success" : "unknown",
+          (s, msg) => this.set({ ready: s === "success", message: s === "failure" ? msg : undefined }),
+          adopted ? undefined : READINESS_STARTUP_INTERVAL_MS,
+        );
       } else if (adopted) {
         this.set({ ready: true });
       } else {
         this.readyTimer = setTimeout(() => this.handle && this.set({ ready: true }), SETTLE_MS);
       }
-      if (t.livenessProbe) this.probe(t.livenessProbe, target, "unknown", (s, msg) => s === "failure" && this.kill("Unhealthy", `liveness probe failed: ${msg ?? ""}`));
+      if (t.livenessProbe)
+        this.probe(
+          t.livenessProbe,
+          target,
+          "unknown",
+          (s, msg) => s === "failure" && this.kill("Unhealthy", `liveness probe failed: ${msg ?? ""}`),
+        );
     };
     if (t.startupProbe && !adopted) {
       const startup = this.probe(t.startupProbe, target, "unknown", (s, msg) => {
@@ -268,7 +365,13 @@ export class Replica {
     } else main();
   }
 
-  private probe(p: NonNullable<Template["readinessProbe"]>, target: ProbeTarget, initial: "unknown" | "success", onChange: (s: string, msg?: string) => unknown, startupIntervalMs?: number): ProbeRunner {
+  private probe(
+    p: NonNullable<Template["readinessProbe"]>,
+    target: ProbeTarget,
+    initial: "unknown" | "success",
+    onChange: (s: string, msg?: string) => unknown,
+    startupIntervalMs?: number,
+  ): ProbeRunner {
     const r = new ProbeRunner(p, target, { initial, onChange: (s, msg) => void onChange(s, msg), startupIntervalMs });
     this.probes.push(r);
     r.start();

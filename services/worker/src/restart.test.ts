@@ -14,7 +14,9 @@ describe("restart policy", () => {
   });
 
   it("restarts at once, then 250 ms doubling, capped at 10 s", () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(restartDelayMs)).toEqual([0, 250, 500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(restartDelayMs)).toEqual([
+      0, 250, 500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000,
+    ]);
   });
 
   it("resets after 60 s of clean running", () => {

@@ -35,42 +35,74 @@ export function createDriver(config: WorkerConfig, log: Logger): Driver {
   if (config.driver === "fake") return new FakeDriver();
   if (config.driver === "docker") {
     return new DockerDriver({
-      node: config.node, socketPath: config.dockerSocket, extraLabels: config.dockerLabels, hostIp: config.address, log: log.child({ driver: "docker" }),
+      node: config.node,
+      socketPath: config.dockerSocket,
+      extraLabels: config.dockerLabels,
+      hostIp: config.address,
+      log: log.child({ driver: "docker" }),
     });
   }
   return new ProcessDriver({
-    node: config.node, dataDir: resolve(config.dataDir), workdir: resolve(config.workdir), bindAddress: config.address, log: log.child({ driver: "process" }),
+    node: config.node,
+    dataDir: resolve(config.dataDir),
+    workdir: resolve(config.workdir),
+    bindAddress: config.address,
+    log: log.child({ driver: "process" }),
   });
 }
 
 /** Builds the worker: adopts what a previous worker left running, then syncs, reports and reconciles. */
-export async function buildWorker(deps: WorkerDeps, config: WorkerConfig, driver: Driver = createDriver(config, deps.log)): Promise<WorkerParts> {
+export async function buildWorker(
+  deps: WorkerDeps,
+  config: WorkerConfig,
+  driver: Driver = createDriver(config, deps.log),
+): Promise<WorkerParts> {
   const { bus, log } = deps;
   const node = config.node;
   mkdirSync(config.dataDir, { recursive: true });
 
-  const publishStatus = () => bus.publish(subjects.nodeStatus(node), "node.status", statusReport(config, manager.snapshot()));
+  const publishStatus = () =>
+    bus.publish(subjects.nodeStatus(node), "node.status", statusReport(config, manager.snapshot()));
   const coalescer = new Coalescer(publishStatus, 50);
   const manager = new ReplicaManager({
-    driver, node, address: config.address, workdir: resolve(config.workdir), log, changed: () => coalescer.poke(),
+    driver,
+    node,
+    address: config.address,
+    workdir: resolve(config.workdir),
+    log,
+    changed: () => coalescer.poke(),
     // a fake replica listens nowhere: no port to probe (hollow nodes share one range)
-    ports: new PortAllocator(config.portsFrom, undefined, async (port) => driver.hollow || canBind(port, config.address)), orphanGraceMs: config.orphanGraceMs, drainDelayMs: config.drainDelayMs,
+    ports: new PortAllocator(
+      config.portsFrom,
+      undefined,
+      async (port) => driver.hollow || canBind(port, config.address),
+    ),
+    orphanGraceMs: config.orphanGraceMs,
+    drainDelayMs: config.drainDelayMs,
   });
   const offExit = driver.onExit((e) => manager.onExit(e));
   manager.adopt(await driver.recover());
 
   const contact = new ContactClock();
   const sync = new SyncLoop({
-    periodMs: config.syncMs, log,
+    periodMs: config.syncMs,
+    log,
     sync: async (current) => {
-      const raw = await bus.request<SyncReply>(subjects.nodeSync(node), "node.sync", { node }, Math.min(5_000, Math.max(1_000, config.syncMs)));
+      const raw = await bus.request<SyncReply>(
+        subjects.nodeSync(node),
+        "node.sync",
+        { node },
+        Math.min(5_000, Math.max(1_000, config.syncMs)),
+      );
       if (!current()) return;
       const parsed = parseSyncReply(raw, node);
       for (const m of parsed.malformed) log.warn({ replica: m.id, err: m.error }, "ignoring a malformed assignment");
       contact.reached();
       const applied = await manager.apply(parsed);
       // replicas with disconnect.stopAfterSeconds: stay in touch often enough never to look cut off
-      const soon = [applied.recheckInMs, contactRecheckMs(manager.shortestStopAfterMs())].filter((x): x is number => x !== undefined);
+      const soon = [applied.recheckInMs, contactRecheckMs(manager.shortestStopAfterMs())].filter(
+        (x): x is number => x !== undefined,
+      );
       return soon.length ? { recheckInMs: Math.min(...soon) } : {};
     },
   });
@@ -79,24 +111,55 @@ export async function buildWorker(deps: WorkerDeps, config: WorkerConfig, driver
   const offReconnect = bus.onReconnect(() => sync.reconnected());
 
   let seq = 0;
-  const onError = (what: string) => (err: unknown) => log.warn({ err: String((err as Error)?.message ?? err) }, `${what} failed`);
-  const heartbeat = periodic("node-heartbeat", config.heartbeatMs, async () => {
-    const body: Heartbeat = {
-      node, instance: config.instance, seq: seq++, address: config.address, capacity: config.capacity, labels: config.labels, driver: driver.name,
-    };
-    bus.publish(subjects.nodeHeartbeat(node), "node.heartbeat", body);
-  }, onError("heartbeat"));
+  const onError = (what: string) => (err: unknown) =>
+    log.warn({ err: String((err as Error)?.message ?? err) }, `${what} failed`);
+  const heartbeat = periodic(
+    "node-heartbeat",
+    config.heartbeatMs,
+    async () => {
+      const body: Heartbeat = {
+        node,
+        instance: config.instance,
+        seq: seq++,
+        address: config.address,
+        capacity: config.capacity,
+        labels: config.labels,
+        driver: driver.name,
+      };
+      bus.publish(subjects.nodeHeartbeat(node), "node.heartbeat", body);
+    },
+    onError("heartbeat"),
+  );
   const status = periodic("node-status", config.statusMs, async () => publishStatus(), onError("status"));
-  const metrics = periodic("node-metrics", config.metricsMs, async () => {
-    // only replicas that autoscale on CPU (docker stats costs the engine CPU); in parallel: one call takes ~1 s
-    const sampled = await Promise.all(manager.sampled().map(async (r) => ({ r, u: await driver.usage(r.handle).catch(() => undefined) })));
-    const replicas: MetricsReport["replicas"] = sampled.flatMap(({ r, u }) => (u ? [{ id: r.id, deployment: r.deployment, cpuPercent: u.cpuPercent, memoryBytes: u.memoryBytes }] : []));
-    bus.publish(subjects.nodeMetrics(node), "node.metrics", { node, replicas } satisfies MetricsReport);
-  }, onError("metrics"));
+  const metrics = periodic(
+    "node-metrics",
+    config.metricsMs,
+    async () => {
+      // only replicas that autoscale on CPU (docker stats costs the engine CPU); in parallel: one call takes ~1 s
+      const sampled = await Promise.all(
+        manager.sampled().map(async (r) => ({ r, u: await driver.usage(r.handle).catch(() => undefined) })),
+      );
+      const replicas: MetricsReport["replicas"] = sampled.flatMap(({ r, u }) =>
+        u ? [{ id: r.id, deployment: r.deployment, cpuPercent: u.cpuPercent, memoryBytes: u.memoryBytes }] : [],
+      );
+      bus.publish(subjects.nodeMetrics(node), "node.metrics", { node, replicas } satisfies MetricsReport);
+    },
+    onError("metrics"),
+  );
 
-  log.info({ node, driver: driver.name, portsFrom: config.portsFrom, dataDir: config.dataDir, adopted: manager.snapshot().length }, "worker ready");
+  log.info(
+    {
+      node,
+      driver: driver.name,
+      portsFrom: config.portsFrom,
+      dataDir: config.dataDir,
+      adopted: manager.snapshot().length,
+    },
+    "worker ready",
+  );
   return {
-    manager, driver,
+    manager,
+    driver,
     runnables: [heartbeat, sync, status, metrics, disconnectGuard(contact, (ms) => manager.stopCutOff(ms))],
     onStop: async () => {
       assignSub.unsubscribe();

@@ -2,7 +2,10 @@
 import type { StatusReport, ReplicaStatus } from "@tug/contracts";
 
 /** Builds the StatusReport body for this node. */
-export function statusReport(node: { node: string; instance: string; address: string }, replicas: ReplicaStatus[]): StatusReport {
+export function statusReport(
+  node: { node: string; instance: string; address: string },
+  replicas: ReplicaStatus[],
+): StatusReport {
   return { node: node.node, instance: node.instance, address: node.address, replicas };
 }
 
@@ -11,7 +14,10 @@ export class Coalescer {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(private readonly flush: () => void, private readonly windowMs = 50) {}
+  constructor(
+    private readonly flush: () => void,
+    private readonly windowMs = 50,
+  ) {}
 
   /** Something changed: flush within the window. */
   poke(): void {

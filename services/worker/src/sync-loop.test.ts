@@ -13,7 +13,9 @@ describe("SyncLoop", () => {
   it("retries a failed sync after a short backoff, not a whole period later", async () => {
     const at: number[] = [];
     const loop = new SyncLoop({
-      periodMs: 60_000, retryMs: 50, log: silentLogger(),
+      periodMs: 60_000,
+      retryMs: 50,
+      log: silentLogger(),
       sync: async () => {
         at.push(Date.now());
         if (at.length < 3) throw new Error("no responders");
@@ -27,7 +29,9 @@ describe("SyncLoop", () => {
   it("retries at least once a second while syncs fail, even with a longer period", async () => {
     const at: number[] = [];
     const loop = new SyncLoop({
-      periodMs: 60_000, retryMs: 2_000, log: silentLogger(),
+      periodMs: 60_000,
+      retryMs: 2_000,
+      log: silentLogger(),
       sync: async () => {
         at.push(Date.now());
         throw new Error("cut off");
@@ -41,7 +45,8 @@ describe("SyncLoop", () => {
   it("abandons a sync waiting for its reply when the bus reconnects, and syncs again at once", async () => {
     const currents: Array<() => boolean> = [];
     const loop = new SyncLoop({
-      periodMs: 60_000, log: silentLogger(),
+      periodMs: 60_000,
+      log: silentLogger(),
       sync: async (current) => {
         currents.push(current);
         if (currents.length === 1) await new Promise(() => {}); // the request died with the connection
@@ -51,7 +56,10 @@ describe("SyncLoop", () => {
     await eventually(() => expect(currents.length).toBe(1), { timeoutMs: 2_000 });
     const t0 = Date.now();
     loop.reconnected();
-    await eventually(() => expect(currents.length).toBe(2), { timeoutMs: 2_000, what: "a new sync after the reconnect" });
+    await eventually(() => expect(currents.length).toBe(2), {
+      timeoutMs: 2_000,
+      what: "a new sync after the reconnect",
+    });
     expect(Date.now() - t0).toBeLessThan(1_000);
     expect(currents[0]!()).toBe(false); // a late reply to the abandoned request applies nothing
   });

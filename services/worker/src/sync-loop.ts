@@ -73,8 +73,14 @@ export class SyncLoop implements Runnable {
         this.dueAt = Math.min(this.dueAt, Date.now() + this.o.periodMs);
       } catch (err) {
         this.failures++;
-        const log = this.failures === 1 || this.failures % 10 === 0 ? this.o.log.warn.bind(this.o.log) : this.o.log.debug.bind(this.o.log);
-        log({ err: String((err as Error)?.message ?? err), failures: this.failures }, "assignment sync failed; keeping every replica as it is");
+        const log =
+          this.failures === 1 || this.failures % 10 === 0
+            ? this.o.log.warn.bind(this.o.log)
+            : this.o.log.debug.bind(this.o.log);
+        log(
+          { err: String((err as Error)?.message ?? err), failures: this.failures },
+          "assignment sync failed; keeping every replica as it is",
+        );
         const cap = Math.min(this.o.periodMs, MAX_RETRY_MS);
         const backoff = Math.min(cap, (this.o.retryMs ?? 200) * 2 ** Math.min(this.failures - 1, 16));
         this.dueAt = Math.min(this.dueAt, Date.now() + backoff);
@@ -91,7 +97,10 @@ export class SyncLoop implements Runnable {
       this.abandon = () => reject(new Error("sync abandoned: the bus reconnected while it waited for a reply"));
     });
     try {
-      const r = await Promise.race([this.o.sync(() => attempt === this.attempt && this.abandon !== undefined), abandoned]);
+      const r = await Promise.race([
+        this.o.sync(() => attempt === this.attempt && this.abandon !== undefined),
+        abandoned,
+      ]);
       return r ? r.recheckInMs : undefined;
     } finally {
       this.abandon = undefined;

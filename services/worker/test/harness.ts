@@ -7,7 +7,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Bus } from "@tug/bus";
-import { subjects, type Assignment, type Heartbeat, type MetricsReport, type ReplicaStatus, type StatusReport, type Template } from "@tug/contracts";
+import {
+  subjects,
+  type Assignment,
+  type Heartbeat,
+  type MetricsReport,
+  type ReplicaStatus,
+  type StatusReport,
+  type Template,
+} from "@tug/contracts";
 import { silentLogger } from "@tug/log";
 import { startNats, type ServerHandle } from "@tug/testkit";
 import type { Subscription } from "@nats-io/transport-node";
@@ -48,7 +56,10 @@ export class WorkerHarness {
   private readonly log = silentLogger();
 
   /** @param node node id; @param env extra worker environment (TUG_DRIVER, TUG_DOCKER_LABELS, ...). */
-  constructor(readonly node: string, private readonly env: Record<string, string> = {}) {}
+  constructor(
+    readonly node: string,
+    private readonly env: Record<string, string> = {},
+  ) {}
 
   /** Starts nats, the plane connection and the sync server. */
   async open(): Promise<void> {
@@ -71,7 +82,11 @@ export class WorkerHarness {
 
   /** Answers sync requests with `assignments`. */
   serveSync(): void {
-    this.syncServer = this.plane.serve(subjects.nodeSync(this.node), async () => ({ ok: true, node: this.node, assignments: this.assignments }));
+    this.syncServer = this.plane.serve(subjects.nodeSync(this.node), async () => ({
+      ok: true,
+      node: this.node,
+      assignments: this.assignments,
+    }));
   }
 
   /** Stops answering sync requests (control plane down). */
@@ -101,15 +116,26 @@ export class WorkerHarness {
   async startWorker(): Promise<RunningWorker> {
     const instance = `it-${++this.workers}`;
     const bus = await Bus.connect({ url: this.nats.url, name: `worker/${instance}`, log: this.log });
-    const config = workerConfig({ instance }, {
-      TUG_NODE: this.node, TUG_DATA_DIR: this.dataDir, TUG_WORKDIR: repoRoot, TUG_PORTS_FROM: String(this.portsFrom),
-      TUG_HEARTBEAT_MS: "100", TUG_SYNC_MS: "300", TUG_ORPHAN_GRACE_MS: "800", ...this.env,
-    }, repoRoot);
+    const config = workerConfig(
+      { instance },
+      {
+        TUG_NODE: this.node,
+        TUG_DATA_DIR: this.dataDir,
+        TUG_WORKDIR: repoRoot,
+        TUG_PORTS_FROM: String(this.portsFrom),
+        TUG_HEARTBEAT_MS: "100",
+        TUG_SYNC_MS: "300",
+        TUG_ORPHAN_GRACE_MS: "800",
+        ...this.env,
+      },
+      repoRoot,
+    );
     const parts = await buildWorker({ bus, log: this.log }, config);
     const ac = new AbortController();
     const running = Promise.all(parts.runnables.map((r) => r.run(ac.signal)));
     this.worker = {
-      parts, instance,
+      parts,
+      instance,
       async stop() {
         ac.abort();
         await running;

@@ -18,7 +18,14 @@ const template: Template = {
   ports: [{ name: "http", containerPort: 8080, protocol: "tcp" }],
   resources: { cpuMillis: 100, memoryBytes: 64 * 1024 * 1024 },
   nodeSelector: {},
-  readinessProbe: { http: { path: "/healthz", port: "http" }, initialDelaySeconds: 0, periodSeconds: 0.2, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 1 },
+  readinessProbe: {
+    http: { path: "/healthz", port: "http" },
+    initialDelaySeconds: 0,
+    periodSeconds: 0.2,
+    timeoutSeconds: 1,
+    failureThreshold: 3,
+    successThreshold: 1,
+  },
   restartPolicy: "Always",
   terminationGracePeriodSeconds: 2,
 };
@@ -29,7 +36,10 @@ describe("worker (integration)", () => {
   const pids = new Set<number>();
   const replica = (id: string) => h.replica(id);
   const pidOf = (id: string): number => {
-    const state = JSON.parse(readFileSync(join(h.dataDir, `worker-${NODE}.json`), "utf8")) as Record<string, { pid: number }>;
+    const state = JSON.parse(readFileSync(join(h.dataDir, `worker-${NODE}.json`), "utf8")) as Record<
+      string,
+      { pid: number }
+    >;
     const pid = state[id]?.pid;
     if (!pid) throw new Error(`no pid recorded for ${id}`);
     pids.add(pid);
@@ -44,7 +54,11 @@ describe("worker (integration)", () => {
   afterAll(async () => {
     await h.worker?.stop().catch(() => {});
     for (const pid of pids) {
-      try { process.kill(-pid, "SIGKILL"); } catch { /* already gone */ }
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
     }
     await h.close();
   });
@@ -52,18 +66,27 @@ describe("worker (integration)", () => {
   it("sends heartbeats that register the node", async () => {
     await eventually(() => expect(h.heartbeats.length).toBeGreaterThanOrEqual(3), { what: "h.heartbeats" });
     const hb = h.heartbeats.at(-1)!;
-    expect(hb).toMatchObject({ node: NODE, instance: h.worker!.instance, address: "127.0.0.1", labels: { zone: "a", disk: "ssd" }, driver: "process" });
+    expect(hb).toMatchObject({
+      node: NODE,
+      instance: h.worker!.instance,
+      address: "127.0.0.1",
+      labels: { zone: "a", disk: "ssd" },
+      driver: "process",
+    });
     expect(hb.capacity.cpuMillis).toBeGreaterThan(0);
     expect(h.heartbeats.at(-1)!.seq).toBeGreaterThan(h.heartbeats[0]!.seq);
   });
 
   it("runs an assigned replica: Running, ready, reachable on its host port", async () => {
     h.assign([assignment("web-a")]);
-    const s = await eventually(() => {
-      const r = replica("web-a");
-      expect(r).toMatchObject({ phase: "Running", ready: true });
-      return r;
-    }, { what: "web-a ready" });
+    const s = await eventually(
+      () => {
+        const r = replica("web-a");
+        expect(r).toMatchObject({ phase: "Running", ready: true });
+        return r;
+      },
+      { what: "web-a ready" },
+    );
     expect(s.hostPort).toBeGreaterThanOrEqual(h.portsFrom);
     expect(s.hostPort).toBeLessThan(h.portsFrom + 1000);
     const body = await (await fetch(`http://127.0.0.1:${s.hostPort}/`)).json();
@@ -74,29 +97,40 @@ describe("worker (integration)", () => {
   it("restarts a replica killed with SIGKILL", async () => {
     const before = pidOf("web-a");
     process.kill(before, "SIGKILL");
-    await eventually(() => expect(replica("web-a")).toMatchObject({ phase: "Running", ready: true, restarts: 1 }), { what: "web-a restarted" });
+    await eventually(() => expect(replica("web-a")).toMatchObject({ phase: "Running", ready: true, restarts: 1 }), {
+      what: "web-a restarted",
+    });
     const after = pidOf("web-a");
     expect(after).not.toBe(before);
     const port = replica("web-a").hostPort;
-    await eventually(async () => expect(await (await fetch(`http://127.0.0.1:${port}/`)).json()).toMatchObject({ replica: "web-a" }));
+    await eventually(async () =>
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).json()).toMatchObject({ replica: "web-a" }),
+    );
   });
 
   it("stops a replica whose assignment says stop, and reports it Stopped", async () => {
     const pid = pidOf("web-a");
     h.assign([assignment("web-a", "stop")]);
-    await eventually(() => expect(replica("web-a")).toMatchObject({ phase: "Stopped", ready: false }), { what: "web-a stopped" });
+    await eventually(() => expect(replica("web-a")).toMatchObject({ phase: "Stopped", ready: false }), {
+      what: "web-a stopped",
+    });
     expect(await isAlive(pid)).toBe(false);
   });
 
   it("a restarted worker adopts the running replica (same pid)", async () => {
     h.assign([assignment("web-b")]);
-    await eventually(() => expect(replica("web-b")).toMatchObject({ phase: "Running", ready: true }), { what: "web-b ready" });
+    await eventually(() => expect(replica("web-b")).toMatchObject({ phase: "Running", ready: true }), {
+      what: "web-b ready",
+    });
     const pid = pidOf("web-b");
     const port = replica("web-b").hostPort;
     await h.worker!.stop();
     expect(await isAlive(pid)).toBe(true);
     await h.startWorker();
-    await eventually(() => expect(replica("web-b")).toMatchObject({ phase: "Running", ready: true, restarts: 0, hostPort: port }), { what: "web-b adopted" });
+    await eventually(
+      () => expect(replica("web-b")).toMatchObject({ phase: "Running", ready: true, restarts: 0, hostPort: port }),
+      { what: "web-b adopted" },
+    );
     expect(pidOf("web-b")).toBe(pid);
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).json()).toMatchObject({ replica: "web-b" });
   });
@@ -121,15 +155,21 @@ describe("worker (integration)", () => {
 
   it("samples CPU and memory only of replicas whose deployment autoscales on CPU", async () => {
     h.assign([{ ...assignment("web-cpu"), sampleUsage: true }, assignment("web-plain")]);
-    for (const id of ["web-cpu", "web-plain"]) await eventually(() => expect(replica(id)).toMatchObject({ phase: "Running", ready: true }), { what: `${id} ready` });
+    for (const id of ["web-cpu", "web-plain"])
+      await eventually(() => expect(replica(id)).toMatchObject({ phase: "Running", ready: true }), {
+        what: `${id} ready`,
+      });
     pidOf("web-cpu");
     pidOf("web-plain");
     const from = h.metrics.length;
-    const report = await eventually(() => {
-      const m = h.metrics.slice(from).find((r) => r.replicas.length > 0);
-      if (!m) throw new Error("no metrics with replicas yet");
-      return m;
-    }, { what: "a metrics report", timeoutMs: 15_000 });
+    const report = await eventually(
+      () => {
+        const m = h.metrics.slice(from).find((r) => r.replicas.length > 0);
+        if (!m) throw new Error("no metrics with replicas yet");
+        return m;
+      },
+      { what: "a metrics report", timeoutMs: 15_000 },
+    );
     expect(report.replicas.map((r) => r.id)).toEqual(["web-cpu"]);
     expect(report.replicas[0]!.memoryBytes).toBeGreaterThan(0);
     h.assign([]);

@@ -48,7 +48,9 @@ export function planLab(dataDir: string, count: number, subnetCidr: string, pid 
   const s = parseSubnet(subnetCidr);
   const tag = createHash("sha256").update(dataDir).digest("hex").slice(0, 6);
   const hosts = Array.from({ length: count }, (_, j) => ({
-    node: `host-${j + 1}`, namespace: `tug-${tag}-host-${j + 1}`, veth: `tug${tag}h${j + 1}`,
+    node: `host-${j + 1}`,
+    namespace: `tug-${tag}-host-${j + 1}`,
+    veth: `tug${tag}h${j + 1}`,
     address: hostAddress(s, j + 1),
   }));
   return { version: 1, pid, subnet: s.cidr, bridge: `tugbr-${tag}`, bridgeAddress: bridgeAddress(s), hosts };
@@ -63,8 +65,11 @@ export function readLab(dataDir: string): Lab | undefined {
     return undefined;
   }
   const names = /^[A-Za-z0-9_.-]{1,64}$/;
-  const ok = raw?.version === 1 && names.test(raw.bridge) && Array.isArray(raw.hosts)
-    && raw.hosts.every((h) => names.test(h.namespace) && names.test(h.veth));
+  const ok =
+    raw?.version === 1 &&
+    names.test(raw.bridge) &&
+    Array.isArray(raw.hosts) &&
+    raw.hosts.every((h) => names.test(h.namespace) && names.test(h.veth));
   if (!ok) throw new LabError(`${labFile(dataDir)} is malformed; remove what it names by hand, then the file`);
   return raw;
 }
@@ -78,7 +83,10 @@ function writeLab(dataDir: string, lab: Lab): void {
 
 /** Network namespaces that exist now (`ip netns list`). */
 export async function namespaces(): Promise<string[]> {
-  return (await tool("ip", ["netns", "list"])).split("\n").map((l) => l.trim().split(/\s/)[0]!).filter(Boolean);
+  return (await tool("ip", ["netns", "list"]))
+    .split("\n")
+    .map((l) => l.trim().split(/\s/)[0]!)
+    .filter(Boolean);
 }
 
 /**
@@ -190,5 +198,8 @@ export async function namespacePids(ns: string): Promise<number[]> {
 }
 
 async function linkExists(name: string): Promise<boolean> {
-  return tool("ip", ["link", "show", "dev", name]).then(() => true, () => false);
+  return tool("ip", ["link", "show", "dev", name]).then(
+    () => true,
+    () => false,
+  );
 }

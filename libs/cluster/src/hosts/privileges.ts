@@ -10,7 +10,9 @@ const CAP_SYS_ADMIN = 21n;
 /** The effective capability set of this process, from /proc (undefined where there is none). */
 export function effectiveCaps(status = "/proc/self/status"): bigint | undefined {
   try {
-    const line = readFileSync(status, "utf8").split("\n").find((l) => l.startsWith("CapEff:"));
+    const line = readFileSync(status, "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("CapEff:"));
     return line ? BigInt(`0x${line.slice(7).trim()}`) : undefined;
   } catch {
     return undefined;
@@ -31,10 +33,15 @@ export async function assertLabPrivileges(): Promise<void> {
   const missing = missingCaps(effectiveCaps());
   if (missing.length) {
     const what = missing.join(" and ");
-    throw new LabError(`tug up --hosts needs root (missing ${what}): it creates network namespaces, a bridge and `
-      + "firewall rules; run it with sudo, or without --hosts");
+    throw new LabError(
+      `tug up --hosts needs root (missing ${what}): it creates network namespaces, a bridge and ` +
+        "firewall rules; run it with sudo, or without --hosts",
+    );
   }
-  for (const [cmd, pkg] of [["ip", "iproute2"], ["nft", "nftables"]] as const) {
+  for (const [cmd, pkg] of [
+    ["ip", "iproute2"],
+    ["nft", "nftables"],
+  ] as const) {
     await tool(cmd, ["-V"]).catch((err) => {
       throw new LabError(`tug up --hosts needs the \`${cmd}\` tool (package ${pkg}): ${(err as Error).message}`);
     });

@@ -16,7 +16,10 @@ export interface Relay {
 /** Listens on `host`:`port` and relays every connection to 127.0.0.1:`targetPort`. */
 export async function startRelay(host: string, port: number, targetPort: number): Promise<Relay> {
   const sockets = new Set<Socket>();
-  const track = (s: Socket) => { sockets.add(s); s.once("close", () => sockets.delete(s)); };
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.once("close", () => sockets.delete(s));
+  };
   const server: Server = createServer((inbound) => {
     const outbound = connect(targetPort, "127.0.0.1");
     track(inbound);
@@ -24,7 +27,10 @@ export async function startRelay(host: string, port: number, targetPort: number)
     inbound.setNoDelay(true);
     outbound.setNoDelay(true);
     inbound.pipe(outbound).pipe(inbound);
-    const cut = () => { inbound.destroy(); outbound.destroy(); };
+    const cut = () => {
+      inbound.destroy();
+      outbound.destroy();
+    };
     inbound.once("error", cut).once("close", cut);
     outbound.once("error", cut).once("close", cut);
   });
@@ -32,9 +38,10 @@ export async function startRelay(host: string, port: number, targetPort: number)
   let closed: Promise<void> | undefined;
   return {
     listen: `${host}:${port}`,
-    close: () => (closed ??= new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    })),
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      })),
   };
 }

@@ -6,7 +6,11 @@ const TOOL_TIMEOUT_MS = 15_000;
 
 /** A lab operation failed: what was run and what the tool said. */
 export class LabError extends Error {
-  constructor(message: string, readonly command?: string, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly command?: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = "LabError";
   }

@@ -17,7 +17,11 @@ export interface HostsLab {
  * relay to NATS on `natsPort`. On failure nothing it made is left.
  */
 export async function startHostsLab(
-  dataDir: string, count: number, subnet: string, natsPort: number, log?: (line: string) => void,
+  dataDir: string,
+  count: number,
+  subnet: string,
+  natsPort: number,
+  log?: (line: string) => void,
 ): Promise<HostsLab> {
   await assertLabPrivileges();
   const lab = planLab(dataDir, count, subnet);
@@ -31,7 +35,8 @@ export async function startHostsLab(
   }
   let stopped: Promise<string[]> | undefined;
   return {
-    lab, natsUrl: `nats://${relay.listen}`,
+    lab,
+    natsUrl: `nats://${relay.listen}`,
     // the running lab as it was built: removed even if its record file went away meanwhile
     stop: () => (stopped ??= relay.close().then(() => removeLab(dataDir, lab))),
   };

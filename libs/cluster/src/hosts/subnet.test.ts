@@ -17,14 +17,18 @@ describe("hosts subnet", () => {
   });
 
   it("finds addresses and routes that overlap, not others, not its own bridge, not the default route", () => {
-    const hits = collisions(s, [
-      { dev: "eth0", prefix: "192.0.2.2/24" },
-      { dev: "eth0", prefix: "default" },
-      { dev: "wg0", prefix: "10.0.0.0/8" },
-      { dev: "br1", prefix: "10.231.0.77/32" },
-      { dev: "tugbr-x", prefix: "10.231.0.1/24" },
-      { dev: "eth1", prefix: "10.231.1.0/24" },
-    ], "tugbr-x");
+    const hits = collisions(
+      s,
+      [
+        { dev: "eth0", prefix: "192.0.2.2/24" },
+        { dev: "eth0", prefix: "default" },
+        { dev: "wg0", prefix: "10.0.0.0/8" },
+        { dev: "br1", prefix: "10.231.0.77/32" },
+        { dev: "tugbr-x", prefix: "10.231.0.1/24" },
+        { dev: "eth1", prefix: "10.231.1.0/24" },
+      ],
+      "tugbr-x",
+    );
     expect(hits.map((h) => h.dev)).toEqual(["wg0", "br1"]);
   });
 });

@@ -79,8 +79,10 @@ export async function assertSubnetFree(s: Subnet, ownDev?: string): Promise<void
   const hit = collisions(s, await rootPrefixes(), ownDev);
   if (hit.length) {
     const what = [...new Set(hit.map((p) => `${p.prefix} on ${p.dev || "?"}`))].join(", ");
-    throw new LabError(`hosts subnet ${s.cidr} collides with ${what}; `
-      + "pick another private /24 with --hosts-subnet (or TUG_HOSTS_SUBNET)");
+    throw new LabError(
+      `hosts subnet ${s.cidr} collides with ${what}; ` +
+        "pick another private /24 with --hosts-subnet (or TUG_HOSTS_SUBNET)",
+    );
   }
 }
 

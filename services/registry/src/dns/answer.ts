@@ -92,18 +92,28 @@ export function answer(q: DnsQuery, services: ServiceLookup, turn: number, maxSi
   const glue: Buffer[] = [];
   const rotated = rotate(eps, turn);
   if (q.type === QTYPE.A || q.type === QTYPE.ANY) {
-    for (const host of new Set(rotated.map((e) => e.host))) answers.push(record({ type: "A", name: q.rawName, ttl: TTL, class: "IN", data: host }));
+    for (const host of new Set(rotated.map((e) => e.host)))
+      answers.push(record({ type: "A", name: q.rawName, ttl: TTL, class: "IN", data: host }));
   }
   if (q.type === QTYPE.SRV || q.type === QTYPE.ANY) {
     for (const e of rotated) {
       const target = `${e.replica}.${m.name}.${m.namespace}.${ZONE}`;
-      answers.push(record({ type: "SRV", name: q.rawName, ttl: TTL, class: "IN", data: { priority: 0, weight: 10, port: e.port, target } }));
+      answers.push(
+        record({
+          type: "SRV",
+          name: q.rawName,
+          ttl: TTL,
+          class: "IN",
+          data: { priority: 0, weight: 10, port: e.port, target },
+        }),
+      );
       glue.push(record({ type: "A", name: target, ttl: TTL, class: "IN", data: e.host }));
     }
   }
   const flags = AA | (q.rd ? dnsPacket.RECURSION_DESIRED : 0);
   const opt = q.edns ? [OPT_RECORD] : [];
-  const reply = (f: number, an: Buffer[], ar: Buffer[]) => Buffer.concat([header(q.id, f, 1, an.length, ar.length + opt.length), q.question, ...an, ...ar, ...opt]);
+  const reply = (f: number, an: Buffer[], ar: Buffer[]) =>
+    Buffer.concat([header(q.id, f, 1, an.length, ar.length + opt.length), q.question, ...an, ...ar, ...opt]);
   const size = (parts: Buffer[]) => 12 + q.question.length + [...parts, ...opt].reduce((a, b) => a + b.length, 0);
   if (answers.length === 0) return fail(RCODE.NOERROR);
   if (size([...answers, ...glue]) <= maxSize) return reply(flags, answers, glue);

@@ -6,14 +6,33 @@ import { parseQuery } from "./query.js";
 
 describe("dns answer cache", () => {
   let version = 1;
-  let eps: DnsEndpoint[] = Array.from({ length: 4 }, (_, i) => ({ host: `127.0.0.${i + 1}`, port: 20000 + i, replica: `web-r${i}` }));
-  const services: ServiceLookup = { lookup: (ns, name) => (ns === "default" && name === "web" ? { version, endpoints: eps } : undefined) };
-  const q = (name: string, type: dnsPacket.RecordType, id: number) => parseQuery(dnsPacket.encode({ type: "query", id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name, class: "IN" }] }));
+  let eps: DnsEndpoint[] = Array.from({ length: 4 }, (_, i) => ({
+    host: `127.0.0.${i + 1}`,
+    port: 20000 + i,
+    replica: `web-r${i}`,
+  }));
+  const services: ServiceLookup = {
+    lookup: (ns, name) => (ns === "default" && name === "web" ? { version, endpoints: eps } : undefined),
+  };
+  const q = (name: string, type: dnsPacket.RecordType, id: number) =>
+    parseQuery(
+      dnsPacket.encode({
+        type: "query",
+        id,
+        flags: dnsPacket.RECURSION_DESIRED,
+        questions: [{ type, name, class: "IN" }],
+      }),
+    );
 
   it("gives the same bytes as a fresh answer, with the query's id, for every rotation and name form", () => {
     const cache = new AnswerCache(services);
     for (let turn = 0; turn < 40; turn++) {
-      for (const [name, type] of [["web.default.svc.tug.internal", "SRV"], ["Web.Default", "A"], ["web-r2.web.default.svc.tug.internal", "A"], ["ghost.default", "A"]] as const) {
+      for (const [name, type] of [
+        ["web.default.svc.tug.internal", "SRV"],
+        ["Web.Default", "A"],
+        ["web-r2.web.default.svc.tug.internal", "A"],
+        ["ghost.default", "A"],
+      ] as const) {
         const query = q(name, type, turn * 7 + 1);
         expect(cache.answer(query, turn, 512)).toEqual(answer(query, services, turn, 512));
       }
@@ -23,7 +42,10 @@ describe("dns answer cache", () => {
 
   it("never serves an answer from before an endpoint change", () => {
     const cache = new AnswerCache(services);
-    const ports = () => (dnsPacket.decode(cache.answer(q("web.default", "SRV", 9), 0, 4096)).answers as Array<{ data: { port: number } }>).map((a) => a.data.port).sort();
+    const ports = () =>
+      (dnsPacket.decode(cache.answer(q("web.default", "SRV", 9), 0, 4096)).answers as Array<{ data: { port: number } }>)
+        .map((a) => a.data.port)
+        .sort();
     expect(ports()).toEqual([20000, 20001, 20002, 20003]);
     eps = eps.slice(0, 2);
     version++;

@@ -14,7 +14,10 @@ export class AnswerCache {
   private hits = 0;
   private misses = 0;
 
-  constructor(private readonly services: ServiceLookup, private readonly maxEntries = 20_000) {}
+  constructor(
+    private readonly services: ServiceLookup,
+    private readonly maxEntries = 20_000,
+  ) {}
 
   /** Same bytes as `answer(q, services, turn, maxSize)`. */
   answer(q: DnsQuery, turn: number, maxSize: number): Buffer {

@@ -10,10 +10,24 @@ import { type DnsServer, startDnsServer } from "./server.js";
 
 const eps = Array.from({ length: 5 }, (_, i) => ({ host: "127.0.0.1", port: 20000 + i, replica: `web-1-r${i}` }));
 const services: ServiceLookup = {
-  lookup: (ns, name) => (ns === "default" && name === "web" ? { version: 1, endpoints: eps } : ns === "default" && name === "big" ? { version: 1, endpoints: Array.from({ length: 60 }, (_, i) => ({ host: `127.0.0.${(i % 200) + 1}`, port: 21000 + i, replica: `big-1-replica-number-${i}` })) } : undefined),
+  lookup: (ns, name) =>
+    ns === "default" && name === "web"
+      ? { version: 1, endpoints: eps }
+      : ns === "default" && name === "big"
+        ? {
+            version: 1,
+            endpoints: Array.from({ length: 60 }, (_, i) => ({
+              host: `127.0.0.${(i % 200) + 1}`,
+              port: 21000 + i,
+              replica: `big-1-replica-number-${i}`,
+            })),
+          }
+        : undefined,
 };
-const query = (name: string, type: dnsPacket.RecordType = "A", id = 7) => dnsPacket.encode({ type: "query", id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name, class: "IN" }] });
-const ask = (name: string, type: dnsPacket.RecordType = "A", turn = 0, max = 512) => dnsPacket.decode(answer(parseQuery(query(name, type)), services, turn, max));
+const query = (name: string, type: dnsPacket.RecordType = "A", id = 7) =>
+  dnsPacket.encode({ type: "query", id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name, class: "IN" }] });
+const ask = (name: string, type: dnsPacket.RecordType = "A", turn = 0, max = 512) =>
+  dnsPacket.decode(answer(parseQuery(query(name, type)), services, turn, max));
 
 describe("dns - answers", () => {
   it("answers A for the long and short names, deduplicating hosts, TTL 1", () => {
@@ -44,8 +58,24 @@ describe("dns - answers", () => {
     expect(full.answers).toHaveLength(60);
   });
   it("echoes an EDNS0 OPT record when the query has one, and only then", () => {
-    const withOpt = (name: string) => dnsPacket.encode({ type: "query", id: 9, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: "SRV", name, class: "IN" }],
-      additionals: [{ type: "OPT", name: ".", udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: 0, options: [] } as unknown as dnsPacket.Answer] });
+    const withOpt = (name: string) =>
+      dnsPacket.encode({
+        type: "query",
+        id: 9,
+        flags: dnsPacket.RECURSION_DESIRED,
+        questions: [{ type: "SRV", name, class: "IN" }],
+        additionals: [
+          {
+            type: "OPT",
+            name: ".",
+            udpPayloadSize: 4096,
+            extendedRcode: 0,
+            ednsVersion: 0,
+            flags: 0,
+            options: [],
+          } as unknown as dnsPacket.Answer,
+        ],
+      });
     const opts = (r: dnsPacket.Packet) => (r.additionals ?? []).filter((x) => x.type === "OPT");
     const found = dnsPacket.decode(answer(parseQuery(withOpt("web.default")), services, 0, 4096));
     expect(found.answers).toHaveLength(5);
@@ -64,25 +94,44 @@ describe("dns - answers", () => {
 
 describe("dns - server", () => {
   let server: DnsServer;
-  beforeAll(async () => { server = await startDnsServer({ host: "127.0.0.1", port: 0, services, log: silentLogger() }); });
-  afterAll(async () => { await server.close(); });
+  beforeAll(async () => {
+    server = await startDnsServer({ host: "127.0.0.1", port: 0, services, log: silentLogger() });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
 
-  const udp = (msg: Uint8Array, timeoutMs = 500) => new Promise<Buffer | undefined>((resolve) => {
-    const s = createSocket("udp4");
-    const t = setTimeout(() => { s.close(); resolve(undefined); }, timeoutMs);
-    s.on("message", (m) => { clearTimeout(t); s.close(); resolve(m); });
-    s.send(msg, server.port, "127.0.0.1");
-  });
-  const tcp = (msg: Uint8Array) => new Promise<Buffer>((resolve, reject) => {
-    const c = connect(server.port, "127.0.0.1");
-    const framed = Buffer.alloc(2 + msg.length);
-    framed.writeUInt16BE(msg.length, 0);
-    Buffer.from(msg).copy(framed, 2);
-    let buf = Buffer.alloc(0);
-    c.on("data", (d) => { buf = Buffer.concat([buf, d]); if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) { c.destroy(); resolve(buf.subarray(2)); } });
-    c.on("error", reject);
-    c.write(framed);
-  });
+  const udp = (msg: Uint8Array, timeoutMs = 500) =>
+    new Promise<Buffer | undefined>((resolve) => {
+      const s = createSocket("udp4");
+      const t = setTimeout(() => {
+        s.close();
+        resolve(undefined);
+      }, timeoutMs);
+      s.on("message", (m) => {
+        clearTimeout(t);
+        s.close();
+        resolve(m);
+      });
+      s.send(msg, server.port, "127.0.0.1");
+    });
+  const tcp = (msg: Uint8Array) =>
+    new Promise<Buffer>((resolve, reject) => {
+      const c = connect(server.port, "127.0.0.1");
+      const framed = Buffer.alloc(2 + msg.length);
+      framed.writeUInt16BE(msg.length, 0);
+      Buffer.from(msg).copy(framed, 2);
+      let buf = Buffer.alloc(0);
+      c.on("data", (d) => {
+        buf = Buffer.concat([buf, d]);
+        if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+          c.destroy();
+          resolve(buf.subarray(2));
+        }
+      });
+      c.on("error", reject);
+      c.write(framed);
+    });
 
   it("answers over UDP and TCP", async () => {
     const u = dnsPacket.decode((await udp(query("web.default", "SRV")))!);
@@ -93,14 +142,19 @@ describe("dns - server", () => {
 
   it("survives thousands of random and mutated packets and keeps answering", async () => {
     const seed = Buffer.from(query("web.default.svc.tug.internal", "SRV"));
-    const packets = fc.sample(fc.oneof(
-      fc.uint8Array({ minLength: 0, maxLength: 600 }),
-      fc.array(fc.tuple(fc.nat(seed.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }).map((muts) => {
-        const b = Buffer.from(seed);
-        for (const [i, v] of muts) b[i] = v;
-        return new Uint8Array(b);
-      }),
-    ), { numRuns: 3000, seed: 42 });
+    const packets = fc.sample(
+      fc.oneof(
+        fc.uint8Array({ minLength: 0, maxLength: 600 }),
+        fc
+          .array(fc.tuple(fc.nat(seed.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 })
+          .map((muts) => {
+            const b = Buffer.from(seed);
+            for (const [i, v] of muts) b[i] = v;
+            return new Uint8Array(b);
+          }),
+      ),
+      { numRuns: 3000, seed: 42 },
+    );
     const sender = createSocket("udp4");
     sender.on("message", () => {});
     for (let i = 0; i < packets.length; i++) {

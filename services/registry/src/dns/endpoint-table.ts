@@ -25,7 +25,11 @@ export class EndpointTable implements ServiceLookup {
   private wake: (() => void) | undefined;
   private kicked = false;
 
-  constructor(store: EndpointCacheStore, private readonly log: Logger, fullResyncMs = 30_000) {
+  constructor(
+    store: EndpointCacheStore,
+    private readonly log: Logger,
+    fullResyncMs = 30_000,
+  ) {
     this.cache = new EndpointCache(store, fullResyncMs);
   }
 
@@ -52,11 +56,13 @@ export class EndpointTable implements ServiceLookup {
   /** Keeps the table fresh until `signal` aborts: at once on hints, else every `syncMs`. */
   async run(bus: Bus, syncMs: number, signal: AbortSignal): Promise<void> {
     const kinds: CacheHint[] = ["endpoints", "deployment", "node"];
-    const subs = kinds.map((kind) => bus.subscribe(subjects.hintAll(kind), (env) => {
-      const id = (env.body as { id?: unknown })?.id;
-      this.cache.hint(kind, typeof id === "string" ? id : undefined);
-      this.kick();
-    }));
+    const subs = kinds.map((kind) =>
+      bus.subscribe(subjects.hintAll(kind), (env) => {
+        const id = (env.body as { id?: unknown })?.id;
+        this.cache.hint(kind, typeof id === "string" ? id : undefined);
+        this.kick();
+      }),
+    );
     const unwatch = bus.onReconnect(() => {
       this.cache.hint("deployment");
       this.kick();
@@ -69,7 +75,10 @@ export class EndpointTable implements ServiceLookup {
       if (this.kicked) continue;
       await new Promise<void>((r) => {
         const t = setTimeout(done, syncMs);
-        function done() { clearTimeout(t); r(); }
+        function done() {
+          clearTimeout(t);
+          r();
+        }
         this.wake = done;
       });
       this.wake = undefined;

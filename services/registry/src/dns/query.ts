@@ -9,7 +9,11 @@
  * a response is always dropped (answering responses would let two servers bounce packets forever).
  */
 export class DnsFormatError extends Error {
-  constructor(message: string, readonly id?: number, readonly rcode = RCODE_FORMERR) {
+  constructor(
+    message: string,
+    readonly id?: number,
+    readonly rcode = RCODE_FORMERR,
+  ) {
     super(message);
     this.name = "DnsFormatError";
   }
@@ -57,7 +61,10 @@ export function parseQuery(buf: Buffer): DnsQuery {
   for (;;) {
     if (off >= buf.length) throw new DnsFormatError("name runs past the end", id);
     const len = buf[off]!;
-    if (len === 0) { off++; break; }
+    if (len === 0) {
+      off++;
+      break;
+    }
     if (len > 63) throw new DnsFormatError("label too long or compressed name in question", id);
     if (off + 1 + len > buf.length) throw new DnsFormatError("label runs past the end", id);
     total += len + 1;
@@ -74,7 +81,8 @@ export function parseQuery(buf: Buffer): DnsQuery {
   const edns = ar === 1;
   if (edns) {
     // EDNS0 OPT: root name (0), type 41, class = UDP payload size
-    if (off + 11 > buf.length || buf[off] !== 0 || buf.readUInt16BE(off + 1) !== QTYPE.OPT) throw new DnsFormatError("additional record is not an OPT", id);
+    if (off + 11 > buf.length || buf[off] !== 0 || buf.readUInt16BE(off + 1) !== QTYPE.OPT)
+      throw new DnsFormatError("additional record is not an OPT", id);
     udpSize = Math.max(512, Math.min(4096, buf.readUInt16BE(off + 3)));
   }
   const rawName = labels.join(".");

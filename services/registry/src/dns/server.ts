@@ -26,7 +26,12 @@ export interface DnsServer {
 
 /** Starts UDP and TCP listeners; resolves once both are bound. */
 export async function startDnsServer(o: DnsServerOptions): Promise<DnsServer> {
-  const queries = new Counter({ name: "tug_dns_queries_total", help: "DNS queries by transport and rcode", labelNames: ["transport", "rcode"], registers: o.metrics ? [o.metrics] : [] });
+  const queries = new Counter({
+    name: "tug_dns_queries_total",
+    help: "DNS queries by transport and rcode",
+    labelNames: ["transport", "rcode"],
+    registers: o.metrics ? [o.metrics] : [],
+  });
   const cache = new AnswerCache(o.services);
   const counted = new Map<string, { inc(): void }>();
   const count = (transport: string, rcode: string) => {
@@ -43,7 +48,8 @@ export async function startDnsServer(o: DnsServerOptions): Promise<DnsServer> {
       out = cache.answer(q, turn++, transport === "udp" ? q.udpSize : 65_535);
     } catch (err) {
       if (err instanceof DnsFormatError && err.id !== undefined) out = errorReply(err.id, err.rcode);
-      else if (!(err instanceof DnsFormatError)) o.log.error({ err: String((err as Error)?.stack ?? err) }, "dns answer fault");
+      else if (!(err instanceof DnsFormatError))
+        o.log.error({ err: String((err as Error)?.stack ?? err) }, "dns answer fault");
     }
     count(transport, out ? String(out.readUInt16BE(2) & 0xf) : "dropped");
     if (turn > 1e9) turn = 0;
@@ -56,7 +62,13 @@ export async function startDnsServer(o: DnsServerOptions): Promise<DnsServer> {
     if (out) udp.send(out, rinfo.port, rinfo.address);
   });
   udp.on("error", (err) => o.log.warn({ err: String(err) }, "dns udp error"));
-  await new Promise<void>((resolve, reject) => { udp.once("error", reject); udp.bind(o.port, o.host, () => { udp.off("error", reject); resolve(); }); });
+  await new Promise<void>((resolve, reject) => {
+    udp.once("error", reject);
+    udp.bind(o.port, o.host, () => {
+      udp.off("error", reject);
+      resolve();
+    });
+  });
   const port = udp.address().port;
 
   const tcp: Server = createServer((sock) => serveTcp(sock, (m) => respond(m, "tcp")));

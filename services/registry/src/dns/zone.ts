@@ -22,7 +22,8 @@ export function matchName(qname: string): NameMatch {
   if (inZone) labels = labels.slice(0, -3);
   else if (qname === ZONE || ZONE.endsWith(`.${qname}`)) return { kind: "zone", apex: qname === ZONE };
   if (labels.length >= 2 && labels[0]!.startsWith("_") && labels[1]!.startsWith("_")) labels = labels.slice(2);
-  if (labels.length === 2 && labels.every((l) => LABEL.test(l))) return { kind: "service", name: labels[0]!, namespace: labels[1]!, inZone };
+  if (labels.length === 2 && labels.every((l) => LABEL.test(l)))
+    return { kind: "service", name: labels[0]!, namespace: labels[1]!, inZone };
   if (labels.length === 3 && labels.every((l) => LABEL.test(l)) && inZone) {
     return { kind: "replica", replica: labels[0]!, name: labels[1]!, namespace: labels[2]!, inZone };
   }

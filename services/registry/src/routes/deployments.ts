@@ -1,5 +1,14 @@
 /** Deployment reads (`GET /v1/deployments[/{ns}/{name}]`) and writes forwarded to the bus intake. */
-import { deploymentId, deleteSchema, type OkReply, rollbackSchema, scaleSchema, subjects, TugError, validate } from "@tug/contracts";
+import {
+  deploymentId,
+  deleteSchema,
+  type OkReply,
+  rollbackSchema,
+  scaleSchema,
+  subjects,
+  TugError,
+  validate,
+} from "@tug/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ApiDeps } from "../deps.js";
 import { ifMatchGeneration, manifestBody, objectParams, rollbackBody, scaleBody } from "../params.js";
@@ -17,14 +26,23 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get("/v1/deployments/:ns/:name", async (req, reply) => {
     const { ns, name } = validate(objectParams, req.params, "path");
     const id = deploymentId(ns, name);
-    const [dep, revs, replicas, events] = await Promise.all([store.deployment(id), store.revisions(id), store.replicasOfDeployment(id), store.events("0", EVENT_SCAN)]);
+    const [dep, revs, replicas, events] = await Promise.all([
+      store.deployment(id),
+      store.revisions(id),
+      store.replicasOfDeployment(id),
+      store.events("0", EVENT_SCAN),
+    ]);
     if (!dep) throw new TugError("NOT_FOUND", `deployment ${id} does not exist`);
     void reply.header("etag", `"${dep.gen}"`);
     return {
       deployment: dep,
       revisions: revisionList(dep.revision, revs),
       replicas: { ...replicaSummary(replicas), items: replicas.sort((a, b) => a.id.localeCompare(b.id)) },
-      events: eventsAbout(id, replicas.map((r) => r.id), events),
+      events: eventsAbout(
+        id,
+        replicas.map((r) => r.id),
+        events,
+      ),
     };
   });
 
@@ -37,7 +55,11 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.delete("/v1/deployments/:ns/:name", async (req) => {
     const { ns, name } = validate(objectParams, req.params, "path");
-    return intake.request<OkReply>(subjects.desired("delete"), "desired.delete", validate(deleteSchema, { namespace: ns, name }));
+    return intake.request<OkReply>(
+      subjects.desired("delete"),
+      "desired.delete",
+      validate(deleteSchema, { namespace: ns, name }),
+    );
   });
 
   app.post("/v1/deployments/:ns/:name/scale", async (req) => {

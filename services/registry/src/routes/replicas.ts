@@ -8,7 +8,9 @@ import { replicasQuery } from "../params.js";
 export function replicaRoutes(app: FastifyInstance, { store }: ApiDeps): void {
   app.get("/v1/replicas", async (req) => {
     const q = validate(replicasQuery, req.query, "query");
-    const items = q.deployment ? (await store.replicasOfDeployment(q.deployment)).sort((a, b) => a.id.localeCompare(b.id)) : await store.replicas();
+    const items = q.deployment
+      ? (await store.replicasOfDeployment(q.deployment)).sort((a, b) => a.id.localeCompare(b.id))
+      : await store.replicas();
     return { items };
   });
 }

@@ -11,7 +11,12 @@ import { waitForIndex } from "../watch/wait.js";
 /** Reads the current view of one service; NOT_FOUND when neither the deployment nor replicas exist. */
 export async function readService(store: StateStore, ns: string, name: string): Promise<ServiceView> {
   const id = deploymentId(ns, name);
-  const [dep, replicas, nodes, index] = await Promise.all([store.deployment(id), store.replicasOfDeployment(id), store.nodes(), store.endpointsIndex(id)]);
+  const [dep, replicas, nodes, index] = await Promise.all([
+    store.deployment(id),
+    store.replicasOfDeployment(id),
+    store.nodes(),
+    store.endpointsIndex(id),
+  ]);
   if (!dep && replicas.length === 0) throw new TugError("NOT_FOUND", `service ${id} does not exist`);
   return serviceView(ns, name, dep, replicas, nodes, index);
 }

@@ -18,19 +18,30 @@ export const WATCH_LIMITS: WatchLimits = { maxStreams: 256, keepaliveMs: 15_000,
 export function watchRoutes(app: FastifyInstance, deps: ApiDeps, feed: EndpointFeed): void {
   const limits = { ...WATCH_LIMITS, ...deps.watchLimits };
   const streams = new Set<SseStream>();
-  app.addHook("preClose", async () => { for (const s of [...streams]) s.end(); });
+  app.addHook("preClose", async () => {
+    for (const s of [...streams]) s.end();
+  });
 
   app.get("/v1/watch", async (req, reply) => {
     const q = validate(watchQuery, req.query, "query");
-    if (streams.size >= limits.maxStreams) throw new TugError("OVERLOADED", `too many watch streams (${limits.maxStreams}); retry later`);
+    if (streams.size >= limits.maxStreams)
+      throw new TugError("OVERLOADED", `too many watch streams (${limits.maxStreams}); retry later`);
     reply.hijack();
     const stream = new SseStream(reply.raw, {
-      read: (id) => { const [ns, name] = id.split("/"); return readService(deps.store, ns!, name!); },
-      keepaliveMs: limits.keepaliveMs, lifetimeMs: q.timeout * 1000, maxPending: limits.maxPending,
+      read: (id) => {
+        const [ns, name] = id.split("/");
+        return readService(deps.store, ns!, name!);
+      },
+      keepaliveMs: limits.keepaliveMs,
+      lifetimeMs: q.timeout * 1000,
+      maxPending: limits.maxPending,
     });
     streams.add(stream);
     const unlisten = await feed.listen((ids) => stream.push(ids));
-    const cleanup = () => { unlisten(); streams.delete(stream); };
+    const cleanup = () => {
+      unlisten();
+      streams.delete(stream);
+    };
     if (stream.signal.aborted) cleanup();
     else stream.signal.addEventListener("abort", cleanup, { once: true });
     if (q.snapshot === "1" || q.snapshot === "true") {

@@ -80,7 +80,9 @@ export class EndpointFeed {
   private start(): void {
     if (this.started || this.stop.signal.aborted) return;
     this.started = true;
-    this.primed = this.read().then((m) => { if (m) this.indexes = m; });
+    this.primed = this.read().then((m) => {
+      if (m) this.indexes = m;
+    });
     const subs = (this.o.hints ? HINT_SUBJECTS : []).map((s) => this.o.hints!.subscribe(s, () => this.kick()));
     void (async () => {
       await this.primed;

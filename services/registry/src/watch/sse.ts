@@ -36,8 +36,16 @@ export class SseStream {
   /** Events written so far. */
   sent = 0;
 
-  constructor(private readonly res: ServerResponse, private readonly o: SseOptions) {
-    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly o: SseOptions,
+  ) {
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
     res.write(": tugboat endpoint watch\n\n");
     res.once("close", () => this.end());
     this.timers.push(setInterval(() => this.write(": keepalive\n\n"), o.keepaliveMs).unref());
@@ -92,7 +100,8 @@ export class SseStream {
     } catch (err) {
       const [namespace, name] = id.split("/");
       if (err instanceof TugError && err.code === "NOT_FOUND") return sseEvent("deleted", { namespace, name });
-      const te = err instanceof TugError ? err : new TugError("STORE_UNAVAILABLE", String((err as Error)?.message ?? err));
+      const te =
+        err instanceof TugError ? err : new TugError("STORE_UNAVAILABLE", String((err as Error)?.message ?? err));
       return sseEvent("error", { ...te.toBody(), namespace, name });
     }
   }
@@ -105,7 +114,11 @@ export class SseStream {
 
   private drained(): Promise<void> {
     return new Promise((r) => {
-      const done = () => { this.res.off("drain", done); this.ended.signal.removeEventListener("abort", done); r(); };
+      const done = () => {
+        this.res.off("drain", done);
+        this.ended.signal.removeEventListener("abort", done);
+        r();
+      };
       this.res.once("drain", done);
       this.ended.signal.addEventListener("abort", done, { once: true });
     });

@@ -7,11 +7,23 @@ import type { EndpointFeed } from "./feed.js";
  * feed before reading the current index, so a change between the two cannot be missed; every wake-up re-reads the
  * index (the loop ends at the deadline).
  */
-export async function waitForIndex(store: Pick<StateStore, "endpointsIndex">, feed: EndpointFeed, id: string, index: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+export async function waitForIndex(
+  store: Pick<StateStore, "endpointsIndex">,
+  feed: EndpointFeed,
+  id: string,
+  index: number,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let wake: () => void = () => {};
   let dirty = true;
-  const unlisten = await feed.listen((ids) => { if (ids.includes(id)) { dirty = true; wake(); } });
+  const unlisten = await feed.listen((ids) => {
+    if (ids.includes(id)) {
+      dirty = true;
+      wake();
+    }
+  });
   const onAbort = () => wake();
   signal.addEventListener("abort", onAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;

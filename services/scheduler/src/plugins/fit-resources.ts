@@ -6,7 +6,11 @@ export const fitResources: FilterPlugin = {
   filter(r, n) {
     const cpuLeft = n.node.capacity.cpuMillis - n.used.cpuMillis;
     const memLeft = n.node.capacity.memoryBytes - n.used.memoryBytes;
-    if (r.resources.cpuMillis > cpuLeft) return { fits: false, reason: `node ${n.node.id}: insufficient cpu (${cpuLeft}m left, ${r.resources.cpuMillis}m requested)` };
+    if (r.resources.cpuMillis > cpuLeft)
+      return {
+        fits: false,
+        reason: `node ${n.node.id}: insufficient cpu (${cpuLeft}m left, ${r.resources.cpuMillis}m requested)`,
+      };
     if (r.resources.memoryBytes > memLeft) return { fits: false, reason: `node ${n.node.id}: insufficient memory` };
     return { fits: true };
   },

@@ -4,6 +4,9 @@ import type { FilterPlugin } from "../types.js";
 export const nodeReady: FilterPlugin = {
   name: "node-ready",
   filter: (_r, n) =>
-    n.node.status !== "Ready" ? { fits: false, reason: `node ${n.node.id} is NotReady` }
-      : n.node.cordoned ? { fits: false, reason: `node ${n.node.id} is cordoned` } : { fits: true },
+    n.node.status !== "Ready"
+      ? { fits: false, reason: `node ${n.node.id} is NotReady` }
+      : n.node.cordoned
+        ? { fits: false, reason: `node ${n.node.id} is cordoned` }
+        : { fits: true },
 };
