@@ -1,40 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { NodeRecord, ReplicaRecord } from "@tug/contracts";
+import type { ReplicaRecord } from "@tug/contracts";
+import { node, pendingReplica } from "./records.fixture.js";
 import { nodeViews, planPlacements } from "./plan.js";
 import { defaultFilters, defaultScores } from "./plugins/index.js";
 
-const node = (id: string, over: Partial<NodeRecord> = {}): NodeRecord => ({
-  id,
-  address: "127.0.0.1",
-  capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 },
-  labels: {},
-  driver: "fake",
-  status: "Ready",
-  cordoned: false,
-  draining: false,
-  instance: "i",
-  lastHeartbeat: 0,
-  registeredAt: 0,
-  gen: 1,
-  ...over,
-});
-let seq = 0;
-const pending = (over: Partial<ReplicaRecord> = {}): ReplicaRecord => ({
-  id: `r${++seq}`,
-  deployment: "default/web",
-  revision: 1,
-  node: null,
-  desired: "run",
-  phase: "Pending",
-  ready: false,
-  restarts: 0,
-  resources: { cpuMillis: 300, memoryBytes: 1 },
-  nodeSelector: {},
-  gen: 1,
-  createdAt: seq,
-  updatedAt: 0,
-  ...over,
-});
+const pending = (over: Partial<ReplicaRecord> = {}): ReplicaRecord => pendingReplica(300, over);
 
 describe("scheduler plan", () => {
   it("spreads a deployment evenly over nodes", () => {
