@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePorts, waitForPort } from "@tug/testkit";
+import { freePortsOutside } from "@tug/cluster";
+import { waitForPort } from "@tug/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 
 const MAIN = fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url));
@@ -17,8 +18,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("tug up port flags", () => {
   it("runs NATS, Redis, the API and DNS on the ports given, with health ports outside the replica range", async () => {
-    const [nats, redis, api, dns] = await freePorts(4);
+    // a replica range inside the OS's ephemeral range (where port-0 picks come from), and fixed ports outside it
+    // (tug up refuses a fixed port inside a worker's range)
     const portsFrom = 41_000;
+    const [nats, redis, api, dns] = await freePortsOutside(4, [[portsFrom, portsFrom + 999]]);
     const args = [
       "up",
       "--driver",

@@ -25,3 +25,4 @@ export * from "./hollow.js";
 export * from "./ha/addresses.js";
 export * from "./ha/chaos.js";
 export * from "./ha/settings.js";
+export { freePortsOutside, type PortRange } from "./port-pick.js";
