@@ -1,6 +1,7 @@
 import type { DeploymentRecord, ReplicaRecord, Strategy } from "@tug/contracts";
 import { describe, expect, it } from "vitest";
 import { AvailabilityWatch, FaultWindows } from "./availability.js";
+import { replicaRecord } from "./records.fixture.js";
 import type { Snapshot } from "./snapshot.js";
 import { ViolationBook } from "./violations.js";
 
@@ -15,22 +16,8 @@ const strategy: Strategy = {
 };
 const dep = (replicas: number, revision = 2, over: Partial<Strategy> = {}) =>
   ({ id: ID, replicas, revision, strategy: { ...strategy, ...over } }) as DeploymentRecord;
-const rep = (id: string, revision: number, o: Partial<ReplicaRecord> = {}): ReplicaRecord => ({
-  id,
-  deployment: ID,
-  revision,
-  node: "n1",
-  desired: "run",
-  phase: "Running",
-  ready: true,
-  restarts: 0,
-  resources: { cpuMillis: 100, memoryBytes: 1 },
-  nodeSelector: {},
-  gen: 1,
-  createdAt: 0,
-  updatedAt: 0,
-  ...o,
-});
+const rep = (id: string, revision: number, o: Partial<ReplicaRecord> = {}): ReplicaRecord =>
+  replicaRecord(id, { deployment: ID, revision, ...o });
 
 /** A snapshot of deployment `d` with `replicas` at `t`. */
 const at = (t: number, replicas: ReplicaRecord[], d = dep(3)): Snapshot => ({

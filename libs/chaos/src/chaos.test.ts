@@ -1,30 +1,16 @@
-import type { DeploymentRecord, NodeRecord, ReplicaRecord } from "@tug/contracts";
+import type { DeploymentRecord, NodeRecord } from "@tug/contracts";
 import { describe, expect, it } from "vitest";
 import { checkAcked, checkCapacity, checkSurge } from "./checks.js";
 import { notConverged } from "./converge.js";
 import { AckLedger } from "./ledger.js";
 import { resolveChaosOptions } from "./options.js";
 import { Prng } from "./prng.js";
+import { replicaRecord } from "./records.fixture.js";
 import { faultsBefore } from "./report.js";
 import type { Snapshot } from "./snapshot.js";
 import { ViolationBook } from "./violations.js";
 
-const rep = (id: string, o: Partial<ReplicaRecord> = {}): ReplicaRecord => ({
-  id,
-  deployment: "default/a",
-  revision: 1,
-  node: "n1",
-  desired: "run",
-  phase: "Running",
-  ready: true,
-  restarts: 0,
-  resources: { cpuMillis: 100, memoryBytes: 1 },
-  nodeSelector: {},
-  gen: 1,
-  createdAt: 0,
-  updatedAt: 0,
-  ...o,
-});
+const rep = replicaRecord;
 const dep = (replicas: number, revision: number) => ({ id: "default/a", replicas, revision }) as DeploymentRecord;
 const snap = (o: Partial<Snapshot>): Snapshot => ({
   at: 10_000,

@@ -3,9 +3,9 @@
  * only, for scale work. This module validates the options into the process's environment and runs it in the
  * foreground (SIGINT/SIGTERM passed on once); `tug up --driver fake` uses `hollowEnv` for its large sizes.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { runForeground } from "./foreground.js";
 import { HOLLOW_PER_PROCESS, workerProcesses } from "./hollow-size.js";
 import { defaultRepoRoot, OptionError, type ResolvedOptions } from "./options.js";
 import type { ChildSpec } from "./supervisor.js";
@@ -110,22 +110,5 @@ export async function runHollow(
   const last = Number(env.TUG_HOLLOW_FIRST) + Number(env.TUG_HOLLOW_NODES) - 1;
   const prefix = env.TUG_HOLLOW_PREFIX;
   out(`tug hollow: nodes ${prefix}-${env.TUG_HOLLOW_FIRST} … ${prefix}-${last} join ${env.TUG_NATS_URL}`);
-  const child = spawn(process.execPath, [main], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit"],
-    detached: true,
-  });
-  const forward = (sig: NodeJS.Signals) => () => {
-    child.kill(sig);
-  };
-  const [onInt, onTerm, onExit] = [forward("SIGINT"), forward("SIGTERM"), forward("SIGKILL")];
-  process.on("SIGINT", onInt).on("SIGTERM", onTerm).on("exit", onExit);
-  try {
-    return await new Promise<number>((done, fail) => {
-      child.once("error", fail);
-      child.once("exit", (code, signal) => done(code ?? (signal === "SIGINT" || signal === "SIGTERM" ? 0 : 1)));
-    });
-  } finally {
-    process.off("SIGINT", onInt).off("SIGTERM", onTerm).off("exit", onExit);
-  }
+  return runForeground(main, env);
 }

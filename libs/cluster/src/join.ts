@@ -4,9 +4,9 @@
  * SIGTERM to it, and exits with its exit code. The worker needs nothing but the NATS URL: no Redis, no local file of
  * the control plane.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { runForeground } from "./foreground.js";
 import { entryFile } from "./components.js";
 import { defaultRepoRoot, OptionError } from "./options.js";
 
@@ -93,27 +93,7 @@ export async function runWorker(o: JoinOptions, out: (line: string) => void = st
   if (!existsSync(main)) throw new Error(`missing worker build ${main} (run \`npm run build\`)`);
   const { TUG_NODE: node, TUG_NODE_ADDRESS: address, TUG_NATS_URL: url, TUG_DRIVER: driver } = env;
   out(`tug worker: node ${node} at ${address} joins ${url} (${driver} driver)`);
-  // its own process group: a terminal's Ctrl-C reaches only us, and we pass it on once (a second one kills at once)
-  const child = spawn(process.execPath, [main], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit"],
-    detached: true,
-  });
-  const forward = (sig: NodeJS.Signals) => () => {
-    child.kill(sig);
-  };
-  const onInt = forward("SIGINT");
-  const onTerm = forward("SIGTERM");
-  const onExit = forward("SIGKILL");
-  process.on("SIGINT", onInt).on("SIGTERM", onTerm).on("exit", onExit);
-  try {
-    return await new Promise<number>((done, fail) => {
-      child.once("error", fail);
-      child.once("exit", (code, signal) => done(code ?? (signal === "SIGINT" || signal === "SIGTERM" ? 0 : 1)));
-    });
-  } finally {
-    process.off("SIGINT", onInt).off("SIGTERM", onTerm).off("exit", onExit);
-  }
+  return runForeground(main, env);
 }
 
 function stderrLine(line: string): void {
