@@ -6,7 +6,9 @@
  * `--replay FILE` runs a recorded schedule again. Registered under the `chaos` group.
  */
 import { Command, InvalidArgumentError } from "commander";
+import type { ChaosProgress } from "@tug/chaos";
 import { intArg } from "../args.js";
+import { progress } from "../progress.js";
 
 /** An argParser for durations: `500ms`, `90s`, `10m`, `1h` or plain milliseconds. */
 function durationArg(v: string, minMs = 1_000): number {
@@ -87,8 +89,10 @@ export function chaosRunCommand(program: Command): void {
       const replay = o.replay ? readScript(o.replay) : undefined;
       if (!replay && (o.duration === undefined || o.seed === undefined))
         throw new InvalidArgumentError("--duration and --seed are required (or --replay FILE)");
-      const log = (l: string) => process.stderr.write(`chaos: ${l}\n`);
+      const live = progress(process.stderr, { minIntervalMs: 10_000 });
+      const log = (l: string) => live.log(`chaos: ${l}`);
       const report = await runChaos({
+        progress: (p) => live.update(chaosProgressLine(p)),
         durationMs: o.duration ?? 1_000,
         seed: o.seed ?? 0,
         nodes: o.nodes,
@@ -101,7 +105,7 @@ export function chaosRunCommand(program: Command): void {
         keepDataDir: o.keepDataDir,
         log,
         replay,
-      });
+      }).finally(() => live.done());
       const record =
         o.record ??
         (report.violations.length > 0
@@ -114,4 +118,10 @@ export function chaosRunCommand(program: Command): void {
       process.stdout.write(`${report.text}\n`);
       process.exitCode = report.violations.length > 0 ? 1 : 0;
     });
+}
+
+/** The live line of a chaos run: `chaos: 12/60 s, 17 faults, 0 violations`. */
+export function chaosProgressLine(p: ChaosProgress): string {
+  const s = (ms: number) => Math.floor(ms / 1000);
+  return `chaos: ${s(p.elapsedMs)}/${s(p.durationMs)} s, ${p.faults} faults, ${p.violations} violations`;
 }

@@ -6,6 +6,7 @@ import type { List } from "../api-types.js";
 import { intArg, nodeArg } from "../args.js";
 import { contextOf, type Ctx } from "../context.js";
 import { render } from "../format.js";
+import { progress } from "../progress.js";
 
 /** How often drain looks at the node's replicas (ms). */
 const DRAIN_POLL_MS = 500;
@@ -20,7 +21,7 @@ export async function waitDrained(
   ctx: Ctx,
   node: string,
   timeoutMs: number,
-  progress: (line: string) => void,
+  report: (line: string) => void,
 ): Promise<number> {
   const started = Date.now();
   let last = "";
@@ -31,7 +32,7 @@ export async function waitDrained(
       .sort()
       .join(", ");
     if (left.length === 0) return Date.now() - started;
-    if (ids !== last) progress(`${node}: waiting for ${left.length} replica(s) to move: ${ids}`);
+    if (ids !== last) report(`${node}: waiting for ${left.length} replica(s) to move: ${ids}`);
     last = ids;
     if (Date.now() - started >= timeoutMs)
       throw new TugError(
@@ -68,9 +69,11 @@ export function nodeCommand(program: Command): void {
     .action(async (id: string, opts: { timeout: number }, cmd: Command) => {
       const ctx = contextOf(cmd);
       await ctx.intake.request<OkReply>("drain", { node: id });
-      const progress = ctx.output === "table" ? (l: string) => ctx.out(l) : () => {};
-      progress(`node ${id} cordoned and draining`);
-      const waitedMs = await waitDrained(ctx, id, opts.timeout * 1000, progress);
+      const live = ctx.output === "table" ? progress() : undefined;
+      live?.log(`node ${id} cordoned and draining`);
+      const waitedMs = await waitDrained(ctx, id, opts.timeout * 1000, (l) => live?.update(l)).finally(() =>
+        live?.done(),
+      );
       ctx.out(
         render(
           { node: id, drained: true, waitedMs },

@@ -57,14 +57,16 @@ export function progressLine(p: RolloutProgress): string {
 }
 
 /**
- * Polls the deployment every `periodMs` until the rollout is over or `timeoutMs` passes, printing a line whenever
- * the counts change. Retryable API errors are waited out. Returns the final outcome (a timeout is a failure).
+ * Polls the deployment every `periodMs` until the rollout is over or `timeoutMs` passes, showing a line (through
+ * `show`, default `ctx.out`) whenever the counts change. Retryable API errors are waited out. Returns the final
+ * outcome (a timeout is a failure).
  */
 export async function watchRollout(
   ctx: Ctx,
   path: string,
   revision: number | undefined,
   timeoutMs: number,
+  show: (line: string) => void = ctx.out,
   periodMs = 500,
 ): Promise<{ ok: boolean; message: string }> {
   const deadline = Date.now() + timeoutMs;
@@ -81,7 +83,7 @@ export async function watchRollout(
       watched ??= d.deployment.revision;
       const p = rolloutProgress(d, watched);
       const line = progressLine(p);
-      if (line !== last && !p.outcome) ctx.out(line);
+      if (line !== last && !p.outcome) show(line);
       last = line;
       if (p.outcome) return p.outcome;
     }

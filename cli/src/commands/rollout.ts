@@ -5,6 +5,7 @@ import type { DeploymentDetail } from "../api-types.js";
 import { intArg, labelArg } from "../args.js";
 import { contextOf } from "../context.js";
 import { render, table } from "../format.js";
+import { progress } from "../progress.js";
 import { durationArg } from "./load.js";
 import { watchRollout } from "./rollout-status.js";
 
@@ -28,7 +29,11 @@ export function rolloutCommand(program: Command): void {
     .option("-n, --namespace <ns>", "namespace", labelArg, "default")
     .action(async (name: string, opts: { namespace: string; revision?: number; timeout: number }, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const r = await watchRollout(ctx, `/v1/deployments/${opts.namespace}/${name}`, opts.revision, opts.timeout);
+      const live = progress();
+      const path = `/v1/deployments/${opts.namespace}/${name}`;
+      const r = await watchRollout(ctx, path, opts.revision, opts.timeout, (l) => live.update(l)).finally(() =>
+        live.done(),
+      );
       ctx.out(r.message);
       if (!r.ok) process.exitCode = 1;
     });

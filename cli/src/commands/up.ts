@@ -1,8 +1,10 @@
 /** `tug up`: the all-in-one local cluster, implemented in @tug/cluster (loaded only when used). */
 import type { Command } from "commander";
 import { InvalidArgumentError, Option } from "commander";
+import type { StartupProgress } from "@tug/cluster";
 import { intArg } from "../args.js";
 import { dataDirOf, dataDirOption } from "../data-dir.js";
+import { progress } from "../progress.js";
 
 const DRIVERS = ["docker", "process", "fake"];
 
@@ -37,8 +39,15 @@ export function upCommand(program: Command): void {
     .option("--api-port <p>", "HTTP API port (0 = any free one)", intArg(0, 65_535))
     .option("--dns-port <p>", "DNS port (0 = any free one)", intArg(0, 65_535))
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
-      const { runUp } = await import("@tug/cluster");
-      process.exitCode = await runUp(upOptions(opts, cmd));
+      const { processIo, runUp } = await import("@tug/cluster");
+      const live = progress(process.stdout, { minIntervalMs: 1_000 });
+      const started = Date.now();
+      const onStartup = (p: StartupProgress) => {
+        if (p.stage === "ready") live.done(`started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        else live.update(startupLine(p));
+      };
+      const io = { ...processIo, out: (l: string) => live.log(l) };
+      process.exitCode = await runUp({ ...upOptions(opts, cmd), onStartup }, io);
     });
 }
 
@@ -48,4 +57,10 @@ export function upCommand(program: Command): void {
  */
 export function upOptions(opts: Record<string, unknown>, cmd: Command): Record<string, unknown> {
   return { ...opts, dataDir: dataDirOf(cmd).path };
+}
+
+/** The live start-up line of `tug up`: `starting: control plane and workers 7/10 listening`. */
+export function startupLine(p: StartupProgress): string {
+  const what = p.stage === "infrastructure" ? "NATS and Redis" : "control plane and workers";
+  return `starting: ${what} ${p.listening}/${p.total} listening`;
 }

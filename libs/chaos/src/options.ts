@@ -45,6 +45,16 @@ export interface ChaosOptions {
   keepDataDir?: boolean;
   /** Progress lines (default: dropped). */
   log?: (line: string) => void;
+  /** Called every 100 ms while faults are injected, with how far the run has got (default: nothing). */
+  progress?: (p: ChaosProgress) => void;
+}
+
+/** How far a chaos run has got while it injects faults. */
+export interface ChaosProgress {
+  elapsedMs: number;
+  durationMs: number;
+  faults: number;
+  violations: number;
 }
 
 /** Options after validation and defaults. */
@@ -65,6 +75,7 @@ export interface ResolvedChaosOptions {
   repoRoot?: string;
   keepDataDir: boolean;
   log: (line: string) => void;
+  progress: (p: ChaosProgress) => void;
 }
 
 /** Validates `o` and fills in defaults; throws TugError(VALIDATION_FAILED) naming the bad field. */
@@ -99,6 +110,7 @@ export function resolveChaosOptions(o: ChaosOptions): ResolvedChaosOptions {
     repoRoot: o.repoRoot,
     keepDataDir: o.keepDataDir ?? false,
     log: o.log ?? (() => {}),
+    progress: o.progress ?? (() => {}),
   };
 }
 

@@ -85,6 +85,7 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
     let injected = 0;
     const timer = setInterval(() => {
       const elapsed = Date.now() - started;
+      o.progress({ elapsedMs: elapsed, durationMs: o.durationMs, faults: injected, violations: book.count });
       if ((elapsed >= o.durationMs && injected >= o.minFaults) || elapsed >= 3 * o.durationMs) faultsCtl.abort();
     }, 100);
     o.log(

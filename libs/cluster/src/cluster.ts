@@ -142,6 +142,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
           ],
       o.readyTimeoutMs,
       o.dataDir,
+      (listening, total) => o.onStartup?.({ stage: "infrastructure", listening, total }),
     );
     if (a.ha) await waitReplicated(a.ha, o.readyTimeoutMs);
     const need = portsNeeded(o);
@@ -154,7 +155,9 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
         specs.map((s) => [s.name, s.healthPort!, s.healthHost] as Target),
         o.readyTimeoutMs,
         o.dataDir,
+        (listening, total) => o.onStartup?.({ stage: "components", listening, total }),
       );
+    o.onStartup?.({ stage: "ready", listening: specs.length, total: specs.length });
   } catch (err) {
     await sup.stop();
     removeClusterFile(o.dataDir);
@@ -283,8 +286,19 @@ function redisConnection(a: ClusterAddresses): RedisConnection {
 /** A component to wait for: name, port, and the address it listens on (default 127.0.0.1). */
 type Target = [string, number, string?];
 
-async function waitAll(targets: Target[], timeoutMs: number, dataDir: string): Promise<void> {
-  const results = await Promise.allSettled(targets.map(([, port, host]) => waitForPort(port, timeoutMs, host)));
+async function waitAll(
+  targets: Target[],
+  timeoutMs: number,
+  dataDir: string,
+  onListening?: (listening: number, total: number) => void,
+): Promise<void> {
+  let listening = 0;
+  onListening?.(0, targets.length);
+  const results = await Promise.allSettled(
+    targets.map(([, port, host]) =>
+      waitForPort(port, timeoutMs, host).then(() => onListening?.(++listening, targets.length)),
+    ),
+  );
   const late = targets
     .filter((_, i) => results[i]!.status === "rejected")
     .map(([name, port, host]) => `${name} (${host ?? ""}:${port})`);

@@ -53,12 +53,22 @@ export interface LocalClusterOptions {
   env?: Record<string, string>;
   /** Receives every output line of every component. */
   onLine?: (component: string, line: string) => void;
+  /** Start-up progress: each time another awaited component listens, and `ready` once the cluster is up. */
+  onStartup?: (p: StartupProgress) => void;
   /** Wait until every component's health port listens before resolving (default true). */
   waitReady?: boolean;
   /** How long to wait for nats, redis and the health ports (default 30 s). */
   readyTimeoutMs?: number;
   /** SIGTERM → SIGKILL timeout on stop (default 10 s). */
   stopTimeoutMs?: number;
+}
+
+/** How far start-up has got: the stage and how many of the processes it waits for listen so far. */
+export interface StartupProgress {
+  /** `infrastructure` (NATS, Redis), `components` (control plane and workers), then `ready`. */
+  stage: "infrastructure" | "components" | "ready";
+  listening: number;
+  total: number;
 }
 
 /** Options after validation and defaults. */
@@ -82,6 +92,7 @@ export interface ResolvedOptions {
   logLevel: string;
   env: Record<string, string>;
   onLine?: (component: string, line: string) => void;
+  onStartup?: (p: StartupProgress) => void;
   waitReady: boolean;
   readyTimeoutMs: number;
   stopTimeoutMs: number;
@@ -155,6 +166,7 @@ export function resolveOptions(o: LocalClusterOptions = {}): ResolvedOptions {
     workdir: resolve(nonEmpty("workdir", o.workdir, process.cwd())),
     repoRoot: resolve(nonEmpty("repoRoot", o.repoRoot, defaultRepoRoot())),
     onLine: o.onLine,
+    onStartup: o.onStartup,
     waitReady: o.waitReady ?? true,
     readyTimeoutMs: int("readyTimeoutMs", o.readyTimeoutMs, 30_000, 1, 3_600_000),
     stopTimeoutMs: int("stopTimeoutMs", o.stopTimeoutMs, 10_000, 1, 3_600_000),

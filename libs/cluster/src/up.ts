@@ -35,6 +35,8 @@ export interface UpOptions {
   logLevel?: string;
   /** How long to wait for every component to listen (default 120 s: on a busy machine 30 s was seen to be too short). */
   readyTimeoutMs?: number | string;
+  /** Start-up progress (see LocalClusterOptions.onStartup). */
+  onStartup?: LocalClusterOptions["onStartup"];
 }
 
 /** `tug up`'s wait for its components; startLocalCluster's own default (30 s) suits tests with idle machines. */
