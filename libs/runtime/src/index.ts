@@ -4,3 +4,4 @@ export * from "./work-queue.js";
 export * from "./reconcile.js";
 export * from "./host.js";
 export * from "./clock.js";
+export * from "./hold.js";

@@ -5,7 +5,7 @@
  * from (a user's write in between wins).
  */
 import { subjects, TugError } from "@tug/contracts";
-import { periodic, untilAborted } from "@tug/runtime";
+import { holdDecision, periodic, untilAborted } from "@tug/runtime";
 import type { ServiceDeps, ServiceParts } from "@tug/service";
 import { MetricsBook } from "./metrics.js";
 import { recommend, Stabilizer, targetOf } from "./plan.js";
@@ -67,7 +67,7 @@ export function buildAutoscaler({ bus, store, log, config }: ServiceDeps, o: Aut
         { deployment: d.id, from: d.replicas, to: replicas, reason: rec.reason, fence: lease.token },
         "autoscaling",
       );
-      if (o.holdMs) await new Promise((r) => setTimeout(r, o.holdMs));
+      await holdDecision(log, o.holdMs, { deployment: d.id, to: replicas }, "holding scale decision");
       const body = {
         namespace: d.namespace,
         name: d.name,

@@ -27,6 +27,7 @@ export async function applyPlan(
   const freedNodes = new Set<string>();
   // Creates are CAS'd on the number of replica records, so a racing controller cannot double them.
   let expected = seen;
+  let created = 0;
   for (const { replica, reason } of plan.remove) {
     if (await tolerateConflict(store.removeReplica(replica, reason, replica.gen))) expected--;
     else expected = -2;
@@ -56,10 +57,11 @@ export async function applyPlan(
         };
         return tolerateConflict(store.createReplica(spec, expected + i, Date.now(), dep.gen));
       });
-      const created = (await Promise.all(chunk)).filter(Boolean).length;
-      expected += created;
+      const made = (await Promise.all(chunk)).filter(Boolean).length;
+      expected += made;
+      created += made;
       done += chunk.length;
-      if (created < chunk.length) break;
+      if (made < chunk.length) break;
     }
     bus.publish(subjects.hint("replica", "pending"), "hint", { deployment: id });
   }
@@ -78,7 +80,14 @@ export async function applyPlan(
   if (plan.retire.length || plan.remove.length) bus.publish(subjects.hint("endpoints", id), "hint", { id });
   if (plan.create || plan.retire.length || plan.remove.length)
     log.info(
-      { deployment: id, create: plan.create, retire: plan.retire.length, remove: plan.remove.length, ...plan.counts },
+      {
+        deployment: id,
+        create: plan.create,
+        created,
+        retire: plan.retire.length,
+        remove: plan.remove.length,
+        ...plan.counts,
+      },
       "reconciled",
     );
 }

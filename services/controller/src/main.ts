@@ -7,5 +7,6 @@ await boot(config, (deps) =>
   buildController(deps, {
     resyncMs: intEnv(config.env, "TUG_RESYNC_MS", 10_000),
     progressMs: intEnv(config.env, "TUG_PROGRESS_MS", 500),
+    holdMs: intEnv(config.env, "TUG_CONTROLLER_HOLD_MS", 0),
   }),
 );

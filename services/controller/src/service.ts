@@ -3,7 +3,7 @@
  * replicas toward the desired count and revision (create, retire, remove, rolling update).
  */
 import { canonicalJson, type DeploymentRecord, type ReplicaRecord, subjects } from "@tug/contracts";
-import { reconcileLoop, untilAborted } from "@tug/runtime";
+import { holdDecision, reconcileLoop, untilAborted } from "@tug/runtime";
 import type { ServiceDeps, ServiceParts } from "@tug/service";
 import type { StateStore } from "@tug/state";
 import { applyPlan, applyVerdict } from "./apply.js";
@@ -20,6 +20,11 @@ export interface ControllerOptions {
   progressMs: number;
   /** Longest re-look period of a progressing deployment whose passes change nothing (ms; default 5 s). */
   idleCapMs?: number;
+  /**
+   * Wait between planning a change and applying it (default 0). A test knob: a system test pauses the instance while
+   * it holds a plan whose deployment then moves on, and proves the stale plan changes nothing.
+   */
+  holdMs?: number;
 }
 
 /** Earlier revisions of `dep` that replicas still run and whose template equals the current one (read only when needed). */
@@ -67,9 +72,13 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
         }
         const same = dep ? await sameTemplateRevisions(store, dep, replicas) : new Set<number>();
         const plan = planDeployment(dep, replicas, new Map(nodes.map((n) => [n.id, n])), now, same);
-        await applyPlan(id, dep, plan, store, bus, log, replicas.length);
         const acted =
           plan.create > 0 || plan.retire.length > 0 || plan.remove.length > 0 || plan.completed !== undefined;
+        if (acted) {
+          const held = { deployment: id, gen: dep?.gen, create: plan.create, retire: plan.retire.length };
+          await holdDecision(log, o.holdMs, held, "holding plan");
+        }
+        await applyPlan(id, dep, plan, store, bus, log, replicas.length);
         if (!plan.progressing && !acted) {
           idle.forget(id);
           return {};

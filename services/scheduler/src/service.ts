@@ -4,7 +4,7 @@
  * are parked (UnschedulableQueue) until capacity changes or their backoff runs out.
  */
 import { subjects } from "@tug/contracts";
-import { reconcileLoop, untilAborted } from "@tug/runtime";
+import { holdDecision, reconcileLoop, untilAborted } from "@tug/runtime";
 import type { ServiceDeps, ServiceParts } from "@tug/service";
 import { applySchedule } from "./apply.js";
 import { CapacityIndex } from "./capacity-index.js";
@@ -24,6 +24,11 @@ export interface SchedulerOptions {
   rebuildMs?: number;
   /** Scoring strategy (default spread). */
   strategy?: Strategy;
+  /**
+   * Wait between planning binds and committing them (default 0). A test knob: a system test pauses the instance
+   * while it holds binds that another scheduler then makes, and proves the stale binds change nothing.
+   */
+  holdMs?: number;
 }
 
 /** Builds the scheduler's runnables; one queue key ("pending") means "run a scheduling pass". */
@@ -52,6 +57,10 @@ export function buildScheduler({ bus, store, log, metrics }: ServiceDeps, o: Sch
         const pending = (await store.replicasByIds(due)).filter((r) => r.desired === "run" && r.node === null);
         if (pending.length === 0) return { requeueAfterMs: retry() };
         const plan = planPlacements(pending, await index.current(now), defaultFilters, scores);
+        if (plan.bind.length > 0) {
+          const binds = plan.bind.map((b) => `${b.replica.id}@${b.node}`);
+          await holdDecision(log, o.holdMs, { binds }, "holding plan");
+        }
         const applied = await applySchedule(plan, store, bus, log);
         for (const id of applied.bound) parked.forget(id);
         for (const { replica } of plan.unschedulable) parked.park(replica.id, epoch, now);
