@@ -2,7 +2,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifestSchema, validate } from "@tug/contracts";
 import { RedisStore } from "@tug/state";
-import { eventually, freePort, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+import {
+  eventually,
+  fakeHeartbeat,
+  freePort,
+  runReplica,
+  startRedis,
+  type ServerHandle,
+  uniquePrefix,
+} from "@tug/testkit";
 import { Registry } from "prom-client";
 import type { FastifyInstance } from "fastify";
 import { buildApi } from "../../../services/registry/src/api.js";
@@ -13,19 +21,9 @@ let store: RedisStore;
 let app: FastifyInstance;
 let api: string;
 
-async function ready(id: string, port: number, isReady = true): Promise<void> {
-  if (!(await store.replica(id))) {
-    await store.createReplica({
-      id,
-      deployment: "default/web",
-      revision: 1,
-      resources: { cpuMillis: 1, memoryBytes: 1 },
-      nodeSelector: {},
-    });
-    await store.bindReplica(id, "n1", 1);
-  }
-  await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: isReady, hostPort: port, restarts: 0 });
-}
+/** Replica `id` of web Running on n1 at `port`, ready or not (created on first use). */
+const ready = (id: string, port: number, isReady = true) =>
+  runReplica(store, id, port, { cpuMillis: 1, ready: isReady });
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -37,15 +35,7 @@ beforeAll(async () => {
     watchPollMs: 20,
   });
   await store.applyDeployment(validate(manifestSchema, { name: "web", command: ["x"], replicas: 3 }));
-  await store.heartbeatNode({
-    node: "n1",
-    instance: "i1",
-    seq: 1,
-    address: "127.0.0.1",
-    capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
-    labels: {},
-    driver: "fake",
-  });
+  await store.heartbeatNode(fakeHeartbeat());
   await ready("r1", 20001);
   await ready("r2", 20002);
   api = await app.listen({ host: "127.0.0.1", port: 0 });

@@ -1,31 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifestSchema, validate } from "@tug/contracts";
 import { EndpointCache, RedisStore } from "@tug/state";
-import { startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+import { fakeHeartbeat, runReplica, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
 
 let redis: ServerHandle;
 let s: RedisStore;
-const hb = (node: string) => ({
-  node,
-  instance: "i1",
-  seq: 1,
-  address: "127.0.0.1",
-  capacity: { cpuMillis: 10_000, memoryBytes: 1 << 30 },
-  labels: {},
-  driver: "fake",
-});
-
-async function readyReplica(id: string, node: string, port: number): Promise<void> {
-  await s.createReplica({
-    id,
-    deployment: "default/web",
-    revision: 1,
-    resources: { cpuMillis: 10, memoryBytes: 1 },
-    nodeSelector: {},
-  });
-  await s.bindReplica(id, node, 1);
-  await s.reportReplica(node, "127.0.0.1", { id, phase: "Running", ready: true, hostPort: port, restarts: 0 });
-}
+const hb = (node: string) => fakeHeartbeat(node, 10_000);
+const readyReplica = (id: string, node: string, port: number) => runReplica(s, id, port, { node });
 
 beforeAll(async () => {
   redis = await startRedis();

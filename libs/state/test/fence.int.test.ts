@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifestSchema, validate } from "@tug/contracts";
 import { RedisStore } from "@tug/state";
-import { startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+import { fakeHeartbeat, newReplica, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
 
 let redis: ServerHandle;
 const stores: RedisStore[] = [];
@@ -17,15 +17,7 @@ async function store(): Promise<RedisStore> {
   return s;
 }
 const ID = "default/web";
-const hb = {
-  node: "n1",
-  instance: "i1",
-  seq: 1,
-  address: "127.0.0.1",
-  capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 },
-  labels: {},
-  driver: "fake",
-};
+const hb = fakeHeartbeat("n1", 1000);
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -101,9 +93,8 @@ describe("generation fences of the active-active roles (controller, scheduler)",
   it("refuses a scheduler's bind and a controller's retire, create, completion planned from an old read", async () => {
     const s = await store();
     await s.heartbeatNode(hb);
-    const spec = { deployment: ID, revision: 1, resources: { cpuMillis: 10, memoryBytes: 1 }, nodeSelector: {} };
-    await s.createReplica({ id: "a", ...spec }, 0);
-    await expect(s.createReplica({ id: "b", ...spec }, 0)).rejects.toMatchObject({ code: "CONFLICT" });
+    await s.createReplica(newReplica("a"), 0);
+    await expect(s.createReplica(newReplica("b"), 0)).rejects.toMatchObject({ code: "CONFLICT" });
     const read = (await s.replica("a"))!;
     await s.bindReplica("a", "n1", read.gen);
     await expect(s.bindReplica("a", "n1", read.gen)).rejects.toMatchObject({ code: "CONFLICT" });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifestSchema, validate, TugError } from "@tug/contracts";
 import { RedisStore } from "@tug/state";
-import { startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+import { fakeHeartbeat, newReplica, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
 
 let redis: ServerHandle;
 const stores: RedisStore[] = [];
@@ -12,15 +12,7 @@ function store(): RedisStore {
 }
 const manifest = (over: Record<string, unknown> = {}) =>
   validate(manifestSchema, { name: "web", command: ["node", "x.js"], replicas: 3, ...over });
-const hb = (node: string, cpuMillis = 1000) => ({
-  node,
-  instance: "i1",
-  seq: 1,
-  address: "127.0.0.1",
-  capacity: { cpuMillis, memoryBytes: 1 << 30 },
-  labels: {},
-  driver: "fake",
-});
+const hb = (node: string, cpuMillis = 1000) => fakeHeartbeat(node, cpuMillis);
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -69,13 +61,7 @@ describe("state - deployments", () => {
     const s = store();
     const apply = (v: number) => s.applyDeployment(manifest({ env: { V: String(v) }, revisionHistoryLimit: 2 }));
     await apply(1);
-    await s.createReplica({
-      id: "old",
-      deployment: "default/web",
-      revision: 1,
-      resources: { cpuMillis: 1, memoryBytes: 1 },
-      nodeSelector: {},
-    });
+    await s.createReplica(newReplica("old", { cpuMillis: 1 }));
     await apply(2);
     await s.patchDeployment("default/web", { lastGoodRevision: 2 });
     for (const v of [3, 4, 5]) await apply(v);
@@ -106,14 +92,7 @@ describe("state - scheduling CAS", () => {
     const s = store();
     await s.heartbeatNode(hb("n1", 1000));
     const ids = Array.from({ length: 20 }, (_, i) => `r${i}`);
-    for (const id of ids)
-      await s.createReplica({
-        id,
-        deployment: "default/web",
-        revision: 1,
-        resources: { cpuMillis: 300, memoryBytes: 1 },
-        nodeSelector: {},
-      });
+    for (const id of ids) await s.createReplica(newReplica(id, { cpuMillis: 300 }));
     const results = await Promise.allSettled(ids.map((id) => s.bindReplica(id, "n1", 1)));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
     expect((await s.replicasOfNode("n1")).reduce((a, r) => a + r.resources.cpuMillis, 0)).toBeLessThanOrEqual(1000);
@@ -125,14 +104,7 @@ describe("state - scheduling CAS", () => {
     await s.heartbeatNode(hb("n1", 1000));
     await s.heartbeatNode(hb("n2", 1000));
     const ids = Array.from({ length: 20 }, (_, i) => `b${i}`);
-    for (const id of ids)
-      await s.createReplica({
-        id,
-        deployment: "default/web",
-        revision: 1,
-        resources: { cpuMillis: 300, memoryBytes: 1 },
-        nodeSelector: {},
-      });
+    for (const id of ids) await s.createReplica(newReplica(id, { cpuMillis: 300 }));
     const batch = (order: string[]) =>
       s.bindReplicas(
         order.flatMap((id) => [
@@ -184,13 +156,7 @@ describe("state - scheduling CAS", () => {
   it("fences status reports to the bound node and removes endpoints of a silent node", async () => {
     const s = store();
     await s.heartbeatNode(hb("n1"));
-    await s.createReplica({
-      id: "a",
-      deployment: "default/web",
-      revision: 1,
-      resources: { cpuMillis: 100, memoryBytes: 1 },
-      nodeSelector: {},
-    });
+    await s.createReplica(newReplica("a", { cpuMillis: 100 }));
     await s.bindReplica("a", "n1", 1);
     await expect(
       s.reportReplica("n2", "127.0.0.1", { id: "a", phase: "Running", ready: true, restarts: 0 }),
@@ -224,13 +190,7 @@ describe("state - delete", () => {
   it("keeps revision templates until the last replica of a deleted deployment is removed", async () => {
     const s = store();
     await s.applyDeployment(manifest({ replicas: 1 }));
-    await s.createReplica({
-      id: "x",
-      deployment: "default/web",
-      revision: 1,
-      resources: { cpuMillis: 1, memoryBytes: 1 },
-      nodeSelector: {},
-    });
+    await s.createReplica(newReplica("x", { cpuMillis: 1 }));
     await s.deleteDeployment("default/web");
     expect(await s.template("default/web", 1)).toBeDefined();
     await s.removeReplica({ id: "x", deployment: "default/web" }, "test");
@@ -241,13 +201,7 @@ describe("state - delete", () => {
 describe("state - racing controllers", () => {
   it("refuses a create planned from a stale replica count", async () => {
     const s = store();
-    const spec = (id: string) => ({
-      id,
-      deployment: "default/web",
-      revision: 1,
-      resources: { cpuMillis: 1, memoryBytes: 1 },
-      nodeSelector: {},
-    });
+    const spec = (id: string) => newReplica(id, { cpuMillis: 1 });
     await s.createReplica(spec("a"), 0);
     await expect(s.createReplica(spec("b"), 0)).rejects.toMatchObject({ code: "CONFLICT" });
     await s.createReplica(spec("b"), 1);

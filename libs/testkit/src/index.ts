@@ -4,3 +4,5 @@ export * from "./eventually.js";
 export * from "./system.js";
 export * from "./docker.js";
 export * from "./skip.js";
+export * from "./records.js";
+export * from "./seed.js";

@@ -8,7 +8,7 @@ import { Bus } from "@tug/bus";
 import { manifestSchema, type NodeRecord, validate } from "@tug/contracts";
 import { silentLogger } from "@tug/log";
 import { RedisStore } from "@tug/state";
-import { startServers, type TestServers, uniquePrefix } from "@tug/testkit";
+import { fakeHeartbeat, runReplica, startServers, type TestServers, uniquePrefix } from "@tug/testkit";
 import { applyPlan } from "../src/apply.js";
 import { planDeployment } from "../src/plan.js";
 
@@ -16,15 +16,6 @@ let servers: TestServers;
 let bus: Bus;
 const stores: RedisStore[] = [];
 const ID = "default/web";
-const hb = {
-  node: "n1",
-  instance: "i1",
-  seq: 1,
-  address: "127.0.0.1",
-  capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
-  labels: {},
-  driver: "fake",
-};
 
 beforeAll(async () => {
   servers = await startServers();
@@ -41,19 +32,8 @@ async function cluster(replicas: number, running: number): Promise<RedisStore> {
   const s = new RedisStore({ url: servers.redis.url, prefix: uniquePrefix("stale") });
   stores.push(s);
   await s.applyDeployment(validate(manifestSchema, { name: "web", command: ["x"], replicas }));
-  await s.heartbeatNode(hb);
-  for (let i = 0; i < running; i++) {
-    const id = `web-${i}`;
-    await s.createReplica({
-      id,
-      deployment: ID,
-      revision: 1,
-      resources: { cpuMillis: 10, memoryBytes: 1 },
-      nodeSelector: {},
-    });
-    await s.bindReplica(id, "n1", 1);
-    await s.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort: 20_000 + i, restarts: 0 });
-  }
+  await s.heartbeatNode(fakeHeartbeat());
+  for (let i = 0; i < running; i++) await runReplica(s, `web-${i}`, 20_000 + i);
   return s;
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifestSchema, validate } from "@tug/contracts";
 import { RedisStore } from "@tug/state";
-import { startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+import { fakeHeartbeat, placeReplica, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
 import { assignmentsOf } from "./sync.js";
 
 let redis: ServerHandle;
@@ -24,25 +24,9 @@ describe("health-monitor sync", () => {
     await apply("cpu", { min: 1, max: 3, targetCPU: 50 });
     await apply("rps", { min: 1, max: 3, metric: "rps", target: 10 });
     await apply("plain");
-    await store.heartbeatNode({
-      node: "n1",
-      instance: "i1",
-      seq: 1,
-      address: "127.0.0.1",
-      capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
-      labels: {},
-      driver: "fake",
-    });
-    for (const name of ["cpu", "rps", "plain"]) {
-      await store.createReplica({
-        id: `${name}-1`,
-        deployment: `default/${name}`,
-        revision: 1,
-        resources: { cpuMillis: 10, memoryBytes: 1 },
-        nodeSelector: {},
-      });
-      await store.bindReplica(`${name}-1`, "n1", 1);
-    }
+    await store.heartbeatNode(fakeHeartbeat());
+    for (const name of ["cpu", "rps", "plain"])
+      await placeReplica(store, `${name}-1`, { deployment: `default/${name}` });
     const list = await assignmentsOf(store, "n1");
     const byId = new Map(list.map((a) => [a.replica.id, a]));
     expect([...byId.keys()].sort()).toEqual(["cpu-1", "plain-1", "rps-1"]);
@@ -55,31 +39,9 @@ describe("health-monitor sync", () => {
     await store.applyDeployment(
       validate(manifestSchema, { name: "single", command: ["x"], replicas: 1, disconnect: { stopAfterSeconds: 2 } }),
     );
-    await store.heartbeatNode(
-      {
-        node: "n2",
-        instance: "i1",
-        seq: 1,
-        address: "127.0.0.1",
-        capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
-        labels: {},
-        driver: "fake",
-      },
-      1_000,
-    );
-    for (const [id, dep] of [
-      ["single-1", "default/single"],
-      ["plain-2", "default/plain"],
-    ] as const) {
-      await store.createReplica({
-        id,
-        deployment: dep,
-        revision: 1,
-        resources: { cpuMillis: 10, memoryBytes: 1 },
-        nodeSelector: {},
-      });
-      await store.bindReplica(id, "n2", 1);
-    }
+    await store.heartbeatNode(fakeHeartbeat("n2"), 1_000);
+    await placeReplica(store, "single-1", { deployment: "default/single", node: "n2" });
+    await placeReplica(store, "plain-2", { deployment: "default/plain", node: "n2" });
     const desired = async () =>
       new Map((await assignmentsOf(store, "n2")).map((a) => [a.replica.id, a.replica.desired]));
     expect(await desired()).toEqual(

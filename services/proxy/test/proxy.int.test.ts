@@ -4,7 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifestSchema, validate } from "@tug/contracts";
 import { silentLogger } from "@tug/log";
 import { RedisStore } from "@tug/state";
-import { eventually, freePort, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+import {
+  eventually,
+  fakeHeartbeat,
+  freePort,
+  placeReplica,
+  reportRunning,
+  runReplica,
+  startRedis,
+  type ServerHandle,
+  uniquePrefix,
+} from "@tug/testkit";
 import { Proxy } from "../src/proxy.js";
 import { syncOnce } from "../src/service.js";
 import { ProxyStats } from "../src/stats.js";
@@ -62,27 +72,8 @@ beforeAll(async () => {
   await store.applyDeployment(
     validate(manifestSchema, { name: "web", command: ["x"], replicas: 2, ports: [{ containerPort: 80, published }] }),
   );
-  await store.heartbeatNode({
-    node: "n1",
-    instance: "i1",
-    seq: 1,
-    address: "127.0.0.1",
-    capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
-    labels: {},
-    driver: "fake",
-  });
-  for (const [i, port] of ports.entries()) {
-    const id = `r${i}`;
-    await store.createReplica({
-      id,
-      deployment: "default/web",
-      revision: 1,
-      resources: { cpuMillis: 100, memoryBytes: 1 },
-      nodeSelector: {},
-    });
-    await store.bindReplica(id, "n1", 1);
-    await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort: port, restarts: 0 });
-  }
+  await store.heartbeatNode(fakeHeartbeat());
+  for (const [i, port] of ports.entries()) await runReplica(store, `r${i}`, port, { cpuMillis: 100 });
 });
 afterAll(async () => {
   proxy.close();
@@ -107,13 +98,7 @@ describe("proxy", () => {
   });
 
   it("stops sending to an endpoint that is no longer ready", async () => {
-    await store.reportReplica("n1", "127.0.0.1", {
-      id: "r1",
-      phase: "Running",
-      ready: false,
-      hostPort: ports[1],
-      restarts: 0,
-    });
+    await reportRunning(store, "r1", ports[1], false);
     await syncOnce(store, proxy);
     expect(await tally(6)).toEqual({ a: 6 });
   });
@@ -145,17 +130,8 @@ describe("proxy replay", () => {
     for (const [id, hostPort] of [
       ["m1", mutePort],
       ["m2", livePort],
-    ] as const) {
-      await store.createReplica({
-        id,
-        deployment: "default/replay",
-        revision: 1,
-        resources: { cpuMillis: 10, memoryBytes: 1 },
-        nodeSelector: {},
-      });
-      await store.bindReplica(id, "n1", 1);
-      await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort, restarts: 0 });
-    }
+    ] as const)
+      await runReplica(store, id, hostPort, { deployment: "default/replay" });
     await syncOnce(store, proxy);
     const send = (method: string) => sendTo(port, method);
     const gets = await Promise.all(Array.from({ length: 10 }, () => send("GET")));
@@ -184,16 +160,8 @@ describe("proxy replay", () => {
         ports: [{ containerPort: 80, published: port }],
       }),
     );
-    const report = (id: string, hostPort: number, ready: boolean) =>
-      store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready, hostPort, restarts: 0 });
-    await store.createReplica({
-      id: "s1",
-      deployment: "default/stall",
-      revision: 1,
-      resources: { cpuMillis: 10, memoryBytes: 1 },
-      nodeSelector: {},
-    });
-    await store.bindReplica("s1", "n1", 1);
+    const report = (id: string, hostPort: number, ready: boolean) => reportRunning(store, id, hostPort, ready);
+    await placeReplica(store, "s1", { deployment: "default/stall" });
     await report("s1", stalledPort, true);
     await syncOnce(store, proxy);
     const send = (method: string) => sendTo(port, method);
@@ -206,14 +174,7 @@ describe("proxy replay", () => {
     await eventually(() => expect(held).toHaveLength(2), { what: "both requests reached the stalled copy" });
     // the stalled copy turns unready and a ready one appears
     const livePort = await backend("fresh");
-    await store.createReplica({
-      id: "s2",
-      deployment: "default/stall",
-      revision: 1,
-      resources: { cpuMillis: 10, memoryBytes: 1 },
-      nodeSelector: {},
-    });
-    await store.bindReplica("s2", "n1", 1);
+    await placeReplica(store, "s2", { deployment: "default/stall" });
     await report("s2", livePort, true);
     await report("s1", stalledPort, false);
     await syncOnce(store, proxy);
@@ -240,21 +201,8 @@ describe("proxy draining", () => {
         ports: [{ containerPort: 7, published: port }],
       }),
     );
-    await store.createReplica({
-      id: "e1",
-      deployment: "default/echo",
-      revision: 1,
-      resources: { cpuMillis: 10, memoryBytes: 1 },
-      nodeSelector: {},
-    });
-    await store.bindReplica("e1", "n1", 1);
-    await store.reportReplica("n1", "127.0.0.1", {
-      id: "e1",
-      phase: "Running",
-      ready: true,
-      hostPort: echoPort,
-      restarts: 0,
-    });
+    await placeReplica(store, "e1", { deployment: "default/echo" });
+    await reportRunning(store, "e1", echoPort);
     await syncOnce(store, proxy);
     const sock = connect(port, "127.0.0.1");
     const said = (text: string) =>
@@ -263,13 +211,7 @@ describe("proxy draining", () => {
         sock.write(text);
       });
     expect(await said("one")).toBe("one");
-    await store.reportReplica("n1", "127.0.0.1", {
-      id: "e1",
-      phase: "Running",
-      ready: false,
-      hostPort: echoPort,
-      restarts: 0,
-    });
+    await reportRunning(store, "e1", echoPort, false);
     await syncOnce(store, proxy);
     expect(await said("two")).toBe("two");
     const refused = await new Promise<boolean>((r) =>
@@ -305,17 +247,8 @@ describe("proxy draining", () => {
     for (const [id, hostPort] of [
       ["l1", pa],
       ["l2", pb],
-    ] as const) {
-      await store.createReplica({
-        id,
-        deployment: "default/lc",
-        revision: 1,
-        resources: { cpuMillis: 10, memoryBytes: 1 },
-        nodeSelector: {},
-      });
-      await store.bindReplica(id, "n1", 1);
-      await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort, restarts: 0 });
-    }
+    ] as const)
+      await runReplica(store, id, hostPort, { deployment: "default/lc" });
     await syncOnce(store, drainProxy);
     const listener = drainProxy.listener(port)!;
     expect(listener.balancer.kind).toBe("least-conn");
@@ -344,13 +277,7 @@ describe("proxy draining", () => {
     const fewer = counts[0]! <= counts[1]! ? "l1" : "l2";
     expect(listener.connections(fewer)).toBe(Math.min(...counts) + 1);
     // l1 leaves: its connections keep working during the grace, then are closed
-    await store.reportReplica("n1", "127.0.0.1", {
-      id: "l1",
-      phase: "Running",
-      ready: false,
-      hostPort: pa,
-      restarts: 0,
-    });
+    await reportRunning(store, "l1", pa, false);
     await syncOnce(store, drainProxy);
     const onL1 = listener.connections("l1");
     expect(onL1).toBeGreaterThan(0);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifestSchema, TugError, validate } from "@tug/contracts";
 import { RedisStore } from "@tug/state";
-import { startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+import { fakeHeartbeat, runReplica, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
 import { Registry } from "prom-client";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, InjectOptions } from "fastify";
 import { buildApi, type Intake } from "../src/api.js";
 
 let redis: ServerHandle;
@@ -18,34 +18,20 @@ const intake: Intake = {
     return { ok: true, id: "default/web", revision: 1 } as T;
   },
 };
-const hb = (node: string) => ({
-  node,
-  instance: "i1",
-  seq: 1,
-  address: "127.0.0.1",
-  capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
-  labels: {},
-  driver: "fake",
-});
+/** Replica `id` of web Running and ready on n1 at `port`. */
+const seedReady = (id: string, port: number) => runReplica(store, id, port, { cpuMillis: 100, memoryBytes: 1 << 20 });
 
-async function seedReady(id: string, port: number): Promise<void> {
-  await store.createReplica({
-    id,
-    deployment: "default/web",
-    revision: 1,
-    resources: { cpuMillis: 100, memoryBytes: 1 << 20 },
-    nodeSelector: {},
-  });
-  await store.bindReplica(id, "n1", 1);
-  await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: true, hostPort: port, restarts: 0 });
-}
+const TOKEN = "test-token-0123456789abcdef";
+/** An API write with the token (writes without one are auth.int.test.ts's subject). */
+const authed = (o: InjectOptions) =>
+  app.inject({ ...o, headers: { authorization: `Bearer ${TOKEN}`, ...(o.headers as Record<string, string>) } });
 
 beforeAll(async () => {
   redis = await startRedis();
   store = new RedisStore({ url: redis.url, prefix: uniquePrefix("reg") });
-  app = buildApi({ store, intake, metrics: new Registry(), watchPollMs: 20 });
+  app = buildApi({ store, intake, metrics: new Registry(), watchPollMs: 20, token: TOKEN });
   await store.applyDeployment(validate(manifestSchema, { name: "web", command: ["node", "x.js"], replicas: 2 }));
-  await store.heartbeatNode(hb("n1"));
+  await store.heartbeatNode(fakeHeartbeat());
   await seedReady("r1", 20001);
 });
 afterAll(async () => {
@@ -77,7 +63,7 @@ describe("registry API", () => {
     expect(bad.json()).toMatchObject({ ok: false, code: "VALIDATION_FAILED", field: "ns" });
     const badQuery = await app.inject({ method: "GET", url: "/v1/services/default/web?watch=1&index=-4" });
     expect(badQuery.statusCode).toBe(400);
-    const badJson = await app.inject({
+    const badJson = await authed({
       method: "POST",
       url: "/v1/deployments",
       headers: { "content-type": "application/json" },
@@ -133,45 +119,45 @@ describe("registry API", () => {
   });
 
   it("forwards writes to the intake and passes errors through with their status", async () => {
-    const ok = await app.inject({ method: "POST", url: "/v1/deployments", payload: { name: "web", command: ["x"] } });
+    const ok = await authed({ method: "POST", url: "/v1/deployments", payload: { name: "web", command: ["x"] } });
     expect(ok.json()).toEqual({ ok: true, id: "default/web", revision: 1 });
     expect(sent.at(-1)?.subject).toBe("tug.v1.desired.apply");
-    const bad = await app.inject({ method: "POST", url: "/v1/deployments", payload: { name: "nope" } });
+    const bad = await authed({ method: "POST", url: "/v1/deployments", payload: { name: "nope" } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ ok: false, code: "VALIDATION_FAILED", field: "image" });
-    await app.inject({ method: "POST", url: "/v1/deployments/default/web/scale", payload: { replicas: 4 } });
+    await authed({ method: "POST", url: "/v1/deployments/default/web/scale", payload: { replicas: 4 } });
     expect(sent.at(-1)).toEqual({
       subject: "tug.v1.desired.scale",
       body: { namespace: "default", name: "web", replicas: 4 },
     });
     expect(
-      (await app.inject({ method: "POST", url: "/v1/deployments/default/web/scale", payload: { replicas: -1 } }))
+      (await authed({ method: "POST", url: "/v1/deployments/default/web/scale", payload: { replicas: -1 } }))
         .statusCode,
     ).toBe(400);
-    await app.inject({ method: "POST", url: "/v1/deployments/default/web/rollback", payload: {} });
+    await authed({ method: "POST", url: "/v1/deployments/default/web/rollback", payload: {} });
     expect(sent.at(-1)?.subject).toBe("tug.v1.desired.rollback");
-    await app.inject({ method: "DELETE", url: "/v1/deployments/default/web" });
+    await authed({ method: "DELETE", url: "/v1/deployments/default/web" });
     expect(sent.at(-1)).toEqual({ subject: "tug.v1.desired.delete", body: { namespace: "default", name: "web" } });
   });
 
   it("turns If-Match into the write's expected generation and tags a deployment with its generation", async () => {
     const got = await app.inject({ method: "GET", url: "/v1/deployments/default/web" });
     expect(got.headers.etag).toBe(`"${got.json().deployment.gen}"`);
-    await app.inject({
+    await authed({
       method: "POST",
       url: "/v1/deployments",
       headers: { "if-match": '"7"' },
       payload: { name: "web", command: ["x"] },
     });
     expect(sent.at(-1)?.body).toMatchObject({ name: "web", expectGeneration: 7 });
-    await app.inject({
+    await authed({
       method: "POST",
       url: "/v1/deployments/default/web/scale",
       headers: { "if-match": 'W/"3"' },
       payload: { replicas: 2 },
     });
     expect(sent.at(-1)?.body).toEqual({ namespace: "default", name: "web", replicas: 2, expectGeneration: 3 });
-    const bad = await app.inject({
+    const bad = await authed({
       method: "POST",
       url: "/v1/deployments",
       headers: { "if-match": "*" },

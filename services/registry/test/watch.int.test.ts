@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifestSchema, subjects, validate } from "@tug/contracts";
 import { RedisStore } from "@tug/state";
-import { startRedis, type ServerHandle, uniquePrefix, eventually } from "@tug/testkit";
+import { eventually, fakeHeartbeat, runReplica, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
 import { Registry } from "prom-client";
 import type { FastifyInstance } from "fastify";
 import { buildApi, type Intake } from "../src/api.js";
@@ -28,19 +28,9 @@ const hint = () => {
 };
 const intake: Intake = { request: async <T>() => ({ ok: true }) as T };
 
-async function ready(id: string, port: number, isReady = true): Promise<void> {
-  if (!(await store.replica(id))) {
-    await store.createReplica({
-      id,
-      deployment: "default/web",
-      revision: 1,
-      resources: { cpuMillis: 1, memoryBytes: 1 },
-      nodeSelector: {},
-    });
-    await store.bindReplica(id, "n1", 1);
-  }
-  await store.reportReplica("n1", "127.0.0.1", { id, phase: "Running", ready: isReady, hostPort: port, restarts: 0 });
-}
+/** Replica `id` of web Running on n1 at `port`, ready or not (created on first use). */
+const ready = (id: string, port: number, isReady = true) =>
+  runReplica(store, id, port, { cpuMillis: 1, ready: isReady });
 
 /** An event's JSON data as the tests read it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SSE payloads of several shapes, checked by each test
@@ -97,15 +87,7 @@ beforeAll(async () => {
       ports: [{ containerPort: 80, published: 18123 }],
     }),
   );
-  await store.heartbeatNode({
-    node: "n1",
-    instance: "i1",
-    seq: 1,
-    address: "127.0.0.1",
-    capacity: { cpuMillis: 4000, memoryBytes: 1 << 30 },
-    labels: {},
-    driver: "fake",
-  });
+  await store.heartbeatNode(fakeHeartbeat());
   await ready("r1", 20001);
   base = await app.listen({ host: "127.0.0.1", port: 0 });
 });
