@@ -1,12 +1,21 @@
 /** Desired-state writes over NATS: `apply`, `delete deployment`, `scale deployment`. */
 import type { Command } from "commander";
+import { ManifestFileError, readManifestFile } from "@tug/cluster";
 import type { OkReply } from "@tug/contracts";
 import { TugError } from "@tug/contracts";
 import { intArg, kindArg, labelArg } from "../args.js";
 import { contextOf } from "../context.js";
-import { describeError } from "../errors.js";
+import { describeError, UsageError } from "../errors.js";
 import { render } from "../format.js";
-import { readManifestFile } from "../manifest-file.js";
+
+/** The manifests of `path` (`-` = stdin); a file that cannot be read or parsed is a usage error (exit 2). */
+function readManifests(path: string): Array<Record<string, unknown>> {
+  try {
+    return readManifestFile(path);
+  } catch (err) {
+    throw err instanceof ManifestFileError ? new UsageError(err.message) : err;
+  }
+}
 
 /** Parses `--expect-generation`: a generation as `gen` shows it. */
 const generationArg = intArg(0, Number.MAX_SAFE_INTEGER);
@@ -26,7 +35,7 @@ export function writeCommands(program: Command): void {
     .option("--expect-generation <n>", "apply only while the deployment is at this generation (its gen)", generationArg)
     .action(async (opts: { filename: string; expectGeneration?: number }, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const docs = withExpectation(readManifestFile(opts.filename), opts.expectGeneration);
+      const docs = withExpectation(readManifests(opts.filename), opts.expectGeneration);
       const results = await ctx.intake.requestAll<OkReply>("apply", docs);
       ctx.out(
         render(

@@ -1,34 +1,57 @@
-/** Manifest files for `tug up --apply`: YAML or JSON, one or more documents, sent to the controller's intake. */
+/**
+ * Manifest files, for `tug apply -f` and `tug up --apply`: YAML or JSON, one or several documents separated by `---`,
+ * from a path or stdin (`-`). YAML merge keys (`<<: *anchor`) work as in kubectl and Docker Compose; top-level `x-…`
+ * keys (Compose's extension fields, a place for anchors) and `status` (read-only, in `tug get deployment NAME -o yaml`)
+ * are dropped, as kubectl ignores status. Invalid YAML names the document, line and column. Applying sends each
+ * manifest to the controller's intake.
+ */
 import { readFileSync } from "node:fs";
 import type { Bus } from "@tug/bus";
 import { subjects, toTugError } from "@tug/contracts";
 import { parseAllDocuments } from "yaml";
 
-/** Reads every non-empty document of a YAML or JSON file (JSON is YAML). Throws with the file and line on bad syntax. */
-export function readManifestFile(path: string): unknown[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
+/** A manifest file that cannot be read or parsed: the caller's input is wrong (the CLI exits 2). */
+export class ManifestFileError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ManifestFileError";
   }
-  return parseManifests(text, path);
 }
 
-/** Parses multi-document YAML/JSON text into plain values (empty documents are skipped). */
-export function parseManifests(text: string, source = "input"): unknown[] {
-  const docs = parseAllDocuments(text, { merge: true }); // `<<: *anchor` as in kubectl and compose
-  const list = Array.isArray(docs) ? docs : [docs];
-  const out: unknown[] = [];
-  for (const [i, d] of list.entries()) {
-    if (d.errors.length) throw new Error(`${source}: document ${i + 1}: ${d.errors[0]!.message}`);
-    const v = d.toJS() as unknown;
-    if (v === null || v === undefined) continue;
-    if (typeof v !== "object" || Array.isArray(v)) throw new Error(`${source}: document ${i + 1} is not a mapping`);
-    out.push(v);
+/** Parses `text` into manifest objects; empty documents are skipped, anything that is not a mapping is an error. */
+export function parseManifests(text: string, source = "input"): Array<Record<string, unknown>> {
+  const docs = parseAllDocuments(text, { prettyErrors: true, merge: true });
+  const out: Array<Record<string, unknown>> = [];
+  for (const [i, doc] of docs.entries()) {
+    const where = `${source}: document ${i + 1}`;
+    const err = doc.errors[0];
+    if (err)
+      throw new ManifestFileError(
+        `${where} is not valid YAML or JSON: ${err.message.split("\n")[0]!.replace(/:\s*$/, "")}`,
+      );
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) continue;
+    if (typeof value !== "object" || Array.isArray(value))
+      throw new ManifestFileError(
+        `${where} must be a mapping (a manifest object), got ${Array.isArray(value) ? "a list" : typeof value}`,
+      );
+    out.push(Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith("x-") && k !== "status")));
   }
-  if (!out.length) throw new Error(`${source}: no manifest found`);
+  if (out.length === 0) throw new ManifestFileError(`${source}: no manifest found`);
   return out;
+}
+
+/** Reads and parses the file at `path` (`-` = stdin). */
+export function readManifestFile(path: string): Array<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = readFileSync(path === "-" ? 0 : path, "utf8");
+  } catch (err) {
+    throw new ManifestFileError(`cannot read ${path === "-" ? "stdin" : path}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return parseManifests(text, path === "-" ? "stdin" : path);
 }
 
 /** Outcome of one apply. */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { OptionError, resolveOptions } from "./options.js";
-import { parseManifests } from "./manifests.js";
 import { formatLine } from "./format.js";
 
 describe("resolveOptions", () => {
@@ -29,18 +28,6 @@ describe("resolveOptions", () => {
   ])("rejects %j", (input, msg) => {
     expect(() => resolveOptions(input)).toThrow(OptionError);
     expect(() => resolveOptions(input)).toThrow(msg);
-  });
-});
-
-describe("parseManifests", () => {
-  it("reads multi-document YAML and JSON", () => {
-    expect(parseManifests("name: a\n---\n---\nname: b\n")).toEqual([{ name: "a" }, { name: "b" }]);
-    expect(parseManifests('{"name": "c"}')).toEqual([{ name: "c" }]);
-  });
-  it("rejects bad syntax, scalars and empty files", () => {
-    expect(() => parseManifests("a: [", "f.yaml")).toThrow(/f\.yaml: document 1/);
-    expect(() => parseManifests("- 1\n")).toThrow(/not a mapping/);
-    expect(() => parseManifests("")).toThrow(/no manifest/);
   });
 });
 
