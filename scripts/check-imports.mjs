@@ -3,7 +3,8 @@
  * Two import rules ESLint does not check here, over every TypeScript source of the workspaces (libs/*, services/*,
  * cli) and the root tests/benches:
  *  1. no phantom dependencies: a workspace's non-test code imports only node: builtins, its own files and packages
- *     its package.json lists in "dependencies"; its tests may also use the root's devDependencies;
+ *     its package.json lists in "dependencies"; its tests and test fixtures (*.fixture.ts, excluded from the build)
+ *     may also use its devDependencies and the root's;
  *  2. no import cycles between files (type-only imports included: a cycle of types is still a tangle).
  * Prints every finding and exits 1 when there is one.
  */
@@ -50,7 +51,7 @@ const workspaces = (rootPkg.workspaces ?? [])
   .filter((w) => existsSync(join(root, w, "package.json")));
 const findings = [];
 const graph = new Map();
-const isTest = (f) => /\.(test|spec)\.ts$|\/test\//.test(f);
+const isTest = (f) => /\.(test|spec|fixture)\.ts$|\/test\//.test(f);
 
 for (const w of workspaces) {
   const pkg = JSON.parse(readFileSync(join(root, w, "package.json"), "utf8"));

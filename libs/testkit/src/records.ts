@@ -42,3 +42,8 @@ export function replicaRecord(id: string, over: Partial<ReplicaRecord> = {}): Re
     ...over,
   };
 }
+
+/** Replica `id` of default/web waiting for a node (unbound, Pending, not ready), with `over` on top. */
+export function pendingReplicaRecord(id: string, over: Partial<ReplicaRecord> = {}): ReplicaRecord {
+  return replicaRecord(id, { node: null, phase: "Pending", ready: false, ...over });
+}

@@ -7,6 +7,7 @@ import {
   templateOf,
   validate,
 } from "@tug/contracts";
+import { nodeRecord, replicaRecord } from "@tug/testkit";
 
 /** The tests' clock (ms). */
 export const now = 1_000_000;
@@ -36,42 +37,8 @@ let seq = 0;
 /** A running, ready replica of revision 1 on n1 (ids and createdAt increase per call) with `over` on top. */
 export function rep(over: Partial<ReplicaRecord> = {}): ReplicaRecord {
   seq++;
-  return {
-    id: `r${seq}`,
-    deployment: "default/web",
-    revision: 1,
-    node: "n1",
-    desired: "run",
-    phase: "Running",
-    ready: true,
-    readySince: 0,
-    restarts: 0,
-    resources: { cpuMillis: 100, memoryBytes: 1 },
-    nodeSelector: {},
-    gen: 1,
-    createdAt: seq,
-    updatedAt: 0,
-    ...over,
-  };
+  return replicaRecord(`r${seq}`, { readySince: 0, createdAt: seq, ...over });
 }
 
 /** One Ready node, n1. */
-export const nodes = new Map<string, NodeRecord>([
-  [
-    "n1",
-    {
-      id: "n1",
-      address: "127.0.0.1",
-      capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 },
-      labels: {},
-      driver: "fake",
-      status: "Ready",
-      cordoned: false,
-      draining: false,
-      instance: "i",
-      lastHeartbeat: now,
-      registeredAt: 0,
-      gen: 1,
-    },
-  ],
-]);
+export const nodes = new Map<string, NodeRecord>([["n1", nodeRecord("n1", { lastHeartbeat: now })]]);

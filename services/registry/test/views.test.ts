@@ -2,41 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { NodeRecord, ReplicaRecord } from "@tug/contracts";
 import { TugError } from "@tug/contracts";
 import { endpointsOf } from "@tug/contracts";
+import { nodeRecord, replicaRecord } from "@tug/testkit";
 import { errorReply } from "../src/errors.js";
 import { nodeViews, replicaSummary } from "../src/views.js";
 
-const node = (id: string, status: NodeRecord["status"] = "Ready"): NodeRecord => ({
-  id,
-  address: "127.0.0.1",
-  capacity: { cpuMillis: 1000, memoryBytes: 1 << 30 },
-  labels: {},
-  driver: "fake",
-  status,
-  cordoned: false,
-  draining: false,
-  instance: "i",
-  lastHeartbeat: 0,
-  registeredAt: 0,
-  gen: 1,
-});
-const rep = (id: string, over: Partial<ReplicaRecord> = {}): ReplicaRecord => ({
-  id,
-  deployment: "default/web",
-  revision: 1,
-  node: "n1",
-  desired: "run",
-  phase: "Running",
-  ready: true,
-  host: "127.0.0.1",
-  hostPort: 20000,
-  restarts: 0,
-  resources: { cpuMillis: 100, memoryBytes: 10 },
-  nodeSelector: {},
-  gen: 1,
-  createdAt: 0,
-  updatedAt: 0,
-  ...over,
-});
+const node = (id: string, status: NodeRecord["status"] = "Ready"): NodeRecord => nodeRecord(id, { status });
+const rep = (id: string, over: Partial<ReplicaRecord> = {}): ReplicaRecord =>
+  replicaRecord(id, { host: "127.0.0.1", hostPort: 20000, resources: { cpuMillis: 100, memoryBytes: 10 }, ...over });
 
 describe("registry views", () => {
   it("keeps only ready, running-desired replicas with a port on Ready nodes", () => {

@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import { describe, it } from "vitest";
 import type { NodeRecord, ReplicaRecord } from "@tug/contracts";
+import { nodeRecord, pendingReplicaRecord } from "@tug/testkit";
 import { nodeViews, planPlacements } from "./plan.js";
 import { defaultFilters, defaultScores } from "./plugins/index.js";
 
@@ -31,38 +32,21 @@ type NodeSpec = typeof nodeArb extends fc.Arbitrary<infer T> ? T : never;
 type ReplicaSpec = typeof replicaArb extends fc.Arbitrary<infer T> ? T : never;
 
 function node(s: NodeSpec, i: number): NodeRecord {
-  return {
-    id: `n${i}`,
-    address: "127.0.0.1",
+  return nodeRecord(`n${i}`, {
     capacity: { cpuMillis: s.cpuMillis, memoryBytes: s.memoryBytes },
     labels: { zone: s.zone },
-    driver: "fake",
     status: s.ready ? "Ready" : "NotReady",
     cordoned: s.cordoned,
-    draining: false,
-    instance: "i",
-    lastHeartbeat: 0,
-    registeredAt: 0,
-    gen: 1,
-  };
+  });
 }
 
 function replica(s: ReplicaSpec, i: number): ReplicaRecord {
-  return {
-    id: `r${i}`,
+  return pendingReplicaRecord(`r${i}`, {
     deployment: s.deployment,
-    revision: 1,
-    node: null,
-    desired: "run",
-    phase: "Pending",
-    ready: false,
-    restarts: 0,
     resources: { cpuMillis: s.cpuMillis, memoryBytes: s.memoryBytes },
     nodeSelector: s.zone ? { zone: s.zone } : {},
-    gen: 1,
     createdAt: i,
-    updatedAt: 0,
-  };
+  });
 }
 
 type Usage = { cpuMillis: number; memoryBytes: number };
