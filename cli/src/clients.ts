@@ -15,18 +15,34 @@ import {
   TugError,
 } from "@tug/contracts";
 
-/** Reads the registry HTTP API at `base` (e.g. http://127.0.0.1:7070). */
+/**
+ * The registry HTTP API at `base` (e.g. http://127.0.0.1:7070). Reads are open; writes carry the API token as
+ * `Authorization: Bearer <token>` (from `TUG_TOKEN` or the data dir's `api-token`, see context.ts).
+ */
 export class ApiClient {
   constructor(
     private readonly base: string,
     private readonly timeoutMs = 10_000,
+    private readonly token?: string,
   ) {}
 
   /** GETs `path` and returns the JSON body; an error body becomes a TugError. */
   async get<T>(path: string): Promise<T> {
+    return this.send<T>("GET", path);
+  }
+
+  /** Sends a write (`body` as JSON) with the API token; UNAUTHENTICATED from the API when the CLI has none. */
+  async write<T>(method: "POST" | "PUT" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    return this.send<T>(method, path, { headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  }
+
+  private async send<T>(method: string, path: string, init: RequestInit = {}): Promise<T> {
     let res: Response;
     try {
-      res = await fetch(new URL(path, this.base), { signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(new URL(path, this.base), { ...init, method, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
       throw unreachable(this.base, err as Error, this.timeoutMs);
     }

@@ -1,7 +1,8 @@
 /** What every command needs: resolved global options, the two clients, and where output goes. */
 import type { Command } from "commander";
 import { ApiClient, IntakeClient } from "./clients.js";
-import { clusterUrls, dataDirOf } from "./data-dir.js";
+import { readApiToken } from "@tug/cluster";
+import { clusterUrls, type DataDir, dataDirOf } from "./data-dir.js";
 import { UsageError } from "./errors.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "./format.js";
 
@@ -29,7 +30,7 @@ export function contextOf(cmd: Command, out: (text: string) => void = (t) => pro
   const api = local && defaulted("api") ? local.apiUrl : g.api;
   const nats = local && defaulted("nats") ? local.natsUrl : g.nats;
   const clients = {
-    api: new ApiClient(url(api, "--api", ["http:", "https:"])),
+    api: new ApiClient(url(api, "--api", ["http:", "https:"]), undefined, apiTokenOf(dir)),
     // a NATS cluster is a comma-separated list of server URLs (`tug up --ha`): each must be a URL
     intake: new IntakeClient(
       nats
@@ -51,4 +52,9 @@ function url(v: string, flag: string, schemes: string[]): string {
   if (!schemes.includes(u.protocol))
     throw new UsageError(`${flag} must use ${schemes.join(" or ")}, got ${u.protocol}`);
   return v;
+}
+
+/** The API write token: `TUG_TOKEN` when set, else the one `tug up` keeps in the data dir (undefined if neither). */
+export function apiTokenOf(dir: DataDir, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.TUG_TOKEN?.trim() || readApiToken(dir.path);
 }

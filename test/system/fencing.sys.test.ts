@@ -120,7 +120,11 @@ describe("fencing: a stale autoscaler", () => {
     const scale = (ifMatch: string) =>
       fetch(`${url}/scale`, {
         method: "POST",
-        headers: { "content-type": "application/json", "if-match": ifMatch },
+        headers: {
+          "content-type": "application/json",
+          "if-match": ifMatch,
+          authorization: `Bearer ${sys.cluster.apiToken}`,
+        },
         body: JSON.stringify({ replicas: 3 }),
       });
     const refused = await scale(`"${gen}"`);

@@ -21,6 +21,7 @@ import { freePortsOutside, workerPortRanges } from "./port-pick.js";
 import { isListening, waitForPort } from "./ports.js";
 import { type ClusterFile, removeClusterFile, writeClusterFile } from "./cluster-file.js";
 import { clearHolds, heldUntil } from "./holds.js";
+import { writeApiToken } from "./api-token.js";
 import { startHostsLab } from "./hosts/setup.js";
 import type { Lab } from "./hosts/lab.js";
 import { findStrayReplicas, reapStrays } from "./strays.js";
@@ -58,6 +59,8 @@ export interface LocalCluster {
   redisPort: number;
   apiPort: number;
   dnsPort: number;
+  /** The bearer token API writes need (also in `<dataDir>/api-token`, mode 0600). */
+  apiToken: string;
   prefix: string;
   dataDir: string;
   /** Replica driver of the workers. */
@@ -102,6 +105,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   for (const n of nodes) mkdirSync(nodeDataDir(o.dataDir, n), { recursive: true });
 
   clearHolds(o.dataDir);
+  const apiToken = writeApiToken(o.dataDir);
   const nodeOf = new Map<string, string>();
   const record = () =>
     writeClusterFile(
@@ -170,6 +174,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   return {
     ...a,
     apiUrl: `http://127.0.0.1:${a.apiPort}`,
+    apiToken,
     prefix: o.prefix,
     dataDir: o.dataDir,
     driver: o.driver,

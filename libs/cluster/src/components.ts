@@ -1,5 +1,6 @@
 /** The processes of a local cluster, as supervisor specs: infrastructure, control plane and workers. */
 import { join } from "node:path";
+import { apiTokenPath } from "./api-token.js";
 import type { ChildSpec } from "./supervisor.js";
 import { hollowSpecs } from "./hollow.js";
 import { runsHollow, workerProcesses } from "./hollow-size.js";
@@ -129,6 +130,7 @@ export function controlPlaneSpecs(
       if (role === "registry") {
         env.TUG_API_PORT = String(k === 1 ? a.apiPort : take(sparePorts, "API"));
         env.TUG_DNS_PORT = String(k === 1 ? a.dnsPort : take(sparePorts, "DNS"));
+        env.TUG_API_TOKEN_FILE = apiTokenPath(o.dataDir);
       }
       specs.push({
         name,

@@ -9,6 +9,7 @@ export * from "./options.js";
 export * from "./components.js";
 export * from "./cluster.js";
 export * from "./cluster-file.js";
+export * from "./api-token.js";
 export * from "./holds.js";
 export * from "./chaos.js";
 export * from "./manifests.js";

@@ -118,7 +118,8 @@ function printBanner(io: UpIo, c: LocalCluster): void {
   io.out(
     [
       "tugboat local cluster is up",
-      `  ${pad("API")}${c.apiUrl}`,
+      `  ${pad("API")}${c.apiUrl} (write token in ${c.dataDir}/api-token)`,
+      `  ${pad("dashboard")}${c.apiUrl}/#token=${c.apiToken}`,
       `  ${pad("DNS")}127.0.0.1:${c.dnsPort} (udp/tcp)`,
       `  ${pad("NATS")}${c.natsUrl}`,
       c.ha

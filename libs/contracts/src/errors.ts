@@ -7,6 +7,12 @@ export const ERROR_CODES = {
   BAD_ENCODING: { status: 400, retryable: false, text: "the message is not valid msgpack or JSON" },
   BAD_ENVELOPE: { status: 400, retryable: false, text: "the envelope is missing fields or has an unknown version" },
   INVALID_SUBJECT_TOKEN: { status: 400, retryable: false, text: "an id cannot be used as a subject token" },
+  UNAUTHENTICATED: {
+    status: 401,
+    retryable: false,
+    text: "an API write carries no valid bearer token (Authorization: Bearer <token>)",
+  },
+  FORBIDDEN: { status: 403, retryable: false, text: "the token may not do this, or writes are disabled" },
   NOT_FOUND: { status: 404, retryable: false, text: "the named object does not exist" },
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false, text: "the request body is larger than the API accepts" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, text: "the request body is not application/json" },

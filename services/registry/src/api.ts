@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance } from "fastify";
 import type { ApiDeps } from "./deps.js";
+import { installWriteGuard } from "./auth.js";
 import { clientErrorHandler, frameworkErrors, installErrorHandlers } from "./errors.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { eventRoutes } from "./routes/events.js";
@@ -39,6 +40,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   }) as unknown as FastifyInstance;
   app.removeContentTypeParser("text/plain"); // JSON only: anything else is 415
   installErrorHandlers(app);
+  installWriteGuard(app, deps.token);
   boundedClose(app, CLOSE_GRACE_MS);
   healthRoutes(app, deps);
   const feed = new EndpointFeed({

@@ -31,6 +31,8 @@ export interface ApiDeps {
   hints?: HintSource;
   /** Safety-net poll period of watches, in ms (default 1000 with hints, 50 without). */
   watchPollMs?: number;
+  /** The bearer token API writes must carry; without one every write is refused (FORBIDDEN). */
+  token?: string;
   /** Overrides of the `GET /v1/watch` stream limits. */
   watchLimits?: Partial<WatchLimits>;
 }

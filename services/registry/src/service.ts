@@ -14,6 +14,8 @@ export interface RegistryOptions {
   dnsPort: number;
   /** Full refresh period of DNS's endpoint table (hints refresh it at once in between). */
   dnsResyncMs: number;
+  /** The bearer token API writes must carry (undefined: writes are refused). */
+  apiToken?: string;
 }
 
 /** A Runnable serving DNS (UDP + TCP) from an in-memory endpoint table kept fresh by hints. */
@@ -48,6 +50,7 @@ export function apiServer(deps: ServiceDeps, o: RegistryOptions): Runnable {
         log: deps.log,
         hints: deps.bus,
         checks: { nats: () => deps.bus.connected },
+        token: o.apiToken,
       });
       const address = await app.listen({ host: o.apiHost, port: o.apiPort });
       deps.log.info({ api: address }, "registry API listening");

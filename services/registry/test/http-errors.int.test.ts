@@ -15,12 +15,14 @@ let redis: ServerHandle;
 let store: RedisStore;
 let app: FastifyInstance;
 let port: number;
+const TOKEN = "test-token-0123456789abcdef";
+const auth = { authorization: `Bearer ${TOKEN}` };
 const intake: Intake = { request: async <T>() => ({ ok: true, id: "default/web", revision: 1 }) as T };
 
 beforeAll(async () => {
   redis = await startRedis();
   store = new RedisStore({ url: redis.url, prefix: uniquePrefix("http-errors") });
-  app = buildApi({ store, intake, metrics: new Registry() });
+  app = buildApi({ store, intake, metrics: new Registry(), token: TOKEN });
   await app.listen({ host: "127.0.0.1", port: 0 });
   port = (app.server.address() as { port: number }).port;
 });
@@ -54,19 +56,19 @@ describe("HTTP error bodies", () => {
 
   it("413 for a body over the limit", async () => {
     const big = JSON.stringify({ name: "web", command: ["x"], pad: "a".repeat(2 << 20) });
-    const r = await send("POST", "/v1/deployments", { "content-type": "application/json" }, big);
+    const r = await send("POST", "/v1/deployments", { ...auth, "content-type": "application/json" }, big);
     expect(r).toEqual({ status: 413, body: shape("PAYLOAD_TOO_LARGE") });
   });
 
   const types = ["text/plain", "application/yaml", "application/x-www-form-urlencoded"];
   it.each(types)("415 for a %s body", async (type) => {
-    const r = await send("POST", "/v1/deployments", { "content-type": type }, "name: web");
+    const r = await send("POST", "/v1/deployments", { ...auth, "content-type": type }, "name: web");
     expect(r).toEqual({ status: 415, body: shape("UNSUPPORTED_MEDIA_TYPE") });
     expect((r.body as { message: string }).message).toContain("application/json");
   });
 
   it("400 for bad JSON and 404 for an unknown route, in the same shape", async () => {
-    const badJson = await send("POST", "/v1/deployments", { "content-type": "application/json" }, "{nope");
+    const badJson = await send("POST", "/v1/deployments", { ...auth, "content-type": "application/json" }, "{nope");
     expect(badJson).toEqual({ status: 400, body: shape("BAD_ENCODING") });
     expect(await send("GET", "/v1/nothing", {})).toEqual({ status: 404, body: shape("NOT_FOUND") });
   });
