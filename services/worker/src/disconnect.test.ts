@@ -1,25 +1,15 @@
 /** disconnect.stopAfterSeconds on the worker: cut-off replicas stop by themselves and come back only when assigned again. */
 import type { Assignment } from "@tug/contracts";
 import { FakeDriver } from "@tug/drivers";
-import { silentLogger } from "@tug/log";
 import { describe, expect, it } from "vitest";
 import { ContactClock, contactRecheckMs } from "./disconnect.js";
-import { PortAllocator } from "./ports.js";
-import { ReplicaManager } from "./replica-manager.js";
+import { assignment, managerOn, plainTemplate } from "./manager.fixture.js";
 
-const template = {
-  command: ["x"],
-  env: {},
-  ports: [],
-  resources: { cpuMillis: 0, memoryBytes: 0 },
-  nodeSelector: {},
-  restartPolicy: "Always" as const,
-  terminationGracePeriodSeconds: 1,
-};
-const a = (id: string, stopAfterSeconds?: number): Assignment => ({
-  replica: { id, deployment: "default/web", revision: 1, desired: "run", gen: 1 },
-  template: stopAfterSeconds === undefined ? template : { ...template, disconnect: { stopAfterSeconds } },
-});
+const a = (id: string, stopAfterSeconds?: number): Assignment =>
+  assignment(
+    id,
+    stopAfterSeconds === undefined ? plainTemplate : { ...plainTemplate, disconnect: { stopAfterSeconds } },
+  );
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
 async function until(check: () => boolean): Promise<void> {
@@ -39,15 +29,7 @@ describe("disconnect.stopAfterSeconds (worker)", () => {
 
   it("a node with such replicas syncs three times per shortest stopAfterSeconds, so in touch it never looks cut off", async () => {
     const driver = new FakeDriver();
-    const m = new ReplicaManager({
-      driver,
-      node: "n1",
-      workdir: "/",
-      log: silentLogger(),
-      changed: () => {},
-      ports: new PortAllocator(40_200, 10, async () => true),
-      orphanGraceMs: 1_000,
-    });
+    const m = managerOn(driver, 40_200);
     expect(contactRecheckMs(m.shortestStopAfterMs())).toBeUndefined();
     await m.apply({ assignments: [a("keep"), a("single", 2), a("other", 30)], malformed: [] });
     expect(m.shortestStopAfterMs()).toBe(2_000);
@@ -57,15 +39,7 @@ describe("disconnect.stopAfterSeconds (worker)", () => {
 
   it("stops only the replicas that ask for it, only once cut off that long, and restarts them on the next sync", async () => {
     const driver = new FakeDriver();
-    const m = new ReplicaManager({
-      driver,
-      node: "n1",
-      workdir: "/",
-      log: silentLogger(),
-      changed: () => {},
-      ports: new PortAllocator(40_000, 10, async () => true),
-      orphanGraceMs: 1_000,
-    });
+    const m = managerOn(driver, 40_000);
     driver.onExit((e) => m.onExit(e));
     await m.apply({ assignments: [a("keep"), a("single", 2)], malformed: [] });
     await until(() => driver.runningIds().length === 2);
@@ -84,15 +58,7 @@ describe("disconnect.stopAfterSeconds (worker)", () => {
 
   it("a replaced copy (no longer assigned) is forgotten, not restarted", async () => {
     const driver = new FakeDriver();
-    const m = new ReplicaManager({
-      driver,
-      node: "n1",
-      workdir: "/",
-      log: silentLogger(),
-      changed: () => {},
-      ports: new PortAllocator(40_100, 10, async () => true),
-      orphanGraceMs: 1_000,
-    });
+    const m = managerOn(driver, 40_100);
     driver.onExit((e) => m.onExit(e));
     await m.apply({ assignments: [a("single", 1)], malformed: [] });
     await until(() => driver.runningIds().length === 1);

@@ -1,28 +1,17 @@
 import type { Assignment } from "@tug/contracts";
 import { FakeDriver, type ReplicaSpec } from "@tug/drivers";
-import { silentLogger } from "@tug/log";
 import { describe, expect, it } from "vitest";
+import { assignment, managerOn, plainTemplate } from "./manager.fixture.js";
 import { PortAllocator } from "./ports.js";
 import { resolveProbePort } from "./probes.js";
-import { ReplicaManager } from "./replica-manager.js";
 
 const ports = [
   { name: "http", containerPort: 8080, protocol: "tcp" as const },
   { name: "admin", containerPort: 9090, protocol: "tcp" as const },
   { name: "grpc", containerPort: 7000, protocol: "tcp" as const },
 ];
-const assignment = (id: string): Assignment => ({
-  replica: { id, deployment: "default/web", revision: 1, desired: "run", gen: 1 },
-  template: {
-    image: "x",
-    env: {},
-    ports,
-    resources: { cpuMillis: 0, memoryBytes: 0 },
-    nodeSelector: {},
-    restartPolicy: "Always",
-    terminationGracePeriodSeconds: 1,
-  },
-});
+const { command: _command, ...imageless } = plainTemplate;
+const withPorts = (id: string): Assignment => assignment(id, { ...imageless, image: "x", ports });
 
 function setup(driverName: string) {
   const driver = new FakeDriver();
@@ -34,23 +23,14 @@ function setup(driverName: string) {
     return start(s);
   };
   const allocator = new PortAllocator(40_000, 10, async () => true);
-  const m = new ReplicaManager({
-    driver,
-    node: "n1",
-    workdir: "/",
-    log: silentLogger(),
-    changed: () => {},
-    ports: allocator,
-    orphanGraceMs: 0,
-    drainDelayMs: 0,
-  });
+  const m = managerOn(driver, 40_000, { ports: allocator, orphanGraceMs: 0, drainDelayMs: 0 });
   return { m, specs, allocator };
 }
 
 describe("extra host ports (every container port of a docker replica gets one)", () => {
   it("gives a docker replica one host port per further container port, distinct from every other replica's", async () => {
     const { m, specs } = setup("docker");
-    await m.apply({ assignments: [assignment("r1"), assignment("r2")], malformed: [] });
+    await m.apply({ assignments: [withPorts("r1"), withPorts("r2")], malformed: [] });
     await new Promise((r) => setTimeout(r, 10));
     const all = specs.flatMap((s) => [s.hostPort, ...(s.extraHostPorts ?? [])]);
     expect(specs.map((s) => s.extraHostPorts?.length)).toEqual([2, 2]);
@@ -60,7 +40,7 @@ describe("extra host ports (every container port of a docker replica gets one)",
 
   it("gives a process-driver replica only its main port", async () => {
     const { m, specs } = setup("process");
-    await m.apply({ assignments: [assignment("r1")], malformed: [] });
+    await m.apply({ assignments: [withPorts("r1")], malformed: [] });
     await new Promise((r) => setTimeout(r, 10));
     expect(specs[0]!.extraHostPorts ?? []).toEqual([]);
   });

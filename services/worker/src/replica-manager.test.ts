@@ -3,43 +3,21 @@ import { FakeDriver } from "@tug/drivers";
 import { silentLogger } from "@tug/log";
 import { describe, expect, it } from "vitest";
 import type { ParsedSync } from "./assignments.js";
-import { PortAllocator } from "./ports.js";
-import { ReplicaManager } from "./replica-manager.js";
+import { assignment, managerOn, plainTemplate } from "./manager.fixture.js";
 
-const template = {
-  command: ["x"],
-  env: {},
-  ports: [],
-  resources: { cpuMillis: 0, memoryBytes: 0 },
-  nodeSelector: {},
-  restartPolicy: "Always" as const,
-  terminationGracePeriodSeconds: 1,
-};
+const template = plainTemplate;
 const a = (
   id: string,
   desired: "run" | "stop" = "run",
   restartPolicy: "Always" | "OnFailure" | "Never" = "Always",
-): Assignment => ({
-  replica: { id, deployment: "default/web", revision: 1, desired, gen: 1 },
-  template: { ...template, restartPolicy },
-});
+): Assignment => assignment(id, { ...template, restartPolicy }, desired);
 const sync = (...assignments: Assignment[]): ParsedSync => ({ assignments, malformed: [] });
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
 function setup(orphanGraceMs = 1_000, drainDelayMs = 0) {
   const driver = new FakeDriver();
   let now = 1_000_000;
-  const m = new ReplicaManager({
-    driver,
-    node: "n1",
-    workdir: "/",
-    log: silentLogger(),
-    changed: () => {},
-    ports: new PortAllocator(40_000, 10, async () => true),
-    orphanGraceMs,
-    drainDelayMs,
-    now: () => now,
-  });
+  const m = managerOn(driver, 40_000, { orphanGraceMs, drainDelayMs, now: () => now });
   driver.onExit((e) => m.onExit(e));
   return {
     driver,
@@ -174,15 +152,7 @@ describe("replica manager (diff assignments vs running)", () => {
     const { tmpdir } = await import("node:os");
     const dir = mkdtempSync(`${tmpdir()}/tug-nocmd-`);
     const driver = new ProcessDriver({ node: "n1", dataDir: dir, workdir: dir, log: silentLogger() });
-    const m = new ReplicaManager({
-      driver,
-      node: "n1",
-      workdir: dir,
-      log: silentLogger(),
-      changed: () => {},
-      ports: new PortAllocator(40_100, 10, async () => true),
-      orphanGraceMs: 1_000,
-    });
+    const m = managerOn(driver, 40_100, { workdir: dir });
     const { command: _omit, ...noCommand } = template;
     await m.apply(sync({ replica: a("r1").replica, template: noCommand }));
     await tick();

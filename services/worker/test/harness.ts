@@ -32,9 +32,27 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** An assignment of `id` to run (or stop) with `template`, deployment default/web revision 1. */
-export function assignment(id: string, template: Template, desired: "run" | "stop" = "run"): Assignment {
-  return { replica: { id, deployment: "default/web", revision: 1, desired, gen: 1 }, template };
+export { assignment } from "../src/manager.fixture.js";
+
+/** The example web app's template (run as `workload` says: a command or an image), ready on /healthz every 200 ms. */
+export function webTemplate(workload: { command: string[] } | { image: string }): Template {
+  return {
+    ...workload,
+    env: { GREETING: "ahoy" },
+    ports: [{ name: "http", containerPort: 8080, protocol: "tcp" }],
+    resources: { cpuMillis: 100, memoryBytes: 64 * 1024 * 1024 },
+    nodeSelector: {},
+    readinessProbe: {
+      http: { path: "/healthz", port: "http" },
+      initialDelaySeconds: 0,
+      periodSeconds: 0.2,
+      timeoutSeconds: 1,
+      failureThreshold: 3,
+      successThreshold: 1,
+    },
+    restartPolicy: "Always",
+    terminationGracePeriodSeconds: 2,
+  };
 }
 
 /** The control plane side of a worker test. Call `open()` in beforeAll and `close()` in afterAll. */

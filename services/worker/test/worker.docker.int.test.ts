@@ -16,7 +16,7 @@ import {
 } from "@tug/testkit";
 import type Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assignment, WorkerHarness } from "./harness.js";
+import { assignment, webTemplate, WorkerHarness } from "./harness.js";
 
 const runLabels = testRunLabels();
 const runId = runLabels[TEST_RUN_LABEL]!;
@@ -32,23 +32,7 @@ describe.skipIf(shouldSkip("the docker-driver worker integration tests", noEngin
     });
     let image = "tug-examples/web:1";
     let throwaway = false;
-    const template = (): Template => ({
-      image,
-      env: { GREETING: "ahoy" },
-      ports: [{ name: "http", containerPort: 8080, protocol: "tcp" }],
-      resources: { cpuMillis: 100, memoryBytes: 64 * 1024 * 1024 },
-      nodeSelector: {},
-      readinessProbe: {
-        http: { path: "/healthz", port: "http" },
-        initialDelaySeconds: 0,
-        periodSeconds: 0.2,
-        timeoutSeconds: 1,
-        failureThreshold: 3,
-        successThreshold: 1,
-      },
-      restartPolicy: "Always",
-      terminationGracePeriodSeconds: 2,
-    });
+    const template = (): Template => webTemplate({ image });
     const containersOf = async (replica: string) =>
       (
         await engine.listContainers({ filters: { label: [`${TEST_RUN_LABEL}=${runId}`, `tug.replica=${replica}`] } })

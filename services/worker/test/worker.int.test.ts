@@ -4,31 +4,14 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Template } from "@tug/contracts";
 import { isAlive } from "@tug/drivers";
 import { eventually } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assignment as assignmentOf, WorkerHarness } from "./harness.js";
+import { assignment as assignmentOf, webTemplate, WorkerHarness } from "./harness.js";
 
 const NODE = "it-node-1";
 
-const template: Template = {
-  command: ["node", "examples/web/server.js"],
-  env: { GREETING: "ahoy" },
-  ports: [{ name: "http", containerPort: 8080, protocol: "tcp" }],
-  resources: { cpuMillis: 100, memoryBytes: 64 * 1024 * 1024 },
-  nodeSelector: {},
-  readinessProbe: {
-    http: { path: "/healthz", port: "http" },
-    initialDelaySeconds: 0,
-    periodSeconds: 0.2,
-    timeoutSeconds: 1,
-    failureThreshold: 3,
-    successThreshold: 1,
-  },
-  restartPolicy: "Always",
-  terminationGracePeriodSeconds: 2,
-};
+const template = webTemplate({ command: ["node", "examples/web/server.js"] });
 const assignment = (id: string, desired: "run" | "stop" = "run") => assignmentOf(id, template, desired);
 
 describe("worker (integration)", () => {
