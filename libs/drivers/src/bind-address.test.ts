@@ -1,19 +1,14 @@
 /** The node's advertised address reaches the replicas: docker publishes there, process replicas are told to bind there. */
-import type { Template } from "@tug/contracts";
+import { bareTemplate } from "@tug/testkit";
 import { describe, expect, it } from "vitest";
 import { containerSpec } from "./docker-spec.js";
 import { replicaEnv } from "./process.js";
 import type { ReplicaSpec } from "./types.js";
 
-const template = {
+const template = bareTemplate({
   image: "tug-examples/web:1",
-  env: {},
   ports: [{ name: "http", containerPort: 8080, protocol: "tcp" }],
-  resources: { cpuMillis: 0, memoryBytes: 0 },
-  nodeSelector: {},
-  restartPolicy: "Always",
-  terminationGracePeriodSeconds: 1,
-} as Template;
+});
 const spec: ReplicaSpec = {
   id: "r1",
   deployment: "default/web",

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Template } from "@tug/contracts";
 import { silentLogger } from "@tug/log";
+import { bareTemplate } from "@tug/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { isAlive } from "./proc-stats.js";
 import { ProcessDriver } from "./process.js";
@@ -12,15 +13,7 @@ import type { ExitEvent, ReplicaSpec } from "./types.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tug-procdrv-"));
 const started: number[] = [];
-const template = (command: string[]): Template => ({
-  command,
-  env: {},
-  ports: [],
-  resources: { cpuMillis: 0, memoryBytes: 0 },
-  nodeSelector: {},
-  restartPolicy: "Always",
-  terminationGracePeriodSeconds: 1,
-});
+const template = (command: string[]): Template => bareTemplate({ command });
 const spec = (id: string, command: string[]): ReplicaSpec => ({
   id,
   deployment: "default/t",

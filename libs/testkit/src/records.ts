@@ -2,7 +2,20 @@
  * Record builders for unit tests: a Ready node and a Running, ready replica with the fields every test leaves alone
  * filled in; each test puts what it is about on top (`over`).
  */
-import type { NodeRecord, ReplicaRecord } from "@tug/contracts";
+import type { NodeRecord, ReplicaRecord, Template } from "@tug/contracts";
+
+/** A template with only a 1 s grace set (no command, env, ports or requests; restart Always); `over` adds the rest. */
+export function bareTemplate(over: Partial<Template> = {}): Template {
+  return {
+    env: {},
+    ports: [],
+    resources: { cpuMillis: 0, memoryBytes: 0 },
+    nodeSelector: {},
+    restartPolicy: "Always",
+    terminationGracePeriodSeconds: 1,
+    ...over,
+  };
+}
 
 /** A Ready, schedulable fake-driver node `id` at 127.0.0.1 with 1 CPU and 1 GiB, with `over` on top. */
 export function nodeRecord(id: string, over: Partial<NodeRecord> = {}): NodeRecord {

@@ -2,19 +2,12 @@
 import type { Assignment, Template } from "@tug/contracts";
 import type { Driver } from "@tug/drivers";
 import { silentLogger } from "@tug/log";
+import { bareTemplate } from "@tug/testkit";
 import { PortAllocator } from "./ports.js";
 import { type ManagerOptions, ReplicaManager } from "./replica-manager.js";
 
 /** A template of command `x`: no ports, no requests, restart Always, 1 s grace. */
-export const plainTemplate: Template = {
-  command: ["x"],
-  env: {},
-  ports: [],
-  resources: { cpuMillis: 0, memoryBytes: 0 },
-  nodeSelector: {},
-  restartPolicy: "Always",
-  terminationGracePeriodSeconds: 1,
-};
+export const plainTemplate: Template = bareTemplate({ command: ["x"] });
 
 /** An assignment of `id` to run (or stop) with `template`, deployment default/web revision 1. */
 export function assignment(

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Assignment, Probe, Template } from "@tug/contracts";
 import { ProcessDriver } from "@tug/drivers";
 import { silentLogger } from "@tug/log";
+import { bareTemplate } from "@tug/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { Replica } from "./replica.js";
 import { canBind } from "./ports.js";
@@ -36,16 +37,13 @@ const probe = (path: string, extra: Partial<Probe> = {}): Probe => ({
   successThreshold: 1,
   ...extra,
 });
-const template = (env: Record<string, string>, t: Partial<Template> = {}): Template => ({
-  command: [process.execPath, "-e", SERVER],
-  env,
-  ports: [{ name: "http", containerPort: 8080, protocol: "tcp" }],
-  resources: { cpuMillis: 0, memoryBytes: 0 },
-  nodeSelector: {},
-  restartPolicy: "Always",
-  terminationGracePeriodSeconds: 1,
-  ...t,
-});
+const template = (env: Record<string, string>, t: Partial<Template> = {}): Template =>
+  bareTemplate({
+    command: [process.execPath, "-e", SERVER],
+    env,
+    ports: [{ name: "http", containerPort: 8080, protocol: "tcp" }],
+    ...t,
+  });
 
 let nextPort = 46_000 + Math.floor(Math.random() * 500) * 4;
 async function run(id: string, t: Template): Promise<Replica> {

@@ -4,20 +4,15 @@
  * than a sync period later. (A chaos run caught a worker reporting such a replica for 6 s after it could reach the
  * bus again: its sync request had died with the connection and it waited out the timeout and a whole period.)
  */
-import type { Template } from "@tug/contracts";
-import { eventually } from "@tug/testkit";
+import { bareTemplate, eventually } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assignment, WorkerHarness } from "./harness.js";
 
-const template: Template = {
+const template = bareTemplate({
   command: ["fake"],
-  env: {},
   ports: [{ name: "http", containerPort: 8080, protocol: "tcp" }],
   resources: { cpuMillis: 100, memoryBytes: 64 * 1024 * 1024 },
-  nodeSelector: {},
-  restartPolicy: "Always",
-  terminationGracePeriodSeconds: 1,
-};
+});
 
 describe("worker across a NATS restart", () => {
   // a sync period far longer than the test: only the reconnect can make the worker look again
