@@ -5,32 +5,12 @@
 // Usage: node bench/proxy.mjs [--seconds 10] [--connections 50] [--threads 2]
 // Prints one JSON line per peer and mode (requests/s, p99) and one ratio line per mode.
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { intOptions } from "./common/args.mjs";
 import { figure } from "./common/seed.mjs";
 import { runProxyBench } from "./proxy/run.mjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const { values } = parseArgs({
-  options: {
-    seconds: { type: "string", default: "10" },
-    connections: { type: "string", default: "50" },
-    threads: { type: "string", default: "2" },
-  },
-});
-const int = (name, min, max) => {
-  const n = Number(values[name]);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`--${name} must be an integer in ${min}..${max}, got ${values[name]}`);
-    process.exit(2);
-  }
-  return n;
-};
-const o = {
-  seconds: int("seconds", 1, 600),
-  connections: int("connections", 1, 1000),
-  threads: int("threads", 1, 16),
-  repoRoot,
-};
+const o = { ...intOptions({ seconds: [10, 1, 600], connections: [50, 1, 1000], threads: [2, 1, 16] }), repoRoot };
 for (const [mode, r] of Object.entries(await runProxyBench(o))) {
   figure({
     bench: "proxy",
