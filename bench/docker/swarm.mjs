@@ -5,13 +5,11 @@
 // Swarm killed tasks as unhealthy before they listened.) No published ports (nothing sends traffic). Converged = every
 // task of the service desired and actually `running` (the API behind `docker service ps`), polled every 100 ms.
 // A single-node swarm is created only when none is active, and left (--force) at the end; only our services are removed.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import Dockerode from "dockerode";
+import { createService, docker, joinSwarm, leaveSwarm, removeService } from "../common/swarm.mjs";
 import { figure, surge, timed, until, WORKLOAD } from "./common.mjs";
 
-const run = promisify(execFile);
-const cli = async (...args) => (await run("docker", args, { timeout: 120_000 })).stdout.trim();
+const cli = (...args) => docker(args);
 const engine = new Dockerode({ socketPath: process.env.TUG_DOCKER_SOCKET || "/var/run/docker.sock" });
 const LONG = 900_000;
 
@@ -35,13 +33,7 @@ async function converged(service, n, image) {
 }
 
 async function create(service, n) {
-  await cli(
-    "service",
-    "create",
-    "--detach",
-    "--no-resolve-image",
-    "--name",
-    service,
+  await createService(service, WORKLOAD.image1, [
     "--replicas",
     String(n),
     "--label",
@@ -54,31 +46,21 @@ async function create(service, n) {
     String(surge(n)),
     "--update-delay",
     "0s",
-    WORKLOAD.image1,
-  );
+  ]);
 }
 
-async function removeAndDrain(service) {
-  await cli("service", "rm", service).catch(() => {});
-  await until(
-    "swarm containers gone",
-    async () => (await cli("ps", "-aq", "--filter", `label=com.docker.swarm.service.name=${service}`)) === "",
-    LONG,
-    250,
-  );
-}
+const removeAndDrain = (service) => removeService(service, LONG, 250);
 
 /** Runs every scenario on a single-node swarm; returns figures by scenario. */
 export async function benchSwarm({ big, trials }) {
-  const wasActive = (await cli("info", "--format", "{{.Swarm.LocalNodeState}}")) === "active";
-  if (!wasActive) await cli("swarm", "init", "--advertise-addr", "127.0.0.1");
+  const wasActive = await joinSwarm();
   const small = `tug-bench-docker-small-${process.pid}`;
   const large = `tug-bench-docker-big-${process.pid}`;
   const f = {};
   const onSignal = () => void cleanup().finally(() => process.exit(130));
   const cleanup = async () => {
     for (const s of [small, large]) await cli("service", "rm", s).catch(() => {});
-    if (!wasActive) await cli("swarm", "leave", "--force").catch(() => {});
+    await leaveSwarm(wasActive);
   };
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   try {

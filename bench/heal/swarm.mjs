@@ -1,14 +1,10 @@
 // Docker Swarm's figure in the same run: single-node swarm, one service of tug-examples/web:1 published on a
 // loopback-reachable port (host mode), defaults untouched (restart delay 5 s). Container SIGKILL → a task running again and
 // answering on 127.0.0.1:<published>. A single-node swarm has no node-kill equivalent, so only this figure.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { freePort } from "../../libs/cluster/dist/index.js";
 import { until } from "../common/poll.mjs";
+import { createService, docker, joinSwarm, leaveSwarm, runningContainers } from "../common/swarm.mjs";
 import { figure } from "./stats.mjs";
-
-const run = promisify(execFile);
-const docker = async (...args) => (await run("docker", args, { timeout: 60_000 })).stdout.trim();
 
 async function answers(port) {
   try {
@@ -21,41 +17,21 @@ async function answers(port) {
 
 /** Runs `trials` container kills; returns the figure line. Leaves the swarm it created (only that one). */
 export async function benchSwarm(trials) {
-  const wasActive = (await docker("info", "--format", "{{.Swarm.LocalNodeState}}")) === "active";
-  if (!wasActive) await docker("swarm", "init", "--advertise-addr", "127.0.0.1");
+  const wasActive = await joinSwarm();
   const name = `tug-bench-swarm-${process.pid}`;
   const port = await freePort();
   try {
-    await docker(
-      "service",
-      "create",
-      "--detach",
-      "--no-resolve-image",
-      "--name",
-      name,
+    await createService(name, "tug-examples/web:1", [
       "--replicas",
       "1",
       "--label",
       "tug.bench=heal",
-      // host-mode publishing: the ingress routing mesh does not answer on loopback in every environment (it did not here)
+      // host-mode publishing: the ingress routing mesh does not answer on loopback in every environment
+      // (it did not here)
       "--publish",
       `mode=host,published=${port},target=8080`,
-      "tug-examples/web:1",
-    );
-    const running = async () =>
-      (
-        await docker(
-          "ps",
-          "-q",
-          "--no-trunc",
-          "--filter",
-          `label=com.docker.swarm.service.name=${name}`,
-          "--filter",
-          "status=running",
-        )
-      )
-        .split("\n")
-        .filter(Boolean);
+    ]);
+    const running = () => runningContainers(name);
     const ms = [];
     for (let i = 0; i < trials; i++) {
       const [victim] = await until(
@@ -68,7 +44,7 @@ export async function benchSwarm(trials) {
         100,
       );
       const t0 = Date.now();
-      await docker("kill", victim);
+      await docker(["kill", victim], 60_000);
       await until(
         "swarm task running again",
         async () => {
@@ -84,7 +60,7 @@ export async function benchSwarm(trials) {
       note: "defaults (restart delay 5s); single-node swarm: no node-kill figure",
     });
   } finally {
-    await docker("service", "rm", name).catch(() => {});
-    if (!wasActive) await docker("swarm", "leave", "--force").catch(() => {});
+    await docker(["service", "rm", name], 60_000).catch(() => {});
+    await leaveSwarm(wasActive);
   }
 }

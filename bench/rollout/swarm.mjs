@@ -5,42 +5,24 @@
 // --update-delay 0s --detach=false` under the same load. Other update settings are Swarm's defaults.
 // A Docker healthcheck as the readiness stand-in (GET /healthz through nc every 500 ms, 60 s start period) was tried
 // and dropped: 50 exec probes every 500 ms saturate this 2-core machine (6 of 50 tasks healthy after 6 minutes).
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { freePort } from "../../libs/cluster/dist/index.js";
 import { until } from "../common/poll.mjs";
+import { createService, docker, joinSwarm, leaveSwarm, removeService, runningContainers } from "../common/swarm.mjs";
 import { underLoad } from "./common.mjs";
-
-const run = promisify(execFile);
-const docker = async (args, timeout = 120_000) =>
-  (await run("docker", args, { timeout, maxBuffer: 16 << 20 })).stdout.trim();
 
 /** Rolls `replicas` tasks from :1 to :2 under `rps` load with `parallelism`; returns { seconds, load }. */
 export async function benchSwarm(replicas, parallelism, rps) {
-  const wasActive = (await docker(["info", "--format", "{{.Swarm.LocalNodeState}}"])) === "active";
-  if (!wasActive) await docker(["swarm", "init", "--advertise-addr", "127.0.0.1"]);
+  const wasActive = await joinSwarm();
   const name = `tug-bench-rollout-${process.pid}`;
   const port = await freePort();
   const cleanup = async () => {
-    await docker(["service", "rm", name]).catch(() => {});
-    await until(
-      "swarm tasks gone",
-      async () => (await docker(["ps", "-aq", "--filter", `label=com.docker.swarm.service.name=${name}`])) === "",
-      120_000,
-      500,
-    ).catch(() => {});
-    if (!wasActive) await docker(["swarm", "leave", "--force"]).catch(() => {});
+    await removeService(name, 120_000, 500).catch(() => {});
+    await leaveSwarm(wasActive);
   };
   const onSignal = () => void cleanup().finally(() => process.exit(130));
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   try {
-    await docker([
-      "service",
-      "create",
-      "--detach",
-      "--no-resolve-image",
-      "--name",
-      name,
+    await createService(name, "tug-examples/web:1", [
       "--replicas",
       String(replicas),
       "--label",
@@ -53,21 +35,8 @@ export async function benchSwarm(replicas, parallelism, rps) {
       "64M",
       "--limit-memory",
       "64M",
-      "tug-examples/web:1",
     ]);
-    const running = async () =>
-      (
-        await docker([
-          "ps",
-          "-q",
-          "--filter",
-          `label=com.docker.swarm.service.name=${name}`,
-          "--filter",
-          "status=running",
-        ])
-      )
-        .split("\n")
-        .filter(Boolean).length;
+    const running = async () => (await runningContainers(name)).length;
     await until(`${replicas} running swarm tasks`, async () => (await running()) >= replicas, 900_000, 1_000);
     const update = async () => {
       const t0 = Date.now();
