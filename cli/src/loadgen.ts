@@ -3,7 +3,7 @@
  * rate regardless of answers, each on a fresh TCP connection (so a proxy balances every request); a request counts
  * as ok when it is answered with a 2xx/3xx status within the timeout. Used by `tug load` and the bench scripts.
  */
-import { request } from "node:http";
+import { type IncomingHttpHeaders, request } from "node:http";
 import { isIPv4 } from "node:net";
 import { TugError } from "@tug/contracts";
 
@@ -26,6 +26,8 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Called for each failed request with its failure kind and when it was sent (epoch ms); for diagnostics. */
   onFailure?: (kind: string, sentAt: number) => void;
+  /** Called with the headers of each ok answer (e.g. to count which replica answered). */
+  onAnswer?: (headers: IncomingHttpHeaders) => void;
 }
 
 /** Latency percentiles (ms) of the ok requests. */
@@ -114,7 +116,9 @@ function once(o: LoadOptions, timeoutMs: number): Promise<{ ms: number } | { err
         res.on("error", (err: NodeJS.ErrnoException) => done({ error: err.code ?? "ERESPONSE" }));
         res.on("end", () => {
           const status = res.statusCode ?? 0;
-          done(status >= 200 && status < 400 ? { ms: performance.now() - t0 } : { error: `HTTP ${status}` });
+          const ok = status >= 200 && status < 400;
+          if (ok && !settled) o.onAnswer?.(res.headers);
+          done(ok ? { ms: performance.now() - t0 } : { error: `HTTP ${status}` });
         });
       },
     );

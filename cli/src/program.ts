@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { chaosCommand } from "./commands/chaos.js";
 import { chaosRunCommand } from "./commands/chaos-run.js";
+import { demoCommand } from "./commands/demo.js";
 import { describeCommand } from "./commands/describe.js";
 import { eventsCommand } from "./commands/events.js";
 import { getCommand } from "./commands/get.js";
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   nodeCommand(program);
   chaosCommand(program);
   chaosRunCommand(program);
+  demoCommand(program);
   for (const c of program.commands) c.exitOverride();
   for (const c of program.commands.flatMap((c) => c.commands)) c.exitOverride();
   return program;

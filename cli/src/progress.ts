@@ -18,6 +18,8 @@ export interface Progress {
   log(line: string): void;
   /** Ends the live line (a TTY keeps it as the last state unless `final` replaces it); later updates start anew. */
   done(final?: string): void;
+  /** Removes the live line without a trace (a TTY erases it; a pipe forgets a held-back state). */
+  clear(): void;
 }
 
 /** Options of a progress reporter. */
@@ -52,6 +54,10 @@ function ttyProgress(sink: ProgressSink): Progress {
       else if (live) sink.write("\n");
       live = "";
     },
+    clear() {
+      if (live) sink.write(ERASE_LINE);
+      live = "";
+    },
   };
 }
 
@@ -82,6 +88,9 @@ function lineProgress(sink: ProgressSink, opts: ProgressOptions): Progress {
       if (pending !== undefined && final === undefined) sink.write(`${pending}\n`);
       if (final !== undefined) sink.write(`${final}\n`);
       [last, lastAt, pending] = ["", -Infinity, undefined];
+    },
+    clear() {
+      pending = undefined;
     },
   };
 }

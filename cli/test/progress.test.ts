@@ -26,6 +26,15 @@ describe("progress on a terminal", () => {
     expect(s.text()).toBe("\r\x1b[2Kwaiting\r\x1b[2Kreplica a moved\nwaiting");
   });
 
+  it("erases the live line on clear, leaving nothing behind", () => {
+    const s = sink(true);
+    const p = progress(s);
+    p.clear();
+    p.update("waiting");
+    p.clear();
+    expect(s.chunks).toEqual(["\r\x1b[2Kwaiting", "\r\x1b[2K"]);
+  });
+
   it("replaces the live line with the final one", () => {
     const s = sink(true);
     const p = progress(s);
@@ -60,6 +69,18 @@ describe("progress in a pipe", () => {
     p.update("1.5 s");
     p.done();
     expect(s.text()).toBe("0 s\n1.1 s\n1.5 s\n");
+  });
+
+  it("forgets a held-back state on clear", () => {
+    let t = 0;
+    const s = sink(false);
+    const p = progress(s, { minIntervalMs: 1_000, now: () => t });
+    p.update("a");
+    t = 10;
+    p.update("b");
+    p.clear();
+    p.done();
+    expect(s.text()).toBe("a\n");
   });
 
   it("does not repeat a line the throttle already wrote", () => {
