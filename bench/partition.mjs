@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { cut, uncut } from "../libs/cluster/dist/index.js";
+import { exampleWebManifest } from "../libs/testkit/dist/index.js";
 import { startBenchCluster } from "./common/cluster.mjs";
 import { until } from "./common/poll.mjs";
 import { percentile } from "./heal/stats.mjs";
@@ -43,15 +44,7 @@ const elsewhere = [];
 const notReady = [];
 const healed = [];
 try {
-  await b.intake("apply", {
-    kind: "Deployment",
-    name: "web",
-    replicas,
-    command: ["node", "examples/web/server.js"],
-    ports: [{ name: "http", containerPort: 8080 }],
-    resources: { cpu: 0.05, memory: "32Mi" },
-    readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
-  });
+  await b.intake("apply", exampleWebManifest(replicas));
   await converged();
   for (let t = 1; t <= trials; t++) {
     const eps = await readyEndpoints(api, "web");

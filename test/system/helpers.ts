@@ -5,6 +5,7 @@ import type { Bus } from "@tug/bus";
 import type { LocalCluster } from "@tug/cluster";
 import { subjects, type ReplicaRecord } from "@tug/contracts";
 import type { RedisStore } from "@tug/state";
+import { exampleWebManifest } from "@tug/testkit";
 
 /** Sends one intake request, retrying while the controller is down or restarting (up to `timeoutMs`). */
 export async function intake<T = { revision: number }>(
@@ -54,18 +55,7 @@ export function replicaPids(cluster: LocalCluster): Map<string, number> {
 /** True while a process with this PID exists (the cluster library's own check). */
 export { isAlive } from "@tug/cluster";
 
-/** The example web app (examples/web/server.js) as a process-driver manifest with an HTTP readiness probe. */
+/** The example web app as a process-driver manifest (testkit's), rolling with no copy unavailable. */
 export function webManifest(replicas: number, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    kind: "Deployment",
-    name: "web",
-    namespace: "default",
-    replicas,
-    command: ["node", "examples/web/server.js"],
-    ports: [{ name: "http", containerPort: 8080 }],
-    resources: { cpu: 0.05, memory: "32Mi" },
-    readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
-    strategy: { maxSurge: "25%", maxUnavailable: 0 },
-    ...over,
-  };
+  return exampleWebManifest(replicas, { strategy: { maxSurge: "25%", maxUnavailable: 0 }, ...over });
 }

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { subjects } from "@tug/contracts";
-import { eventually, freePort, startSystem, type TestSystem } from "@tug/testkit";
+import { eventually, exampleWebManifest, freePort, startSystem, type TestSystem } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectCount, intake, readyReplicas } from "./helpers.js";
 
@@ -129,15 +129,11 @@ describe("static stability: the proxy serves while the control plane is SIGSTOPp
   }, 90_000);
 
   it("every request through the published port succeeds during a 30 s control-plane outage", async () => {
-    await intake(sys.bus, "apply", {
-      name: "web",
-      namespace: "default",
-      replicas: 3,
-      command: ["node", "examples/web/server.js"],
-      ports: [{ name: "http", containerPort: 8080, published }],
-      resources: { cpu: 0.05, memory: "32Mi" },
-      readinessProbe: { http: { path: "/healthz", port: "http" }, periodSeconds: 0.5, failureThreshold: 2 },
-    });
+    await intake(
+      sys.bus,
+      "apply",
+      exampleWebManifest(3, { ports: [{ name: "http", containerPort: 8080, published }] }),
+    );
     await eventually(
       async () => expectCount("ready web replicas", (await readyReplicas(sys.store, "default/web")).length, 3),
       { ...slow, what: "3 ready" },

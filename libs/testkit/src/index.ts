@@ -6,3 +6,4 @@ export * from "./docker.js";
 export * from "./skip.js";
 export * from "./records.js";
 export * from "./seed.js";
+export * from "./manifests.js";
