@@ -2,6 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { type Lab, labFile, namespacePids, readEnviron } from "@tug/cluster";
+import type { Endpoint } from "@tug/contracts";
 
 /** One replica process found inside a lab host's namespace. */
 export interface LabProcess {
@@ -25,15 +26,6 @@ export async function labReplicaProcesses(lab: Lab): Promise<LabProcess[]> {
 /** Replica processes of deployment `name` (ids are `<name>-<revision>-<suffix>`). */
 export function ofDeployment(ps: readonly LabProcess[], name: string): LabProcess[] {
   return ps.filter((p) => new RegExp(`^${name}-\\d+-`).test(p.replica));
-}
-
-/** An endpoint as the registry serves it. */
-export interface Endpoint {
-  host: string;
-  port: number;
-  replica: string;
-  node: string;
-  ready: boolean;
 }
 
 /** Ready endpoints of `default/<name>`. */
