@@ -1,7 +1,11 @@
 /** `tug chaos partition|heal|kill-host|start-host`: host faults against a hosts lab (`tug up --hosts N`). */
 import type { Command } from "commander";
+import type { ChaosResult } from "@tug/cluster";
 import { intArg, nodeArg } from "../args.js";
 import { cluster, print } from "./chaos-common.js";
+
+/** The cluster library and the live cluster a chaos command acts on. */
+type LiveCluster = Awaited<ReturnType<typeof cluster>>;
 
 /** `a,b,c` → host names (each a node id, or `control-plane`). */
 function hostList(v: string): string[] {
@@ -32,28 +36,38 @@ export function hostCommands(chaos: Command): void {
         process.off("SIGINT", stop).off("SIGTERM", stop);
       }
     });
-  chaos
-    .command("heal")
-    .description("remove the partitions of HOST, or of every host")
-    .argument("[host]", "host (node) name", nodeArg)
-    .action(async (host: string | undefined, _o: unknown, cmd: Command) => {
-      const { lib, file, output } = await cluster(cmd);
-      print(output, await lib.healHosts(file, host));
-    });
-  chaos
-    .command("kill-host")
-    .description("SIGKILL every process of HOST (its worker and all its replicas); it stays down until start-host")
-    .argument("<host>", "host (node) name", nodeArg)
-    .action(async (host: string, _o: unknown, cmd: Command) => {
-      const { lib, file, output } = await cluster(cmd);
-      print(output, await lib.killHost(file, host));
-    });
-  chaos
-    .command("start-host")
-    .description("let a killed host's worker start again")
-    .argument("<host>", "host (node) name", nodeArg)
-    .action(async (host: string, _o: unknown, cmd: Command) => {
-      const { lib, file, output } = await cluster(cmd);
-      print(output, lib.startHost(file, host));
-    });
+  const hostFaults: Array<{
+    name: string;
+    description: string;
+    host: "<host>" | "[host]";
+    run: (c: LiveCluster, host?: string) => ChaosResult | Promise<ChaosResult>;
+  }> = [
+    {
+      name: "heal",
+      description: "remove the partitions of HOST, or of every host",
+      host: "[host]",
+      run: ({ lib, file }, host) => lib.healHosts(file, host),
+    },
+    {
+      name: "kill-host",
+      description: "SIGKILL every process of HOST (its worker and all its replicas); it stays down until start-host",
+      host: "<host>",
+      run: ({ lib, file }, host) => lib.killHost(file, host!),
+    },
+    {
+      name: "start-host",
+      description: "let a killed host's worker start again",
+      host: "<host>",
+      run: ({ lib, file }, host) => lib.startHost(file, host!),
+    },
+  ];
+  for (const f of hostFaults)
+    chaos
+      .command(f.name)
+      .description(f.description)
+      .argument(f.host, "host (node) name", nodeArg)
+      .action(async (host: string | undefined, _o: unknown, cmd: Command) => {
+        const c = await cluster(cmd);
+        print(c.output, await f.run(c, host));
+      });
 }

@@ -5,7 +5,7 @@ import type { DeploymentDetail } from "../api-types.js";
 import { kindArg, labelArg } from "../args.js";
 import { contextOf } from "../context.js";
 import { age, clock, cpu, memory, render, table } from "../format.js";
-import { endpointOf } from "./get.js";
+import { replicaStateCells } from "./get.js";
 
 const indent = (text: string) =>
   text
@@ -63,10 +63,7 @@ export function describeDeployment(d: DeploymentDetail, now = Date.now()): strin
               r.id,
               r.revision,
               r.node ?? "<pending>",
-              r.desired === "stop" ? `${r.phase} (retiring)` : r.phase,
-              r.ready ? "true" : "false",
-              endpointOf(r),
-              r.restarts,
+              ...replicaStateCells(r),
               [r.reason, r.message].filter(Boolean).join(": "),
             ]),
           ),

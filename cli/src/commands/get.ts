@@ -42,6 +42,16 @@ export function endpointOf(r: ReplicaRecord): string {
   return r.hostPort ? `${r.host ?? ""}:${r.hostPort}` : "";
 }
 
+/** The phase (`(retiring)` while it is told to stop), ready, endpoint and restarts cells of a replica's table row. */
+export function replicaStateCells(r: ReplicaRecord): Array<string | number> {
+  return [
+    r.desired === "stop" ? `${r.phase} (retiring)` : r.phase,
+    r.ready ? "true" : "false",
+    endpointOf(r),
+    r.restarts,
+  ];
+}
+
 /**
  * Table of deployments: ready/desired and up-to-date counts computed from replicas, current (replicas to run) vs
  * desired, the autoscale bounds and the last scaling decision; `wide` adds the image, command and node selector.
@@ -103,10 +113,7 @@ export function replicasTable(replicas: readonly ReplicaRecord[], now = Date.now
       r.deployment,
       r.revision,
       r.node ?? "<none>",
-      r.desired === "stop" ? `${r.phase} (retiring)` : r.phase,
-      r.ready ? "true" : "false",
-      endpointOf(r),
-      r.restarts,
+      ...replicaStateCells(r),
       age(r.createdAt, now),
       ...(wide
         ? [r.lastExit ? `${r.lastExit.reason} (${r.lastExit.code ?? "signal"})` : "<none>", r.message ?? ""]
