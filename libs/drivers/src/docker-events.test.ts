@@ -3,6 +3,15 @@ import { silentLogger } from "@tug/log";
 import { describe, expect, it } from "vitest";
 import { DockerEvents, JsonLines, parseDieEvent } from "./docker-events.js";
 
+/** One line of the engine's event stream: container `id` died with `exitCode` at `time` (seconds). */
+const dieLine = (id: string, time: number, exitCode: number) =>
+  JSON.stringify({
+    Type: "container",
+    Action: "die",
+    time,
+    Actor: { ID: id, Attributes: { exitCode: String(exitCode) } },
+  }) + "\n";
+
 describe("docker event parsing", () => {
   it("reassembles newline-delimited JSON split across chunks and skips junk", () => {
     const l = new JsonLines();
@@ -59,27 +68,13 @@ describe("DockerEvents (fake engine)", () => {
       type: ["container"],
       event: ["die"],
     });
-    streams[0]!.write(
-      JSON.stringify({
-        Type: "container",
-        Action: "die",
-        time: 1234,
-        Actor: { ID: "c1", Attributes: { exitCode: "1" } },
-      }) + "\n",
-    );
+    streams[0]!.write(dieLine("c1", 1234, 1));
     streams[0]!.end();
     await new Promise((r) => setTimeout(r, 100));
     expect(calls.length).toBe(3); // one failed attempt, then connected again
     expect(calls[2]!.since).toBe(1234);
     expect(connects).toEqual([false, true]);
-    streams[1]!.write(
-      JSON.stringify({
-        Type: "container",
-        Action: "die",
-        time: 1235,
-        Actor: { ID: "c2", Attributes: { exitCode: "0" } },
-      }) + "\n",
-    );
+    streams[1]!.write(dieLine("c2", 1235, 0));
     await new Promise((r) => setTimeout(r, 10));
     expect(dies).toEqual([
       { id: "c1", exitCode: 1 },
