@@ -5,33 +5,14 @@
  * the proxy serving and the cluster converging.
  */
 import { fileURLToPath } from "node:url";
-import { subjects } from "@tug/contracts";
 import { eventually, freePort, startSystem, type TestSystem } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectCount, intake, readyReplicas } from "./helpers.js";
+import { appliesAroundFault, converged, reapplyRefused, sleeper } from "./ha-workload.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const slow = { timeoutMs: 90_000, intervalMs: 250 };
-const small = (name: string, replicas: number) => ({
-  name,
-  namespace: "default",
-  replicas,
-  command: ["sleep", "3600"],
-  resources: { cpu: 0.01, memory: "8Mi" },
-});
-type Acked = { replicas: number; revision: number };
-
-/** Every acknowledged deployment is there at its acknowledged revision and count, with that many ready replicas. */
-async function converged(sys: TestSystem, acked: Map<string, Acked>): Promise<void> {
-  for (const [id, w] of acked) {
-    const d = await sys.store.deployment(id);
-    if (!d) throw new Error(`${id} is missing: an acknowledged apply was lost`);
-    if (d.replicas !== w.replicas || d.revision !== w.revision) {
-      throw new Error(`${id}: replicas ${d.replicas} revision ${d.revision}, acknowledged ${w.replicas}/${w.revision}`);
-    }
-    expectCount(`${id} ready`, (await readyReplicas(sys.store, id)).length, w.replicas);
-  }
-}
+const manifest = (i: number) => sleeper(`h-${i}`, 1 + (i % 2));
 
 describe("--ha: no single point of failure (process driver, 2 nodes, 2 per component)", () => {
   let sys: TestSystem;
@@ -47,29 +28,12 @@ describe("--ha: no single point of failure (process driver, 2 nodes, 2 per compo
     expect(sys.cluster.ha).toBeDefined();
     const before = await sys.cluster.redisPrimary();
     expect(before).toMatch(/^redis-[123]$/);
-    const acked = new Map<string, Acked>();
-    const refused: string[] = [];
-    const send = async (i: number) => {
-      try {
-        const r = await sys.bus.request<Acked>(
-          subjects.desired("apply"),
-          "desired.apply",
-          small(`h-${i}`, 1 + (i % 2)),
-          10_000,
-        );
-        acked.set(`default/h-${i}`, { replicas: r.replicas, revision: r.revision });
-      } catch (err) {
-        refused.push(`h-${i}: ${(err as { code?: string }).code ?? String(err)}`);
-      }
-    };
-    const inFlight = Array.from({ length: 20 }, (_, i) =>
-      new Promise((r) => setTimeout(r, i * 25)).then(() => send(i)),
+    const outcome = await appliesAroundFault(sys.bus, 20, manifest, () =>
+      expect(sys.cluster.kill(before!, "SIGKILL")).toBe(true),
     );
-    await new Promise((r) => setTimeout(r, 120));
-    expect(sys.cluster.kill(before!, "SIGKILL")).toBe(true);
-    await Promise.all(inFlight);
+    const refused = outcome.refused.map((r) => `h-${r.i}: ${r.code}`);
     console.log(
-      `applies around the primary's SIGKILL: ${acked.size} acknowledged, ${refused.length} refused`,
+      `applies around the primary's SIGKILL: ${outcome.acked.size} acknowledged, ${refused.length} refused`,
       refused.join(", "),
     );
     await eventually(async () => expect(await sys.cluster.redisPrimary()).not.toBe(before), {
@@ -77,13 +41,12 @@ describe("--ha: no single point of failure (process driver, 2 nodes, 2 per compo
       what: "a replica promoted",
     });
     // the refused ones, again until acknowledged, now on the new primary
-    for (const line of refused) {
-      const i = Number(/^h-(\d+)/.exec(line)![1]);
-      const r = await intake<Acked>(sys.bus, "apply", small(`h-${i}`, 1 + (i % 2)), 60_000);
-      acked.set(`default/h-${i}`, { replicas: r.replicas, revision: r.revision });
-    }
-    expect(acked.size).toBe(20);
-    await eventually(() => converged(sys, acked), { ...slow, what: "every acknowledged apply present and converged" });
+    await reapplyRefused(sys.bus, outcome, manifest);
+    expect(outcome.acked.size).toBe(20);
+    await eventually(() => converged(sys.store, outcome.acked), {
+      ...slow,
+      what: "every acknowledged apply present and converged",
+    });
     // The old primary's rejoin as a replica is not asserted here: on CI it once stayed out past a minute (issue 14,
     // left open); the acknowledged applies above are what this test guards.
   }, 180_000);

@@ -1,0 +1,132 @@
+/**
+ * compose.ha.yaml end to end through testcontainers' compose support (DockerComposeEnvironment, on docker-compose
+ * v1 when `docker compose` v2 is not installed): a 3-server NATS cluster, Redis primary + 2 replicas + 3 Sentinels
+ * and 2 instances of every role come up healthy; SIGKILL of the Redis primary's container while 20 applies are in
+ * flight loses no acknowledged apply and the cluster converges on the promoted replica; SIGKILL of one NATS server's
+ * container leaves the cluster converging; `down` leaves no container or volume of the project.
+ *
+ * Replicas run with the process driver inside the worker containers (this test is about the control plane; the
+ * docker driver's containers are compose.e2e.test.ts's). Host networking and fixed ports, as compose.yaml: the test
+ * skips loudly (fails under CI) when those ports are taken.
+ */
+import { randomBytes } from "node:crypto";
+import { Bus } from "@tug/bus";
+import { silentLogger } from "@tug/log";
+import { RedisStore, sentinelPrimary } from "@tug/state";
+import { connectDockerEngine, eventually, shouldSkip } from "@tug/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectCount, intake, readyReplicas } from "../system/helpers.js";
+import { appliesAroundFault, converged, reapplyRefused, sleeper } from "../system/ha-workload.js";
+import { busyPorts, hasCompose, projectLeftovers, REPO, serviceContainer, sh } from "./compose-kit.js";
+
+process.env.TESTCONTAINERS_RYUK_DISABLED = "true"; // Ryuk's image cannot be pulled offline; down() cleans up
+const { DockerComposeEnvironment, Wait } = await import("testcontainers");
+type Started = Awaited<ReturnType<InstanceType<typeof DockerComposeEnvironment>["up"]>>;
+
+const PROJECT = "tugboat-ha-e2e";
+const NATS = "nats://127.0.0.1:4222,nats://127.0.0.1:4223,nats://127.0.0.1:4224";
+const SENTINELS = "127.0.0.1:26379,127.0.0.1:26380,127.0.0.1:26381";
+/** Redis port → its compose service. */
+const REDIS_SERVICE: Record<number, string> = { 6379: "redis-1", 6380: "redis-2", 6381: "redis-3" };
+/** Every 127.0.0.1 port compose.ha.yaml listens on. */
+const HA_PORTS = [
+  ...[4222, 4223, 4224, 6222, 6223, 6224, 8222, 8223, 8224],
+  ...[6379, 6380, 6381, 26379, 26380, 26381, 7070, 7071, 5353, 5354],
+  ...Array.from({ length: 14 }, (_, i) => 7201 + i),
+];
+const slow = { timeoutMs: 120_000, intervalMs: 500 };
+/** The tugboat image has node but no coreutils: the idle replica is a node process. */
+const IDLE = ["node", "-e", "setInterval(() => {}, 1 << 30)"];
+const manifest = (i: number) => sleeper(`h-${i}`, 1 + (i % 2), IDLE);
+
+/** Why the suite cannot run here, or undefined. */
+async function reasonToSkip(): Promise<string | undefined> {
+  if (!(await connectDockerEngine())) return "no Docker engine could be reached or started";
+  if (!(await hasCompose())) return "neither docker-compose nor `docker compose` is installed";
+  const busy = await busyPorts(HA_PORTS);
+  if (busy.length) return `127.0.0.1 ports ${busy.join(", ")} are in use (compose.ha.yaml needs them)`;
+  return undefined;
+}
+
+const skip = shouldSkip("the compose.ha.yaml end-to-end test", await reasonToSkip());
+
+/** The compose service whose Redis the Sentinels name as primary now. */
+async function primaryService(): Promise<string | undefined> {
+  const p = await sentinelPrimary(SENTINELS);
+  return p && REDIS_SERVICE[p.port];
+}
+
+describe.skipIf(skip)("compose.ha.yaml end to end (testcontainers compose)", () => {
+  let env: Started | undefined;
+  let bus: Bus;
+  let store: RedisStore;
+  let down = false;
+
+  beforeAll(async () => {
+    await sh("bash", ["scripts/images"], { timeoutMs: 600_000 });
+    const v2 = await sh("docker", ["compose", "version"]).then(
+      () => true,
+      () => false,
+    );
+    env = await new DockerComposeEnvironment(REPO, "compose.ha.yaml")
+      .withProjectName(PROJECT)
+      .withEnvironment({
+        TUG_CLUSTER: PROJECT,
+        TUG_WORKER_DRIVER: "process",
+        TUG_API_TOKEN: randomBytes(24).toString("base64url"),
+      })
+      .withDefaultWaitStrategy(Wait.forHealthCheck())
+      .withStartupTimeout(240_000)
+      .withClientOptions(v2 ? {} : { executable: { standalone: true } })
+      .up();
+    bus = await Bus.connect({ url: NATS, name: "compose-ha-e2e", log: silentLogger() });
+    store = new RedisStore({ url: "redis://127.0.0.1:6379", sentinels: SENTINELS });
+  }, 900_000);
+
+  afterAll(async () => {
+    await bus?.close();
+    await store?.close();
+    if (env && !down) await env.down({ removeVolumes: true, timeout: 0 }).catch((err) => console.error(err));
+  }, 180_000);
+
+  it("SIGKILL of the Redis primary's container while 20 applies are in flight: every acknowledged apply survives", async () => {
+    const before = await eventually(
+      async () => {
+        const p = await primaryService();
+        if (!p) throw new Error("no Sentinel names a primary yet");
+        return p;
+      },
+      { ...slow, what: "the Sentinels' primary" },
+    );
+    const victim = await serviceContainer(PROJECT, before);
+    const outcome = await appliesAroundFault(bus, 20, manifest, () => sh("docker", ["kill", victim]));
+    console.log(
+      `compose --ha: applies around docker kill of ${before}: ${outcome.acked.size} acknowledged, ` +
+        `${outcome.refused.length} refused (${outcome.refused.map((r) => `h-${r.i}: ${r.code}`).join(", ")})`,
+    );
+    await eventually(async () => expect(await primaryService()).not.toBe(before), {
+      ...slow,
+      what: "a replica promoted",
+    });
+    await reapplyRefused(bus, outcome, manifest);
+    expect(outcome.acked.size).toBe(20);
+    await eventually(() => converged(store, outcome.acked), { ...slow, what: "every acknowledged apply converged" });
+  }, 300_000);
+
+  it("SIGKILL of one NATS server's container: the cluster keeps converging", async () => {
+    await sh("docker", ["kill", await serviceContainer(PROJECT, "nats-1")]);
+    await intake(bus, "scale", { namespace: "default", name: "h-0", replicas: 3 }, 60_000);
+    await eventually(async () => expectCount("ready h-0", (await readyReplicas(store, "default/h-0")).length, 3), {
+      ...slow,
+      what: "h-0 scaled to 3",
+    });
+    const res = await fetch("http://127.0.0.1:7070/v1/deployments/default/h-0", { signal: AbortSignal.timeout(5_000) });
+    expect(((await res.json()) as { replicas: { ready: number } }).replicas.ready).toBe(3);
+  }, 180_000);
+
+  it("down leaves no container or volume of the project", async () => {
+    down = true;
+    await env!.down({ removeVolumes: true, timeout: 0 });
+    expect(await projectLeftovers(PROJECT)).toEqual({ containers: [], volumes: [] });
+  }, 180_000);
+});
