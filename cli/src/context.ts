@@ -30,19 +30,20 @@ export function contextOf(cmd: Command, out: (text: string) => void = (t) => pro
   const api = local && defaulted("api") ? local.apiUrl : g.api;
   const nats = local && defaulted("nats") ? local.natsUrl : g.nats;
   const clients = {
-    api: new ApiClient(url(api, "--api", ["http:", "https:"]), undefined, apiTokenOf(dir)),
+    api: new ApiClient(checkedUrl(api, "--api", ["http:", "https:"]), undefined, apiTokenOf(dir)),
     // a NATS cluster is a comma-separated list of server URLs (`tug up --ha`): each must be a URL
     intake: new IntakeClient(
       nats
         .split(",")
-        .map((u) => url(u.trim(), "--nats", ["nats:", "tls:"]))
+        .map((u) => checkedUrl(u.trim(), "--nats", ["nats:", "tls:"]))
         .join(","),
     ),
   };
   return { ...clients, output: g.output as OutputFormat, out };
 }
 
-function url(v: string, flag: string, schemes: string[]): string {
+/** `v` when it is a URL with one of `schemes`; else a UsageError naming `flag`. */
+export function checkedUrl(v: string, flag: string, schemes: string[]): string {
   let u: URL;
   try {
     u = new URL(v);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { progress } from "../src/progress.js";
+import { type Progress, progress } from "../src/progress.js";
 
 /** A sink that records what was written. */
 function sink(isTTY: boolean) {
@@ -71,26 +71,17 @@ describe("progress in a pipe", () => {
     expect(s.text()).toBe("0 s\n1.1 s\n1.5 s\n");
   });
 
-  it("forgets a held-back state on clear", () => {
+  it.each([
+    ["forgets a held-back state on clear", (p: Progress) => p.clear()],
+    ["does not repeat a line the throttle already wrote", (p: Progress) => p.update("a")],
+  ])("%s", (_what, then) => {
     let t = 0;
     const s = sink(false);
     const p = progress(s, { minIntervalMs: 1_000, now: () => t });
     p.update("a");
     t = 10;
     p.update("b");
-    p.clear();
-    p.done();
-    expect(s.text()).toBe("a\n");
-  });
-
-  it("does not repeat a line the throttle already wrote", () => {
-    let t = 0;
-    const s = sink(false);
-    const p = progress(s, { minIntervalMs: 1_000, now: () => t });
-    p.update("a");
-    t = 10;
-    p.update("b");
-    p.update("a");
+    then(p);
     p.done();
     expect(s.text()).toBe("a\n");
   });

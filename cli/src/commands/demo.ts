@@ -7,10 +7,11 @@ import type { Command } from "commander";
 import { InvalidArgumentError, Option } from "commander";
 import { TugError } from "@tug/contracts";
 import { intArg } from "../args.js";
+import { checkedUrl } from "../context.js";
 import { clusterUrls, dataDirOf } from "../data-dir.js";
 import { dnsServer } from "../dns-client.js";
-import { UsageError } from "../errors.js";
 import { DEMO_NAMES, type DemoName } from "../demo/demo.js";
+import { dnsOption } from "./resolve.js";
 
 const CHOICES = [...DEMO_NAMES, "all"] as const;
 
@@ -38,18 +39,7 @@ export function demoCommand(program: Command): void {
         .default("process"),
     )
     .option("--nodes <n>", "nodes of a cluster the demo starts", intArg(2, 10), 3)
-    .addOption(
-      new Option("--dns <host:port>", "registry DNS server (a started cluster serves DNS there)")
-        .env("TUG_DNS")
-        .default("127.0.0.1:5353")
-        .argParser((v) => {
-          try {
-            return dnsServer(v);
-          } catch (err) {
-            throw new InvalidArgumentError((err as Error).message);
-          }
-        }),
-    )
+    .addOption(dnsOption("registry DNS server (a started cluster serves DNS there)"))
     .option("--ports-from <p>", "first host port of a started cluster's replicas (default 20000)", intArg(1024, 60_000))
     .action(async (which: DemoName | "all", flags: DemoFlags, cmd: Command) => {
       const { runDemos } = await import("../demo/run.js");
@@ -86,17 +76,8 @@ function urlsOf(cmd: Command): { natsUrl: string; apiUrl: string } {
       if (!(err instanceof TugError && err.code === "NOT_FOUND")) throw err;
     }
   }
-  return { natsUrl: checked(urls.natsUrl, "--nats", ["nats:"]), apiUrl: checked(urls.apiUrl, "--api", ["http:"]) };
-}
-
-function checked(v: string, flag: string, schemes: string[]): string {
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    throw new UsageError(`${flag} must be a URL, got ${JSON.stringify(v)}`);
-  }
-  if (!schemes.includes(u.protocol))
-    throw new UsageError(`${flag} must use ${schemes.join(" or ")}, got ${u.protocol}`);
-  return v;
+  return {
+    natsUrl: checkedUrl(urls.natsUrl, "--nats", ["nats:"]),
+    apiUrl: checkedUrl(urls.apiUrl, "--api", ["http:"]),
+  };
 }

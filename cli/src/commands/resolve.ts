@@ -32,24 +32,27 @@ export function dnsText(answers: DnsRecord[] | Error): string {
   )}`;
 }
 
+/** The `--dns host:port` option (env TUG_DNS, default 127.0.0.1:5353); its value is parsed to `{ host, port }`. */
+export function dnsOption(what: string): Option {
+  return new Option("--dns <host:port>", what)
+    .env("TUG_DNS")
+    .default("127.0.0.1:5353")
+    .argParser((v) => {
+      try {
+        return dnsServer(v);
+      } catch (err) {
+        throw new InvalidArgumentError((err as Error).message);
+      }
+    });
+}
+
 /** Registers `resolve`. */
 export function resolveCommand(program: Command): void {
   program
     .command("resolve")
     .description("show what the registry and DNS say a service name resolves to")
     .argument("<name>", "NAME or NAME.NAMESPACE", serviceName)
-    .addOption(
-      new Option("--dns <host:port>", "registry DNS server")
-        .env("TUG_DNS")
-        .default("127.0.0.1:5353")
-        .argParser((v) => {
-          try {
-            return dnsServer(v);
-          } catch (err) {
-            throw new InvalidArgumentError((err as Error).message);
-          }
-        }),
-    )
+    .addOption(dnsOption("registry DNS server"))
     .action(
       async (
         svc: { name: string; namespace: string },

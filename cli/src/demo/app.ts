@@ -5,7 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { type DeploymentRecord, type OkReply, type ReplicaRecord, TugError } from "@tug/contracts";
 import type { DeploymentDetail, List, ServiceView } from "../api-types.js";
-import { readManifestFile } from "@tug/cluster";
+import { freePort, readManifestFile } from "@tug/cluster";
 import type { Narrator } from "./narrator.js";
 import type { Stage } from "./stage.js";
 import { waitFor } from "./wait.js";
@@ -118,4 +118,22 @@ export async function remove(n: Narrator, stage: Stage, name: string): Promise<v
     (await replicasOf(stage, name)).length === 0 ? true : undefined,
   );
   n.say(`cleaned up: deleted ${name}; its replicas stopped within ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * Runs a demo's `body` with a free port for the app to publish, then deletes deployment `name` whatever happened
+ * (also after a failure or Ctrl-C).
+ */
+export async function withApp(
+  n: Narrator,
+  stage: Stage,
+  name: string,
+  body: (port: number) => Promise<void>,
+): Promise<void> {
+  const port = await freePort();
+  try {
+    await body(port);
+  } finally {
+    await remove(n, stage, name);
+  }
 }

@@ -1,8 +1,7 @@
 /** `tug demo discovery`: a stable name (DNS and the registry API) that follows the live replicas as they change. */
-import { freePort } from "@tug/cluster";
 import { fqdn } from "../commands/resolve.js";
 import { query } from "../dns-client.js";
-import { apply, exampleApp, remove, scale, serviceOf, waitReady } from "./app.js";
+import { apply, exampleApp, scale, serviceOf, waitReady, withApp } from "./app.js";
 import type { Demo } from "./demo.js";
 import { atAfter, clock } from "./narrator.js";
 import type { Stage } from "./stage.js";
@@ -15,9 +14,8 @@ export const discovery: Demo = {
   name: "discovery",
   title: "one stable name that always resolves to the live replicas",
   async run(stage, n) {
-    const port = await freePort();
     const name = fqdn(NAME, "default");
-    try {
+    await withApp(n, stage, NAME, async (port) => {
       await apply(stage, exampleApp(NAME, { replicas: 2, port }));
       await waitReady(n, stage, NAME, 2);
       const first = await waitFor(n, `DNS to answer 2 records for ${name}`, 30_000, async () => {
@@ -47,9 +45,7 @@ export const discovery: Demo = {
         (e: Error) => e.message,
       );
       n.check(/NXDOMAIN/i.test(unknown), `an unknown name gets NXDOMAIN (${unknown})`);
-    } finally {
-      await remove(n, stage, NAME);
-    }
+    });
   },
 };
 

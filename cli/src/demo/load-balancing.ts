@@ -1,7 +1,6 @@
 /** `tug demo load-balancing`: requests through the proxy spread over every ready replica, also after a scale-up. */
-import { freePort } from "@tug/cluster";
 import { runLoad } from "../loadgen.js";
-import { apply, exampleApp, remove, scale, serviceOf, waitReady } from "./app.js";
+import { apply, exampleApp, scale, serviceOf, waitReady, withApp } from "./app.js";
 import type { Demo } from "./demo.js";
 import type { Narrator } from "./narrator.js";
 import { atAfter, clock } from "./narrator.js";
@@ -18,8 +17,7 @@ export const loadBalancing: Demo = {
   name: "load-balancing",
   title: "traffic spread over every ready replica",
   async run(stage, n) {
-    const port = await freePort();
-    try {
+    await withApp(n, stage, NAME, async (port) => {
       await apply(stage, exampleApp(NAME, { replicas: 3, port }));
       const three = (await waitReady(n, stage, NAME, 3)).replicas.map((r) => r.id);
       await waitEndpoints(n, stage, 3);
@@ -35,9 +33,7 @@ export const loadBalancing: Demo = {
         port,
         five.replicas.map((r) => r.id),
       );
-    } finally {
-      await remove(n, stage, NAME);
-    }
+    });
   },
 };
 
@@ -62,11 +58,13 @@ async function burst(n: Narrator, port: number, replicas: string[]): Promise<voi
     },
   });
   n.say(
-    `${r.sent} requests through the proxy on 127.0.0.1:${port}, each on a new connection; answers: ${sharesText(counts)}`,
+    `${r.sent} requests through the proxy on 127.0.0.1:${port}, each on a new connection; ` +
+      `answers: ${sharesText(counts)}`,
   );
   n.check(r.failed === 0, `all ${r.sent} requests answered (${r.failed} failed)`);
   n.check(
     fairlyBalanced(counts, replicas, r.ok),
-    `each of the ${replicas.length} replicas answered at least half an even share (${Math.floor(r.ok / replicas.length / 2)})`,
+    `each of the ${replicas.length} replicas answered at least half an even share ` +
+      `(${Math.floor(r.ok / replicas.length / 2)})`,
   );
 }

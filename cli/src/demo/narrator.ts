@@ -8,7 +8,8 @@ import { type Progress, progress, type ProgressSink } from "../progress.js";
 export function clock(at: number): string {
   const d = new Date(at);
   const two = (n: number) => String(n).padStart(2, "0");
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, "0")}`;
+  const ms = String(d.getMilliseconds()).padStart(3, "0");
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${ms}`;
 }
 
 /** `0.41 s`: how long from `from` to `to` (ms), two decimals below 10 s, one above. */

@@ -1,8 +1,8 @@
 /** `tug demo node-failure`: a node vanishes; it is marked NotReady and its replicas come back on the other nodes. */
-import { freePort, killNode } from "@tug/cluster";
+import { killNode } from "@tug/cluster";
 import type { NodeRecord } from "@tug/contracts";
 import type { List } from "../api-types.js";
-import { apply, exampleApp, readyOf, remove, serviceOf, waitReady } from "./app.js";
+import { apply, exampleApp, readyOf, serviceOf, waitReady, withApp } from "./app.js";
 import type { Demo } from "./demo.js";
 import { atAfter, clock } from "./narrator.js";
 import { latestSince, perNode, placementText } from "./outcome.js";
@@ -18,8 +18,7 @@ export const nodeFailure: Demo = {
   name: "node-failure",
   title: "a node dies; its replicas are replaced on the others",
   async run(stage, n) {
-    const port = await freePort();
-    try {
+    await withApp(n, stage, NAME, async (port) => {
       await apply(stage, exampleApp(NAME, { replicas: REPLICAS, port }));
       const { replicas } = await waitReady(n, stage, NAME, REPLICAS);
       const counts = perNode(replicas);
@@ -67,8 +66,6 @@ export const nodeFailure: Demo = {
         return rec?.status === "Ready" ? Date.now() : undefined;
       });
       n.say(`${node}'s worker restarted after ${DOWN_MS / 1000} s; the node is Ready again ${atAfter(back, killedAt)}`);
-    } finally {
-      await remove(n, stage, NAME);
-    }
+    });
   },
 };

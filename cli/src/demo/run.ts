@@ -1,4 +1,4 @@
-/** Runs one demo or all of them on one stage, prints each demo's verdict and a summary; the exit code says if all held. */
+/** Runs one demo or all of them on one stage, prints each verdict and a summary; the exit code says if all held. */
 import { describeError } from "../errors.js";
 import { toTugError } from "@tug/contracts";
 import type { ProgressSink } from "../progress.js";

@@ -1,7 +1,6 @@
-/** `tug demo scheduling`: six replicas asked for; the scheduler places them across the nodes without over-committing. */
-import { freePort } from "@tug/cluster";
+/** `tug demo scheduling`: six replicas asked for; the scheduler spreads them over the nodes, none over-committed. */
 import type { NodeView, List } from "../api-types.js";
-import { apply, exampleApp, remove, replicasOf, waitReady } from "./app.js";
+import { apply, exampleApp, replicasOf, waitReady, withApp } from "./app.js";
 import type { Demo } from "./demo.js";
 import { atAfter, clock } from "./narrator.js";
 import { evenlySpread, latestSince, overcommitted, perNode, placementText } from "./outcome.js";
@@ -15,8 +14,7 @@ export const scheduling: Demo = {
   name: "scheduling",
   title: "replicas placed across the nodes, spread out, none over-committed",
   async run(stage, n) {
-    const port = await freePort();
-    try {
+    await withApp(n, stage, NAME, async (port) => {
       const t0 = Date.now();
       const revision = await apply(stage, exampleApp(NAME, { replicas: REPLICAS, port }));
       n.say(`asked for ${REPLICAS} copies of ${NAME} (0.1 CPU, 64Mi each) at ${clock(t0)}: revision ${revision}`);
@@ -44,8 +42,6 @@ export const scheduling: Demo = {
       const over = overcommitted(nodes);
       n.check(over.length === 0, `no node over-committed${over.length ? `: ${over.join(", ")}` : ""}`);
       n.check(ready.replicas.length === REPLICAS, `${ready.replicas.length} of ${REPLICAS} replicas ready`);
-    } finally {
-      await remove(n, stage, NAME);
-    }
+    });
   },
 };

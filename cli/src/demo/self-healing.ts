@@ -1,6 +1,6 @@
 /** `tug demo self-healing`: a replica is killed; its node's worker starts it again and it is back in traffic. */
-import { freePort, killReplica } from "@tug/cluster";
-import { apply, exampleApp, remove, replicasOf, serviceOf, waitReady } from "./app.js";
+import { killReplica } from "@tug/cluster";
+import { apply, exampleApp, replicasOf, serviceOf, waitReady, withApp } from "./app.js";
 import type { Demo } from "./demo.js";
 import { atAfter, clock, took } from "./narrator.js";
 import { waitFor } from "./wait.js";
@@ -13,8 +13,7 @@ export const selfHealing: Demo = {
   name: "self-healing",
   title: "a replica that crashes is restarted and back in traffic",
   async run(stage, n) {
-    const port = await freePort();
-    try {
+    await withApp(n, stage, NAME, async (port) => {
       await apply(stage, exampleApp(NAME, { replicas: REPLICAS, port }));
       const { replicas } = await waitReady(n, stage, NAME, REPLICAS);
       n.say(`${NAME} runs ${REPLICAS} ready replicas: ${replicas.map((r) => `${r.id} on ${r.node}`).join(", ")}`);
@@ -35,7 +34,8 @@ export const selfHealing: Demo = {
       });
       const backAt = back.readySince && back.readySince >= killedAt ? back.readySince : Date.now();
       n.say(
-        `replica ${victim.id} killed at ${clock(killedAt)}; back and ready at ${clock(backAt)} (${took(killedAt, backAt)})`,
+        `replica ${victim.id} killed at ${clock(killedAt)}; ` +
+          `back and ready at ${clock(backAt)} (${took(killedAt, backAt)})`,
       );
       const inTraffic = await waitFor(n, `${victim.id} back among the endpoints`, 30_000, async () =>
         (await serviceOf(stage, NAME)).endpoints.some((e) => e.replica === victim.id) ? Date.now() : undefined,
@@ -44,8 +44,6 @@ export const selfHealing: Demo = {
       n.check(back.restarts === victim.restarts + 1, `${victim.id} restarted once (restarts ${back.restarts})`);
       const ready = (await replicasOf(stage, NAME)).filter((r) => r.desired === "run" && r.ready).length;
       n.check(ready === REPLICAS, `${ready} of ${REPLICAS} replicas ready`);
-    } finally {
-      await remove(n, stage, NAME);
-    }
+    });
   },
 };

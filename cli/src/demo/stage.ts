@@ -83,7 +83,8 @@ function reuse(o: StageOptions, api: ApiClient): Stage {
       if (new URL(f.apiUrl).port !== new URL(o.apiUrl).port)
         throw new TugError(
           "VALIDATION_FAILED",
-          `the local cluster in ${describeDataDir(o.dataDir)} serves ${f.apiUrl}, not ${o.apiUrl}; pass the --data-dir of the tug up behind ${o.apiUrl}`,
+          `the local cluster in ${describeDataDir(o.dataDir)} serves ${f.apiUrl}, not ${o.apiUrl}; ` +
+            `pass the --data-dir of the tug up behind ${o.apiUrl}`,
           "data-dir",
         );
       return f;
