@@ -1,5 +1,6 @@
 // bench/heal: how fast Tugboat heals, next to Docker Swarm in the same run. Needs `npx tsc --build` first; the docker
-// half needs dockerd and `bash scripts/images` (tug-examples/web:1). Usage: node bench/heal.mjs [--trials N] [--skip-docker] [--skip-process]
+// half needs dockerd and `bash scripts/images` (tug-examples/web:1).
+// Usage: node bench/heal.mjs [--trials N] [--skip-docker] [--skip-process]
 // Prints one JSON line per figure (p50/p99 over N ≥ 20 trials) and the peer/tugboat ratios.
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";

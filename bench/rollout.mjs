@@ -34,7 +34,8 @@ if (!["docker", "process"].includes(values.driver)) {
   console.error(`--driver must be docker or process, got ${values.driver}`);
   process.exit(2);
 }
-const surge = values.surge === undefined ? Math.ceil(replicas * 0.25) : Number(values.surge); // maxSurge; Swarm's --update-parallelism (start-first)
+// maxSurge; Swarm's --update-parallelism (start-first)
+const surge = values.surge === undefined ? Math.ceil(replicas * 0.25) : Number(values.surge);
 if (!Number.isInteger(surge) || surge < 1 || surge > replicas) {
   console.error(`--surge must be 1-${replicas}, got ${values.surge}`);
   process.exit(2);

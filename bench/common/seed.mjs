@@ -55,7 +55,9 @@ export async function seedService(store, name, ports, published) {
   }
 }
 
-/** Spawns `node <entry>` with the Tugboat environment; returns the child (stdout/stderr to a buffer kept for errors). */
+/**
+ * Spawns `node <entry>` with the Tugboat environment; returns the child (stdout/stderr to a buffer kept for errors).
+ */
 export function spawnTug(entry, state, env) {
   const child = spawn(process.execPath, [entry], {
     env: {

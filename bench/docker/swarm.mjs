@@ -4,7 +4,8 @@
 // as a readiness stand-in was tried and dropped: 50 exec probes every 500 ms drove the load average past 80 and
 // Swarm killed tasks as unhealthy before they listened.) No published ports (nothing sends traffic). Converged = every
 // task of the service desired and actually `running` (the API behind `docker service ps`), polled every 100 ms.
-// A single-node swarm is created only when none is active, and left (--force) at the end; only our services are removed.
+// A single-node swarm is created only when none is active, and left (--force) at the end; only our services are
+// removed.
 import Dockerode from "dockerode";
 import { createService, docker, joinSwarm, leaveSwarm, removeService } from "../common/swarm.mjs";
 import { figure, surge, timed, until, WORKLOAD } from "./common.mjs";

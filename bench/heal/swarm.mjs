@@ -1,6 +1,6 @@
 // Docker Swarm's figure in the same run: single-node swarm, one service of tug-examples/web:1 published on a
-// loopback-reachable port (host mode), defaults untouched (restart delay 5 s). Container SIGKILL → a task running again and
-// answering on 127.0.0.1:<published>. A single-node swarm has no node-kill equivalent, so only this figure.
+// loopback-reachable port (host mode), defaults untouched (restart delay 5 s). Container SIGKILL → a task running again
+// and answering on 127.0.0.1:<published>. A single-node swarm has no node-kill equivalent, so only this figure.
 import { freePort } from "../../libs/cluster/dist/index.js";
 import { until } from "../common/poll.mjs";
 import { createService, docker, joinSwarm, leaveSwarm, runningContainers } from "../common/swarm.mjs";

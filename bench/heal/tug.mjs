@@ -1,5 +1,6 @@
-// Tugboat's two heal figures on one driver: replica SIGKILL → ready again, worker SIGKILL → its replicas ready elsewhere.
-// A whole local cluster (default timings) on free loopback ports and a temp data dir; everything is stopped at the end.
+// Tugboat's two heal figures on one driver: replica SIGKILL → ready again, worker SIGKILL → its replicas ready
+// elsewhere. A whole local cluster (default timings) on free loopback ports and a temp data dir; everything is stopped
+// at the end.
 import { killNode, killReplica, readClusterFile, releaseHold } from "../../libs/cluster/dist/index.js";
 import { startBenchCluster } from "../common/cluster.mjs";
 import { until } from "../common/poll.mjs";

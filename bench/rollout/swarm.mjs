@@ -66,8 +66,8 @@ export async function benchSwarm(replicas, parallelism, rps) {
       30_000,
       200,
     ).catch(() => false);
-    // the ingress routing mesh does not answer on loopback everywhere (it did not on the machine of docs/benchmarks.md),
-    // and host-mode publishing gives one task per port: then the update is timed without load
+    // the ingress routing mesh does not answer on loopback everywhere (it did not on the machine of
+    // docs/benchmarks.md), and host-mode publishing gives one task per port: then the update is timed without load
     if (!serving)
       return {
         seconds: await update(),

@@ -34,7 +34,10 @@ function manifest(driver, replicas, port, version, surge) {
     : { ...m, command: ["node", "examples/web/server.js"], env: { VERSION: String(version) } };
 }
 
-/** Rolls `replicas` from version 1 to 2 (`surge` at a time) under `rps` load; returns { seconds, load }. Stops everything it started. */
+/**
+ * Rolls `replicas` from version 1 to 2 (`surge` at a time) under `rps` load; returns { seconds, load }. Stops
+ * everything it started.
+ */
 export async function benchTug(driver, replicas, rps, surge, repoRoot) {
   const port = await freePort();
   const b = await startBenchCluster({ name: "roll", nodes: 2, driver, portsFrom: 26_000, repoRoot });

@@ -42,7 +42,9 @@ export function age(since: number | undefined, now = Date.now()): string {
   return `${Math.floor(s / 86_400)}d`;
 }
 
-/** Age with sub-second precision below a minute (heartbeats come every half second): `0.4s`, `12.0s`, then like age(). */
+/**
+ * Age with sub-second precision below a minute (heartbeats come every half second): `0.4s`, `12.0s`, then like age().
+ */
 export function heartbeatAge(since: number | undefined, now = Date.now()): string {
   if (!since) return "<never>";
   const ms = Math.max(0, now - since);

@@ -9,7 +9,10 @@ import { fileURLToPath } from "node:url";
 /** The repository root. */
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Every 127.0.0.1 port compose.yaml listens on with host networking (NATS, Redis, API, DNS, health ports, proxy of examples/web.yaml). */
+/**
+ * Every 127.0.0.1 port compose.yaml listens on with host networking (NATS, Redis, API, DNS, health ports, proxy of
+ * examples/web.yaml).
+ */
 export const COMPOSE_PORTS = [4222, 8222, 6379, 7070, 5353, 7101, 7102, 7103, 7104, 7105, 7106, 7107, 7108, 18080];
 
 /** Output of one command; rejects (with stderr) on a non-zero exit or after `timeoutMs` (the child is killed). */
@@ -48,7 +51,9 @@ export async function busyPorts(ports: number[] = COMPOSE_PORTS): Promise<number
   return ports.filter((_, i) => !free[i]);
 }
 
-/** True when docker-compose v1 is on the PATH or `docker compose` v2 answers (slow to start on a busy machine: 90 s). */
+/**
+ * True when docker-compose v1 is on the PATH or `docker compose` v2 answers (slow to start on a busy machine: 90 s).
+ */
 export async function hasCompose(): Promise<boolean> {
   const ok = (cmd: string, args: string[]) =>
     sh(cmd, args, { timeoutMs: 90_000 }).then(

@@ -32,7 +32,10 @@ async function reasonToSkip(): Promise<string | undefined> {
     await sh("bash", ["scripts/compose", "down"], { env, timeoutMs: 120_000 });
   const busy = await busyPorts();
   if (busy.length)
-    return `127.0.0.1 ports ${busy.join(", ")} are in use (compose.yaml needs them; another \`make up\` or \`tug up\` runs?)`;
+    return (
+      `127.0.0.1 ports ${busy.join(", ")} are in use (compose.yaml needs them; ` +
+      `another \`make up\` or \`tug up\` runs?)`
+    );
   return undefined;
 }
 

@@ -146,7 +146,8 @@ describe("bus fuzz", () => {
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     await raw.flush();
     console.log(
-      `fuzz: ${inputs.length} inputs (${requests} requests, ${published} publishes) in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${bad.length} bad replies`,
+      `fuzz: ${inputs.length} inputs (${requests} requests, ${published} publishes) ` +
+        `in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${bad.length} bad replies`,
     );
     expect(bad.slice(0, 20)).toEqual([]);
 

@@ -160,6 +160,7 @@ describe("autoscaler, process driver", () => {
       Math.ceil(peak / TARGET - 1e-9),
     );
     expect(reversals(counts), `counts ${counts.join(" -> ")}`).toBe(1);
-    expect(scaled.length, scaled.map((e) => e.message).join("; ")).toBeLessThanOrEqual(8); // up in a few steps, down in a few steps: never back and forth
+    // up in a few steps, down in a few steps: never back and forth
+    expect(scaled.length, scaled.map((e) => e.message).join("; ")).toBeLessThanOrEqual(8);
   }, 240_000);
 });

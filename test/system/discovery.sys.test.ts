@@ -120,7 +120,8 @@ describe("discovery and load balancing, process driver", () => {
       new Set(five.endpoints.map((e) => e.host)),
     );
     expect((await dns(sys.cluster.dnsPort, "ghost.default.svc.tug.internal", "A")).rcode).toBe("NXDOMAIN");
-    expect((await dns(sys.cluster.dnsPort, "ghost.default", "A")).rcode).toBe("REFUSED"); // a short name is ours only when it exists
+    // a short name is ours only when it exists
+    expect((await dns(sys.cluster.dnsPort, "ghost.default", "A")).rcode).toBe("REFUSED");
     await intake(sys.bus, "scale", { namespace: "default", name: "web", replicas: 7 });
     await endpointsAre(7);
     await intake(sys.bus, "scale", { namespace: "default", name: "web", replicas: 5 });

@@ -49,7 +49,8 @@ export function chaosRunCommand(program: Command): void {
   chaosGroup(program)
     .command("run")
     .description(
-      "run the chaos suite on its own local cluster: seeded faults + workload, invariants checked; exit 1 on a violation",
+      "run the chaos suite on its own local cluster: seeded faults + workload, invariants checked; " +
+        "exit 1 on a violation",
     )
     .option("--duration <d>", "how long to inject faults (90s, 10m, …); required unless --replay", durationArg)
     .option("--seed <s>", "seed of the fault and workload sequences; required unless --replay", intArg(0, 2 ** 32 - 1))

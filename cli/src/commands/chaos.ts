@@ -1,6 +1,7 @@
 /**
- * `tug chaos kill-replica|kill-node|pause-node|kill-component|restart-nats|restart-redis`: fault injection against the local cluster of
- * `--data-dir` (default ./.tug), found through its cluster.json. See @tug/cluster's chaos module for the rules.
+ * `tug chaos kill-replica|kill-node|pause-node|kill-component|restart-nats|restart-redis`: fault injection against the
+ * local cluster of `--data-dir` (default ./.tug), found through its cluster.json. See @tug/cluster's chaos module for
+ * the rules.
  */
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
@@ -91,7 +92,8 @@ export function chaosCommand(program: Command): void {
     chaos
       .command(`restart-${server}`)
       .description(
-        `SIGKILL ${server === "nats" ? "nats-server" : "redis-server (AOF keeps acknowledged state)"}; the supervisor starts it again`,
+        `SIGKILL ${server === "nats" ? "nats-server" : "redis-server (AOF keeps acknowledged state)"}; ` +
+          `the supervisor starts it again`,
       )
       .action(async (_o: unknown, cmd: Command) => {
         const { lib, file, output } = await cluster(cmd);

@@ -1,4 +1,6 @@
-/** `tug node cordon|uncordon|drain NODE`: node maintenance over the NATS intake; drain waits until the node is empty. */
+/**
+ * `tug node cordon|uncordon|drain NODE`: node maintenance over the NATS intake; drain waits until the node is empty.
+ */
 import type { Command } from "commander";
 import { type OkReply, type ReplicaRecord, TugError } from "@tug/contracts";
 import { sleep } from "@tug/runtime";
@@ -16,7 +18,10 @@ export function stillOnNode(replicas: readonly ReplicaRecord[], node: string): R
   return replicas.filter((r) => r.node === node && r.desired === "run");
 }
 
-/** Polls until no replica with desired run is left on `node`; prints progress when the set changes; TIMEOUT after `timeoutMs`. */
+/**
+ * Polls until no replica with desired run is left on `node`; prints progress when the set changes; TIMEOUT after
+ * `timeoutMs`.
+ */
 export async function waitDrained(
   ctx: Ctx,
   node: string,
@@ -62,7 +67,8 @@ export function nodeCommand(program: Command): void {
   node
     .command("drain")
     .description(
-      "cordon a node and move its replicas away (replacement ready first, then the old copy stops); waits until it is empty",
+      "cordon a node and move its replicas away (replacement ready first, then the old copy stops); " +
+        "waits until it is empty",
     )
     .argument("<node>", "node id", nodeArg)
     .option("--timeout <seconds>", "give up (exit 1) after this long", intArg(1, 86_400), 300)

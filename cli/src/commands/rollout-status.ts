@@ -53,7 +53,10 @@ export function rolloutProgress(d: DeploymentDetail, watched: number): RolloutPr
 
 /** One progress line. */
 export function progressLine(p: RolloutProgress): string {
-  return `revision ${p.revision}: ${p.updated} updated, ${p.ready} ready, ${p.old} old, ${p.desired} desired${p.paused ? " (paused)" : ""}`;
+  return (
+    `revision ${p.revision}: ${p.updated} updated, ${p.ready} ready, ${p.old} old, ` +
+    `${p.desired} desired${p.paused ? " (paused)" : ""}`
+  );
 }
 
 /**
@@ -91,6 +94,8 @@ export async function watchRollout(
   }
   return {
     ok: false,
-    message: `timed out after ${Math.round(timeoutMs / 1000)}s waiting for the rollout${watched ? ` of revision ${watched}` : ""}`,
+    message:
+      `timed out after ${Math.round(timeoutMs / 1000)}s ` +
+      `waiting for the rollout${watched ? ` of revision ${watched}` : ""}`,
   };
 }

@@ -3,7 +3,9 @@ import type { AckLedger } from "./ledger.js";
 import type { Snapshot } from "./snapshot.js";
 import type { ViolationBook } from "./violations.js";
 
-/** Every acknowledged deployment exists with the acknowledged replica count and revision (unless a change is in flight). */
+/**
+ * Every acknowledged deployment exists with the acknowledged replica count and revision (unless a change is in flight).
+ */
 export function checkAcked(s: Snapshot, ledger: AckLedger, epochs: Map<string, number>, book: ViolationBook): void {
   for (const [id, epoch] of epochs) {
     if (ledger.epoch(id) !== epoch || ledger.uncertain(id)) continue;
@@ -16,7 +18,8 @@ export function checkAcked(s: Snapshot, ledger: AckLedger, epochs: Map<string, n
       book.add(
         "ack-lost",
         id,
-        `acknowledged replicas ${a.replicas} revision ${a.revision}, Redis has replicas ${d.replicas} revision ${d.revision}`,
+        `acknowledged replicas ${a.replicas} revision ${a.revision}, ` +
+          `Redis has replicas ${d.replicas} revision ${d.revision}`,
       );
     }
   }
@@ -43,7 +46,8 @@ export function checkSurge(
       book.add(
         "too-many-ready",
         id,
-        `${n} ready replicas, at most ${bound} allowed (max desired in the last ${windowMs / 1000} s + maxSurge ${maxSurge})`,
+        `${n} ready replicas, at most ${bound} allowed ` +
+          `(max desired in the last ${windowMs / 1000} s + maxSurge ${maxSurge})`,
       );
   }
 }
@@ -65,7 +69,8 @@ export function checkCapacity(s: Snapshot, book: ViolationBook): void {
       book.add(
         "node-overcommit",
         n.id,
-        `${u.n} replicas request ${u.cpu}m cpu / ${u.mem} B, capacity ${n.capacity.cpuMillis}m / ${n.capacity.memoryBytes} B`,
+        `${u.n} replicas request ${u.cpu}m cpu / ${u.mem} B, ` +
+          `capacity ${n.capacity.cpuMillis}m / ${n.capacity.memoryBytes} B`,
       );
     }
   }

@@ -57,7 +57,9 @@ export function checkHistory(history: readonly HistoryOp[], final: FinalState): 
       lost.push({
         id,
         op: last.op,
-        detail: `acknowledged replicas ${last.acked.replicas} revision ${last.acked.revision}, final ${f.replicas} / ${f.revision}`,
+        detail:
+          `acknowledged replicas ${last.acked.replicas} revision ${last.acked.revision}, ` +
+          `final ${f.replicas} / ${f.revision}`,
       });
     }
   }

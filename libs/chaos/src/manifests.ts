@@ -9,7 +9,9 @@ export function chaosName(i: number): string {
   return `chaos-${i}`;
 }
 
-/** `disconnect.stopAfterSeconds` of the odd chaos deployments on a hosts lab (the even ones keep running when cut off). */
+/**
+ * `disconnect.stopAfterSeconds` of the odd chaos deployments on a hosts lab (the even ones keep running when cut off).
+ */
 export const CHAOS_STOP_AFTER_S = 3;
 
 /** True when chaos deployment `name` is one that must never run twice (odd index, on a hosts lab). */

@@ -48,7 +48,8 @@ export class OrphanWatch {
           this.book.add(
             "replica-elsewhere",
             rep.id,
-            `reported Running by ${r.data.node} for ${((e.last - e.first) / 1000).toFixed(1)} s while ${node ? `bound to ${node}` : "it has no record"}`,
+            `reported Running by ${r.data.node} for ${((e.last - e.first) / 1000).toFixed(1)} s while ` +
+              `${node ? `bound to ${node}` : "it has no record"}`,
             now,
           );
         }

@@ -23,7 +23,9 @@ export interface Violation {
   detail: string;
 }
 
-/** Collects violations; the same (invariant, subject) counts once per `quietMs` so one fault is not a thousand lines. */
+/**
+ * Collects violations; the same (invariant, subject) counts once per `quietMs` so one fault is not a thousand lines.
+ */
 export class ViolationBook {
   private readonly last = new Map<string, number>();
   readonly list: Violation[] = [];

@@ -17,7 +17,10 @@ export interface ClientOptions {
 /** Default registry address (design.md §3). */
 export const DEFAULT_API = "http://127.0.0.1:7070";
 
-/** Fetches the service view; `query` adds blocking-query parameters. Errors are TugErrors (the registry's own code when it sent one). */
+/**
+ * Fetches the service view; `query` adds blocking-query parameters. Errors are TugErrors (the registry's own code when
+ * it sent one).
+ */
 export async function fetchService(
   name: string,
   o: ClientOptions = {},

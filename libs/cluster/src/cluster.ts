@@ -73,7 +73,9 @@ export interface LocalCluster {
   redis: RedisConnection;
   /** The servers of an `ha` cluster (nats-1…3, redis-1…3, sentinel-1…3). */
   ha?: HaAddresses;
-  /** The component name of the current Redis primary (`redis`, or with `ha` what the Sentinels say; undefined if none). */
+  /**
+   * The component name of the current Redis primary (`redis`, or with `ha` what the Sentinels say; undefined if none).
+   */
   redisPrimary(): Promise<string | undefined>;
   /** Current state of every component (fresh on each read). */
   readonly components: ComponentInfo[];
@@ -258,7 +260,8 @@ async function addresses(o: ResolvedOptions): Promise<ClusterAddresses> {
   for (const [k, p] of Object.entries(ports)) {
     if (!zero.includes(k) && (await isListening(p))) {
       throw new Error(
-        `port ${p} (${k}) on 127.0.0.1 is already in use — is another cluster running? Pick another port or pass 0 for a free one`,
+        `port ${p} (${k}) on 127.0.0.1 is already in use — ` +
+          `is another cluster running? Pick another port or pass 0 for a free one`,
       );
     }
   }

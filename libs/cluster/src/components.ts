@@ -32,7 +32,9 @@ export interface ClusterAddresses {
   dnsPort: number;
   natsUrl: string;
   redisUrl: string;
-  /** The infrastructure of an `--ha` cluster (then natsUrl lists every NATS server and redisUrl is the first primary). */
+  /**
+   * The infrastructure of an `--ha` cluster (then natsUrl lists every NATS server and redisUrl is the first primary).
+   */
   ha?: HaAddresses;
 }
 

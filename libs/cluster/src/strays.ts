@@ -50,7 +50,10 @@ function procPids(): number[] {
   }
 }
 
-/** SIGTERMs the strays (their process groups' leaders), SIGKILLs what is left after `graceMs`; resolves when all are gone. */
+/**
+ * SIGTERMs the strays (their process groups' leaders), SIGKILLs what is left after `graceMs`; resolves when all are
+ * gone.
+ */
 export async function reapStrays(strays: StrayReplica[], graceMs = 5_000): Promise<void> {
   const signal = (s: NodeJS.Signals) =>
     strays.forEach((x) => {

@@ -33,7 +33,9 @@ export interface UpOptions {
   apiPort?: number | string;
   dnsPort?: number | string;
   logLevel?: string;
-  /** How long to wait for every component to listen (default 120 s: on a busy machine 30 s was seen to be too short). */
+  /**
+   * How long to wait for every component to listen (default 120 s: on a busy machine 30 s was seen to be too short).
+   */
   readyTimeoutMs?: number | string;
   /** Start-up progress (see LocalClusterOptions.onStartup). */
   onStartup?: LocalClusterOptions["onStartup"];
@@ -123,14 +125,16 @@ function printBanner(io: UpIo, c: LocalCluster): void {
       `  ${pad("DNS")}127.0.0.1:${c.dnsPort} (udp/tcp)`,
       `  ${pad("NATS")}${c.natsUrl}`,
       c.ha
-        ? `  ${pad("Redis")}primary ${c.redisUrl} at first; Sentinels ${c.redis.sentinels} (master ${c.ha.masterName}, prefix ${c.prefix})`
+        ? `  ${pad("Redis")}primary ${c.redisUrl} at first; Sentinels ${c.redis.sentinels} ` +
+          `(master ${c.ha.masterName}, prefix ${c.prefix})`
         : `  ${pad("Redis")}${c.redisUrl} (prefix ${c.prefix})`,
       `  ${pad("data dir")}${c.dataDir} (logs in ${c.dataDir}/logs/<component>.log)`,
       `  ${pad("nodes")}${c.nodes.join(", ") || "(none)"}`,
       ...(c.lab
         ? [
             `  ${pad("hosts")}${c.lab.hosts.map((h) => `${h.node} ${h.address} (netns ${h.namespace})`).join(", ")}`,
-            `  ${pad("bridge")}${c.lab.bridge} ${c.lab.bridgeAddress} on ${c.lab.subnet}; NATS for the hosts on ${c.lab.bridgeAddress}:${c.natsPort}`,
+            `  ${pad("bridge")}${c.lab.bridge} ${c.lab.bridgeAddress} on ${c.lab.subnet}; ` +
+              `NATS for the hosts on ${c.lab.bridgeAddress}:${c.natsPort}`,
           ]
         : []),
       ...c.components.map(

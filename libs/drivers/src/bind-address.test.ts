@@ -1,4 +1,6 @@
-/** The node's advertised address reaches the replicas: docker publishes there, process replicas are told to bind there. */
+/**
+ * The node's advertised address reaches the replicas: docker publishes there, process replicas are told to bind there.
+ */
 import { bareTemplate } from "@tug/testkit";
 import { describe, expect, it } from "vitest";
 import { containerSpec } from "./docker-spec.js";

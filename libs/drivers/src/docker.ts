@@ -91,7 +91,8 @@ export class DockerDriver implements Driver {
       if (isNotFound(err) && /no such image/i.test(engineMessage(err))) {
         throw new DriverError(
           "ImageNotFound",
-          `image ${image} is not present on node ${spec.node}; Tugboat never pulls (no registry): build or load it there (scripts/images)`,
+          `image ${image} is not present on node ${spec.node}; Tugboat never pulls (no registry): ` +
+            `build or load it there (scripts/images)`,
           true,
           { cause: err },
         );

@@ -61,6 +61,14 @@ describe("process driver", () => {
     await d.close();
   });
 
+  it("refuses, permanently, a replica that asks for a read-only root filesystem (it could not enforce it)", async () => {
+    const s = {
+      ...spec("ro", ["sleep", "5"]),
+      template: { ...template(["sleep", "5"]), readOnlyRootFilesystem: true },
+    };
+    await expect(driver().start(s as ReplicaSpec)).rejects.toMatchObject({ reason: "Unenforceable", permanent: true });
+  });
+
   it("stop sends SIGTERM to the group, then SIGKILL after the grace period; it is idempotent", async () => {
     const d = driver();
     const h = await d.start(spec("stubborn", ["sh", "-c", "trap '' TERM; sleep 30 & wait; sleep 30"]));

@@ -14,7 +14,9 @@ export interface ReplicaSpec {
   revision: number;
   /** Node id, for labels. */
   node: string;
-  /** The host port allocated to this replica (also `PORT` in `env`); docker publishes the first container port on it. */
+  /**
+   * The host port allocated to this replica (also `PORT` in `env`); docker publishes the first container port on it.
+   */
   hostPort: number;
   /** Host ports for the template's further ports (docker); ports without one stay unpublished. */
   extraHostPorts?: number[];

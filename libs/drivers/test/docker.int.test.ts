@@ -77,7 +77,8 @@ describe.skipIf(shouldSkip("the Docker driver integration tests", noEngineReason
 
     afterAll(async () => {
       for (const d of drivers) await d.close();
-      // a container being created or removed while the sweep lists them shows up a moment later: sweep until none is left
+      // a container being created or removed while the sweep lists them shows up a moment later: sweep until none is
+      // left
       await eventually(
         async () => {
           await sweepContainers(engine, runLabels);
@@ -183,6 +184,32 @@ describe.skipIf(shouldSkip("the Docker driver integration tests", noEngineReason
         intervalMs: 20,
       });
       expect(o).toMatchObject({ code: 137, reason: "OOMKilled" });
+    });
+
+    it("runs least-privileged: no-new-privileges, not privileged, a memory limit, and a read-only root when asked", async () => {
+      const d = newDriver();
+      const writeRoot = "require('fs').writeFileSync('/probe', 'x'); console.log('wrote'); process.exit(0)";
+      const ro = await d.start(
+        await spec("web-ro", template({ command: ["node", "-e", writeRoot], readOnlyRootFilesystem: true })),
+      );
+      const e = await eventually(() => exitOf(ro.ref) ?? Promise.reject(new Error("no exit yet")), {
+        timeoutMs: 15_000,
+        intervalMs: 20,
+      });
+      expect(e.code).not.toBe(0);
+      expect(e.message).toMatch(/EROFS|read-only file system/);
+      const rw = await d.start(await spec("web-rw", template({ command: ["node", "-e", writeRoot] })));
+      const hc = (await engine.getContainer(rw.ref).inspect()).HostConfig;
+      expect(hc).toMatchObject({ Privileged: false, SecurityOpt: ["no-new-privileges:true"], ReadonlyRootfs: false });
+      expect(hc.Memory).toBe(64 * 1024 * 1024);
+      expect(hc.CapAdd ?? []).toEqual([]);
+      expect(hc.Binds ?? []).toEqual([]);
+      expect(hc.NetworkMode).not.toBe("host");
+      const w = await eventually(() => exitOf(rw.ref) ?? Promise.reject(new Error("no exit yet")), {
+        timeoutMs: 15_000,
+        intervalMs: 20,
+      });
+      expect(w.code).toBe(0);
     });
 
     it("stops gracefully (SIGTERM reaches the app through init) and removes the container; stop is idempotent", async () => {

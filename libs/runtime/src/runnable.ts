@@ -7,7 +7,9 @@ export interface Runnable {
   run(signal: AbortSignal): Promise<void>;
 }
 
-/** A Runnable that repeats `tick` every `periodMs` until aborted; a failing tick is logged by `onError`, never fatal. */
+/**
+ * A Runnable that repeats `tick` every `periodMs` until aborted; a failing tick is logged by `onError`, never fatal.
+ */
 export function periodic(
   name: string,
   periodMs: number,

@@ -57,7 +57,8 @@ export function noEngineReason(
 ): string | undefined {
   return docker
     ? undefined
-    : `no Docker engine at ${socketPath} and none could be started (run scripts/start-docker as root, or install docker.io)`;
+    : `no Docker engine at ${socketPath} and none could be started (run scripts/start-docker as root, ` +
+        `or install docker.io)`;
 }
 
 /** Force-removes every container (any state) carrying `key=value`; returns how many it removed. */

@@ -38,7 +38,9 @@ export interface SystemOptions {
   logLevel?: string;
   /** Every component output line (default: dropped; they are always in `<dataDir>/logs`). */
   onLine?: (component: string, line: string) => void;
-  /** How long to wait for every component to listen (default 60 s: a loaded machine starts a dozen processes slowly). */
+  /**
+   * How long to wait for every component to listen (default 60 s: a loaded machine starts a dozen processes slowly).
+   */
   readyTimeoutMs?: number;
   /** Keep the temp data dir after stop (for post-mortems); also kept when TUG_KEEP_TEST_DATA=1. */
   keepDataDir?: boolean;

@@ -46,7 +46,9 @@ export function recommend(a: Autoscale, o: Observation): Recommendation {
     if (within() || ratio < 1)
       return {
         replicas: clamp(o.current),
-        reason: `${metric} ${value.toFixed(1)} vs target ${target}; waiting for ${o.current - o.ready} replicas to become ready`,
+        reason:
+          `${metric} ${value.toFixed(1)} vs target ${target}; ` +
+          `waiting for ${o.current - o.ready} replicas to become ready`,
       };
     over = o.current;
   }

@@ -66,7 +66,8 @@ export async function applyPlan(
     bus.publish(subjects.hint("replica", "pending"), "hint", { deployment: id });
   }
   if (dep && plan.completed !== undefined) {
-    // CAS on the generation planned from: a completion decided before a newer write (or by a stale controller) is dropped.
+    // CAS on the generation planned from: a completion decided before a newer write (or by a stale controller) is
+    // dropped.
     const { ready, desired } = plan.counts;
     const event = {
       reason: "RolloutComplete",

@@ -69,7 +69,9 @@ export function failureOf(
     const exit = crashing.lastExit ? `, last exit ${crashing.lastExit.code ?? crashing.lastExit.reason}` : "";
     return {
       reason: "CrashLoop",
-      message: `replica ${crashing.id} of revision ${dep.revision} is ${crashing.phase} (${crashing.restarts} restarts${exit})`,
+      message:
+        `replica ${crashing.id} of revision ${dep.revision} is ${crashing.phase} ` +
+        `(${crashing.restarts} restarts${exit})`,
     };
   }
   // A replica unready past the threshold fails the revision only while the revision as a whole stands still: when
@@ -82,14 +84,18 @@ export function failureOf(
   if (unready)
     return {
       reason: "ReadinessFailed",
-      message: `replica ${unready.id} of revision ${dep.revision} has been running ${Math.round(limit / 1000)}s without becoming ready, and no replica of it became ready meanwhile`,
+      message:
+        `replica ${unready.id} of revision ${dep.revision} has been running ${Math.round(limit / 1000)}s without ` +
+        `becoming ready, and no replica of it became ready meanwhile`,
     };
   const deadline = dep.strategy.progressDeadlineSeconds * 1000;
   if (now - started > deadline) {
     const ready = mine.filter((r) => r.ready).length;
     return {
       reason: STUCK_CONDITION,
-      message: `revision ${dep.revision} not available after ${dep.strategy.progressDeadlineSeconds}s (${ready}/${dep.replicas} ready)`,
+      message:
+        `revision ${dep.revision} not available after ${dep.strategy.progressDeadlineSeconds}s ` +
+        `(${ready}/${dep.replicas} ready)`,
     };
   }
   return undefined;

@@ -27,7 +27,9 @@ export interface ControllerOptions {
   holdMs?: number;
 }
 
-/** Earlier revisions of `dep` that replicas still run and whose template equals the current one (read only when needed). */
+/**
+ * Earlier revisions of `dep` that replicas still run and whose template equals the current one (read only when needed).
+ */
 async function sameTemplateRevisions(
   store: StateStore,
   dep: DeploymentRecord,

@@ -1,6 +1,7 @@
 /**
- * Ingests worker heartbeats (in batches, see beats.ts) and status reports into Redis. Status is applied per replica through a fenced Lua
- * script (only the bound node may report); unchanged statuses are skipped, with a periodic full re-apply.
+ * Ingests worker heartbeats (in batches, see beats.ts) and status reports into Redis. Status is applied per replica
+ * through a fenced Lua script (only the bound node may report); unchanged statuses are skipped, with a periodic full
+ * re-apply.
  */
 import type { Bus } from "@tug/bus";
 import {

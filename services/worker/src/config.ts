@@ -29,7 +29,9 @@ export interface WorkerConfig {
   heartbeatMs: number;
   syncMs: number;
   orphanGraceMs: number;
-  /** Wait after an assignment turns `stop` before SIGTERM, so balancers stop sending to it first (TUG_DRAIN_DELAY_MS). */
+  /**
+   * Wait after an assignment turns `stop` before SIGTERM, so balancers stop sending to it first (TUG_DRAIN_DELAY_MS).
+   */
   drainDelayMs: number;
   /** Stop every replica when the worker stops (otherwise they keep running for the next worker to adopt). */
   stopOnExit: boolean;

@@ -1,4 +1,7 @@
-/** disconnect.stopAfterSeconds on the worker: cut-off replicas stop by themselves and come back only when assigned again. */
+/**
+ * disconnect.stopAfterSeconds on the worker: cut-off replicas stop by themselves and come back only when assigned
+ * again.
+ */
 import type { Assignment } from "@tug/contracts";
 import { FakeDriver } from "@tug/drivers";
 import { describe, expect, it } from "vitest";

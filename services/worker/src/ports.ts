@@ -1,4 +1,6 @@
-/** Host ports for replicas: one free port per replica from this worker's range, checked bindable on the node address. */
+/**
+ * Host ports for replicas: one free port per replica from this worker's range, checked bindable on the node address.
+ */
 import { createServer } from "node:net";
 
 /** Size of every worker's port range. */

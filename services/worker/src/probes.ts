@@ -26,7 +26,9 @@ export interface ProbeTarget {
   env?: Record<string, string>;
 }
 
-/** Resolves a probe's port (a number, or a name from template.ports) to the host port; undefined for an unknown name. */
+/**
+ * Resolves a probe's port (a number, or a name from template.ports) to the host port; undefined for an unknown name.
+ */
 export function resolveProbePort(port: number | string, target: ProbeTarget): number | undefined {
   const i = target.ports.findIndex((p) => (typeof port === "number" ? p.containerPort === port : p.name === port));
   if (i < 0) return typeof port === "number" ? target.hostPort : undefined;
@@ -104,7 +106,10 @@ export interface ProbeRunnerOptions {
   onChange: (state: ProbeState, message?: string) => void;
   /** The check; defaults to `probeOnce(probe, target)`. */
   check?: () => Promise<ProbeResult>;
-  /** Until the first pass, check after this, then twice as long each time, up to the period (a starting replica turns ready sooner). */
+  /**
+   * Until the first pass, check after this, then twice as long each time, up to the period (a starting replica turns
+   * ready sooner).
+   */
   startupIntervalMs?: number;
 }
 

@@ -71,7 +71,8 @@ function rotate<T>(xs: T[], by: number): T[] {
 
 /**
  * Answers one parsed query; `turn` rotates the record order. `maxSize` is the transport's limit (UDP: the client's
- * EDNS size or 512; TCP: 65535); an answer that does not fit is sent empty with the TC bit so the client retries on TCP.
+ * EDNS size or 512; TCP: 65535); an answer that does not fit is sent empty with the TC bit so the client retries on
+ * TCP.
  */
 export function answer(q: DnsQuery, services: ServiceLookup, turn: number, maxSize: number): Buffer {
   const fail = (rcode: number) => errorReply(q.id, rcode, q.question, q.rd, q.edns);

@@ -1,8 +1,8 @@
 /**
  * A cache of encoded DNS answers, so the hot path of a repeated query is a map lookup, a copy and a 2-byte id
  * patch instead of record encoding. The key holds everything the bytes depend on besides the id: the question as
- * sent (case preserved), the RD bit, EDNS or not, the size limit, the service's endpoint version and the rotation step; a
- * change of endpoints changes the version, so stale entries are never served. Bounded: cleared when full.
+ * sent (case preserved), the RD bit, EDNS or not, the size limit, the service's endpoint version and the rotation step;
+ * a change of endpoints changes the version, so stale entries are never served. Bounded: cleared when full.
  */
 import { answer, type ServiceLookup } from "./answer.js";
 import type { DnsQuery } from "./query.js";
