@@ -57,6 +57,11 @@ describe("Kubernetes manifests", () => {
     });
   });
 
+  it("carries a container's readOnlyRootFilesystem over", () => {
+    const m = validate(manifestSchema, fromKubernetes(k8s({ securityContext: { readOnlyRootFilesystem: true } })));
+    expect(m.securityContext).toEqual({ readOnlyRootFilesystem: true });
+  });
+
   it("leaves Tugboat's own manifests alone", () => {
     const own = { kind: "Deployment", name: "web", command: ["x"] };
     expect(fromKubernetes(own)).toBe(own);
@@ -73,6 +78,18 @@ describe("Kubernetes manifests", () => {
     [k8s({ env: [{ name: "X", valueFrom: { secretKeyRef: {} } }] }), `${C0}.env[0].valueFrom`, /valueFrom/],
     [k8s({ ports: [{ containerPort: 53, protocol: "UDP" }] }), `${C0}.ports[0].protocol`, /TCP ports only/],
     [k8s({}, { containers: [{ image: "a" }, { image: "b" }] }), "spec.template.spec.containers", /exactly one/],
+    [k8s({ securityContext: { privileged: true } }), `${C0}.securityContext.privileged`, /not allowed/],
+    [
+      k8s({ securityContext: { allowPrivilegeEscalation: true } }),
+      `${C0}.securityContext.allowPrivilegeEscalation`,
+      /no-new/,
+    ],
+    [
+      k8s({ securityContext: { capabilities: { add: ["NET_ADMIN"] } } }),
+      `${C0}.securityContext.capabilities`,
+      /no equiv/,
+    ],
+    [k8s({}, { hostNetwork: true }), "spec.template.spec.hostNetwork", /no equivalent/],
   ])("refuses what it cannot carry over, in plain words (%#)", (input, field, message) => {
     const text = expect.stringMatching(message);
     const refused = expect.objectContaining({ code: "VALIDATION_FAILED", field, message: text });

@@ -79,6 +79,7 @@ export function fromKubernetes(input: unknown): unknown {
     "readinessProbe",
     "livenessProbe",
     "startupProbe",
+    "securityContext",
   ];
   only(c, "container", containerFields, "spec.template.spec.containers[0]");
   const rolling = isObj(spec.strategy) && isObj(spec.strategy.rollingUpdate) ? spec.strategy.rollingUpdate : {};
@@ -106,6 +107,7 @@ export function fromKubernetes(input: unknown): unknown {
     readinessProbe: probe(c.readinessProbe),
     livenessProbe: probe(c.livenessProbe),
     startupProbe: probe(c.startupProbe),
+    securityContext: securityContext(c.securityContext),
     nodeSelector: pod.nodeSelector,
     restartPolicy: pod.restartPolicy,
     terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
@@ -163,6 +165,18 @@ function ports(v: unknown): unknown {
     }
     return defined({ name: p.name, containerPort: p.containerPort, published: p.hostPort });
   });
+}
+
+/** A container's securityContext: readOnlyRootFilesystem carries over; what would grant more than Tugboat gives is refused. */
+function securityContext(v: unknown): unknown {
+  if (!isObj(v)) return v;
+  const path = "spec.template.spec.containers[0].securityContext";
+  only(v, "container.securityContext", ["readOnlyRootFilesystem", "allowPrivilegeEscalation", "privileged"], path);
+  if (v.privileged === true) throw refuse(`${path}.privileged`, "privileged containers are not allowed");
+  if (v.allowPrivilegeEscalation === true) {
+    throw refuse(`${path}.allowPrivilegeEscalation`, "Tugboat always runs containers with no-new-privileges");
+  }
+  return defined({ readOnlyRootFilesystem: v.readOnlyRootFilesystem });
 }
 
 function probe(v: unknown): unknown {

@@ -95,6 +95,27 @@ const autoscaleSchema = z
  */
 const disconnectSchema = z.object({ stopAfterSeconds: z.number().min(0.5).max(86_400) }).strict();
 
+/**
+ * How the container may touch its own filesystem. Only the docker driver can enforce it (the process driver refuses
+ * to start a replica that asks for it rather than run it unprotected).
+ */
+const securityContextSchema = z.object({ readOnlyRootFilesystem: z.boolean().default(false) }).strict();
+
+/**
+ * Host access no workload gets (docs/security.md): manifest keys that would ask for it are refused with a reason
+ * instead of "unrecognized key". Kubernetes' names, and Docker's.
+ */
+const HOST_ACCESS: Record<string, string> = {
+  volumes: "host-path and other mounts are not allowed: a replica never sees the node's files",
+  mounts: "host-path and other mounts are not allowed: a replica never sees the node's files",
+  privileged: "privileged containers are not allowed",
+  capabilities: "added capabilities are not allowed",
+  hostNetwork: "the host network is not allowed: replicas publish ports through the node's address",
+  networkMode: "the host network is not allowed: replicas publish ports through the node's address",
+  hostPID: "the host's process namespace is not allowed",
+  hostIPC: "the host's IPC namespace is not allowed",
+};
+
 /** True when `a` scales on CPU (targetCPU, or metric cpu): only then do workers sample usage for it. */
 export function scalesOnCpu(a: Autoscale | undefined): boolean {
   return a !== undefined && (a.targetCPU !== undefined || (a.metric ?? "cpu") === "cpu");
@@ -136,7 +157,11 @@ export const manifestSchema = z
     autoscale: autoscaleSchema.optional(),
     labels: z.record(z.string().max(63), z.string().max(63)).default({}),
     disconnect: disconnectSchema.optional(),
+    securityContext: securityContextSchema.optional(),
     expectGeneration: expectGenerationSchema,
+    ...Object.fromEntries(
+      Object.entries(HOST_ACCESS).map(([k, why]) => [k, z.never({ error: `${why} (docs/security.md)` }).optional()]),
+    ),
   })
   .strict()
   .refine((m) => m.image !== undefined || (m.command !== undefined && m.command.length > 0), {
@@ -167,6 +192,8 @@ export interface Template {
   terminationGracePeriodSeconds: number;
   /** Stop copies on a node cut off this long (default: keep them running). */
   disconnect?: Disconnect;
+  /** Run with a read-only root filesystem (set only when true, so older templates compare equal). */
+  readOnlyRootFilesystem?: true;
 }
 
 /** Splits a manifest into its revision-defining template. */
@@ -185,6 +212,7 @@ export function templateOf(m: Manifest): Template {
   if (m.livenessProbe) t.livenessProbe = m.livenessProbe;
   if (m.startupProbe) t.startupProbe = m.startupProbe;
   if (m.disconnect) t.disconnect = m.disconnect;
+  if (m.securityContext?.readOnlyRootFilesystem) t.readOnlyRootFilesystem = true;
   return t;
 }
 

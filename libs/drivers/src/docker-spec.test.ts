@@ -1,6 +1,12 @@
 import type { Template } from "@tug/contracts";
 import { describe, expect, it } from "vitest";
-import { containerName, containerSpec, replicaOfContainer, type InspectedContainer } from "./docker-spec.js";
+import {
+  containerName,
+  containerSpec,
+  type InspectedContainer,
+  MIN_MEMORY_LIMIT,
+  replicaOfContainer,
+} from "./docker-spec.js";
 import type { ReplicaSpec } from "./types.js";
 
 const template = (over: Partial<Template> = {}): Template =>
@@ -86,11 +92,23 @@ describe("containerSpec", () => {
     });
   });
 
-  it("skips limits that are zero or below Docker's 6 MiB minimum", () => {
+  it("skips a zero CPU limit and raises a memory limit below Docker's 6 MiB minimum to it", () => {
     const hc = containerSpec(spec(template({ resources: { cpuMillis: 0, memoryBytes: 4 * 1024 * 1024 } }))).body
       .HostConfig!;
     expect(hc.NanoCpus).toBeUndefined();
-    expect(hc.Memory).toBeUndefined();
+    expect(hc.Memory).toBe(MIN_MEMORY_LIMIT);
+    expect(containerSpec(spec(template({ resources: { cpuMillis: 0, memoryBytes: 0 } }))).body.HostConfig!.Memory).toBe(
+      MIN_MEMORY_LIMIT,
+    );
+  });
+
+  it("runs with least privilege: not privileged, no-new-privileges, no mounts, no host network", () => {
+    const hc = containerSpec(spec()).body.HostConfig!;
+    expect(hc).toMatchObject({ Privileged: false, SecurityOpt: ["no-new-privileges:true"], ReadonlyRootfs: false });
+    for (const k of ["CapAdd", "Binds", "Mounts", "NetworkMode", "PidMode", "IpcMode", "Devices"]) {
+      expect(hc).not.toHaveProperty(k);
+    }
+    expect(containerSpec(spec(template({ readOnlyRootFilesystem: true }))).body.HostConfig!.ReadonlyRootfs).toBe(true);
   });
 
   it("uses the template command when given, else the image's", () => {

@@ -21,7 +21,7 @@ export const MANAGED_SELECTOR = `${LABELS.managed}=1`;
 /** The container port a replica listens on when its template declares none. */
 export const DEFAULT_CONTAINER_PORT = 8080;
 
-/** Docker refuses memory limits below 6 MiB; smaller requests run without a limit. */
+/** Docker refuses memory limits below 6 MiB; smaller requests are limited to this much (a limit is always set). */
 export const MIN_MEMORY_LIMIT = 6 * 1024 * 1024;
 
 /** Extra inputs of the create body that do not come from the replica. */
@@ -69,13 +69,18 @@ export function containerSpec(spec: ReplicaSpec, o: ContainerSpecOptions = {}): 
     if (hp !== undefined && !bindings[key]) bindings[key] = [{ HostIp: o.hostIp ?? "127.0.0.1", HostPort: String(hp) }];
   });
 
+  // least privilege (docs/security.md): never privileged, no capability added, no privilege gained through setuid
+  // binaries, a memory limit always, no mount and the default bridge network only
   const hostConfig: NonNullable<ContainerCreateOptions["HostConfig"]> = {
     Init: true,
     PortBindings: bindings,
     RestartPolicy: { Name: "no" },
+    Privileged: false,
+    SecurityOpt: ["no-new-privileges:true"],
+    Memory: Math.round(Math.max(t.resources.memoryBytes, MIN_MEMORY_LIMIT)),
+    ReadonlyRootfs: t.readOnlyRootFilesystem === true,
   };
   if (t.resources.cpuMillis > 0) hostConfig.NanoCpus = Math.round(t.resources.cpuMillis * 1e6);
-  if (t.resources.memoryBytes >= MIN_MEMORY_LIMIT) hostConfig.Memory = Math.round(t.resources.memoryBytes);
 
   const body: ContainerCreateOptions = {
     Image: t.image,

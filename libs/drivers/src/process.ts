@@ -53,6 +53,10 @@ export class ProcessDriver implements Driver {
     const argv = spec.template.command;
     if (!argv || argv.length === 0)
       throw new DriverError("NoCommand", "the process driver needs template.command", true);
+    if (spec.template.readOnlyRootFilesystem) {
+      const why = "the process driver cannot make the filesystem read-only; run it on a docker node";
+      throw new DriverError("Unenforceable", `securityContext.readOnlyRootFilesystem: ${why}`, true);
+    }
     const logDir = join(this.o.dataDir, "logs");
     mkdirSync(logDir, { recursive: true });
     const fd = openSync(join(logDir, `${spec.id}.log`), "a");

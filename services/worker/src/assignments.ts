@@ -23,6 +23,7 @@ const templateSchema = z.object({
   restartPolicy: m.restartPolicy,
   terminationGracePeriodSeconds: m.terminationGracePeriodSeconds,
   disconnect: m.disconnect,
+  readOnlyRootFilesystem: z.literal(true).optional(),
 });
 
 const replicaSchema = z.object({
