@@ -11,3 +11,4 @@ export * from "./messages.js";
 export * from "./validate.js";
 export * from "./endpoints.js";
 export * from "./env.js";
+export * from "./api.js";

@@ -107,6 +107,10 @@ export const nodeRefSchema = z
     expectGeneration: expectGenerationSchema,
   })
   .strict();
+/** Body of `desired.restart`: replace one replica (it is retired and the controller creates a new copy). */
+export const replicaRefSchema = z
+  .object({ replica: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "replica ids are [A-Za-z0-9_-]") })
+  .strict();
 export const rollbackSchema = z
   .object({
     namespace: name.default("default"),

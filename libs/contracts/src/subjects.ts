@@ -24,6 +24,7 @@ export const DESIRED_VERBS = [
   "cordon",
   "uncordon",
   "drain",
+  "restart",
 ] as const;
 export type DesiredVerb = (typeof DESIRED_VERBS)[number];
 

@@ -1,5 +1,6 @@
 /**
- * Desired-state intake: `tug.v1.desired.{apply,delete,scale,rollback}` (request/reply, queue group "controller").
+ * Desired-state intake: `tug.v1.desired.<verb>` for every verb of DESIRED_VERBS (request/reply, queue group
+ * "controller").
  * Every body is validated; a reply of ok means the change is durable in Redis (AOF). Bad input changes nothing.
  */
 import type { Bus } from "@tug/bus";
@@ -12,6 +13,7 @@ import {
   manifestSchema,
   nodeRefSchema,
   type OkReply,
+  replicaRefSchema,
   rollbackSchema,
   scaleSchema,
   subjects,
@@ -84,6 +86,15 @@ export function intakeHandlers(
     cordon: node("cordon"),
     uncordon: node("uncordon"),
     drain: node("drain"),
+    async restart(body) {
+      const b = validate(replicaRefSchema, body, "restart");
+      const r = await store.replica(b.replica);
+      if (!r || r.desired !== "run") throw new TugError("NOT_FOUND", `replica ${b.replica} is not running`, "replica");
+      // like deleting a pod: the copy is retired (its worker stops it) and the controller creates a new one
+      await store.retireReplica(r.id, "restart requested", r.gen);
+      changed(r.deployment);
+      return { ok: true, id: r.id, revision: r.revision };
+    },
     async apply(body) {
       const { doc, expectGeneration } = splitExpectation(body);
       const translated = fromKubernetes(doc);

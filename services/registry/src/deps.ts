@@ -2,6 +2,7 @@
 import type { Logger } from "@tug/log";
 import type { StateStore } from "@tug/state";
 import type { Registry } from "prom-client";
+import type { TrafficSource } from "./watch/cluster-feed.js";
 import type { HintSource } from "./watch/feed.js";
 
 /** Limits of `GET /v1/watch` streams. */
@@ -29,6 +30,10 @@ export interface ApiDeps {
   checks?: Record<string, () => boolean>;
   /** Change hints that wake watches at once (the bus); without them watches rely on polling. */
   hints?: HintSource;
+  /** The dashboard's built files (default: dist/ui of the registry). */
+  uiDir?: string;
+  /** The proxy's traffic figures (the bus), shown by the dashboard. */
+  traffic?: TrafficSource;
   /** Safety-net poll period of watches, in ms (default 1000 with hints, 50 without). */
   watchPollMs?: number;
   /** The bearer token API writes must carry; without one every write is refused (FORBIDDEN). */

@@ -23,6 +23,8 @@ export const watchQuery = z
   .object({
     snapshot: z.enum(["1", "true", "0", "false"]).default("1"),
     timeout: intString(1, 3600).default(300),
+    /** `endpoints` (per-service endpoint views) or `cluster` (every object's changes, for the dashboard). */
+    view: z.enum(["endpoints", "cluster"]).default("endpoints"),
   })
   .strict();
 
@@ -46,6 +48,14 @@ export const replicasQuery = z
       .optional(),
   })
   .strict();
+
+const objectId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be an id: letters, digits, '_' and '-'");
+
+/** `{node}/{action}` of `POST /v1/nodes/{node}/{action}`. */
+export const nodeActionParams = z.object({ node: objectId, action: z.enum(["cordon", "uncordon", "drain"]) });
+
+/** `{id}` of `POST /v1/replicas/{id}/restart`. */
+export const replicaParams = z.object({ id: objectId });
 
 /** Body of `POST .../scale`. */
 export const scaleBody = z.object({ replicas: z.number().int().min(0).max(10_000) }).strict();

@@ -49,6 +49,7 @@ export function apiServer(deps: ServiceDeps, o: RegistryOptions): Runnable {
         metrics: deps.metrics,
         log: deps.log,
         hints: deps.bus,
+        traffic: deps.bus,
         checks: { nats: () => deps.bus.connected },
         token: o.apiToken,
       });
