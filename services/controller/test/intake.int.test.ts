@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 async function request(
-  verb: "apply" | "scale" | "delete" | "rollback",
+  verb: "apply" | "scale" | "delete" | "rollback" | "restart",
   payload: Uint8Array,
 ): Promise<Record<string, unknown>> {
   const msg = await raw.request(subjects.desired(verb), payload, { timeout: 5_000 });
@@ -115,6 +115,21 @@ describe("controller intake", () => {
     expect(await request("scale", json({ name: "nope", replicas: 3 }))).toMatchObject({ ok: false, code: "NOT_FOUND" });
     expect(await request("delete", json({ name: "svc" }))).toMatchObject({ ok: true });
     expect(await store.deployment("default/svc")).toBeUndefined();
+  });
+
+  it("restarts a replica: the copy is retired and a new one takes its place", async () => {
+    const json = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
+    await request("apply", json({ name: "rst", command: ["x"], replicas: 1 }));
+    const running = async () => (await store.replicasOfDeployment("default/rst")).filter((r) => r.desired === "run");
+    for (let i = 0; i < 50 && (await running()).length < 1; i++) await new Promise((r) => setTimeout(r, 100));
+    const [old] = await running();
+    expect(await request("restart", json({ replica: old!.id }))).toMatchObject({ ok: true, id: old!.id });
+    expect((await store.replica(old!.id))?.desired).toBe("stop");
+    for (let i = 0; i < 50 && (await running()).length < 1; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await running()).map((r) => r.id)).not.toContain(old!.id);
+    expect(await running()).toHaveLength(1);
+    expect(await request("restart", json({ replica: old!.id }))).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    expect(await request("restart", json({ replica: "a.b" }))).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
   });
 
   it("honours a user's expected generation: GENERATION_MISMATCH once it moved, and nothing changes", async () => {

@@ -157,6 +157,33 @@ describe("watches woken by hints", () => {
   });
 });
 
+describe("GET /v1/watch?view=cluster (the dashboard's stream)", () => {
+  it("starts with every object, then sends only what changed, woken by a hint", async () => {
+    const res = await fetch(`${base}/v1/watch?view=cluster`);
+    const snap = await readEvents(res, (ev) => ev.length >= 1);
+    const first = snap.events[0]!;
+    expect(first.event).toBe("cluster");
+    expect(first.data.full).toBe(true);
+    expect(first.data.deployments.upsert.map((d: { id: string }) => d.id)).toEqual(["default/web"]);
+    expect(first.data.nodes.upsert.map((n: { id: string }) => n.id)).toEqual(["n1"]);
+    const ids = first.data.replicas.upsert.map((r: { id: string }) => r.id).sort();
+    expect(ids).toEqual(["r1", "r2"]);
+    expect(first.data.events.length).toBeGreaterThan(0);
+    const started = Date.now();
+    await ready("r3", 20003);
+    for (const h of handlers.get(subjects.hintAll("replica")) ?? []) h();
+    const next = await readEvents2(snap.reader, (ev) => ev.some((e) => e.data.replicas?.upsert.length > 0));
+    expect(Date.now() - started).toBeLessThan(5_000); // the safety-net poll is 5 s: only the hint is this quick
+    const delta = next.at(-1)!.data;
+    expect(delta.full).toBe(false);
+    expect(delta.replicas.upsert.map((r: { id: string }) => r.id)).toEqual(["r3"]); // r1 and r2 did not change
+    expect(delta.services.upsert[0].endpoints.map((e: { port: number }) => e.port)).toContain(20003);
+    expect(delta.events.some((e: { object: string }) => e.object === "r3")).toBe(true);
+    snap.reader.releaseLock();
+    await res.body!.cancel();
+  });
+});
+
 /** Continues reading events from an already-open reader. */
 async function readEvents2(
   reader: ReadableStreamDefaultReader<Uint8Array>,
