@@ -5,7 +5,17 @@
  * installed offline from the npm cache; the built dist folders are linked in so `--help` can run.
  */
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,11 +24,12 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const sh = promisify(execFile);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-/** The workspaces as npm finds them: `cli`, and every `libs/*` and `services/*` folder with a package.json. */
-const workspaces = [
-  "cli",
-  ...["libs", "services"].flatMap((d) => readdirSync(join(repo, d)).map((n) => `${d}/${n}`)),
-].filter((w) => existsSync(join(repo, w, "package.json")));
+/** The workspaces as npm finds them: the root package.json's entries, `dir/*` ones expanded, with a package.json. */
+const workspaces = (JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as { workspaces: string[] }).workspaces
+  .flatMap((w) =>
+    w.endsWith("/*") ? readdirSync(join(repo, w.slice(0, -2))).map((n) => `${w.slice(0, -2)}/${n}`) : [w],
+  )
+  .filter((w) => existsSync(join(repo, w, "package.json")));
 const clone = mkdtempSync(join(tmpdir(), "tug-npx-"));
 afterAll(() => rmSync(clone, { recursive: true, force: true }));
 
@@ -33,7 +44,8 @@ describe("npx tug from a fresh clone", () => {
     await sh("npm", ["ci", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: clone });
     expect(readlinkSync(join(clone, "node_modules/.bin/tug"))).toBe("../@tug/cli/bin/tug.js");
 
-    for (const w of workspaces) symlinkSync(join(repo, w, "dist"), join(clone, w, "dist"));
+    for (const w of workspaces)
+      if (existsSync(join(repo, w, "dist"))) symlinkSync(join(repo, w, "dist"), join(clone, w, "dist"));
     const env = { ...process.env, npm_config_offline: "true" };
     const { stdout } = await sh("npx", ["--no-install", "tug", "--help"], { cwd: clone, env });
     expect(stdout).toContain("Tugboat: a container orchestrator");
