@@ -38,6 +38,8 @@ interface ChaosRunFlags {
   driver: string;
   replicasPerComponent?: number;
   faultEvery?: number;
+  clients?: number;
+  deletes?: boolean;
   keepDataDir?: boolean;
   ha?: boolean;
   replay?: string;
@@ -79,6 +81,12 @@ export function chaosRunCommand(program: Command): void {
     .option("--fault-every <d>", "mean time between faults (e.g. 700ms; at least 100ms)", (v: string) =>
       durationArg(v, 100),
     )
+    .option(
+      "--clients <n>",
+      "concurrent workload clients, each with deployments of its own (default 1)",
+      intArg(1, 100),
+    )
+    .option("--deletes", "the workload deletes deployments too (and applies them again later)")
     .option("--keep-data-dir", "keep the cluster's temp data dir (logs) after the run")
     .option(
       "--replay <file>",
@@ -103,6 +111,8 @@ export function chaosRunCommand(program: Command): void {
         replicasPerComponent: o.replicasPerComponent,
         ha: o.ha,
         faultEveryMs: o.faultEvery,
+        clients: o.clients,
+        deletes: o.deletes,
         keepDataDir: o.keepDataDir,
         log,
         replay,

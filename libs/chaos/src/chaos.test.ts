@@ -57,6 +57,18 @@ describe("chaos checks", () => {
     expect(quiet.count).toBe(0);
   });
 
+  it("flags an acknowledged delete whose deployment is still there", () => {
+    const l = new AckLedger();
+    l.begin("default/a", 0, 0);
+    l.ack("default/a", 0, 2, 0, true);
+    const epochs = new Map([["default/a", l.epoch("default/a")]]);
+    const book = new ViolationBook();
+    checkAcked(snap({ deployments: new Map() }), l, epochs, book);
+    expect(book.count).toBe(0);
+    checkAcked(snap({ deployments: new Map([["default/a", dep(3, 2)]]) }), l, epochs, book);
+    expect(book.list.map((v) => v.invariant)).toEqual(["ack-lost"]);
+  });
+
   it("allows max(desired in the window) + surge ready replicas", () => {
     const l = new AckLedger();
     l.begin("default/a", 4, 0);
@@ -120,6 +132,12 @@ describe("chaos checks", () => {
     });
     expect(notConverged(s, ["default/a"])).toHaveLength(1);
     expect(notConverged({ ...s, replicas: s.replicas.slice(0, 2) }, ["default/a"])).toEqual([]);
+    // a deleted deployment has converged once it and every replica record of it are gone
+    expect(notConverged(s, [], ["default/a"])).toHaveLength(2);
+    expect(notConverged({ ...s, deployments: new Map() }, [], ["default/a"])).toEqual([
+      "default/a: deleted, 3 replica records left",
+    ]);
+    expect(notConverged({ ...s, deployments: new Map(), replicas: [] }, [], ["default/a"])).toEqual([]);
   });
 
   it("validates options with structured errors", () => {

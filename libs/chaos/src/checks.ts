@@ -4,7 +4,8 @@ import type { Snapshot } from "./snapshot.js";
 import type { ViolationBook } from "./violations.js";
 
 /**
- * Every acknowledged deployment exists with the acknowledged replica count and revision (unless a change is in flight).
+ * Every acknowledged deployment exists with the acknowledged replica count and revision, and every acknowledged
+ * delete is gone (unless a change is in flight).
  */
 export function checkAcked(s: Snapshot, ledger: AckLedger, epochs: Map<string, number>, book: ViolationBook): void {
   for (const [id, epoch] of epochs) {
@@ -12,7 +13,14 @@ export function checkAcked(s: Snapshot, ledger: AckLedger, epochs: Map<string, n
     const a = ledger.acked(id);
     if (!a) continue;
     const d = s.deployments.get(id);
-    if (!d)
+    if (a.deleted) {
+      if (d)
+        book.add(
+          "ack-lost",
+          id,
+          `delete acknowledged (revision ${a.revision}) but Redis still has revision ${d.revision}`,
+        );
+    } else if (!d)
       book.add("ack-lost", id, `acknowledged (replicas ${a.replicas}, revision ${a.revision}) but missing from Redis`);
     else if (d.replicas !== a.replicas || d.revision !== a.revision) {
       book.add(

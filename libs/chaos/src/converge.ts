@@ -3,9 +3,17 @@ import { sleep } from "@tug/runtime";
 import type { RedisStore } from "@tug/state";
 import { readSnapshot, type Snapshot } from "./snapshot.js";
 
-/** Why a snapshot is not converged yet (empty when it is). */
-export function notConverged(s: Snapshot, ids: string[]): string[] {
+/**
+ * Why a snapshot is not converged yet (empty when it is): every deployment of `ids` at its desired count, every one
+ * of `gone` (acknowledged deletes) absent with no replica record left.
+ */
+export function notConverged(s: Snapshot, ids: string[], gone: string[] = []): string[] {
   const out: string[] = [];
+  for (const id of gone) {
+    if (s.deployments.has(id)) out.push(`${id}: deleted, still in Redis`);
+    const left = s.replicas.filter((r) => r.deployment === id).length;
+    if (left) out.push(`${id}: deleted, ${left} replica records left`);
+  }
   for (const id of ids) {
     const d = s.deployments.get(id);
     if (!d) {
@@ -27,12 +35,13 @@ export async function waitConverged(
   store: RedisStore,
   ids: string[],
   timeoutMs: number,
+  gone: string[] = [],
 ): Promise<{ ok: true; seconds: number } | { ok: false; reasons: string[] }> {
   const start = Date.now();
   let reasons = ["no snapshot yet"];
   while (Date.now() - start < timeoutMs) {
     try {
-      reasons = notConverged(await readSnapshot(store), ids);
+      reasons = notConverged(await readSnapshot(store), ids, gone);
       if (reasons.length === 0) return { ok: true, seconds: (Date.now() - start) / 1000 };
     } catch (err) {
       reasons = [`redis: ${(err as Error).message}`];

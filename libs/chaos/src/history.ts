@@ -12,14 +12,14 @@ import { join } from "node:path";
 export interface HistoryOp {
   /** Deployment id (`default/chaos-3`). */
   id: string;
-  op: "apply" | "roll" | "scale";
-  /** The desired count it asked for. */
+  op: "apply" | "roll" | "scale" | "delete";
+  /** The desired count it asked for (0 for a delete). */
   replicas: number;
   sentAt: number;
   endedAt: number;
   outcome: "ok" | "unknown" | "refused";
-  /** What the ack said (ok only). */
-  acked?: { replicas: number; revision: number };
+  /** What the ack said (ok only); `deleted` for an acknowledged delete. */
+  acked?: { replicas: number; revision: number; deleted?: boolean };
 }
 
 /** The final state of one object: its desired count and revision, or undefined when it does not exist. */
@@ -47,7 +47,9 @@ export function checkHistory(history: readonly HistoryOp[], final: FinalState): 
     if (!last || last.outcome !== "ok" || !last.acked) continue; // superseded by an operation of unknown outcome
     checked++;
     const f = final.get(id);
-    if (!f)
+    if (last.acked.deleted) {
+      if (f) lost.push({ id, op: last.op, detail: `delete acknowledged, still there at revision ${f.revision}` });
+    } else if (!f)
       lost.push({
         id,
         op: last.op,

@@ -9,6 +9,8 @@ export interface Acked {
   replicas: number;
   revision: number;
   at: number;
+  /** The acknowledged change was a delete: the deployment must be gone. */
+  deleted?: boolean;
 }
 
 interface Entry {
@@ -42,10 +44,10 @@ export class AckLedger {
     e.desired.push({ at: now, replicas });
   }
 
-  /** The change was acknowledged with this state. */
-  ack(id: string, replicas: number, revision: number, now = Date.now()): void {
+  /** The change was acknowledged with this state (`deleted`: it was a delete, acknowledged with `replicas` 0). */
+  ack(id: string, replicas: number, revision: number, now = Date.now(), deleted = false): void {
     const e = this.entry(id);
-    e.acked = { replicas, revision, at: now };
+    e.acked = { replicas, revision, at: now, ...(deleted ? { deleted } : {}) };
     e.uncertain = false;
     e.epoch++;
     const last = e.desired[e.desired.length - 1];

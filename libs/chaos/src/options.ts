@@ -37,6 +37,10 @@ export interface ChaosOptions {
   convergeTimeoutMs?: number | string;
   /** Deployments the workload creates at most (default 8). */
   maxDeployments?: number | string;
+  /** Concurrent workload clients, each with deployments of its own (default 1; at most maxDeployments). */
+  clients?: number | string;
+  /** The workload deletes deployments too (and applies them again later). */
+  deletes?: boolean;
   /** The worker's orphan grace (default 3 s); a replica may run unclaimed for this + 3 s. */
   orphanGraceMs?: number | string;
   /** Repository root (where services/<role>/dist live; process-driver replicas run from here). */
@@ -71,6 +75,8 @@ export interface ResolvedChaosOptions {
   minFaults: number;
   convergeTimeoutMs: number;
   maxDeployments: number;
+  clients: number;
+  deletes: boolean;
   orphanGraceMs: number;
   repoRoot?: string;
   keepDataDir: boolean;
@@ -93,6 +99,7 @@ export function resolveChaosOptions(o: ChaosOptions): ResolvedChaosOptions {
       `driver must be one of ${CHAOS_DRIVERS.join(", ")}, got ${JSON.stringify(driver)}`,
       "driver",
     );
+  const maxDeployments = int("maxDeployments", o.maxDeployments, 8, 1, 100);
   return {
     durationMs: int("durationMs", o.durationMs, undefined, 1_000, 7 * 86_400_000),
     seed: int("seed", o.seed, undefined, 0, 2 ** 32 - 1),
@@ -105,7 +112,9 @@ export function resolveChaosOptions(o: ChaosOptions): ResolvedChaosOptions {
     faultEveryMs: int("faultEveryMs", o.faultEveryMs, 700, 50, 3_600_000),
     minFaults: int("minFaults", o.minFaults, 0, 0, 1_000_000),
     convergeTimeoutMs: int("convergeTimeoutMs", o.convergeTimeoutMs, 60_000, 1_000, 3_600_000),
-    maxDeployments: int("maxDeployments", o.maxDeployments, 8, 1, 100),
+    maxDeployments,
+    clients: int("clients", o.clients, 1, 1, maxDeployments),
+    deletes: o.deletes ?? false,
     orphanGraceMs: int("orphanGraceMs", o.orphanGraceMs, 3_000, 0, 600_000),
     repoRoot: o.repoRoot,
     keepDataDir: o.keepDataDir ?? false,

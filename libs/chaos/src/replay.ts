@@ -50,11 +50,12 @@ const scriptSchema = z.object({
     .array(
       z.object({
         offsetMs,
-        op: z.enum(["apply", "roll", "scale"]),
+        op: z.enum(["apply", "roll", "scale", "delete"]),
         index: z.number().int().min(0).max(99),
         replicas: z.number().int().min(0).max(1_000),
         roll: z.number().int().min(0),
         gapMs: z.number().int().min(0).max(600_000),
+        client: z.number().int().min(0).max(99).optional(),
       }),
     )
     .max(1_000_000),

@@ -68,7 +68,8 @@ export function formatReport(r: ChaosReport): string {
       `replicas-per-component=${r.replicasPerComponent} duration=${(r.durationMs / 1000).toFixed(0)}s`,
     "faults (delivered / skipped because the target was down):",
     ...[...byKind].sort().map(([k, v]) => `  ${k.padEnd(16)} ${String(v.delivered).padStart(5)} / ${v.skipped}`),
-    `workload: ${w.applies} applies, ${w.scales} scales, ${w.rolls} rolls; ${w.acked} acknowledged, ` +
+    `workload: ${w.applies} applies, ${w.scales} scales, ${w.rolls} rolls, ${w.deletes} deletes; ` +
+      `${w.acked} acknowledged, ` +
       `${w.unknown} unanswered, ${w.refused.length} refused`,
     ...w.refused.slice(0, 10).map((x) => `  refused ${x.id}: ${x.code}: ${x.message}`),
     `checks: ${r.monitor.checks} snapshots (${r.monitor.unreadable} skipped while Redis was unreadable), ` +

@@ -119,6 +119,8 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
         script: script?.workload,
         startedAt: started,
         hosts: o.hosts > 0,
+        clients: o.clients,
+        deletes: o.deletes,
       }),
       injectFaults({
         cluster,
@@ -140,10 +142,12 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
     const faultsEndedAt = Date.now();
     o.log(`faults stopped after ${faults.length} draws; waiting up to ${o.convergeTimeoutMs / 1000} s for convergence`);
     // Only acknowledged deployments must exist: an apply whose reply was lost in a fault may never have been written.
+    const acked = ledger.ids().filter((id) => ledger.acked(id) !== undefined);
     const conv = await waitConverged(
       store,
-      ledger.ids().filter((id) => ledger.acked(id) !== undefined),
+      acked.filter((id) => !ledger.acked(id)!.deleted),
       o.convergeTimeoutMs,
+      acked.filter((id) => ledger.acked(id)!.deleted),
     );
     if (!conv.ok)
       book.add(

@@ -1,30 +1,34 @@
 /**
- * The chaos workload: a seeded sequence of applies (up to `maxDeployments`), scales (1..6) and rolls (env change →
- * new revision), sent one at a time through the NATS intake; every acknowledged change goes into the ledger. Every
- * change is recorded with its offset from the start, and a recorded list can be sent again (a replay) instead of
- * the seeded draws.
+ * The chaos workload: seeded sequences of applies (up to `maxDeployments`), scales (1..6), rolls (env change → new
+ * revision) and, when asked, deletes (a deleted deployment is applied again later), sent through the NATS intake by
+ * `clients` concurrent clients. Each client owns its own deployments (client k the indices k, k + clients, …), so
+ * every deployment still sees one change at a time while the intake serves several at once; every acknowledged
+ * change goes into the ledger. Every change is recorded with its offset from the start and its client, and a
+ * recorded list can be sent again (a replay) instead of the seeded draws.
  */
 import type { Bus } from "@tug/bus";
 import { deploymentId } from "@tug/contracts";
 import { sleep } from "@tug/runtime";
 import type { HistoryOp } from "./history.js";
-import { intakeWithRetry } from "./intake.js";
+import { type IntakeOutcome, intakeWithRetry } from "./intake.js";
 import type { AckLedger } from "./ledger.js";
 import { chaosManifest, chaosName } from "./manifests.js";
 import type { ChaosDriver } from "./options.js";
-import type { Prng } from "./prng.js";
+import { Prng } from "./prng.js";
 
-/** One change of the workload: create (apply), roll (apply of a new revision) or scale deployment `index`. */
+/** One change of the workload: create (apply), roll (apply of a new revision), scale or delete deployment `index`. */
 export interface WorkloadOp {
   /** When it was (or is to be) sent, from the start of the run. */
   offsetMs: number;
-  op: "apply" | "roll" | "scale";
+  op: "apply" | "roll" | "scale" | "delete";
   index: number;
   replicas: number;
   /** The deployment's roll count (its env carries it, so each roll is a new revision). */
   roll: number;
   /** Pause after it (seeded runs). */
   gapMs: number;
+  /** The client that sends it (absent: 0). */
+  client?: number;
 }
 
 /** Counters of what the workload did. */
@@ -32,6 +36,7 @@ export interface WorkloadStats {
   applies: number;
   scales: number;
   rolls: number;
+  deletes: number;
   acked: number;
   /** Changes that ended without an answer (ambiguous). */
   unknown: number;
@@ -43,24 +48,56 @@ export interface WorkloadStats {
   history: HistoryOp[];
 }
 
-/** The seeded sequence of changes (endless; offsets are filled in when sent). */
-export function* seededOps(prng: Prng, maxDeployments: number): Generator<WorkloadOp> {
-  const want: Array<{ replicas: number; roll: number }> = [];
+/** How one client draws its changes. */
+export interface SeededOpsOptions {
+  /** This client's number (default 0) among `clients` (default 1): it owns indices client, client + clients, … */
+  client?: number;
+  clients?: number;
+  /** Draw deletes too (about 1 change in 12 of an existing deployment); the next change of it re-applies it. */
+  deletes?: boolean;
+}
+
+/** One client's seeded sequence of changes (endless; offsets are filled in when sent). */
+export function* seededOps(prng: Prng, maxDeployments: number, o: SeededOpsOptions = {}): Generator<WorkloadOp> {
+  const client = o.client ?? 0;
+  const clients = o.clients ?? 1;
+  const owned = Math.ceil(Math.max(0, maxDeployments - client) / clients);
+  if (owned === 0) return;
+  const want: Array<{ replicas: number; roll: number; exists: boolean }> = [];
   for (;;) {
-    const create = want.length < maxDeployments && (want.length === 0 || prng.next() < 0.25);
-    const index = create ? want.length : prng.int(0, want.length - 1);
-    const scale = !create && prng.next() < 0.5;
-    const replicas = create || scale ? prng.int(1, 6) : want[index]!.replicas;
+    const create = want.length < owned && (want.length === 0 || prng.next() < 0.25);
+    const local = create ? want.length : prng.int(0, want.length - 1);
+    if (create) want.push({ replicas: 0, roll: 0, exists: false });
+    const w = want[local]!;
+    let op: WorkloadOp["op"];
+    if (!w.exists) op = "apply";
+    else if (o.deletes && prng.next() < 0.08) op = "delete";
+    else op = prng.next() < 0.5 ? "scale" : "roll";
+    if (op === "apply" || op === "scale") w.replicas = prng.int(1, 6);
+    if (op === "roll") w.roll++;
+    w.exists = op !== "delete";
     const gapMs = prng.int(100, 600);
-    if (create) want.push({ replicas, roll: 0 });
-    const w = want[index]!;
-    w.replicas = replicas;
-    if (!create && !scale) w.roll++;
-    yield { offsetMs: 0, op: create ? "apply" : scale ? "scale" : "roll", index, replicas, roll: w.roll, gapMs };
+    const replicas = op === "delete" ? 0 : w.replicas;
+    const index = client + clients * local;
+    yield { offsetMs: 0, op, index, replicas, roll: w.roll, gapMs, ...(clients > 1 ? { client } : {}) };
   }
 }
 
-/** Drives the workload until `signal` aborts (or, with `script`, until its changes are sent, each at its offset). */
+/** What every client of one run shares. */
+interface WorkloadRun {
+  bus: Bus;
+  ledger: AckLedger;
+  driver: ChaosDriver;
+  signal: AbortSignal;
+  startedAt: number;
+  hosts?: boolean;
+  stats: WorkloadStats;
+}
+
+/**
+ * Drives the workload until `signal` aborts (or, with `script`, until its changes are sent, each at its offset, by
+ * the client that sent it).
+ */
 export async function runWorkload(o: {
   bus: Bus;
   prng: Prng;
@@ -72,43 +109,61 @@ export async function runWorkload(o: {
   startedAt?: number;
   /** On a hosts lab: the odd deployments set disconnect.stopAfterSeconds. */
   hosts?: boolean;
+  /** Concurrent clients (default 1); each draws from its own sequence, seeded from `prng`. */
+  clients?: number;
+  /** Draw deletes too (seededOps). */
+  deletes?: boolean;
 }): Promise<WorkloadStats> {
   const stats: WorkloadStats = {
     applies: 0,
     scales: 0,
     rolls: 0,
+    deletes: 0,
     acked: 0,
     unknown: 0,
     refused: [],
     ops: [],
     history: [],
   };
-  const startedAt = o.startedAt ?? Date.now();
-  for (const planned of o.script ?? seededOps(o.prng, o.maxDeployments)) {
-    if (o.script) await sleep(Math.max(0, startedAt + planned.offsetMs - Date.now()), o.signal);
+  const run: WorkloadRun = { ...o, startedAt: o.startedAt ?? Date.now(), stats };
+  const clients = o.clients ?? 1;
+  if (o.script) {
+    const byClient = new Map<number, WorkloadOp[]>();
+    for (const op of o.script) byClient.set(op.client ?? 0, [...(byClient.get(op.client ?? 0) ?? []), op]);
+    await Promise.all([...byClient.values()].map((ops) => runClient(run, ops, true)));
+  } else {
+    // client 0 draws from `prng` itself (one client replays the sequences of runs made before there were several)
+    const prngs = [o.prng, ...Array.from({ length: clients - 1 }, () => new Prng(o.prng.int(0, 2 ** 32 - 1)))];
+    const seq = (k: number) => seededOps(prngs[k]!, o.maxDeployments, { client: k, clients, deletes: o.deletes });
+    await Promise.all(prngs.map((_, k) => runClient(run, seq(k), false)));
+  }
+  return stats;
+}
+
+/** Sends one client's changes, one at a time; `scripted` ones at their recorded offsets. */
+async function runClient(o: WorkloadRun, ops: Iterable<WorkloadOp>, scripted: boolean): Promise<void> {
+  const { stats } = o;
+  for (const planned of ops) {
+    if (scripted) await sleep(Math.max(0, o.startedAt + planned.offsetMs - Date.now()), o.signal);
     if (o.signal.aborted) break;
-    const op = { ...planned, offsetMs: Date.now() - startedAt };
+    const op = { ...planned, offsetMs: Date.now() - o.startedAt };
     stats.ops.push(op);
     const name = chaosName(op.index);
     const id = deploymentId("default", name);
     o.ledger.begin(id, op.replicas);
     const sentAt = Date.now();
-    stats[op.op === "apply" ? "applies" : op.op === "roll" ? "rolls" : "scales"]++;
-    const out =
-      op.op === "scale"
-        ? await intakeWithRetry(o.bus, "scale", { namespace: "default", name, replicas: op.replicas }, 30_000, o.signal)
-        : await intakeWithRetry(
-            o.bus,
-            "apply",
-            chaosManifest(op.index, op.replicas, op.roll, o.driver, o.hosts),
-            30_000,
-            o.signal,
-          );
+    stats[`${op.op === "apply" ? "applie" : op.op}s`]++;
+    const out = await send(o, op, name);
     const h = { id, op: op.op, replicas: op.replicas, sentAt, endedAt: Date.now() };
     if (out.kind === "ack") {
       stats.acked++;
-      const acked = { replicas: out.reply.replicas ?? op.replicas, revision: out.reply.revision };
-      o.ledger.ack(id, acked.replicas, acked.revision);
+      const deleted = op.op === "delete";
+      const acked = {
+        replicas: deleted ? 0 : (out.reply.replicas ?? op.replicas),
+        revision: out.reply.revision,
+        ...(deleted ? { deleted } : {}),
+      };
+      o.ledger.ack(id, acked.replicas, acked.revision, Date.now(), deleted);
       stats.history.push({ ...h, outcome: "ok", acked });
     } else if (out.kind === "unknown") {
       stats.unknown++;
@@ -119,7 +174,25 @@ export async function runWorkload(o: {
       stats.refused.push({ id, code: out.error.code, message: out.error.message });
       o.ledger.refused(id);
     }
-    if (!o.script) await sleep(op.gapMs, o.signal);
+    if (!scripted) await sleep(op.gapMs, o.signal);
   }
-  return stats;
+}
+
+/** Sends one change through the intake (with retries). */
+function send(o: WorkloadRun, op: WorkloadOp, name: string): Promise<IntakeOutcome> {
+  const ref = { namespace: "default", name };
+  switch (op.op) {
+    case "scale":
+      return intakeWithRetry(o.bus, "scale", { ...ref, replicas: op.replicas }, 30_000, o.signal);
+    case "delete":
+      return intakeWithRetry(o.bus, "delete", ref, 30_000, o.signal);
+    default:
+      return intakeWithRetry(
+        o.bus,
+        "apply",
+        chaosManifest(op.index, op.replicas, op.roll, o.driver, o.hosts),
+        30_000,
+        o.signal,
+      );
+  }
 }

@@ -196,6 +196,23 @@ describe("state - delete", () => {
     await s.removeReplica({ id: "x", deployment: "default/web" }, "test");
     expect(await s.template("default/web", 1)).toBeUndefined();
   });
+
+  it("a deployment created again while copies of its deleted namesake remain numbers its revision after theirs", async () => {
+    const s = store();
+    await s.applyDeployment(manifest({ replicas: 1, env: { OLD: "1" } }));
+    await s.createReplica(newReplica("old", { cpuMillis: 1 })); // revision 1, still being retired
+    await s.deleteDeployment("default/web");
+    expect(await s.applyDeployment(manifest({ replicas: 1, env: { NEW: "1" } }))).toMatchObject({ revision: 2 });
+    // the old copy's template stays (its worker needs it to stop it); revision 1 does not name the new template
+    expect((await s.template("default/web", 1))?.env).toEqual({ OLD: "1" });
+    expect((await s.template("default/web", 2))?.env).toEqual({ NEW: "1" });
+    await s.removeReplica({ id: "old", deployment: "default/web" }, "test");
+    expect(await s.template("default/web", 2)).toBeDefined();
+    // with no copy left, a re-created deployment starts afresh at revision 1
+    await s.deleteDeployment("default/web");
+    expect(await s.applyDeployment(manifest({ replicas: 1 }))).toMatchObject({ revision: 1 });
+    expect([...(await s.revisions("default/web")).keys()]).toEqual([1]);
+  });
 });
 
 describe("state - racing controllers", () => {

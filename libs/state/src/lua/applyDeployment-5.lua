@@ -6,7 +6,8 @@
 -- ARGV[11] now (ms)  ARGV[12] expected gen (-1 = any)  ARGV[13] replica key prefix
 -- History keeps the newest revisionHistoryLimit revisions, but never drops the current one, the last good one (a
 -- rollback target) or one a replica still runs (its worker and a rollback need the template).
--- Sets revisionAt (ms) whenever a new revision starts (the progress deadline counts from it).
+-- Sets revisionAt (ms) whenever a new revision starts (the progress deadline counts from it). A deployment created
+-- again while copies of its deleted namesake remain starts after their revisions instead of at 1.
 -- Returns {ok, revision, gen, unchanged}; emits DeploymentCreated / RevisionCreated / DeploymentUpdated.
 local rcall = redis.call
 --@include _event
@@ -15,14 +16,27 @@ local expected = tonumber(ARGV[12])
 if expected >= 0 and expected ~= gen then return fail('CONFLICT', 'deployment changed: gen ' .. gen .. ' ~= ' .. expected) end
 local now = ARGV[11]
 if gen == 0 then
-  rcall('HSET', KEYS[1], 'id', ARGV[1], 'namespace', ARGV[2], 'name', ARGV[3], 'replicas', ARGV[4], 'revision', 1,
+  -- An earlier deployment of the same name may still have copies (being retired): keep the templates they run (their
+  -- workers need them to stop them) and number this one after them, so that no revision number names two templates.
+  local running = {}
+  local rev = 1
+  for _, id in ipairs(rcall('SMEMBERS', KEYS[5])) do
+    local r = tonumber(rcall('HGET', ARGV[13] .. id, 'revision') or '')
+    if r then
+      running[r] = true
+      if r >= rev then rev = r + 1 end
+    end
+  end
+  for _, r in ipairs(rcall('HKEYS', KEYS[3])) do
+    if not running[tonumber(r)] then rcall('HDEL', KEYS[3], r) end
+  end
+  rcall('HSET', KEYS[1], 'id', ARGV[1], 'namespace', ARGV[2], 'name', ARGV[3], 'replicas', ARGV[4], 'revision', rev,
     'template', ARGV[5], 'templateHash', ARGV[6], 'strategy', ARGV[7], 'autoscale', ARGV[8], 'revisionHistoryLimit', ARGV[9],
     'labels', ARGV[10], 'paused', 0, 'gen', 1, 'createdAt', now, 'updatedAt', now, 'revisionAt', now)
-  rcall('DEL', KEYS[3]) -- history of an earlier deployment of the same name
-  rcall('HSET', KEYS[3], '1', ARGV[5])
+  rcall('HSET', KEYS[3], tostring(rev), ARGV[5])
   rcall('SADD', KEYS[2], ARGV[1])
-  emit(KEYS[4], 'deployment', ARGV[1], 'DeploymentCreated', 'revision 1, ' .. ARGV[4] .. ' replicas', now)
-  return cjson.encode({ ok = true, revision = 1, gen = 1, unchanged = false })
+  emit(KEYS[4], 'deployment', ARGV[1], 'DeploymentCreated', 'revision ' .. rev .. ', ' .. ARGV[4] .. ' replicas', now)
+  return cjson.encode({ ok = true, revision = rev, gen = 1, unchanged = false })
 end
 local cur = rcall('HMGET', KEYS[1], 'templateHash', 'revision', 'replicas', 'strategy', 'autoscale', 'revisionHistoryLimit', 'labels')
 local revision = tonumber(cur[2])

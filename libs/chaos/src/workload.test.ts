@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { Prng } from "./prng.js";
+import { seededOps, type WorkloadOp } from "./workload.js";
+
+const draw = (n: number, ...args: Parameters<typeof seededOps>): WorkloadOp[] => {
+  const out: WorkloadOp[] = [];
+  for (const op of seededOps(...args)) if (out.push(op) >= n) break;
+  return out;
+};
+
+describe("the seeded workload", () => {
+  it("gives each of several clients its own deployments", () => {
+    for (let k = 0; k < 3; k++) {
+      const ops = draw(300, new Prng(5 + k), 8, { client: k, clients: 3 });
+      expect(new Set(ops.map((o) => o.client))).toEqual(new Set([k]));
+      for (const o of ops) expect(o.index % 3 === k && o.index < 8).toBe(true);
+      expect(new Set(ops.map((o) => o.index)).size).toBe(k < 2 ? 3 : 2); // 0,3,6 | 1,4,7 | 2,5
+    }
+  });
+
+  it("with one client and no deletes, draws what it always drew (replays of older seeds stay valid)", () => {
+    const ops = draw(200, new Prng(3), 8);
+    expect(ops.every((o) => o.client === undefined && o.op !== "delete")).toBe(true);
+    expect(ops[0]).toMatchObject({ op: "apply", index: 0 });
+    expect(draw(200, new Prng(3), 8)).toEqual(ops);
+  });
+
+  it("deletes, and applies a deleted deployment again before any other change of it", () => {
+    const ops = draw(2_000, new Prng(11), 6, { deletes: true });
+    expect(ops.filter((o) => o.op === "delete").length).toBeGreaterThan(20);
+    const exists = new Map<number, boolean>();
+    for (const o of ops) {
+      if (o.op === "scale" || o.op === "roll" || o.op === "delete") expect(exists.get(o.index)).toBe(true);
+      if (o.op === "delete") expect(o.replicas).toBe(0);
+      exists.set(o.index, o.op !== "delete");
+    }
+  });
+});
