@@ -83,6 +83,9 @@ export function* seededOps(prng: Prng, maxDeployments: number, o: SeededOpsOptio
   }
 }
 
+/** The counter of WorkloadStats each kind of change adds to. */
+const COUNTER = { apply: "applies", roll: "rolls", scale: "scales", delete: "deletes" } as const;
+
 /** What every client of one run shares. */
 interface WorkloadRun {
   bus: Bus;
@@ -152,7 +155,7 @@ async function runClient(o: WorkloadRun, ops: Iterable<WorkloadOp>, scripted: bo
     const id = deploymentId("default", name);
     o.ledger.begin(id, op.replicas);
     const sentAt = Date.now();
-    stats[`${op.op === "apply" ? "applie" : op.op}s`]++;
+    stats[COUNTER[op.op]]++;
     const out = await send(o, op, name);
     const h = { id, op: op.op, replicas: op.replicas, sentAt, endedAt: Date.now() };
     if (out.kind === "ack") {
