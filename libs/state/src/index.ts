@@ -4,6 +4,7 @@ export * from "./store.js";
 export * from "./connection.js";
 export * from "./durable.js";
 export * from "./sentinel.js";
+export * from "./primary-watch.js";
 export * from "./records.js";
 export * from "./scripts.js";
 export * from "./endpoint-cache.js";

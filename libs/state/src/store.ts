@@ -20,9 +20,10 @@ import {
   toTugError,
 } from "@tug/contracts";
 import type { Redis } from "ioredis";
-import { createRedisClient, type RedisConnection } from "./connection.js";
+import { createRedisClient, DEFAULT_MASTER_NAME, type RedisConnection } from "./connection.js";
 import { confirmReplicated } from "./durable.js";
 import { keys, type Keys } from "./keys.js";
+import { type PrimaryWatch, watchPrimary } from "./primary-watch.js";
 import { toDeployment, toNode, toReplica } from "./records.js";
 import { defineScripts } from "./scripts.js";
 
@@ -30,7 +31,7 @@ import { defineScripts } from "./scripts.js";
 export interface StoreOptions extends RedisConnection {
   /** Key prefix (default `tug`); tests use a unique one. */
   prefix?: string;
-  /** Called on connection state changes, for logs and /healthz. */
+  /** Called on connection state changes (and each stale primary left, as an error), for logs and /healthz. */
   onStatus?: (status: "ready" | "error", err?: unknown) => void;
 }
 
@@ -91,6 +92,8 @@ export class RedisStore {
   private readonly run: Record<string, Call>;
   /** Resolves once the replicas hold this connection's writes (at once without replicas to wait for). */
   private readonly confirm: () => Promise<void>;
+  /** With Sentinels: keeps the connection on the primary they name (see primary-watch.ts). */
+  private readonly watch?: PrimaryWatch;
 
   constructor(o: StoreOptions) {
     this.k = keys(o.prefix ?? "tug");
@@ -100,6 +103,10 @@ export class RedisStore {
     this.redis.on("error", (err) => o.onStatus?.("error", err));
     defineScripts(this.redis);
     this.run = this.redis as unknown as Record<string, Call>;
+    if (o.sentinels)
+      this.watch = watchPrimary(this.redis, o.sentinels, o.masterName || DEFAULT_MASTER_NAME, (why) =>
+        o.onStatus?.("error", new Error(`left a stale primary: ${why}`)),
+      );
   }
 
   /** Resolves once connected; rejects with STORE_UNAVAILABLE (retryable) after `timeoutMs`. */
@@ -124,6 +131,7 @@ export class RedisStore {
   }
 
   async close(): Promise<void> {
+    this.watch?.stop();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
@@ -133,6 +141,8 @@ export class RedisStore {
     try {
       raw = await this.run[script]!(...args);
     } catch (err) {
+      // a primary without its replicas refuses every script (they are all flagged as writes): perhaps a stale one
+      if (/NOREPLICAS|READONLY/.test(String((err as Error)?.message))) void this.watch?.check().catch(() => {});
       throw toTugError(err);
     }
     const r = JSON.parse(raw) as Ok<T> | { ok: false; code: string; message: string };

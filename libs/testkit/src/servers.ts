@@ -3,7 +3,7 @@
  * Every test gets its own servers (or at least its own key prefix); `stop()` ends exactly the processes started.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { freePort, waitForPort } from "@tug/cluster";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,6 +59,24 @@ async function startServer(
     },
   };
   return handle;
+}
+
+/**
+ * Starts one Redis Sentinel on a free port that monitors the primary on `primaryPort` as `masterName` (quorum 1,
+ * a primary silent for 1 s is down); its config file lives in its own temporary dir.
+ */
+export function startSentinel(primaryPort: number, masterName = "tug"): Promise<ServerHandle> {
+  const dir = mkdtempSync(join(tmpdir(), "tug-sentinel-"));
+  const conf = join(dir, "sentinel.conf");
+  writeFileSync(
+    conf,
+    [
+      `sentinel monitor ${masterName} 127.0.0.1 ${primaryPort} 1`,
+      `sentinel down-after-milliseconds ${masterName} 1000`,
+      "",
+    ].join("\n"),
+  );
+  return startServer("redis-server", (port) => [conf, "--sentinel", "--port", String(port)], "redis", undefined, dir);
 }
 
 /** Starts `nats-server -js` on a free port. */
