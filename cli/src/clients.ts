@@ -3,6 +3,7 @@
  * failures into TugError so every command reports them the same way.
  */
 import { connect } from "@nats-io/transport-node";
+import { natsAuthOptions, type NatsCreds } from "@tug/bus";
 import {
   decode,
   encode,
@@ -60,9 +61,11 @@ export class ApiClient {
 
 /** Sends desired-state requests over NATS (`tug.v1.desired.<verb>`). */
 export class IntakeClient {
+  /** `creds`: the users' NATS identity (see natsCredsOf in context.ts); none for a server without authorization. */
   constructor(
     private readonly url: string,
     private readonly timeoutMs = 10_000,
+    private readonly creds?: NatsCreds,
   ) {}
 
   /** Sends one request and returns the ok reply; an error reply or no answer becomes a TugError. */
@@ -75,9 +78,18 @@ export class IntakeClient {
   /** Sends several requests over one connection, in order; each result is the ok reply or the TugError. */
   async requestAll<T>(verb: DesiredVerb, bodies: readonly unknown[]): Promise<Array<T | TugError>> {
     const servers = this.url.split(","); // a NATS cluster (`tug up --ha`): any of its servers will do
-    const nc = await connect({ servers, timeout: 3_000, maxReconnectAttempts: 0, name: "tug-cli" }).catch((err) => {
-      throw new TugError("BUS_UNAVAILABLE", `cannot reach NATS at ${this.url}: ${(err as Error).message}`);
-    });
+    const auth = natsAuthOptions(this.creds);
+    const nc = await connect({ servers, timeout: 3_000, maxReconnectAttempts: 0, name: "tug-cli", ...auth }).catch(
+      (err: Error) => {
+        if (/authoriz/i.test(err.message) || err.name === "AuthorizationError")
+          throw new TugError(
+            "NATS_UNAUTHORIZED",
+            `NATS at ${this.url} refused ${this.creds ? `the credentials of ${this.creds.user}` : "a connection without credentials"}` +
+              ` (${err.message}); the CLI reads <data dir>/nats-auth/cli.creds or TUG_NATS_CREDS`,
+          );
+        throw new TugError("BUS_UNAVAILABLE", `cannot reach NATS at ${this.url}: ${err.message}`);
+      },
+    );
     try {
       const out: Array<T | TugError> = [];
       for (const body of bodies) out.push(await this.one<T>(nc, verb, body).catch((e: unknown) => toTugError(e)));
@@ -96,6 +108,7 @@ export class IntakeClient {
       data = msg.data;
     } catch (err) {
       const m = (err as Error).message;
+      if (/permission/i.test(m)) throw new TugError("NATS_UNAUTHORIZED", `${verb}: ${m}`);
       throw new TugError(/timeout/i.test(m) ? "TIMEOUT" : "BUS_UNAVAILABLE", `${verb}: no controller answered (${m})`);
     }
     const reply = decode(data) as { ok?: boolean };

@@ -1,7 +1,9 @@
 /** What every command needs: resolved global options, the two clients, and where output goes. */
 import type { Command } from "commander";
 import { ApiClient, IntakeClient } from "./clients.js";
-import { readApiToken } from "@tug/cluster";
+import { existsSync } from "node:fs";
+import { type NatsCreds, natsCredsFromEnv, readNatsCreds } from "@tug/bus";
+import { CLI_IDENTITY, natsCredsPath, readApiToken } from "@tug/cluster";
 import { clusterUrls, type DataDir, dataDirOf } from "./data-dir.js";
 import { UsageError } from "./errors.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "./format.js";
@@ -37,6 +39,8 @@ export function contextOf(cmd: Command, out: (text: string) => void = (t) => pro
         .split(",")
         .map((u) => checkedUrl(u.trim(), "--nats", ["nats:", "tls:"]))
         .join(","),
+      undefined,
+      natsCredsOf(dir),
     ),
   };
   return { ...clients, output: g.output as OutputFormat, out };
@@ -58,4 +62,15 @@ export function checkedUrl(v: string, flag: string, schemes: string[]): string {
 /** The API write token: `TUG_TOKEN` when set, else the one `tug up` keeps in the data dir (undefined if neither). */
 export function apiTokenOf(dir: DataDir, env: NodeJS.ProcessEnv = process.env): string | undefined {
   return env.TUG_TOKEN?.trim() || readApiToken(dir.path);
+}
+
+/**
+ * The users' NATS credentials: the file `TUG_NATS_CREDS` names when set, else the one `tug up` keeps in the data
+ * dir (`nats-auth/cli.creds`), else none (a NATS without authorization). A bad file throws NATS_CREDS_INVALID.
+ */
+export function natsCredsOf(dir: DataDir, env: NodeJS.ProcessEnv = process.env): NatsCreds | undefined {
+  const fromEnv = natsCredsFromEnv(env);
+  if (fromEnv) return fromEnv;
+  const path = natsCredsPath(dir.path, CLI_IDENTITY);
+  return existsSync(path) ? readNatsCreds(path) : undefined;
 }

@@ -16,6 +16,7 @@ export function hollowCommand(program: Command): void {
     .option("--cpu-millis <m>", "cpu capacity of each node in millicores (default 4000)", intArg(1, 10_000_000))
     .option("--memory-bytes <b>", "memory capacity of each node (default 8 GiB)", intArg(1, Number.MAX_SAFE_INTEGER))
     .option("--heartbeat-ms <ms>", "heartbeat period of each node (default 1000)", intArg(50, 60_000))
+    .option("--creds <file>", "NATS credentials, from `tug node add PREFIX --hollow N` (default: TUG_NATS_CREDS)")
     .option("--log-level <level>", "trace | debug | info | warn | error")
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const { OptionError, runHollow } = await import("@tug/cluster");

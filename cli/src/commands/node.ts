@@ -7,7 +7,8 @@ import { sleep } from "@tug/runtime";
 import type { List } from "../api-types.js";
 import { intArg, nodeArg } from "../args.js";
 import { contextOf, type Ctx } from "../context.js";
-import { render } from "../format.js";
+import { dataDirOf } from "../data-dir.js";
+import { type OutputFormat, render } from "../format.js";
 import { progress } from "../progress.js";
 
 /** How often drain looks at the node's replicas (ms). */
@@ -51,7 +52,33 @@ export async function waitDrained(
 
 /** Registers `node cordon|uncordon|drain`. */
 export function nodeCommand(program: Command): void {
-  const node = program.command("node").description("cordon, uncordon or drain a node");
+  const node = program.command("node").description("cordon, uncordon or drain a node; add one's NATS credentials");
+  node
+    .command("add")
+    .description("write NATS credentials for a node that joins from another host, and reload the cluster's NATS")
+    .argument("<node>", "node id", nodeArg)
+    .option("--rotate", "replace the node's password (the old one stops working at the reload)")
+    .option(
+      "--hollow <n>",
+      "speak for hollow nodes <node>-1 … <node>-<n> (tug hollow --prefix <node>)",
+      intArg(1, 100_000),
+    )
+    .action(async (id: string, opts: { rotate?: boolean; hollow?: number }, cmd: Command) => {
+      const { addNode } = await import("@tug/cluster");
+      const r = addNode(dataDirOf(cmd).path, id, opts);
+      const output = (cmd.optsWithGlobals() as { output: OutputFormat }).output;
+      const join = `tug worker --join ${r.natsUrl ?? "nats://ADDR:4222"} --address ADDR --node ${id} --creds FILE`;
+      const reload = r.reloaded.length ? `reloaded ${r.reloaded.join(", ")}` : "no running cluster: the next tug up";
+      process.stdout.write(
+        render(r, output, () =>
+          [
+            `credentials for ${r.nodes.length > 1 ? `${r.nodes.length} nodes` : `node ${id}`}: ${r.creds}`,
+            `NATS: ${reload}`,
+            `copy the file to the node's host (keep it mode 0600), then: ${join}`,
+          ].join("\n"),
+        ) + "\n",
+      );
+    });
   const simple = (verb: "cordon" | "uncordon", what: string) =>
     node
       .command(verb)

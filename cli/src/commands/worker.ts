@@ -23,6 +23,7 @@ export function workerCommand(program: Command): void {
     .option("--labels <k=v,...>", "node labels for nodeSelector")
     .option("--health-port <p>", "port of /healthz and /metrics on --address (default: any)", intArg(0, 65_535))
     .option("--stop-replicas-on-exit", "stop every replica when the worker stops (default: leave them to be adopted)")
+    .option("--creds <file>", "the node's NATS credentials, from `tug node add NAME` (default: TUG_NATS_CREDS)")
     .option("--log-level <level>", "trace | debug | info | warn | error")
     .action(async (opts: Record<string, unknown>) => {
       const { OptionError, runWorker } = await import("@tug/cluster");

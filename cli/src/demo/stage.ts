@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ClusterFile, LocalCluster } from "@tug/cluster";
 import { type NodeRecord, TugError } from "@tug/contracts";
+import { readNatsCreds } from "@tug/bus";
 import { ApiClient, IntakeClient } from "../clients.js";
+import { natsCredsOf } from "../context.js";
 import type { List } from "../api-types.js";
 import { startupLine } from "../commands/up.js";
 import { type DataDir, describeDataDir } from "../data-dir.js";
@@ -73,7 +75,7 @@ async function healthy(apiUrl: string): Promise<boolean> {
 function reuse(o: StageOptions, api: ApiClient): Stage {
   return {
     api,
-    intake: new IntakeClient(o.natsUrl),
+    intake: new IntakeClient(o.natsUrl, undefined, natsCredsOf(o.dataDir)),
     apiUrl: o.apiUrl,
     dns: o.dns,
     started: false,
@@ -125,7 +127,7 @@ async function start(o: StageOptions, n: Narrator): Promise<Stage> {
   let stopped: Promise<void> | undefined;
   return {
     api: new ApiClient(cluster.apiUrl, 5_000),
-    intake: new IntakeClient(cluster.natsUrl),
+    intake: new IntakeClient(cluster.natsUrl, undefined, readNatsCreds(cluster.natsCreds)),
     apiUrl: cluster.apiUrl,
     dns: o.dns,
     started: true,

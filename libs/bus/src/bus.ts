@@ -18,6 +18,7 @@ import {
 } from "@tug/contracts";
 import type { Logger } from "@tug/log";
 import { Counter, type Registry } from "prom-client";
+import { natsAuthOptions, natsCredsFromEnv, type NatsCreds } from "./creds.js";
 
 export interface BusOptions {
   /** A NATS URL, or a comma-separated list of a cluster's servers (tried in random order, failed over among). */
@@ -26,6 +27,11 @@ export interface BusOptions {
   name: string;
   log: Logger;
   metrics?: Registry;
+  /**
+   * The identity's NATS credentials. Default: the file `TUG_NATS_CREDS` names, or none when it is unset (a server
+   * without authorization). A bad file throws NATS_CREDS_INVALID before connecting.
+   */
+  creds?: NatsCreds;
 }
 
 /** Handler of a request; its return value is the reply. Throwing a TugError replies with that error. */
@@ -68,6 +74,7 @@ export class Bus {
     const nc = await connect({
       servers,
       name: o.name,
+      ...natsAuthOptions(o.creds ?? natsCredsFromEnv()),
       waitOnFirstConnect: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Bus } from "@tug/bus";
+import { Bus, readNatsCreds } from "@tug/bus";
 import { defaultRepoRoot, type LocalCluster, startLocalCluster } from "@tug/cluster";
 import { silentLogger } from "@tug/log";
 import { RedisStore } from "@tug/state";
@@ -73,7 +73,8 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
     });
     store = new RedisStore({ ...cluster.redis, prefix: cluster.prefix });
     await store.ready(30_000);
-    bus = await Bus.connect({ url: cluster.natsUrl, name: "chaos-runner", log: silentLogger() });
+    const creds = readNatsCreds(cluster.natsCreds);
+    bus = await Bus.connect({ url: cluster.natsUrl, name: "chaos-runner", log: silentLogger(), creds });
 
     const root = new Prng(o.seed);
     const [workPrng, faultPrng] = [root.fork(), root.fork()];

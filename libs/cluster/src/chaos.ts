@@ -147,7 +147,7 @@ function workerOf(f: ClusterFile, node: string): ClusterFileComponent {
 }
 
 /** The component's PID when it is alive and /proc confirms it is that component of this cluster. */
-function verifiedPid(f: ClusterFile, c: ClusterFileComponent): number | undefined {
+export function verifiedPid(f: ClusterFile, c: ClusterFileComponent): number | undefined {
   if (c.pid === null || !isAlive(c.pid)) return undefined;
   const env = environ(c.pid);
   const marked = env?.includes(`TUG_COMPONENT=${c.name}`) && env.includes(`TUG_CLUSTER_DIR=${f.dataDir}`);

@@ -22,6 +22,9 @@ import { isListening, waitForPort } from "./ports.js";
 import { type ClusterFile, removeClusterFile, writeClusterFile } from "./cluster-file.js";
 import { clearHolds, heldUntil } from "./holds.js";
 import { writeApiToken } from "./api-token.js";
+import { natsCredsPath, prepareNatsAuth } from "./nats-auth/store.js";
+import { CLI_IDENTITY, clusterIdentities, identityOf } from "./nats-auth/identities.js";
+import type { NatsIdentity } from "./nats-auth/permissions.js";
 import { startHostsLab } from "./hosts/setup.js";
 import type { Lab } from "./hosts/lab.js";
 import { findStrayReplicas, reapStrays } from "./strays.js";
@@ -61,6 +64,10 @@ export interface LocalCluster {
   dnsPort: number;
   /** The bearer token API writes need (also in `<dataDir>/api-token`, mode 0600). */
   apiToken: string;
+  /** The users' NATS credentials file (`<dataDir>/nats-auth/cli.creds`, mode 0600): intake requests, reads. */
+  natsCreds: string;
+  /** The credentials file of another identity of this cluster (e.g. `node-1`, `registry-1`, `harness`). */
+  natsCredsOf(user: string): string;
   prefix: string;
   dataDir: string;
   /** Replica driver of the workers. */
@@ -92,8 +99,14 @@ export interface LocalCluster {
   stop(): Promise<void>;
 }
 
+/** Options of startLocalCluster beyond `tug up`'s. */
+export interface ClusterExtras {
+  /** NATS identities to make besides the cluster's own (the system-test harness's `harness`). */
+  natsIdentities?: NatsIdentity[];
+}
+
 /** Starts a local cluster; on any startup failure everything already started is stopped before rethrowing. */
-export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
+export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtras = {}): Promise<LocalCluster> {
   const o = resolveOptions(opts);
   assertBuilt(o);
   const a = await addresses(o);
@@ -108,6 +121,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
 
   clearHolds(o.dataDir);
   const apiToken = writeApiToken(o.dataDir);
+  prepareNatsAuth(o.dataDir, [...clusterIdentities(o, nodes), ...(opts.natsIdentities ?? [])]);
   const nodeOf = new Map<string, string>();
   const record = () =>
     writeClusterFile(
@@ -134,7 +148,9 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     healthPorts.set(s.name, s.healthPort);
     if (s.env?.TUG_NODE) nodeOf.set(s.name, s.env.TUG_NODE);
     // markers that let `tug chaos` check a PID from cluster.json really is this cluster's component
-    sup.spawn({ ...s, env: { ...s.env, TUG_COMPONENT: s.name, TUG_CLUSTER_DIR: o.dataDir } });
+    const user = identityOf(s);
+    const natsEnv: Record<string, string> = user ? { TUG_NATS_CREDS: natsCredsPath(o.dataDir, user) } : {};
+    sup.spawn({ ...s, env: { ...s.env, ...natsEnv, TUG_COMPONENT: s.name, TUG_CLUSTER_DIR: o.dataDir } });
   };
   try {
     const infra = a.ha ? haInfraSpecs(o.dataDir, a.ha, (n, l) => o.onLine?.(n, l)) : [natsSpec(o, a), redisSpec(o, a)];
@@ -177,6 +193,8 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     ...a,
     apiUrl: `http://127.0.0.1:${a.apiPort}`,
     apiToken,
+    natsCreds: natsCredsPath(o.dataDir, CLI_IDENTITY),
+    natsCredsOf: (user) => natsCredsPath(o.dataDir, user),
     prefix: o.prefix,
     dataDir: o.dataDir,
     driver: o.driver,

@@ -1,6 +1,7 @@
 /** The processes of a local cluster, as supervisor specs: infrastructure, control plane and workers. */
 import { join } from "node:path";
 import { apiTokenPath } from "./api-token.js";
+import { natsAuthConfPath } from "./nats-auth/store.js";
 import type { ChildSpec } from "./supervisor.js";
 import { hollowSpecs } from "./hollow.js";
 import { runsHollow, workerProcesses } from "./hollow-size.js";
@@ -59,14 +60,27 @@ export function entryFile(repoRoot: string, role: string): string {
   return join(repoRoot, "services", role, "dist", "main.js");
 }
 
-/** `nats-server` with JetStream, its store under `<dataDir>/nats`. */
+/**
+ * `nats-server` with JetStream, its store under `<dataDir>/nats`, and the cluster's authorization config
+ * (nats-auth/store.ts; reloaded on SIGHUP).
+ */
 export function natsSpec(o: ResolvedOptions, a: ClusterAddresses): ComponentSpec {
   return {
     name: "nats",
     role: "nats",
     tier: TIER.infra,
     cmd: "nats-server",
-    args: ["-a", "127.0.0.1", "-p", String(a.natsPort), "-js", "-sd", join(o.dataDir, "nats")],
+    args: [
+      "-c",
+      natsAuthConfPath(o.dataDir),
+      "-a",
+      "127.0.0.1",
+      "-p",
+      String(a.natsPort),
+      "-js",
+      "-sd",
+      join(o.dataDir, "nats"),
+    ],
   };
 }
 

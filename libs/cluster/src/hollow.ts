@@ -9,6 +9,7 @@ import { runForeground } from "./foreground.js";
 import { HOLLOW_PER_PROCESS, workerProcesses } from "./hollow-size.js";
 import { defaultRepoRoot, OptionError, type ResolvedOptions } from "./options.js";
 import type { ChildSpec } from "./supervisor.js";
+import { credsEnv } from "./nats-auth/creds-option.js";
 
 /** Options of `tug hollow` (strings straight from commander are accepted and validated). */
 export interface HollowOptions {
@@ -28,6 +29,8 @@ export interface HollowOptions {
   /** Heartbeat period of each node (default 1000 ms). */
   heartbeatMs?: number | string;
   logLevel?: string;
+  /** The NATS credentials file (`tug node add PREFIX --hollow N`; default: `TUG_NATS_CREDS`). */
+  creds?: string;
   /** Where services/worker/dist/hollow-main.js lives (default: this repository). */
   repoRoot?: string;
 }
@@ -65,6 +68,7 @@ export function hollowEnv(o: HollowOptions): Record<string, string> {
   };
   if (o.labels) env.TUG_NODE_LABELS = o.labels;
   if (o.logLevel) env.TUG_LOG_LEVEL = o.logLevel;
+  Object.assign(env, credsEnv(o.creds));
   return env;
 }
 
@@ -77,11 +81,10 @@ export type HollowSpec = ChildSpec & { role: string; healthPort: number };
  */
 export function hollowSpecs(o: ResolvedOptions, natsUrl: string, healthPorts: number[]): HollowSpec[] {
   return Array.from({ length: workerProcesses(o) }, (_, i) => {
-    const first = i * HOLLOW_PER_PROCESS + 1;
+    const { first, nodes } = hollowSlice(o, i);
     const name = `hollow-${i + 1}`;
     const healthPort = healthPorts.shift();
     if (healthPort === undefined) throw new Error("internal: ran out of pre-allocated health ports");
-    const nodes = Math.min(HOLLOW_PER_PROCESS, o.nodes - first + 1);
     const env = {
       ...o.env,
       ...hollowEnv({ join: natsUrl, nodes, first, prefix: "node", logLevel: o.logLevel }),
@@ -92,6 +95,18 @@ export function hollowSpecs(o: ResolvedOptions, natsUrl: string, healthPorts: nu
     const args = [hollowEntry(o.repoRoot)];
     return { name, role: "hollow", tier: 0, cmd: process.execPath, args, env, cwd: o.repoRoot, healthPort };
   });
+}
+
+/** The nodes of `tug up`'s hollow process i (0-based): the number of the first, and how many. */
+function hollowSlice(o: ResolvedOptions, i: number): { first: number; nodes: number } {
+  const first = i * HOLLOW_PER_PROCESS + 1;
+  return { first, nodes: Math.min(HOLLOW_PER_PROCESS, o.nodes - first + 1) };
+}
+
+/** The node ids of `tug up`'s hollow process i (0-based), `node-<first>` …, for its NATS permissions. */
+export function hollowNodeIds(o: ResolvedOptions, i: number): string[] {
+  const { first, nodes } = hollowSlice(o, i);
+  return Array.from({ length: nodes }, (_, j) => `node-${first + j}`);
 }
 
 /** The hollow process's entry file under `repoRoot`. */

@@ -27,3 +27,7 @@ export * from "./ha/addresses.js";
 export * from "./ha/chaos.js";
 export * from "./ha/settings.js";
 export { freePortsOutside, type PortRange } from "./port-pick.js";
+export * from "./nats-auth/permissions.js";
+export * from "./nats-auth/store.js";
+export * from "./nats-auth/identities.js";
+export * from "./nats-auth/node-add.js";

@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { runForeground } from "./foreground.js";
 import { entryFile } from "./components.js";
 import { defaultRepoRoot, OptionError } from "./options.js";
+import { credsEnv } from "./nats-auth/creds-option.js";
 
 /** Options of `tug worker` (strings straight from commander are accepted and validated). */
 export interface JoinOptions {
@@ -30,6 +31,10 @@ export interface JoinOptions {
   /** Stop every replica when the worker stops (default: they keep running for the next worker to adopt). */
   stopReplicasOnExit?: boolean;
   logLevel?: string;
+  /**
+   * The node's NATS credentials file (from `tug node add NAME` on the control plane; default: `TUG_NATS_CREDS`).
+   */
+  creds?: string;
   /** Where services/worker/dist/main.js lives (default: this repository). */
   repoRoot?: string;
 }
@@ -80,6 +85,7 @@ export function joinEnv(o: JoinOptions): Record<string, string> {
   if (o.labels) env.TUG_NODE_LABELS = o.labels;
   if (o.logLevel) env.TUG_LOG_LEVEL = o.logLevel;
   if (o.stopReplicasOnExit) env.TUG_WORKER_STOP_ON_EXIT = "1";
+  Object.assign(env, credsEnv(o.creds));
   return env;
 }
 

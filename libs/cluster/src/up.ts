@@ -3,7 +3,7 @@
  * manifest file once the registry answers, and stops everything it started on SIGINT/SIGTERM (exit 0).
  * Bad options exit 2; a failed start exits 1.
  */
-import { Bus } from "@tug/bus";
+import { Bus, readNatsCreds } from "@tug/bus";
 import { silentLogger } from "@tug/log";
 import { sleep } from "@tug/runtime";
 import { type LocalCluster, startLocalCluster } from "./cluster.js";
@@ -152,7 +152,12 @@ async function applyAll(io: UpIo, c: LocalCluster, manifests: unknown[]): Promis
     io.err(`tug up: the registry did not answer ${c.apiUrl}/healthz; nothing applied`);
     return;
   }
-  const bus = await Bus.connect({ url: c.natsUrl, name: "tug-up", log: silentLogger() });
+  const bus = await Bus.connect({
+    url: c.natsUrl,
+    name: "tug-up",
+    log: silentLogger(),
+    creds: readNatsCreds(c.natsCreds),
+  });
   try {
     for (const r of await applyManifests(bus, manifests)) {
       if (r.ok) io.out(`applied ${r.name}: revision ${r.revision}${r.unchanged ? " (unchanged)" : ""}`);

@@ -33,6 +33,12 @@ export const ERROR_CODES = {
   STALE_FENCING_TOKEN: { status: 409, retryable: false, text: "a lease holder lost its lease" },
   STORE_UNAVAILABLE: { status: 503, retryable: true, text: "Redis cannot be reached" },
   BUS_UNAVAILABLE: { status: 503, retryable: true, text: "NATS cannot be reached or nobody answered" },
+  NATS_UNAUTHORIZED: {
+    status: 401,
+    retryable: false,
+    text: "NATS refused the connection's credentials (none, unknown or revoked) or a subject they do not allow",
+  },
+  NATS_CREDS_INVALID: { status: 400, retryable: false, text: "a NATS credentials file is missing or malformed" },
   API_UNAVAILABLE: { status: 503, retryable: true, text: "the registry's HTTP API cannot be reached" },
   TIMEOUT: { status: 504, retryable: true, text: "the operation did not finish in time" },
   OVERLOADED: { status: 503, retryable: true, text: "a bounded resource is full; retry later" },

@@ -62,6 +62,13 @@ export const subjects = {
   componentHeartbeatOfRole: (role: string) => `${PREFIX}.component.${token(role)}.*.heartbeat`,
   /** Proxy → autoscaler traffic figures. */
   proxyMetrics: `${PREFIX}.proxy.metrics`,
+  /** Every hint (`tug.v1.events.>`). */
+  hintsAll: `${PREFIX}.events.>`,
+  /**
+   * Prefix of the reply inboxes of one NATS identity (`_INBOX.<identity>`): a client connects with it as its
+   * `inboxPrefix`, and its permissions let it subscribe under it only, so no identity can read another's replies.
+   */
+  inbox: (identity: string) => `_INBOX.${token(identity)}`,
 } as const;
 
 /** Extracts the node id from a `tug.v1.node.<node>.<channel>` subject, or undefined. */

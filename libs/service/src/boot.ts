@@ -39,7 +39,10 @@ export function boot(
   return host(config, (deps, store) => build({ ...deps, store: store! }), true);
 }
 
-/** Connects the bus only (no Redis: the worker), builds the process and runs it until a signal. */
+/**
+ * Connects the bus only (no Redis: the worker), builds the process and runs it until a signal. It publishes no
+ * component heartbeat: a node's liveness is its node heartbeat, and its NATS identity may publish nothing else.
+ */
 export function bootWithoutStore(
   config: ServiceConfig,
   build: (deps: BusDeps) => ServiceParts | Promise<ServiceParts>,
@@ -91,7 +94,8 @@ async function host(
       healthPort: config.healthPort,
       healthHost: config.healthHost,
       checks,
-      runnables: [...parts.runnables, heartbeat],
+      // a node speaks only on its own tug.v1.node.<node>.* subjects (docs/security.md): its heartbeat is the node's
+      runnables: withStore ? [...parts.runnables, heartbeat] : parts.runnables,
       onStop: async () => {
         await parts.onStop?.();
         await bus.close();

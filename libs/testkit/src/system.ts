@@ -6,11 +6,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomInt } from "node:crypto";
-import { Bus } from "@tug/bus";
+import { Bus, readNatsCreds } from "@tug/bus";
 import { type LocalCluster, startLocalCluster } from "@tug/cluster";
 import { silentLogger } from "@tug/log";
 import { RedisStore } from "@tug/state";
 import { uniquePrefix } from "./servers.js";
+
+/**
+ * The harness's NATS identity: a user's rights (intake requests, reads) plus publishing the proxy's traffic
+ * figures, which autoscaling tests fake. Its credentials: `cluster.natsCredsOf(HARNESS_IDENTITY)`.
+ */
+export const HARNESS_IDENTITY = "harness";
 
 /** Fast heartbeats and short graces so node loss and recovery happen within a test's patience. */
 export const QUICK_TIMINGS: Readonly<Record<string, string>> = {
@@ -89,10 +95,12 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
       env: { ...QUICK_TIMINGS, ...(opts.env ?? {}) },
       onLine: opts.onLine,
       readyTimeoutMs: opts.readyTimeoutMs ?? 60_000,
+      natsIdentities: [{ user: HARNESS_IDENTITY, role: "harness" }],
     });
     const store = new RedisStore({ ...cluster.redis, prefix });
     await store.ready();
-    const bus = await Bus.connect({ url: cluster.natsUrl, name: `system-test-${prefix}`, log: silentLogger() });
+    const creds = readNatsCreds(cluster.natsCredsOf(HARNESS_IDENTITY));
+    const bus = await Bus.connect({ url: cluster.natsUrl, name: `system-test-${prefix}`, log: silentLogger(), creds });
     let stopped: Promise<void> | undefined;
     const c = cluster;
     return {

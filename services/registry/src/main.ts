@@ -1,5 +1,4 @@
 /** Registry entry point: the only file reading the environment. */
-import { availableParallelism } from "node:os";
 import { boot, intEnv, readConfig } from "@tug/service";
 import { buildRegistry } from "./service.js";
 import { apiTokenOf } from "./token-source.js";
@@ -12,7 +11,6 @@ void boot(config, (deps) =>
     dnsHost: config.env.TUG_DNS_HOST || "127.0.0.1",
     dnsPort: intEnv(config.env, "TUG_DNS_PORT", 5353),
     dnsResyncMs: intEnv(config.env, "TUG_DNS_RESYNC_MS", 1_000),
-    dnsWorkers: intEnv(config.env, "TUG_DNS_WORKERS", Math.min(3, availableParallelism() - 1)),
     apiToken: apiTokenOf({ file: config.env.TUG_API_TOKEN_FILE, value: config.env.TUG_API_TOKEN }),
   }),
 );

@@ -33,11 +33,18 @@ describe("the --ha layout", () => {
     expect(redisNameOfPort(h, 1)).toBeUndefined();
   });
 
-  it("routes each NATS server to the two others, never to itself", () => {
+  it("routes each NATS server to the two others, never to itself, all with the route user's password", () => {
     for (const [i, s] of natsClusterSpecs(tmp(), h).entries()) {
-      const routes = s.args![s.args!.indexOf("--routes") + 1]!;
-      expect(routes).not.toContain(`:${h.routePorts[i]}`);
-      expect(routes.split(",")).toHaveLength(2);
+      const conf = readFileSync(s.args![s.args!.indexOf("-c") + 1]!, "utf8");
+      const cluster = JSON.parse(conf.slice(conf.indexOf("{"), conf.lastIndexOf("}") + 1)) as {
+        routes: string[];
+        authorization: { user: string; password: string };
+      };
+      const { user, password } = cluster.authorization;
+      expect(cluster.routes.join(",")).not.toContain(`:${h.routePorts[i]}`);
+      expect(cluster.routes).toHaveLength(2);
+      for (const r of cluster.routes) expect(r.startsWith(`nats://${user}:${password}@127.0.0.1:`)).toBe(true);
+      expect(conf).toMatch(/^include auth\.conf$/m);
     }
   });
 

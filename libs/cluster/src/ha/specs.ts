@@ -3,11 +3,14 @@
  * as a primary (redis-1 at first) with 2 replicas, and 3 Sentinels watching it. Each Redis server and Sentinel runs
  * from a config file of its own under `<dataDir>/redis/<name>/`, which Sentinel rewrites on a failover.
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ComponentSpec, TIER } from "../components.js";
 import { type HaAddresses, haSentinels } from "./addresses.js";
+import { writeSecretFile } from "../secret-file.js";
 import { rejoinAsReplica } from "./rejoin.js";
+import { natsAuthDir } from "../nats-auth/store.js";
 import {
   DOWN_AFTER_MS,
   FAILOVER_TIMEOUT_MS,
@@ -16,36 +19,26 @@ import {
   SENTINEL_QUORUM,
 } from "./settings.js";
 
-/** nats-1…3: one cluster `tug`, each with routes to the other two, JetStream under `<dataDir>/nats/<name>`. */
+/**
+ * nats-1…3: one cluster `tug`, each with routes to the other two, JetStream under `<dataDir>/nats/<name>`. Each runs
+ * from `<dataDir>/nats-auth/<name>.conf` (mode 0600): the route listener and routes with a route user and password
+ * made afresh here (no server takes a route without it), and the clients' authorization (`include auth.conf`).
+ */
 export function natsClusterSpecs(dataDir: string, h: HaAddresses): ComponentSpec[] {
+  const route = { user: "route", password: randomBytes(24).toString("base64url") };
+  const auth = `${route.user}:${route.password}`;
   return h.natsPorts.map((port, i) => {
     const name = `nats-${i + 1}`;
-    const routes = h.routePorts
-      .filter((_, j) => j !== i)
-      .map((p) => `nats://127.0.0.1:${p}`)
-      .join(",");
+    const routes = h.routePorts.filter((_, j) => j !== i).map((p) => `nats://${auth}@127.0.0.1:${p}`);
+    const cluster = { name: "tug", listen: `127.0.0.1:${h.routePorts[i]}`, authorization: route, routes };
+    const conf = join(natsAuthDir(dataDir), `${name}.conf`);
+    writeSecretFile(conf, `cluster: ${JSON.stringify(cluster, null, 1)}\ninclude auth.conf\n`);
     return {
       name,
       role: "nats",
       tier: TIER.infra,
       cmd: "nats-server",
-      args: [
-        "-a",
-        "127.0.0.1",
-        "-p",
-        String(port),
-        "-n",
-        name,
-        "--cluster_name",
-        "tug",
-        "--cluster",
-        `nats://127.0.0.1:${h.routePorts[i]}`,
-        "--routes",
-        routes,
-        "-js",
-        "-sd",
-        join(dataDir, "nats", name),
-      ],
+      args: ["-c", conf, "-a", "127.0.0.1", "-p", String(port), "-n", name, "-js", "-sd", join(dataDir, "nats", name)],
     };
   });
 }
