@@ -22,6 +22,7 @@ import { isListening, waitForPort } from "./ports.js";
 import { type ClusterFile, removeClusterFile, writeClusterFile } from "./cluster-file.js";
 import { clearHolds, heldUntil } from "./holds.js";
 import { writeApiToken } from "./api-token.js";
+import { ensureSecretKey } from "./secret-key.js";
 import { natsCredsPath, prepareNatsAuth } from "./nats-auth/store.js";
 import { CLI_IDENTITY, clusterIdentities, identityOf } from "./nats-auth/identities.js";
 import type { NatsIdentity } from "./nats-auth/permissions.js";
@@ -121,6 +122,7 @@ export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtra
 
   clearHolds(o.dataDir);
   const apiToken = writeApiToken(o.dataDir);
+  ensureSecretKey(o.dataDir);
   prepareNatsAuth(o.dataDir, [...clusterIdentities(o, nodes), ...(opts.natsIdentities ?? [])]);
   const nodeOf = new Map<string, string>();
   const record = () =>

@@ -1,6 +1,7 @@
 /** The processes of a local cluster, as supervisor specs: infrastructure, control plane and workers. */
 import { join } from "node:path";
 import { apiTokenPath } from "./api-token.js";
+import { SECRET_KEY_ROLES, secretKeyPath } from "./secret-key.js";
 import { natsAuthConfPath } from "./nats-auth/store.js";
 import type { ChildSpec } from "./supervisor.js";
 import { hollowSpecs } from "./hollow.js";
@@ -148,6 +149,7 @@ export function controlPlaneSpecs(
         env.TUG_DNS_PORT = String(k === 1 ? a.dnsPort : take(sparePorts, "DNS"));
         env.TUG_API_TOKEN_FILE = apiTokenPath(o.dataDir);
       }
+      if (SECRET_KEY_ROLES.includes(role)) env.TUG_SECRET_KEY_FILE = secretKeyPath(o.dataDir);
       specs.push({
         name,
         role,

@@ -31,6 +31,11 @@ export const ERROR_CODES = {
   NODE_NOT_READY: { status: 409, retryable: true, text: "the node is not ready" },
   INSUFFICIENT_CAPACITY: { status: 409, retryable: true, text: "the node has no room for the replica" },
   STALE_FENCING_TOKEN: { status: 409, retryable: false, text: "a lease holder lost its lease" },
+  SECRETS_UNAVAILABLE: {
+    status: 503,
+    retryable: false,
+    text: "a secret env value cannot be sealed or opened: no secret key, or not the key it was sealed with",
+  },
   STORE_UNAVAILABLE: { status: 503, retryable: true, text: "Redis cannot be reached" },
   BUS_UNAVAILABLE: { status: 503, retryable: true, text: "NATS cannot be reached or nobody answered" },
   NATS_UNAUTHORIZED: {

@@ -151,6 +151,9 @@ function env(v: unknown): Obj | undefined {
         const why = "valueFrom (secrets, config maps, fields) has no Tugboat equivalent; give a value";
         throw refuse(`${field}.valueFrom`, why);
       }
+      // Tugboat's extension `{ name, value, secret: true }`: handed to the manifest schema as it is, so it is checked
+      // (and refused) exactly as in Tugboat's own format
+      if (e.secret !== undefined) return [e.name, { value: e.value, secret: e.secret }];
       return [e.name, e.value === undefined ? "" : String(e.value)];
     }),
   );

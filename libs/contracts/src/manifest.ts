@@ -3,6 +3,7 @@
  * normalized form the controller stores. `template` holds every field whose change creates a new revision.
  */
 import { z } from "zod";
+import { TugError } from "./errors.js";
 import { parseCpu, parseMemory } from "./quantity.js";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -116,6 +117,38 @@ const HOST_ACCESS: Record<string, string> = {
   hostIPC: "the host's IPC namespace is not allowed",
 };
 
+/**
+ * An env value marked secret: redacted everywhere, sealed (encrypted) before it is stored (docs/security.md). Given
+ * as `value` (plaintext), or as `sealed`: a token of this cluster, as `tug get deployment NAME -o yaml` prints it,
+ * so the output applies back without the plaintext ever being shown.
+ */
+export type SecretEnv = { secret: true; value: string } | { secret: true; sealed: string };
+
+/**
+ * One env value: a string, `{ value, secret }` or `{ sealed, secret: true }`. `{ value, secret: false }` is a plain
+ * value; anything else (no value, a value that is not a string, ...) is refused with one message showing the forms.
+ */
+const envValueSchema = z
+  .union(
+    [
+      z.string().max(65_536),
+      z.object({ value: z.string().max(65_536), secret: z.boolean().default(false) }).strict(),
+      z.object({ sealed: z.string().min(1).max(100_000), secret: z.literal(true) }).strict(),
+    ],
+    { error: 'an env value is a string or { value: "...", secret: true } (the value a string)' },
+  )
+  .transform((v): string | SecretEnv => {
+    if (typeof v === "string") return v;
+    if ("sealed" in v) return v;
+    return v.secret ? { secret: true, value: v.value } : v.value;
+  });
+
+/** The env of a template as a manifest writes it: plain values, and each secret as its sealed token. */
+export function manifestEnvOf(t: Template): Record<string, string | SecretEnv> {
+  const sealed = Object.entries(t.secretEnv ?? {}).map(([k, token]) => [k, { secret: true, sealed: token }] as const);
+  return { ...t.env, ...Object.fromEntries(sealed) };
+}
+
 /** True when `a` scales on CPU (targetCPU, or metric cpu): only then do workers sample usage for it. */
 export function scalesOnCpu(a: Autoscale | undefined): boolean {
   return a !== undefined && (a.targetCPU !== undefined || (a.metric ?? "cpu") === "cpu");
@@ -139,10 +172,7 @@ export const manifestSchema = z
     image: z.string().min(1).max(512).optional(),
     command: z.array(z.string().max(4096)).max(256).optional(),
     env: z
-      .record(
-        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "env names are [A-Za-z_][A-Za-z0-9_]*"),
-        z.string().max(65_536),
-      )
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "env names are [A-Za-z_][A-Za-z0-9_]*"), envValueSchema)
       .default({}),
     ports: z.array(portSchema).max(32).default([]),
     resources: resourcesSchema.prefault({}),
@@ -181,7 +211,14 @@ export type Disconnect = z.output<typeof disconnectSchema>;
 export interface Template {
   image?: string;
   command?: string[];
+  /** The plain env values. */
   env: Record<string, string>;
+  /**
+   * The secret env values, each sealed (AES-256-GCM, libs/state secret-box.ts): a stored or listed template never
+   * holds their plaintext. Only the health-monitor's sync reply to the replica's node carries them opened, merged
+   * into `env`. Set only when there is one (older templates compare equal).
+   */
+  secretEnv?: Record<string, string>;
   ports: PortSpec[];
   resources: { cpuMillis: number; memoryBytes: number };
   nodeSelector: Record<string, string>;
@@ -196,16 +233,35 @@ export interface Template {
   readOnlyRootFilesystem?: true;
 }
 
-/** Splits a manifest into its revision-defining template. */
-export function templateOf(m: Manifest): Template {
+/**
+ * Seals one secret env value of the variable `name`: a plaintext `value` (the same name and value always give the
+ * same token), or an already `sealed` token, which must open (and is sealed again with the current key).
+ */
+export type SealSecret = (name: string, v: SecretEnv) => string;
+
+/**
+ * Splits a manifest into its revision-defining template; secret env values go to `secretEnv` through `seal`. A
+ * manifest with a secret and no `seal` (a process given no secret key) is refused with SECRETS_UNAVAILABLE, so no
+ * plaintext secret is ever stored.
+ */
+export function templateOf(m: Manifest, seal?: SealSecret): Template {
+  const env: Record<string, string> = {};
+  const secretEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.env)) {
+    if (typeof v === "string") env[k] = v;
+    else if (seal) secretEnv[k] = seal(k, v);
+    else
+      throw new TugError("SECRETS_UNAVAILABLE", "this process has no secret key to seal secret env values", `env.${k}`);
+  }
   const t: Template = {
-    env: m.env,
+    env,
     ports: m.ports,
     resources: m.resources,
     nodeSelector: m.nodeSelector,
     restartPolicy: m.restartPolicy,
     terminationGracePeriodSeconds: m.terminationGracePeriodSeconds,
   };
+  if (Object.keys(secretEnv).length > 0) t.secretEnv = secretEnv;
   if (m.image !== undefined) t.image = m.image;
   if (m.command !== undefined) t.command = m.command;
   if (m.readinessProbe) t.readinessProbe = m.readinessProbe;

@@ -10,6 +10,7 @@ import { createMetrics, periodic, runHost, type Runnable } from "@tug/runtime";
 import { RedisStore, type StateStore } from "@tug/state";
 import type { Registry } from "prom-client";
 import type { ServiceConfig } from "./config.js";
+import { secretBoxOf } from "./secret-keys.js";
 
 /** What every builder receives: its settings, logger, metrics registry and bus. */
 export interface BusDeps {
@@ -64,6 +65,7 @@ async function host(
       : new RedisStore({
           ...config.redis,
           prefix: config.prefix,
+          secrets: secretBoxOf(config.env),
           onStatus: (s, err) =>
             s === "error"
               ? log.warn({ err: String((err as Error)?.message ?? err) }, "redis error")

@@ -9,3 +9,4 @@ export * from "./records.js";
 export * from "./scripts.js";
 export * from "./endpoint-cache.js";
 export * from "./state-store.js";
+export * from "./secret-box.js";

@@ -26,6 +26,7 @@ import { keys, type Keys } from "./keys.js";
 import { type PrimaryWatch, watchPrimary } from "./primary-watch.js";
 import { toDeployment, toNode, toReplica } from "./records.js";
 import { defineScripts } from "./scripts.js";
+import type { SecretBox } from "./secret-box.js";
 
 /** Where Redis is (one URL, or Sentinels with WAIT for durable acks), the key prefix and a status callback. */
 export interface StoreOptions extends RedisConnection {
@@ -33,6 +34,8 @@ export interface StoreOptions extends RedisConnection {
   prefix?: string;
   /** Called on connection state changes (and each stale primary left, as an error), for logs and /healthz. */
   onStatus?: (status: "ready" | "error", err?: unknown) => void;
+  /** The cluster's secret key ring: seals secret env values on apply (without it, applying one is refused). */
+  secrets?: SecretBox;
 }
 
 /** A leased role's proof of holding its lease: the token `acquireLease` gave it. */
@@ -94,9 +97,12 @@ export class RedisStore {
   private readonly confirm: () => Promise<void>;
   /** With Sentinels: keeps the connection on the primary they name (see primary-watch.ts). */
   private readonly watch?: PrimaryWatch;
+  /** The secret key ring this process was given (controller: seals on apply; health-monitor: opens for sync). */
+  readonly secrets?: SecretBox;
 
   constructor(o: StoreOptions) {
     this.k = keys(o.prefix ?? "tug");
+    this.secrets = o.secrets;
     this.redis = createRedisClient(o);
     this.confirm = () => confirmReplicated(this.redis, o.waitReplicas ?? 0, o.waitTimeoutMs ?? 1_000);
     this.redis.on("ready", () => o.onStatus?.("ready"));
@@ -169,7 +175,8 @@ export class RedisStore {
     expectedGen = -1,
   ): Promise<{ revision: number; gen: number; unchanged: boolean }> {
     const id = deploymentId(m.namespace, m.name);
-    const t = templateOf(m);
+    const box = this.secrets;
+    const t = templateOf(m, box && ((name, v) => box.seal(name, "value" in v ? v.value : box.open(name, v.sealed))));
     return this.call(
       "applyDeployment",
       this.k.deployment(id),

@@ -4,6 +4,8 @@
  * node that comes back stops them (split-brain fence). While the node is NotReady, replicas whose deployment sets
  * `disconnect.stopAfterSeconds` are sent as `stop`: a node that reaches us again before its heartbeats made it Ready
  * must not restart copies that may be declared Lost and replaced a moment later (it restarts them once Ready).
+ * Secret env values are opened here, into the template of the reply (docs/security.md): a store without the secret
+ * key fails the whole sync with SECRETS_UNAVAILABLE, so the node keeps running what it runs.
  */
 import type { Bus } from "@tug/bus";
 import {
@@ -17,7 +19,7 @@ import {
   TugError,
   validate,
 } from "@tug/contracts";
-import type { StateStore } from "@tug/state";
+import { openTemplate, type StateStore } from "@tug/state";
 
 /** Builds the assignment list of `node`; the templates and deployments it needs are read at once, not in turn. */
 export async function assignmentsOf(store: StateStore, node: string): Promise<Assignment[]> {
@@ -39,8 +41,10 @@ export async function assignmentsOf(store: StateStore, node: string): Promise<As
   ]);
   const out: Assignment[] = [];
   for (const r of replicas) {
-    const template = templates.get(`${r.deployment}@${r.revision}`);
-    if (!template) continue;
+    const stored = templates.get(`${r.deployment}@${r.revision}`);
+    if (!stored) continue;
+    // the node's own replicas only: their secret env values travel opened to this node and to no one else
+    const template = openTemplate(stored, store.secrets);
     const desired = cutOff && template.disconnect ? "stop" : r.desired;
     const a: Assignment = {
       replica: { id: r.id, deployment: r.deployment, revision: r.revision, desired, gen: r.gen },

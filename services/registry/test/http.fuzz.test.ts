@@ -2,7 +2,9 @@
  * HTTP fuzz: thousands of random and mutated requests (methods, paths, query strings, bodies, content types) to
  * the registry API through `app.inject()` over a real redis-server. Every answer must be either a success or a
  * structured error body; a 5xx must still be structured; nothing may crash or hang (blocking queries and watch
- * streams are allowed to wait — that is their job — and are ended by close()).
+ * streams are allowed to wait — that is their job — and are ended by close()). Each request carries no token, the
+ * valid one, a wrong one or a malformed Authorization header: no answer may be a 5xx, and the intake (where every
+ * write goes) may hear only from requests with the valid token.
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,11 +15,21 @@ import { Registry } from "prom-client";
 import type { FastifyInstance } from "fastify";
 import { buildApi, type Intake } from "../src/api.js";
 
-const RUNS = 3000;
+const RUNS = 10_000;
+const TOKEN = "fuzz-token-0123456789";
 let redis: ServerHandle;
 let store: RedisStore;
 let app: FastifyInstance;
-const intake: Intake = { request: async <T>() => ({ ok: true, revision: 1 }) as T };
+/** The Authorization header of the request being answered, and the headers of every request the intake heard. */
+let current: string | undefined;
+const heard: Array<string | undefined> = [];
+const intake: Intake = {
+  request: async <T>() => {
+    heard.push(current);
+    return { ok: true, revision: 1 } as T;
+  },
+};
+const AUTH = [undefined, `Bearer ${TOKEN}`, "Bearer not-the-token", "Basic Zm9vOmJhcg==", "Bearer", `bearer  ${TOKEN}`];
 
 const SEED_PATHS = [
   "/v1/services",
@@ -63,12 +75,15 @@ const request = fc.record({
   method: fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"),
   url: path,
   body,
+  auth: fc.constantFrom(...AUTH),
 });
+const valid = (auth: string | undefined) => auth !== undefined && auth.endsWith(` ${TOKEN}`);
 
 beforeAll(async () => {
   redis = await startRedis();
   store = new RedisStore({ url: redis.url, prefix: uniquePrefix("fuzz") });
-  app = buildApi({ store, intake, metrics: new Registry(), watchPollMs: 200, watchLimits: { maxStreams: 50 } });
+  const o = { store, intake, metrics: new Registry(), watchPollMs: 200, watchLimits: { maxStreams: 50 }, token: TOKEN };
+  app = buildApi(o);
   await store.applyDeployment(validate(manifestSchema, { name: "web", command: ["x"], replicas: 1 }));
 });
 afterAll(async () => {
@@ -78,17 +93,22 @@ afterAll(async () => {
 });
 
 describe("registry HTTP fuzz", () => {
-  it(`answers ${RUNS} random and mutated requests with success or a structured error, never an unstructured 5xx`, async () => {
+  it(`answers ${RUNS} random and mutated requests, with and without tokens, with success or a structured 4xx`, async () => {
     const inputs = fc.sample(request, { numRuns: RUNS, seed: 4242 });
     let answered = 0;
     let waiting = 0;
     let unsendable = 0;
     const statuses: Record<string, number> = {};
     for (const r of inputs) {
+      current = r.auth;
+      const headers: Record<string, string> = {};
+      if (r.auth !== undefined) headers.authorization = r.auth;
+      if (r.body) headers["content-type"] = r.body.type;
       const call = app.inject({
         method: r.method as "GET",
         url: r.url,
-        ...(r.body ? { headers: { "content-type": r.body.type }, payload: r.body.payload } : {}),
+        headers,
+        ...(r.body ? { payload: r.body.payload } : {}),
       });
       let res: Awaited<typeof call> | undefined;
       try {
@@ -118,12 +138,24 @@ describe("registry HTTP fuzz", () => {
           false,
         );
       }
+      expect(res.statusCode, `${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 200)}`).toBeLessThan(500);
     }
     console.log(
-      JSON.stringify({ fuzz: "registry-http", inputs: inputs.length, answered, waiting, unsendable, statuses }),
+      JSON.stringify({
+        fuzz: "registry-http",
+        inputs: inputs.length,
+        answered,
+        waiting,
+        unsendable,
+        writes: heard.length,
+        statuses,
+      }),
     );
     expect(answered + waiting + unsendable).toBe(RUNS);
+    // every write the intake heard came with the valid token, and the writes with it did reach it
+    expect(heard.filter((a) => !valid(a))).toEqual([]);
+    expect(heard.length).toBeGreaterThan(10);
     expect(answered).toBeGreaterThan(RUNS * 0.9);
     expect((await app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
-  }, 300_000);
+  }, 600_000);
 });
