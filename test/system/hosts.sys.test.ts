@@ -179,6 +179,8 @@ describe.skipIf(missing.length > 0 && !ci)("many hosts: network-namespace lab wi
   it("a worker joined by hand from a namespace (tug worker --join) registers, gets replicas, serves", async () => {
     const host = await addLabHost(sys.dataDir, "joiner");
     const url = `nats://${lab.bridgeAddress}:${sys.cluster.natsPort}`;
+    // its NATS credentials, as docs/security.md says: `tug node add` on the control plane reloads NATS
+    expect(await tug(["node", "tug", "node", "add", "joiner", "--data-dir", sys.dataDir])).toBe(0);
     const args = [
       "worker",
       "--join",
@@ -194,6 +196,8 @@ describe.skipIf(missing.length > 0 && !ci)("many hosts: network-namespace lab wi
       "--data-dir",
       `${sys.dataDir}/nodes/joiner`,
       "--stop-replicas-on-exit",
+      "--creds",
+      sys.cluster.natsCredsOf("joiner"),
     ];
     const argv = ["netns", "exec", host.namespace, process.execPath, CLI, ...args];
     joiner = spawn("ip", argv, { cwd: repoRoot, stdio: "ignore" });
