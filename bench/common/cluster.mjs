@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Bus } from "../../libs/bus/dist/index.js";
+import { Bus, readNatsCreds } from "../../libs/bus/dist/index.js";
 import { startLocalCluster } from "../../libs/cluster/dist/index.js";
 import { subjects } from "../../libs/contracts/dist/index.js";
 import { silentLogger } from "../../libs/log/dist/index.js";
@@ -40,7 +40,8 @@ export async function startBenchCluster({ name, nodes, driver, portsFrom, repoRo
   });
   const store = new RedisStore({ ...cluster.redis, prefix });
   await store.ready();
-  const bus = await Bus.connect({ url: cluster.natsUrl, name: `bench-${name}`, log: silentLogger() });
+  const creds = readNatsCreds(cluster.natsCreds);
+  const bus = await Bus.connect({ url: cluster.natsUrl, name: `bench-${name}`, log: silentLogger(), creds });
   const sweep = () => {
     if (driver === "docker") {
       const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=tug.cluster=${prefix}`], { encoding: "utf8" })

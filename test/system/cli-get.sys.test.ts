@@ -25,7 +25,7 @@ afterAll(async () => {
 
 /** Runs `sh -c script` with `$TUG` set to the CLI aimed at this cluster. */
 function shell(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const cli = `${process.execPath} ${MAIN} --nats ${sys.cluster.natsUrl} --api ${sys.cluster.apiUrl}`;
+  const cli = `${process.execPath} ${MAIN} --nats ${sys.cluster.natsUrl} --api ${sys.cluster.apiUrl} --data-dir ${sys.dataDir}`;
   return new Promise((resolve) => {
     const child = spawn("sh", ["-c", script], { env: { ...process.env, TUG: cli }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

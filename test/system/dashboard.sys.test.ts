@@ -41,7 +41,10 @@ describe.skipIf(skip)("dashboard, process driver, in chromium", () => {
   let scratch: string;
   let shots: Screenshots;
   const cli = (...args: string[]) =>
-    tug(["node", "tug", "--nats", sys.cluster.natsUrl, "--api", sys.cluster.apiUrl, ...args], () => {});
+    tug(
+      ["node", "tug", "--nats", sys.cluster.natsUrl, "--api", sys.cluster.apiUrl, "--data-dir", sys.dataDir, ...args],
+      () => {},
+    );
   const tab = (name: string) => page.click(`[data-tab="${name}"]`);
 
   beforeAll(async () => {

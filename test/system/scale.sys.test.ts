@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createConnection } from "node:net";
 import dnsPacket from "dns-packet";
-import { hollowEntry, hollowEnv } from "@tug/cluster";
+import { addNode, hollowEntry, hollowEnv } from "@tug/cluster";
 import type { ReplicaRecord } from "@tug/contracts";
 import { eventually, freePort, startSystem, type TestSystem } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,6 +59,7 @@ describe("scale: 200 hollow nodes, 4,150 replicas", () => {
     });
     const env = hollowEnv({
       join: sys.cluster.natsUrl,
+      creds: addNode(sys.dataDir, "h", { hollow: NODES }).creds, // one NATS identity for nodes h-1 … h-N
       nodes: NODES,
       prefix: "h",
       cpuMillis: NODE_CPU,

@@ -14,7 +14,9 @@ export interface TugRun {
 
 /** Exit code and output of one `tug` run; the child is SIGKILLed (by its PID) after `timeoutMs`. */
 export function tug(sys: TestSystem, args: string[], timeoutMs = 120_000): Promise<TugRun> {
-  return runTug(["--nats", sys.cluster.natsUrl, "--api", sys.cluster.apiUrl, ...args], { timeoutMs });
+  // --data-dir: where the CLI finds the cluster's NATS credentials (nats-auth/cli.creds) and API token
+  const target = ["--nats", sys.cluster.natsUrl, "--api", sys.cluster.apiUrl, "--data-dir", sys.dataDir];
+  return runTug([...target, ...args], { timeoutMs });
 }
 
 /**
