@@ -16,10 +16,11 @@ import { expectCount, intake, readyReplicas } from "./helpers.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const ID = "default/api";
-// 27.5 / 5 = 5.5: from 2 replicas the autoscaler asks for ceil(5.5) = 6, and 6 stays stable while the measured rate
-// is anywhere in (25, 33]; a rate on a ceil boundary (30 / 5 = 6: 30.1 measured asks for 7, then 6) made the count
-// depend on a fraction of a request per second
-const RPS = 27.5;
+// 18 / 5 = 3.6: from 2 replicas the autoscaler asks for 4, and 4 is the only count that holds still for a measured
+// rate anywhere in (16.5, 20] (stableCounts): ±8 % of room for the load generator and the proxy's window. At 27.5
+// both 5 (27.4 measured: 5.48 per replica, within 10 % of 5) and 6 held still, so a settled 5 could rightly move on
+// to 6 once the window measured a hair more (the CI failure "expected 6 to be 5").
+const RPS = 18;
 const TARGET = 5;
 
 /** Counts at which the autoscaler's policy holds still for a total rate `rps` (its fixed points). */
@@ -133,7 +134,8 @@ describe("autoscaler, process driver", () => {
         stableCounts(autoscale, rateNow()),
         `held at ${held}, ${rateNow().toFixed(1)} rps measured (${await scaledSoFar()})`,
       ).toContain(held);
-      expect(held, await scaledSoFar()).toBe(settled);
+      // the only move the hold may see is one more step up as the window fills (reversals are checked at the end)
+      expect(held, await scaledSoFar()).toBeGreaterThanOrEqual(settled);
       ac.abort();
       const r = await load;
       expect(r.failed, JSON.stringify(r.errors)).toBe(0);

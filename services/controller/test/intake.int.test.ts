@@ -124,7 +124,9 @@ describe("controller intake", () => {
     for (let i = 0; i < 50 && (await running()).length < 1; i++) await new Promise((r) => setTimeout(r, 100));
     const [old] = await running();
     expect(await request("restart", json({ replica: old!.id }))).toMatchObject({ ok: true, id: old!.id });
-    expect((await store.replica(old!.id))?.desired).toBe("stop");
+    // retired at once: told to stop, or already removed (an unbound copy that is told to stop has nothing to wait
+    // for, and the controller's next pass may remove its record before this read)
+    expect((await store.replica(old!.id))?.desired ?? "removed").toMatch(/^(stop|removed)$/);
     for (let i = 0; i < 50 && (await running()).length < 1; i++) await new Promise((r) => setTimeout(r, 100));
     expect((await running()).map((r) => r.id)).not.toContain(old!.id);
     expect(await running()).toHaveLength(1);
