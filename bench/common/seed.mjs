@@ -57,9 +57,11 @@ export async function seedService(store, name, ports, published) {
 
 /**
  * Spawns `node <entry>` with the Tugboat environment; returns the child (stdout/stderr to a buffer kept for errors).
+ * `TUG_BENCH_NODE_ARGS` (space-separated) goes to node before the entry, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
  */
 export function spawnTug(entry, state, env) {
-  const child = spawn(process.execPath, [entry], {
+  const nodeArgs = (process.env.TUG_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     env: {
       ...process.env,
       TUG_NATS_URL: state.servers.nats.url,

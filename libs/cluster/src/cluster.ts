@@ -26,6 +26,7 @@ import { ensureSecretKey } from "./secret-key.js";
 import { natsCredsPath, prepareNatsAuth } from "./nats-auth/store.js";
 import { CLI_IDENTITY, clusterIdentities, identityOf } from "./nats-auth/identities.js";
 import type { NatsIdentity } from "./nats-auth/permissions.js";
+import { type RedisCredentials, writeRedisCredentials } from "./redis-auth.js";
 import { startHostsLab } from "./hosts/setup.js";
 import type { Lab } from "./hosts/lab.js";
 import { findStrayReplicas, reapStrays } from "./strays.js";
@@ -77,7 +78,10 @@ export interface LocalCluster {
   nodes: string[];
   /** The hosts lab (namespaces, addresses, bridge), when started with `hosts`. */
   lab?: Lab;
-  /** How a client reaches Redis (with `ha`: through the Sentinels, with durable acks). */
+  /**
+   * How a client reaches Redis (with `ha`: through the Sentinels, with durable acks), as the `admin` user (tools,
+   * chaos, tests; the password is also in `<dataDir>/redis-auth/admin.pass`).
+   */
   redis: RedisConnection;
   /** The servers of an `ha` cluster (nats-1…3, redis-1…3, sentinel-1…3). */
   ha?: HaAddresses;
@@ -124,6 +128,7 @@ export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtra
   const apiToken = writeApiToken(o.dataDir);
   ensureSecretKey(o.dataDir);
   prepareNatsAuth(o.dataDir, [...clusterIdentities(o, nodes), ...(opts.natsIdentities ?? [])]);
+  const creds = writeRedisCredentials(o.dataDir, o.prefix);
   const nodeOf = new Map<string, string>();
   const record = () =>
     writeClusterFile(
@@ -155,7 +160,9 @@ export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtra
     sup.spawn({ ...s, env: { ...s.env, ...natsEnv, TUG_COMPONENT: s.name, TUG_CLUSTER_DIR: o.dataDir } });
   };
   try {
-    const infra = a.ha ? haInfraSpecs(o.dataDir, a.ha, (n, l) => o.onLine?.(n, l)) : [natsSpec(o, a), redisSpec(o, a)];
+    const infra = a.ha
+      ? haInfraSpecs(o.dataDir, a.ha, creds, (n, l) => o.onLine?.(n, l))
+      : [natsSpec(o, a), redisSpec(o, a, creds)];
     for (const s of infra) run(s);
     await waitAll(
       a.ha
@@ -168,11 +175,11 @@ export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtra
       o.dataDir,
       (listening, total) => o.onStartup?.({ stage: "infrastructure", listening, total }),
     );
-    if (a.ha) await waitReplicated(a.ha, o.readyTimeoutMs);
+    if (a.ha) await waitReplicated(a.ha, o.readyTimeoutMs, creds.auth("admin"));
     const need = portsNeeded(o);
     const avoid = ranges(o);
     const [health, spare] = [await freePortsOutside(need.health, avoid), await freePortsOutside(need.spare, avoid)];
-    const specs = [...controlPlaneSpecs(o, a, health, spare), ...workerSpecs(o, a, health, placements)];
+    const specs = [...controlPlaneSpecs(o, a, creds, health, spare), ...workerSpecs(o, a, health, placements)];
     for (const s of specs) run(s);
     if (o.waitReady)
       await waitAll(
@@ -202,7 +209,7 @@ export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtra
     driver: o.driver,
     nodes,
     lab: hosts?.lab,
-    redis: redisConnection(a),
+    redis: redisConnection(a, creds),
     redisPrimary: async () => {
       if (!a.ha) return "redis";
       const p = await sentinelPrimary(haSentinels(a.ha), a.ha.masterName);
@@ -298,11 +305,16 @@ async function addresses(o: ResolvedOptions): Promise<ClusterAddresses> {
   return { ...ports, natsUrl: haNatsUrl(ha), redisUrl, ha };
 }
 
-/** The Redis connection of a client of this cluster (the components get the same through their environment). */
-function redisConnection(a: ClusterAddresses): RedisConnection {
-  if (!a.ha) return { url: a.redisUrl };
+/**
+ * The Redis connection of a client of this cluster, as its `admin` user (the components get theirs, each as its
+ * role's user, through their environment).
+ */
+function redisConnection(a: ClusterAddresses, creds: RedisCredentials): RedisConnection {
+  const auth = creds.auth("admin");
+  if (!a.ha) return { url: a.redisUrl, ...auth };
   const env = haRedisEnv(haSentinels(a.ha), a.ha.masterName);
   return {
+    ...auth,
     url: a.redisUrl,
     sentinels: env.TUG_REDIS_SENTINELS,
     masterName: a.ha.masterName,

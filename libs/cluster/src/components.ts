@@ -3,11 +3,13 @@ import { join } from "node:path";
 import { apiTokenPath } from "./api-token.js";
 import { SECRET_KEY_ROLES, secretKeyPath } from "./secret-key.js";
 import { natsAuthConfPath } from "./nats-auth/store.js";
+import type { RedisUser } from "@tug/state";
 import type { ChildSpec } from "./supervisor.js";
 import { hollowSpecs } from "./hollow.js";
 import { runsHollow, workerProcesses } from "./hollow-size.js";
 import { type HaAddresses, haSentinels } from "./ha/addresses.js";
 import { haRedisEnv } from "./ha/settings.js";
+import { type RedisCredentials, redisUserEnv } from "./redis-auth.js";
 import type { ResolvedOptions } from "./options.js";
 
 /** Control-plane roles, each run as `node services/<role>/dist/main.js`. */
@@ -85,8 +87,8 @@ export function natsSpec(o: ResolvedOptions, a: ClusterAddresses): ComponentSpec
   };
 }
 
-/** `redis-server` with AOF and fsync always, its files under `<dataDir>/redis`. */
-export function redisSpec(o: ResolvedOptions, a: ClusterAddresses): ComponentSpec {
+/** `redis-server` with AOF and fsync always, its files under `<dataDir>/redis`, its users from `creds`' ACL file. */
+export function redisSpec(o: ResolvedOptions, a: ClusterAddresses, creds: RedisCredentials): ComponentSpec {
   return {
     name: "redis",
     role: "redis",
@@ -105,11 +107,13 @@ export function redisSpec(o: ResolvedOptions, a: ClusterAddresses): ComponentSpe
       "always",
       "--save",
       "",
+      "--aclfile",
+      creds.aclFile,
     ],
   };
 }
 
-/** Environment every Tugboat component gets. */
+/** Environment every Tugboat component gets (workers too: nothing about Redis). */
 function commonEnv(
   o: ResolvedOptions,
   a: ClusterAddresses,
@@ -119,22 +123,31 @@ function commonEnv(
   return {
     ...o.env,
     TUG_NATS_URL: a.natsUrl,
-    TUG_REDIS_URL: a.redisUrl,
     TUG_PREFIX: o.prefix,
     TUG_LOG_LEVEL: o.logLevel,
     TUG_INSTANCE: instance,
     TUG_HEALTH_PORT: String(healthPort),
+  };
+}
+
+/** Where a control-plane process finds Redis and who it is there: its role's ACL user and password file. */
+function redisEnv(a: ClusterAddresses, creds: RedisCredentials, role: RedisUser): Record<string, string> {
+  return {
+    TUG_REDIS_URL: a.redisUrl,
     ...(a.ha ? haRedisEnv(haSentinels(a.ha), a.ha.masterName) : {}),
+    ...redisUserEnv(creds, role),
   };
 }
 
 /**
- * Every control-plane process: `replicasPerComponent` instances per role named `<role>-<k>`. Only the first
- * registry binds the fixed API and DNS ports; further registries get the spare ports from `sparePorts`.
+ * Every control-plane process: `replicasPerComponent` instances per role named `<role>-<k>`, each its role's Redis
+ * user from `creds`. Only the first registry binds the fixed API and DNS ports; further registries get the spare
+ * ports from `sparePorts`.
  */
 export function controlPlaneSpecs(
   o: ResolvedOptions,
   a: ClusterAddresses,
+  creds: RedisCredentials,
   healthPorts: number[],
   sparePorts: number[],
 ): ComponentSpec[] {
@@ -143,7 +156,7 @@ export function controlPlaneSpecs(
     for (let k = 1; k <= o.replicasPerComponent; k++) {
       const name = `${role}-${k}`;
       const healthPort = take(healthPorts, "health");
-      const env = commonEnv(o, a, name, healthPort);
+      const env = { ...commonEnv(o, a, name, healthPort), ...redisEnv(a, creds, role) };
       if (role === "registry") {
         env.TUG_API_PORT = String(k === 1 ? a.apiPort : take(sparePorts, "API"));
         env.TUG_DNS_PORT = String(k === 1 ? a.dnsPort : take(sparePorts, "DNS"));

@@ -1,5 +1,6 @@
 /** Process configuration from the environment (read only by main.ts files, through this module). */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { RedisConnection } from "@tug/state";
 
@@ -23,7 +24,8 @@ export interface ServiceConfig {
 
 /**
  * Reads the common settings: TUG_NATS_URL, TUG_REDIS_URL (or TUG_REDIS_SENTINELS, TUG_REDIS_MASTER_NAME,
- * TUG_REDIS_WAIT_REPLICAS, TUG_REDIS_WAIT_TIMEOUT_MS), TUG_PREFIX, TUG_HEALTH_PORT, TUG_LOG_LEVEL.
+ * TUG_REDIS_WAIT_REPLICAS, TUG_REDIS_WAIT_TIMEOUT_MS), TUG_REDIS_USER with TUG_REDIS_PASSWORD_FILE (or
+ * TUG_REDIS_PASSWORD), TUG_PREFIX, TUG_HEALTH_PORT, TUG_LOG_LEVEL.
  */
 export function readConfig(role: string, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const redisUrl = env.TUG_REDIS_URL || "redis://127.0.0.1:6379";
@@ -40,6 +42,7 @@ export function readConfig(role: string, env: NodeJS.ProcessEnv = process.env): 
       masterName: env.TUG_REDIS_MASTER_NAME || undefined,
       waitReplicas: intEnv(env, "TUG_REDIS_WAIT_REPLICAS", 0),
       waitTimeoutMs: intEnv(env, "TUG_REDIS_WAIT_TIMEOUT_MS", 1_000),
+      ...redisCredentials(env),
     },
     prefix: env.TUG_PREFIX || "tug",
     healthPort: intEnv(env, "TUG_HEALTH_PORT", 0),
@@ -56,4 +59,23 @@ export function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): 
   const n = Number(v);
   if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got ${JSON.stringify(v)}`);
   return n;
+}
+
+/**
+ * The Redis ACL user and password: TUG_REDIS_USER, and the password from the file TUG_REDIS_PASSWORD_FILE names
+ * (preferred: it stays out of the environment) or TUG_REDIS_PASSWORD. None set = the `default` user. An unreadable
+ * password file is a startup error naming the variable.
+ */
+export function redisCredentials(env: NodeJS.ProcessEnv): { username?: string; password?: string } {
+  const username = env.TUG_REDIS_USER || undefined;
+  const file = env.TUG_REDIS_PASSWORD_FILE;
+  let password = env.TUG_REDIS_PASSWORD || undefined;
+  if (file) {
+    try {
+      password = readFileSync(file, "utf8").trim();
+    } catch (err) {
+      throw new Error(`TUG_REDIS_PASSWORD_FILE: cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  return username ? { username, password } : {};
 }

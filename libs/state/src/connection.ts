@@ -19,6 +19,17 @@ export interface RedisConnection {
   waitReplicas?: number;
   /** How long one `WAIT` may block (TUG_REDIS_WAIT_TIMEOUT_MS, default 1000 ms). */
   waitTimeoutMs?: number;
+  /** The ACL user this client authenticates as (TUG_REDIS_USER); absent = the `default` user. */
+  username?: string;
+  /** Its password (read from TUG_REDIS_PASSWORD_FILE). */
+  password?: string;
+}
+
+/** ioredis' `username`/`password` options for `c` (none when it has no user). */
+export function redisAuth(
+  c: Pick<RedisConnection, "username" | "password">,
+): Pick<RedisOptions, "username" | "password"> {
+  return c.username ? { username: c.username, password: c.password } : {};
 }
 
 /** The name a Sentinel-monitored primary has unless configured otherwise. */
@@ -49,6 +60,7 @@ export function createRedisClient(c: RedisConnection): Redis {
     lazyConnect: false,
     retryStrategy: (n) => Math.min(50 * n, 500),
     connectTimeout: 2_000,
+    ...redisAuth(c),
   };
   if (!c.sentinels) return new Redis(c.url, common);
   return new Redis({

@@ -2,6 +2,7 @@
 export * from "./keys.js";
 export * from "./store.js";
 export * from "./connection.js";
+export * from "./acl.js";
 export * from "./durable.js";
 export * from "./sentinel.js";
 export * from "./primary-watch.js";

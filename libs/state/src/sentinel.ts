@@ -4,7 +4,7 @@
  * primary has. Every call is bounded and leaves no connection open.
  */
 import { Redis } from "ioredis";
-import { DEFAULT_MASTER_NAME, parseSentinels } from "./connection.js";
+import { DEFAULT_MASTER_NAME, parseSentinels, type RedisConnection, redisAuth } from "./connection.js";
 
 /** What the Sentinels say about the primary. */
 export interface PrimaryView {
@@ -14,9 +14,19 @@ export interface PrimaryView {
   flags: string;
 }
 
+/** A user and password (ACL) to authenticate with; empty = the `default` user. */
+export type RedisAuth = Pick<RedisConnection, "username" | "password">;
+
 /** A short-lived client: no retries, one connect attempt bounded by `timeoutMs`. */
-async function oneShot<T>(host: string, port: number, timeoutMs: number, f: (r: Redis) => Promise<T>): Promise<T> {
+async function oneShot<T>(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  f: (r: Redis) => Promise<T>,
+  auth: RedisAuth = {},
+): Promise<T> {
   const r = new Redis({
+    ...redisAuth(auth),
     host,
     port,
     lazyConnect: true,
@@ -62,11 +72,16 @@ export async function sentinelPrimary(
 
 /**
  * How many replicas of the Redis server at `host:port` are in sync (`state=online`: attached and past the initial
- * transfer); -1 when it does not answer or is a replica itself.
+ * transfer); -1 when it does not answer (or refuses `auth`) or is a replica itself.
  */
-export async function attachedReplicas(host: string, port: number, timeoutMs = 1_000): Promise<number> {
+export async function attachedReplicas(
+  host: string,
+  port: number,
+  auth: RedisAuth = {},
+  timeoutMs = 1_000,
+): Promise<number> {
   try {
-    const info = await oneShot(host, port, timeoutMs, (r) => r.info("replication"));
+    const info = await oneShot(host, port, timeoutMs, (r) => r.info("replication"), auth);
     if (!/^role:master/m.test(info)) return -1;
     return (info.match(/^slave\d+:.*state=online/gm) ?? []).length;
   } catch {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { HA_EXTRA_PORTS, haAddresses, haNatsUrl, haSentinels, redisNameOfPort } from "./addresses.js";
+import { writeRedisCredentials } from "../redis-auth.js";
 import { setReplicaOf } from "./rejoin.js";
 import { natsClusterSpecs, redisNodeSpecs, sentinelSpecs } from "./specs.js";
 
@@ -15,6 +16,7 @@ const tmp = () => {
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+const creds = () => writeRedisCredentials(tmp(), "tug");
 const h = haAddresses(
   4222,
   6379,
@@ -49,18 +51,25 @@ describe("the --ha layout", () => {
   });
 
   it("starts redis-2 and redis-3 as replicas of redis-1, every server refusing writes without a replica", () => {
-    const confs = redisNodeSpecs(tmp(), h, () => {}).map((s) => readFileSync(s.args![0]!, "utf8"));
+    const confs = redisNodeSpecs(tmp(), h, creds(), () => {}).map((s) => readFileSync(s.args![0]!, "utf8"));
     expect(confs[0]).not.toMatch(/^replicaof/m);
     for (const c of confs.slice(1))
       expect(c).toMatch(new RegExp(`^replicaof 127\\.0\\.0\\.1 ${h.redisPorts[0]}$`, "m"));
     for (const c of confs) expect(c).toMatch(/^min-replicas-to-write 1$/m);
-    const sentinel = readFileSync(sentinelSpecs(tmp(), h)[0]!.args![0]!, "utf8");
+    for (const c of confs) {
+      expect(c).toMatch(/^aclfile ".*users\.acl"$/m);
+      expect(c).toMatch(/^masteruser replication$/m);
+      expect(c).toMatch(/^masterauth \S{20,}$/m);
+    }
+    const sentinel = readFileSync(sentinelSpecs(tmp(), h, creds())[0]!.args![0]!, "utf8");
     expect(sentinel).toMatch(new RegExp(`^sentinel monitor tug 127\\.0\\.0\\.1 ${h.redisPorts[0]} 2$`, "m"));
     expect(sentinel).toMatch(/^sentinel down-after-milliseconds tug 1000$/m);
+    expect(sentinel).toMatch(/^sentinel auth-user tug sentinel$/m);
+    expect(sentinel).toMatch(/^sentinel auth-pass tug \S{20,}$/m);
   });
 
   it("rewrites a config file's replicaof line (and removes it for a primary)", () => {
-    const s = redisNodeSpecs(tmp(), h, () => {})[1]!;
+    const s = redisNodeSpecs(tmp(), h, creds(), () => {})[1]!;
     const file = s.args![0]!;
     setReplicaOf(file, 7777);
     expect(readFileSync(file, "utf8").match(/^replicaof .*$/gm)).toEqual(["replicaof 127.0.0.1 7777"]);

@@ -3,7 +3,8 @@
  * replicates (the primary has its replicas and the Sentinels know it), so the first writes are not refused.
  */
 import { sleep } from "@tug/runtime";
-import { attachedReplicas, sentinelPrimary } from "@tug/state";
+import { attachedReplicas, type RedisAuth, sentinelPrimary } from "@tug/state";
+import type { RedisCredentials } from "../redis-auth.js";
 import type { ComponentSpec } from "../components.js";
 import { type HaAddresses, haSentinels } from "./addresses.js";
 import { natsClusterSpecs, redisNodeSpecs, sentinelSpecs } from "./specs.js";
@@ -12,9 +13,14 @@ import { natsClusterSpecs, redisNodeSpecs, sentinelSpecs } from "./specs.js";
 export function haInfraSpecs(
   dataDir: string,
   h: HaAddresses,
+  creds: RedisCredentials,
   log: (name: string, line: string) => void,
 ): ComponentSpec[] {
-  return [...natsClusterSpecs(dataDir, h), ...redisNodeSpecs(dataDir, h, log), ...sentinelSpecs(dataDir, h)];
+  return [
+    ...natsClusterSpecs(dataDir, h),
+    ...redisNodeSpecs(dataDir, h, creds, log),
+    ...sentinelSpecs(dataDir, h, creds),
+  ];
 }
 
 /** The (name, port) of every infrastructure process, to wait for it to listen. */
@@ -23,15 +29,18 @@ export function haPorts(h: HaAddresses): Array<[string, number]> {
   return [...named("nats", h.natsPorts), ...named("redis", h.redisPorts), ...named("sentinel", h.sentinelPorts)];
 }
 
-/** Resolves once the Sentinels name a primary that has every replica attached; rejects after `timeoutMs`. */
-export async function waitReplicated(h: HaAddresses, timeoutMs: number): Promise<void> {
+/**
+ * Resolves once the Sentinels name a primary that has every replica attached (asked as `auth`); rejects after
+ * `timeoutMs`.
+ */
+export async function waitReplicated(h: HaAddresses, timeoutMs: number, auth: RedisAuth): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const want = h.redisPorts.length - 1;
   let seen = "no answer from the Sentinels";
   while (Date.now() < deadline) {
     const p = await sentinelPrimary(haSentinels(h), h.masterName);
     if (p) {
-      const n = await attachedReplicas(p.host, p.port);
+      const n = await attachedReplicas(p.host, p.port, auth);
       if (n >= want) return;
       seen = `primary ${p.host}:${p.port} has ${n} of ${want} replicas attached`;
     }

@@ -4,10 +4,10 @@
  * from a config file of its own under `<dataDir>/redis/<name>/`, which Sentinel rewrites on a failover.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ComponentSpec, TIER } from "../components.js";
 import { type HaAddresses, haSentinels } from "./addresses.js";
+import type { RedisCredentials } from "../redis-auth.js";
 import { writeSecretFile } from "../secret-file.js";
 import { rejoinAsReplica } from "./rejoin.js";
 import { natsAuthDir } from "../nats-auth/store.js";
@@ -45,11 +45,13 @@ export function natsClusterSpecs(dataDir: string, h: HaAddresses): ComponentSpec
 
 /**
  * redis-1…3: AOF with fsync always; a primary refuses writes without a replica that is attached and recent
- * (min-replicas-*); replicas sync without delay (diskless). redis-2 and redis-3 start as replicas of redis-1.
+ * (min-replicas-*); replicas sync without delay (diskless). redis-2 and redis-3 start as replicas of redis-1. Every
+ * server loads the cluster's ACL file and, as a replica, authenticates to its primary as the `replication` user.
  */
 export function redisNodeSpecs(
   dataDir: string,
   h: HaAddresses,
+  creds: RedisCredentials,
   log: (name: string, line: string) => void,
 ): ComponentSpec[] {
   const sentinels = haSentinels(h);
@@ -66,6 +68,9 @@ export function redisNodeSpecs(
       "repl-diskless-sync yes",
       "repl-diskless-sync-delay 0",
       "repl-ping-replica-period 1",
+      `aclfile ${JSON.stringify(creds.aclFile)}`,
+      "masteruser replication",
+      `masterauth ${creds.passwords.replication}`,
       ...(i > 0 ? [`replicaof 127.0.0.1 ${h.redisPorts[0]}`] : []),
     ]);
     return {
@@ -83,8 +88,11 @@ export function redisNodeSpecs(
   });
 }
 
-/** sentinel-1…3 (`redis-server <conf> --sentinel`), quorum 2, tuned to fail over within seconds. */
-export function sentinelSpecs(dataDir: string, h: HaAddresses): ComponentSpec[] {
+/**
+ * sentinel-1…3 (`redis-server <conf> --sentinel`), quorum 2, tuned to fail over within seconds; they reach the Redis
+ * servers as the `sentinel` user.
+ */
+export function sentinelSpecs(dataDir: string, h: HaAddresses, creds: RedisCredentials): ComponentSpec[] {
   const m = h.masterName;
   return h.sentinelPorts.map((port, i) => {
     const name = `sentinel-${i + 1}`;
@@ -95,16 +103,20 @@ export function sentinelSpecs(dataDir: string, h: HaAddresses): ComponentSpec[] 
       `sentinel down-after-milliseconds ${m} ${DOWN_AFTER_MS}`,
       `sentinel failover-timeout ${m} ${FAILOVER_TIMEOUT_MS}`,
       `sentinel parallel-syncs ${m} ${h.redisPorts.length - 1}`,
+      `sentinel auth-user ${m} sentinel`,
+      `sentinel auth-pass ${m} ${creds.passwords.sentinel}`,
     ]);
     return { name, role: "sentinel", tier: TIER.infra, cmd: "redis-server", args: [conf, "--sentinel"] };
   });
 }
 
-/** Writes `<dataDir>/redis/<name>/<name>.conf` afresh (with `dir` set to its folder); returns its path. */
+/**
+ * Writes `<dataDir>/redis/<name>/<name>.conf` afresh (with `dir` set to its folder; mode 0600, as it holds a
+ * password); returns its path.
+ */
 function writeConf(dataDir: string, name: string, lines: string[]): string {
   const dir = join(dataDir, "redis", name);
-  mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.conf`);
-  writeFileSync(file, [`dir ${JSON.stringify(dir)}`, ...lines, ""].join("\n"));
+  writeSecretFile(file, [`dir ${JSON.stringify(dir)}`, ...lines, ""].join("\n"));
   return file;
 }

@@ -1,0 +1,47 @@
+/**
+ * The Redis credentials of a local cluster (docs/security.md, "Redis identities"): at every start `tug up` makes a
+ * random password per user of REDIS_USERS, keeps each in `<data dir>/redis-auth/<user>.pass` (mode 0600, folder
+ * 0700) and writes the ACL file the Redis servers load (`users.acl`, the passwords only as SHA-256). A component
+ * gets its user and the path of its password file (TUG_REDIS_USER, TUG_REDIS_PASSWORD_FILE), never the password in
+ * its environment or command line.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { aclFile, REDIS_USERS, type RedisAuth, type RedisUser } from "@tug/state";
+import { writeSecretFile } from "./secret-file.js";
+
+/** A cluster's Redis users and where their secrets are. */
+export interface RedisCredentials {
+  /** The ACL file every Redis server of the cluster loads (`aclfile`). */
+  aclFile: string;
+  /** The password of each user (for configs that must hold one: `masterauth`, `sentinel auth-pass`). */
+  passwords: Record<RedisUser, string>;
+  /** The file holding `user`'s password. */
+  passwordFile(user: RedisUser): string;
+  /** `user` with its password, for a client in this process (the cluster handle, tests, chaos). */
+  auth(user: RedisUser): RedisAuth;
+}
+
+/** `<dataDir>/redis-auth`: the folder of a cluster's Redis secrets. */
+export function redisAuthDir(dataDir: string): string {
+  return join(dataDir, "redis-auth");
+}
+
+/** Makes fresh passwords for every user of the cluster in `dataDir` (keys `<prefix>:*`) and writes their files. */
+export function writeRedisCredentials(dataDir: string, prefix: string): RedisCredentials {
+  const dir = redisAuthDir(dataDir);
+  const passwords = Object.fromEntries(REDIS_USERS.map((u) => [u, randomBytes(32).toString("base64url")])) as Record<
+    RedisUser,
+    string
+  >;
+  const passwordFile = (u: RedisUser) => join(dir, `${u}.pass`);
+  for (const u of REDIS_USERS) writeSecretFile(passwordFile(u), `${passwords[u]}\n`);
+  const acl = join(dir, "users.acl");
+  writeSecretFile(acl, aclFile(passwords, prefix));
+  return { aclFile: acl, passwords, passwordFile, auth: (u) => ({ username: u, password: passwords[u] }) };
+}
+
+/** The environment that makes a component authenticate as `user` (the password stays in its file). */
+export function redisUserEnv(c: RedisCredentials, user: RedisUser): Record<string, string> {
+  return { TUG_REDIS_USER: user, TUG_REDIS_PASSWORD_FILE: c.passwordFile(user) };
+}
