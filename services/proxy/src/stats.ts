@@ -10,6 +10,16 @@ export interface ServiceFigure {
   connections: number;
 }
 
+/** One service's running totals and its metric children (labels resolved once, not per connection). */
+interface Totals {
+  accepted: number;
+  open: number;
+  acceptedC: { inc(): void };
+  openG: { inc(): void; dec(): void };
+  bytesIn: { inc(n: number): void };
+  bytesOut: { inc(n: number): void };
+}
+
 /** Counts connections, bytes and failures per service. */
 export class ProxyStats {
   private readonly accepted: Counter;
@@ -17,7 +27,7 @@ export class ProxyStats {
   private readonly bytes: Counter;
   private readonly failures: Counter;
   private readonly targets: Gauge;
-  private readonly totals = new Map<string, { accepted: number; open: number }>();
+  private readonly totals = new Map<string, Totals>();
   private lastAccepted = new Map<string, number>();
   private lastAt = Date.now();
 
@@ -61,9 +71,19 @@ export class ProxyStats {
     else this.targets.set({ service, port: String(port) }, count);
   }
 
-  private entry(service: string): { accepted: number; open: number } {
+  private entry(service: string): Totals {
     let e = this.totals.get(service);
-    if (!e) this.totals.set(service, (e = { accepted: 0, open: 0 }));
+    if (!e) {
+      e = {
+        accepted: 0,
+        open: 0,
+        acceptedC: this.accepted.labels(service),
+        openG: this.open.labels(service),
+        bytesIn: this.bytes.labels(service, "in"),
+        bytesOut: this.bytes.labels(service, "out"),
+      };
+      this.totals.set(service, e);
+    }
     return e;
   }
 
@@ -72,16 +92,17 @@ export class ProxyStats {
     const e = this.entry(service);
     e.accepted++;
     e.open++;
-    this.accepted.inc({ service });
-    this.open.inc({ service });
+    e.acceptedC.inc();
+    e.openG.inc();
   }
 
   /** A client connection ended after relaying `bytesIn` (client → upstream) and `bytesOut`. */
   closed(service: string, bytesIn: number, bytesOut: number): void {
-    this.entry(service).open--;
-    this.open.dec({ service });
-    if (bytesIn) this.bytes.inc({ service, direction: "in" }, bytesIn);
-    if (bytesOut) this.bytes.inc({ service, direction: "out" }, bytesOut);
+    const e = this.entry(service);
+    e.open--;
+    e.openG.dec();
+    if (bytesIn) e.bytesIn.inc(bytesIn);
+    if (bytesOut) e.bytesOut.inc(bytesOut);
   }
 
   /** No endpoint accepted the connection. */

@@ -11,6 +11,7 @@ void boot(config, (deps) =>
     dnsHost: config.env.TUG_DNS_HOST || "127.0.0.1",
     dnsPort: intEnv(config.env, "TUG_DNS_PORT", 5353),
     dnsResyncMs: intEnv(config.env, "TUG_DNS_RESYNC_MS", 1_000),
+    dnsWorkers: intEnv(config.env, "TUG_DNS_WORKERS", 0),
     apiToken: apiTokenOf({ file: config.env.TUG_API_TOKEN_FILE, value: config.env.TUG_API_TOKEN }),
   }),
 );

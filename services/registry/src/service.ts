@@ -3,7 +3,7 @@ import type { Runnable } from "@tug/runtime";
 import type { ServiceDeps, ServiceParts } from "@tug/service";
 import { buildApi } from "./api.js";
 import { EndpointTable } from "./dns/endpoint-table.js";
-import { startDnsServer } from "./dns/server.js";
+import { type DnsServer, startDnsServer } from "./dns/server.js";
 
 /** Where the API and DNS listen. */
 export interface RegistryOptions {
@@ -14,23 +14,31 @@ export interface RegistryOptions {
   dnsPort: number;
   /** Full refresh period of DNS's endpoint table (hints refresh it at once in between). */
   dnsResyncMs: number;
+  /** Extra processes answering DNS over UDP on the same socket (TUG_DNS_WORKERS; 0 = this process only). */
+  dnsWorkers?: number;
   /** The bearer token API writes must carry (undefined: writes are refused). */
   apiToken?: string;
 }
 
-/** A Runnable serving DNS (UDP + TCP) from an in-memory endpoint table kept fresh by hints. */
-export function dnsServer(deps: ServiceDeps, o: RegistryOptions): Runnable {
+/**
+ * A Runnable serving DNS (UDP + TCP) from an in-memory endpoint table kept fresh by hints; `health.dns` reports
+ * whether its worker processes run.
+ */
+export function dnsServer(deps: ServiceDeps, o: RegistryOptions): Runnable & { healthy(): boolean } {
+  let server: DnsServer | undefined;
   return {
     name: "dns",
+    healthy: () => server?.healthy() ?? true,
     async run(signal) {
       const table = new EndpointTable(deps.store, deps.log);
       await table.refreshAll().catch((err) => deps.log.warn({ err: String(err) }, "initial endpoint load failed"));
-      const server = await startDnsServer({
+      server = await startDnsServer({
         host: o.dnsHost,
         port: o.dnsPort,
         services: table,
         log: deps.log,
         metrics: deps.metrics,
+        workers: o.dnsWorkers,
       });
       await table.run(deps.bus, o.dnsResyncMs, signal);
       await server.close();
@@ -63,5 +71,7 @@ export function apiServer(deps: ServiceDeps, o: RegistryOptions): Runnable {
 
 /** Builds the registry's parts for `boot`. */
 export function buildRegistry(deps: ServiceDeps, o: RegistryOptions): ServiceParts {
-  return { runnables: o.dnsPort >= 0 ? [apiServer(deps, o), dnsServer(deps, o)] : [apiServer(deps, o)] };
+  if (o.dnsPort < 0) return { runnables: [apiServer(deps, o)] };
+  const dns = dnsServer(deps, o);
+  return { runnables: [apiServer(deps, o), dns], checks: { "dns-workers": () => dns.healthy() } };
 }

@@ -22,6 +22,8 @@ export interface DnsEndpoint {
 export interface ServiceLookup {
   /** Ready endpoints of `ns/name` with a version that changes with them, or undefined when no such service exists. */
   lookup(namespace: string, name: string): { version: number; endpoints: DnsEndpoint[] } | undefined;
+  /** A number that changes whenever any service's endpoints change (answer caches key on it). */
+  readonly generation: number;
 }
 
 export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;

@@ -12,10 +12,13 @@ describe("dns answer cache", () => {
     replica: `web-r${i}`,
   }));
   const services: ServiceLookup = {
+    get generation() {
+      return version;
+    },
     lookup: (ns, name) => (ns === "default" && name === "web" ? { version, endpoints: eps } : undefined),
   };
   const q = (name: string, type: dnsPacket.RecordType, id: number) =>
-    parseQuery(
+    Buffer.from(
       dnsPacket.encode({
         type: "query",
         id,
@@ -24,7 +27,7 @@ describe("dns answer cache", () => {
       }),
     );
 
-  it("gives the same bytes as a fresh answer, with the query's id, for every rotation and name form", () => {
+  it("gives the same bytes as a fresh answer, with the query's id, for every rotation, name form and transport", () => {
     const cache = new AnswerCache(services);
     for (let turn = 0; turn < 40; turn++) {
       for (const [name, type] of [
@@ -33,22 +36,37 @@ describe("dns answer cache", () => {
         ["web-r2.web.default.svc.tug.internal", "A"],
         ["ghost.default", "A"],
       ] as const) {
-        const query = q(name, type, turn * 7 + 1);
-        expect(cache.answer(query, turn, 512)).toEqual(answer(query, services, turn, 512));
+        const msg = q(name, type, turn * 7 + 1);
+        expect(cache.answer(msg, turn, "udp")).toEqual(answer(parseQuery(msg), services, turn, 512));
+        expect(cache.answer(msg, turn, "tcp")).toEqual(answer(parseQuery(msg), services, turn, 65_535));
       }
     }
-    expect(cache.stats().hits).toBeGreaterThan(80);
+    expect(cache.stats().hits).toBeGreaterThan(160);
+    expect(cache.stats().entries).toBe(6);
   });
 
   it("never serves an answer from before an endpoint change", () => {
     const cache = new AnswerCache(services);
     const ports = () =>
-      (dnsPacket.decode(cache.answer(q("web.default", "SRV", 9), 0, 4096)).answers as Array<{ data: { port: number } }>)
+      (
+        dnsPacket.decode(cache.answer(q("web.default", "SRV", 9), 0, "tcp")).answers as Array<{
+          data: { port: number };
+        }>
+      )
         .map((a) => a.data.port)
         .sort();
     expect(ports()).toEqual([20000, 20001, 20002, 20003]);
     eps = eps.slice(0, 2);
     version++;
     expect(ports()).toEqual([20000, 20001]);
+  });
+
+  it("throws what parseQuery throws and caches nothing for it", () => {
+    const cache = new AnswerCache(services);
+    const response = Buffer.from(q("web.default", "A", 3));
+    response[2]! |= 0x80;
+    expect(() => cache.answer(response, 0, "udp")).toThrow();
+    expect(() => cache.answer(response, 0, "udp")).toThrow();
+    expect(cache.stats().entries).toBe(0);
   });
 });

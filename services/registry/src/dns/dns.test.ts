@@ -10,6 +10,7 @@ import { type DnsServer, startDnsServer } from "./server.js";
 
 const eps = Array.from({ length: 5 }, (_, i) => ({ host: "127.0.0.1", port: 20000 + i, replica: `web-1-r${i}` }));
 const services: ServiceLookup = {
+  generation: 1,
   lookup: (ns, name) =>
     ns === "default" && name === "web"
       ? { version: 1, endpoints: eps }

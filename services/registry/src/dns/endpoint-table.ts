@@ -8,18 +8,17 @@ import type { Bus } from "@tug/bus";
 import { subjects } from "@tug/contracts";
 import type { Logger } from "@tug/log";
 import { type CacheHint, EndpointCache, type EndpointCacheStore } from "@tug/state";
-import type { DnsEndpoint, ServiceLookup } from "./answer.js";
+import type { DnsEndpoint } from "./answer.js";
+import type { TableEntry, TableFeed } from "./table-feed.js";
 
 const dnsEndpoint = (e: DnsEndpoint): DnsEndpoint => ({ host: e.host, port: e.port, replica: e.replica });
 
-interface Entry {
-  version: number;
-  endpoints: DnsEndpoint[];
-}
+type Entry = TableEntry;
 
 /** Service id → ready endpoints and a version that changes with them. */
-export class EndpointTable implements ServiceLookup {
-  private readonly entries = new Map<string, Entry>();
+export class EndpointTable implements TableFeed {
+  private readonly byId = new Map<string, Entry>();
+  private readonly listeners = new Set<(id: string, entry: Entry | undefined) => void>();
   private readonly cache: EndpointCache;
   private version = 0;
   private wake: (() => void) | undefined;
@@ -34,7 +33,21 @@ export class EndpointTable implements ServiceLookup {
   }
 
   lookup(namespace: string, name: string): Entry | undefined {
-    return this.entries.get(`${namespace}/${name}`);
+    return this.byId.get(`${namespace}/${name}`);
+  }
+
+  /** Changes with every entry written or removed. */
+  get generation(): number {
+    return this.version;
+  }
+
+  entries(): [string, Entry][] {
+    return [...this.byId];
+  }
+
+  onChange(fn: (id: string, entry: Entry | undefined) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
   }
 
   /** Re-reads every service now. */
@@ -48,8 +61,11 @@ export class EndpointTable implements ServiceLookup {
     const changed = await this.cache.sync();
     const services = this.cache.services();
     for (const id of changed) {
-      if (!services.has(id)) this.entries.delete(id);
-      else this.entries.set(id, { version: ++this.version, endpoints: this.cache.endpoints(id).map(dnsEndpoint) });
+      let entry: Entry | undefined;
+      if (services.has(id)) this.byId.set(id, (entry = { version: ++this.version, endpoints: this.endpointsOf(id) }));
+      else if (this.byId.delete(id)) this.version++;
+      else continue;
+      for (const fn of this.listeners) fn(id, entry);
     }
   }
 
@@ -86,6 +102,10 @@ export class EndpointTable implements ServiceLookup {
     signal.removeEventListener("abort", stop);
     for (const s of subs) s.unsubscribe();
     unwatch();
+  }
+
+  private endpointsOf(id: string): DnsEndpoint[] {
+    return this.cache.endpoints(id).map(dnsEndpoint);
   }
 
   private kick(): void {

@@ -11,6 +11,7 @@ import type { ServiceLookup } from "./answer.js";
 import { type DnsServer, startDnsServer } from "./server.js";
 
 const services: ServiceLookup = {
+  generation: 1,
   lookup: (ns, name) =>
     ns === "default" && name === "web"
       ? { version: 1, endpoints: [{ host: "127.0.0.1", port: 20000, replica: "web-1-a" }] }

@@ -1,14 +1,17 @@
 /**
- * The DNS server (UDP and TCP on one port). Every packet is handled inside a try/catch: malformed input gets
- * FORMERR when its id can be read and is dropped otherwise; nothing a client sends can crash the process.
+ * The DNS server (UDP and TCP on one port). Packets are answered by `responder` (respond.ts: cached answers, never a
+ * crash on bad input). With `workers`, that many extra processes read the same UDP socket (workers.ts); TCP stays in
+ * this process.
  */
 import { createSocket, type Socket } from "node:dgram";
 import { createServer, type Server, type Socket as TcpSocket } from "node:net";
 import type { Logger } from "@tug/log";
-import { Counter, type Registry } from "prom-client";
-import { errorReply, type ServiceLookup } from "./answer.js";
-import { AnswerCache } from "./cache.js";
-import { DnsFormatError, parseQuery } from "./query.js";
+import type { Registry } from "prom-client";
+import type { ServiceLookup } from "./answer.js";
+import { QueryCounts, queryCounter } from "./counts.js";
+import { type Responder, responder } from "./respond.js";
+import type { TableFeed } from "./table-feed.js";
+import { type DnsWorkers, startDnsWorkers } from "./workers.js";
 
 export interface DnsServerOptions {
   host: string;
@@ -16,45 +19,29 @@ export interface DnsServerOptions {
   services: ServiceLookup;
   log: Logger;
   metrics?: Registry;
+  /** Extra processes reading the UDP socket (default 0); needs `services` to be a TableFeed. */
+  workers?: number;
+  /** The workers' entry file (default: worker.js beside workers.js). */
+  workerEntry?: URL;
 }
 
 /** A running DNS server. */
 export interface DnsServer {
   port: number;
+  /** True while every worker process runs (always true without workers). */
+  healthy(): boolean;
+  /** Process ids of the worker processes. */
+  workerPids(): number[];
   close(): Promise<void>;
 }
 
-/** Starts UDP and TCP listeners; resolves once both are bound. */
+/** Starts UDP and TCP listeners (and the workers); resolves once both are bound. */
 export async function startDnsServer(o: DnsServerOptions): Promise<DnsServer> {
-  const queries = new Counter({
-    name: "tug_dns_queries_total",
-    help: "DNS queries by transport and rcode",
-    labelNames: ["transport", "rcode"],
-    registers: o.metrics ? [o.metrics] : [],
-  });
-  const cache = new AnswerCache(o.services);
-  const counted = new Map<string, { inc(): void }>();
-  const count = (transport: string, rcode: string) => {
-    const k = `${transport}:${rcode}`;
-    let c = counted.get(k);
-    if (!c) counted.set(k, (c = queries.labels(transport, rcode)));
-    c.inc();
-  };
-  let turn = 0;
-  const respond = (msg: Buffer, transport: "udp" | "tcp"): Buffer | undefined => {
-    let out: Buffer | undefined;
-    try {
-      const q = parseQuery(msg);
-      out = cache.answer(q, turn++, transport === "udp" ? q.udpSize : 65_535);
-    } catch (err) {
-      if (err instanceof DnsFormatError && err.id !== undefined) out = errorReply(err.id, err.rcode);
-      else if (!(err instanceof DnsFormatError))
-        o.log.error({ err: String((err as Error)?.stack ?? err) }, "dns answer fault");
-    }
-    count(transport, out ? String(out.readUInt16BE(2) & 0xf) : "dropped");
-    if (turn > 1e9) turn = 0;
-    return out;
-  };
+  const counts = new QueryCounts();
+  queryCounter(counts, o.metrics);
+  const respond = responder(o.services, counts, (err) =>
+    o.log.error({ err: String((err as Error)?.stack ?? err) }, "dns answer fault"),
+  );
 
   const udp: Socket = createSocket({ type: "udp4", reuseAddr: false });
   udp.on("message", (msg, rinfo) => {
@@ -71,12 +58,25 @@ export async function startDnsServer(o: DnsServerOptions): Promise<DnsServer> {
   });
   const port = udp.address().port;
 
-  const tcp: Server = createServer((sock) => serveTcp(sock, (m) => respond(m, "tcp")));
+  const tcp: Server = createServer((sock) => serveTcp(sock, respond));
   await new Promise<void>((resolve, reject) => tcp.once("error", reject).listen(port, o.host, () => resolve()));
-  o.log.info({ dns: `${o.host}:${port}` }, "dns listening (udp+tcp)");
+  const workers: DnsWorkers | undefined = o.workers
+    ? startDnsWorkers({
+        count: o.workers,
+        socket: udp,
+        table: o.services as TableFeed,
+        counts,
+        log: o.log,
+        entry: o.workerEntry,
+      })
+    : undefined;
+  o.log.info({ dns: `${o.host}:${port}`, workers: o.workers ?? 0 }, "dns listening (udp+tcp)");
   return {
     port,
+    healthy: () => workers?.alive() ?? true,
+    workerPids: () => workers?.pids() ?? [],
     async close() {
+      await workers?.close();
       udp.close();
       await new Promise<void>((r) => tcp.close(() => r()));
     },
@@ -84,7 +84,7 @@ export async function startDnsServer(o: DnsServerOptions): Promise<DnsServer> {
 }
 
 /** Reads length-prefixed messages from a TCP stream (bounded buffer, idle timeout). */
-function serveTcp(sock: TcpSocket, respond: (m: Buffer) => Buffer | undefined): void {
+function serveTcp(sock: TcpSocket, respond: Responder): void {
   let buf = Buffer.alloc(0);
   sock.setTimeout(10_000, () => sock.destroy());
   sock.on("error", () => sock.destroy());
@@ -94,7 +94,7 @@ function serveTcp(sock: TcpSocket, respond: (m: Buffer) => Buffer | undefined): 
     while (buf.length >= 2) {
       const len = buf.readUInt16BE(0);
       if (buf.length < 2 + len) break;
-      const out = respond(buf.subarray(2, 2 + len));
+      const out = respond(buf.subarray(2, 2 + len), "tcp");
       buf = buf.subarray(2 + len);
       if (!out) return sock.destroy();
       const framed = Buffer.alloc(2 + out.length);
