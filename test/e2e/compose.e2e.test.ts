@@ -8,6 +8,7 @@
  * cannot share a machine: the project is always `tugboat-e2e`, and the test skips loudly when those ports are taken.
  */
 import { spawn } from "node:child_process";
+import { connect } from "node:net";
 import { connectDockerEngine, eventually, shouldSkip } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -133,6 +134,8 @@ describe.skipIf(skip)("compose end to end (real engine, docker-compose)", () => 
     expect(running.size).toBe(5);
     expect(new Set([...running.values()].map((c) => c.replica))).toEqual(new Set(eps.map((e) => e.replica)));
     expect(new Set([...running.values()].map((c) => c.node))).toEqual(new Set(["node-1", "node-2"]));
+    // the components reached Redis as their ACL users; a client without credentials gets nothing (default user off)
+    expect(await redisReply("PING")).toMatch(/^-NOAUTH/);
   }, 120_000);
 
   it("docker kill of one replica container → running and ready again", async () => {
@@ -201,3 +204,20 @@ describe.skipIf(skip)("compose end to end (real engine, docker-compose)", () => 
     expect(await projectLeftovers(PROJECT)).toEqual({ containers: [], volumes: [] });
   }, 130_000);
 });
+
+/** The first reply line of compose's Redis (127.0.0.1:6379) to one inline command, sent with no credentials. */
+function redisReply(command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(6379, "127.0.0.1", () => sock.write(`${command}\r\n`));
+    let buf = "";
+    sock.setTimeout(5_000, () => sock.destroy(new Error("no reply from Redis in 5 s")));
+    sock.on("data", (d) => {
+      buf += String(d);
+      if (buf.includes("\r\n")) {
+        sock.destroy();
+        resolve(buf.split("\r\n")[0]!);
+      }
+    });
+    sock.on("error", reject);
+  });
+}

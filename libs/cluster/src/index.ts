@@ -31,3 +31,4 @@ export * from "./nats-auth/permissions.js";
 export * from "./nats-auth/store.js";
 export * from "./nats-auth/identities.js";
 export * from "./nats-auth/node-add.js";
+export * from "./redis-auth.js";

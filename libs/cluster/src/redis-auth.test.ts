@@ -25,7 +25,9 @@ describe("a cluster's Redis credentials", () => {
       expect(acl).toMatch(new RegExp(`^user ${u} on #[0-9a-f]{64} `, "m"));
     }
     expect(new Set(Object.values(creds.passwords)).size).toBe(REDIS_USERS.length);
-    expect(writeRedisCredentials(dataDir, "p1").passwords.admin).not.toBe(creds.passwords.admin); // new at each start
+    const again = writeRedisCredentials(dataDir, "p1");
+    expect(again.passwords.admin).not.toBe(creds.passwords.admin); // new at each start
+    expect(writeRedisCredentials(dataDir, "p1", { keep: true }).passwords).toEqual(again.passwords); // compose keeps
   });
 
   it("gives each control-plane role its own user through a password file, and workers nothing about Redis", () => {

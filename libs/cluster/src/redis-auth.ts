@@ -6,6 +6,7 @@
  * its environment or command line.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { aclFile, REDIS_USERS, type RedisAuth, type RedisUser } from "@tug/state";
 import { writeSecretFile } from "./secret-file.js";
@@ -27,18 +28,30 @@ export function redisAuthDir(dataDir: string): string {
   return join(dataDir, "redis-auth");
 }
 
-/** Makes fresh passwords for every user of the cluster in `dataDir` (keys `<prefix>:*`) and writes their files. */
-export function writeRedisCredentials(dataDir: string, prefix: string): RedisCredentials {
+/**
+ * Writes the password files and the ACL file of the cluster in `dataDir` (keys `<prefix>:*`): fresh passwords, or
+ * with `keep` the ones already in the folder (compose: a running Redis keeps the ACL it loaded, so a container that
+ * restarts later must find the same password).
+ */
+export function writeRedisCredentials(dataDir: string, prefix: string, o: { keep?: boolean } = {}): RedisCredentials {
   const dir = redisAuthDir(dataDir);
-  const passwords = Object.fromEntries(REDIS_USERS.map((u) => [u, randomBytes(32).toString("base64url")])) as Record<
-    RedisUser,
-    string
-  >;
   const passwordFile = (u: RedisUser) => join(dir, `${u}.pass`);
+  const passwords = Object.fromEntries(
+    REDIS_USERS.map((u) => [u, (o.keep && readPassword(passwordFile(u))) || randomBytes(32).toString("base64url")]),
+  ) as Record<RedisUser, string>;
   for (const u of REDIS_USERS) writeSecretFile(passwordFile(u), `${passwords[u]}\n`);
   const acl = join(dir, "users.acl");
   writeSecretFile(acl, aclFile(passwords, prefix));
   return { aclFile: acl, passwords, passwordFile, auth: (u) => ({ username: u, password: passwords[u] }) };
+}
+
+/** The password in `file`, or "" when there is none. */
+function readPassword(file: string): string {
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch {
+    return "";
+  }
 }
 
 /** The environment that makes a component authenticate as `user` (the password stays in its file). */
