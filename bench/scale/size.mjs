@@ -59,7 +59,7 @@ export async function runSize(c, { nodes, perNode, restS, repoRoot }) {
   const half = Math.floor(total / 2);
   const line = (figure, extra) =>
     console.log(JSON.stringify({ bench: "scale", nodes, replicas: total, figure, ...extra }));
-  const hollow = startHollow({ natsUrl: c.cluster.natsUrl, count: nodes, repoRoot });
+  const hollow = startHollow({ natsUrl: c.cluster.natsUrl, dataDir: c.dataDir, count: nodes, repoRoot });
   const pids = new Map([...pidsOf(c.cluster), ...hollow.procs.map((p) => [p.name, p.pid])]);
   const whole = cpuWindow(pids);
   try {

@@ -27,6 +27,11 @@ export interface ReconcileLoopOptions {
   /** Lists every key that currently exists (from Redis). */
   listKeys: () => Promise<string[]>;
   queue?: WorkQueue;
+  /**
+   * Share of the time one key may be reconciled (default 1: back to back); see WorkQueue's `dutyCycle`. Ignored when
+   * `queue` is given.
+   */
+  dutyCycle?: number;
   workers?: number;
   resyncMs?: number;
   log: Logger;
@@ -38,7 +43,7 @@ export interface ReconcileLoopOptions {
  * now (e.g. after a NATS reconnect, when hints may have been lost).
  */
 export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: WorkQueue; resync(): Promise<void> } {
-  const queue = o.queue ?? new WorkQueue();
+  const queue = o.queue ?? new WorkQueue({ dutyCycle: o.dutyCycle });
   const failures = new Map<string, number>();
   const registers = o.metrics ? [o.metrics] : [];
   const total = new Counter({
@@ -67,6 +72,7 @@ export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: Work
       const key = await queue.get();
       if (key === undefined || signal.aborted) return;
       const end = duration.startTimer();
+      const began = performance.now();
       try {
         const r = await o.reconciler.reconcile(key, signal);
         failures.delete(key);
@@ -88,7 +94,7 @@ export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: Work
         }
       } finally {
         end();
-        queue.done(key);
+        queue.done(key, performance.now() - began);
       }
     }
   }

@@ -17,6 +17,30 @@ describe("runtime - work queue", () => {
     q.done("a");
     expect(await q.get()).toBe("a");
   });
+  it("under a duty cycle, rests a key in proportion to what it cost and coalesces what arrives meanwhile", async () => {
+    const q = new WorkQueue({ dutyCycle: 0.25 }); // rest = 3 × the time it took
+    q.add("big");
+    expect(await q.get()).toBe("big");
+    q.add("big"); // hints while it is processed
+    q.add("big");
+    q.done("big", 40); // took 40 ms: not again before 120 ms
+    q.add("small");
+    expect(await q.get()).toBe("small");
+    q.done("small", 1); // took 1 ms: back after 3 ms
+    q.add("small");
+    expect(q.length).toBe(0);
+    const t0 = Date.now();
+    expect(await q.get()).toBe("small");
+    q.done("small");
+    expect(await q.get()).toBe("big"); // once, for all three hints
+    const waited = Date.now() - t0;
+    expect(waited).toBeGreaterThanOrEqual(110);
+    q.done("big");
+    q.add("big"); // done without a cost: no rest
+    expect(q.length).toBe(1);
+    q.close();
+    expect(() => new WorkQueue({ dutyCycle: 0 })).toThrow(RangeError);
+  });
   it("releases waiters when closed", async () => {
     const q = new WorkQueue();
     const pending = q.get();

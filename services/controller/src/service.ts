@@ -21,6 +21,12 @@ export interface ControllerOptions {
   /** Longest re-look period of a progressing deployment whose passes change nothing (ms; default 5 s). */
   idleCapMs?: number;
   /**
+   * Share of the time one deployment may be reconciled (default RECONCILE_DUTY_CYCLE): a pass that took t ms rests it
+   * 3t ms, and the hints of that rest are one pass. A deployment of 5 replicas rests a few ms; one of 1,000 whose
+   * replicas report one by one is re-read a few times a second instead of once per report.
+   */
+  dutyCycle?: number;
+  /**
    * Wait between planning a change and applying it (default 0). A test knob: a system test pauses the instance while
    * it holds a plan whose deployment then moves on, and proves the stale plan changes nothing.
    */
@@ -47,6 +53,9 @@ async function sameTemplateRevisions(
   );
 }
 
+/** The controller's default duty cycle per deployment (ControllerOptions.dutyCycle). */
+export const RECONCILE_DUTY_CYCLE = 0.25;
+
 /** Builds the controller's runnables. */
 export function buildController({ bus, store, log, metrics }: ServiceDeps, o: ControllerOptions): ServiceParts {
   const clock = new RunningClock();
@@ -56,6 +65,7 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
     log,
     metrics,
     resyncMs: o.resyncMs,
+    dutyCycle: o.dutyCycle ?? RECONCILE_DUTY_CYCLE,
     workers: 4,
     listKeys: async () => {
       clock.retain(new Set(await store.replicaIds()));
