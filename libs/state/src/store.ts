@@ -293,6 +293,22 @@ export class RedisStore {
     return toDeployment(await this.read(() => this.redis.hgetall(this.k.deployment(id))));
   }
 
+  /**
+   * A digest of everything a reconcile of deployment `id` reads (its hash, its replicas' hashes, its nodes' status),
+   * computed in Redis (deploymentDigest-0.lua): equal digests mean nothing the controller looks at changed.
+   */
+  async deploymentDigest(id: string): Promise<string> {
+    const raw = await this.read(() =>
+      this.run.deploymentDigest!(
+        this.k.deployment(id),
+        this.k.deploymentReplicas(id),
+        this.k.replica(""),
+        this.k.node(""),
+      ),
+    );
+    return (JSON.parse(raw) as { digest: string }).digest;
+  }
+
   async deploymentIds(): Promise<string[]> {
     return this.read(() => this.redis.smembers(this.k.deployments));
   }

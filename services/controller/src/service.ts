@@ -10,6 +10,7 @@ import { applyPlan, applyVerdict } from "./apply.js";
 import { serveIntake } from "./intake.js";
 import { planDeployment } from "./plan.js";
 import { IdleBackoff } from "./idle.js";
+import { SettledDigests } from "./settled.js";
 import { checkProgress } from "./progress.js";
 import { RunningClock } from "./running-clock.js";
 
@@ -60,6 +61,7 @@ export const RECONCILE_DUTY_CYCLE = 0.25;
 export function buildController({ bus, store, log, metrics }: ServiceDeps, o: ControllerOptions): ServiceParts {
   const clock = new RunningClock();
   const idle = new IdleBackoff(o.progressMs, o.idleCapMs ?? 5_000);
+  const settled = new SettledDigests((id) => store.deploymentDigest(id), log);
   const loop = reconcileLoop({
     name: "controller",
     log,
@@ -69,10 +71,13 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
     workers: 4,
     listKeys: async () => {
       clock.retain(new Set(await store.replicaIds()));
-      return [...new Set([...(await store.deploymentIds()), ...(await store.deploymentIdsWithReplicas())])];
+      const ids = [...new Set([...(await store.deploymentIds()), ...(await store.deploymentIdsWithReplicas())])];
+      return settled.changed(ids);
     },
     reconciler: {
       async reconcile(id) {
+        // taken before the reads: if this pass finds the deployment settled, the digest is no newer than what it saw
+        const digest = await store.deploymentDigest(id);
         const [dep, replicas] = await Promise.all([store.deployment(id), store.replicasOfDeployment(id)]);
         // only the nodes its replicas are on: a deployment's reconcile costs O(its replicas), not O(cluster)
         const nodes = await store.nodesByIds(replicas.flatMap((r) => (r.node ? [r.node] : [])));
@@ -93,8 +98,10 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
         await applyPlan(id, dep, plan, store, bus, log, replicas.length);
         if (!plan.progressing && !acted) {
           idle.forget(id);
+          settled.record(id, digest);
           return {};
         }
+        settled.forget(id);
         return { requeueAfterMs: idle.next(id, acted, dep, replicas, now) };
       },
     },
