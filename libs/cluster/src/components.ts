@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { apiTokenPath } from "./api-token.js";
 import { SECRET_KEY_ROLES, secretKeyPath } from "./secret-key.js";
 import { natsAuthConfPath } from "./nats-auth/store.js";
+import { CONTROL_PLANE_ROLES } from "@tug/contracts";
 import type { RedisUser } from "@tug/state";
 import type { ChildSpec } from "./supervisor.js";
 import { hollowSpecs } from "./hollow.js";
@@ -12,15 +13,8 @@ import { haRedisEnv } from "./ha/settings.js";
 import { type RedisCredentials, redisUserEnv } from "./redis-auth.js";
 import type { ResolvedOptions } from "./options.js";
 
-/** Control-plane roles, each run as `node services/<role>/dist/main.js`. */
-export const CONTROL_PLANE_ROLES = [
-  "controller",
-  "scheduler",
-  "health-monitor",
-  "autoscaler",
-  "registry",
-  "proxy",
-] as const;
+/** Control-plane roles, each run as `node services/<role>/dist/main.js` (defined in @tug/contracts). */
+export { CONTROL_PLANE_ROLES };
 
 /** Docker label carrying the cluster's key prefix on every container its workers create. */
 export const CLUSTER_LABEL = "tug.cluster";

@@ -12,3 +12,4 @@ export * from "./validate.js";
 export * from "./endpoints.js";
 export * from "./env.js";
 export * from "./api.js";
+export * from "./roles.js";

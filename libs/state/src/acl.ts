@@ -7,6 +7,7 @@
  * Workers get no user: they speak NATS only.
  */
 import { createHash } from "node:crypto";
+import { CONTROL_PLANE_ROLES } from "@tug/contracts";
 
 /** Commands the store sends outside scripts (store.ts reads, all read-only). */
 export const STORE_READS = ["hgetall", "hget", "smembers", "scan", "zrangebyscore", "xrange"] as const;
@@ -23,6 +24,7 @@ export const STORE_WRITES = [
   "incr",
   "hdel",
   "hget",
+  "hgetall",
   "hincrby",
   "hkeys",
   "hmget",
@@ -40,17 +42,7 @@ export const STORE_WRITES = [
 const CONNECTION = ["auth", "hello", "ping", "quit", "client|setname", "client|getname", "client|id"];
 
 /** The users of one cluster's Redis: the control-plane roles, `admin` (tug, chaos, tests) and the infrastructure. */
-export const REDIS_USERS = [
-  "controller",
-  "scheduler",
-  "health-monitor",
-  "autoscaler",
-  "registry",
-  "proxy",
-  "admin",
-  "replication",
-  "sentinel",
-] as const;
+export const REDIS_USERS = [...CONTROL_PLANE_ROLES, "admin", "replication", "sentinel"] as const;
 
 /** One of REDIS_USERS. */
 export type RedisUser = (typeof REDIS_USERS)[number];

@@ -6,20 +6,10 @@
  * own inboxes only); the identities that answer requests (controller, health-monitor) get `allow_responses`, so they
  * can publish to a reply subject only while answering a request they received.
  */
-import { DESIRED_VERBS, subjects } from "@tug/contracts";
+import { CONTROL_PLANE_ROLES, DESIRED_VERBS, subjects } from "@tug/contracts";
 
 /** The roles of the NATS identities. */
-export const NATS_ROLES = [
-  "controller",
-  "scheduler",
-  "health-monitor",
-  "autoscaler",
-  "registry",
-  "proxy",
-  "node",
-  "user",
-  "harness",
-] as const;
+export const NATS_ROLES = [...CONTROL_PLANE_ROLES, "node", "user", "harness"] as const;
 export type NatsRole = (typeof NATS_ROLES)[number];
 
 /** One identity: its user name (a subject token), its role and, for `node`, the nodes it speaks for. */
