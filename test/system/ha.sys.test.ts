@@ -4,6 +4,8 @@
  * the cluster converges on the new primary; SIGKILL of one NATS server leaves
  * the proxy serving and the cluster converging.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { eventually, freePort, startSystem, type TestSystem } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +15,17 @@ import { appliesAroundFault, converged, reapplyRefused, sleeper } from "./ha-wor
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const slow = { timeoutMs: 90_000, intervalMs: 250 };
 const manifest = (i: number) => sleeper(`h-${i}`, 1 + (i % 2));
+
+/** The last `n` lines of each named component's log in `dataDir` (what a failure message carries for CI's record). */
+function logTails(dataDir: string, names: string[], n = 25): string {
+  return names
+    .map((name) => {
+      const file = join(dataDir, "logs", `${name}.log`);
+      const lines = existsSync(file) ? readFileSync(file, "utf8").trimEnd().split("\n").slice(-n) : ["(no log)"];
+      return `--- ${name}.log (last ${n} lines)\n${lines.join("\n")}`;
+    })
+    .join("\n");
+}
 
 describe("--ha: no single point of failure (process driver, 2 nodes, 2 per component)", () => {
   let sys: TestSystem;
@@ -39,6 +52,11 @@ describe("--ha: no single point of failure (process driver, 2 nodes, 2 per compo
     await eventually(async () => expect(await sys.cluster.redisPrimary()).not.toBe(before), {
       ...slow,
       what: "a replica promoted",
+    }).catch((err: Error) => {
+      // CI once saw no promotion within 90 s (the killed primary came back as primary after its 15 s rejoin wait):
+      // keep the Sentinels' and the Redis servers' own account of it in the failure
+      const servers = ["sentinel-1", "sentinel-2", "sentinel-3", "redis-1", "redis-2", "redis-3"];
+      throw new Error(`${err.message}\n${logTails(sys.dataDir, servers)}`, { cause: err });
     });
     // the refused ones, again until acknowledged, now on the new primary
     await reapplyRefused(sys.bus, outcome, manifest);
