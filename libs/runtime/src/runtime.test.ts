@@ -41,6 +41,18 @@ describe("runtime - work queue", () => {
     q.close();
     expect(() => new WorkQueue({ dutyCycle: 0 })).toThrow(RangeError);
   });
+  it("forgets the expired rests of keys that never come back", async () => {
+    const q = new WorkQueue({ dutyCycle: 0.5 });
+    const rests = (q as unknown as { notBefore: Map<string, number> }).notBefore;
+    for (let i = 0; i < 1_000; i++) {
+      q.add(`k${i}`);
+      await q.get();
+      q.done(`k${i}`, 1); // rests 1 ms, then is never added again (a deleted deployment)
+      if (i % 100 === 99) await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(rests.size).toBeLessThan(300);
+    q.close();
+  });
   it("releases waiters when closed", async () => {
     const q = new WorkQueue();
     const pending = q.get();

@@ -15,6 +15,8 @@ export class WorkQueue {
   private readonly delayed = new Map<string, NodeJS.Timeout>();
   /** Per key: the time before which it is not handed out again (duty cycle). */
   private readonly notBefore = new Map<string, number>();
+  /** Size of `notBefore` after its last sweep of expired rests (a sweep runs when it has doubled). */
+  private sweptSize = 64;
   private readonly restFactor: number;
   private waiters: Array<() => void> = [];
   private closed = false;
@@ -67,7 +69,7 @@ export class WorkQueue {
    */
   done(key: string, tookMs = 0): void {
     this.processing.delete(key);
-    if (this.restFactor > 0 && tookMs > 0) this.notBefore.set(key, Date.now() + tookMs * this.restFactor);
+    if (this.restFactor > 0 && tookMs > 0) this.rest(key, Date.now() + tookMs * this.restFactor);
     else this.notBefore.delete(key);
     if (!this.dirty.has(key)) return;
     const rest = this.restLeft(key);
@@ -91,6 +93,18 @@ export class WorkQueue {
     for (const t of this.delayed.values()) clearTimeout(t);
     this.delayed.clear();
     this.wake(true);
+  }
+
+  /**
+   * Rests `key` until `until`. Rests of keys never added again (a deleted deployment) would stay forever, so expired
+   * ones are swept whenever the map has doubled since the last sweep: amortized O(1), bounded by the live keys.
+   */
+  private rest(key: string, until: number): void {
+    this.notBefore.set(key, until);
+    if (this.notBefore.size < 2 * this.sweptSize) return;
+    const now = Date.now();
+    for (const [k, at] of this.notBefore) if (at <= now) this.notBefore.delete(k);
+    this.sweptSize = Math.max(64, this.notBefore.size);
   }
 
   /** Ms until `key` may be handed out again (0: now). */

@@ -76,8 +76,9 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
     },
     reconciler: {
       async reconcile(id) {
-        // taken before the reads: if this pass finds the deployment settled, the digest is no newer than what it saw
-        const digest = await store.deploymentDigest(id);
+        // taken before the reads: if this pass finds the deployment settled, the digest is no newer than what it saw.
+        // Only the resync's shortcut needs it: unreadable, the pass goes on and the next resync reconciles it again
+        const digest = await store.deploymentDigest(id).catch(() => undefined);
         const [dep, replicas] = await Promise.all([store.deployment(id), store.replicasOfDeployment(id)]);
         // only the nodes its replicas are on: a deployment's reconcile costs O(its replicas), not O(cluster)
         const nodes = await store.nodesByIds(replicas.flatMap((r) => (r.node ? [r.node] : [])));
@@ -98,7 +99,8 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
         await applyPlan(id, dep, plan, store, bus, log, replicas.length);
         if (!plan.progressing && !acted) {
           idle.forget(id);
-          settled.record(id, digest);
+          if (digest === undefined) settled.forget(id);
+          else settled.record(id, digest);
           return {};
         }
         settled.forget(id);
