@@ -1,8 +1,8 @@
 /**
  * Redis ACL users, one per role, with only the commands and keys that role's code sends (docs/security.md has the
  * table). Every user starts from `-@all`; the component users end with `-@dangerous` (no FLUSHALL, CONFIG, KEYS,
- * DEBUG, MONITOR, SHUTDOWN …) plus one exception, INFO, which the client's ready check and its Sentinel role check
- * send at every connect. Redis 7 checks every `redis.call` inside a Lua script against the caller's ACL, so a user
+ * DEBUG, MONITOR, SHUTDOWN …) plus the exceptions INFO, which the client's ready check and its Sentinel role check
+ * send at every connect, and for writers ROLE, which a durable write reads to count the online replicas (durable.ts). Redis 7 checks every `redis.call` inside a Lua script against the caller's ACL, so a user
  * that runs the store's scripts holds the commands and keys they touch; read-only users run no script at all.
  * Workers get no user: they speak NATS only.
  */
@@ -77,6 +77,7 @@ export function aclRules(user: RedisUser, prefix: string): string[] {
     ...cmds([...CONNECTION, ...STORE_READS, ...(readOnly ? [] : STORE_WRITES)]),
     "-@dangerous",
     "+info",
+    ...(readOnly ? [] : ["+role"]),
   ];
 }
 

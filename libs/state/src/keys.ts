@@ -22,6 +22,8 @@ export function keys(prefix: string) {
     endpointsIndex: `${p}:ep-index`,
     lease: (role: string) => `${p}:lease:${role}`,
     fence: (role: string) => `${p}:fence:${role}`,
+    /** counter every durable write bumps right after its script, so WAIT covers all it saw (durable.ts) */
+    durable: `${p}:durable`,
   };
 }
 

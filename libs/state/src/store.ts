@@ -21,7 +21,7 @@ import {
 } from "@tug/contracts";
 import type { Redis } from "ioredis";
 import { createRedisClient, DEFAULT_MASTER_NAME, type RedisConnection } from "./connection.js";
-import { confirmReplicated } from "./durable.js";
+import { DurableAcks } from "./durable.js";
 import { keys, type Keys } from "./keys.js";
 import { type PrimaryWatch, watchPrimary } from "./primary-watch.js";
 import { toDeployment, toNode, toReplica } from "./records.js";
@@ -93,8 +93,8 @@ export class RedisStore {
   readonly k: Keys;
   readonly redis: Redis;
   private readonly run: Record<string, Call>;
-  /** Resolves once the replicas hold this connection's writes (at once without replicas to wait for). */
-  private readonly confirm: () => Promise<void>;
+  /** Confirms each write on the replicas before it counts as done (no-op without replicas to wait for). */
+  private readonly acks: DurableAcks;
   /** With Sentinels: keeps the connection on the primary they name (see primary-watch.ts). */
   private readonly watch?: PrimaryWatch;
   /** The secret key ring this process was given (controller: seals on apply; health-monitor: opens for sync). */
@@ -104,7 +104,11 @@ export class RedisStore {
     this.k = keys(o.prefix ?? "tug");
     this.secrets = o.secrets;
     this.redis = createRedisClient(o);
-    this.confirm = () => confirmReplicated(this.redis, o.waitReplicas ?? 0, o.waitTimeoutMs ?? 1_000);
+    this.acks = new DurableAcks(this.redis, {
+      minReplicas: o.waitReplicas ?? 0,
+      timeoutMs: o.waitTimeoutMs ?? 1_000,
+      markerKey: this.k.durable,
+    });
     this.redis.on("ready", () => o.onStatus?.("ready"));
     this.redis.on("error", (err) => o.onStatus?.("error", err));
     defineScripts(this.redis);
@@ -144,16 +148,22 @@ export class RedisStore {
   private async call<T>(script: string, ...args: Array<string | number>): Promise<Ok<T>> {
     let raw: string;
     await this.ready(2_000);
+    const sent = this.run[script]!(...args);
+    const ack = this.acks.begin();
     try {
-      raw = await this.run[script]!(...args);
+      raw = await sent;
     } catch (err) {
+      ack?.abandon();
       // a primary without its replicas refuses every script (they are all flagged as writes): perhaps a stale one
       if (/NOREPLICAS|READONLY/.test(String((err as Error)?.message))) void this.watch?.check().catch(() => {});
       throw toTugError(err);
     }
     const r = JSON.parse(raw) as Ok<T> | { ok: false; code: string; message: string };
-    if (!r.ok) throw new TugError(isErrorCode(r.code) ? r.code : "INTERNAL", r.message);
-    await this.confirm();
+    if (!r.ok) {
+      ack?.abandon();
+      throw new TugError(isErrorCode(r.code) ? r.code : "INTERNAL", r.message);
+    }
+    await ack?.confirm();
     return r;
   }
 

@@ -2,11 +2,13 @@
  * Durable acknowledgements against a real primary and replica (issue 14): a write is acknowledged only once the
  * replica has it (WAIT); with the replica cut off (SIGSTOP) a write is refused with STORE_UNAVAILABLE instead of a
  * false ok, and once the replica's lag passes min-replicas-max-lag the primary refuses to write at all; fencing
- * tokens issued after the counter was lost (as on a new primary) still exceed every earlier one.
+ * tokens issued after the counter was lost (as on a new primary) still exceed every earlier one. An unchanged apply,
+ * a WAIT resent on a new connection and a replica Sentinel might promote that lacks the write are no false ok either.
  */
 import { TugError, manifestSchema, validate } from "@tug/contracts";
 import { attachedReplicas, RedisStore } from "@tug/state";
 import { eventually, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let primary: ServerHandle;
@@ -85,6 +87,72 @@ describe("durable acknowledgements (WAIT, min-replicas-to-write)", () => {
       intervalMs: 250,
     });
   }, 60_000);
+
+  it("acknowledges an unchanged apply only once the replicas hold what it saw (the marker write)", async () => {
+    const s = store(primary.url, 1);
+    expect(await code(s.applyDeployment(manifest("same")))).toBe("ok");
+    replica.proc.kill("SIGSTOP");
+    try {
+      // the script changes nothing, yet the ack must wait for the replica: the state it read may not be replicated
+      // (Redis 7.0 moves a client's WAIT offset after every command anyway; later versions only after a propagated
+      // write, where only the marker write keeps this)
+      expect(await code(s.applyDeployment(manifest("same")))).toMatch(/^STORE_UNAVAILABLE: the write reached 0 of/);
+    } finally {
+      replica.proc.kill("SIGCONT");
+    }
+    await eventually(async () => expect(await code(s.applyDeployment(manifest("same")))).toBe("ok"), {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    });
+  }, 60_000);
+
+  it("voids a confirmation whose connection closed before WAIT answered (ioredis resends it elsewhere)", async () => {
+    const s = store(primary.url, 1, 5_000);
+    await s.ready();
+    const id = Number(await s.redis.client("ID"));
+    const admin = new Redis(primary.url);
+    replica.proc.kill("SIGSTOP");
+    try {
+      const applied = code(s.applyDeployment(manifest("resent")));
+      await new Promise((r) => setTimeout(r, 300));
+      // the store's connection dies while its WAIT blocks; the replica comes back, so a WAIT resent on the next
+      // connection (whose replication offset is 0) would count it at once
+      await admin.client("KILL", "ID", String(id));
+      replica.proc.kill("SIGCONT");
+      expect(await applied).toMatch(/^STORE_UNAVAILABLE: .*(closed before the replicas confirmed|Connection)/);
+    } finally {
+      replica.proc.kill("SIGCONT");
+      admin.disconnect();
+    }
+  }, 60_000);
+
+  it("waits for every replica online at the write, not only the minimum", async () => {
+    const second = await startRedis(["--replicaof", "127.0.0.1", String(primary.port)]);
+    try {
+      await eventually(async () => expect(await attachedReplicas("127.0.0.1", primary.port)).toBe(2), {
+        timeoutMs: 30_000,
+      });
+      const s = store(primary.url, 1);
+      second.proc.kill("SIGSTOP");
+      try {
+        // Sentinel may promote either replica (it ranks them by offsets it read seconds ago): one of two is not enough
+        expect(await code(s.applyDeployment(manifest("both")))).toMatch(
+          /^STORE_UNAVAILABLE: the write reached 1 of the 2/,
+        );
+      } finally {
+        second.proc.kill("SIGCONT");
+      }
+      await eventually(async () => expect(await code(s.applyDeployment(manifest("both")))).toBe("ok"), {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      });
+    } finally {
+      await second.stop();
+    }
+    await eventually(async () => expect(await attachedReplicas("127.0.0.1", primary.port)).toBe(1), {
+      timeoutMs: 30_000,
+    });
+  }, 90_000);
 
   it("issues fencing tokens above every earlier one even after the counter was lost (a failover)", async () => {
     const s = store(primary.url, 1);
