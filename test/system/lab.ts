@@ -1,7 +1,7 @@
 /** Helpers for hosts-lab system tests: the namespaces' process lists (the truth), endpoints and nodes from the API. */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { type Lab, labFile, namespacePids, readEnviron } from "@tug/cluster";
+import { allHosts, type Lab, labFile, namespacePids, readEnviron } from "@tug/cluster";
 import type { Endpoint } from "@tug/contracts";
 
 /** One replica process found inside a lab host's namespace. */
@@ -55,8 +55,10 @@ export function labLeftovers(lab: Lab, dataDir: string): string[] {
   const links = execFileSync("ip", ["-o", "link", "show"], { encoding: "utf8" });
   const tables = execFileSync("nft", ["list", "tables"], { encoding: "utf8" });
   return [
-    ...lab.hosts.filter((h) => ns.includes(h.namespace)).map((h) => `namespace ${h.namespace}`),
-    ...[lab.bridge, ...lab.hosts.map((h) => h.veth)]
+    ...[...allHosts(lab).map((h) => h.namespace), ...(lab.switch ? [lab.switch] : [])]
+      .filter((n) => ns.includes(n))
+      .map((n) => `namespace ${n}`),
+    ...[lab.bridge, ...(lab.uplink ? [lab.uplink] : []), ...allHosts(lab).map((h) => h.veth)]
       .filter((l) => new RegExp(`\\b${l}\\b`).test(links))
       .map((l) => `link ${l}`),
     ...(tables.includes("tug_chaos") ? ["nft table tug_chaos in the root namespace"] : []),

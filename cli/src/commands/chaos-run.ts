@@ -72,7 +72,11 @@ export function chaosRunCommand(program: Command): void {
       },
       "fake",
     )
-    .option("--ha", "3 NATS servers and Redis with Sentinels: kill-redis-primary and kill-nats-server faults too")
+    .option(
+      "--ha",
+      "3 NATS servers and Redis with Sentinels: kill-redis-primary and kill-nats-server faults too " +
+        "(with --hosts, on 3 control-plane hosts, and partitions of the primary's or a NATS server's host)",
+    )
     .option(
       "--replicas-per-component <k>",
       "instances of each control-plane process (default 1; 2 with --ha)",

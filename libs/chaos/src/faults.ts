@@ -17,7 +17,15 @@ import {
   HOST_WEIGHTS,
   type HostFaultKind,
 } from "./host-faults.js";
-import { deliverHaFault, drawHaFault, HA_FAULT_KINDS, HA_WEIGHTS, isHaFault } from "./ha-faults.js";
+import {
+  deliverHaFault,
+  drawHaFault,
+  HA_FAULT_KINDS,
+  HA_PARTITION_KINDS,
+  HA_WEIGHTS,
+  type HaFaultKind,
+  isHaFault,
+} from "./ha-faults.js";
 import type { ChaosDriver } from "./options.js";
 import type { Prng } from "./prng.js";
 
@@ -100,6 +108,8 @@ export async function injectFaults(o: {
     ...(o.cluster.ha
       ? { "restart-nats": 0, "restart-redis": 0 }
       : Object.fromEntries(HA_FAULT_KINDS.map((k) => [k, 0]))),
+    // partitions of the servers' hosts need the control plane on lab hosts (--ha --hosts)
+    ...(o.cluster.ha && lab?.controlPlane ? {} : Object.fromEntries(HA_PARTITION_KINDS.map((k) => [k, 0]))),
   };
   const natsServers = o.cluster.ha?.natsPorts.length ?? 0;
   const instances = CONTROL_PLANE_ROLES.flatMap((r) =>
@@ -128,7 +138,7 @@ export async function injectFaults(o: {
       const f = isHostFault(p.kind)
         ? await deliverHost(lab, p, cuts)
         : isHaFault(p.kind)
-          ? await deliverHa(o.cluster, p)
+          ? await deliverHa(o.cluster, p, cuts)
           : deliver(o.cluster, p, paused, resume);
       faults.push(f);
       o.onFault?.(f);
@@ -155,13 +165,11 @@ async function deliverHost(lab: Lab | undefined, p: PlannedFault, cuts: Cuts): P
 }
 
 /** An `--ha` fault, recorded with the server it hit. */
-async function deliverHa(c: LocalCluster, p: PlannedFault): Promise<FaultRecord> {
+async function deliverHa(c: LocalCluster, p: PlannedFault, cuts: Cuts): Promise<FaultRecord> {
   const at = Date.now();
-  const { target, delivered } = await deliverHaFault(c, {
-    kind: p.kind as (typeof HA_FAULT_KINDS)[number],
-    target: p.target,
-  });
-  return { at, kind: p.kind, target, delivered };
+  const kind = p.kind as HaFaultKind;
+  const { target, delivered } = await deliverHaFault(c, { kind, target: p.target, pauseMs: p.pauseMs }, cuts);
+  return { at, kind: p.kind, target, ...(p.pauseMs !== undefined ? { pauseMs: p.pauseMs } : {}), delivered };
 }
 
 /** Draws the target (and pause length) of a fault of `kind` from the seed. */
@@ -183,6 +191,8 @@ function draw(prng: Prng, kind: FaultKind, instances: string[], workers: string[
     case "kill-host":
     case "kill-redis-primary":
     case "kill-nats-server":
+    case "partition-redis-primary":
+    case "partition-nats-server":
       throw new Error(`internal: ${kind} is drawn by drawHostFault or drawHaFault`);
   }
 }
@@ -233,6 +243,8 @@ function deliver(
     case "kill-host":
     case "kill-redis-primary":
     case "kill-nats-server":
+    case "partition-redis-primary":
+    case "partition-nats-server":
       throw new Error(`internal: ${kind} is delivered by deliverHost or deliverHa`);
   }
 }

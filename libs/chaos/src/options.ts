@@ -92,7 +92,6 @@ export function resolveChaosOptions(o: ChaosOptions): ResolvedChaosOptions {
     throw new TugError("VALIDATION_FAILED", "--hosts runs the process driver", "driver");
   const driver = hosts > 0 ? "process" : (o.driver ?? "fake");
   const ha = o.ha ?? false;
-  if (ha && hosts > 0) throw new TugError("VALIDATION_FAILED", "--ha does not run in a --hosts lab yet", "ha");
   if (!(CHAOS_DRIVERS as readonly string[]).includes(driver))
     throw new TugError(
       "VALIDATION_FAILED",

@@ -9,10 +9,10 @@ import type { ChaosResult } from "./chaos.js";
 import type { ClusterFile } from "./cluster-file.js";
 import { holdRestart, MAX_HOLD_MS, releaseHold } from "./holds.js";
 import type { Lab, LabHost } from "./hosts/lab.js";
-import { killNamespace } from "./hosts/lab.js";
+import { allHosts, controlPlanePeers, killNamespace } from "./hosts/lab.js";
 import { cut, cutPeers, uncut, uncutPeers } from "./hosts/partition.js";
 
-/** Name `--from` accepts for the control plane (the bridge address, where NATS is reached). */
+/** Name `--from` accepts for the control plane (the bridge address and, with `--ha`, the control-plane hosts). */
 export const CONTROL_PLANE_PEER = "control-plane";
 
 /** The lab of a cluster file, or a clear error when the cluster runs none. */
@@ -25,9 +25,11 @@ export function labOf(f: ClusterFile): Lab {
 }
 
 function hostOf(lab: Lab, node: string): LabHost {
-  const h = lab.hosts.find((x) => x.node === node);
+  const h = allHosts(lab).find((x) => x.node === node);
   if (!h) {
-    const hosts = lab.hosts.map((x) => x.node).join(", ");
+    const hosts = allHosts(lab)
+      .map((x) => x.node)
+      .join(", ");
     throw new TugError("NOT_FOUND", `${node} is not a host of this lab (hosts: ${hosts})`, "host");
   }
   return h;
@@ -36,14 +38,20 @@ function hostOf(lab: Lab, node: string): LabHost {
 /** Addresses of `from` (host names or `control-plane`); by default the control plane and every other host. */
 function peersOf(lab: Lab, host: LabHost, from?: readonly string[]): string[] {
   if (!from || from.length === 0) {
-    return [lab.bridgeAddress, ...lab.hosts.filter((h) => h !== host).map((h) => h.address)];
+    return [
+      lab.bridgeAddress,
+      ...allHosts(lab)
+        .filter((h) => h !== host)
+        .map((h) => h.address),
+    ];
   }
-  return from.map((name) => {
-    if (name === CONTROL_PLANE_PEER) return lab.bridgeAddress;
+  const peers = from.flatMap((name) => {
+    if (name === CONTROL_PLANE_PEER) return controlPlanePeers(lab, host);
     const peer = hostOf(lab, name);
     if (peer === host) throw new TugError("VALIDATION_FAILED", `cannot partition ${name} from itself`, "from");
-    return peer.address;
+    return [peer.address];
   });
+  return [...new Set(peers)];
 }
 
 /** Options of partitionHost. */
@@ -81,14 +89,14 @@ export async function partitionHost(f: ClusterFile, node: string, o: PartitionOp
 /** Removes every partition rule of `node` (also the cuts other hosts have towards it), or of every host. */
 export async function healHosts(f: ClusterFile, node?: string): Promise<ChaosResult> {
   const lab = labOf(f);
-  const targets = node ? [hostOf(lab, node)] : lab.hosts;
+  const targets = node ? [hostOf(lab, node)] : allHosts(lab);
   const actions: string[] = [];
   for (const h of targets) {
     const had = await cutPeers(h.namespace);
     await uncut(h.namespace);
     if (had.length) actions.push(`healed ${h.node} (was cut from ${had.join(", ")})`);
     if (!node) continue;
-    for (const other of lab.hosts.filter((x) => x !== h)) {
+    for (const other of allHosts(lab).filter((x) => x !== h)) {
       if ((await cutPeers(other.namespace)).includes(h.address)) {
         await uncutPeers(other.namespace, [h.address]);
         actions.push(`healed ${other.node}'s cut towards ${h.node}`);
@@ -98,9 +106,17 @@ export async function healHosts(f: ClusterFile, node?: string): Promise<ChaosRes
   return { actions: actions.length ? actions : ["no partition to heal"] };
 }
 
-/** SIGKILLs every process of host `node` (its worker and all its replicas); the worker stays down until startHost. */
+/**
+ * SIGKILLs every process of host `node` (its worker and all its replicas); the worker stays down until startHost. A
+ * control-plane host's servers and components (`--ha`) are restarted by the supervisor, like a machine that rebooted.
+ */
 export async function killHost(f: ClusterFile, node: string): Promise<ChaosResult> {
-  const host = hostOf(labOf(f), node);
+  const lab = labOf(f);
+  const host = hostOf(lab, node);
+  if (lab.controlPlane?.includes(host)) {
+    const pids = await killNamespace(host.namespace);
+    return { actions: [`killed ${pids.length} process(es) in ${host.namespace} (${node}); they are restarted`] };
+  }
   holdRestart(f.dataDir, `worker-${node}`, MAX_HOLD_MS);
   const pids = await killNamespace(host.namespace);
   const until = `it stays down until \`tug chaos start-host ${node}\``;

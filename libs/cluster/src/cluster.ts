@@ -28,15 +28,17 @@ import { CLI_IDENTITY, clusterIdentities, identityOf } from "./nats-auth/identit
 import type { NatsIdentity } from "./nats-auth/permissions.js";
 import { type RedisCredentials, writeRedisCredentials } from "./redis-auth.js";
 import { startHostsLab } from "./hosts/setup.js";
-import type { Lab } from "./hosts/lab.js";
+import type { Lab, LabHost } from "./hosts/lab.js";
 import { findStrayReplicas, reapStrays } from "./strays.js";
 import { Supervisor } from "./supervisor.js";
 import {
   HA_EXTRA_PORTS,
+  HA_SIZE,
   type HaAddresses,
   haAddresses,
   haNatsUrl,
   haSentinels,
+  placeHa,
   redisNameOfPort,
 } from "./ha/addresses.js";
 import { haInfraSpecs, haPorts, waitReplicated } from "./ha/infra.js";
@@ -114,13 +116,17 @@ export interface ClusterExtras {
 export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtras = {}): Promise<LocalCluster> {
   const o = resolveOptions(opts);
   assertBuilt(o);
-  const a = await addresses(o);
+  let a = await addresses(o);
   for (const d of ["nats", "redis", "logs", "nodes"]) mkdirSync(join(o.dataDir, d), { recursive: true });
+  // with --ha the servers and most components run on 3 control-plane hosts of the lab, reached by their addresses;
+  // otherwise the hosts reach NATS on loopback through a relay on the bridge
+  const labExtras = a.ha ? { controlPlane: HA_SIZE } : { relayNatsPort: a.natsPort };
   const hosts =
     o.hosts > 0
-      ? await startHostsLab(o.dataDir, o.hosts, o.hostsSubnet, a.natsPort, (l) => o.onLine?.("hosts", l))
+      ? await startHostsLab(o.dataDir, o.hosts, o.hostsSubnet, labExtras, (l) => o.onLine?.("hosts", l))
       : undefined;
-  const placements = hosts?.lab.hosts.map((h) => ({ ...h, natsUrl: hosts.natsUrl })) ?? [];
+  if (a.ha && hosts?.lab.controlPlane) a = onControlPlaneHosts(a, a.ha, hosts.lab.controlPlane);
+  const placements = hosts?.lab.hosts.map((h) => ({ ...h, natsUrl: hosts.natsUrl ?? a.natsUrl })) ?? [];
   const nodes = hosts ? hosts.lab.hosts.map((h) => h.node) : Array.from({ length: o.nodes }, (_, i) => `node-${i + 1}`);
   for (const n of nodes) mkdirSync(nodeDataDir(o.dataDir, n), { recursive: true });
 
@@ -303,6 +309,12 @@ async function addresses(o: ResolvedOptions): Promise<ClusterAddresses> {
     ]),
   );
   return { ...ports, natsUrl: haNatsUrl(ha), redisUrl, ha };
+}
+
+/** `a` with its `--ha` servers moved onto the lab's control-plane hosts (server i on host i). */
+function onControlPlaneHosts(a: ClusterAddresses, ha: HaAddresses, cp: LabHost[]): ClusterAddresses {
+  const placed = placeHa(ha, cp);
+  return { ...a, ha: placed, natsUrl: haNatsUrl(placed), redisUrl: `redis://${placed.hosts[0]}:${a.redisPort}` };
 }
 
 /**

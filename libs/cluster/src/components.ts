@@ -9,6 +9,7 @@ import type { ChildSpec } from "./supervisor.js";
 import { hollowSpecs } from "./hollow.js";
 import { runsHollow, workerProcesses } from "./hollow-size.js";
 import { type HaAddresses, haSentinels } from "./ha/addresses.js";
+import { inNetns } from "./hosts/placed.js";
 import { haRedisEnv } from "./ha/settings.js";
 import { type RedisCredentials, redisUserEnv } from "./redis-auth.js";
 import type { ResolvedOptions } from "./options.js";
@@ -134,8 +135,24 @@ function redisEnv(a: ClusterAddresses, creds: RedisCredentials, role: RedisUser)
 }
 
 /**
+ * Roles that stay in the root namespace when the control plane runs on lab hosts (`--ha --hosts`): the API and DNS
+ * (registry) and the proxy's published ports are served on 127.0.0.1, as without a lab; like edge load balancers,
+ * they reach NATS and Redis on the control-plane hosts over the lab's bridge.
+ */
+const EDGE_ROLES: ReadonlySet<string> = new Set(["registry", "proxy"]);
+
+/** Control-plane host `i` (modulo their count) of an `--ha` cluster on a lab, or undefined on loopback. */
+function controlPlaneHost(a: ClusterAddresses, i: number): { address: string; namespace: string } | undefined {
+  const ns = a.ha?.namespaces;
+  if (!a.ha || !ns?.length) return undefined;
+  const j = i % ns.length;
+  return { address: a.ha.hosts[j]!, namespace: ns[j]! };
+}
+
+/**
  * Every control-plane process: `replicasPerComponent` instances per role named `<role>-<k>`, each its role's Redis
- * user from `creds`. Only the first registry binds the fixed API and DNS ports; further registries get the spare
+ * user from `creds`; on a lab's control-plane hosts, instance k of the r-th role on host r + k - 1 (modulo 3), so
+ * the instances of one role are on different hosts and every host runs some. Only the first registry binds the fixed API and DNS ports; further registries get the spare
  * ports from `sparePorts`.
  */
 export function controlPlaneSpecs(
@@ -146,11 +163,13 @@ export function controlPlaneSpecs(
   sparePorts: number[],
 ): ComponentSpec[] {
   const specs: ComponentSpec[] = [];
-  for (const role of CONTROL_PLANE_ROLES) {
+  for (const [r, role] of CONTROL_PLANE_ROLES.entries()) {
     for (let k = 1; k <= o.replicasPerComponent; k++) {
       const name = `${role}-${k}`;
       const healthPort = take(healthPorts, "health");
+      const host = EDGE_ROLES.has(role) ? undefined : controlPlaneHost(a, r + k - 1);
       const env = { ...commonEnv(o, a, name, healthPort), ...redisEnv(a, creds, role) };
+      if (host) env.TUG_HEALTH_HOST = host.address;
       if (role === "registry") {
         env.TUG_API_PORT = String(k === 1 ? a.apiPort : take(sparePorts, "API"));
         env.TUG_DNS_PORT = String(k === 1 ? a.dnsPort : take(sparePorts, "DNS"));
@@ -161,11 +180,11 @@ export function controlPlaneSpecs(
         name,
         role,
         tier: TIER.controlPlane,
-        cmd: process.execPath,
-        args: [entryFile(o.repoRoot, role)],
+        ...inNetns(host?.namespace, process.execPath, [entryFile(o.repoRoot, role)]),
         env,
         cwd: o.repoRoot,
         healthPort,
+        healthHost: host?.address,
       });
     }
   }
@@ -201,14 +220,11 @@ export function workerSpecs(
       TUG_DOCKER_LABELS: [o.env.TUG_DOCKER_LABELS, `${CLUSTER_LABEL}=${o.prefix}`].filter(Boolean).join(","),
       ...(host ? { TUG_NODE_ADDRESS: host.address, TUG_HEALTH_HOST: host.address, TUG_NATS_URL: host.natsUrl } : {}),
     };
-    const argv = [process.execPath, entryFile(o.repoRoot, "worker")];
-    const [cmd, ...args] = host ? ["ip", "netns", "exec", host.namespace, ...argv] : argv;
     return {
       name,
       role: "worker",
       tier: TIER.worker,
-      cmd: cmd!,
-      args,
+      ...inNetns(host?.namespace, process.execPath, [entryFile(o.repoRoot, "worker")]),
       env,
       cwd: o.repoRoot,
       healthPort,

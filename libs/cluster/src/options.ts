@@ -134,7 +134,6 @@ export function resolveOptions(o: LocalClusterOptions = {}): ResolvedOptions {
       `--hosts runs replicas inside the hosts' namespaces: use the process (or fake) driver, not ${driver}`,
     );
   const ha = o.ha ?? false;
-  if (ha && hosts > 0) throw new OptionError("ha", "--ha does not run in a --hosts lab yet: use one or the other");
   const nodes = hosts > 0 ? hosts : int("nodes", o.nodes, 3, 0, 100_000);
   if (hosts > 0 && o.nodes !== undefined && o.nodes !== "" && Number(o.nodes) !== hosts)
     throw new OptionError("nodes", `--hosts ${hosts} runs one node per host; leave --nodes out`);

@@ -133,8 +133,11 @@ function printBanner(io: UpIo, c: LocalCluster): void {
       ...(c.lab
         ? [
             `  ${pad("hosts")}${c.lab.hosts.map((h) => `${h.node} ${h.address} (netns ${h.namespace})`).join(", ")}`,
+            ...(c.lab.controlPlane
+              ? [`  ${pad("cp hosts")}${c.lab.controlPlane.map((h) => `${h.node} ${h.address}`).join(", ")}`]
+              : []),
             `  ${pad("bridge")}${c.lab.bridge} ${c.lab.bridgeAddress} on ${c.lab.subnet}; ` +
-              `NATS for the hosts on ${c.lab.bridgeAddress}:${c.natsPort}`,
+              `NATS for the hosts on ${c.lab.controlPlane ? c.natsUrl : `${c.lab.bridgeAddress}:${c.natsPort}`}`,
           ]
         : []),
       ...c.components.map(

@@ -46,28 +46,66 @@ async function oneShot<T>(
 }
 
 /**
- * The primary as the first answering Sentinel of `sentinels` (`host:port,…`) sees it; undefined when none answers
- * or none knows `masterName`.
+ * The primary as the answering Sentinels of `sentinels` (`host:port,…`) see it, all asked at once: the view of the
+ * highest configuration epoch wins (ties: the first in the list), so a Sentinel cut off in a minority, which still
+ * names the primary of an older epoch, is outvoted by any that saw the failover. Undefined when none answers or
+ * none knows `masterName`.
  */
 export async function sentinelPrimary(
   sentinels: string,
   masterName = DEFAULT_MASTER_NAME,
   timeoutMs = 1_000,
 ): Promise<PrimaryView | undefined> {
-  for (const s of parseSentinels(sentinels)) {
-    try {
-      const flat = (await oneShot(s.host, s.port, timeoutMs, (r) =>
-        r.call("SENTINEL", "master", masterName),
-      )) as string[];
-      const f = new Map<string, string>();
-      for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i]!, flat[i + 1]!);
-      if (f.has("ip") && f.has("port"))
-        return { host: f.get("ip")!, port: Number(f.get("port")), flags: f.get("flags") ?? "" };
-    } catch {
-      // this Sentinel is down or does not know the name: ask the next
-    }
+  const views = await Promise.all(
+    parseSentinels(sentinels).map((s) => askSentinel(s.host, s.port, masterName, timeoutMs).catch(() => undefined)),
+  );
+  let best: (PrimaryView & { epoch: number }) | undefined;
+  for (const v of views) if (v && (!best || v.epoch > best.epoch)) best = v;
+  return best && { host: best.host, port: best.port, flags: best.flags };
+}
+
+/**
+ * What the Sentinel at `host:port` knows of `masterName`'s group: replicas it sees up and the other Sentinels it has
+ * heard of. A Sentinel learns the replicas from the primary's INFO (every 10 s) and its peers from their hellos;
+ * until it knows them it can promote nobody and reach no quorum. Undefined when it does not answer.
+ */
+export async function sentinelKnows(
+  host: string,
+  port: number,
+  masterName = DEFAULT_MASTER_NAME,
+  timeoutMs = 1_000,
+): Promise<{ replicas: number; sentinels: number } | undefined> {
+  const flags = (rows: unknown) =>
+    (Array.isArray(rows) ? rows : []).map((row: unknown) => {
+      const flat = Array.isArray(row) ? (row as string[]) : [];
+      return flat[flat.indexOf("flags") + 1] ?? "";
+    });
+  try {
+    const [replicas, sentinels] = await oneShot(host, port, timeoutMs, (r) =>
+      Promise.all([r.call("SENTINEL", "replicas", masterName), r.call("SENTINEL", "sentinels", masterName)]),
+    );
+    return {
+      replicas: flags(replicas).filter((f) => !/s_down|o_down|disconnected/.test(f)).length,
+      sentinels: flags(sentinels).filter((f) => !/s_down|o_down|disconnected/.test(f)).length,
+    };
+  } catch {
+    return undefined;
   }
-  return undefined;
+}
+
+/** One Sentinel's view of `masterName` with its configuration epoch; undefined when it does not know the name. */
+async function askSentinel(
+  host: string,
+  port: number,
+  masterName: string,
+  timeoutMs: number,
+): Promise<(PrimaryView & { epoch: number }) | undefined> {
+  const flat = (await oneShot(host, port, timeoutMs, (r) => r.call("SENTINEL", "master", masterName))) as string[];
+  const f = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i]!, flat[i + 1]!);
+  if (!f.has("ip") || !f.has("port")) return undefined;
+  const epoch = Number(f.get("config-epoch") ?? 0);
+  return { host: f.get("ip")!, port: Number(f.get("port")), flags: f.get("flags") ?? "", epoch };
 }
 
 /**

@@ -1,4 +1,7 @@
-/** The ports of an `--ha` cluster's infrastructure: 3 NATS servers, 3 Redis servers and 3 Sentinels. */
+/**
+ * Where an `--ha` cluster's infrastructure listens: 3 NATS servers, 3 Redis servers and 3 Sentinels, server i of each
+ * kind on host i (127.0.0.1 for all three, or with `--hosts` the lab's control-plane host i, in its namespace).
+ */
 
 /** The name the Sentinels know the Redis primary by (TUG_REDIS_MASTER_NAME). */
 export const HA_MASTER_NAME = "tug";
@@ -6,8 +9,12 @@ export const HA_MASTER_NAME = "tug";
 /** How many of each infrastructure server an `--ha` cluster runs. */
 export const HA_SIZE = 3;
 
-/** Where the servers of an `--ha` cluster listen (all on 127.0.0.1); index i is server `<kind>-<i+1>`. */
+/** Where the servers of an `--ha` cluster listen; index i is server `<kind>-<i+1>`, on host i. */
 export interface HaAddresses {
+  /** The address of each host (127.0.0.1 ×3 without a lab). */
+  hosts: string[];
+  /** The network namespace of each host (absent without a lab). */
+  namespaces?: string[];
   /** Client ports of nats-1…3 (nats-1 on the cluster's NATS port). */
   natsPorts: number[];
   /** Cluster (route) ports of nats-1…3. */
@@ -28,6 +35,7 @@ export function haAddresses(natsPort: number, redisPort: number, extra: number[]
   const rest = [...extra];
   const take = (n: number) => rest.splice(0, n);
   return {
+    hosts: Array.from({ length: HA_SIZE }, () => "127.0.0.1"),
     natsPorts: [natsPort, ...take(HA_SIZE - 1)],
     routePorts: take(HA_SIZE),
     redisPorts: [redisPort, ...take(HA_SIZE - 1)],
@@ -36,14 +44,20 @@ export function haAddresses(natsPort: number, redisPort: number, extra: number[]
   };
 }
 
-/** `nats://127.0.0.1:p,…` for every NATS server (TUG_NATS_URL of an `--ha` cluster). */
-export function haNatsUrl(h: HaAddresses): string {
-  return h.natsPorts.map((p) => `nats://127.0.0.1:${p}`).join(",");
+/** The same servers placed on `hosts` (addresses) inside `namespaces`, server i on host i. */
+export function placeHa(h: HaAddresses, hosts: Array<{ address: string; namespace: string }>): HaAddresses {
+  if (hosts.length !== HA_SIZE) throw new Error(`internal: ${HA_SIZE} control-plane hosts needed, got ${hosts.length}`);
+  return { ...h, hosts: hosts.map((x) => x.address), namespaces: hosts.map((x) => x.namespace) };
 }
 
-/** `127.0.0.1:p,…` for every Sentinel (TUG_REDIS_SENTINELS). */
+/** `nats://host:p,…` for every NATS server (TUG_NATS_URL of an `--ha` cluster). */
+export function haNatsUrl(h: HaAddresses): string {
+  return h.natsPorts.map((p, i) => `nats://${h.hosts[i]}:${p}`).join(",");
+}
+
+/** `host:p,…` for every Sentinel (TUG_REDIS_SENTINELS). */
 export function haSentinels(h: HaAddresses): string {
-  return h.sentinelPorts.map((p) => `127.0.0.1:${p}`).join(",");
+  return h.sentinelPorts.map((p, i) => `${h.hosts[i]}:${p}`).join(",");
 }
 
 /** The component name of the Redis server on `port` (`redis-<i>`), or undefined. */

@@ -25,7 +25,7 @@ export async function killRedisPrimary(f: ClusterFile): Promise<ChaosResult> {
   const name = p && redisNameOfPort(h, p.port);
   if (!name) throw new TugError("STORE_UNAVAILABLE", "no Sentinel answered with a primary of this cluster");
   const r = killComponent(f, name);
-  return { actions: r.actions.map((a) => `${a} (it was the Redis primary, 127.0.0.1:${p!.port})`) };
+  return { actions: r.actions.map((a) => `${a} (it was the Redis primary, ${p!.host}:${p!.port})`) };
 }
 
 /** SIGKILLs NATS server `n` (1-based), or the first running one; its clients reconnect to the other two. */

@@ -71,7 +71,7 @@ describe("the --ha layout", () => {
   it("rewrites a config file's replicaof line (and removes it for a primary)", () => {
     const s = redisNodeSpecs(tmp(), h, creds(), () => {})[1]!;
     const file = s.args![0]!;
-    setReplicaOf(file, 7777);
+    setReplicaOf(file, { host: "127.0.0.1", port: 7777 });
     expect(readFileSync(file, "utf8").match(/^replicaof .*$/gm)).toEqual(["replicaof 127.0.0.1 7777"]);
     setReplicaOf(file, undefined);
     expect(readFileSync(file, "utf8")).not.toMatch(/^replicaof/m);

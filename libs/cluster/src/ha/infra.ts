@@ -3,7 +3,7 @@
  * replicates (the primary has its replicas and the Sentinels know it), so the first writes are not refused.
  */
 import { sleep } from "@tug/runtime";
-import { attachedReplicas, type RedisAuth, sentinelPrimary } from "@tug/state";
+import { attachedReplicas, type RedisAuth, sentinelKnows, sentinelPrimary } from "@tug/state";
 import type { RedisCredentials } from "../redis-auth.js";
 import type { ComponentSpec } from "../components.js";
 import { type HaAddresses, haSentinels } from "./addresses.js";
@@ -23,14 +23,17 @@ export function haInfraSpecs(
   ];
 }
 
-/** The (name, port) of every infrastructure process, to wait for it to listen. */
-export function haPorts(h: HaAddresses): Array<[string, number]> {
-  const named = (kind: string, ports: number[]) => ports.map((p, i): [string, number] => [`${kind}-${i + 1}`, p]);
+/** The (name, port, host) of every infrastructure process, to wait for it to listen. */
+export function haPorts(h: HaAddresses): Array<[string, number, string]> {
+  const named = (kind: string, ports: number[]) =>
+    ports.map((p, i): [string, number, string] => [`${kind}-${i + 1}`, p, h.hosts[i]!]);
   return [...named("nats", h.natsPorts), ...named("redis", h.redisPorts), ...named("sentinel", h.sentinelPorts)];
 }
 
 /**
- * Resolves once the Sentinels name a primary that has every replica attached (asked as `auth`); rejects after
+ * Resolves once the Sentinels name a primary that has every replica attached (asked as `auth`) and every Sentinel
+ * knows every replica and every other Sentinel: before that, a failover can promote nobody (CI saw a primary killed
+ * seconds after start-up stay unreplaced: the Sentinels had not yet read the replicas from its INFO). Rejects after
  * `timeoutMs`.
  */
 export async function waitReplicated(h: HaAddresses, timeoutMs: number, auth: RedisAuth): Promise<void> {
@@ -38,13 +41,23 @@ export async function waitReplicated(h: HaAddresses, timeoutMs: number, auth: Re
   const want = h.redisPorts.length - 1;
   let seen = "no answer from the Sentinels";
   while (Date.now() < deadline) {
-    const p = await sentinelPrimary(haSentinels(h), h.masterName);
-    if (p) {
-      const n = await attachedReplicas(p.host, p.port, auth);
-      if (n >= want) return;
-      seen = `primary ${p.host}:${p.port} has ${n} of ${want} replicas attached`;
-    }
+    seen = (await notYetReplicated(h, want, auth)) ?? "";
+    if (!seen) return;
     await sleep(100);
   }
   throw new Error(`Redis did not replicate within ${timeoutMs} ms (${seen})`);
+}
+
+/** What is still missing before a failover could succeed; undefined when nothing is. */
+async function notYetReplicated(h: HaAddresses, want: number, auth: RedisAuth): Promise<string | undefined> {
+  const p = await sentinelPrimary(haSentinels(h), h.masterName);
+  if (!p) return "no answer from the Sentinels";
+  const n = await attachedReplicas(p.host, p.port, auth);
+  if (n < want) return `primary ${p.host}:${p.port} has ${n} of ${want} replicas attached`;
+  for (const [i, port] of h.sentinelPorts.entries()) {
+    const k = await sentinelKnows(h.hosts[i]!, port, h.masterName);
+    if (!k || k.replicas < want || k.sentinels < h.sentinelPorts.length - 1)
+      return `sentinel-${i + 1} knows ${k?.replicas ?? "?"} of ${want} replicas, ${k?.sentinels ?? "?"} other Sentinels`;
+  }
+  return undefined;
 }

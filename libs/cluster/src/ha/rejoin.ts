@@ -10,18 +10,19 @@ import { sleep } from "@tug/runtime";
 import { sentinelPrimary } from "@tug/state";
 import { REJOIN_WAIT_MS } from "./settings.js";
 
-/** Sets (or, with `primaryPort` undefined, removes) the `replicaof` line of a Redis config file. */
-export function setReplicaOf(confFile: string, primaryPort: number | undefined): void {
+/** Sets (or, with `primary` undefined, removes) the `replicaof` line of a Redis config file. */
+export function setReplicaOf(confFile: string, primary: { host: string; port: number } | undefined): void {
   const lines = readFileSync(confFile, "utf8")
     .split("\n")
     .filter((l) => !/^\s*(replicaof|slaveof)\s/i.test(l) && l !== "");
-  if (primaryPort !== undefined) lines.push(`replicaof 127.0.0.1 ${primaryPort}`);
+  if (primary !== undefined) lines.push(`replicaof ${primary.host} ${primary.port}`);
   writeFileSync(confFile, `${lines.join("\n")}\n`);
 }
 
-/** Prepares the restart of the Redis server on `port` whose config is `confFile` (see the file comment). */
+/** Prepares the restart of the Redis server on `host`:`port` whose config is `confFile` (see the file comment). */
 export async function rejoinAsReplica(
   confFile: string,
+  host: string,
   port: number,
   sentinels: string,
   masterName: string,
@@ -31,9 +32,9 @@ export async function rejoinAsReplica(
   while (Date.now() < deadline) {
     const p = await sentinelPrimary(sentinels, masterName);
     const settled = p !== undefined && !/s_down|o_down|failover/.test(p.flags);
-    if (settled && p.port !== port) {
-      setReplicaOf(confFile, p.port);
-      log(`rejoining as a replica of 127.0.0.1:${p.port}`);
+    if (settled && !(p.port === port && p.host === host)) {
+      setReplicaOf(confFile, p);
+      log(`rejoining as a replica of ${p.host}:${p.port}`);
       return;
     }
     await sleep(200);

@@ -10,6 +10,7 @@ import { type HaAddresses, haSentinels } from "./addresses.js";
 import type { RedisCredentials } from "../redis-auth.js";
 import { writeSecretFile } from "../secret-file.js";
 import { rejoinAsReplica } from "./rejoin.js";
+import { inNetns } from "../hosts/placed.js";
 import { natsAuthDir } from "../nats-auth/store.js";
 import {
   DOWN_AFTER_MS,
@@ -20,7 +21,7 @@ import {
 } from "./settings.js";
 
 /**
- * nats-1…3: one cluster `tug`, each with routes to the other two, JetStream under `<dataDir>/nats/<name>`. Each runs
+ * nats-1…3 (server i on host i): one cluster `tug`, each with routes to the other two, JetStream under `<dataDir>/nats/<name>`. Each runs
  * from `<dataDir>/nats-auth/<name>.conf` (mode 0600): the route listener and routes with a route user and password
  * made afresh here (no server takes a route without it), and the clients' authorization (`include auth.conf`).
  */
@@ -29,17 +30,13 @@ export function natsClusterSpecs(dataDir: string, h: HaAddresses): ComponentSpec
   const auth = `${route.user}:${route.password}`;
   return h.natsPorts.map((port, i) => {
     const name = `nats-${i + 1}`;
-    const routes = h.routePorts.filter((_, j) => j !== i).map((p) => `nats://${auth}@127.0.0.1:${p}`);
-    const cluster = { name: "tug", listen: `127.0.0.1:${h.routePorts[i]}`, authorization: route, routes };
+    const host = h.hosts[i]!;
+    const routes = h.routePorts.flatMap((p, j) => (j === i ? [] : [`nats://${auth}@${h.hosts[j]}:${p}`]));
+    const cluster = { name: "tug", listen: `${host}:${h.routePorts[i]}`, authorization: route, routes };
     const conf = join(natsAuthDir(dataDir), `${name}.conf`);
     writeSecretFile(conf, `cluster: ${JSON.stringify(cluster, null, 1)}\ninclude auth.conf\n`);
-    return {
-      name,
-      role: "nats",
-      tier: TIER.infra,
-      cmd: "nats-server",
-      args: ["-c", conf, "-a", "127.0.0.1", "-p", String(port), "-n", name, "-js", "-sd", join(dataDir, "nats", name)],
-    };
+    const args = ["-c", conf, "-a", host, "-p", String(port), "-n", name, "-js", "-sd", join(dataDir, "nats", name)];
+    return { name, role: "nats", tier: TIER.infra, ...inNetns(h.namespaces?.[i], "nats-server", args) };
   });
 }
 
@@ -57,9 +54,10 @@ export function redisNodeSpecs(
   const sentinels = haSentinels(h);
   return h.redisPorts.map((port, i) => {
     const name = `redis-${i + 1}`;
+    const host = h.hosts[i]!;
     const conf = writeConf(dataDir, name, [
       `port ${port}`,
-      "bind 127.0.0.1",
+      `bind ${host}`,
       "appendonly yes",
       "appendfsync always",
       'save ""',
@@ -71,16 +69,15 @@ export function redisNodeSpecs(
       `aclfile ${JSON.stringify(creds.aclFile)}`,
       "masteruser replication",
       `masterauth ${creds.passwords.replication}`,
-      ...(i > 0 ? [`replicaof 127.0.0.1 ${h.redisPorts[0]}`] : []),
+      ...(i > 0 ? [`replicaof ${h.hosts[0]} ${h.redisPorts[0]}`] : []),
     ]);
     return {
       name,
       role: "redis",
       tier: TIER.infra,
-      cmd: "redis-server",
-      args: [conf],
+      ...inNetns(h.namespaces?.[i], "redis-server", [conf]),
       beforeRestart: (note) =>
-        rejoinAsReplica(conf, port, sentinels, h.masterName, (l) => {
+        rejoinAsReplica(conf, host, port, sentinels, h.masterName, (l) => {
           note(l);
           log(name, l);
         }),
@@ -98,15 +95,16 @@ export function sentinelSpecs(dataDir: string, h: HaAddresses, creds: RedisCrede
     const name = `sentinel-${i + 1}`;
     const conf = writeConf(dataDir, name, [
       `port ${port}`,
-      "bind 127.0.0.1",
-      `sentinel monitor ${m} 127.0.0.1 ${h.redisPorts[0]} ${SENTINEL_QUORUM}`,
+      `bind ${h.hosts[i]}`,
+      `sentinel monitor ${m} ${h.hosts[0]} ${h.redisPorts[0]} ${SENTINEL_QUORUM}`,
       `sentinel down-after-milliseconds ${m} ${DOWN_AFTER_MS}`,
       `sentinel failover-timeout ${m} ${FAILOVER_TIMEOUT_MS}`,
       `sentinel parallel-syncs ${m} ${h.redisPorts.length - 1}`,
       `sentinel auth-user ${m} sentinel`,
       `sentinel auth-pass ${m} ${creds.passwords.sentinel}`,
     ]);
-    return { name, role: "sentinel", tier: TIER.infra, cmd: "redis-server", args: [conf, "--sentinel"] };
+    const run = inNetns(h.namespaces?.[i], "redis-server", [conf, "--sentinel"]);
+    return { name, role: "sentinel", tier: TIER.infra, ...run };
   });
 }
 

@@ -1,6 +1,9 @@
 /**
  * The hosts lab on one Linux machine: one network namespace per node, each joined by a veth pair to a bridge that
- * the lab creates, all on one private /24. Everything is written to `<dataDir>/hosts/lab.json` *before* it is
+ * the lab creates, all on one private /24. The bridge lives in a namespace of its own (the lab's switch), which the
+ * root namespace joins by one more veth pair (the uplink, holding the bridge address): frames between two hosts are
+ * switched there, out of reach of the root namespace's firewall (Docker's FORWARD policy is DROP, and br_netfilter
+ * would apply it to a bridge in the root namespace), and the root namespace's firewall is never touched. Everything is written to `<dataDir>/hosts/lab.json` *before* it is
  * created, so a crashed `tug up --hosts` leaves a list of exactly what to remove; removal touches only what that
  * file names (and only processes inside those namespaces).
  */
@@ -9,7 +12,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node
 import { dirname, join } from "node:path";
 import { isAlive } from "../procfs.js";
 import { LabError, tool, toolIdempotent } from "./run.js";
-import { assertSubnetFree, bridgeAddress, hostAddress, MAX_HOSTS, parseSubnet } from "./subnet.js";
+import { assertSubnetFree, bridgeAddress, controlPlaneAddress, hostAddress, MAX_HOSTS, parseSubnet } from "./subnet.js";
 
 /** One host of the lab: a node in its own namespace. */
 export interface LabHost {
@@ -27,9 +30,16 @@ export interface Lab {
   /** The `tug up` process that built it. */
   pid: number;
   subnet: string;
+  /** The bridge, inside the switch namespace. */
   bridge: string;
+  /** The switch namespace (labs recorded before it existed have none: their bridge is in the root namespace). */
+  switch?: string;
+  /** Root-namespace end of the veth pair to the switch; it holds the bridge address. */
+  uplink?: string;
   bridgeAddress: string;
   hosts: LabHost[];
+  /** `tug up --ha --hosts`: the 3 control-plane hosts (`cp-1`…`cp-3`) that run NATS, Redis and the components. */
+  controlPlane?: LabHost[];
 }
 
 /** Where a data dir's lab record lives. */
@@ -39,9 +49,9 @@ export function labFile(dataDir: string): string {
 
 /**
  * The lab `tug up --hosts` builds for `dataDir`: names carry a tag derived from the data dir, so labs of different
- * data dirs differ.
+ * data dirs differ. `controlPlane` hosts (`cp-<i>`, at `.(1 + i)`) come on top of the `count` node hosts.
  */
-export function planLab(dataDir: string, count: number, subnetCidr: string, pid = process.pid): Lab {
+export function planLab(dataDir: string, count: number, subnetCidr: string, pid = process.pid, controlPlane = 0): Lab {
   if (!(Number.isInteger(count) && count >= 2 && count <= MAX_HOSTS)) {
     throw new LabError(`--hosts must be 2..${MAX_HOSTS}, got ${count}`);
   }
@@ -53,7 +63,36 @@ export function planLab(dataDir: string, count: number, subnetCidr: string, pid 
     veth: `tug${tag}h${j + 1}`,
     address: hostAddress(s, j + 1),
   }));
-  return { version: 1, pid, subnet: s.cidr, bridge: `tugbr-${tag}`, bridgeAddress: bridgeAddress(s), hosts };
+  const cp = Array.from({ length: controlPlane }, (_, j) => ({
+    node: `cp-${j + 1}`,
+    namespace: `tug-${tag}-cp-${j + 1}`,
+    veth: `tug${tag}c${j + 1}`,
+    address: controlPlaneAddress(s, j + 1),
+  }));
+  const lab: Lab = {
+    version: 1,
+    pid,
+    subnet: s.cidr,
+    bridge: `tugbr-${tag}`,
+    switch: `tug-${tag}-switch`,
+    uplink: `tug${tag}up`,
+    bridgeAddress: bridgeAddress(s),
+    hosts,
+  };
+  return cp.length ? { ...lab, controlPlane: cp } : lab;
+}
+
+/**
+ * The addresses that make up the control plane as a host sees it: the bridge (the root namespace: the API, the proxy,
+ * and NATS through its relay) and, with `--ha`, the control-plane hosts; without `except`'s own address.
+ */
+export function controlPlanePeers(lab: Lab, except?: LabHost): string[] {
+  return [lab.bridgeAddress, ...(lab.controlPlane ?? []).filter((h) => h !== except).map((h) => h.address)];
+}
+
+/** Every host of `lab`: the nodes' and the control plane's. */
+export function allHosts(lab: Lab): LabHost[] {
+  return [...lab.hosts, ...(lab.controlPlane ?? [])];
 }
 
 /** The recorded lab of `dataDir`, or undefined when there is none. */
@@ -68,8 +107,10 @@ export function readLab(dataDir: string): Lab | undefined {
   const ok =
     raw?.version === 1 &&
     names.test(raw.bridge) &&
+    [raw.switch, raw.uplink].every((n) => n === undefined || names.test(n)) &&
     Array.isArray(raw.hosts) &&
-    raw.hosts.every((h) => names.test(h.namespace) && names.test(h.veth));
+    (raw.controlPlane === undefined || Array.isArray(raw.controlPlane)) &&
+    allHosts(raw).every((h) => names.test(h.namespace) && names.test(h.veth));
   if (!ok) throw new LabError(`${labFile(dataDir)} is malformed; remove what it names by hand, then the file`);
   return raw;
 }
@@ -101,7 +142,9 @@ export async function buildLab(dataDir: string, lab: Lab, log: (line: string) =>
   }
   if (old) for (const line of await removeLab(dataDir)) log(`leftover of a previous run: ${line}`);
   const taken = new Set(await namespaces());
-  const clash = lab.hosts.filter((h) => taken.has(h.namespace)).map((h) => h.namespace);
+  const clash = [...allHosts(lab).map((h) => h.namespace), ...(lab.switch ? [lab.switch] : [])].filter((n) =>
+    taken.has(n),
+  );
   if (clash.length) {
     const names = clash.join(", ");
     throw new LabError(`network namespace(s) ${names} exist but this data dir did not create them; not touching them`);
@@ -109,20 +152,38 @@ export async function buildLab(dataDir: string, lab: Lab, log: (line: string) =>
   await assertSubnetFree(parseSubnet(lab.subnet));
   writeLab(dataDir, lab);
   try {
-    await tool("ip", ["link", "add", lab.bridge, "type", "bridge"]);
-    await tool("ip", ["addr", "add", `${lab.bridgeAddress}/24`, "dev", lab.bridge]);
-    await tool("ip", ["link", "set", lab.bridge, "up"]);
-    for (const h of lab.hosts) await addHost(lab, h);
+    const sw = switchOf(lab);
+    await tool("ip", ["netns", "add", sw]);
+    await tool("ip", ["-n", sw, "link", "add", lab.bridge, "type", "bridge"]);
+    await tool("ip", ["-n", sw, "link", "set", lab.bridge, "up"]);
+    const uplink = uplinkOf(lab);
+    await tool("ip", ["link", "add", uplink, "type", "veth", "peer", "name", "uplink", "netns", sw]);
+    await tool("ip", ["-n", sw, "link", "set", "uplink", "master", lab.bridge, "up"]);
+    await tool("ip", ["addr", "add", `${lab.bridgeAddress}/24`, "dev", uplink]);
+    await tool("ip", ["link", "set", uplink, "up"]);
+    for (const h of allHosts(lab)) await addHost(lab, h);
   } catch (err) {
     await removeLab(dataDir).catch(() => {});
     throw err;
   }
 }
 
+/** The switch namespace of a lab built now (planLab always names one). */
+function switchOf(lab: Lab): string {
+  if (!lab.switch) throw new LabError("internal: this lab record has no switch namespace");
+  return lab.switch;
+}
+
+function uplinkOf(lab: Lab): string {
+  if (!lab.uplink) throw new LabError("internal: this lab record has no uplink");
+  return lab.uplink;
+}
+
 async function addHost(lab: Lab, h: LabHost): Promise<void> {
+  const sw = switchOf(lab);
   await tool("ip", ["netns", "add", h.namespace]);
-  await tool("ip", ["link", "add", h.veth, "type", "veth", "peer", "name", "eth0", "netns", h.namespace]);
-  await tool("ip", ["link", "set", h.veth, "master", lab.bridge, "up"]);
+  await tool("ip", ["-n", sw, "link", "add", h.veth, "type", "veth", "peer", "name", "eth0", "netns", h.namespace]);
+  await tool("ip", ["-n", sw, "link", "set", h.veth, "master", lab.bridge, "up"]);
   await tool("ip", ["-n", h.namespace, "addr", "add", `${h.address}/24`, "dev", "eth0"]);
   await tool("ip", ["-n", h.namespace, "link", "set", "eth0", "up"]);
   await tool("ip", ["-n", h.namespace, "link", "set", "lo", "up"]);
@@ -135,7 +196,7 @@ async function addHost(lab: Lab, h: LabHost): Promise<void> {
 export async function addLabHost(dataDir: string, node: string): Promise<LabHost> {
   const lab = readLab(dataDir);
   if (!lab) throw new LabError(`no hosts lab at ${dataDir}`);
-  if (!/^[A-Za-z0-9_-]{1,40}$/.test(node) || lab.hosts.some((h) => h.node === node)) {
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(node) || allHosts(lab).some((h) => h.node === node)) {
     throw new LabError(`host name ${JSON.stringify(node)} is malformed or taken`);
   }
   const i = lab.hosts.length + 1;
@@ -151,23 +212,23 @@ export async function addLabHost(dataDir: string, node: string): Promise<LabHost
 }
 
 /**
- * SIGKILLs every process left in the lab's namespaces, deletes the namespaces (their rules go with them), the
- * veths and the bridge that lab.json names (or `known`, the running lab, when the file is gone), then the file.
- * Idempotent; returns one line per object removed.
+ * SIGKILLs every process left in the lab's namespaces, deletes the namespaces (their rules, veths and the switch's
+ * bridge go with them), the uplink and any link lab.json names that is left in the root namespace (or of `known`,
+ * the running lab, when the file is gone), then the file. Idempotent; returns one line per object removed.
  */
 export async function removeLab(dataDir: string, known?: Lab): Promise<string[]> {
   const lab = readLab(dataDir) ?? known;
   if (!lab) return [];
   const done: string[] = [];
   const existing = new Set(await namespaces());
-  for (const h of lab.hosts) {
-    if (!existing.has(h.namespace)) continue;
-    const pids = await killNamespace(h.namespace);
-    if (pids.length) done.push(`killed ${pids.length} process(es) left in ${h.namespace}`);
-    await toolIdempotent("ip", ["netns", "del", h.namespace]);
-    done.push(`removed namespace ${h.namespace}`);
+  for (const ns of [...allHosts(lab).map((h) => h.namespace), ...(lab.switch ? [lab.switch] : [])]) {
+    if (!existing.has(ns)) continue;
+    const pids = await killNamespace(ns);
+    if (pids.length) done.push(`killed ${pids.length} process(es) left in ${ns}`);
+    await toolIdempotent("ip", ["netns", "del", ns]);
+    done.push(`removed namespace ${ns}`);
   }
-  for (const link of [...lab.hosts.map((h) => h.veth), lab.bridge]) {
+  for (const link of [...allHosts(lab).map((h) => h.veth), lab.bridge, ...(lab.uplink ? [lab.uplink] : [])]) {
     if (await linkExists(link)) {
       await toolIdempotent("ip", ["link", "del", link]);
       done.push(`removed link ${link}`);

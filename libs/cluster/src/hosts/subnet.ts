@@ -1,5 +1,5 @@
 /**
- * The lab's one private /24: the bridge takes `.1`, host i takes `.(10 + i)`. Before a lab is built, every IPv4
+ * The lab's one private /24: the bridge takes `.1`, control-plane host i (`--ha`) `.(1 + i)`, host i `.(10 + i)`. Before a lab is built, every IPv4
  * address and route of the root namespace is checked against it; any overlap (other than the lab's own bridge) is
  * refused, so the lab never shadows a network the machine already uses.
  */
@@ -42,6 +42,17 @@ export function hostAddress(s: Subnet, i: number): string {
     throw new LabError(`host index must be 1..${MAX_HOSTS}, got ${i}`);
   }
   return `${s.base}.${10 + i}`;
+}
+
+/** Most control-plane hosts a lab has (between the bridge and the first node host). */
+export const MAX_CONTROL_PLANE_HOSTS = 8;
+
+/** The address of control-plane host `i` (1-based). */
+export function controlPlaneAddress(s: Subnet, i: number): string {
+  if (!(Number.isInteger(i) && i >= 1 && i <= MAX_CONTROL_PLANE_HOSTS)) {
+    throw new LabError(`control-plane host index must be 1..${MAX_CONTROL_PLANE_HOSTS}, got ${i}`);
+  }
+  return `${s.base}.${1 + i}`;
 }
 
 /** An IPv4 prefix as `ip -j` reports it. */
