@@ -67,7 +67,7 @@ export function formatReport(r: ChaosReport): string {
     `chaos run: seed=${r.seed} driver=${r.driver} nodes=${r.nodes}${r.hosts ? ` hosts=${r.hosts}` : ""} ` +
       `replicas-per-component=${r.replicasPerComponent} duration=${(r.durationMs / 1000).toFixed(0)}s`,
     "faults (delivered / skipped because the target was down):",
-    ...[...byKind].sort().map(([k, v]) => `  ${k.padEnd(16)} ${String(v.delivered).padStart(5)} / ${v.skipped}`),
+    ...[...byKind].sort().map(([k, v]) => `  ${k.padEnd(24)} ${String(v.delivered).padStart(5)} / ${v.skipped}`),
     `workload: ${w.applies} applies, ${w.scales} scales, ${w.rolls} rolls, ${w.deletes} deletes; ` +
       `${w.acked} acknowledged, ` +
       `${w.unknown} unanswered, ${w.refused.length} refused`,
