@@ -40,6 +40,7 @@ interface ChaosRunFlags {
   faultEvery?: number;
   clients?: number;
   deletes?: boolean;
+  shared?: boolean;
   keepDataDir?: boolean;
   ha?: boolean;
   replay?: string;
@@ -91,6 +92,7 @@ export function chaosRunCommand(program: Command): void {
       intArg(1, 100),
     )
     .option("--deletes", "the workload deletes deployments too (and applies them again later)")
+    .option("--shared", "every workload client also changes one shared deployment (concurrent writes to one object)")
     .option("--keep-data-dir", "keep the cluster's temp data dir (logs) after the run")
     .option(
       "--replay <file>",
@@ -117,6 +119,7 @@ export function chaosRunCommand(program: Command): void {
         faultEveryMs: o.faultEvery,
         clients: o.clients,
         deletes: o.deletes,
+        shared: o.shared,
         keepDataDir: o.keepDataDir,
         log,
         replay,

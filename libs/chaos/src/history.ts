@@ -2,38 +2,16 @@
  * A Jepsen-style history of the chaos workload: every operation it sent, with its outcome (ok with the state the
  * intake acknowledged, unknown when no answer came, refused when it was refused for sure), and the final check: an
  * acknowledged operation's effect must be in the final state unless a later operation on the same object may have
- * superseded it (a later ok, or a later unknown, which may or may not have been applied). Written as JSON lines
+ * superseded it (a later ok, or a later unknown, which may or may not have been applied); an object several clients
+ * changed at once is judged as a register instead (history-concurrent.ts). Written as JSON lines
  * (`history.jsonl`) with its verdict (`verdict.json`) into the run's data dir.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkConcurrent, overlapping } from "./history-concurrent.js";
 
-/** One operation of the history. */
-export interface HistoryOp {
-  /** Deployment id (`default/chaos-3`). */
-  id: string;
-  op: "apply" | "roll" | "scale" | "delete";
-  /** The desired count it asked for (0 for a delete). */
-  replicas: number;
-  sentAt: number;
-  endedAt: number;
-  outcome: "ok" | "unknown" | "refused";
-  /** What the ack said (ok only); `deleted` for an acknowledged delete. */
-  acked?: { replicas: number; revision: number; deleted?: boolean };
-}
-
-/** The final state of one object: its desired count and revision, or undefined when it does not exist. */
-export type FinalState = Map<string, { replicas: number; revision: number } | undefined>;
-
-/** What the final check found. */
-export interface HistoryVerdict {
-  operations: number;
-  acknowledged: number;
-  /** Objects whose last word was an acknowledged operation (and so are checked). */
-  checked: number;
-  /** Acknowledged operations whose effect is missing from the final state. */
-  lost: Array<{ id: string; op: HistoryOp["op"]; detail: string }>;
-}
+export type { FinalState, HistoryOp, HistoryVerdict } from "./history-types.js";
+import type { FinalState, HistoryOp, HistoryVerdict } from "./history-types.js";
 
 /** Checks `history` against the final state (see the file comment). */
 export function checkHistory(history: readonly HistoryOp[], final: FinalState): HistoryVerdict {
@@ -42,6 +20,12 @@ export function checkHistory(history: readonly HistoryOp[], final: FinalState): 
   const lost: HistoryVerdict["lost"] = [];
   let checked = 0;
   for (const [id, ops] of byId) {
+    if (overlapping(ops)) {
+      // several clients raced on it: judged as a register (history-concurrent.ts)
+      checked++;
+      lost.push(...checkConcurrent(id, ops, final.get(id)));
+      continue;
+    }
     const sorted = [...ops].sort((a, b) => a.sentAt - b.sentAt);
     const last = sorted.filter((o) => o.outcome !== "refused").at(-1);
     if (!last || last.outcome !== "ok" || !last.acked) continue; // superseded by an operation of unknown outcome

@@ -24,6 +24,12 @@ interface Entry {
    * written at some moment between its send and its ack (or never), so the value before it stays possible until then.
    */
   desired: Array<{ at: number; replicas: number; ackedAt?: number; refused?: boolean }>;
+  /**
+   * Several clients race on it (the workload's shared deployment): no change is "the last one", so its state stays
+   * uncertain for the continuous checks (the history check judges it at the end) and its count bound is the largest
+   * count it was ever asked for.
+   */
+  contended?: { maxReplicas: number };
 }
 
 /** The workload's book of acknowledged changes. */
@@ -44,11 +50,19 @@ export class AckLedger {
     e.desired.push({ at: now, replicas });
   }
 
+  /** A change to `id` by one of several clients racing on it is about to be sent (see Entry.contended). */
+  beginContended(id: string, replicas: number): void {
+    const e = this.entry(id);
+    e.contended = { maxReplicas: Math.max(e.contended?.maxReplicas ?? 0, replicas) };
+    e.uncertain = true;
+    e.epoch++;
+  }
+
   /** The change was acknowledged with this state (`deleted`: it was a delete, acknowledged with `replicas` 0). */
   ack(id: string, replicas: number, revision: number, now = Date.now(), deleted = false): void {
     const e = this.entry(id);
     e.acked = { replicas, revision, at: now, ...(deleted ? { deleted } : {}) };
-    e.uncertain = false;
+    e.uncertain = e.contended !== undefined;
     e.epoch++;
     const last = e.desired[e.desired.length - 1];
     if (last && last.ackedAt === undefined) last.ackedAt = now;
@@ -96,6 +110,8 @@ export class AckLedger {
    * superseded before `actorUpSince` (when whoever must act on it came back) counts as superseded then.
    */
   maxDesiredSince(id: string, windowMs: number, now = Date.now(), actorUpSince = Number.NEGATIVE_INFINITY): number {
+    const contended = this.entries.get(id)?.contended;
+    if (contended) return contended.maxReplicas;
     const list = this.entries.get(id)?.desired ?? [];
     const from = now - windowMs;
     let max = 0;

@@ -41,6 +41,8 @@ export interface ChaosOptions {
   clients?: number | string;
   /** The workload deletes deployments too (and applies them again later). */
   deletes?: boolean;
+  /** Every workload client also changes one shared deployment (concurrent writes to one object). */
+  shared?: boolean;
   /** The worker's orphan grace (default 3 s); a replica may run unclaimed for this + 3 s. */
   orphanGraceMs?: number | string;
   /** Repository root (where services/<role>/dist live; process-driver replicas run from here). */
@@ -77,6 +79,7 @@ export interface ResolvedChaosOptions {
   maxDeployments: number;
   clients: number;
   deletes: boolean;
+  shared: boolean;
   orphanGraceMs: number;
   repoRoot?: string;
   keepDataDir: boolean;
@@ -114,6 +117,7 @@ export function resolveChaosOptions(o: ChaosOptions): ResolvedChaosOptions {
     maxDeployments,
     clients: int("clients", o.clients, 1, 1, maxDeployments),
     deletes: o.deletes ?? false,
+    shared: o.shared ?? false,
     orphanGraceMs: int("orphanGraceMs", o.orphanGraceMs, 3_000, 0, 600_000),
     repoRoot: o.repoRoot,
     keepDataDir: o.keepDataDir ?? false,

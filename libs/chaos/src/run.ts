@@ -79,7 +79,9 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
     const root = new Prng(o.seed);
     const [workPrng, faultPrng] = [root.fork(), root.fork()];
     const ledger = new AckLedger();
-    const book = new ViolationBook();
+    const book = new ViolationBook(undefined, undefined, (v) =>
+      o.log(`violation ${v.invariant} ${v.subject}: ${v.detail} (at +${Math.round((v.at - started) / 1000)} s)`),
+    );
     const faultsCtl = new AbortController();
     const checkCtl = new AbortController();
     const started = Date.now();
@@ -122,6 +124,7 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
         hosts: o.hosts > 0,
         clients: o.clients,
         deletes: o.deletes,
+        shared: o.shared,
       }),
       injectFaults({
         cluster,

@@ -33,6 +33,8 @@ export class ViolationBook {
   constructor(
     private readonly quietMs = 10_000,
     private readonly cap = 1_000,
+    /** Hears of each violation as it is recorded (the run's log: a long run says what broke when it breaks). */
+    private readonly onAdd?: (v: Violation) => void,
   ) {}
 
   /** Records a violation (unless the same one was recorded within `quietMs`). */
@@ -41,7 +43,9 @@ export class ViolationBook {
     const prev = this.last.get(key);
     if (prev !== undefined && now - prev < this.quietMs) return;
     this.last.set(key, now);
-    if (this.list.length < this.cap) this.list.push({ at: now, invariant, subject, detail });
+    const v = { at: now, invariant, subject, detail };
+    if (this.list.length < this.cap) this.list.push(v);
+    this.onAdd?.(v);
   }
 
   get count(): number {

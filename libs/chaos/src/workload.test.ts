@@ -35,4 +35,19 @@ describe("the seeded workload", () => {
       exists.set(o.index, o.op !== "delete");
     }
   });
+
+  it("with `shared`, every client also applies the shared deployment, with templates no other client uses", () => {
+    const perClient = [0, 1, 2].map((k) => draw(400, new Prng(21 + k), 8, { client: k, clients: 3, shared: 8 }));
+    const rollsOf = perClient.map((ops) => new Set(ops.filter((o) => o.shared).map((o) => o.roll)));
+    for (const [k, ops] of perClient.entries()) {
+      const shared = ops.filter((o) => o.shared);
+      expect(shared.length).toBeGreaterThan(60);
+      expect(shared.every((o) => o.index === 8 && (o.op === "apply" || o.op === "roll"))).toBe(true);
+      // the first change of the shared deployment brings this client's template, which no other client has
+      expect(shared[0]!.op).toBe("roll");
+      for (const j of [0, 1, 2]) if (j !== k) expect([...rollsOf[k]!].some((r) => rollsOf[j]!.has(r))).toBe(false);
+      // and its own deployments are still its own
+      expect(ops.filter((o) => !o.shared).every((o) => o.index % 3 === k && o.index < 8)).toBe(true);
+    }
+  });
 });

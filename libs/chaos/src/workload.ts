@@ -2,7 +2,8 @@
  * The chaos workload: seeded sequences of applies (up to `maxDeployments`), scales (1..6), rolls (env change → new
  * revision) and, when asked, deletes (a deleted deployment is applied again later), sent through the NATS intake by
  * `clients` concurrent clients. Each client owns its own deployments (client k the indices k, k + clients, …), so
- * every deployment still sees one change at a time while the intake serves several at once; every acknowledged
+ * each of those sees one change at a time while the intake serves several at once; with `shared`, every client
+ * also changes one deployment they all race on (judged by the history check as a register). Every acknowledged
  * change goes into the ledger. Every change is recorded with its offset from the start and its client, and a
  * recorded list can be sent again (a replay) instead of the seeded draws.
  */
@@ -29,6 +30,8 @@ export interface WorkloadOp {
   gapMs: number;
   /** The client that sends it (absent: 0). */
   client?: number;
+  /** A change of the shared deployment, which every client changes (absent: one of the client's own). */
+  shared?: boolean;
 }
 
 /** Counters of what the workload did. */
@@ -55,6 +58,11 @@ export interface SeededOpsOptions {
   clients?: number;
   /** Draw deletes too (about 1 change in 12 of an existing deployment); the next change of it re-applies it. */
   deletes?: boolean;
+  /**
+   * Index of the deployment every client changes (about 1 change in 4): applies with this client's template (a new
+   * revision each time it rolls; each client's templates are its own) or a new count. Absent: none.
+   */
+  shared?: number;
 }
 
 /** One client's seeded sequence of changes (endless; offsets are filled in when sent). */
@@ -64,7 +72,27 @@ export function* seededOps(prng: Prng, maxDeployments: number, o: SeededOpsOptio
   const owned = Math.ceil(Math.max(0, maxDeployments - client) / clients);
   if (owned === 0) return;
   const want: Array<{ replicas: number; roll: number; exists: boolean }> = [];
+  let sharedRolls = 0;
   for (;;) {
+    if (o.shared !== undefined && prng.next() < 0.25) {
+      // a new template (a roll) or a new count with this client's last one; rolls numbered apart per client
+      const roll = sharedRolls === 0 || prng.next() < 0.5;
+      if (roll) sharedRolls++;
+      const replicas = prng.int(1, 6);
+      const gapMs = prng.int(100, 600);
+      const rollNo = client * 1_000_000 + sharedRolls;
+      yield {
+        offsetMs: 0,
+        op: roll ? "roll" : "apply",
+        index: o.shared,
+        replicas,
+        roll: rollNo,
+        gapMs,
+        client,
+        shared: true,
+      };
+      continue;
+    }
     const create = want.length < owned && (want.length === 0 || prng.next() < 0.25);
     const local = create ? want.length : prng.int(0, want.length - 1);
     if (create) want.push({ replicas: 0, roll: 0, exists: false });
@@ -116,6 +144,8 @@ export async function runWorkload(o: {
   clients?: number;
   /** Draw deletes too (seededOps). */
   deletes?: boolean;
+  /** Every client also changes one shared deployment (seededOps' `shared`, the index after the owned ones). */
+  shared?: boolean;
 }): Promise<WorkloadStats> {
   const stats: WorkloadStats = {
     applies: 0,
@@ -137,7 +167,9 @@ export async function runWorkload(o: {
   } else {
     // client 0 draws from `prng` itself (one client replays the sequences of runs made before there were several)
     const prngs = [o.prng, ...Array.from({ length: clients - 1 }, () => new Prng(o.prng.int(0, 2 ** 32 - 1)))];
-    const seq = (k: number) => seededOps(prngs[k]!, o.maxDeployments, { client: k, clients, deletes: o.deletes });
+    const shared = o.shared ? o.maxDeployments : undefined;
+    const seq = (k: number) =>
+      seededOps(prngs[k]!, o.maxDeployments, { client: k, clients, deletes: o.deletes, shared });
     await Promise.all(prngs.map((_, k) => runClient(run, seq(k), false)));
   }
   return stats;
@@ -153,7 +185,8 @@ async function runClient(o: WorkloadRun, ops: Iterable<WorkloadOp>, scripted: bo
     stats.ops.push(op);
     const name = chaosName(op.index);
     const id = deploymentId("default", name);
-    o.ledger.begin(id, op.replicas);
+    if (op.shared) o.ledger.beginContended(id, op.replicas);
+    else o.ledger.begin(id, op.replicas);
     const sentAt = Date.now();
     stats[COUNTER[op.op]]++;
     const out = await send(o, op, name);
