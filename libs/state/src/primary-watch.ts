@@ -11,6 +11,12 @@ import { sentinelPrimary } from "./sentinel.js";
 /** A running watch; `check()` looks now, `stop()` ends it. */
 export interface PrimaryWatch {
   check(): Promise<void>;
+  /**
+   * True when the connection is to the settled primary the Sentinels name now (their highest epoch): asked after a
+   * read, it tells a read of the current state from a possibly stale one (a deposed primary cut off in a minority
+   * still serves reads; a failover completes before any write is acknowledged on the new primary).
+   */
+  onPrimary(): Promise<boolean>;
   stop(): void;
 }
 
@@ -29,15 +35,20 @@ export function watchPrimary(
   periodMs = 2_000,
 ): PrimaryWatch {
   let busy = false;
+  /** The settled primary and where the connection is, or undefined while the Sentinels settle nothing. */
+  const look = async () => {
+    const p = await sentinelPrimary(sentinels, masterName);
+    if (!p || /s_down|o_down|failover/.test(p.flags) || redis.status !== "ready") return undefined;
+    const at = { host: plain(redis.stream?.remoteAddress), port: redis.stream?.remotePort };
+    return { p, at, same: at.host === plain(p.host) && at.port === p.port };
+  };
   const check = async () => {
     if (busy || redis.status !== "ready") return;
     busy = true;
     try {
-      const p = await sentinelPrimary(sentinels, masterName);
-      if (!p || /s_down|o_down|failover/.test(p.flags) || redis.status !== "ready") return;
-      const at = { host: plain(redis.stream?.remoteAddress), port: redis.stream?.remotePort };
-      if (at.port === undefined || (at.host === plain(p.host) && at.port === p.port)) return;
-      onStale(`connected to ${at.host}:${at.port}, but the Sentinels name ${p.host}:${p.port} as the primary`);
+      const v = await look();
+      if (!v || v.at.port === undefined || v.same) return;
+      onStale(`connected to ${v.at.host}:${v.at.port}, but the Sentinels name ${v.p.host}:${v.p.port} as the primary`);
       redis.disconnect(true);
     } finally {
       busy = false;
@@ -45,5 +56,5 @@ export function watchPrimary(
   };
   const timer = setInterval(() => void check().catch(() => {}), periodMs);
   timer.unref();
-  return { check, stop: () => clearInterval(timer) };
+  return { check, onPrimary: async () => (await look())?.same ?? false, stop: () => clearInterval(timer) };
 }

@@ -135,6 +135,25 @@ export class RedisStore {
     });
   }
 
+  /**
+   * With replicas that must confirm writes (`--ha`): resolves once a marker write made now is on every replica online
+   * at it (durable.ts), so what this connection read before it is the current primary's state, not a deposed
+   * primary's (cut off in a minority, it still answers reads, but its replicas confirm nothing); throws
+   * STORE_UNAVAILABLE otherwise. At once without replicas. For answers that must not come from stale state.
+   */
+  async confirmCurrent(): Promise<void> {
+    await this.ready(2_000);
+    await this.acks.begin()?.confirm();
+  }
+
+  /**
+   * True unless this store follows Sentinels and its connection is not (now) to the primary they name: a read made
+   * before a true answer saw the current state, not a deposed primary's (primary-watch.ts).
+   */
+  async onPrimary(): Promise<boolean> {
+    return this.watch ? this.watch.onPrimary() : true;
+  }
+
   /** True while the connection is usable. */
   get healthy(): boolean {
     return this.redis.status === "ready";

@@ -126,6 +126,23 @@ describe("durable acknowledgements (WAIT, min-replicas-to-write)", () => {
     }
   }, 60_000);
 
+  it("confirms a read as current only while the replicas confirm a write made after it", async () => {
+    const s = store(primary.url, 1);
+    await s.deployments();
+    await s.confirmCurrent();
+    replica.proc.kill("SIGSTOP");
+    try {
+      // as a deposed primary cut off from its replicas: its reads may be stale, and nothing confirms them
+      await s.deployments();
+      expect(await code(s.confirmCurrent())).toMatch(/^STORE_UNAVAILABLE: the write reached 0 of/);
+    } finally {
+      replica.proc.kill("SIGCONT");
+    }
+    await eventually(async () => expect(await code(s.confirmCurrent())).toBe("ok"), { timeoutMs: 30_000 });
+    // without replicas to wait for (a single server), at once
+    await store(primary.url, 0).confirmCurrent();
+  }, 60_000);
+
   it("waits for every replica online at the write, not only the minimum", async () => {
     const second = await startRedis(["--replicaof", "127.0.0.1", String(primary.port)]);
     try {

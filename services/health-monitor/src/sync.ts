@@ -5,7 +5,9 @@
  * `disconnect.stopAfterSeconds` are sent as `stop`: a node that reaches us again before its heartbeats made it Ready
  * must not restart copies that may be declared Lost and replaced a moment later (it restarts them once Ready).
  * Secret env values are opened here, into the template of the reply (docs/security.md): a store without the secret
- * key fails the whole sync with SECRETS_UNAVAILABLE, so the node keeps running what it runs.
+ * key fails the whole sync with SECRETS_UNAVAILABLE, so the node keeps running what it runs. With `--ha` the answer
+ * waits until the replicas confirm a marker write made after the reads (RedisStore.confirmCurrent): no answer from a
+ * deposed primary's stale state.
  */
 import type { Bus } from "@tug/bus";
 import {
@@ -64,7 +66,11 @@ export function serveSync(bus: Bus, store: StateStore): void {
       const req = validate(syncRequestSchema, body, "sync");
       if (nodeFromSubject(subject) !== req.node)
         throw new TugError("VALIDATION_FAILED", "sync node does not match its subject", "node");
-      return { ok: true, node: req.node, assignments: await assignmentsOf(store, req.node) };
+      const assignments = await assignmentsOf(store, req.node);
+      // a deposed primary cut off in a minority still answers reads: an answer from it would keep a node that the
+      // majority declared Lost running copies already replaced (the node's disconnect guard counts answered syncs)
+      await store.confirmCurrent();
+      return { ok: true, node: req.node, assignments };
     },
     { queue: "health-monitor" },
   );
