@@ -10,6 +10,7 @@ import {
   encode,
   type Envelope,
   envelope,
+  handlingRequest,
   isEnvelopeLike,
   openEnvelope,
   toTugError,
@@ -123,7 +124,8 @@ export class Bus {
   async request<T = unknown>(subject: string, kind: string, body: unknown, timeoutMs = 5_000): Promise<T> {
     let msg: Msg;
     try {
-      msg = await this.nc.request(subject, encode(envelope(kind, this.o.name, body)), { timeout: timeoutMs });
+      const req = encode(envelope(kind, this.o.name, body, timeoutMs));
+      msg = await this.nc.request(subject, req, { timeout: timeoutMs });
     } catch (err) {
       const m = String((err as Error).message ?? err);
       throw new TugError(/timeout/i.test(m) ? "TIMEOUT" : "BUS_UNAVAILABLE", `${subject}: ${m}`, undefined, {
@@ -181,7 +183,8 @@ export class Bus {
     try {
       const raw = decode(msg.data, declared);
       const env = isEnvelopeLike(raw) ? openEnvelope(raw) : undefined;
-      reply = await handler(env ? env.body : raw, env, msg.subject);
+      // a write made after the sender gave up could undo its next change (request-expiry.ts)
+      reply = await handlingRequest(env?.ttlMs, () => handler(env ? env.body : raw, env, msg.subject));
     } catch (e) {
       const te = toTugError(e);
       if (te.code === "INTERNAL")

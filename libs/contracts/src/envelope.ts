@@ -1,4 +1,7 @@
-/** The versioned envelope every bus message travels in: `{ v: 1, kind, id, sentAt, from, body }`. */
+/**
+ * The versioned envelope every bus message travels in: `{ v: 1, kind, id, sentAt, from, body }`, and on a request
+ * `ttlMs`, how long its sender waits for the reply (request-expiry.ts).
+ */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { TugError } from "./errors.js";
@@ -12,6 +15,8 @@ export interface Envelope<B = unknown> {
   sentAt: number;
   from: string;
   body: B;
+  /** A request's sender waits this long for the reply, then gives up (and may send it again). */
+  ttlMs?: number;
 }
 
 const envelopeSchema = z.object({
@@ -21,11 +26,12 @@ const envelopeSchema = z.object({
   sentAt: z.number(),
   from: z.string().max(256),
   body: z.unknown(),
+  ttlMs: z.number().int().positive().max(86_400_000).optional(),
 });
 
-/** Wraps `body` in a fresh envelope. */
-export function envelope<B>(kind: string, from: string, body: B): Envelope<B> {
-  return { v: 1, kind, id: randomUUID(), sentAt: Date.now(), from, body };
+/** Wraps `body` in a fresh envelope (`ttlMs`: a request's reply timeout). */
+export function envelope<B>(kind: string, from: string, body: B, ttlMs?: number): Envelope<B> {
+  return { v: 1, kind, id: randomUUID(), sentAt: Date.now(), from, body, ...(ttlMs ? { ttlMs } : {}) };
 }
 
 /** True when the value looks like an envelope (so bare bodies can be told apart at the intake). */

@@ -3,6 +3,7 @@ export * from "./subjects.js";
 export * from "./errors.js";
 export * from "./codec.js";
 export * from "./envelope.js";
+export * from "./request-expiry.js";
 export * from "./quantity.js";
 export * from "./manifest.js";
 export * from "./kubernetes.js";

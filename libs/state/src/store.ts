@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import {
+  assertRequestLive,
   canonicalJson,
   type ClusterEvent,
   type DeploymentRecord,
@@ -167,6 +168,7 @@ export class RedisStore {
   private async call<T>(script: string, ...args: Array<string | number>): Promise<Ok<T>> {
     let raw: string;
     await this.ready(2_000);
+    assertRequestLive();
     const sent = this.run[script]!(...args);
     const ack = this.acks.begin();
     try {

@@ -1,0 +1,24 @@
+/**
+ * A request outlives its sender's wait when its handler is slow (a SIGSTOPped or starved process, a store that
+ * answers late): the sender has given up, may have sent it again and moved on to its next change, and a write made
+ * now would land after that change and undo it. So the handling of a request remembers when its sender stops waiting
+ * (the envelope's `ttlMs`, counted on this process's monotonic clock from receipt: no clock of another machine is
+ * trusted) and the store refuses a write past that moment with TIMEOUT.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { performance } from "node:perf_hooks";
+import { TugError } from "./errors.js";
+
+const expiresAt = new AsyncLocalStorage<number>();
+
+/** Runs `handle` as the handling of a request whose sender waits `ttlMs` from now (undefined: no bound). */
+export function handlingRequest<T>(ttlMs: number | undefined, handle: () => T): T {
+  return ttlMs ? expiresAt.run(performance.now() + ttlMs, handle) : handle();
+}
+
+/** Throws TIMEOUT when the request being handled (if any) has outlived its sender's wait. */
+export function assertRequestLive(): void {
+  const at = expiresAt.getStore();
+  if (at !== undefined && performance.now() > at)
+    throw new TugError("TIMEOUT", "the request outlived its sender's wait; not applied (the sender may send it again)");
+}
