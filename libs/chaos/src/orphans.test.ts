@@ -55,4 +55,18 @@ describe("OrphanWatch", () => {
     feed(w, snap, ["r1"], 7_000, 7_500);
     expect(book.count).toBeGreaterThan(0);
   });
+
+  it("restarts the clock while the worker says its syncs go unanswered (its NATS server cut off from the rest)", () => {
+    const book = new ViolationBook();
+    const snap = { s: empty };
+    const w = new OrphanWatch(3_000, book, () => snap.s);
+    for (let t = 0; t <= 6_500; t += 500) {
+      snap.s = { ...snap.s, at: t };
+      // the worker's last answered sync was long ago until 5 s, then it syncs again
+      w.observe({ ...status(["r1"]), sinceSyncMs: t < 5_000 ? 4_000 + t : 100 }, t);
+    }
+    expect(book.count).toBe(0);
+    feed(w, snap, ["r1"], 7_000, 8_500);
+    expect(book.count).toBeGreaterThan(0);
+  });
 });

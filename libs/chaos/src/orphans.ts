@@ -2,8 +2,10 @@
  * "No replica runs where it is not bound": watches every node's status reports and flags a replica reported
  * Running by a node other than the one Redis binds it to (or with no record left) for longer than `limitMs` of
  * continuous observation. A gap in observation (worker paused, NATS or Redis down) restarts the clock, and so does
- * a moment with no sync server (no health-monitor heartbeat): the worker can only stop an orphan once it can sync,
- * and static stability keeps replicas running through outages.
+ * a moment with no sync server (no health-monitor heartbeat) or a report saying the worker's last answered sync is
+ * older than SYNC_STALE_MS: the worker can only stop an orphan once it can sync, and static stability keeps replicas
+ * running through outages. (A worker whose NATS server is cut off from the others keeps reporting to the clients of
+ * that server, the checker among them, while no sync of it gets an answer from the majority's state.)
  */
 import { statusSchema } from "@tug/contracts";
 import type { Snapshot } from "./snapshot.js";
@@ -11,6 +13,8 @@ import type { ViolationBook } from "./violations.js";
 
 /** Observations further apart than this are not continuous. */
 const MAX_GAP_MS = 1_500;
+/** A worker whose last answered sync is older than this (its sync period is 2 s) cannot be expected to act. */
+const SYNC_STALE_MS = 3_000;
 /** A snapshot older than this is too stale to judge a binding. */
 const MAX_SNAPSHOT_AGE_MS = 1_000;
 
@@ -41,7 +45,8 @@ export class OrphanWatch {
         continue;
       }
       const e = this.seen.get(key);
-      if (!e || now - e.last > MAX_GAP_MS || !this.canSync(now)) this.seen.set(key, { first: now, last: now });
+      const stale = (r.data.sinceSyncMs ?? 0) > SYNC_STALE_MS;
+      if (!e || now - e.last > MAX_GAP_MS || !this.canSync(now) || stale) this.seen.set(key, { first: now, last: now });
       else {
         e.last = now;
         if (e.last - e.first > this.limitMs) {

@@ -48,6 +48,8 @@ export const statusSchema = z.object({
   instance: z.string().min(1).max(128),
   address: z.string().min(1).max(253),
   replicas: z.array(replicaStatusSchema).max(10_000),
+  /** Milliseconds since the worker's last answered sync, by its own clock (what it can have learned by now). */
+  sinceSyncMs: z.number().int().min(0).optional(),
 });
 export type StatusReport = z.output<typeof statusSchema>;
 

@@ -10,7 +10,7 @@
  *   replicas refuses it, min-replicas-to-write);
  * - Sentinel picks the replica to promote by replication offsets it read up to seconds ago, so it may promote the
  *   replica that lacks a write one other replica confirmed: WAIT counts every replica online at the write (ROLE), not
- *   one of them;
+ *   one of them, and every replica the Sentinels could promote (promotable.ts), connected to this primary or not;
  * - ioredis resends a command left unanswered by a dropped connection on the next connection, maybe to a new primary,
  *   where WAIT's offset is that connection's (zero): a connection closed between the write and WAIT's answer voids
  *   the confirmation.
@@ -26,6 +26,8 @@ export interface DurabilityOptions {
   timeoutMs: number;
   /** The key the marker write increments (in the store's key space, so the writers' ACL covers it). */
   markerKey: string;
+  /** How many replicas the Sentinels could promote now (promotable.ts): each must confirm too. */
+  promotable?: () => number;
 }
 
 /** One write's confirmation in flight: `confirm` resolves once it is durable, or throws STORE_UNAVAILABLE. */
@@ -59,7 +61,8 @@ export class DurableAcks {
       confirm: async () => {
         const [m, r] = await settle();
         if (m.status === "rejected") throw unconfirmed(`the primary refused the write's marker: ${reason(m.reason)}`);
-        const need = Math.max(this.o.minReplicas, r.status === "fulfilled" ? onlineReplicas(r.value) : 0);
+        const online = r.status === "fulfilled" ? onlineReplicas(r.value) : 0;
+        const need = Math.max(this.o.minReplicas, online, this.o.promotable?.() ?? 0);
         const got = await this.wait(need);
         if (this.closes !== epoch)
           throw unconfirmed("the connection to the primary closed before the replicas confirmed");

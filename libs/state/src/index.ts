@@ -4,6 +4,7 @@ export * from "./store.js";
 export * from "./connection.js";
 export * from "./acl.js";
 export * from "./durable.js";
+export * from "./promotable.js";
 export * from "./sentinel.js";
 export * from "./primary-watch.js";
 export * from "./records.js";

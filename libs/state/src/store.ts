@@ -25,6 +25,7 @@ import { createRedisClient, DEFAULT_MASTER_NAME, type RedisConnection } from "./
 import { DurableAcks } from "./durable.js";
 import { keys, type Keys } from "./keys.js";
 import { type PrimaryWatch, watchPrimary } from "./primary-watch.js";
+import { PromotableReplicas } from "./promotable.js";
 import { toDeployment, toNode, toReplica } from "./records.js";
 import { defineScripts } from "./scripts.js";
 import type { SecretBox } from "./secret-box.js";
@@ -96,6 +97,8 @@ export class RedisStore {
   private readonly run: Record<string, Call>;
   /** Confirms each write on the replicas before it counts as done (no-op without replicas to wait for). */
   private readonly acks: DurableAcks;
+  /** With Sentinels and durable acks: the replicas they could promote, each of which must confirm a write. */
+  private readonly promotable?: PromotableReplicas;
   /** With Sentinels: keeps the connection on the primary they name (see primary-watch.ts). */
   private readonly watch?: PrimaryWatch;
   /** The secret key ring this process was given (controller: seals on apply; health-monitor: opens for sync). */
@@ -105,10 +108,14 @@ export class RedisStore {
     this.k = keys(o.prefix ?? "tug");
     this.secrets = o.secrets;
     this.redis = createRedisClient(o);
+    const durable = (o.waitReplicas ?? 0) > 0;
+    if (o.sentinels && durable)
+      this.promotable = new PromotableReplicas(o.sentinels, o.masterName || DEFAULT_MASTER_NAME);
     this.acks = new DurableAcks(this.redis, {
       minReplicas: o.waitReplicas ?? 0,
       timeoutMs: o.waitTimeoutMs ?? 1_000,
       markerKey: this.k.durable,
+      promotable: this.promotable && (() => this.promotable!.count),
     });
     this.redis.on("ready", () => o.onStatus?.("ready"));
     this.redis.on("error", (err) => o.onStatus?.("error", err));
@@ -162,6 +169,7 @@ export class RedisStore {
 
   async close(): Promise<void> {
     this.watch?.stop();
+    this.promotable?.stop();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 

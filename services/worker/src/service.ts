@@ -61,8 +61,13 @@ export async function buildWorker(
   const node = config.node;
   mkdirSync(config.dataDir, { recursive: true });
 
+  const contact = new ContactClock();
   const publishStatus = () =>
-    bus.publish(subjects.nodeStatus(node), "node.status", statusReport(config, manager.snapshot()));
+    bus.publish(
+      subjects.nodeStatus(node),
+      "node.status",
+      statusReport(config, manager.snapshot(), contact.offlineMs()),
+    );
   const coalescer = new Coalescer(publishStatus, 50);
   const manager = new ReplicaManager({
     driver,
@@ -83,7 +88,6 @@ export async function buildWorker(
   const offExit = driver.onExit((e) => manager.onExit(e));
   manager.adopt(await driver.recover());
 
-  const contact = new ContactClock();
   const sync = new SyncLoop({
     periodMs: config.syncMs,
     log,

@@ -1,12 +1,14 @@
 /** Status reporting: the full snapshot message, published on change (coalesced) and periodically. */
 import type { StatusReport, ReplicaStatus } from "@tug/contracts";
 
-/** Builds the StatusReport body for this node. */
+/** Builds the StatusReport body for this node (`sinceSyncMs`: since its last answered sync, when known). */
 export function statusReport(
   node: { node: string; instance: string; address: string },
   replicas: ReplicaStatus[],
+  sinceSyncMs?: number,
 ): StatusReport {
-  return { node: node.node, instance: node.instance, address: node.address, replicas };
+  const r: StatusReport = { node: node.node, instance: node.instance, address: node.address, replicas };
+  return sinceSyncMs === undefined ? r : { ...r, sinceSyncMs: Math.max(0, Math.round(sinceSyncMs)) };
 }
 
 /** Coalesces bursts of changes into one call of `flush` at most every `windowMs`. */

@@ -1,0 +1,74 @@
+/**
+ * How many replicas the Sentinels could promote now: each replica of the primary they know that is not down in their
+ * eyes. A write is durable only once every one of them holds it, not only the ones connected to the primary at that
+ * moment: CI's chaos run saw a primary cut off in a minority come back just as the majority's Sentinels promoted
+ * another replica; the remaining replica reconnected to the deposed primary and confirmed a write there, which the
+ * failover then dropped. Counting the promotable replicas, that write waits for the promoted one too, and is refused.
+ * Polled from every Sentinel on persistent connections; the largest count any of them gives is used (more to wait for
+ * is safer), and the last known count stays while none answers.
+ */
+import { Redis } from "ioredis";
+import { parseSentinels } from "./connection.js";
+
+/** The replicas a `SENTINEL REPLICAS` reply lists that are not down, disconnected or failed over away. */
+export function promotableIn(reply: unknown): number {
+  if (!Array.isArray(reply)) return 0;
+  return reply.filter((row: unknown) => {
+    const flat = Array.isArray(row) ? (row as unknown[]) : [];
+    const flags = String(flat[flat.indexOf("flags") + 1] ?? "");
+    return flags !== "" && !/s_down|o_down|disconnected/.test(flags);
+  }).length;
+}
+
+/** A running poll of the promotable replicas of `masterName`; `count` is the latest, `stop` ends it. */
+export class PromotableReplicas {
+  private latest = 0;
+  private readonly clients: Redis[];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    sentinels: string,
+    private readonly masterName: string,
+    periodMs = 250,
+  ) {
+    this.clients = parseSentinels(sentinels).map((s) => {
+      const r = new Redis({
+        host: s.host,
+        port: s.port,
+        connectTimeout: 1_000,
+        commandTimeout: 1_000,
+        maxRetriesPerRequest: 0,
+        enableOfflineQueue: false,
+        retryStrategy: () => 500,
+      });
+      r.on("error", () => {});
+      return r;
+    });
+    this.timer = setInterval(() => void this.poll(), periodMs);
+    this.timer.unref();
+    void this.poll();
+  }
+
+  /** The largest count a Sentinel gave in the last poll that got any answer. */
+  get count(): number {
+    return this.latest;
+  }
+
+  /** Asks every Sentinel once; resolves when all answered or failed. */
+  async poll(): Promise<void> {
+    const answers = await Promise.all(
+      this.clients.map((c) =>
+        c.status === "ready"
+          ? c.call("SENTINEL", "replicas", this.masterName).then(promotableIn, () => undefined)
+          : undefined,
+      ),
+    );
+    const known = answers.filter((n): n is number => n !== undefined);
+    if (known.length) this.latest = Math.max(...known);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    for (const c of this.clients) c.disconnect();
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The replicas the Sentinels could promote, against a real Sentinel (issue 14): a replica it knows counts; one it
+ * sees down does not; and a durable write waits for every promotable replica, connected to the primary or not.
+ */
+import { TugError, manifestSchema, validate } from "@tug/contracts";
+import { attachedReplicas, PromotableReplicas, promotableIn, RedisStore } from "@tug/state";
+import { eventually, startRedis, startSentinel, type ServerHandle, uniquePrefix } from "@tug/testkit";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+let primary: ServerHandle;
+let replica: ServerHandle;
+let sentinel: ServerHandle;
+let promotable: PromotableReplicas;
+
+beforeAll(async () => {
+  primary = await startRedis(["--repl-diskless-sync-delay", "0"]);
+  replica = await startRedis(["--replicaof", "127.0.0.1", String(primary.port)]);
+  await eventually(async () => expect(await attachedReplicas("127.0.0.1", primary.port)).toBe(1), {
+    timeoutMs: 30_000,
+  });
+  sentinel = await startSentinel(primary.port);
+  promotable = new PromotableReplicas(`127.0.0.1:${sentinel.port}`, "tug", 100);
+}, 60_000);
+afterAll(async () => {
+  promotable?.stop();
+  replica?.proc.kill("SIGCONT");
+  await sentinel?.stop();
+  await replica?.stop();
+  await primary?.stop();
+});
+
+describe("promotable replicas", () => {
+  it("reads SENTINEL REPLICAS: down, disconnected or failed-over replicas do not count", () => {
+    const row = (flags: string) => ["name", "r", "ip", "127.0.0.1", "flags", flags];
+    expect(promotableIn([row("slave"), row("slave,s_down"), row("slave,disconnected"), row("slave,promoted")])).toBe(2);
+    expect(promotableIn("nonsense")).toBe(0);
+  });
+
+  it("counts the replica the Sentinel knows, and not while it sees it down", async () => {
+    // the Sentinel learns the replica from the primary's INFO (every 10 s)
+    await eventually(() => expect(promotable.count).toBe(1), { timeoutMs: 30_000, intervalMs: 200 });
+    replica.proc.kill("SIGSTOP");
+    try {
+      await eventually(() => expect(promotable.count).toBe(0), { timeoutMs: 15_000, intervalMs: 200 });
+    } finally {
+      replica.proc.kill("SIGCONT");
+    }
+    await eventually(() => expect(promotable.count).toBe(1), { timeoutMs: 15_000, intervalMs: 200 });
+  }, 60_000);
+
+  it("makes a durable write wait for a promotable replica the primary has lost", async () => {
+    const second = await startRedis(["--replicaof", "127.0.0.1", String(primary.port)]);
+    const store = new RedisStore({
+      url: primary.url,
+      sentinels: `127.0.0.1:${sentinel.port}`,
+      masterName: "tug",
+      prefix: uniquePrefix("promotable"),
+      waitReplicas: 1,
+      waitTimeoutMs: 500,
+    });
+    try {
+      await eventually(() => expect(promotable.count).toBe(2), { timeoutMs: 30_000, intervalMs: 200 });
+      await eventually(async () => store.applyDeployment(m("first")), { timeoutMs: 30_000 });
+      // the second replica leaves the primary, as one being promoted by the Sentinels does, while they still count it:
+      // one confirmation (the other replica's) is not enough, as the failover may pick the one that left
+      const admin = new Redis(second.url);
+      await admin.call("REPLICAOF", "NO", "ONE");
+      admin.disconnect();
+      const err = await store.applyDeployment(m("second")).then(
+        () => new Error("acknowledged with one of the two promotable replicas"),
+        (e: unknown) => e,
+      );
+      expect(err instanceof TugError && err.code === "STORE_UNAVAILABLE").toBe(true);
+      expect(String((err as Error).message)).toMatch(/reached 1 of the 2 replica/);
+    } finally {
+      await store.close();
+      await second.stop();
+    }
+  }, 60_000);
+});
+
+function m(name: string) {
+  return validate(manifestSchema, { name, command: ["x"], replicas: 1 });
+}
