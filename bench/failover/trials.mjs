@@ -29,9 +29,12 @@ async function whole(cluster) {
   const deadline = Date.now() + TRIAL_LIMIT_MS;
   while (Date.now() < deadline) {
     const name = await cluster.redisPrimary().catch(() => undefined);
-    const port = name && cluster.ha.redisPorts[Number(name.slice("redis-".length)) - 1];
+    const i = name ? Number(name.slice("redis-".length)) - 1 : -1;
     const all = cluster.components.filter((c) => /^(nats|redis|sentinel)-/.test(c.name)).every((c) => c.running);
-    if (port && all && (await attachedReplicas("127.0.0.1", port)) === cluster.ha.redisPorts.length - 1) return name;
+    // asked as the cluster's admin user: the default user is off (Redis ACL)
+    const attached =
+      i >= 0 && all ? await attachedReplicas(cluster.ha.hosts[i], cluster.ha.redisPorts[i], cluster.redis) : -1;
+    if (attached === cluster.ha.redisPorts.length - 1) return name;
     await sleep(200);
   }
   throw new Error("the cluster did not become whole again within a minute");
