@@ -98,6 +98,11 @@ export class AckLedger {
     return this.entries.get(id)?.uncertain ?? false;
   }
 
+  /** True when several clients race on `id` (beginContended). */
+  contended(id: string): boolean {
+    return this.entries.get(id)?.contended !== undefined;
+  }
+
   /** Epoch of `id` (compare before/after a read). */
   epoch(id: string): number {
     return this.entries.get(id)?.epoch ?? 0;

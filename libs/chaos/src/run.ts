@@ -147,11 +147,15 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
     o.log(`faults stopped after ${faults.length} draws; waiting up to ${o.convergeTimeoutMs / 1000} s for convergence`);
     // Only acknowledged deployments must exist: an apply whose reply was lost in a fault may never have been written.
     const acked = ledger.ids().filter((id) => ledger.acked(id) !== undefined);
+    // a deployment whose last own change got no answer may be there or not (the shared one is always uncertain, but
+    // only ever applied, never deleted)
+    const unsure = (id: string) => ledger.uncertain(id) && !ledger.contended(id);
     const conv = await waitConverged(
       store,
-      acked.filter((id) => !ledger.acked(id)!.deleted),
+      acked.filter((id) => !unsure(id) && !ledger.acked(id)!.deleted),
       o.convergeTimeoutMs,
-      acked.filter((id) => ledger.acked(id)!.deleted),
+      acked.filter((id) => !unsure(id) && ledger.acked(id)!.deleted),
+      acked.filter(unsure),
     );
     if (!conv.ok)
       book.add(
