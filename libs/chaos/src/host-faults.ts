@@ -3,7 +3,7 @@
  * host's namespace, both directions, healed after a drawn duration) and kill-host (SIGKILL of every process in a
  * host's namespace; the supervisor restarts its worker, like a machine that rebooted).
  */
-import { allHosts, controlPlanePeers, cut, killNamespace, type Lab, type LabHost, uncut } from "@tug/cluster";
+import { allHosts, allPeers, controlPlanePeers, cut, killNamespace, type Lab, type LabHost, uncut } from "@tug/cluster";
 import type { Prng } from "./prng.js";
 
 /** Host fault kinds. */
@@ -62,12 +62,7 @@ export async function deliverHostFault(lab: Lab, f: HostFaultDraw, cuts: Cuts): 
 function peersOf(lab: Lab, host: LabHost, only: string | undefined): string[] {
   if (only === CONTROL_PLANE) return controlPlanePeers(lab, host);
   if (only === CP_PEERS) return (lab.controlPlane ?? []).filter((h) => h !== host).map((h) => h.address);
-  return [
-    lab.bridgeAddress,
-    ...allHosts(lab)
-      .filter((h) => h !== host)
-      .map((h) => h.address),
-  ];
+  return allPeers(lab, host);
 }
 
 /** Heals every partition in force (at the end of a run). */

@@ -9,7 +9,7 @@ import type { ChaosResult } from "./chaos.js";
 import type { ClusterFile } from "./cluster-file.js";
 import { holdRestart, MAX_HOLD_MS, releaseHold } from "./holds.js";
 import type { Lab, LabHost } from "./hosts/lab.js";
-import { allHosts, controlPlanePeers, killNamespace } from "./hosts/lab.js";
+import { allHosts, allPeers, controlPlanePeers, killNamespace } from "./hosts/lab.js";
 import { cut, cutPeers, uncut, uncutPeers } from "./hosts/partition.js";
 
 /** Name `--from` accepts for the control plane (the bridge address and, with `--ha`, the control-plane hosts). */
@@ -37,14 +37,7 @@ function hostOf(lab: Lab, node: string): LabHost {
 
 /** Addresses of `from` (host names or `control-plane`); by default the control plane and every other host. */
 function peersOf(lab: Lab, host: LabHost, from?: readonly string[]): string[] {
-  if (!from || from.length === 0) {
-    return [
-      lab.bridgeAddress,
-      ...allHosts(lab)
-        .filter((h) => h !== host)
-        .map((h) => h.address),
-    ];
-  }
+  if (!from || from.length === 0) return allPeers(lab, host);
   const peers = from.flatMap((name) => {
     if (name === CONTROL_PLANE_PEER) return controlPlanePeers(lab, host);
     const peer = hostOf(lab, name);

@@ -27,7 +27,7 @@ export interface DurabilityOptions {
   /** The key the marker write increments (in the store's key space, so the writers' ACL covers it). */
   markerKey: string;
   /** How many replicas the Sentinels could promote now (promotable.ts): each must confirm too. */
-  promotable?: () => number;
+  promotable?: () => Promise<number>;
 }
 
 /** One write's confirmation in flight: `confirm` resolves once it is durable, or throws STORE_UNAVAILABLE. */
@@ -62,7 +62,7 @@ export class DurableAcks {
         const [m, r] = await settle();
         if (m.status === "rejected") throw unconfirmed(`the primary refused the write's marker: ${reason(m.reason)}`);
         const online = r.status === "fulfilled" ? onlineReplicas(r.value) : 0;
-        const need = Math.max(this.o.minReplicas, online, this.o.promotable?.() ?? 0);
+        const need = Math.max(this.o.minReplicas, online, (await this.o.promotable?.()) ?? 0);
         const got = await this.wait(need);
         if (this.closes !== epoch)
           throw unconfirmed("the connection to the primary closed before the replicas confirmed");
@@ -86,7 +86,7 @@ export class DurableAcks {
 }
 
 /** The replicas a primary's ROLE reply lists (those online); 0 for anything else. */
-export function onlineReplicas(role: unknown): number {
+function onlineReplicas(role: unknown): number {
   return Array.isArray(role) && role[0] === "master" && Array.isArray(role[2]) ? role[2].length : 0;
 }
 

@@ -4,27 +4,21 @@
  * moment: CI's chaos run saw a primary cut off in a minority come back just as the majority's Sentinels promoted
  * another replica; the remaining replica reconnected to the deposed primary and confirmed a write there, which the
  * failover then dropped. Counting the promotable replicas, that write waits for the promoted one too, and is refused.
- * Polled from every Sentinel on persistent connections; the largest count any of them gives is used (more to wait for
- * is safer), and the last known count stays while none answers.
+ * Polled from every Sentinel on persistent connections, from a store's first durable write on (a process that only
+ * reads never polls); the largest count any of them gives is used (more to wait for is safer), and the last known
+ * count stays while none answers.
  */
 import { Redis } from "ioredis";
 import { parseSentinels } from "./connection.js";
-
-/** The replicas a `SENTINEL REPLICAS` reply lists that are not down, disconnected or failed over away. */
-export function promotableIn(reply: unknown): number {
-  if (!Array.isArray(reply)) return 0;
-  return reply.filter((row: unknown) => {
-    const flat = Array.isArray(row) ? (row as unknown[]) : [];
-    const flags = String(flat[flat.indexOf("flags") + 1] ?? "");
-    return flags !== "" && !/s_down|o_down|disconnected/.test(flags);
-  }).length;
-}
+import { upIn } from "./sentinel.js";
 
 /** A running poll of the promotable replicas of `masterName`; `count` is the latest, `stop` ends it. */
 export class PromotableReplicas {
   private latest = 0;
   private readonly clients: Redis[];
   private readonly timer: NodeJS.Timeout;
+  /** Resolves once the first poll is done. */
+  private readonly first: Promise<void>;
 
   constructor(
     sentinels: string,
@@ -46,11 +40,15 @@ export class PromotableReplicas {
     });
     this.timer = setInterval(() => void this.poll(), periodMs);
     this.timer.unref();
-    void this.poll();
+    // the first poll as soon as the connections are up (at most 1 s): no count is given out before it
+    const up = (c: Redis) => new Promise<void>((r) => (c.status === "ready" ? r() : c.once("ready", () => r())));
+    const bound = new Promise<void>((r) => setTimeout(r, 1_000).unref());
+    this.first = Promise.race([Promise.all(this.clients.map(up)), bound]).then(() => this.poll());
   }
 
-  /** The largest count a Sentinel gave in the last poll that got any answer. */
-  get count(): number {
+  /** The largest count a Sentinel gave in the last poll that got any answer (after the first poll). */
+  async count(): Promise<number> {
+    await this.first;
     return this.latest;
   }
 
@@ -58,9 +56,7 @@ export class PromotableReplicas {
   async poll(): Promise<void> {
     const answers = await Promise.all(
       this.clients.map((c) =>
-        c.status === "ready"
-          ? c.call("SENTINEL", "replicas", this.masterName).then(promotableIn, () => undefined)
-          : undefined,
+        c.status === "ready" ? c.call("SENTINEL", "replicas", this.masterName).then(upIn, () => undefined) : undefined,
       ),
     );
     const known = answers.filter((n): n is number => n !== undefined);

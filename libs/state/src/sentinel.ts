@@ -75,22 +75,30 @@ export async function sentinelKnows(
   masterName = DEFAULT_MASTER_NAME,
   timeoutMs = 1_000,
 ): Promise<{ replicas: number; sentinels: number } | undefined> {
-  const flags = (rows: unknown) =>
-    (Array.isArray(rows) ? rows : []).map((row: unknown) => {
-      const flat = Array.isArray(row) ? (row as string[]) : [];
-      return flat[flat.indexOf("flags") + 1] ?? "";
-    });
   try {
     const [replicas, sentinels] = await oneShot(host, port, timeoutMs, (r) =>
       Promise.all([r.call("SENTINEL", "replicas", masterName), r.call("SENTINEL", "sentinels", masterName)]),
     );
     return {
-      replicas: flags(replicas).filter((f) => !/s_down|o_down|disconnected/.test(f)).length,
-      sentinels: flags(sentinels).filter((f) => !/s_down|o_down|disconnected/.test(f)).length,
+      replicas: upIn(replicas),
+      sentinels: upIn(sentinels),
     };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * How many rows of a `SENTINEL REPLICAS` or `SENTINEL SENTINELS` reply are up: flags present and none of s_down,
+ * o_down, disconnected. Anything else than a list counts none.
+ */
+export function upIn(reply: unknown): number {
+  if (!Array.isArray(reply)) return 0;
+  return reply.filter((row: unknown) => {
+    const flat = Array.isArray(row) ? (row as unknown[]) : [];
+    const flags = String(flat[flat.indexOf("flags") + 1] ?? "");
+    return flags !== "" && !/s_down|o_down|disconnected/.test(flags);
+  }).length;
 }
 
 /** One Sentinel's view of `masterName` with its configuration epoch; undefined when it does not know the name. */

@@ -98,7 +98,7 @@ export class RedisStore {
   /** Confirms each write on the replicas before it counts as done (no-op without replicas to wait for). */
   private readonly acks: DurableAcks;
   /** With Sentinels and durable acks: the replicas they could promote, each of which must confirm a write. */
-  private readonly promotable?: PromotableReplicas;
+  private promotable?: PromotableReplicas;
   /** With Sentinels: keeps the connection on the primary they name (see primary-watch.ts). */
   private readonly watch?: PrimaryWatch;
   /** The secret key ring this process was given (controller: seals on apply; health-monitor: opens for sync). */
@@ -108,14 +108,15 @@ export class RedisStore {
     this.k = keys(o.prefix ?? "tug");
     this.secrets = o.secrets;
     this.redis = createRedisClient(o);
-    const durable = (o.waitReplicas ?? 0) > 0;
-    if (o.sentinels && durable)
-      this.promotable = new PromotableReplicas(o.sentinels, o.masterName || DEFAULT_MASTER_NAME);
+    const sentinels = o.sentinels;
     this.acks = new DurableAcks(this.redis, {
       minReplicas: o.waitReplicas ?? 0,
       timeoutMs: o.waitTimeoutMs ?? 1_000,
       markerKey: this.k.durable,
-      promotable: this.promotable && (() => this.promotable!.count),
+      // polled from the first durable write on: a process that only reads (registry, proxy) never polls
+      promotable: sentinels
+        ? () => (this.promotable ??= new PromotableReplicas(sentinels, o.masterName || DEFAULT_MASTER_NAME)).count()
+        : undefined,
     });
     this.redis.on("ready", () => o.onStatus?.("ready"));
     this.redis.on("error", (err) => o.onStatus?.("error", err));

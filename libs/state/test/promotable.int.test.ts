@@ -3,7 +3,7 @@
  * sees down does not; and a durable write waits for every promotable replica, connected to the primary or not.
  */
 import { TugError, manifestSchema, validate } from "@tug/contracts";
-import { attachedReplicas, PromotableReplicas, promotableIn, RedisStore } from "@tug/state";
+import { attachedReplicas, PromotableReplicas, upIn, RedisStore } from "@tug/state";
 import { eventually, startRedis, startSentinel, type ServerHandle, uniquePrefix } from "@tug/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -33,20 +33,20 @@ afterAll(async () => {
 describe("promotable replicas", () => {
   it("reads SENTINEL REPLICAS: down, disconnected or failed-over replicas do not count", () => {
     const row = (flags: string) => ["name", "r", "ip", "127.0.0.1", "flags", flags];
-    expect(promotableIn([row("slave"), row("slave,s_down"), row("slave,disconnected"), row("slave,promoted")])).toBe(2);
-    expect(promotableIn("nonsense")).toBe(0);
+    expect(upIn([row("slave"), row("slave,s_down"), row("slave,disconnected"), row("slave,promoted")])).toBe(2);
+    expect(upIn("nonsense")).toBe(0);
   });
 
   it("counts the replica the Sentinel knows, and not while it sees it down", async () => {
     // the Sentinel learns the replica from the primary's INFO (every 10 s)
-    await eventually(() => expect(promotable.count).toBe(1), { timeoutMs: 30_000, intervalMs: 200 });
+    await eventually(async () => expect(await promotable.count()).toBe(1), { timeoutMs: 30_000, intervalMs: 200 });
     replica.proc.kill("SIGSTOP");
     try {
-      await eventually(() => expect(promotable.count).toBe(0), { timeoutMs: 15_000, intervalMs: 200 });
+      await eventually(async () => expect(await promotable.count()).toBe(0), { timeoutMs: 15_000, intervalMs: 200 });
     } finally {
       replica.proc.kill("SIGCONT");
     }
-    await eventually(() => expect(promotable.count).toBe(1), { timeoutMs: 15_000, intervalMs: 200 });
+    await eventually(async () => expect(await promotable.count()).toBe(1), { timeoutMs: 15_000, intervalMs: 200 });
   }, 60_000);
 
   it("makes a durable write wait for a promotable replica the primary has lost", async () => {
@@ -60,7 +60,7 @@ describe("promotable replicas", () => {
       waitTimeoutMs: 500,
     });
     try {
-      await eventually(() => expect(promotable.count).toBe(2), { timeoutMs: 30_000, intervalMs: 200 });
+      await eventually(async () => expect(await promotable.count()).toBe(2), { timeoutMs: 30_000, intervalMs: 200 });
       await eventually(async () => store.applyDeployment(m("first")), { timeoutMs: 30_000 });
       // the second replica leaves the primary, as one being promoted by the Sentinels does, while they still count it:
       // one confirmation (the other replica's) is not enough, as the failover may pick the one that left

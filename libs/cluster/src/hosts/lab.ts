@@ -90,6 +90,16 @@ export function controlPlanePeers(lab: Lab, except?: LabHost): string[] {
   return [lab.bridgeAddress, ...(lab.controlPlane ?? []).filter((h) => h !== except).map((h) => h.address)];
 }
 
+/** Every address a host can be cut off from: the bridge's and every other host's. */
+export function allPeers(lab: Lab, host: LabHost): string[] {
+  return [
+    lab.bridgeAddress,
+    ...allHosts(lab)
+      .filter((h) => h !== host)
+      .map((h) => h.address),
+  ];
+}
+
 /** Every host of `lab`: the nodes' and the control plane's. */
 export function allHosts(lab: Lab): LabHost[] {
   return [...lab.hosts, ...(lab.controlPlane ?? [])];
