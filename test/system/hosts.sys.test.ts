@@ -2,11 +2,15 @@
  * Many hosts, on network-namespace hosts with real partitions (issue 13): `tug up --hosts 3` with the default
  * timings, the web example (6 replicas) beside a copy with `disconnect.stopAfterSeconds: 2`; endpoints, proxy and DNS
  * on the hosts' bridge addresses; host-2 partitioned for 20 s (nftables inside its namespace), then healed;
- * kill-host / start-host; a worker joined by hand from a namespace the test adds; and nothing left behind.
+ * kill-host / start-host; a worker joined by hand from a namespace the test adds; NATS reached over TLS only; and
+ * nothing left behind.
  * Needs root (CAP_NET_ADMIN): skipped with a notice otherwise, but under CI=true a missing capability fails.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomInt } from "node:crypto";
+import { connect as dialTcp } from "node:net";
+import { connect as natsConnect } from "@nats-io/transport-node";
+import { natsAuthOptions, readNatsCreds } from "@tug/bus";
 import { fileURLToPath } from "node:url";
 import { addLabHost, effectiveCaps, freePorts, isAlive, type Lab, missingCaps } from "@tug/cluster";
 import { eventually, startSystem, type TestSystem } from "@tug/testkit";
@@ -116,6 +120,27 @@ describe.skipIf(missing.length > 0 && !ci)("many hosts: network-namespace lab wi
     expect(answers.length).toBeGreaterThan(0);
     for (const a of answers) expect(addresses.has(a.data), `DNS answer ${a.data}`).toBe(true);
   }, 90_000);
+
+  it("NATS speaks TLS to the hosts: only a client that verifies with the cluster's CA gets in", async () => {
+    const [host, port] = [lab.bridgeAddress, sys.cluster.natsPort];
+    const info = await new Promise<string>((resolve, reject) => {
+      const socket = dialTcp(port, host);
+      socket.setTimeout(3_000, () => socket.destroy(new Error("no INFO within 3 s")));
+      socket.once("error", reject).once("data", (d) => {
+        resolve(d.toString());
+        socket.destroy();
+      });
+    });
+    expect(JSON.parse(info.slice(info.indexOf("{"))).tls_required).toBe(true);
+    const creds = readNatsCreds(sys.cluster.natsCreds);
+    expect(creds.ca).toContain("BEGIN CERTIFICATE");
+    const servers = `nats://${host}:${port}`;
+    const nc = await natsConnect({ servers, reconnect: false, ...natsAuthOptions(creds) });
+    await nc.close();
+    const { ca: _ca, ...withoutCa } = creds;
+    const refused = natsConnect({ servers, reconnect: false, ...natsAuthOptions(withoutCa) });
+    await expect(refused).rejects.toThrow(/certificate/);
+  });
 
   it(
     "partition host-2 for 20 s: replaced elsewhere, no endpoint of a NotReady node, guarded copies stop first, " +

@@ -1,6 +1,7 @@
 /**
- * NATS credentials of one identity (docs/security.md, "NATS identities"): a user name and a password, kept in a
- * small JSON file (mode 0600) that `tug up` and `tug node add` write. A process finds its file through
+ * NATS credentials of one identity (docs/security.md, "NATS identities"): a user name and a password, and when the
+ * cluster's NATS speaks TLS the CA certificate to verify it with (as a kubeconfig carries its cluster's CA), kept in
+ * a small JSON file (mode 0600) that `tug up` and `tug node add` write. A process finds its file through
  * `TUG_NATS_CREDS`; the CLI also looks in its data dir. The identity's reply inboxes live under
  * `_INBOX.<user>`, the only inboxes its permissions let it subscribe to.
  */
@@ -12,6 +13,8 @@ export interface NatsCreds {
   /** The NATS user name; also the identity's name (a subject token). */
   user: string;
   password: string;
+  /** The CA certificate (PEM) the servers' TLS certificates are verified with; absent when NATS is not TLS. */
+  ca?: string;
 }
 
 /** The environment variable naming a credentials file. */
@@ -32,7 +35,9 @@ export function readNatsCreds(path: string): NatsCreds {
   const c = raw as Partial<NatsCreds> | null;
   if (typeof c?.user !== "string" || typeof c.password !== "string" || !c.user || !c.password)
     throw new TugError("NATS_CREDS_INVALID", `${path} is not a NATS credentials file (user, password)`, NATS_CREDS_ENV);
-  return { user: c.user, password: c.password };
+  if (c.ca !== undefined && (typeof c.ca !== "string" || !c.ca.includes("-----BEGIN CERTIFICATE-----")))
+    throw new TugError("NATS_CREDS_INVALID", `${path}: ca is not a PEM certificate`, NATS_CREDS_ENV);
+  return { user: c.user, password: c.password, ...(c.ca ? { ca: c.ca } : {}) };
 }
 
 /** The credentials `TUG_NATS_CREDS` names, or undefined when it is unset or empty (connect without any). */
@@ -41,11 +46,22 @@ export function natsCredsFromEnv(env: NodeJS.ProcessEnv = process.env): NatsCred
   return path ? readNatsCreds(path) : undefined;
 }
 
+/** The nats.js connect options natsAuthOptions gives. */
+export interface NatsAuthOptions {
+  user?: string;
+  pass?: string;
+  inboxPrefix?: string;
+  /** TLS required, verified with this CA only (the server must offer TLS). */
+  tls?: { ca: string };
+}
+
 /**
- * The nats.js connect options for `creds`: user, password and the identity's own inbox prefix. Undefined creds
- * give no options (a server without authorization, as the integration tests run).
+ * The nats.js connect options for `creds`: user, password, the identity's own inbox prefix and, when the creds carry
+ * a CA, TLS verified against it. Undefined creds give no options (a server without authorization or TLS, as the
+ * integration tests run).
  */
-export function natsAuthOptions(creds: NatsCreds | undefined): { user?: string; pass?: string; inboxPrefix?: string } {
+export function natsAuthOptions(creds: NatsCreds | undefined): NatsAuthOptions {
   if (!creds) return {};
-  return { user: creds.user, pass: creds.password, inboxPrefix: subjects.inbox(creds.user) };
+  const tls = creds.ca ? { tls: { ca: creds.ca } } : {};
+  return { user: creds.user, pass: creds.password, inboxPrefix: subjects.inbox(creds.user), ...tls };
 }

@@ -28,7 +28,8 @@ import { CLI_IDENTITY, clusterIdentities, identityOf } from "./nats-auth/identit
 import type { NatsIdentity } from "./nats-auth/permissions.js";
 import { type RedisCredentials, writeRedisCredentials } from "./redis-auth.js";
 import { startHostsLab } from "./hosts/setup.js";
-import type { Lab, LabHost } from "./hosts/lab.js";
+import { type Lab, labAddresses, type LabHost } from "./hosts/lab.js";
+import { ensureClusterTls } from "./tls.js";
 import { findStrayReplicas, reapStrays } from "./strays.js";
 import { Supervisor } from "./supervisor.js";
 import {
@@ -127,13 +128,15 @@ export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtra
       : undefined;
   if (a.ha && hosts?.lab.controlPlane) a = onControlPlaneHosts(a, a.ha, hosts.lab.controlPlane);
   const placements = hosts?.lab.hosts.map((h) => ({ ...h, natsUrl: hosts.natsUrl ?? a.natsUrl })) ?? [];
+  // NATS reachable beyond loopback (the lab's bridge or control-plane hosts): TLS for every client and route
+  const tls = hosts && (await orUndo(() => ensureClusterTls(o.dataDir, labAddresses(hosts.lab)), hosts.stop));
   const nodes = hosts ? hosts.lab.hosts.map((h) => h.node) : Array.from({ length: o.nodes }, (_, i) => `node-${i + 1}`);
   for (const n of nodes) mkdirSync(nodeDataDir(o.dataDir, n), { recursive: true });
 
   clearHolds(o.dataDir);
   const apiToken = writeApiToken(o.dataDir);
   ensureSecretKey(o.dataDir);
-  prepareNatsAuth(o.dataDir, [...clusterIdentities(o, nodes), ...(opts.natsIdentities ?? [])]);
+  prepareNatsAuth(o.dataDir, [...clusterIdentities(o, nodes), ...(opts.natsIdentities ?? [])], tls?.ca);
   const creds = writeRedisCredentials(o.dataDir, o.prefix);
   const nodeOf = new Map<string, string>();
   const record = () =>
@@ -167,8 +170,8 @@ export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtra
   };
   try {
     const infra = a.ha
-      ? haInfraSpecs(o.dataDir, a.ha, creds, (n, l) => o.onLine?.(n, l))
-      : [natsSpec(o, a), redisSpec(o, a, creds)];
+      ? haInfraSpecs(o.dataDir, a.ha, creds, (n, l) => o.onLine?.(n, l), tls)
+      : [natsSpec(o, a, tls), redisSpec(o, a, creds)];
     for (const s of infra) run(s);
     await waitAll(
       a.ha
@@ -275,6 +278,16 @@ function assertBuilt(o: ResolvedOptions): void {
   const missing = roles.map((r) => entryFile(o.repoRoot, r)).filter((f) => !existsSync(f));
   if (missing.length)
     throw new Error(`missing service builds (run \`npx tsc --build\` in ${o.repoRoot}): ${missing.join(", ")}`);
+}
+
+/** `make()`, or when it throws, `undo()` first (e.g. remove the lab just built) and rethrow. */
+async function orUndo<T>(make: () => T, undo: () => Promise<unknown>): Promise<T> {
+  try {
+    return make();
+  } catch (err) {
+    await undo();
+    throw err;
+  }
 }
 
 /** The workers' replica port ranges: no port the cluster picks for itself may fall in one. */

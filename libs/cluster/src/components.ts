@@ -2,7 +2,8 @@
 import { join } from "node:path";
 import { apiTokenPath } from "./api-token.js";
 import { SECRET_KEY_ROLES, secretKeyPath } from "./secret-key.js";
-import { natsAuthConfPath } from "./nats-auth/store.js";
+import { natsAuthConfPath, writeNatsServerConf } from "./nats-auth/store.js";
+import type { ClusterTls } from "./tls.js";
 import { CONTROL_PLANE_ROLES } from "@tug/contracts";
 import type { RedisUser } from "@tug/state";
 import type { ChildSpec } from "./supervisor.js";
@@ -62,7 +63,7 @@ export function entryFile(repoRoot: string, role: string): string {
  * `nats-server` with JetStream, its store under `<dataDir>/nats`, and the cluster's authorization config
  * (nats-auth/store.ts; reloaded on SIGHUP).
  */
-export function natsSpec(o: ResolvedOptions, a: ClusterAddresses): ComponentSpec {
+export function natsSpec(o: ResolvedOptions, a: ClusterAddresses, tls?: ClusterTls): ComponentSpec {
   return {
     name: "nats",
     role: "nats",
@@ -70,7 +71,7 @@ export function natsSpec(o: ResolvedOptions, a: ClusterAddresses): ComponentSpec
     cmd: "nats-server",
     args: [
       "-c",
-      natsAuthConfPath(o.dataDir),
+      tls ? writeNatsServerConf(o.dataDir, "nats", [], tls) : natsAuthConfPath(o.dataDir),
       "-a",
       "127.0.0.1",
       "-p",

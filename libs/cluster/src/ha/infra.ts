@@ -7,6 +7,7 @@ import { attachedReplicas, type RedisAuth, sentinelKnows, sentinelPrimary } from
 import type { RedisCredentials } from "../redis-auth.js";
 import type { ComponentSpec } from "../components.js";
 import { type HaAddresses, haSentinels } from "./addresses.js";
+import type { ClusterTls } from "../tls.js";
 import { natsClusterSpecs, redisNodeSpecs, sentinelSpecs } from "./specs.js";
 
 /** Every infrastructure process of an `--ha` cluster (NATS, Redis, Sentinels). */
@@ -15,9 +16,10 @@ export function haInfraSpecs(
   h: HaAddresses,
   creds: RedisCredentials,
   log: (name: string, line: string) => void,
+  tls?: ClusterTls,
 ): ComponentSpec[] {
   return [
-    ...natsClusterSpecs(dataDir, h),
+    ...natsClusterSpecs(dataDir, h, tls),
     ...redisNodeSpecs(dataDir, h, creds, log),
     ...sentinelSpecs(dataDir, h, creds),
   ];

@@ -11,7 +11,8 @@ import type { RedisCredentials } from "../redis-auth.js";
 import { writeSecretFile } from "../secret-file.js";
 import { rejoinAsReplica } from "./rejoin.js";
 import { inNetns } from "../hosts/placed.js";
-import { natsAuthDir } from "../nats-auth/store.js";
+import { writeNatsServerConf } from "../nats-auth/store.js";
+import { type ClusterTls, natsTlsBlock } from "../tls.js";
 import {
   DOWN_AFTER_MS,
   FAILOVER_TIMEOUT_MS,
@@ -21,20 +22,22 @@ import {
 } from "./settings.js";
 
 /**
- * nats-1…3 (server i on host i): one cluster `tug`, each with routes to the other two, JetStream under `<dataDir>/nats/<name>`. Each runs
- * from `<dataDir>/nats-auth/<name>.conf` (mode 0600): the route listener and routes with a route user and password
- * made afresh here (no server takes a route without it), and the clients' authorization (`include auth.conf`).
+ * nats-1…3 (server i on host i): one cluster `tug`, each with routes to the other two, JetStream under
+ * `<dataDir>/nats/<name>`. Each runs from `<dataDir>/nats-auth/<name>.conf` (mode 0600): the route listener and
+ * routes with a route user and password made afresh here (no server takes a route without it), and the clients'
+ * authorization (`include auth.conf`). With `tls` (the servers are on lab hosts), clients and routes speak TLS, and
+ * each route verifies its peer.
  */
-export function natsClusterSpecs(dataDir: string, h: HaAddresses): ComponentSpec[] {
+export function natsClusterSpecs(dataDir: string, h: HaAddresses, tls?: ClusterTls): ComponentSpec[] {
   const route = { user: "route", password: randomBytes(24).toString("base64url") };
   const auth = `${route.user}:${route.password}`;
   return h.natsPorts.map((port, i) => {
     const name = `nats-${i + 1}`;
     const host = h.hosts[i]!;
     const routes = h.routePorts.flatMap((p, j) => (j === i ? [] : [`nats://${auth}@${h.hosts[j]}:${p}`]));
-    const cluster = { name: "tug", listen: `${host}:${h.routePorts[i]}`, authorization: route, routes };
-    const conf = join(natsAuthDir(dataDir), `${name}.conf`);
-    writeSecretFile(conf, `cluster: ${JSON.stringify(cluster, null, 1)}\ninclude auth.conf\n`);
+    const routeTls = tls ? { tls: natsTlsBlock(tls, { routes: true }) } : {};
+    const cluster = { name: "tug", listen: `${host}:${h.routePorts[i]}`, authorization: route, routes, ...routeTls };
+    const conf = writeNatsServerConf(dataDir, name, [`cluster: ${JSON.stringify(cluster, null, 1)}`], tls);
     const args = ["-c", conf, "-a", host, "-p", String(port), "-n", name, "-js", "-sd", join(dataDir, "nats", name)];
     return { name, role: "nats", tier: TIER.infra, ...inNetns(h.namespaces?.[i], "nats-server", args) };
   });

@@ -42,6 +42,11 @@ export interface Lab {
   controlPlane?: LabHost[];
 }
 
+/** The addresses a lab's clients reach the control plane on: the bridge (the NATS relay) and the control-plane hosts. */
+export function labAddresses(lab: Lab): string[] {
+  return [lab.bridgeAddress, ...(lab.controlPlane ?? []).map((h) => h.address)];
+}
+
 /** Where a data dir's lab record lives. */
 export function labFile(dataDir: string): string {
   return join(dataDir, "hosts", "lab.json");
