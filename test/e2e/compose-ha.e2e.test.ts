@@ -5,14 +5,24 @@
  * flight loses no acknowledged apply and the cluster converges on the promoted replica; SIGKILL of one NATS server's
  * container leaves the cluster converging; `down` leaves no container or volume of the project.
  *
+ * Authorization is on, as `scripts/compose up --ha` runs it: the credentials are written into a temp dir by the same
+ * scripts (scripts/lib/nats-auth.mjs --ha, scripts/lib/redis-auth.mjs) and mounted from there (TUG_COMPOSE_DATA_DIR);
+ * the test's own clients use the `cli` NATS identity and the `admin` Redis user. A NATS connection or route without
+ * credentials is refused, a Redis client without them gets NOAUTH, and each container mounts only its own secrets.
+ *
  * Replicas run with the process driver inside the worker containers (this test is about the control plane; the
  * docker driver's containers are compose.e2e.test.ts's). Host networking and fixed ports, as compose.yaml: the test
  * skips loudly (fails under CI) when those ports are taken.
  */
 import { randomBytes } from "node:crypto";
-import { Bus } from "@tug/bus";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { connect as tcpConnect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect as natsConnect } from "@nats-io/transport-node";
+import { Bus, readNatsCreds } from "@tug/bus";
 import { silentLogger } from "@tug/log";
-import { RedisStore, sentinelPrimary } from "@tug/state";
+import { RedisStore, sentinelKnows, sentinelPrimary } from "@tug/state";
 import { connectDockerEngine, eventually, shouldSkip } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectCount, intake, readyReplicas } from "../system/helpers.js";
@@ -38,6 +48,8 @@ const slow = { timeoutMs: 120_000, intervalMs: 500 };
 /** The tugboat image has node but no coreutils: the idle replica is a node process. */
 const IDLE = ["node", "-e", "setInterval(() => {}, 1 << 30)"];
 const manifest = (i: number) => sleeper(`h-${i}`, 1 + (i % 2), IDLE);
+/** The control-plane roles, two instances each (compose services `<role>-1`, `<role>-2`). */
+const ROLES = ["controller", "scheduler", "health-monitor", "autoscaler", "registry", "proxy"];
 
 /** Why the suite cannot run here, or undefined. */
 async function reasonToSkip(): Promise<string | undefined> {
@@ -56,6 +68,38 @@ async function primaryService(): Promise<string | undefined> {
   return p && REDIS_SERVICE[p.port];
 }
 
+/** The first reply line of the server at 127.0.0.1:`port` after sending `lines` (each line ends with CRLF). */
+function firstReply(port: number, lines: string[], skip = 0): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = tcpConnect(port, "127.0.0.1", () => sock.write(lines.map((l) => `${l}\r\n`).join("")));
+    let buf = "";
+    sock.setTimeout(5_000, () => sock.destroy(new Error(`no reply from 127.0.0.1:${port} in 5 s`)));
+    sock.on("data", (d) => {
+      buf += String(d);
+      const got = buf.split("\r\n");
+      if (got.length > skip + 1) {
+        sock.destroy();
+        resolve(got[skip]!);
+      }
+    });
+    sock.on("error", reject);
+  });
+}
+
+/** Host paths of the bind mounts of compose service `service` (its secrets), by container path. */
+async function secretMounts(service: string): Promise<Record<string, string>> {
+  const out = await sh("docker", ["inspect", "-f", "{{json .Mounts}}", await serviceContainer(PROJECT, service)]);
+  const mounts = JSON.parse(out) as Array<{ Type: string; Source: string; Destination: string; RW: boolean }>;
+  return Object.fromEntries(
+    mounts
+      .filter((m) => m.Type === "bind" && m.Source.startsWith(SECRETS))
+      .map((m) => [m.Destination, `${m.Source.slice(SECRETS.length + 1)}${m.RW ? " (rw)" : ""}`]),
+  );
+}
+
+/** The temp dir holding the cluster's credentials (TUG_COMPOSE_DATA_DIR); made by beforeAll. */
+let SECRETS = "";
+
 describe.skipIf(skip)("compose.ha.yaml end to end (testcontainers compose)", () => {
   let env: Started | undefined;
   let bus: Bus;
@@ -64,6 +108,10 @@ describe.skipIf(skip)("compose.ha.yaml end to end (testcontainers compose)", () 
 
   beforeAll(async () => {
     await sh("bash", ["scripts/images"], { timeoutMs: 600_000 });
+    // the credentials, as `scripts/compose up --ha` writes them into .tug
+    SECRETS = mkdtempSync(join(tmpdir(), "tug-compose-ha-"));
+    await sh("node", ["scripts/lib/nats-auth.mjs", SECRETS, "--ha"]);
+    await sh("node", ["scripts/lib/redis-auth.mjs", SECRETS]);
     const v2 = await sh("docker", ["compose", "version"]).then(
       () => true,
       () => false,
@@ -74,20 +122,65 @@ describe.skipIf(skip)("compose.ha.yaml end to end (testcontainers compose)", () 
         TUG_CLUSTER: PROJECT,
         TUG_WORKER_DRIVER: "process",
         TUG_API_TOKEN: randomBytes(24).toString("base64url"),
+        TUG_SECRET_KEY: randomBytes(32).toString("base64"),
+        TUG_COMPOSE_DATA_DIR: SECRETS,
       })
       .withDefaultWaitStrategy(Wait.forHealthCheck())
       .withStartupTimeout(240_000)
       .withClientOptions(v2 ? {} : { executable: { standalone: true } })
       .up();
-    bus = await Bus.connect({ url: NATS, name: "compose-ha-e2e", log: silentLogger() });
-    store = new RedisStore({ url: "redis://127.0.0.1:6379", sentinels: SENTINELS });
+    const creds = readNatsCreds(join(SECRETS, "nats-auth", "cli.creds"));
+    bus = await Bus.connect({ url: NATS, name: "compose-ha-e2e", log: silentLogger(), creds });
+    const password = readFileSync(join(SECRETS, "redis-auth", "admin.pass"), "utf8").trim();
+    store = new RedisStore({ url: "redis://127.0.0.1:6379", sentinels: SENTINELS, username: "admin", password });
   }, 900_000);
 
   afterAll(async () => {
     await bus?.close();
     await store?.close();
     if (env && !down) await env.down({ removeVolumes: true, timeout: 0 }).catch((err) => console.error(err));
+    if (SECRETS) rmSync(SECRETS, { recursive: true, force: true });
   }, 180_000);
+
+  it("authorization is on: no NATS client or route and no Redis client without credentials", async () => {
+    for (const port of [4222, 4223, 4224]) {
+      const servers = `nats://127.0.0.1:${port}`;
+      await expect(natsConnect({ servers, reconnect: false }), servers).rejects.toThrow(/authorization/i);
+      const wrong = { user: "cli", pass: "not-the-password" };
+      await expect(natsConnect({ servers, reconnect: false, ...wrong }), servers).rejects.toThrow(/authorization/i);
+    }
+    // each server's routes: up with the route user (2 each, a full mesh), refused without it
+    for (const [i, port] of [6222, 6223, 6224].entries()) {
+      const routez = await fetch(`http://127.0.0.1:${8222 + i}/routez`, { signal: AbortSignal.timeout(5_000) });
+      expect(((await routez.json()) as { num_routes: number }).num_routes, `nats-${i + 1} routes`).toBe(2);
+      const connect = 'CONNECT {"verbose":false,"pedantic":false,"name":"intruder","cluster":"tug"}';
+      expect(await firstReply(port, [connect, "PING"], 1), `route port ${port}`).toBe("-ERR 'Authorization Violation'");
+    }
+    // every Redis server: the default user is off; replicas reached their primary as the replication user, and the
+    // Sentinels every server as the sentinel user (one that cannot authenticate sees its servers down)
+    for (const port of [6379, 6380, 6381])
+      expect(await firstReply(port, ["PING"]), `redis :${port}`).toMatch(/^-NOAUTH/);
+    await eventually(
+      async () => {
+        const replication = await store.redis.info("replication");
+        expect(replication).toMatch(/^role:master/m);
+        expect((replication.match(/^slave\d+:.*state=online/gm) ?? []).length).toBe(2);
+        expect((await sentinelPrimary(SENTINELS))?.flags).toBe("master");
+        for (const port of [26379, 26380, 26381])
+          expect(await sentinelKnows("127.0.0.1", port), `sentinel :${port}`).toEqual({ replicas: 2, sentinels: 2 });
+      },
+      { timeoutMs: 45_000, intervalMs: 500, what: "both replicas in sync, every Sentinel seeing them and its peers" },
+    );
+    // each container mounts its own secrets only, read-only; workers no Redis credentials
+    for (const role of ROLES)
+      for (const k of [1, 2])
+        expect(await secretMounts(`${role}-${k}`), `${role}-${k}`).toEqual({
+          "/run/tug/nats.creds": `nats-auth/${role}-${k}.creds`,
+          "/run/tug/redis.pass": `redis-auth/${role}.pass`,
+        });
+    for (const k of [1, 2])
+      expect(await secretMounts(`worker-${k}`)).toEqual({ "/run/tug/nats.creds": `nats-auth/node-${k}.creds` });
+  }, 60_000);
 
   it("SIGKILL of the Redis primary's container while 20 applies are in flight: every acknowledged apply survives", async () => {
     const before = await eventually(
