@@ -11,6 +11,7 @@ import { loadCommand } from "./commands/load.js";
 import { nodeCommand } from "./commands/node.js";
 import { resolveCommand } from "./commands/resolve.js";
 import { rolloutCommand } from "./commands/rollout.js";
+import { rotateCommand } from "./commands/rotate.js";
 import { upCommand } from "./commands/up.js";
 import { workerCommand } from "./commands/worker.js";
 import { writeCommands } from "./commands/write.js";
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   resolveCommand(program);
   loadCommand(program);
   nodeCommand(program);
+  rotateCommand(program);
   chaosCommand(program);
   chaosRunCommand(program);
   demoCommand(program);

@@ -27,25 +27,37 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+/** What the guard checks against: one token, several (a rotation), or a function giving the current set. */
+export type AcceptedTokens = string | readonly string[] | (() => readonly string[]) | undefined;
+
+function listOf(t: AcceptedTokens): readonly string[] {
+  if (t === undefined) return [];
+  if (typeof t === "string") return [t];
+  return typeof t === "function" ? t() : t;
+}
+
 /**
- * Throws UNAUTHENTICATED (401) when a write carries no bearer token, FORBIDDEN (403) when its token is not `token`
- * or no token is configured; returns for reads and authorised writes.
+ * Throws UNAUTHENTICATED (401) when a write carries no bearer token, FORBIDDEN (403) when its token is none of
+ * `tokens` or no token is configured; returns for reads and authorised writes. Every accepted token is compared (no
+ * early exit), so the time does not tell which one nearly matched.
  */
-export function checkWrite(req: Pick<FastifyRequest, "method" | "url" | "headers">, token: string | undefined): void {
+export function checkWrite(req: Pick<FastifyRequest, "method" | "url" | "headers">, tokens: AcceptedTokens): void {
   if (!isApiWrite(req)) return;
   const given = bearerOf(req.headers.authorization);
   if (given === undefined)
     throw new TugError("UNAUTHENTICATED", "API writes need an 'Authorization: Bearer <token>' header", "authorization");
-  if (!token)
+  const accepted = listOf(tokens);
+  if (accepted.length === 0)
     throw new TugError(
       "FORBIDDEN",
       "writes are disabled: the registry was started without an API token",
       "authorization",
     );
-  if (!sameSecret(given, token)) throw new TugError("FORBIDDEN", "the bearer token is not valid here", "authorization");
+  const matches = accepted.reduce((n, t) => n + (sameSecret(given, t) ? 1 : 0), 0);
+  if (matches === 0) throw new TugError("FORBIDDEN", "the bearer token is not valid here", "authorization");
 }
 
 /** Installs the guard on `app` (an `onRequest` hook; refusals go through the app's error handler). */
-export function installWriteGuard(app: FastifyInstance, token: string | undefined): void {
-  app.addHook("onRequest", async (req) => checkWrite(req, token));
+export function installWriteGuard(app: FastifyInstance, tokens: AcceptedTokens): void {
+  app.addHook("onRequest", async (req) => checkWrite(req, tokens));
 }

@@ -1,5 +1,6 @@
 /** What the HTTP API depends on (its routes take the same), apart from the app itself. */
 import type { Logger } from "@tug/log";
+import type { AcceptedTokens } from "./auth.js";
 import type { StateStore } from "@tug/state";
 import type { Registry } from "prom-client";
 import type { TrafficSource } from "./watch/cluster-feed.js";
@@ -36,8 +37,11 @@ export interface ApiDeps {
   traffic?: TrafficSource;
   /** Safety-net poll period of watches, in ms (default 1000 with hints, 50 without). */
   watchPollMs?: number;
-  /** The bearer token API writes must carry; without one every write is refused (FORBIDDEN). */
-  token?: string;
+  /**
+   * The bearer token(s) API writes must carry (a function: the set of the moment, as a token file is followed);
+   * without one every write is refused (FORBIDDEN).
+   */
+  token?: AcceptedTokens;
   /** Overrides of the `GET /v1/watch` stream limits. */
   watchLimits?: Partial<WatchLimits>;
 }

@@ -1,7 +1,6 @@
 /** Registry entry point: the only file reading the environment. */
 import { boot, intEnv, readConfig } from "@tug/service";
 import { buildRegistry } from "./service.js";
-import { apiTokenOf } from "./token-source.js";
 
 const config = readConfig("registry");
 void boot(config, (deps) =>
@@ -12,6 +11,6 @@ void boot(config, (deps) =>
     dnsPort: intEnv(config.env, "TUG_DNS_PORT", 5353),
     dnsResyncMs: intEnv(config.env, "TUG_DNS_RESYNC_MS", 1_000),
     dnsWorkers: intEnv(config.env, "TUG_DNS_WORKERS", 0),
-    apiToken: apiTokenOf({ file: config.env.TUG_API_TOKEN_FILE, value: config.env.TUG_API_TOKEN }),
+    apiTokens: { file: config.env.TUG_API_TOKEN_FILE, value: config.env.TUG_API_TOKEN },
   }),
 );

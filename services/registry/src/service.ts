@@ -4,6 +4,7 @@ import type { ServiceDeps, ServiceParts } from "@tug/service";
 import { buildApi } from "./api.js";
 import { EndpointTable } from "./dns/endpoint-table.js";
 import { type DnsServer, startDnsServer } from "./dns/server.js";
+import { type ApiTokens, followApiTokens, type TokenSettings } from "./token-source.js";
 
 /** Where the API and DNS listen. */
 export interface RegistryOptions {
@@ -16,8 +17,8 @@ export interface RegistryOptions {
   dnsResyncMs: number;
   /** Extra processes answering DNS over UDP on the same socket (TUG_DNS_WORKERS; 0 = this process only). */
   dnsWorkers?: number;
-  /** The bearer token API writes must carry (undefined: writes are refused). */
-  apiToken?: string;
+  /** Where the bearer tokens API writes must carry come from (none: writes are refused). */
+  apiTokens?: TokenSettings;
 }
 
 /**
@@ -47,7 +48,7 @@ export function dnsServer(deps: ServiceDeps, o: RegistryOptions): Runnable & { h
 }
 
 /** A Runnable that listens with the API app and closes it (ending watches) on abort. */
-export function apiServer(deps: ServiceDeps, o: RegistryOptions): Runnable {
+export function apiServer(deps: ServiceDeps, o: RegistryOptions, tokens: ApiTokens): Runnable {
   return {
     name: "http-api",
     async run(signal) {
@@ -59,19 +60,21 @@ export function apiServer(deps: ServiceDeps, o: RegistryOptions): Runnable {
         hints: deps.bus,
         traffic: deps.bus,
         checks: { nats: () => deps.bus.connected },
-        token: o.apiToken,
+        token: () => tokens.list(),
       });
       const address = await app.listen({ host: o.apiHost, port: o.apiPort });
       deps.log.info({ api: address }, "registry API listening");
       if (!signal.aborted) await new Promise<void>((r) => signal.addEventListener("abort", () => r(), { once: true }));
       await app.close();
+      tokens.close();
     },
   };
 }
 
 /** Builds the registry's parts for `boot`. */
 export function buildRegistry(deps: ServiceDeps, o: RegistryOptions): ServiceParts {
-  if (o.dnsPort < 0) return { runnables: [apiServer(deps, o)] };
+  const api = apiServer(deps, o, followApiTokens(o.apiTokens ?? {}, deps.log)); // a bad token setting stops the start
+  if (o.dnsPort < 0) return { runnables: [api] };
   const dns = dnsServer(deps, o);
-  return { runnables: [apiServer(deps, o), dns], checks: { "dns-workers": () => dns.healthy() } };
+  return { runnables: [api, dns], checks: { "dns-workers": () => dns.healthy() } };
 }
