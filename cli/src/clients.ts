@@ -4,6 +4,7 @@
  */
 import { connect } from "@nats-io/transport-node";
 import { natsAuthOptions, type NatsCreds } from "@tug/bus";
+import { requestText, type TextRequest, type TextResponse } from "@tug/runtime";
 import {
   decode,
   encode,
@@ -21,10 +22,12 @@ import {
  * `Authorization: Bearer <token>` (from `TUG_TOKEN` or the data dir's `api-token`, see context.ts).
  */
 export class ApiClient {
+  /** `ca`: PEM of the CA an https API's certificate is verified with (the cluster's own; default: the system's). */
   constructor(
     private readonly base: string,
     private readonly timeoutMs = 10_000,
     private readonly token?: string,
+    private readonly ca?: string,
   ) {}
 
   /** GETs `path` and returns the JSON body; an error body becomes a TugError. */
@@ -40,14 +43,14 @@ export class ApiClient {
     return this.send<T>(method, path, { headers, body: body === undefined ? undefined : JSON.stringify(body) });
   }
 
-  private async send<T>(method: string, path: string, init: RequestInit = {}): Promise<T> {
-    let res: Response;
+  private async send<T>(method: string, path: string, init: Omit<TextRequest, "method"> = {}): Promise<T> {
+    let res: TextResponse;
     try {
-      res = await fetch(new URL(path, this.base), { ...init, method, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await requestText(new URL(path, this.base), { ...init, method, ca: this.ca, timeoutMs: this.timeoutMs });
     } catch (err) {
       throw unreachable(this.base, err as Error, this.timeoutMs);
     }
-    const text = await res.text();
+    const text = res.text;
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -122,7 +125,7 @@ export class IntakeClient {
  * registry is not reachable; this says nothing about Redis, which STORE_UNAVAILABLE is about).
  */
 function unreachable(base: string, err: Error, timeoutMs: number): TugError {
-  if (err.name === "TimeoutError") {
+  if (err.name === "TimeoutError" || (err.cause as Error | undefined)?.name === "TimeoutError") {
     return new TugError("TIMEOUT", `the API at ${base} did not answer within ${timeoutMs / 1000} s`, "api");
   }
   const cause = String(err.cause ?? err.message);

@@ -1,9 +1,11 @@
 /** What every command needs: resolved global options, the two clients, and where output goes. */
 import type { Command } from "commander";
 import { ApiClient, IntakeClient } from "./clients.js";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { TugError } from "@tug/contracts";
 import { type NatsCreds, natsCredsFromEnv, readNatsCreds } from "@tug/bus";
-import { CLI_IDENTITY, natsCredsPath, readApiToken } from "@tug/cluster";
+import { CLI_IDENTITY, natsCredsPath, readApiToken, tlsDir } from "@tug/cluster";
 import { clusterUrls, type DataDir, dataDirOf } from "./data-dir.js";
 import { UsageError } from "./errors.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "./format.js";
@@ -32,7 +34,7 @@ export function contextOf(cmd: Command, out: (text: string) => void = (t) => pro
   const api = local && defaulted("api") ? local.apiUrl : g.api;
   const nats = local && defaulted("nats") ? local.natsUrl : g.nats;
   const clients = {
-    api: new ApiClient(checkedUrl(api, "--api", ["http:", "https:"]), undefined, apiTokenOf(dir)),
+    api: new ApiClient(checkedUrl(api, "--api", ["http:", "https:"]), undefined, apiTokenOf(dir), apiCaOf(dir, api)),
     // a NATS cluster is a comma-separated list of server URLs (`tug up --ha`): each must be a URL
     intake: new IntakeClient(
       nats
@@ -62,6 +64,29 @@ export function checkedUrl(v: string, flag: string, schemes: string[]): string {
 /** The API write token: `TUG_TOKEN` when set, else the one `tug up` keeps in the data dir (undefined if neither). */
 export function apiTokenOf(dir: DataDir, env: NodeJS.ProcessEnv = process.env): string | undefined {
   return env.TUG_TOKEN?.trim() || readApiToken(dir.path);
+}
+
+/**
+ * The CA an https API is verified with: the PEM file `TUG_API_CA` names, else the cluster's own (`<data dir>/tls/
+ * ca.pem`, which `tug up --api-host` uses), else none (the system's CAs). Unused for plain http. An unreadable
+ * `TUG_API_CA` is a VALIDATION_FAILED naming it.
+ */
+export function apiCaOf(dir: DataDir, api: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!api.startsWith("https:")) return undefined;
+  const file = env.TUG_API_CA?.trim();
+  if (file) {
+    try {
+      return readFileSync(file, "utf8");
+    } catch (err) {
+      throw new TugError(
+        "VALIDATION_FAILED",
+        `TUG_API_CA: cannot read ${file}: ${(err as Error).message}`,
+        "TUG_API_CA",
+      );
+    }
+  }
+  const own = join(tlsDir(dir.path), "ca.pem");
+  return existsSync(own) ? readFileSync(own, "utf8") : undefined;
 }
 
 /**

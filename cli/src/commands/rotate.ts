@@ -8,12 +8,13 @@ import { TugError } from "@tug/contracts";
 import { sleep } from "@tug/runtime";
 import { intArg } from "../args.js";
 import { ApiClient } from "../clients.js";
+import { apiCaOf } from "../context.js";
 import { clusterUrls, dataDirOf } from "../data-dir.js";
 
 /** Whether the API at `api` takes `token` for writes: a write to a path that does not exist is 404 if so, 403 if not. */
-export async function apiAccepts(api: string, token: string): Promise<boolean> {
+export async function apiAccepts(api: string, token: string, ca?: string): Promise<boolean> {
   try {
-    await new ApiClient(api, 3_000, token).write("POST", "/v1/_token-probe");
+    await new ApiClient(api, 3_000, token, ca).write("POST", "/v1/_token-probe");
     return true;
   } catch (err) {
     if (err instanceof TugError && err.code === "NOT_FOUND") return true;
@@ -22,12 +23,18 @@ export async function apiAccepts(api: string, token: string): Promise<boolean> {
   }
 }
 
+/** The API of the local cluster and the CA its certificate is verified with. */
+interface Api {
+  url: string;
+  ca?: string;
+}
+
 /** Polls until `apiAccepts(api, token) === want`; TIMEOUT after `timeoutMs`. */
-async function until(api: string, token: string, want: boolean, timeoutMs: number, what: string): Promise<void> {
+async function until(api: Api, token: string, want: boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await apiAccepts(api, token)) !== want) {
+  while ((await apiAccepts(api.url, token, api.ca)) !== want) {
     if (Date.now() >= deadline)
-      throw new TugError("TIMEOUT", `the API at ${api} has not ${what} after ${timeoutMs} ms`);
+      throw new TugError("TIMEOUT", `the API at ${api.url} has not ${what} after ${timeoutMs} ms`);
     await sleep(200);
   }
 }
@@ -46,18 +53,19 @@ export function rotateCommand(program: Command): void {
       const { readApiTokens, retireApiTokens, rotateApiToken, apiTokenPath } = await import("@tug/cluster");
       const dir = dataDirOf(cmd);
       const { apiUrl } = clusterUrls(dir);
+      const api = { url: apiUrl, ca: apiCaOf(dir, apiUrl) };
       const ms = opts.timeout * 1000;
       if (opts.retire) {
         const old = readApiTokens(dir.path).slice(1);
         const n = retireApiTokens(dir.path);
-        for (const t of old) await until(apiUrl, t, false, ms, "stopped taking a retired token");
+        for (const t of old) await until(api, t, false, ms, "stopped taking a retired token");
         process.stdout.write(
           `retired ${n} old API token(s); the API takes only the current one in ${apiTokenPath(dir.path)}\n`,
         );
         return;
       }
       const token = rotateApiToken(dir.path);
-      await until(apiUrl, token, true, ms, "taken the new token");
+      await until(api, token, true, ms, "taken the new token");
       const kept = readApiTokens(dir.path).length - 1;
       process.stdout.write(
         [

@@ -37,6 +37,7 @@ export function upCommand(program: Command): void {
     .option("--nats-port <p>", "NATS port (0 = any free one)", intArg(0, 65_535))
     .option("--redis-port <p>", "Redis port (0 = any free one)", intArg(0, 65_535))
     .option("--api-port <p>", "HTTP API port (0 = any free one)", intArg(0, 65_535))
+    .option("--api-host <addr>", "address the HTTP API binds; any but 127.0.0.1 serves HTTPS from the cluster's CA")
     .option("--dns-port <p>", "DNS port (0 = any free one)", intArg(0, 65_535))
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const { processIo, runUp } = await import("@tug/cluster");

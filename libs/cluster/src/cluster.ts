@@ -30,6 +30,9 @@ import { type RedisCredentials, writeRedisCredentials } from "./redis-auth.js";
 import { startHostsLab } from "./hosts/setup.js";
 import { type Lab, labAddresses, type LabHost } from "./hosts/lab.js";
 import { ensureClusterTls } from "./tls.js";
+import { isLoopbackHost } from "@tug/runtime";
+import { isIP } from "node:net";
+import { networkInterfaces } from "node:os";
 import { findStrayReplicas, reapStrays } from "./strays.js";
 import { Supervisor } from "./supervisor.js";
 import {
@@ -62,7 +65,10 @@ export interface ComponentInfo {
 export interface LocalCluster {
   natsUrl: string;
   redisUrl: string;
+  /** `http://127.0.0.1:<port>`, or `https://<api host>:<port>` when the API binds another address. */
   apiUrl: string;
+  /** The CA certificate (PEM) the API's HTTPS certificate is verified with (also `<dataDir>/tls/ca.pem`). */
+  apiCa?: string;
   natsPort: number;
   redisPort: number;
   apiPort: number;
@@ -128,15 +134,20 @@ export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtra
       : undefined;
   if (a.ha && hosts?.lab.controlPlane) a = onControlPlaneHosts(a, a.ha, hosts.lab.controlPlane);
   const placements = hosts?.lab.hosts.map((h) => ({ ...h, natsUrl: hosts.natsUrl ?? a.natsUrl })) ?? [];
-  // NATS reachable beyond loopback (the lab's bridge or control-plane hosts): TLS for every client and route
-  const tls = hosts && (await orUndo(() => ensureClusterTls(o.dataDir, labAddresses(hosts.lab)), hosts.stop));
+  // NATS reachable beyond loopback (the lab's bridge or control-plane hosts): TLS for every client and route; the
+  // API bound to an address other machines reach: HTTPS. One certificate from the cluster's CA names them all.
+  const apiTlsOn = !isLoopbackHost(o.apiHost);
+  const sans = [...(hosts ? labAddresses(hosts.lab) : []), ...(apiTlsOn ? apiAddresses(o.apiHost) : [])];
+  const noLab = async () => undefined;
+  const tls = sans.length ? await orUndo(() => ensureClusterTls(o.dataDir, sans), hosts?.stop ?? noLab) : undefined;
+  const [natsTls, apiTls] = [hosts ? tls : undefined, apiTlsOn ? tls : undefined];
   const nodes = hosts ? hosts.lab.hosts.map((h) => h.node) : Array.from({ length: o.nodes }, (_, i) => `node-${i + 1}`);
   for (const n of nodes) mkdirSync(nodeDataDir(o.dataDir, n), { recursive: true });
 
   clearHolds(o.dataDir);
   const apiToken = writeApiToken(o.dataDir);
   ensureSecretKey(o.dataDir);
-  prepareNatsAuth(o.dataDir, [...clusterIdentities(o, nodes), ...(opts.natsIdentities ?? [])], tls?.ca);
+  prepareNatsAuth(o.dataDir, [...clusterIdentities(o, nodes), ...(opts.natsIdentities ?? [])], natsTls?.ca);
   const creds = writeRedisCredentials(o.dataDir, o.prefix);
   const nodeOf = new Map<string, string>();
   const record = () =>
@@ -170,8 +181,8 @@ export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtra
   };
   try {
     const infra = a.ha
-      ? haInfraSpecs(o.dataDir, a.ha, creds, (n, l) => o.onLine?.(n, l), tls)
-      : [natsSpec(o, a, tls), redisSpec(o, a, creds)];
+      ? haInfraSpecs(o.dataDir, a.ha, creds, (n, l) => o.onLine?.(n, l), natsTls)
+      : [natsSpec(o, a, natsTls), redisSpec(o, a, creds)];
     for (const s of infra) run(s);
     await waitAll(
       a.ha
@@ -188,7 +199,7 @@ export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtra
     const need = portsNeeded(o);
     const avoid = ranges(o);
     const [health, spare] = [await freePortsOutside(need.health, avoid), await freePortsOutside(need.spare, avoid)];
-    const specs = [...controlPlaneSpecs(o, a, creds, health, spare), ...workerSpecs(o, a, health, placements)];
+    const specs = [...controlPlaneSpecs(o, a, creds, health, spare, apiTls), ...workerSpecs(o, a, health, placements)];
     for (const s of specs) run(s);
     if (o.waitReady)
       await waitAll(
@@ -209,7 +220,8 @@ export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtra
   let stopped: Promise<void> | undefined;
   return {
     ...a,
-    apiUrl: `http://127.0.0.1:${a.apiPort}`,
+    apiUrl: apiUrlOf(o, a.apiPort),
+    ...(apiTls ? { apiCa: apiTls.ca } : {}),
     apiToken,
     natsCreds: natsCredsPath(o.dataDir, CLI_IDENTITY),
     natsCredsOf: (user) => natsCredsPath(o.dataDir, user),
@@ -265,7 +277,7 @@ function clusterFile(
     dataDir: o.dataDir,
     natsUrl: a.natsUrl,
     redisUrl: a.redisUrl,
-    apiUrl: `http://127.0.0.1:${a.apiPort}`,
+    apiUrl: apiUrlOf(o, a.apiPort),
     nodes,
     components,
     updatedAt: Date.now(),
@@ -278,6 +290,19 @@ function assertBuilt(o: ResolvedOptions): void {
   const missing = roles.map((r) => entryFile(o.repoRoot, r)).filter((f) => !existsSync(f));
   if (missing.length)
     throw new Error(`missing service builds (run \`npx tsc --build\` in ${o.repoRoot}): ${missing.join(", ")}`);
+}
+
+/** Where clients reach the API: https when it binds beyond loopback (a wildcard address is reached on 127.0.0.1). */
+function apiUrlOf(o: ResolvedOptions, port: number): string {
+  const wildcard = o.apiHost === "0.0.0.0" || o.apiHost === "::";
+  const host = wildcard ? "127.0.0.1" : isIP(o.apiHost) === 6 ? `[${o.apiHost}]` : o.apiHost;
+  return `${isLoopbackHost(o.apiHost) ? "http" : "https"}://${host}:${port}`;
+}
+
+/** The addresses an API bound to `host` answers on: the host itself, or every interface's for a wildcard. */
+function apiAddresses(host: string): string[] {
+  if (host !== "0.0.0.0" && host !== "::") return [host];
+  return Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((i) => i.address.replace(/%.*$/, "")));
 }
 
 /** `make()`, or when it throws, `undo()` first (e.g. remove the lab just built) and rethrow. */

@@ -153,8 +153,9 @@ function controlPlaneHost(a: ClusterAddresses, i: number): { address: string; na
 /**
  * Every control-plane process: `replicasPerComponent` instances per role named `<role>-<k>`, each its role's Redis
  * user from `creds`; on a lab's control-plane hosts, instance k of the r-th role on host r + k - 1 (modulo 3), so
- * the instances of one role are on different hosts and every host runs some. Only the first registry binds the fixed API and DNS ports; further registries get the spare
- * ports from `sparePorts`.
+ * the instances of one role are on different hosts and every host runs some. Only the first registry binds the fixed
+ * API and DNS ports; further registries get the spare ports from `sparePorts`. Registries bind `o.apiHost`, over
+ * HTTPS with `apiTls`.
  */
 export function controlPlaneSpecs(
   o: ResolvedOptions,
@@ -162,6 +163,7 @@ export function controlPlaneSpecs(
   creds: RedisCredentials,
   healthPorts: number[],
   sparePorts: number[],
+  apiTls?: ClusterTls,
 ): ComponentSpec[] {
   const specs: ComponentSpec[] = [];
   for (const [r, role] of CONTROL_PLANE_ROLES.entries()) {
@@ -175,6 +177,8 @@ export function controlPlaneSpecs(
         env.TUG_API_PORT = String(k === 1 ? a.apiPort : take(sparePorts, "API"));
         env.TUG_DNS_PORT = String(k === 1 ? a.dnsPort : take(sparePorts, "DNS"));
         env.TUG_API_TOKEN_FILE = apiTokenPath(o.dataDir);
+        env.TUG_API_HOST = o.apiHost;
+        if (apiTls) Object.assign(env, { TUG_API_TLS_CERT: apiTls.certFile, TUG_API_TLS_KEY: apiTls.keyFile });
       }
       if (SECRET_KEY_ROLES.includes(role)) env.TUG_SECRET_KEY_FILE = secretKeyPath(o.dataDir);
       specs.push({

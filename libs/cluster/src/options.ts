@@ -1,4 +1,5 @@
 /** Options of the local cluster: types, defaults and validation (strings, e.g. from a CLI, are converted). */
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_HOSTS_SUBNET } from "./hosts/subnet.js";
@@ -35,6 +36,11 @@ export interface LocalClusterOptions {
   natsPort?: number | string;
   redisPort?: number | string;
   apiPort?: number | string;
+  /**
+   * The address the HTTP API binds (default 127.0.0.1). Any other address (one other machines reach, or 0.0.0.0)
+   * turns on TLS with a certificate from the cluster's CA (tls.ts).
+   */
+  apiHost?: string;
   dnsPort?: number | string;
   /** Redis key prefix (default `tug`). */
   prefix?: string;
@@ -85,6 +91,7 @@ export interface ResolvedOptions {
   natsPort: number;
   redisPort: number;
   apiPort: number;
+  apiHost: string;
   dnsPort: number;
   prefix: string;
   workdir: string;
@@ -161,6 +168,7 @@ export function resolveOptions(o: LocalClusterOptions = {}): ResolvedOptions {
     natsPort: int("natsPort", o.natsPort, 4222, 0, 65_535),
     redisPort: int("redisPort", o.redisPort, 6379, 0, 65_535),
     apiPort: int("apiPort", o.apiPort, 7070, 0, 65_535),
+    apiHost: ipAddress("apiHost", o.apiHost, "127.0.0.1"),
     dnsPort: int("dnsPort", o.dnsPort, 5353, 0, 65_535),
     workdir: resolve(nonEmpty("workdir", o.workdir, process.cwd())),
     repoRoot: resolve(nonEmpty("repoRoot", o.repoRoot, defaultRepoRoot())),
@@ -191,6 +199,13 @@ function int(name: string, v: number | string | undefined, fallback: number, min
   if (!Number.isInteger(n)) throw new OptionError(name, `must be an integer, got ${JSON.stringify(v)}`);
   if (n < min || n > max) throw new OptionError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+function ipAddress(name: string, v: string | undefined, fallback: string): string {
+  if (v === undefined || v === "") return fallback;
+  if (typeof v !== "string" || isIP(v) === 0)
+    throw new OptionError(name, `must be an IP address, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 function nonEmpty(name: string, v: string | undefined, fallback: string): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isLoopbackHost, natsTlsBlock, serverExtensions } from "./tls.js";
+import { isLoopbackHost } from "@tug/runtime";
+import { natsTlsBlock, serverExtensions } from "./tls.js";
 
 describe("tls", () => {
   it("tells loopback addresses from the rest", () => {

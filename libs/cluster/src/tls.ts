@@ -33,13 +33,6 @@ export function tlsDir(dataDir: string): string {
   return join(dataDir, "tls");
 }
 
-/** True for an address only this machine reaches: 127.0.0.0/8, ::1, `localhost`. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  if (h === "localhost" || h === "::1") return true;
-  return isIP(h) === 4 && h.startsWith("127.");
-}
-
 /**
  * Makes the CA if `dataDir` has none, then a new server certificate for `hosts` (IP addresses or DNS names) plus
  * 127.0.0.1, ::1 and localhost. Throws with openssl's message when openssl is missing or fails.

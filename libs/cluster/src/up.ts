@@ -5,7 +5,7 @@
  */
 import { Bus, readNatsCreds } from "@tug/bus";
 import { silentLogger } from "@tug/log";
-import { sleep } from "@tug/runtime";
+import { requestText, sleep } from "@tug/runtime";
 import { type LocalCluster, startLocalCluster } from "./cluster.js";
 import { formatLine } from "./format.js";
 import { applyManifests, readManifestFile } from "./manifests.js";
@@ -31,6 +31,8 @@ export interface UpOptions {
   natsPort?: number | string;
   redisPort?: number | string;
   apiPort?: number | string;
+  /** The address the API binds (default 127.0.0.1; any other turns on TLS). */
+  apiHost?: string;
   dnsPort?: number | string;
   logLevel?: string;
   /**
@@ -151,7 +153,7 @@ function printBanner(io: UpIo, c: LocalCluster): void {
 
 /** Waits for the registry's /healthz, then applies every manifest and prints the revision or the error. */
 async function applyAll(io: UpIo, c: LocalCluster, manifests: unknown[]): Promise<void> {
-  if (!(await waitHealthy(`${c.apiUrl}/healthz`, 60_000))) {
+  if (!(await waitHealthy(`${c.apiUrl}/healthz`, 60_000, c.apiCa))) {
     io.err(`tug up: the registry did not answer ${c.apiUrl}/healthz; nothing applied`);
     return;
   }
@@ -171,12 +173,11 @@ async function applyAll(io: UpIo, c: LocalCluster, manifests: unknown[]): Promis
   }
 }
 
-async function waitHealthy(url: string, timeoutMs: number): Promise<boolean> {
+async function waitHealthy(url: string, timeoutMs: number, ca?: string): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return true;
+      if ((await requestText(url, { ca, timeoutMs: 2_000 })).ok) return true;
     } catch {
       // not up yet
     }

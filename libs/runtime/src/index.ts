@@ -5,3 +5,4 @@ export * from "./reconcile.js";
 export * from "./host.js";
 export * from "./clock.js";
 export * from "./hold.js";
+export * from "./http-request.js";

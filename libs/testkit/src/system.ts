@@ -34,6 +34,8 @@ export interface SystemOptions {
   hosts?: number;
   /** The lab's private /24. */
   hostsSubnet?: string;
+  /** The address the API binds (default 127.0.0.1; any other serves HTTPS from the cluster's CA). */
+  apiHost?: string;
   replicasPerComponent?: number;
   /** An `--ha` cluster: 3 NATS servers, Redis primary + 2 replicas + 3 Sentinels (the store then goes through them). */
   ha?: boolean;
@@ -87,6 +89,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
       natsPort: 0,
       redisPort: 0,
       apiPort: 0,
+      apiHost: opts.apiHost,
       dnsPort: 0,
       ha: opts.ha,
       replicasPerComponent: opts.replicasPerComponent ?? (opts.ha ? 2 : 1),

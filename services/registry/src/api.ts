@@ -40,6 +40,7 @@ function boundedClose(app: FastifyInstance, graceMs: number): void {
 /** Builds the app with every route registered (not listening). */
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
+    ...(deps.https ? { https: deps.https } : {}),
     loggerInstance: deps.log?.child({ module: "api" }, { level: "warn" }),
     bodyLimit: 1 << 20,
     frameworkErrors,

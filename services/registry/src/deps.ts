@@ -42,6 +42,8 @@ export interface ApiDeps {
    * without one every write is refused (FORBIDDEN).
    */
   token?: AcceptedTokens;
+  /** Serve HTTPS with this certificate and key (PEM) instead of plain HTTP. */
+  https?: { cert: string; key: string };
   /** Overrides of the `GET /v1/watch` stream limits. */
   watchLimits?: Partial<WatchLimits>;
 }

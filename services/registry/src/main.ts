@@ -1,11 +1,14 @@
 /** Registry entry point: the only file reading the environment. */
 import { boot, intEnv, readConfig } from "@tug/service";
+import { apiTlsOf } from "./api-tls.js";
 import { buildRegistry } from "./service.js";
 
 const config = readConfig("registry");
+const apiHost = config.env.TUG_API_HOST || "127.0.0.1";
 void boot(config, (deps) =>
   buildRegistry(deps, {
-    apiHost: config.env.TUG_API_HOST || "127.0.0.1",
+    apiHost,
+    apiTls: apiTlsOf(apiHost, config.env.TUG_API_TLS_CERT, config.env.TUG_API_TLS_KEY),
     apiPort: intEnv(config.env, "TUG_API_PORT", 7070),
     dnsHost: config.env.TUG_DNS_HOST || "127.0.0.1",
     dnsPort: intEnv(config.env, "TUG_DNS_PORT", 5353),

@@ -4,6 +4,7 @@ import type { ServiceDeps, ServiceParts } from "@tug/service";
 import { buildApi } from "./api.js";
 import { EndpointTable } from "./dns/endpoint-table.js";
 import { type DnsServer, startDnsServer } from "./dns/server.js";
+import { type ApiTlsFiles, readApiTls } from "./api-tls.js";
 import { type ApiTokens, followApiTokens, type TokenSettings } from "./token-source.js";
 
 /** Where the API and DNS listen. */
@@ -17,6 +18,8 @@ export interface RegistryOptions {
   dnsResyncMs: number;
   /** Extra processes answering DNS over UDP on the same socket (TUG_DNS_WORKERS; 0 = this process only). */
   dnsWorkers?: number;
+  /** Serve the API over TLS with these files (see api-tls.ts; required for a non-loopback apiHost). */
+  apiTls?: ApiTlsFiles;
   /** Where the bearer tokens API writes must carry come from (none: writes are refused). */
   apiTokens?: TokenSettings;
 }
@@ -61,6 +64,7 @@ export function apiServer(deps: ServiceDeps, o: RegistryOptions, tokens: ApiToke
         traffic: deps.bus,
         checks: { nats: () => deps.bus.connected },
         token: () => tokens.list(),
+        https: o.apiTls && readApiTls(o.apiTls),
       });
       const address = await app.listen({ host: o.apiHost, port: o.apiPort });
       deps.log.info({ api: address }, "registry API listening");
