@@ -2,7 +2,8 @@
  * Credentials beyond loopback and their rotation while the cluster runs (issue 15): `tug up --hosts 2 --api-host
  * <the lab's bridge address>` serves the API over HTTPS with a certificate from the cluster's CA, which the CLI
  * verifies from the data dir and nothing else trusts; `tug rotate api-token` adds a token the API takes at once while
- * the old one keeps working, and `--retire` makes the API refuse the old one, with no restart.
+ * the old one keeps working, and `--retire` makes the API refuse the old one, with no restart; `tug rotate redis`
+ * does the same for every Redis user, and the processes follow their password files through a Redis restart.
  * Needs root (the lab): skipped with a notice otherwise, but under CI=true a missing capability fails.
  */
 import { randomInt } from "node:crypto";
@@ -10,9 +11,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { effectiveCaps, missingCaps } from "@tug/cluster";
 import { requestText } from "@tug/runtime";
+import { oneShot } from "@tug/state";
 import { eventually, startSystem, type TestSystem } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAccepts } from "../../cli/src/commands/rotate.js";
+import { expectCount, intake, readyReplicas } from "./helpers.js";
 import { labLeftovers } from "./lab.js";
 import { runTug } from "./tug-cli.js";
 
@@ -27,6 +30,7 @@ describe.skipIf(missing.length > 0 && !ci)("credentials: TLS beyond loopback, ro
   const apiHost = `${subnetBase}.1`; // the lab's bridge address, held by the root namespace's uplink
   const tug = (...args: string[]) => runTug(["--data-dir", sys.dataDir, ...args], { timeoutMs: 60_000 });
   const tokens = () => readFileSync(join(sys.dataDir, "api-token"), "utf8").trim().split("\n");
+  const opens = (user: string, password: string) => opensOn(sys.cluster.redisUrl, user, password);
 
   beforeAll(async () => {
     if (missing.length) throw new Error(`CI=true: the hosts lab needs root, missing ${missing.join(", ")}`);
@@ -75,4 +79,47 @@ describe.skipIf(missing.length > 0 && !ci)("credentials: TLS beyond loopback, ro
     expect(await apiAccepts(sys.cluster.apiUrl, old!, ca)).toBe(false);
     expect(await apiAccepts(sys.cluster.apiUrl, fresh!, ca)).toBe(true);
   });
+
+  it("rotates every Redis password with no restart; after --retire only the new ones open a session", async () => {
+    const pass = (u: string) => readFileSync(join(sys.dataDir, "redis-auth", `${u}.pass`), "utf8").trim();
+    const old = { controller: pass("controller"), registry: pass("registry"), admin: pass("admin") };
+    const rotated = await tug("rotate", "redis");
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toContain("new passwords for");
+    const fresh = { controller: pass("controller"), registry: pass("registry"), admin: pass("admin") };
+    expect(fresh.controller).not.toBe(old.controller);
+    for (const [user, pw] of [...Object.entries(old), ...Object.entries(fresh)])
+      expect(await opens(user, pw), `${user} with ${pw === fresh[user as "admin"] ? "new" : "old"}`).toBe("ok");
+
+    await new Promise((r) => setTimeout(r, 2_500)); // every process re-reads its password file within 1 s
+    const retired = await tug("rotate", "redis", "--retire");
+    expect(retired.code, retired.stderr).toBe(0);
+    for (const [user, pw] of Object.entries(old)) expect(await opens(user, pw), `${user} with old`).not.toBe("ok");
+    for (const [user, pw] of Object.entries(fresh)) expect(await opens(user, pw)).toBe("ok");
+
+    // Redis restarts from its ACL file (only the new passwords): every process reconnects with the one it follows,
+    // so writes (controller, scheduler, health-monitor) and reads (registry) go on
+    await sys.cluster.restart("redis");
+    await intake(sys.bus, "apply", { name: "after-rotation", command: ["sleep", "infinity"], replicas: 2 });
+    await eventually(
+      async () => expectCount("ready", (await readyReplicas(sys.store, "default/after-rotation")).length, 2),
+      {
+        timeoutMs: 30_000,
+        what: "2 ready replicas after the rotation",
+      },
+    );
+    const api = await requestText(`${sys.cluster.apiUrl}/v1/deployments/default/after-rotation`, {
+      ca: sys.cluster.apiCa,
+    });
+    expect(api.status).toBe(200);
+  }, 90_000);
 });
+
+/** "ok" when `user` with `password` opens a session on the cluster's Redis, else the error. */
+async function opensOn(url: string, user: string, password: string): Promise<string> {
+  const u = new URL(url);
+  return oneShot(u.hostname, Number(u.port), 2_000, (r) => r.ping(), { username: user, password }).then(
+    () => "ok",
+    (err: Error) => err.message,
+  );
+}

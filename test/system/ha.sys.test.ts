@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import { eventually, freePort, startSystem, type TestSystem } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectCount, intake, readyReplicas } from "./helpers.js";
-import { appliesAroundFault, converged, reapplyRefused, sleeper } from "./ha-workload.js";
+import { type Acked, appliesAroundFault, converged, reapplyRefused, sleeper } from "./ha-workload.js";
+import { runTug } from "./tug-cli.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const slow = { timeoutMs: 90_000, intervalMs: 250 };
@@ -120,5 +121,28 @@ describe("--ha: no single point of failure (process driver, 2 nodes, 2 per compo
       () => expect(sys.cluster.components.find((c) => c.name === "nats-1")!.restarts).toBeGreaterThan(restarts),
       slow,
     );
+  }, 180_000);
+
+  it("Redis passwords rotated and the old ones retired, then the primary killed: the failover works with the new", async () => {
+    const tug = (...args: string[]) => runTug(["--data-dir", sys.dataDir, ...args], { timeoutMs: 60_000 });
+    const rotated = await tug("rotate", "redis");
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toMatch(/Sentinels told: .*,.*,/); // all three
+    expect(rotated.stdout).not.toContain("not reached");
+    await new Promise((r) => setTimeout(r, 2_500)); // every process re-reads its password file within 1 s
+    const retired = await tug("rotate", "redis", "--retire");
+    expect(retired.code, retired.stderr).toBe(0);
+
+    // a replica is promoted by Sentinels speaking the new password, the other re-attaches with the new masterauth
+    // (writes need one attached replica), and every process reconnects to the new primary with its new password
+    const before = await sys.cluster.redisPrimary();
+    expect(sys.cluster.kill(before!, "SIGKILL")).toBe(true);
+    await eventually(async () => expect(await sys.cluster.redisPrimary()).not.toBe(before), {
+      ...slow,
+      what: "a replica promoted after the rotation",
+    });
+    const acked = new Map<string, Acked>();
+    for (const i of [101, 102]) acked.set(`default/h-${i}`, await intake<Acked>(sys.bus, "apply", manifest(i), 90_000));
+    await eventually(() => converged(sys.store, acked), { ...slow, what: "applies after the rotation converged" });
   }, 180_000);
 });

@@ -1,5 +1,5 @@
 /**
- * `tug rotate api-token [--retire]`: the cluster's credentials replaced while it runs (docs/security.md, "Rotating
+ * `tug rotate api-token|redis [--retire]`: the cluster's credentials replaced while it runs (docs/security.md, "Rotating
  * credentials"). A rotation adds a new credential and keeps the old one valid; `--retire` then drops the old ones,
  * once every client has switched. Each step waits until the cluster has taken it.
  */
@@ -22,6 +22,9 @@ export async function apiAccepts(api: string, token: string, ca?: string): Promi
     throw err;
   }
 }
+
+/** How soon a process picks up a new Redis password file (libs/state PASSWORD_FILE_POLL_MS), in s. */
+const PASSWORD_FILE_POLL_S = 1;
 
 /** The API of the local cluster and the CA its certificate is verified with. */
 interface Api {
@@ -73,5 +76,24 @@ export function rotateCommand(program: Command): void {
           `the ${kept} older token(s) stay valid until: tug rotate api-token --retire`,
         ].join("\n") + "\n",
       );
+    });
+  rotate
+    .command("redis")
+    .description("give every Redis user a new password (the old ones stay valid until --retire); processes follow")
+    .option("--retire", "remove every Redis password but the current one")
+    .action(async (opts: { retire?: boolean }, cmd: Command) => {
+      const { retireRedisPasswords, rotateRedisPasswords } = await import("@tug/cluster");
+      const dir = dataDirOf(cmd);
+      const r = opts.retire ? await retireRedisPasswords(dir.path) : await rotateRedisPasswords(dir.path);
+      const lines = opts.retire
+        ? [`retired the old passwords of ${r.users.length} Redis user(s) on ${r.servers.join(", ")}`]
+        : [
+            `new passwords for ${r.users.length} Redis users on ${r.servers.join(", ")}`,
+            ...(r.sentinels.length ? [`Sentinels told: ${r.sentinels.join(", ")}`] : []),
+            `every process uses them at its next connect (within ${PASSWORD_FILE_POLL_S} s of now);` +
+              " the old ones stay valid until: tug rotate redis --retire",
+          ];
+      for (const u of r.unreachable) lines.push(`not reached: ${u} (it loads the new users.acl when it starts)`);
+      process.stdout.write(`${lines.join("\n")}\n`);
     });
 }

@@ -360,7 +360,7 @@ function onControlPlaneHosts(a: ClusterAddresses, ha: HaAddresses, cp: LabHost[]
  * role's user, through their environment).
  */
 function redisConnection(a: ClusterAddresses, creds: RedisCredentials): RedisConnection {
-  const auth = creds.auth("admin");
+  const auth = { ...creds.auth("admin"), passwordFile: creds.passwordFile("admin") }; // followed through a rotation
   if (!a.ha) return { url: a.redisUrl, ...auth };
   const env = haRedisEnv(haSentinels(a.ha), a.ha.masterName);
   return {

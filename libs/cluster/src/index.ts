@@ -33,3 +33,4 @@ export * from "./nats-auth/identities.js";
 export * from "./nats-auth/node-add.js";
 export * from "./redis-auth.js";
 export * from "./tls.js";
+export * from "./redis-rotate.js";

@@ -63,10 +63,14 @@ export function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): 
 
 /**
  * The Redis ACL user and password: TUG_REDIS_USER, and the password from the file TUG_REDIS_PASSWORD_FILE names
- * (preferred: it stays out of the environment) or TUG_REDIS_PASSWORD. None set = the `default` user. An unreadable
- * password file is a startup error naming the variable.
+ * (preferred: it stays out of the environment, and the client follows it through a rotation) or TUG_REDIS_PASSWORD.
+ * None set = the `default` user. An unreadable password file is a startup error naming the variable.
  */
-export function redisCredentials(env: NodeJS.ProcessEnv): { username?: string; password?: string } {
+export function redisCredentials(env: NodeJS.ProcessEnv): {
+  username?: string;
+  password?: string;
+  passwordFile?: string;
+} {
   const username = env.TUG_REDIS_USER || undefined;
   const file = env.TUG_REDIS_PASSWORD_FILE;
   let password = env.TUG_REDIS_PASSWORD || undefined;
@@ -77,5 +81,6 @@ export function redisCredentials(env: NodeJS.ProcessEnv): { username?: string; p
       throw new Error(`TUG_REDIS_PASSWORD_FILE: cannot read ${file}: ${(err as Error).message}`, { cause: err });
     }
   }
-  return username ? { username, password } : {};
+  if (!username) return {};
+  return file ? { username, password, passwordFile: file } : { username, password };
 }

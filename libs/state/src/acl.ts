@@ -41,8 +41,11 @@ export const STORE_WRITES = [
 /** What every client may do on its connection (connect, authenticate, ping, close). */
 const CONNECTION = ["auth", "hello", "ping", "quit", "client|setname", "client|getname", "client|id"];
 
-/** The users of one cluster's Redis: the control-plane roles, `admin` (tug, chaos, tests) and the infrastructure. */
-export const REDIS_USERS = [...CONTROL_PLANE_ROLES, "admin", "replication", "sentinel"] as const;
+/**
+ * The users of one cluster's Redis: the control-plane roles, `admin` (tug, chaos, tests), the infrastructure, and
+ * `operator`, which only `tug rotate redis` uses to change passwords while the servers run.
+ */
+export const REDIS_USERS = [...CONTROL_PLANE_ROLES, "admin", "replication", "sentinel", "operator"] as const;
 
 /** One of REDIS_USERS. */
 export type RedisUser = (typeof REDIS_USERS)[number];
@@ -58,6 +61,16 @@ const READ_ONLY: ReadonlySet<string> = new Set(["registry", "proxy"]);
 export function aclRules(user: RedisUser, prefix: string): string[] {
   const cmds = (list: readonly string[]) => [...new Set(list)].map((c) => `+${c}`);
   if (user === "replication") return ["resetkeys", "resetchannels", "-@all", ...cmds(["psync", "replconf", "ping"])];
+  if (user === "operator")
+    // password changes on running servers (ACL SETUSER) and a replica's own password for its primary (CONFIG SET
+    // masterauth, kept by CONFIG REWRITE); no key, no channel, no other ACL or CONFIG subcommand. ACL SETUSER can
+    // grant anything, so this password is the data dir holder's alone (who can read every other one anyway).
+    return [
+      "resetkeys",
+      "resetchannels",
+      "-@all",
+      ...cmds([...CONNECTION, "info", "acl|setuser", "config|set", "config|rewrite"]),
+    ];
   if (user === "sentinel")
     // the set Redis documents for Sentinel (REPLICAOF through slaveof, CONFIG REWRITE after it, killing clients of
     // a demoted primary); it reads no key and has no CONFIG SET, FLUSHALL or DEBUG
@@ -81,10 +94,32 @@ export function aclRules(user: RedisUser, prefix: string): string[] {
   ];
 }
 
-/** The `user …` line of an ACL file for `user` with password `password` (stored as its SHA-256, not in clear). */
-export function aclLine(user: RedisUser, password: string, prefix: string): string {
-  const hash = createHash("sha256").update(password).digest("hex");
-  return ["user", user, "on", `#${hash}`, ...aclRules(user, prefix)].join(" ");
+/** The SHA-256 (hex) of `password`: how the ACL file and `ACL SETUSER #…`/`!…` name a password. */
+export function passwordHash(password: string): string {
+  return createHash("sha256").update(password).digest("hex");
+}
+
+/**
+ * The `user …` line of an ACL file for `user` with `password` (stored as its SHA-256, not in clear), or with several
+ * password hashes while a rotation keeps old passwords valid (any of them authenticates).
+ */
+export function aclLine(user: RedisUser, password: string | { hashes: readonly string[] }, prefix: string): string {
+  const hashes = typeof password === "string" ? [passwordHash(password)] : password.hashes;
+  return ["user", user, "on", ...hashes.map((h) => `#${h}`), ...aclRules(user, prefix)].join(" ");
+}
+
+/** The password hashes of each user line in an ACL file's text (as aclLine writes them). */
+export function aclFileHashes(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const line of text.split("\n")) {
+    const m = /^user (\S+) /.exec(line);
+    if (m)
+      out.set(
+        m[1]!,
+        [...line.matchAll(/ #([0-9a-f]{64})\b/g)].map((h) => h[1]!),
+      );
+  }
+  return out;
 }
 
 /**
@@ -96,7 +131,10 @@ export function aclLine(user: RedisUser, password: string, prefix: string): stri
 export const DEFAULT_USER_LINE = "user default off resetpass ~* &* +@all";
 
 /** A whole ACL file: the default user off (DEFAULT_USER_LINE), then every user of `passwords`. */
-export function aclFile(passwords: Partial<Record<RedisUser, string>>, prefix: string): string {
+export function aclFile(
+  passwords: Partial<Record<RedisUser, string | { hashes: readonly string[] }>>,
+  prefix: string,
+): string {
   const lines = [DEFAULT_USER_LINE];
   for (const u of REDIS_USERS) if (passwords[u] !== undefined) lines.push(aclLine(u, passwords[u]!, prefix));
   return `${lines.join("\n")}\n`;

@@ -2,6 +2,7 @@
  * How a RedisStore reaches Redis: one URL (a single redis-server), or the Sentinels of a replicated primary (`tug up
  * --ha`), which the client asks for the current primary and follows through a failover by itself.
  */
+import { readFileSync, unwatchFile, watchFile } from "node:fs";
 import { Redis, type RedisOptions } from "ioredis";
 
 /** Where Redis is and how durable an acknowledged write must be. */
@@ -23,6 +24,11 @@ export interface RedisConnection {
   username?: string;
   /** Its password (read from TUG_REDIS_PASSWORD_FILE). */
   password?: string;
+  /**
+   * The file the password came from: followed while the client lives, so a reconnect after `tug rotate redis` uses
+   * the new password (connections already made stay; Redis does not drop them when a password changes).
+   */
+  passwordFile?: string;
 }
 
 /** ioredis' `username`/`password` options for `c` (none when it has no user). */
@@ -62,7 +68,32 @@ export function createRedisClient(c: RedisConnection): Redis {
     connectTimeout: 2_000,
     ...redisAuth(c),
   };
-  if (!c.sentinels) return new Redis(c.url, common);
+  const client = c.sentinels ? sentinelClient({ ...c, sentinels: c.sentinels }, common) : new Redis(c.url, common);
+  if (c.username && c.passwordFile) followPasswordFile(client, c.passwordFile);
+  return client;
+}
+
+/** How often a client looks at its password file (ms). */
+export const PASSWORD_FILE_POLL_MS = 1_000;
+
+/**
+ * Keeps `client`'s password equal to the first line of `file` (read when the file changes; an empty or unreadable
+ * file leaves the last one) until the client ends. ioredis sends `options.password` at every (re)connect.
+ */
+export function followPasswordFile(client: Redis, file: string, pollMs = PASSWORD_FILE_POLL_MS): void {
+  const reread = () => {
+    try {
+      const password = readFileSync(file, "utf8").split("\n")[0]!.trim();
+      if (password) client.options.password = password;
+    } catch {
+      // keep the last password: a rotation writes the file atomically, so this is a file being replaced or removed
+    }
+  };
+  watchFile(file, { interval: pollMs, persistent: false }, reread);
+  client.once("end", () => unwatchFile(file, reread));
+}
+
+function sentinelClient(c: RedisConnection & { sentinels: string }, common: RedisOptions): Redis {
   return new Redis({
     ...common,
     sentinels: parseSentinels(c.sentinels),

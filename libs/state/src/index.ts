@@ -12,3 +12,4 @@ export * from "./scripts.js";
 export * from "./endpoint-cache.js";
 export * from "./state-store.js";
 export * from "./secret-box.js";
+export * from "./acl-admin.js";

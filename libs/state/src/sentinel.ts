@@ -17,8 +17,8 @@ export interface PrimaryView {
 /** A user and password (ACL) to authenticate with; empty = the `default` user. */
 export type RedisAuth = Pick<RedisConnection, "username" | "password">;
 
-/** A short-lived client: no retries, one connect attempt bounded by `timeoutMs`. */
-async function oneShot<T>(
+/** Runs `f` on a short-lived client of `host:port`: no retries, one connect attempt bounded by `timeoutMs`. */
+export async function oneShot<T>(
   host: string,
   port: number,
   timeoutMs: number,

@@ -1,7 +1,8 @@
 /**
  * The Redis ACL users against a real redis-server loading the ACL file `tug up` writes (issue 15): no credential
  * gets nothing (NOAUTH); the registry's and the proxy's users read but cannot write desired state, neither with a
- * plain SET/HSET nor with a store script; no user can FLUSHALL, CONFIG SET, KEYS or DEBUG; a writer runs the store's
+ * plain SET/HSET nor with a store script; no user can FLUSHALL, CONFIG SET (but the operator), KEYS or DEBUG, and the
+ * operator can change passwords and nothing else; a writer runs the store's
  * scripts but touches no key outside its cluster's prefix.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -107,14 +108,14 @@ describe("Redis ACL users", () => {
     expect(await admin.deploymentIds()).toEqual(["default/web"]);
   });
 
-  it("refuses FLUSHALL, FLUSHDB, CONFIG SET/GET, KEYS, DEBUG, SHUTDOWN and ACL to every user", async () => {
+  it("refuses FLUSHALL, FLUSHDB, CONFIG SET/GET, KEYS, DEBUG, SHUTDOWN and ACL to every user but the operator", async () => {
     for (const u of REDIS_USERS) {
       const r = client(u);
       await r.ping().catch(() => {}); // connected and authenticated (replication and sentinel may PING)
       for (const cmd of [
         ["FLUSHALL"],
         ["FLUSHDB"],
-        ["CONFIG", "SET", "appendonly", "no"],
+        ...(u === "operator" ? [] : [["CONFIG", "SET", "appendonly", "no"]]),
         ["CONFIG", "GET", "*"],
         ["KEYS", "*"],
         ["SHUTDOWN", "NOSAVE"],
@@ -127,6 +128,13 @@ describe("Redis ACL users", () => {
           expect.stringMatching(/NOPERM/),
         ]);
     }
+    // the operator changes passwords (tug rotate redis) and nothing else: no other ACL subcommand, no key
+    const op = client("operator");
+    expect(await op.call("ACL", "SETUSER", "controller", ">one-more-password")).toBe("OK");
+    expect(await op.call("ACL", "SETUSER", "controller", "<one-more-password")).toBe("OK");
+    expect(await outcome(op.call("ACL", "DELUSER", "controller"))).toMatch(/NOPERM/);
+    expect(await outcome(op.call("ACL", "GETUSER", "controller"))).toMatch(/NOPERM/);
+    expect(await outcome(op.get(`${prefix}:deps`))).toMatch(/NOPERM/);
     // DEBUG is refused before the ACL (enable-debug-command is off); the ACL refuses it too
     for (const u of REDIS_USERS) expect(aclRules(u, prefix)).not.toContain("+debug");
     expect(await client("admin").get(`${prefix}:lease:none`)).toBeNull(); // still up, data still there
