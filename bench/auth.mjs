@@ -1,7 +1,9 @@
-// bench/auth: what authorization costs on the intake path (issue 15). The real controller process answers
-// `tug.v1.desired.apply` requests from a client, twice in one run on the same machine: with NATS and Redis open, and
-// as `tug up` runs them (NATS authorization with the cluster's permissions and per-identity credentials, Redis ACL
-// users with the default user off). Each apply is a real write (the replica count alternates). Needs a build.
+// bench/auth: what authorization and TLS cost on the intake path (issue 15). The real controller process answers
+// `tug.v1.desired.apply` requests from a client, three times in one run on the same machine: with NATS and Redis
+// open; as `tug up` runs them (NATS authorization with the cluster's permissions and per-identity credentials, Redis
+// ACL users with the default user off); and as `tug up --hosts` runs them (the same, plus NATS over TLS with the
+// cluster's CA: the client and the controller verify the server). Each apply is a real write (the replica count
+// alternates). Needs a build.
 //   node bench/auth.mjs [--requests 2000]
 // Prints one JSON line per setup (p50 / p99 / mean latency of sequential applies) and one with the ratios.
 import { spawn } from "node:child_process";
@@ -13,10 +15,12 @@ import { parseArgs } from "node:util";
 import { Bus, readNatsCreds } from "../libs/bus/dist/index.js";
 import {
   freePort,
+  ensureClusterTls,
   natsAuthConfPath,
   natsCredsPath,
   prepareNatsAuth,
   waitForPort,
+  writeNatsServerConf,
   writeRedisCredentials,
 } from "../libs/cluster/dist/index.js";
 import { subjects } from "../libs/contracts/dist/index.js";
@@ -43,8 +47,8 @@ async function server(cmd, args, port) {
   return child;
 }
 
-/** One setup: servers, the controller and a client; `auth` as `tug up` has it or everything open. */
-async function measure(auth) {
+/** One setup: servers, the controller and a client; `auth` as `tug up` has it (`tls` too) or everything open. */
+async function measure(auth, tls = false) {
   const dir = mkdtempSync(join(tmpdir(), "tug-bench-auth-"));
   const children = [];
   let bus;
@@ -53,11 +57,13 @@ async function measure(auth) {
     let redisAuth = [];
     let controllerEnv = {};
     let creds;
+    const certs = tls ? ensureClusterTls(dir, []) : undefined;
     if (auth) {
-      prepareNatsAuth(dir, [
+      const ids = [
         { user: "controller-1", role: "controller" },
         { user: "cli", role: "user" },
-      ]);
+      ];
+      prepareNatsAuth(dir, ids, certs?.ca);
       const redisCreds = writeRedisCredentials(dir, PREFIX);
       redisAuth = ["--aclfile", redisCreds.aclFile];
       controllerEnv = {
@@ -67,7 +73,8 @@ async function measure(auth) {
       };
       creds = readNatsCreds(natsCredsPath(dir, "cli"));
     }
-    const natsArgs = [...(auth ? ["-c", natsAuthConfPath(dir)] : []), "-a", "127.0.0.1", "-p", String(natsPort)];
+    const conf = certs ? writeNatsServerConf(dir, "nats", [], certs) : natsAuthConfPath(dir);
+    const natsArgs = [...(auth ? ["-c", conf] : []), "-a", "127.0.0.1", "-p", String(natsPort)];
     children.push(await server("nats-server", natsArgs, natsPort));
     const redisArgs = ["--port", String(redisPort), "--bind", "127.0.0.1", "--dir", dir, "--save", ""];
     children.push(
@@ -106,7 +113,8 @@ async function measure(auth) {
     ms.sort((a, b) => a - b);
     const at = (p) => +ms[Math.min(ms.length - 1, Math.floor(p * ms.length))].toFixed(3);
     const mean = +(ms.reduce((a, b) => a + b, 0) / ms.length).toFixed(3);
-    return { setup: auth ? "authorization on" : "open", requests, p50Ms: at(0.5), p99Ms: at(0.99), meanMs: mean };
+    const setup = tls ? "authorization + TLS" : auth ? "authorization on" : "open";
+    return { setup, requests, p50Ms: at(0.5), p99Ms: at(0.99), meanMs: mean };
   } finally {
     await bus?.close().catch(() => {});
     for (const c of children.reverse()) await stopChild(c);
@@ -118,10 +126,16 @@ const open = await measure(false);
 figure({ bench: "auth", ...open });
 const on = await measure(true);
 figure({ bench: "auth", ...on });
-figure({
-  bench: "auth",
-  ratio: "authorization on / open",
-  p50: +(on.p50Ms / open.p50Ms).toFixed(3),
-  p99: +(on.p99Ms / open.p99Ms).toFixed(3),
-  mean: +(on.meanMs / open.meanMs).toFixed(3),
-});
+const tls = await measure(true, true);
+figure({ bench: "auth", ...tls });
+for (const [what, r] of [
+  ["authorization on / open", on],
+  ["authorization + TLS / open", tls],
+])
+  figure({
+    bench: "auth",
+    ratio: what,
+    p50: +(r.p50Ms / open.p50Ms).toFixed(3),
+    p99: +(r.p99Ms / open.p99Ms).toFixed(3),
+    mean: +(r.meanMs / open.meanMs).toFixed(3),
+  });
