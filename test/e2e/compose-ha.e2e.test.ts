@@ -7,8 +7,9 @@
  *
  * Authorization is on, as `scripts/compose up --ha` runs it: the credentials are written into a temp dir by the same
  * scripts (scripts/lib/nats-auth.mjs --ha, scripts/lib/redis-auth.mjs) and mounted from there (TUG_COMPOSE_DATA_DIR);
- * the test's own clients use the `cli` NATS identity and the `admin` Redis user. A NATS connection or route without
- * credentials is refused, a Redis client without them gets NOAUTH, and each container mounts only its own secrets.
+ * the test's own clients use the `cli` NATS identity, the `admin` Redis user and the Sentinels' password
+ * (redis-auth/sentinel-access.pass). A NATS connection or route without credentials is refused, a Redis or Sentinel
+ * client without them gets NOAUTH, and each container mounts only its own secrets.
  *
  * Replicas run with the process driver inside the worker containers (this test is about the control plane; the
  * docker driver's containers are compose.e2e.test.ts's). Host networking and fixed ports, as compose.yaml: the test
@@ -22,8 +23,9 @@ import { join } from "node:path";
 import { connect as natsConnect } from "@nats-io/transport-node";
 import { Bus, readNatsCreds } from "@tug/bus";
 import { silentLogger } from "@tug/log";
-import { RedisStore, sentinelKnows, sentinelPrimary } from "@tug/state";
+import { oneShot, RedisStore, sentinelAuth, sentinelKnows, sentinelPrimary } from "@tug/state";
 import { connectDockerEngine, eventually, shouldSkip } from "@tug/testkit";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectCount, intake, readyReplicas } from "../system/helpers.js";
 import { appliesAroundFault, converged, reapplyRefused, sleeper } from "../system/ha-workload.js";
@@ -64,7 +66,7 @@ const skip = shouldSkip("the compose.ha.yaml end-to-end test", await reasonToSki
 
 /** The compose service whose Redis the Sentinels name as primary now. */
 async function primaryService(): Promise<string | undefined> {
-  const p = await sentinelPrimary(SENTINELS);
+  const p = await sentinelPrimary(SENTINELS, "tug", 1_000, SENTINEL_PASSWORD);
   return p && REDIS_SERVICE[p.port];
 }
 
@@ -97,8 +99,16 @@ async function secretMounts(service: string): Promise<Record<string, string>> {
   );
 }
 
+/** The environment (`NAME=value` lines) of compose service `service`'s container. */
+async function containerEnv(service: string): Promise<string[]> {
+  const out = await sh("docker", ["inspect", "-f", "{{json .Config.Env}}", await serviceContainer(PROJECT, service)]);
+  return JSON.parse(out) as string[];
+}
+
 /** The temp dir holding the cluster's credentials (TUG_COMPOSE_DATA_DIR); made by beforeAll. */
 let SECRETS = "";
+/** The password every Sentinel requires (redis-auth/sentinel-access.pass in SECRETS); read by beforeAll. */
+let SENTINEL_PASSWORD = "";
 
 describe.skipIf(skip)("compose.ha.yaml end to end (testcontainers compose)", () => {
   let env: Started | undefined;
@@ -112,6 +122,8 @@ describe.skipIf(skip)("compose.ha.yaml end to end (testcontainers compose)", () 
     SECRETS = mkdtempSync(join(tmpdir(), "tug-compose-ha-"));
     await sh("node", ["scripts/lib/nats-auth.mjs", SECRETS, "--ha"]);
     await sh("node", ["scripts/lib/redis-auth.mjs", SECRETS]);
+    SENTINEL_PASSWORD = readFileSync(join(SECRETS, "redis-auth", "sentinel-access.pass"), "utf8").trim();
+    expect(SENTINEL_PASSWORD, "the Sentinels' password").toMatch(/^[\w-]{32,}$/);
     const v2 = await sh("docker", ["compose", "version"]).then(
       () => true,
       () => false,
@@ -132,7 +144,13 @@ describe.skipIf(skip)("compose.ha.yaml end to end (testcontainers compose)", () 
     const creds = readNatsCreds(join(SECRETS, "nats-auth", "cli.creds"));
     bus = await Bus.connect({ url: NATS, name: "compose-ha-e2e", log: silentLogger(), creds });
     const password = readFileSync(join(SECRETS, "redis-auth", "admin.pass"), "utf8").trim();
-    store = new RedisStore({ url: "redis://127.0.0.1:6379", sentinels: SENTINELS, username: "admin", password });
+    store = new RedisStore({
+      url: "redis://127.0.0.1:6379",
+      sentinels: SENTINELS,
+      username: "admin",
+      password,
+      sentinelPassword: SENTINEL_PASSWORD,
+    });
   }, 900_000);
 
   afterAll(async () => {
@@ -142,7 +160,7 @@ describe.skipIf(skip)("compose.ha.yaml end to end (testcontainers compose)", () 
     if (SECRETS) rmSync(SECRETS, { recursive: true, force: true });
   }, 180_000);
 
-  it("authorization is on: no NATS client or route and no Redis client without credentials", async () => {
+  it("authorization is on: no NATS client or route and no Redis or Sentinel client without credentials", async () => {
     for (const port of [4222, 4223, 4224]) {
       const servers = `nats://127.0.0.1:${port}`;
       await expect(natsConnect({ servers, reconnect: false }), servers).rejects.toThrow(/authorization/i);
@@ -160,27 +178,64 @@ describe.skipIf(skip)("compose.ha.yaml end to end (testcontainers compose)", () 
     // Sentinels every server as the sentinel user (one that cannot authenticate sees its servers down)
     for (const port of [6379, 6380, 6381])
       expect(await firstReply(port, ["PING"]), `redis :${port}`).toMatch(/^-NOAUTH/);
+    // every Sentinel: no command without the Sentinels' password (requirepass), none with a wrong one; with it,
+    // SENTINEL MASTER answers
+    for (const port of [26379, 26380, 26381]) {
+      const at = `sentinel :${port}`;
+      expect(await firstReply(port, ["SENTINEL MASTER tug"]), at).toMatch(/^-NOAUTH/);
+      expect(await firstReply(port, ["PING"]), at).toMatch(/^-NOAUTH/);
+      expect(await firstReply(port, ["AUTH not-the-password"]), at).toMatch(/^-WRONGPASS/);
+      expect(await firstReply(port, ["AUTH not-the-password", "SENTINEL MASTER tug"], 1), at).toMatch(/^-NOAUTH/);
+      const ask = (r: Redis) => r.call("SENTINEL", "MASTER", "tug");
+      const master = (await oneShot("127.0.0.1", port, 5_000, ask, sentinelAuth(SENTINEL_PASSWORD))) as string[];
+      expect(master.slice(0, 2), at).toEqual(["name", "tug"]);
+      expect(master[master.indexOf("ip") + 1], at).toBe("127.0.0.1");
+    }
     await eventually(
       async () => {
         const replication = await store.redis.info("replication");
         expect(replication).toMatch(/^role:master/m);
         expect((replication.match(/^slave\d+:.*state=online/gm) ?? []).length).toBe(2);
-        expect((await sentinelPrimary(SENTINELS))?.flags).toBe("master");
+        expect((await sentinelPrimary(SENTINELS, "tug", 1_000, SENTINEL_PASSWORD))?.flags).toBe("master");
+        // the peers too: each Sentinel reaches the other two with `sentinel sentinel-pass`
         for (const port of [26379, 26380, 26381])
-          expect(await sentinelKnows("127.0.0.1", port), `sentinel :${port}`).toEqual({ replicas: 2, sentinels: 2 });
+          expect(await sentinelKnows("127.0.0.1", port, "tug", 1_000, SENTINEL_PASSWORD), `sentinel :${port}`).toEqual({
+            replicas: 2,
+            sentinels: 2,
+          });
       },
       { timeoutMs: 45_000, intervalMs: 500, what: "both replicas in sync, every Sentinel seeing them and its peers" },
     );
-    // each container mounts its own secrets only, read-only; workers no Redis credentials
+    // each container mounts its own secrets only, read-only (control plane: also the Sentinels' password, named by
+    // TUG_REDIS_SENTINEL_PASSWORD_FILE); workers no Redis credentials
     for (const role of ROLES)
-      for (const k of [1, 2])
+      for (const k of [1, 2]) {
         expect(await secretMounts(`${role}-${k}`), `${role}-${k}`).toEqual({
           "/run/tug/nats.creds": `nats-auth/${role}-${k}.creds`,
           "/run/tug/redis.pass": `redis-auth/${role}.pass`,
+          "/run/tug/sentinel-access.pass": "redis-auth/sentinel-access.pass",
         });
-    for (const k of [1, 2])
+        expect(await containerEnv(`${role}-${k}`), `${role}-${k}`).toContain(
+          "TUG_REDIS_SENTINEL_PASSWORD_FILE=/run/tug/sentinel-access.pass",
+        );
+      }
+    for (const k of [1, 2]) {
       expect(await secretMounts(`worker-${k}`)).toEqual({ "/run/tug/nats.creds": `nats-auth/node-${k}.creds` });
-  }, 60_000);
+      expect((await containerEnv(`worker-${k}`)).filter((e) => e.startsWith("TUG_REDIS_SENTINEL_PASSWORD"))).toEqual(
+        [],
+      );
+    }
+    for (const k of [1, 2, 3])
+      expect(await secretMounts(`sentinel-${k}`), `sentinel-${k}`).toEqual({
+        "/auth/sentinel.pass": "redis-auth/sentinel.pass",
+        "/auth/sentinel-access.pass": "redis-auth/sentinel-access.pass",
+      });
+    // the Sentinels' password is in no container's command line, environment or healthcheck (it comes from files)
+    for (const service of [...ROLES.flatMap((r) => [`${r}-1`, `${r}-2`]), "sentinel-1", "sentinel-2", "sentinel-3"])
+      expect(await sh("docker", ["inspect", await serviceContainer(PROJECT, service)]), service).not.toContain(
+        SENTINEL_PASSWORD,
+      );
+  }, 90_000);
 
   it("SIGKILL of the Redis primary's container while 20 applies are in flight: every acknowledged apply survives", async () => {
     const before = await eventually(
