@@ -7,6 +7,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { haSentinels, readSentinelAccess } from "@tug/cluster";
+import { sentinelPrimary } from "@tug/state";
 import { eventually, freePort, startSystem, type TestSystem } from "@tug/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectCount, intake, readyReplicas } from "./helpers.js";
@@ -123,8 +125,13 @@ describe("--ha: no single point of failure (process driver, 2 nodes, 2 per compo
     );
   }, 180_000);
 
-  it("Redis passwords rotated and the old ones retired, then the primary killed: the failover works with the new", async () => {
+  it("Redis and Sentinel passwords rotated, the old ones retired, then the primary killed: the failover works", async () => {
     const tug = (...args: string[]) => runTug(["--data-dir", sys.dataDir, ...args], { timeoutMs: 60_000 });
+    // the Sentinels tell nothing without their password
+    const sentinels = haSentinels(sys.cluster.ha!);
+    const oldAccess = readSentinelAccess(sys.dataDir);
+    expect(await sentinelPrimary(sentinels, sys.cluster.ha!.masterName)).toBeUndefined();
+    expect(await sentinelPrimary(sentinels, sys.cluster.ha!.masterName, 1_000, oldAccess)).toBeDefined();
     const rotated = await tug("rotate", "redis");
     expect(rotated.code, rotated.stderr).toBe(0);
     expect(rotated.stdout).toMatch(/Sentinels told: .*,.*,/); // all three
@@ -132,6 +139,7 @@ describe("--ha: no single point of failure (process driver, 2 nodes, 2 per compo
     await new Promise((r) => setTimeout(r, 2_500)); // every process re-reads its password file within 1 s
     const retired = await tug("rotate", "redis", "--retire");
     expect(retired.code, retired.stderr).toBe(0);
+    expect(await sentinelPrimary(sentinels, sys.cluster.ha!.masterName, 1_000, oldAccess)).toBeUndefined();
 
     // a replica is promoted by Sentinels speaking the new password, the other re-attaches with the new masterauth
     // (writes need one attached replica), and every process reconnects to the new primary with its new password

@@ -26,7 +26,7 @@ import { ensureSecretKey } from "./secret-key.js";
 import { natsCredsPath, prepareNatsAuth } from "./nats-auth/store.js";
 import { CLI_IDENTITY, clusterIdentities, identityOf } from "./nats-auth/identities.js";
 import type { NatsIdentity } from "./nats-auth/permissions.js";
-import { type RedisCredentials, writeRedisCredentials } from "./redis-auth.js";
+import { readSentinelAccess, type RedisCredentials, writeRedisCredentials } from "./redis-auth.js";
 import { startHostsLab } from "./hosts/setup.js";
 import { type Lab, labAddresses, type LabHost } from "./hosts/lab.js";
 import { ensureClusterTls } from "./tls.js";
@@ -195,7 +195,7 @@ export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtra
       o.dataDir,
       (listening, total) => o.onStartup?.({ stage: "infrastructure", listening, total }),
     );
-    if (a.ha) await waitReplicated(a.ha, o.readyTimeoutMs, creds.auth("admin"));
+    if (a.ha) await waitReplicated(a.ha, o.readyTimeoutMs, creds.auth("admin"), creds.sentinelAccess);
     const need = portsNeeded(o);
     const avoid = ranges(o);
     const [health, spare] = [await freePortsOutside(need.health, avoid), await freePortsOutside(need.spare, avoid)];
@@ -233,7 +233,7 @@ export async function startLocalCluster(opts: LocalClusterOptions & ClusterExtra
     redis: redisConnection(a, creds),
     redisPrimary: async () => {
       if (!a.ha) return "redis";
-      const p = await sentinelPrimary(haSentinels(a.ha), a.ha.masterName);
+      const p = await sentinelPrimary(haSentinels(a.ha), a.ha.masterName, 1_000, readSentinelAccess(o.dataDir));
       return p && redisNameOfPort(a.ha, p.port);
     },
     get components() {
@@ -367,6 +367,8 @@ function redisConnection(a: ClusterAddresses, creds: RedisCredentials): RedisCon
     ...auth,
     url: a.redisUrl,
     sentinels: env.TUG_REDIS_SENTINELS,
+    sentinelPassword: creds.sentinelAccess,
+    sentinelPasswordFile: creds.sentinelAccessFile,
     masterName: a.ha.masterName,
     waitReplicas: Number(env.TUG_REDIS_WAIT_REPLICAS),
     waitTimeoutMs: Number(env.TUG_REDIS_WAIT_TIMEOUT_MS),

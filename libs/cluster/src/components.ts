@@ -130,7 +130,7 @@ function commonEnv(
 function redisEnv(a: ClusterAddresses, creds: RedisCredentials, role: RedisUser): Record<string, string> {
   return {
     TUG_REDIS_URL: a.redisUrl,
-    ...(a.ha ? haRedisEnv(haSentinels(a.ha), a.ha.masterName) : {}),
+    ...(a.ha ? haRedisEnv(haSentinels(a.ha), a.ha.masterName, creds.sentinelAccessFile) : {}),
     ...redisUserEnv(creds, role),
   };
 }

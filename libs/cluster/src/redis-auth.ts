@@ -3,7 +3,8 @@
  * random password per user of REDIS_USERS, keeps each in `<data dir>/redis-auth/<user>.pass` (mode 0600, folder
  * 0700) and writes the ACL file the Redis servers load (`users.acl`, the passwords only as SHA-256). A component
  * gets its user and the path of its password file (TUG_REDIS_USER, TUG_REDIS_PASSWORD_FILE), never the password in
- * its environment or command line.
+ * its environment or command line. The Sentinels of an `--ha` cluster require a password of their own
+ * (`sentinel-access.pass`, TUG_REDIS_SENTINEL_PASSWORD_FILE).
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -21,6 +22,20 @@ export interface RedisCredentials {
   passwordFile(user: RedisUser): string;
   /** `user` with its password, for a client in this process (the cluster handle, tests, chaos). */
   auth(user: RedisUser): RedisAuth;
+  /** The password the Sentinels require of every client and of each other (`requirepass`, `sentinel-pass`). */
+  sentinelAccess: string;
+  /** The file holding it (`TUG_REDIS_SENTINEL_PASSWORD_FILE`). */
+  sentinelAccessFile: string;
+}
+
+/** The file of the Sentinels' password of the cluster in `dataDir`. */
+export function sentinelAccessPath(dataDir: string): string {
+  return join(redisAuthDir(dataDir), "sentinel-access.pass");
+}
+
+/** The Sentinels' password of the cluster in `dataDir` as it is now (after any rotation), or undefined. */
+export function readSentinelAccess(dataDir: string): string | undefined {
+  return readPassword(sentinelAccessPath(dataDir)) || undefined;
 }
 
 /** `<dataDir>/redis-auth`: the folder of a cluster's Redis secrets. */
@@ -42,7 +57,17 @@ export function writeRedisCredentials(dataDir: string, prefix: string, o: { keep
   for (const u of REDIS_USERS) writeSecretFile(passwordFile(u), `${passwords[u]}\n`);
   const acl = join(dir, "users.acl");
   writeSecretFile(acl, aclFile(passwords, prefix));
-  return { aclFile: acl, passwords, passwordFile, auth: (u) => ({ username: u, password: passwords[u] }) };
+  const sentinelAccessFile = sentinelAccessPath(dataDir);
+  const sentinelAccess = (o.keep && readPassword(sentinelAccessFile)) || randomBytes(32).toString("base64url");
+  writeSecretFile(sentinelAccessFile, `${sentinelAccess}\n`);
+  return {
+    aclFile: acl,
+    passwords,
+    passwordFile,
+    auth: (u) => ({ username: u, password: passwords[u] }),
+    sentinelAccess,
+    sentinelAccessFile,
+  };
 }
 
 /** The password in `file`, or "" when there is none. */

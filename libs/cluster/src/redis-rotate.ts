@@ -2,9 +2,10 @@
  * Rotating the Redis passwords of a running local cluster, with no restart and no refused client
  * (docs/security.md, "Rotating credentials"). `rotateRedisPasswords` gives every user a new password next to the old
  * one on every Redis server (as `operator`), points the replicas (`masterauth`) and Sentinels (`auth-pass`) of an
- * `--ha` cluster at the new ones, writes `users.acl` with both, and then the new `.pass` files, which every
- * control-plane process follows (its next reconnect uses the new password; connections already made stay).
- * `retireRedisPasswords`, once they have, removes every password but the current one, on the servers and in the file.
+ * `--ha` cluster at the new ones and gives the Sentinels a new password of their own beside the old, writes
+ * `users.acl` with both, and then the new password files, which every control-plane process follows (its next
+ * reconnect uses the new password; connections already made stay). `retireRedisPasswords`, once they have, removes
+ * every password but the current one, on the servers, in the file and on the Sentinels.
  * A server that cannot be reached is reported and skipped: it loads `users.acl` when it starts again.
  */
 import { randomBytes } from "node:crypto";
@@ -17,12 +18,14 @@ import {
   passwordHash,
   REDIS_USERS,
   type RedisUser,
+  passwordHashesOn,
   removePasswordHashes,
+  sentinelAuth,
   type ServerAddress,
   setSentinelAuthPass,
 } from "@tug/state";
 import { readClusterFile } from "./cluster-file.js";
-import { redisAuthDir } from "./redis-auth.js";
+import { readSentinelAccess, redisAuthDir, sentinelAccessPath } from "./redis-auth.js";
 import { writeSecretFile } from "./secret-file.js";
 
 /** What a rotation step did. */
@@ -102,13 +105,22 @@ export async function rotateRedisPasswords(dataDir: string): Promise<RedisRotati
     addPasswords(s, operator, fresh, ha ? { masterauth: fresh.replication } : {}),
   );
   if (done.ok.length === 0) throw new Error(`no Redis server took the new passwords: ${done.failed.join("; ")}`);
-  const told = ha ? await onEvery(sentinels, (s) => setSentinelAuthPass(s, masterName, fresh.sentinel)) : undefined;
+  // each Sentinel: the new password for Redis, and a new one of its own beside the old (clients and peers switch)
+  const access = readSentinelAccess(dataDir);
+  const newAccess = randomBytes(32).toString("base64url");
+  const told = ha
+    ? await onEvery(sentinels, async (s) => {
+        await setSentinelAuthPass(s, masterName, fresh.sentinel, sentinelAuth(access));
+        await addPasswords(s, sentinelAuth(access), { default: newAccess }, { sentinelPass: newAccess });
+      })
+    : undefined;
   const kept = aclFileHashes(readFileSync(aclPath(dataDir), "utf8"));
   const both = Object.fromEntries(
     REDIS_USERS.map((u) => [u, { hashes: [...new Set([passwordHash(fresh[u]), ...(kept.get(u) ?? [])])] }]),
   );
   writeSecretFile(aclPath(dataDir), aclFile(both, prefix));
   for (const u of REDIS_USERS) writeSecretFile(passFile(dataDir, u), `${fresh[u]}\n`);
+  if (ha) writeSecretFile(sentinelAccessPath(dataDir), `${newAccess}\n`);
   return {
     users: [...REDIS_USERS],
     servers: done.ok,
@@ -119,7 +131,7 @@ export async function rotateRedisPasswords(dataDir: string): Promise<RedisRotati
 
 /** Removes every password but the current one of each user, on the servers and in users.acl. */
 export async function retireRedisPasswords(dataDir: string): Promise<RedisRotationReport> {
-  const { prefix, servers } = serversOf(dataDir);
+  const { prefix, servers, sentinels } = serversOf(dataDir);
   const current = currentPasswords(dataDir);
   const kept = aclFileHashes(readFileSync(aclPath(dataDir), "utf8"));
   const stale = Object.fromEntries(
@@ -128,10 +140,17 @@ export async function retireRedisPasswords(dataDir: string): Promise<RedisRotati
   const operator = { username: "operator", password: current.operator };
   const done = await onEvery(servers, (s) => removePasswordHashes(s, operator, stale));
   writeSecretFile(aclPath(dataDir), aclFile(current, prefix));
+  const access = readSentinelAccess(dataDir);
+  const auth = sentinelAuth(access);
+  const keep = access && passwordHash(access);
+  const told = await onEvery(sentinels, async (s) => {
+    const old = (await passwordHashesOn(s, auth, "default")).filter((h) => h !== keep);
+    await removePasswordHashes(s, auth, { default: old });
+  });
   return {
     users: REDIS_USERS.filter((u) => stale[u].length > 0),
     servers: done.ok,
-    unreachable: done.failed,
-    sentinels: [],
+    unreachable: [...done.failed, ...told.failed],
+    sentinels: told.ok,
   };
 }

@@ -43,6 +43,7 @@ export function readConfig(role: string, env: NodeJS.ProcessEnv = process.env): 
       waitReplicas: intEnv(env, "TUG_REDIS_WAIT_REPLICAS", 0),
       waitTimeoutMs: intEnv(env, "TUG_REDIS_WAIT_TIMEOUT_MS", 1_000),
       ...redisCredentials(env),
+      ...sentinelCredentials(env),
     },
     prefix: env.TUG_PREFIX || "tug",
     healthPort: intEnv(env, "TUG_HEALTH_PORT", 0),
@@ -62,6 +63,28 @@ export function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): 
 }
 
 /**
+ * The Sentinels' password, from the file TUG_REDIS_SENTINEL_PASSWORD_FILE names (followed through a rotation); none
+ * when unset. An unreadable file is a startup error naming the variable.
+ */
+export function sentinelCredentials(env: NodeJS.ProcessEnv): {
+  sentinelPassword?: string;
+  sentinelPasswordFile?: string;
+} {
+  const file = env.TUG_REDIS_SENTINEL_PASSWORD_FILE;
+  if (!file) return {};
+  return { sentinelPassword: readSetting(file, "TUG_REDIS_SENTINEL_PASSWORD_FILE"), sentinelPasswordFile: file };
+}
+
+/** The first line of `file`, trimmed; an unreadable file is a startup error naming `setting`. */
+function readSetting(file: string, setting: string): string {
+  try {
+    return readFileSync(file, "utf8").split("\n")[0]!.trim();
+  } catch (err) {
+    throw new Error(`${setting}: cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
  * The Redis ACL user and password: TUG_REDIS_USER, and the password from the file TUG_REDIS_PASSWORD_FILE names
  * (preferred: it stays out of the environment, and the client follows it through a rotation) or TUG_REDIS_PASSWORD.
  * None set = the `default` user. An unreadable password file is a startup error naming the variable.
@@ -74,13 +97,7 @@ export function redisCredentials(env: NodeJS.ProcessEnv): {
   const username = env.TUG_REDIS_USER || undefined;
   const file = env.TUG_REDIS_PASSWORD_FILE;
   let password = env.TUG_REDIS_PASSWORD || undefined;
-  if (file) {
-    try {
-      password = readFileSync(file, "utf8").trim();
-    } catch (err) {
-      throw new Error(`TUG_REDIS_PASSWORD_FILE: cannot read ${file}: ${(err as Error).message}`, { cause: err });
-    }
-  }
+  if (file) password = readSetting(file, "TUG_REDIS_PASSWORD_FILE");
   if (!username) return {};
   return file ? { username, password, passwordFile: file } : { username, password };
 }

@@ -16,30 +16,31 @@ export interface ServerAddress {
 
 const TIMEOUT_MS = 2_000;
 
+/** Runs `f` on a short-lived connection to `at`, authenticated with `auth` (bounded, closed after). */
+function on<T>(at: ServerAddress, auth: RedisAuth, f: (r: Redis) => Promise<T>): Promise<T> {
+  return oneShot(at.host, at.port, TIMEOUT_MS, f, auth);
+}
+
 /**
- * Adds `passwords` (user → new password) on the server at `at`, as `operator`. With `masterauth`, also the password
- * this server uses as a replica (CONFIG SET, then CONFIG REWRITE so a restart keeps it). Rejects when the server
- * cannot be reached or refuses.
+ * Adds `passwords` (user → new password) on the server at `at`, authenticated as `operator` (a Redis server) or with
+ * the current password (a Sentinel: user `default`). With `masterauth`, also the password this server uses as a
+ * replica (CONFIG SET, then CONFIG REWRITE so a restart keeps it); with `sentinelPass`, the one a Sentinel gives its
+ * peers. Rejects when the server cannot be reached or refuses.
  */
 export async function addPasswords(
   at: ServerAddress,
   operator: RedisAuth,
-  passwords: Partial<Record<RedisUser, string>>,
-  o: { masterauth?: string } = {},
+  passwords: Partial<Record<RedisUser | "default", string>>,
+  o: { masterauth?: string; sentinelPass?: string } = {},
 ): Promise<void> {
-  await oneShot(
-    at.host,
-    at.port,
-    TIMEOUT_MS,
-    async (r: Redis) => {
-      for (const [user, pw] of Object.entries(passwords)) await r.call("ACL", "SETUSER", user, `>${pw}`);
-      if (o.masterauth !== undefined) {
-        await r.call("CONFIG", "SET", "masterauth", o.masterauth);
-        await r.call("CONFIG", "REWRITE");
-      }
-    },
-    operator,
-  );
+  await on(at, operator, async (r) => {
+    for (const [user, pw] of Object.entries(passwords)) await r.call("ACL", "SETUSER", user, `>${pw}`);
+    if (o.masterauth !== undefined) {
+      await r.call("CONFIG", "SET", "masterauth", o.masterauth);
+      await r.call("CONFIG", "REWRITE");
+    }
+    if (o.sentinelPass !== undefined) await r.call("SENTINEL", "CONFIG", "SET", "sentinel-pass", o.sentinelPass);
+  });
 }
 
 /**
@@ -49,26 +50,34 @@ export async function addPasswords(
 export async function removePasswordHashes(
   at: ServerAddress,
   operator: RedisAuth,
-  hashes: Partial<Record<RedisUser, readonly string[]>>,
+  hashes: Partial<Record<RedisUser | "default", readonly string[]>>,
 ): Promise<void> {
-  await oneShot(
-    at.host,
-    at.port,
-    TIMEOUT_MS,
-    async (r: Redis) => {
-      for (const [user, list] of Object.entries(hashes))
-        for (const h of list ?? [])
-          await r.call("ACL", "SETUSER", user, `!${h}`).catch((err: Error) => {
-            if (!/does not exist/.test(err.message)) throw err;
-          });
-    },
-    operator,
-  );
+  await on(at, operator, async (r) => {
+    for (const [user, list] of Object.entries(hashes))
+      for (const h of list ?? [])
+        await r.call("ACL", "SETUSER", user, `!${h}`).catch((err: Error) => {
+          if (!/does not exist/.test(err.message)) throw err;
+        });
+  });
 }
 
-/** Tells the Sentinel at `at` the password it authenticates to `masterName`'s servers with (it persists it). */
-export async function setSentinelAuthPass(at: ServerAddress, masterName: string, password: string): Promise<void> {
-  await oneShot(at.host, at.port, TIMEOUT_MS, (r: Redis) =>
-    r.call("SENTINEL", "SET", masterName, "auth-pass", password),
-  );
+/**
+ * Tells the Sentinel at `at` (reached with `auth`) the password it authenticates to `masterName`'s servers with (it
+ * persists it).
+ */
+export async function setSentinelAuthPass(
+  at: ServerAddress,
+  masterName: string,
+  password: string,
+  auth: RedisAuth = {},
+): Promise<void> {
+  await on(at, auth, (r) => r.call("SENTINEL", "SET", masterName, "auth-pass", password));
+}
+
+/** The SHA-256 hashes of `user`'s passwords on the server at `at` (ACL GETUSER; a Sentinel, as its `default` user). */
+export async function passwordHashesOn(at: ServerAddress, auth: RedisAuth, user: string): Promise<string[]> {
+  const reply = (await on(at, auth, (r) => r.call("ACL", "GETUSER", user))) as unknown[] | null;
+  const flat = reply ?? [];
+  const list = flat[flat.indexOf("passwords") + 1];
+  return Array.isArray(list) ? list.map(String) : [];
 }

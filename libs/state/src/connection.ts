@@ -29,7 +29,46 @@ export interface RedisConnection {
    * the new password (connections already made stay; Redis does not drop them when a password changes).
    */
   passwordFile?: string;
+  /** The password the Sentinels take (their `requirepass`; TUG_REDIS_SENTINEL_PASSWORD_FILE); absent = none. */
+  sentinelPassword?: string;
+  /** The file it came from, followed as `passwordFile` is. */
+  sentinelPasswordFile?: string;
 }
+
+/** A secret that may change while the process runs: `get()` gives the latest, `close()` stops following its file. */
+export interface FollowedSecret {
+  get(): string | undefined;
+  close(): void;
+}
+
+/**
+ * `initial`, then the first line of `file` whenever the file changes (an empty or unreadable file keeps the last
+ * value: a rotation writes it atomically), told to `onChange` too. Without a file, `initial` for good.
+ */
+export function followSecret(
+  initial: string | undefined,
+  file?: string,
+  onChange?: (value: string) => void,
+  pollMs = PASSWORD_FILE_POLL_MS,
+): FollowedSecret {
+  let value = initial;
+  if (!file) return { get: () => value, close: () => undefined };
+  const reread = () => {
+    try {
+      const next = readFileSync(file, "utf8").split("\n")[0]!.trim();
+      if (!next || next === value) return;
+      value = next;
+      onChange?.(next);
+    } catch {
+      // keep the last value
+    }
+  };
+  watchFile(file, { interval: pollMs, persistent: false }, reread);
+  return { get: () => value, close: () => unwatchFile(file, reread) };
+}
+
+/** How often a followed secret's file is looked at (ms). */
+export const PASSWORD_FILE_POLL_MS = 1_000;
 
 /** ioredis' `username`/`password` options for `c` (none when it has no user). */
 export function redisAuth(
@@ -69,34 +108,22 @@ export function createRedisClient(c: RedisConnection): Redis {
     ...redisAuth(c),
   };
   const client = c.sentinels ? sentinelClient({ ...c, sentinels: c.sentinels }, common) : new Redis(c.url, common);
-  if (c.username && c.passwordFile) followPasswordFile(client, c.passwordFile);
+  // ioredis sends options.password (and options.sentinelPassword to the Sentinels) at every (re)connect
+  const secrets = [
+    ...(c.username ? [followSecret(c.password, c.passwordFile, (v) => (client.options.password = v))] : []),
+    ...(c.sentinels
+      ? [followSecret(c.sentinelPassword, c.sentinelPasswordFile, (v) => (client.options.sentinelPassword = v))]
+      : []),
+  ];
+  client.once("end", () => secrets.forEach((f) => f.close()));
   return client;
-}
-
-/** How often a client looks at its password file (ms). */
-export const PASSWORD_FILE_POLL_MS = 1_000;
-
-/**
- * Keeps `client`'s password equal to the first line of `file` (read when the file changes; an empty or unreadable
- * file leaves the last one) until the client ends. ioredis sends `options.password` at every (re)connect.
- */
-export function followPasswordFile(client: Redis, file: string, pollMs = PASSWORD_FILE_POLL_MS): void {
-  const reread = () => {
-    try {
-      const password = readFileSync(file, "utf8").split("\n")[0]!.trim();
-      if (password) client.options.password = password;
-    } catch {
-      // keep the last password: a rotation writes the file atomically, so this is a file being replaced or removed
-    }
-  };
-  watchFile(file, { interval: pollMs, persistent: false }, reread);
-  client.once("end", () => unwatchFile(file, reread));
 }
 
 function sentinelClient(c: RedisConnection & { sentinels: string }, common: RedisOptions): Redis {
   return new Redis({
     ...common,
     sentinels: parseSentinels(c.sentinels),
+    ...(c.sentinelPassword ? { sentinelPassword: c.sentinelPassword } : {}),
     name: c.masterName || DEFAULT_MASTER_NAME,
     role: "master",
     // no failoverDetector: its disconnect can land while a reconnect resolves the primary, and ioredis then ends the

@@ -25,7 +25,7 @@ const plain = (host: string | undefined) => (host ?? "").replace(/^::ffff:/, "")
 
 /**
  * Starts watching `redis` against the Sentinels `sentinels` (`host:port,…`) for `masterName`; `onStale` hears of
- * each dropped connection (for the log).
+ * each dropped connection (for the log); `password` gives the Sentinels' password of the moment, if any.
  */
 export function watchPrimary(
   redis: Redis,
@@ -33,11 +33,12 @@ export function watchPrimary(
   masterName: string,
   onStale: (why: string) => void,
   periodMs = 2_000,
+  password: () => string | undefined = () => undefined,
 ): PrimaryWatch {
   let busy = false;
   /** The settled primary and where the connection is, or undefined while the Sentinels settle nothing. */
   const look = async () => {
-    const p = await sentinelPrimary(sentinels, masterName);
+    const p = await sentinelPrimary(sentinels, masterName, 1_000, password());
     if (!p || /s_down|o_down|failover/.test(p.flags) || redis.status !== "ready") return undefined;
     const at = { host: plain(redis.stream?.remoteAddress), port: redis.stream?.remotePort };
     return { p, at, same: at.host === plain(p.host) && at.port === p.port };

@@ -9,8 +9,8 @@
  * count stays while none answers.
  */
 import { Redis } from "ioredis";
-import { parseSentinels } from "./connection.js";
-import { upIn } from "./sentinel.js";
+import { parseSentinels, redisAuth } from "./connection.js";
+import { sentinelAuth, upIn } from "./sentinel.js";
 
 /** A running poll of the promotable replicas of `masterName`; `count` is the latest, `stop` ends it. */
 export class PromotableReplicas {
@@ -20,13 +20,16 @@ export class PromotableReplicas {
   /** Resolves once the first poll is done. */
   private readonly first: Promise<void>;
 
+  /** `password`: the Sentinels' password of the moment (read at each connect), if they require one. */
   constructor(
     sentinels: string,
     private readonly masterName: string,
     periodMs = 250,
+    private readonly password: () => string | undefined = () => undefined,
   ) {
     this.clients = parseSentinels(sentinels).map((s) => {
       const r = new Redis({
+        ...redisAuth(sentinelAuth(password())),
         host: s.host,
         port: s.port,
         connectTimeout: 1_000,
@@ -36,6 +39,7 @@ export class PromotableReplicas {
         retryStrategy: () => 500,
       });
       r.on("error", () => {});
+      r.on("reconnecting", () => (r.options.password = password())); // after a rotation, the new one
       return r;
     });
     this.timer = setInterval(() => void this.poll(), periodMs);

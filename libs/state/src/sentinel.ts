@@ -17,6 +17,11 @@ export interface PrimaryView {
 /** A user and password (ACL) to authenticate with; empty = the `default` user. */
 export type RedisAuth = Pick<RedisConnection, "username" | "password">;
 
+/** How a client authenticates to a Sentinel with `password` (its `requirepass`, the default user's); none without. */
+export function sentinelAuth(password: string | undefined): RedisAuth {
+  return password ? { username: "default", password } : {};
+}
+
 /** Runs `f` on a short-lived client of `host:port`: no retries, one connect attempt bounded by `timeoutMs`. */
 export async function oneShot<T>(
   host: string,
@@ -49,16 +54,17 @@ export async function oneShot<T>(
  * The primary as the answering Sentinels of `sentinels` (`host:port,…`) see it, all asked at once: the view of the
  * highest configuration epoch wins (ties: the first in the list), so a Sentinel cut off in a minority, which still
  * names the primary of an older epoch, is outvoted by any that saw the failover. Undefined when none answers or
- * none knows `masterName`.
+ * none knows `masterName`. `password`: what the Sentinels take, if they require one.
  */
 export async function sentinelPrimary(
   sentinels: string,
   masterName = DEFAULT_MASTER_NAME,
   timeoutMs = 1_000,
+  password?: string,
 ): Promise<PrimaryView | undefined> {
-  const views = await Promise.all(
-    parseSentinels(sentinels).map((s) => askSentinel(s.host, s.port, masterName, timeoutMs).catch(() => undefined)),
-  );
+  const ask = (s: { host: string; port: number }) =>
+    askSentinel(s.host, s.port, masterName, timeoutMs, password).catch(() => undefined);
+  const views = await Promise.all(parseSentinels(sentinels).map(ask));
   let best: (PrimaryView & { epoch: number }) | undefined;
   for (const v of views) if (v && (!best || v.epoch > best.epoch)) best = v;
   return best && { host: best.host, port: best.port, flags: best.flags };
@@ -74,10 +80,15 @@ export async function sentinelKnows(
   port: number,
   masterName = DEFAULT_MASTER_NAME,
   timeoutMs = 1_000,
+  password?: string,
 ): Promise<{ replicas: number; sentinels: number } | undefined> {
   try {
-    const [replicas, sentinels] = await oneShot(host, port, timeoutMs, (r) =>
-      Promise.all([r.call("SENTINEL", "replicas", masterName), r.call("SENTINEL", "sentinels", masterName)]),
+    const [replicas, sentinels] = await oneShot(
+      host,
+      port,
+      timeoutMs,
+      (r) => Promise.all([r.call("SENTINEL", "replicas", masterName), r.call("SENTINEL", "sentinels", masterName)]),
+      sentinelAuth(password),
     );
     return {
       replicas: upIn(replicas),
@@ -107,8 +118,10 @@ async function askSentinel(
   port: number,
   masterName: string,
   timeoutMs: number,
+  password?: string,
 ): Promise<(PrimaryView & { epoch: number }) | undefined> {
-  const flat = (await oneShot(host, port, timeoutMs, (r) => r.call("SENTINEL", "master", masterName))) as string[];
+  const ask = (r: Redis) => r.call("SENTINEL", "master", masterName);
+  const flat = (await oneShot(host, port, timeoutMs, ask, sentinelAuth(password))) as string[];
   const f = new Map<string, string>();
   for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i]!, flat[i + 1]!);
   if (!f.has("ip") || !f.has("port")) return undefined;

@@ -21,7 +21,13 @@ import {
   toTugError,
 } from "@tug/contracts";
 import type { Redis } from "ioredis";
-import { createRedisClient, DEFAULT_MASTER_NAME, type RedisConnection } from "./connection.js";
+import {
+  createRedisClient,
+  DEFAULT_MASTER_NAME,
+  type FollowedSecret,
+  followSecret,
+  type RedisConnection,
+} from "./connection.js";
 import { DurableAcks } from "./durable.js";
 import { keys, type Keys } from "./keys.js";
 import { type PrimaryWatch, watchPrimary } from "./primary-watch.js";
@@ -99,6 +105,8 @@ export class RedisStore {
   private readonly acks: DurableAcks;
   /** With Sentinels and durable acks: the replicas they could promote, each of which must confirm a write. */
   private promotable?: PromotableReplicas;
+  /** The Sentinels' password (followed through a rotation). */
+  private readonly sentinelPassword: FollowedSecret;
   /** With Sentinels: keeps the connection on the primary they name (see primary-watch.ts). */
   private readonly watch?: PrimaryWatch;
   /** The secret key ring this process was given (controller: seals on apply; health-monitor: opens for sync). */
@@ -109,13 +117,22 @@ export class RedisStore {
     this.secrets = o.secrets;
     this.redis = createRedisClient(o);
     const sentinels = o.sentinels;
+    // the Sentinels' password of the moment, for the store's own questions to them (the client follows its own)
+    this.sentinelPassword = followSecret(o.sentinelPassword, o.sentinelPasswordFile);
+    const sentinelPw = () => this.sentinelPassword.get();
     this.acks = new DurableAcks(this.redis, {
       minReplicas: o.waitReplicas ?? 0,
       timeoutMs: o.waitTimeoutMs ?? 1_000,
       markerKey: this.k.durable,
       // polled from the first durable write on: a process that only reads (registry, proxy) never polls
       promotable: sentinels
-        ? () => (this.promotable ??= new PromotableReplicas(sentinels, o.masterName || DEFAULT_MASTER_NAME)).count()
+        ? () =>
+            (this.promotable ??= new PromotableReplicas(
+              sentinels,
+              o.masterName || DEFAULT_MASTER_NAME,
+              250,
+              sentinelPw,
+            )).count()
         : undefined,
     });
     this.redis.on("ready", () => o.onStatus?.("ready"));
@@ -123,8 +140,13 @@ export class RedisStore {
     defineScripts(this.redis);
     this.run = this.redis as unknown as Record<string, Call>;
     if (o.sentinels)
-      this.watch = watchPrimary(this.redis, o.sentinels, o.masterName || DEFAULT_MASTER_NAME, (why) =>
-        o.onStatus?.("error", new Error(`left a stale primary: ${why}`)),
+      this.watch = watchPrimary(
+        this.redis,
+        o.sentinels,
+        o.masterName || DEFAULT_MASTER_NAME,
+        (why) => o.onStatus?.("error", new Error(`left a stale primary: ${why}`)),
+        2_000,
+        sentinelPw,
       );
   }
 
@@ -171,6 +193,7 @@ export class RedisStore {
   async close(): Promise<void> {
     this.watch?.stop();
     this.promotable?.stop();
+    this.sentinelPassword.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 

@@ -23,6 +23,12 @@ export interface ServerHandle {
   restart(): Promise<void>;
 }
 
+/** Data dirs this process made for its servers: removed when it exits (a server can restart from its dir until then). */
+const madeDirs = new Set<string>();
+process.once("exit", () => {
+  for (const d of madeDirs) rmSync(d, { recursive: true, force: true });
+});
+
 async function startServer(
   bin: string,
   args: (port: number, dir: string) => string[],
@@ -32,6 +38,7 @@ async function startServer(
 ): Promise<ServerHandle> {
   const p = port ?? (await freePort());
   const d = dir ?? mkdtempSync(join(tmpdir(), `tug-${bin}-`));
+  madeDirs.add(d);
   const proc = spawn(bin, args(p, d), { stdio: "ignore" });
   const exited = new Promise<void>((r) => proc.once("exit", () => r()));
   await Promise.race([
@@ -63,9 +70,10 @@ async function startServer(
 
 /**
  * Starts one Redis Sentinel on a free port that monitors the primary on `primaryPort` as `masterName` (quorum 1,
- * a primary silent for 1 s is down); its config file lives in its own temporary dir.
+ * a primary silent for 1 s is down; with `password`, no client without it); its config file lives in its own
+ * temporary dir.
  */
-export function startSentinel(primaryPort: number, masterName = "tug"): Promise<ServerHandle> {
+export function startSentinel(primaryPort: number, masterName = "tug", password?: string): Promise<ServerHandle> {
   const dir = mkdtempSync(join(tmpdir(), "tug-sentinel-"));
   const conf = join(dir, "sentinel.conf");
   writeFileSync(
@@ -73,6 +81,7 @@ export function startSentinel(primaryPort: number, masterName = "tug"): Promise<
     [
       `sentinel monitor ${masterName} 127.0.0.1 ${primaryPort} 1`,
       `sentinel down-after-milliseconds ${masterName} 1000`,
+      ...(password ? [`requirepass ${password}`] : []),
       "",
     ].join("\n"),
   );

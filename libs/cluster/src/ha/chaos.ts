@@ -7,6 +7,7 @@ import { sentinelPrimary } from "@tug/state";
 import { type ChaosResult, killComponent } from "../chaos.js";
 import type { ClusterFile } from "../cluster-file.js";
 import { type HaAddresses, haSentinels, redisNameOfPort } from "./addresses.js";
+import { readSentinelAccess } from "../redis-auth.js";
 
 function haOf(f: ClusterFile): HaAddresses {
   if (!f.ha)
@@ -21,7 +22,7 @@ function haOf(f: ClusterFile): HaAddresses {
 /** SIGKILLs the current Redis primary; the Sentinels fail over to a replica and the old primary rejoins as one. */
 export async function killRedisPrimary(f: ClusterFile): Promise<ChaosResult> {
   const h = haOf(f);
-  const p = await sentinelPrimary(haSentinels(h), h.masterName);
+  const p = await sentinelPrimary(haSentinels(h), h.masterName, 1_000, readSentinelAccess(f.dataDir));
   const name = p && redisNameOfPort(h, p.port);
   if (!name) throw new TugError("STORE_UNAVAILABLE", "no Sentinel answered with a primary of this cluster");
   const r = killComponent(f, name);

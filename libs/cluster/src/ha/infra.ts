@@ -35,15 +35,20 @@ export function haPorts(h: HaAddresses): Array<[string, number, string]> {
 /**
  * Resolves once the Sentinels name a primary that has every replica attached (asked as `auth`) and every Sentinel
  * knows every replica and every other Sentinel: before that, a failover can promote nobody (CI saw a primary killed
- * seconds after start-up stay unreplaced: the Sentinels had not yet read the replicas from its INFO). Rejects after
- * `timeoutMs`.
+ * seconds after start-up stay unreplaced: the Sentinels had not yet read the replicas from its INFO). The Sentinels
+ * are asked with `sentinelPassword`. Rejects after `timeoutMs`.
  */
-export async function waitReplicated(h: HaAddresses, timeoutMs: number, auth: RedisAuth): Promise<void> {
+export async function waitReplicated(
+  h: HaAddresses,
+  timeoutMs: number,
+  auth: RedisAuth,
+  sentinelPassword?: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const want = h.redisPorts.length - 1;
   let seen = "no answer from the Sentinels";
   while (Date.now() < deadline) {
-    seen = (await notYetReplicated(h, want, auth)) ?? "";
+    seen = (await notYetReplicated(h, want, auth, sentinelPassword)) ?? "";
     if (!seen) return;
     await sleep(100);
   }
@@ -51,13 +56,18 @@ export async function waitReplicated(h: HaAddresses, timeoutMs: number, auth: Re
 }
 
 /** What is still missing before a failover could succeed; undefined when nothing is. */
-async function notYetReplicated(h: HaAddresses, want: number, auth: RedisAuth): Promise<string | undefined> {
-  const p = await sentinelPrimary(haSentinels(h), h.masterName);
+async function notYetReplicated(
+  h: HaAddresses,
+  want: number,
+  auth: RedisAuth,
+  sentinelPassword: string | undefined,
+): Promise<string | undefined> {
+  const p = await sentinelPrimary(haSentinels(h), h.masterName, 1_000, sentinelPassword);
   if (!p) return "no answer from the Sentinels";
   const n = await attachedReplicas(p.host, p.port, auth);
   if (n < want) return `primary ${p.host}:${p.port} has ${n} of ${want} replicas attached`;
   for (const [i, port] of h.sentinelPorts.entries()) {
-    const k = await sentinelKnows(h.hosts[i]!, port, h.masterName);
+    const k = await sentinelKnows(h.hosts[i]!, port, h.masterName, 1_000, sentinelPassword);
     if (!k || k.replicas < want || k.sentinels < h.sentinelPorts.length - 1)
       return `sentinel-${i + 1} knows ${k?.replicas ?? "?"} of ${want} replicas, ${k?.sentinels ?? "?"} other Sentinels`;
   }

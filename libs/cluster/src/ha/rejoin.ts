@@ -19,7 +19,10 @@ export function setReplicaOf(confFile: string, primary: { host: string; port: nu
   writeFileSync(confFile, `${lines.join("\n")}\n`);
 }
 
-/** Prepares the restart of the Redis server on `host`:`port` whose config is `confFile` (see the file comment). */
+/**
+ * Prepares the restart of the Redis server on `host`:`port` whose config is `confFile` (see the file comment); the
+ * Sentinels are asked with `sentinelPassword()` (read at each question: it may have been rotated).
+ */
 export async function rejoinAsReplica(
   confFile: string,
   host: string,
@@ -27,10 +30,11 @@ export async function rejoinAsReplica(
   sentinels: string,
   masterName: string,
   log: (line: string) => void,
+  sentinelPassword: () => string | undefined = () => undefined,
 ): Promise<void> {
   const deadline = Date.now() + REJOIN_WAIT_MS;
   while (Date.now() < deadline) {
-    const p = await sentinelPrimary(sentinels, masterName);
+    const p = await sentinelPrimary(sentinels, masterName, 1_000, sentinelPassword());
     const settled = p !== undefined && !/s_down|o_down|failover/.test(p.flags);
     if (settled && !(p.port === port && p.host === host)) {
       setReplicaOf(confFile, p);

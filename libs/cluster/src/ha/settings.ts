@@ -19,10 +19,15 @@ export const WAIT_TIMEOUT_MS = 1_000;
 /** A restarting Redis server waits at most this long for the Sentinels to settle who the primary is. */
 export const REJOIN_WAIT_MS = 15_000;
 
-/** The environment that points a component at the Sentinels and makes its acks durable. */
-export function haRedisEnv(sentinels: string, masterName: string): Record<string, string> {
+/** The environment that points a component at the Sentinels (with their password's file) and makes acks durable. */
+export function haRedisEnv(
+  sentinels: string,
+  masterName: string,
+  sentinelPasswordFile?: string,
+): Record<string, string> {
   return {
     TUG_REDIS_SENTINELS: sentinels,
+    ...(sentinelPasswordFile ? { TUG_REDIS_SENTINEL_PASSWORD_FILE: sentinelPasswordFile } : {}),
     TUG_REDIS_MASTER_NAME: masterName,
     TUG_REDIS_WAIT_REPLICAS: String(WAIT_REPLICAS),
     TUG_REDIS_WAIT_TIMEOUT_MS: String(WAIT_TIMEOUT_MS),

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { type ComponentSpec, TIER } from "../components.js";
 import { type HaAddresses, haSentinels } from "./addresses.js";
-import type { RedisCredentials } from "../redis-auth.js";
+import { type RedisCredentials, readSentinelAccess } from "../redis-auth.js";
 import { writeSecretFile } from "../secret-file.js";
 import { rejoinAsReplica } from "./rejoin.js";
 import { inNetns } from "../hosts/placed.js";
@@ -80,17 +80,26 @@ export function redisNodeSpecs(
       tier: TIER.infra,
       ...inNetns(h.namespaces?.[i], "redis-server", [conf]),
       beforeRestart: (note) =>
-        rejoinAsReplica(conf, host, port, sentinels, h.masterName, (l) => {
-          note(l);
-          log(name, l);
-        }),
+        rejoinAsReplica(
+          conf,
+          host,
+          port,
+          sentinels,
+          h.masterName,
+          (l) => {
+            note(l);
+            log(name, l);
+          },
+          () => readSentinelAccess(dataDir),
+        ),
     };
   });
 }
 
 /**
  * sentinel-1…3 (`redis-server <conf> --sentinel`), quorum 2, tuned to fail over within seconds; they reach the Redis
- * servers as the `sentinel` user.
+ * servers as the `sentinel` user, and take no command (from a client or from each other) without the cluster's
+ * Sentinel password.
  */
 export function sentinelSpecs(dataDir: string, h: HaAddresses, creds: RedisCredentials): ComponentSpec[] {
   const m = h.masterName;
@@ -105,6 +114,9 @@ export function sentinelSpecs(dataDir: string, h: HaAddresses, creds: RedisCrede
       `sentinel parallel-syncs ${m} ${h.redisPorts.length - 1}`,
       `sentinel auth-user ${m} sentinel`,
       `sentinel auth-pass ${m} ${creds.passwords.sentinel}`,
+      // no client (nor peer) without the Sentinels' password: none may ask for a failover or point them elsewhere
+      `requirepass ${creds.sentinelAccess}`,
+      `sentinel sentinel-pass ${creds.sentinelAccess}`,
     ]);
     const run = inNetns(h.namespaces?.[i], "redis-server", [conf, "--sentinel"]);
     return { name, role: "sentinel", tier: TIER.infra, ...run };
