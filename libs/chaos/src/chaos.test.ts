@@ -118,6 +118,27 @@ describe("chaos checks", () => {
     expect(book.list.map((v) => v.invariant)).toEqual(["too-many-ready"]);
   });
 
+  it("keeps a superseded count through an outage longer than the prune horizon (CI: 6 -> 2 -> 4, then Redis down)", () => {
+    const l = new AckLedger();
+    l.begin("default/a", 6, 0);
+    l.ack("default/a", 6, 1, 0);
+    l.begin("default/a", 2, 1_000);
+    l.ack("default/a", 2, 1, 1_000);
+    l.begin("default/a", 4, 2_000);
+    l.ack("default/a", 4, 1, 2_000);
+    const ready = Array.from({ length: 6 }, (_, i) => rep(`r${i}`));
+    const book = new ViolationBook();
+    // Redis down from 2 s to 30 s: the actor is not up, so nothing is pruned however often prune runs
+    for (let t = 3_000; t <= 30_000; t += 1_000) l.prune(20_000, t, t);
+    checkSurge(snap({ at: 30_500, replicas: ready }), l, 1, 5_000, book, 30_500); // Redis just back
+    expect(book.count).toBe(0); // the 6 the controller never had the chance to retire is still allowed
+    // once the controller has run with Redis for the window, the surplus is its fault
+    checkSurge(snap({ at: 36_000, replicas: ready }), l, 1, 5_000, book, 30_500);
+    expect(book.list.map((v) => v.invariant)).toEqual(["too-many-ready"]);
+    l.prune(20_000, 51_000, 30_500); // and up for the prune horizon, the old counts go
+    expect(l.maxDesiredSince("default/a", 5_000, 51_000, 30_500)).toBe(4);
+  });
+
   it("flags an over-committed node", () => {
     const node = { id: "n1", capacity: { cpuMillis: 150, memoryBytes: 10 } } as NodeRecord;
     const book = new ViolationBook();

@@ -132,8 +132,16 @@ export class AckLedger {
     return Math.max(max, a?.replicas ?? 0);
   }
 
-  /** Drops changes superseded by an ack older than `keepMs` (bounded memory; what may still be in force stays). */
-  prune(keepMs: number, now = Date.now()): void {
+  /**
+   * Drops changes superseded by an ack older than `keepMs` (bounded memory; what may still be in force stays). Nothing
+   * is dropped while whoever must act on a change has been up for less than `keepMs` (`actorUpSince`): a scale-down
+   * acknowledged while the controller or Redis was down leaves its surplus running until they are back, so the count
+   * it superseded stays allowed (maxDesiredSince) however long the outage was. CI saw a 6 → 2 → 4 pair of scales
+   * acknowledged just before a 20 s Redis outage: the 6 was dropped during it, and the 6 replicas still running when
+   * Redis came back were reported as too many.
+   */
+  prune(keepMs: number, now = Date.now(), actorUpSince = Number.NEGATIVE_INFINITY): void {
+    if (actorUpSince >= now - keepMs) return;
     for (const e of this.entries.values()) {
       const from = now - keepMs;
       // the newest change acknowledged before `from`: everything older than it was superseded before the window

@@ -40,6 +40,8 @@ export async function monitor(o: {
   const syncServer = new Presence();
   const controller = new Presence();
   const redis = new Presence(); // fed by this checker's own reads: the controller cannot act while Redis is down
+  /** Since when the controller could act on desired state: it runs and Redis answers. */
+  const actorUpSince = (now: number) => Math.max(controller.upSince(now), redis.upSince(now));
   const orphans = new OrphanWatch(
     o.orphanLimitMs,
     o.book,
@@ -62,21 +64,14 @@ export async function monitor(o: {
         latest = s;
         redis.beat(s.at);
         checkAcked(s, o.ledger, epochs, o.book);
-        checkSurge(
-          s,
-          o.ledger,
-          o.maxSurge,
-          SURGE_WINDOW_MS,
-          o.book,
-          Math.max(controller.upSince(s.at), redis.upSince(s.at)),
-        );
+        checkSurge(s, o.ledger, o.maxSurge, SURGE_WINDOW_MS, o.book, actorUpSince(s.at));
         checkCapacity(s, o.book);
         availability?.check(s);
         stats.checks++;
       } catch {
         stats.unreadable++;
       }
-      o.ledger.prune(4 * SURGE_WINDOW_MS);
+      o.ledger.prune(4 * SURGE_WINDOW_MS, Date.now(), actorUpSince(Date.now()));
       await sleep(o.periodMs ?? 200, o.signal);
     }
   } finally {
