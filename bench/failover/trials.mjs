@@ -1,7 +1,8 @@
 // The trials of bench/failover: kill one server of an --ha cluster, then time until the next write is acknowledged
 // (a scale through the intake, retried every attempt with a short request timeout, as a client would).
 import { sleep } from "../../libs/runtime/dist/index.js";
-import { attachedReplicas } from "../../libs/state/dist/index.js";
+import { readSentinelAccess } from "../../libs/cluster/dist/index.js";
+import { attachedReplicas, sentinelKnows, sentinelPrimary } from "../../libs/state/dist/index.js";
 import { subjects } from "../../libs/contracts/dist/index.js";
 
 /** How long one trial may take before it counts as a failure of the bench (ms). */
@@ -24,7 +25,32 @@ async function nextAck(bus, since, attempt) {
   }
 }
 
-/** Resolves once the Sentinels' primary has both replicas in sync again (the cluster is whole before a trial). */
+/**
+ * True when every Sentinel names the same primary, with no failover in progress, and knows both replicas and both
+ * other Sentinels up. Right after a failover its leader may still be reconfiguring the replicas (up to the 3 s
+ * failover-timeout) while the others already follow the new primary; a primary killed then is a second fault on an
+ * unsettled group (a trial once took 17 s: two Sentinels ended a stale failover by timeout, named another primary than
+ * the third, and no quorum agreed the killed one was down until the next timeout).
+ */
+async function sentinelsSettled(cluster) {
+  const h = cluster.ha;
+  const password = readSentinelAccess(cluster.dataDir);
+  const views = await Promise.all(
+    h.sentinelPorts.map(async (port, i) => {
+      const at = `${h.hosts[i]}:${port}`;
+      const p = await sentinelPrimary(at, h.masterName, 1_000, password);
+      const k = await sentinelKnows(h.hosts[i], port, h.masterName, 1_000, password);
+      const known = k && k.replicas === h.redisPorts.length - 1 && k.sentinels === h.sentinelPorts.length - 1;
+      return p && p.flags === "master" && known ? `${p.host}:${p.port}` : undefined;
+    }),
+  );
+  return views.every((v) => v !== undefined && v === views[0]);
+}
+
+/**
+ * Resolves once the Sentinels agree on a settled primary that has both replicas in sync again (the cluster is whole
+ * before a trial).
+ */
 async function whole(cluster) {
   const deadline = Date.now() + TRIAL_LIMIT_MS;
   while (Date.now() < deadline) {
@@ -34,7 +60,7 @@ async function whole(cluster) {
     // asked as the cluster's admin user: the default user is off (Redis ACL)
     const attached =
       i >= 0 && all ? await attachedReplicas(cluster.ha.hosts[i], cluster.ha.redisPorts[i], cluster.redis) : -1;
-    if (attached === cluster.ha.redisPorts.length - 1) return name;
+    if (attached === cluster.ha.redisPorts.length - 1 && (await sentinelsSettled(cluster))) return name;
     await sleep(200);
   }
   throw new Error("the cluster did not become whole again within a minute");
