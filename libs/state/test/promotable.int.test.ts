@@ -31,6 +31,20 @@ afterAll(async () => {
 });
 
 describe("promotable replicas", () => {
+  it("counts through a Sentinel that requires a password only with it (a poll refused counts nothing)", async () => {
+    const guarded = await startSentinel(primary.port, "tug", "sentinel-pass-0123456789");
+    const withPw = new PromotableReplicas(`127.0.0.1:${guarded.port}`, "tug", 100, () => "sentinel-pass-0123456789");
+    const without = new PromotableReplicas(`127.0.0.1:${guarded.port}`, "tug", 100);
+    try {
+      await eventually(async () => expect(await withPw.count()).toBe(1), { timeoutMs: 30_000 });
+      expect(await without.count()).toBe(0);
+    } finally {
+      withPw.stop();
+      without.stop();
+      await guarded.stop();
+    }
+  }, 60_000);
+
   it("reads SENTINEL REPLICAS: down, disconnected or failed-over replicas do not count", () => {
     const row = (flags: string) => ["name", "r", "ip", "127.0.0.1", "flags", flags];
     expect(upIn([row("slave"), row("slave,s_down"), row("slave,disconnected"), row("slave,promoted")])).toBe(2);
