@@ -2,7 +2,7 @@
  * How a RedisStore reaches Redis: one URL (a single redis-server), or the Sentinels of a replicated primary (`tug up
  * --ha`), which the client asks for the current primary and follows through a failover by itself.
  */
-import { readFileSync, unwatchFile, watchFile } from "node:fs";
+import { readFileSync } from "node:fs";
 import { Redis, type RedisOptions } from "ioredis";
 
 /** Where Redis is and how durable an acknowledged write must be. */
@@ -63,8 +63,10 @@ export function followSecret(
       // keep the last value
     }
   };
-  watchFile(file, { interval: pollMs, persistent: false }, reread);
-  return { get: () => value, close: () => unwatchFile(file, reread) };
+  // read again on a timer rather than on stat changes: a watcher's first stat may come after a change made right after
+  // `initial` was read, and would then never see it
+  const timer = setInterval(reread, pollMs).unref();
+  return { get: () => value, close: () => clearInterval(timer) };
 }
 
 /** How often a followed secret's file is looked at (ms). */

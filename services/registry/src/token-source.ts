@@ -3,7 +3,7 @@
  * current first, as `tug up` and `tug rotate api-token` write it), followed while the registry runs so a rotation
  * needs no restart, or one token given as the value itself (`TUG_API_TOKEN`).
  */
-import { readFileSync, unwatchFile, watchFile } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Logger } from "@tug/log";
 
 /** The two settings, as main.ts reads them from the environment. */
@@ -56,18 +56,24 @@ export function followApiTokens(s: TokenSettings, log: Logger, pollMs = TOKEN_FI
   let tokens = apiTokensOf(s);
   const file = s.file;
   if (!file) return { list: () => tokens, close: () => undefined };
+  let lastError = "";
   const reread = () => {
     try {
       const next = apiTokensOf(s);
+      lastError = "";
       if (next.join("\n") === tokens.join("\n")) return;
       tokens = next;
       log.info({ tokens: next.length }, "API tokens reloaded");
     } catch (err) {
-      log.warn({ err: (err as Error).message }, "API token file changed but does not read as tokens; kept the last");
+      const message = (err as Error).message;
+      if (message !== lastError) log.warn({ err: message }, "API token file does not read as tokens; kept the last");
+      lastError = message; // said once, not at every look
     }
   };
-  watchFile(file, { interval: pollMs, persistent: false }, reread);
-  return { list: () => tokens, close: () => unwatchFile(file, reread) };
+  // read again on a timer rather than on stat changes: a watcher's first stat may come after a change made right after
+  // the read above, and would then never see it
+  const timer = setInterval(reread, pollMs).unref();
+  return { list: () => tokens, close: () => clearInterval(timer) };
 }
 
 function valid(token: string, setting: string): string {
