@@ -24,6 +24,12 @@ import {
 import { usageFromStats, type CpuSample, type StatsSample } from "./docker-stats.js";
 import { DriverError, type Driver, type ExitEvent, type ReplicaSpec, type RuntimeHandle, type Usage } from "./types.js";
 
+/** Running or not, the exit code, and whether the memory limit killed it. */
+type ContainerState = { running: boolean; exitCode: number | null; oomKilled: boolean };
+/** Extra looks at a SIGKILLed container's OOMKilled flag, and their spacing (ms). */
+const OOM_SETTLE_TRIES = 4;
+const OOM_SETTLE_MS = 50;
+
 /** Default Docker Engine socket. */
 export const DEFAULT_DOCKER_SOCKET = "/var/run/docker.sock";
 
@@ -242,13 +248,27 @@ export class DockerDriver implements Driver {
     void (async () => {
       if (this.stopping.has(e.id))
         return this.exited(handle, e.exitCode ?? (await this.stateOf(e.id))?.exitCode ?? null);
-      const [state, output] = await Promise.all([this.stateOf(e.id), this.lastOutput(e.id)]);
+      const [state, output] = await Promise.all([this.settledStateOf(e.id, e.exitCode), this.lastOutput(e.id)]);
       this.exited(handle, e.exitCode ?? state?.exitCode ?? null, {
         reason: state?.oomKilled ? "OOMKilled" : undefined,
         message: output && `last output: ${output}`,
       });
       await this.remove(e.id);
     })();
+  }
+
+  /**
+   * The state of a container that died: for a SIGKILL (137) not yet marked OOMKilled, asked again a few times 50 ms
+   * apart, since the engine may handle the exit before the kernel's OOM notice (CI saw an OOM kill reported as a plain
+   * 137). Bounded: at most 200 ms more, and only for 137.
+   */
+  private async settledStateOf(id: string, exitCode: number | null | undefined): Promise<ContainerState | undefined> {
+    let state = await this.stateOf(id);
+    for (let i = 0; i < OOM_SETTLE_TRIES && (exitCode ?? state?.exitCode) === 137 && state && !state.oomKilled; i++) {
+      await new Promise((r) => setTimeout(r, OOM_SETTLE_MS));
+      state = (await this.stateOf(id)) ?? state;
+    }
+    return state;
   }
 
   /** The tail of what a container printed (stdout and stderr), or undefined. */
@@ -303,9 +323,7 @@ export class DockerDriver implements Driver {
    * Running or not, the exit code and whether the memory limit killed it; a container that no longer exists counts
    * as exited (code unknown); undefined when the engine does not answer.
    */
-  private async stateOf(
-    id: string,
-  ): Promise<{ running: boolean; exitCode: number | null; oomKilled: boolean } | undefined> {
+  private async stateOf(id: string): Promise<ContainerState | undefined> {
     try {
       const s = (await this.docker.getContainer(id).inspect()).State;
       return { running: s.Running, exitCode: s.Running ? null : s.ExitCode, oomKilled: s.OOMKilled === true };
