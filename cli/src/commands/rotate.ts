@@ -23,9 +23,6 @@ export async function apiAccepts(api: string, token: string, ca?: string): Promi
   }
 }
 
-/** How soon a process picks up a new Redis password file (libs/state PASSWORD_FILE_POLL_MS), in s. */
-const PASSWORD_FILE_POLL_S = 1;
-
 /** The API of the local cluster and the CA its certificate is verified with. */
 interface Api {
   url: string;
@@ -83,6 +80,7 @@ export function rotateCommand(program: Command): void {
     .option("--retire", "remove every Redis password but the current one")
     .action(async (opts: { retire?: boolean }, cmd: Command) => {
       const { retireRedisPasswords, rotateRedisPasswords } = await import("@tug/cluster");
+      const { PASSWORD_FILE_POLL_MS } = await import("@tug/state");
       const dir = dataDirOf(cmd);
       const r = opts.retire ? await retireRedisPasswords(dir.path) : await rotateRedisPasswords(dir.path);
       const lines = opts.retire
@@ -90,7 +88,7 @@ export function rotateCommand(program: Command): void {
         : [
             `new passwords for ${r.users.length} Redis users on ${r.servers.join(", ")}`,
             ...(r.sentinels.length ? [`Sentinels told: ${r.sentinels.join(", ")}`] : []),
-            `every process uses them at its next connect (within ${PASSWORD_FILE_POLL_S} s of now);` +
+            `every process uses them at its next connect (within ${PASSWORD_FILE_POLL_MS / 1000} s of now);` +
               " the old ones stay valid until: tug rotate redis --retire",
           ];
       for (const u of r.unreachable) lines.push(`not reached: ${u} (it loads the new users.acl when it starts)`);

@@ -21,13 +21,7 @@ import {
   toTugError,
 } from "@tug/contracts";
 import type { Redis } from "ioredis";
-import {
-  createRedisClient,
-  DEFAULT_MASTER_NAME,
-  type FollowedSecret,
-  followSecret,
-  type RedisConnection,
-} from "./connection.js";
+import { createRedisClient, DEFAULT_MASTER_NAME, type RedisConnection } from "./connection.js";
 import { DurableAcks } from "./durable.js";
 import { keys, type Keys } from "./keys.js";
 import { type PrimaryWatch, watchPrimary } from "./primary-watch.js";
@@ -105,8 +99,6 @@ export class RedisStore {
   private readonly acks: DurableAcks;
   /** With Sentinels and durable acks: the replicas they could promote, each of which must confirm a write. */
   private promotable?: PromotableReplicas;
-  /** The Sentinels' password (followed through a rotation). */
-  private readonly sentinelPassword: FollowedSecret;
   /** With Sentinels: keeps the connection on the primary they name (see primary-watch.ts). */
   private readonly watch?: PrimaryWatch;
   /** The secret key ring this process was given (controller: seals on apply; health-monitor: opens for sync). */
@@ -117,9 +109,8 @@ export class RedisStore {
     this.secrets = o.secrets;
     this.redis = createRedisClient(o);
     const sentinels = o.sentinels;
-    // the Sentinels' password of the moment, for the store's own questions to them (the client follows its own)
-    this.sentinelPassword = followSecret(o.sentinelPassword, o.sentinelPasswordFile);
-    const sentinelPw = () => this.sentinelPassword.get();
+    // the Sentinels' password of the moment (the client follows its file), for the store's own questions to them
+    const sentinelPw = () => this.redis.options.sentinelPassword ?? undefined;
     this.acks = new DurableAcks(this.redis, {
       minReplicas: o.waitReplicas ?? 0,
       timeoutMs: o.waitTimeoutMs ?? 1_000,
@@ -193,7 +184,6 @@ export class RedisStore {
   async close(): Promise<void> {
     this.watch?.stop();
     this.promotable?.stop();
-    this.sentinelPassword.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
