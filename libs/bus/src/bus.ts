@@ -13,13 +13,16 @@ import {
   handlingRequest,
   isEnvelopeLike,
   openEnvelope,
+  requestExpired,
   toTugError,
   TugError,
   type ErrorBody,
 } from "@tug/contracts";
 import type { Logger } from "@tug/log";
 import { Counter, type Registry } from "prom-client";
+import { performance } from "node:perf_hooks";
 import { natsAuthOptions, natsCredsFromEnv, type NatsCreds } from "./creds.js";
+import { Gate } from "./gate.js";
 
 export interface BusOptions {
   /** A NATS URL, or a comma-separated list of a cluster's servers (tried in random order, failed over among). */
@@ -40,6 +43,17 @@ export type RequestHandler = (body: unknown, env: Envelope | undefined, subject:
 /** Handler of a published message (already unwrapped from a validated envelope). */
 export type MessageHandler = (env: Envelope, subject: string) => void | Promise<void>;
 
+/** How a subscription takes its messages. */
+export interface HandlerOptions {
+  /** NATS queue group: each message goes to one member. */
+  queue?: string;
+  /**
+   * At most this many handlers in flight; later messages wait in arrival order (default: no bound). A request that
+   * waited longer than its sender does (the envelope's `ttlMs`) is dropped unanswered, since no one reads the answer.
+   */
+  concurrency?: number;
+}
+
 /**
  * The content type of a reply: JSON to a request that declared `content-type: application/json`, or sent JSON bytes
  * with no content type (as `nats req subject '{…}'` does); msgpack otherwise.
@@ -52,6 +66,7 @@ export function replyType(declared: string | undefined, data: Uint8Array): Conte
 /** A connected bus. */
 export class Bus {
   private readonly rejected: Counter;
+  private readonly expired: Counter;
   private isConnected = true;
   private readonly reconnectListeners = new Set<() => void>();
   private constructor(
@@ -62,6 +77,11 @@ export class Bus {
       name: "tug_bus_rejected_total",
       help: "bus messages rejected as invalid",
       labelNames: ["reason"],
+      registers: o.metrics ? [o.metrics] : [],
+    });
+    this.expired = new Counter({
+      name: "tug_bus_requests_expired_total",
+      help: "requests dropped unanswered: they waited for a handler longer than their sender waits for the reply",
       registers: o.metrics ? [o.metrics] : [],
     });
   }
@@ -139,7 +159,8 @@ export class Bus {
   }
 
   /** Subscribes; each message is decoded and its envelope validated before `handler` sees it. */
-  subscribe(subject: string, handler: MessageHandler, opts: { queue?: string } = {}): Subscription {
+  subscribe(subject: string, handler: MessageHandler, opts: HandlerOptions = {}): Subscription {
+    const gate = opts.concurrency ? new Gate(opts.concurrency) : undefined;
     return this.nc.subscribe(subject, {
       queue: opts.queue,
       callback: (err, msg) => {
@@ -151,14 +172,10 @@ export class Bus {
           this.reject(subject, e);
           return;
         }
-        Promise.resolve()
-          .then(() => handler(env, msg.subject))
-          .catch((e) =>
-            this.o.log.warn(
-              { subject: msg.subject, err: String((e as Error)?.message ?? e) },
-              "message handler failed",
-            ),
-          );
+        const handle = async () => handler(env, msg.subject);
+        (gate ? gate.run(handle) : handle()).catch((e) =>
+          this.o.log.warn({ subject: msg.subject, err: String((e as Error)?.message ?? e) }, "message handler failed"),
+        );
       },
     });
   }
@@ -167,24 +184,31 @@ export class Bus {
    * Serves requests on `subject` (usually in a queue group). Accepts an envelope or a bare body (so any NATS
    * client can send a manifest as JSON or msgpack); every failure is answered as a structured error.
    */
-  serve(subject: string, handler: RequestHandler, opts: { queue?: string } = {}): Subscription {
+  serve(subject: string, handler: RequestHandler, opts: HandlerOptions = {}): Subscription {
+    const gate = opts.concurrency ? new Gate(opts.concurrency) : undefined;
     return this.nc.subscribe(subject, {
       queue: opts.queue,
       callback: (err, msg) => {
         if (err) return;
-        void this.answer(msg, handler);
+        const receivedAt = performance.now();
+        void (gate ? gate.run(() => this.answer(msg, handler, receivedAt)) : this.answer(msg, handler, receivedAt));
       },
     });
   }
 
-  private async answer(msg: Msg, handler: RequestHandler): Promise<void> {
+  private async answer(msg: Msg, handler: RequestHandler, receivedAt: number): Promise<void> {
     let reply: unknown;
     const declared = msg.headers?.get("content-type") || undefined;
     try {
       const raw = decode(msg.data, declared);
       const env = isEnvelopeLike(raw) ? openEnvelope(raw) : undefined;
+      if (requestExpired(env?.ttlMs, receivedAt)) {
+        this.expired.inc();
+        this.o.log.debug({ subject: msg.subject }, "request dropped: its sender stopped waiting while it queued");
+        return;
+      }
       // a write made after the sender gave up could undo its next change (request-expiry.ts)
-      reply = await handlingRequest(env?.ttlMs, () => handler(env ? env.body : raw, env, msg.subject));
+      reply = await handlingRequest(env?.ttlMs, () => handler(env ? env.body : raw, env, msg.subject), receivedAt);
     } catch (e) {
       const te = toTugError(e);
       if (te.code === "INTERNAL")

@@ -65,7 +65,11 @@ export const metricsSchema = z.object({
 export type MetricsReport = z.output<typeof metricsSchema>;
 
 /** Worker → health-monitor request: give me my assignments. */
-export const syncRequestSchema = z.object({ node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
+export const syncRequestSchema = z.object({
+  node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  /** The digest of the answer the node holds: when nothing changed since, the answer is `unchanged`. */
+  digest: z.string().max(128).optional(),
+});
 
 /** One assignment: a replica the node must run (or stop), with the template of its revision. */
 export interface Assignment {
@@ -78,7 +82,12 @@ export interface Assignment {
 export interface SyncReply {
   ok: true;
   node: string;
+  /** Empty when `unchanged`. */
   assignments: Assignment[];
+  /** A digest of what this answer was built from (the node sends it with its next sync). */
+  digest?: string;
+  /** The node's digest is current: keep the assignments it holds (sent without them). */
+  unchanged?: boolean;
 }
 
 export const deleteSchema = z.object({ namespace: name.default("default"), name }).strict();

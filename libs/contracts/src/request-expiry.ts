@@ -11,9 +11,17 @@ import { TugError } from "./errors.js";
 
 const expiresAt = new AsyncLocalStorage<number>();
 
-/** Runs `handle` as the handling of a request whose sender waits `ttlMs` from now (undefined: no bound). */
-export function handlingRequest<T>(ttlMs: number | undefined, handle: () => T): T {
-  return ttlMs ? expiresAt.run(performance.now() + ttlMs, handle) : handle();
+/**
+ * Runs `handle` as the handling of a request whose sender waits `ttlMs` from `receivedAt` (this process's
+ * `performance.now()` when the request arrived; default now), undefined `ttlMs`: no bound.
+ */
+export function handlingRequest<T>(ttlMs: number | undefined, handle: () => T, receivedAt = performance.now()): T {
+  return ttlMs ? expiresAt.run(receivedAt + ttlMs, handle) : handle();
+}
+
+/** True when a request received at `receivedAt` (`performance.now()`) with `ttlMs` has outlived its sender's wait. */
+export function requestExpired(ttlMs: number | undefined, receivedAt: number, now = performance.now()): boolean {
+  return ttlMs !== undefined && now > receivedAt + ttlMs;
 }
 
 /** Throws TIMEOUT when the request being handled (if any) has outlived its sender's wait. */

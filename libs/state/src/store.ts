@@ -212,6 +212,7 @@ export class RedisStore {
 
   private async read<T>(f: () => Promise<T>): Promise<T> {
     await this.ready(2_000);
+    assertRequestLive(); // no reads for a request whose sender gave up: its answer has no reader
     try {
       return await f();
     } catch (err) {
@@ -346,6 +347,12 @@ export class RedisStore {
     return toDeployment(await this.read(() => this.redis.hgetall(this.k.deployment(id))));
   }
 
+  /** The autoscale settings of deployment `id` alone (a node's sync needs only these, not the whole record). */
+  async deploymentAutoscale(id: string): Promise<DeploymentRecord["autoscale"]> {
+    const raw = await this.read(() => this.redis.hget(this.k.deployment(id), "autoscale"));
+    return raw ? (JSON.parse(raw) as DeploymentRecord["autoscale"]) : undefined;
+  }
+
   /**
    * A digest of everything a reconcile of deployment `id` reads (its hash, its replicas' hashes, its nodes' status),
    * computed in Redis (deploymentDigest-0.lua): equal digests mean nothing the controller looks at changed.
@@ -357,6 +364,23 @@ export class RedisStore {
         this.k.deploymentReplicas(id),
         this.k.replica(""),
         this.k.node(""),
+      ),
+    );
+    return (JSON.parse(raw) as { digest: string }).digest;
+  }
+
+  /**
+   * A digest of everything a sync answer for `node` is built from (nodeSyncDigest-0.lua): equal digests mean the
+   * node's assignments, their templates and its status did not change.
+   */
+  async nodeSyncDigest(node: string): Promise<string> {
+    const raw = await this.read(() =>
+      this.run.nodeSyncDigest!(
+        this.k.node(node),
+        this.k.nodeReplicas(node),
+        this.k.replica(""),
+        this.k.deployment(""),
+        this.k.revisions(""),
       ),
     );
     return (JSON.parse(raw) as { digest: string }).digest;

@@ -101,6 +101,7 @@ export function ingest(bus: Bus, store: StateStore, log: Logger): void {
       for (const id of deployments) bus.publish(subjects.hint("deployment", id), "hint", { id });
       for (const id of endpoints) bus.publish(subjects.hint("endpoints", id), "hint", { id });
     },
-    { queue: "health-monitor" },
+    // each report is its replicas' pipelined Lua calls: a few at once keep Redis busy, a burst waits its turn
+    { queue: "health-monitor", concurrency: 16 },
   );
 }

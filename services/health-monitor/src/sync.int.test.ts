@@ -1,18 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { manifestSchema, validate } from "@tug/contracts";
+import { Bus } from "@tug/bus";
+import { manifestSchema, type SyncReply, subjects, validate } from "@tug/contracts";
+import { silentLogger } from "@tug/log";
 import { RedisStore } from "@tug/state";
-import { fakeHeartbeat, placeReplica, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
-import { assignmentsOf } from "./sync.js";
+import { fakeHeartbeat, placeReplica, startNats, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
+import { assignmentsOf, serveSync } from "./sync.js";
 
 let redis: ServerHandle;
+let nats: ServerHandle;
 let store: RedisStore;
+let bus: Bus;
 beforeAll(async () => {
-  redis = await startRedis();
+  [redis, nats] = await Promise.all([startRedis(), startNats()]);
   store = new RedisStore({ url: redis.url, prefix: uniquePrefix("sync") });
+  bus = await Bus.connect({ url: nats.url, name: "sync-test", log: silentLogger() });
+  serveSync(bus, store);
+  await bus.nc.flush();
 });
 afterAll(async () => {
+  await bus.close();
   await store.close();
-  await redis.stop();
+  await Promise.all([redis.stop(), nats.stop()]);
 });
 
 describe("health-monitor sync", () => {
@@ -57,5 +65,28 @@ describe("health-monitor sync", () => {
         ["plain-2", "run"],
       ]),
     );
+  });
+
+  it("answers a node holding the current digest 'unchanged' without assignments, and in full after a change", async () => {
+    await store.applyDeployment(validate(manifestSchema, { name: "dig", command: ["x"], replicas: 2 }));
+    await store.heartbeatNode(fakeHeartbeat("n3"));
+    await placeReplica(store, "dig-1", { deployment: "default/dig", node: "n3" });
+    const sync = (digest?: string) =>
+      bus.request<SyncReply>(subjects.nodeSync("n3"), "node.sync", digest ? { node: "n3", digest } : { node: "n3" });
+    const full = await sync();
+    expect(full.assignments.map((a) => a.replica.id)).toEqual(["dig-1"]);
+    expect(full.digest).toMatch(/^[0-9a-f]{40}$/);
+    expect(full.unchanged).toBeUndefined();
+
+    const same = await sync(full.digest);
+    expect(same).toMatchObject({ ok: true, node: "n3", assignments: [], digest: full.digest, unchanged: true });
+    // a digest that is not the current one (an older answer, or made up) gets the whole answer
+    expect((await sync("0".repeat(40))).assignments).toHaveLength(1);
+
+    await placeReplica(store, "dig-2", { deployment: "default/dig", node: "n3" });
+    const after = await sync(full.digest);
+    expect(after.unchanged).toBeUndefined();
+    expect(after.assignments.map((a) => a.replica.id).sort()).toEqual(["dig-1", "dig-2"]);
+    expect(after.digest).not.toBe(full.digest);
   });
 });

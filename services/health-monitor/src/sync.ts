@@ -7,7 +7,9 @@
  * Secret env values are opened here, into the template of the reply (docs/security.md): a store without the secret
  * key fails the whole sync with SECRETS_UNAVAILABLE, so the node keeps running what it runs. With `--ha` the answer
  * waits until the replicas confirm a marker write made after the reads (RedisStore.confirmCurrent): no answer from a
- * deposed primary's stale state.
+ * deposed primary's stale state. Every answer carries a digest of what it was built from (nodeSyncDigest); a node
+ * that sends the digest of the answer it holds, when nothing changed since, gets `unchanged` and no assignments, so a
+ * thousand nodes' periodic syncs cost one small script each instead of reading and shipping every assignment.
  */
 import type { Bus } from "@tug/bus";
 import {
@@ -37,7 +39,7 @@ export async function assignmentsOf(store: StateStore, node: string): Promise<As
         return [key, await store.template(r.deployment, r.revision)] as const;
       }),
     ).then((pairs) => new Map<string, Template | undefined>(pairs)),
-    Promise.all(deployments.map(async (d) => [d, scalesOnCpu((await store.deployment(d))?.autoscale)] as const)).then(
+    Promise.all(deployments.map(async (d) => [d, scalesOnCpu(await store.deploymentAutoscale(d))] as const)).then(
       (pairs) => new Map<string, boolean>(pairs),
     ),
   ]);
@@ -58,6 +60,12 @@ export async function assignmentsOf(store: StateStore, node: string): Promise<As
   return out;
 }
 
+/**
+ * Sync answers in flight at once: each is a few pipelined reads, so a handful keep Redis busy; a burst of thousands
+ * of nodes waits its turn instead of sharing the store's replies until every sender has given up.
+ */
+export const SYNC_CONCURRENCY = 16;
+
 /** Serves sync requests for every node (queue group "health-monitor"). */
 export function serveSync(bus: Bus, store: StateStore): void {
   bus.serve(
@@ -66,12 +74,15 @@ export function serveSync(bus: Bus, store: StateStore): void {
       const req = validate(syncRequestSchema, body, "sync");
       if (nodeFromSubject(subject) !== req.node)
         throw new TugError("VALIDATION_FAILED", "sync node does not match its subject", "node");
-      const assignments = await assignmentsOf(store, req.node);
+      // taken before the reads: a change made meanwhile changes the next digest, so it costs one more full answer
+      const digest = await store.nodeSyncDigest(req.node);
+      const unchanged = req.digest === digest;
+      const assignments = unchanged ? [] : await assignmentsOf(store, req.node);
       // a deposed primary cut off in a minority still answers reads: an answer from it would keep a node that the
       // majority declared Lost running copies already replaced (the node's disconnect guard counts answered syncs)
       await store.confirmCurrent();
-      return { ok: true, node: req.node, assignments };
+      return { ok: true, node: req.node, assignments, digest, ...(unchanged ? { unchanged } : {}) };
     },
-    { queue: "health-monitor" },
+    { queue: "health-monitor", concurrency: SYNC_CONCURRENCY },
   );
 }

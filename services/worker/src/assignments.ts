@@ -34,12 +34,22 @@ const replicaSchema = z.object({
   gen: z.number().int().min(0),
 });
 
-const replySchema = z.object({ ok: z.literal(true), node: z.string(), assignments: z.array(z.unknown()).max(10_000) });
+const replySchema = z.object({
+  ok: z.literal(true),
+  node: z.string(),
+  assignments: z.array(z.unknown()).max(10_000),
+  digest: z.string().max(128).optional(),
+  unchanged: z.boolean().optional(),
+});
 
 /** A parsed reply: usable assignments, plus ids whose entries were malformed (left untouched). */
 export interface ParsedSync {
   assignments: Assignment[];
   malformed: Array<{ id?: string; error: string }>;
+  /** The digest the answer was built from, when the health-monitor sent one. */
+  digest?: string;
+  /** The answer says the assignments of `digest` (sent with the request) are current; `assignments` is empty. */
+  unchanged?: boolean;
 }
 
 /** Validates a sync reply meant for `node`; throws when the reply as a whole is unusable. */
@@ -50,6 +60,8 @@ export function parseSyncReply(raw: unknown, node: string): ParsedSync {
   if (reply.data.node !== node)
     throw new Error(`sync reply is for node ${JSON.stringify(reply.data.node)}, not ${JSON.stringify(node)}`);
   const out: ParsedSync = { assignments: [], malformed: [] };
+  if (reply.data.digest !== undefined) out.digest = reply.data.digest;
+  if (reply.data.unchanged === true) out.unchanged = true;
   const seen = new Set<string>();
   for (const entry of reply.data.assignments) {
     const e = (entry ?? {}) as { replica?: unknown; template?: unknown; sampleUsage?: unknown };

@@ -28,14 +28,25 @@ export interface HollowParts extends ServiceParts {
   drivers: Map<string, FakeDriver>;
 }
 
-/** Starts `r` after `delayMs` (or not at all when stopped first). */
+/**
+ * Starts `r` after `delayMs` (or not at all when stopped first), under a signal of its own that follows the
+ * process's: every sleep adds and removes an abort listener, and on one signal shared by thousands of loops each of
+ * those walks thousands of listeners (the profile of 1,000 hollow nodes: half the process's time).
+ */
 function delayed(r: Runnable, delayMs: number): Runnable {
   return {
     name: r.name,
     async run(signal) {
-      setMaxListeners(0, signal); // every node's timers listen to the one abort signal
-      await sleep(delayMs, signal);
-      if (!signal.aborted) await r.run(signal);
+      setMaxListeners(0, signal); // one listener per loop of every node, added once
+      const own = new AbortController();
+      const stop = () => own.abort();
+      signal.addEventListener("abort", stop, { once: true });
+      try {
+        await sleep(delayMs, own.signal);
+        if (!own.signal.aborted) await r.run(own.signal);
+      } finally {
+        signal.removeEventListener("abort", stop);
+      }
     },
   };
 }

@@ -10,7 +10,7 @@ import { DockerDriver, FakeDriver, ProcessDriver, type Driver } from "@tug/drive
 import type { Logger } from "@tug/log";
 import { periodic } from "@tug/runtime";
 import type { ServiceParts } from "@tug/service";
-import { parseSyncReply } from "./assignments.js";
+import { type ParsedSync, parseSyncReply } from "./assignments.js";
 import { ContactClock, contactRecheckMs, disconnectGuard } from "./disconnect.js";
 import type { WorkerConfig } from "./config.js";
 import { canBind, PortAllocator } from "./ports.js";
@@ -88,19 +88,33 @@ export async function buildWorker(
   const offExit = driver.onExit((e) => manager.onExit(e));
   manager.adopt(await driver.recover());
 
+  // the last full answer, kept while its digest is current (the health-monitor then answers "unchanged")
+  let held: ParsedSync | undefined;
   const sync = new SyncLoop({
     periodMs: config.syncMs,
     log,
     sync: async (current) => {
+      const sent = held?.digest;
       const raw = await bus.request<SyncReply>(
         subjects.nodeSync(node),
         "node.sync",
-        { node },
+        sent ? { node, digest: sent } : { node },
         Math.min(5_000, Math.max(1_000, config.syncMs)),
       );
       if (!current()) return;
-      const parsed = parseSyncReply(raw, node);
-      for (const m of parsed.malformed) log.warn({ replica: m.id, err: m.error }, "ignoring a malformed assignment");
+      const answer = parseSyncReply(raw, node);
+      let parsed: ParsedSync;
+      if (answer.unchanged) {
+        if (!held || answer.digest !== sent) {
+          held = undefined; // the next sync asks for the whole answer
+          throw new Error("sync reply says unchanged, but not of the answer held");
+        }
+        parsed = held;
+      } else {
+        parsed = answer;
+        held = answer.digest ? answer : undefined;
+        for (const m of parsed.malformed) log.warn({ replica: m.id, err: m.error }, "ignoring a malformed assignment");
+      }
       contact.reached();
       const applied = await manager.apply(parsed);
       // replicas with disconnect.stopAfterSeconds: stay in touch often enough never to look cut off

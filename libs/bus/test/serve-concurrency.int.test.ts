@@ -1,0 +1,59 @@
+/**
+ * serve with `concurrency`: at most that many handlers run at once, and a request that waited in the queue longer
+ * than its sender waits (the envelope's ttlMs) is dropped unanswered and counted, never handled. A real nats-server.
+ */
+import { silentLogger } from "@tug/log";
+import { startNats, type ServerHandle } from "@tug/testkit";
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Bus } from "../src/bus.js";
+
+let nats: ServerHandle;
+let server: Bus;
+let client: Bus;
+const metrics = new Registry();
+
+beforeAll(async () => {
+  nats = await startNats();
+  server = await Bus.connect({ url: nats.url, name: "served", log: silentLogger(), metrics });
+  client = await Bus.connect({ url: nats.url, name: "client", log: silentLogger() });
+});
+afterAll(async () => {
+  await client.close();
+  await server.close();
+  await nats.stop();
+});
+
+describe("bus serve with a concurrency bound", () => {
+  it("runs at most N handlers at once and drops requests whose sender stopped waiting", async () => {
+    let active = 0;
+    let peak = 0;
+    const handled: number[] = [];
+    server.serve(
+      "tug.v1.test.slow",
+      async (body) => {
+        active++;
+        peak = Math.max(peak, active);
+        await new Promise((r) => setTimeout(r, 150));
+        active--;
+        handled.push((body as { i: number }).i);
+        return { ok: true };
+      },
+      { concurrency: 2 },
+    );
+    await server.nc.flush();
+    // 8 requests whose senders wait 400 ms: two slots of 150 ms each answer 4 or so; the rest expire in the queue
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => client.request("tug.v1.test.slow", "test", { i }, 400)),
+    );
+    const ok = results.filter((r) => r.status === "fulfilled").length;
+    expect(ok).toBeGreaterThanOrEqual(2);
+    expect(ok).toBeLessThan(8);
+    // let whatever is still queued come up: it must be dropped, not handled
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(peak).toBe(2);
+    expect(handled.length).toBeLessThan(8);
+    const expired = (await metrics.getSingleMetric("tug_bus_requests_expired_total")!.get()).values[0]!.value;
+    expect(expired).toBe(8 - handled.length);
+  });
+});
