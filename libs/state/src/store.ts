@@ -664,6 +664,34 @@ export class RedisStore {
     return Array.isArray(r.changed) ? r.changed : [];
   }
 
+  /**
+   * Records a heartbeat of each node in `ids` whose registration is already written (the health-monitor sends a full
+   * beat through `heartbeatNodes` whenever what it registers changed): returns the nodes that became Ready, and the
+   * unknown ones (no record: their next beat must be a full one).
+   */
+  async touchNodes(
+    ids: readonly string[],
+    now = Date.now(),
+  ): Promise<{ changed: Array<{ id: string; restarted: boolean; becameReady: boolean }>; unknown: string[] }> {
+    if (ids.length === 0) return { changed: [], unknown: [] };
+    const r = await this.call<{ changed: unknown; unknown: unknown }>(
+      "touchNodes",
+      this.k.nodes,
+      this.k.events,
+      this.k.heartbeats,
+      now,
+      this.k.node(""),
+      ...ids,
+    );
+    // cjson encodes an empty list as {}
+    return {
+      changed: Array.isArray(r.changed)
+        ? (r.changed as Array<{ id: string; restarted: boolean; becameReady: boolean }>)
+        : [],
+      unknown: Array.isArray(r.unknown) ? (r.unknown as string[]) : [],
+    };
+  }
+
   /** Ids of the nodes whose last heartbeat is older than `cutoff` (ms), from the heartbeat index. */
   async silentNodeIds(cutoff: number): Promise<string[]> {
     return this.read(() => this.redis.zrangebyscore(this.k.heartbeats, "-inf", `(${cutoff}`));

@@ -153,6 +153,23 @@ describe("state - scheduling CAS", () => {
     expect(await s.silentNodeIds(5_500)).toEqual(["n3", "n1"]);
   });
 
+  it("touches registered nodes with their beat alone: indexed, Ready again after NotReady, unknown ones named", async () => {
+    const s = store();
+    await s.heartbeatNodes([hb("t1"), hb("t2")], 1_000);
+    expect(await s.touchNodes(["t1", "t2", "ghost"], 4_000)).toEqual({ changed: [], unknown: ["ghost"] });
+    expect(await s.silentNodeIds(3_000)).toEqual([]);
+    expect((await s.node("t1"))?.lastHeartbeat).toBe(4_000);
+    await s.markNodeNotReady("t2", 5_000, 5_000);
+    expect((await s.node("t2"))?.status).toBe("NotReady");
+    expect(await s.touchNodes(["t2"], 7_000)).toEqual({
+      changed: [{ id: "t2", restarted: false, becameReady: true }],
+      unknown: [],
+    });
+    const t2 = await s.node("t2");
+    expect([t2?.status, t2?.lastHeartbeat, t2?.address]).toEqual(["Ready", 7_000, "127.0.0.1"]);
+    expect(await s.touchNodes([])).toEqual({ changed: [], unknown: [] });
+  });
+
   it("fences status reports to the bound node and removes endpoints of a silent node", async () => {
     const s = store();
     await s.heartbeatNode(hb("n1"));

@@ -21,8 +21,9 @@ describe("health-monitor heartbeat batches", () => {
       {
         heartbeatNodes: async (hbs) => {
           calls.push([...hbs]);
-          return [{ id: hbs[0]!.node, restarted: true, becameReady: false }];
+          return hbs.length ? [{ id: hbs[0]!.node, restarted: true, becameReady: false }] : [];
         },
+        touchNodes: async () => ({ changed: [], unknown: [] }),
       },
       (c) => changed.push(c.id),
       silentLogger(),
@@ -38,6 +39,74 @@ describe("health-monitor heartbeat batches", () => {
     await b.flush();
     expect(calls[1]!.map((x) => x.node)).toEqual(["c", "d", "e"]);
     expect(changed).toEqual(["a", "c"]);
+    b.close();
+  });
+
+  it("sends a beat that registers nothing new as the id alone, in full again when it changes or is unknown", async () => {
+    const full: string[][] = [];
+    const touched: string[][] = [];
+    let unknown: string[] = [];
+    const changed: string[] = [];
+    const b = new HeartbeatBatcher(
+      {
+        heartbeatNodes: async (hbs) => {
+          full.push(hbs.map((h) => `${h.node}/${h.instance}`));
+          return [];
+        },
+        touchNodes: async (ids) => {
+          touched.push([...ids]);
+          const r = { changed: ids.includes("b") ? [{ id: "b", restarted: false, becameReady: true }] : [], unknown };
+          unknown = [];
+          return r;
+        },
+      },
+      (c) => changed.push(c.id),
+      silentLogger(),
+    );
+    const beat = async (...hbs: Heartbeat[]) => {
+      for (const h of hbs) b.add(h);
+      await b.flush();
+    };
+    await beat(hb("a"), hb("b"));
+    await beat(hb("a"), hb("b"));
+    expect(full.flat()).toEqual(["a/i", "b/i"]);
+    expect(touched.at(-1)).toEqual(["a", "b"]);
+    expect(changed).toEqual(["b"]); // a touched node that became Ready is reported
+    // a new instance is a full beat; a node the store does not know is sent in full at its next beat
+    unknown = ["b"];
+    await beat(hb("a", "2"), hb("b"));
+    expect(full.at(-1)).toEqual(["a/2"]);
+    await beat(hb("a", "2"), hb("b"));
+    expect(full.at(-1)).toEqual(["b/i"]);
+    expect(touched.at(-1)).toEqual(["a"]);
+    b.close();
+  });
+
+  it("writes every registration in full again after the refresh period", async () => {
+    const full: string[] = [];
+    const b = new HeartbeatBatcher(
+      {
+        heartbeatNodes: async (hbs) => {
+          full.push(...hbs.map((h) => h.node));
+          return [];
+        },
+        touchNodes: async () => ({ changed: [], unknown: [] }),
+      },
+      () => {},
+      silentLogger(),
+      20,
+      500,
+      30,
+    );
+    b.add(hb("a"));
+    await b.flush();
+    b.add(hb("a"));
+    await b.flush();
+    expect(full).toEqual(["a"]);
+    await new Promise((r) => setTimeout(r, 50));
+    b.add(hb("a"));
+    await b.flush();
+    expect(full).toEqual(["a", "a"]);
     b.close();
   });
 });

@@ -1,5 +1,14 @@
 -- include (after _event): register or refresh one node from its heartbeat, and index its beat (the sweep reads the
 -- index, not every node). Returns restarted, becameReady.
+
+-- A node that is not Ready (status `status`, generation `gen`) beats again: it becomes Ready.
+local function beatAgain(nodeKey, eventsKey, id, status, gen, now)
+  if status == 'Ready' then return false end
+  rcall('HSET', nodeKey, 'status', 'Ready', 'notReadySince', '', 'gen', tonumber(gen) + 1)
+  emit(eventsKey, 'node', id, 'NodeReady', 'heartbeats resumed', now)
+  return true
+end
+
 local function heartbeat(nodeKey, nodesKey, eventsKey, beatsKey, id, address, cpu, mem, labels, driver, instance, now)
   local cur = rcall('HMGET', nodeKey, 'status', 'instance', 'gen')
   rcall('ZADD', beatsKey, now, id)
@@ -15,10 +24,5 @@ local function heartbeat(nodeKey, nodesKey, eventsKey, beatsKey, id, address, cp
     'instance', instance, 'lastHeartbeat', now)
   local restarted = cur[2] ~= instance
   if restarted then emit(eventsKey, 'node', id, 'NodeRestarted', 'worker instance ' .. instance, now) end
-  local becameReady = cur[1] ~= 'Ready'
-  if becameReady then
-    rcall('HSET', nodeKey, 'status', 'Ready', 'notReadySince', '', 'gen', tonumber(cur[3]) + 1)
-    emit(eventsKey, 'node', id, 'NodeReady', 'heartbeats resumed', now)
-  end
-  return restarted, becameReady
+  return restarted, beatAgain(nodeKey, eventsKey, id, cur[1], cur[3], now)
 end
