@@ -59,7 +59,14 @@ async function host(
   const log = createLogger(config.role, config.logLevel, { instance: config.instance });
   try {
     const metrics = createMetrics(config.role);
-    const bus = await Bus.connect({ url: config.natsUrl, name: `${config.role}/${config.instance}`, log, metrics });
+    const bus = await Bus.connect({
+      url: config.natsUrl,
+      name: `${config.role}/${config.instance}`,
+      log,
+      metrics,
+      // thousands of hollow nodes' timers each publish a beat: one socket write per turn, not one per beat
+      coalescePublishes: config.role === "hollow",
+    });
     const store = !withStore
       ? undefined
       : new RedisStore({
