@@ -55,7 +55,7 @@ export interface HandlerOptions {
   queue?: string;
   /**
    * At most this many handlers in flight; later messages wait in arrival order (default: no bound). A request that
-   * waited longer than its sender does (the envelope's `ttlMs`) is dropped unanswered, since no one reads the answer.
+   * waited longer than its sender does (the envelope's `ttlMs`) is not handled: it gets a TIMEOUT answer at once.
    */
   concurrency?: number;
 }
@@ -89,7 +89,7 @@ export class Bus {
     });
     this.expired = new Counter({
       name: "tug_bus_requests_expired_total",
-      help: "requests dropped unanswered: they waited for a handler longer than their sender waits for the reply",
+      help: "requests not handled (answered TIMEOUT): they waited for a handler longer than their sender waits",
       registers: o.metrics ? [o.metrics] : [],
     });
   }
@@ -231,12 +231,15 @@ export class Bus {
       const raw = decode(msg.data, declared);
       const env = isEnvelopeLike(raw) ? openEnvelope(raw) : undefined;
       if (requestExpired(env?.ttlMs, receivedAt)) {
+        // not handled, but answered all the same: nats-server keeps a responder's right to reply (allow_responses)
+        // until it is used or expires, and past 4,096 such rights it walks them all at every request it delivers
         this.expired.inc();
-        this.o.log.debug({ subject: msg.subject }, "request dropped: its sender stopped waiting while it queued");
-        return;
+        this.o.log.debug({ subject: msg.subject }, "request not handled: its sender stopped waiting while it queued");
+        reply = new TugError("TIMEOUT", "the request waited for a handler longer than its sender waits").toBody();
+      } else {
+        // a write made after the sender gave up could undo its next change (request-expiry.ts)
+        reply = await handlingRequest(env?.ttlMs, () => handler(env ? env.body : raw, env, msg.subject), receivedAt);
       }
-      // a write made after the sender gave up could undo its next change (request-expiry.ts)
-      reply = await handlingRequest(env?.ttlMs, () => handler(env ? env.body : raw, env, msg.subject), receivedAt);
     } catch (e) {
       const te = toTugError(e);
       if (te.code === "INTERNAL")
@@ -258,7 +261,9 @@ export class Bus {
   private reject(subject: string, e: unknown): void {
     const te = toTugError(e);
     this.rejected.inc({ reason: te.code });
-    this.o.log.warn({ subject, code: te.code, err: te.message }, "rejected bus message");
+    // a request its sender gave up on while it was handled is no fault of the message (thousands in a burst)
+    const log = te.code === "TIMEOUT" ? this.o.log.debug.bind(this.o.log) : this.o.log.warn.bind(this.o.log);
+    log({ subject, code: te.code, err: te.message }, "rejected bus message");
   }
 
   /** Flushes and closes the connection. */

@@ -1,7 +1,9 @@
 /**
  * serve with `concurrency`: at most that many handlers run at once, and a request that waited in the queue longer
- * than its sender waits (the envelope's ttlMs) is dropped unanswered and counted, never handled. A real nats-server.
+ * than its sender waits (the envelope's ttlMs) is answered TIMEOUT at once and counted, never handled (an answer
+ * frees the responder's reply permission in nats-server). A real nats-server.
  */
+import { decode, encode, envelope } from "@tug/contracts";
 import { silentLogger } from "@tug/log";
 import { startNats, type ServerHandle } from "@tug/testkit";
 import { Registry } from "prom-client";
@@ -49,11 +51,31 @@ describe("bus serve with a concurrency bound", () => {
     const ok = results.filter((r) => r.status === "fulfilled").length;
     expect(ok).toBeGreaterThanOrEqual(2);
     expect(ok).toBeLessThan(8);
-    // let whatever is still queued come up: it must be dropped, not handled
+    // let whatever is still queued come up: it must be answered TIMEOUT, not handled
     await new Promise((r) => setTimeout(r, 1_000));
     expect(peak).toBe(2);
     expect(handled.length).toBeLessThan(8);
     const expired = (await metrics.getSingleMetric("tug_bus_requests_expired_total")!.get()).values[0]!.value;
     expect(expired).toBe(8 - handled.length);
+  });
+
+  it("answers TIMEOUT, without handling it, a request whose sender's wait ran out while it queued", async () => {
+    let handled = 0;
+    server.serve(
+      "tug.v1.test.busy",
+      async () => {
+        handled++;
+        await new Promise((r) => setTimeout(r, 300));
+        return { ok: true };
+      },
+      { concurrency: 1 },
+    );
+    await server.nc.flush();
+    const first = client.request("tug.v1.test.busy", "test", {}, 2_000);
+    // its envelope says the sender waits 50 ms; the NATS request itself waits longer, to see the answer
+    const raw = await client.nc.request("tug.v1.test.busy", encode(envelope("test", "t", {}, 50)), { timeout: 2_000 });
+    expect(decode(raw.data)).toMatchObject({ ok: false, code: "TIMEOUT" });
+    await first;
+    expect(handled).toBe(1);
   });
 });
