@@ -61,10 +61,11 @@ export async function assignmentsOf(store: StateStore, node: string): Promise<As
 }
 
 /**
- * Sync answers in flight at once: each is a few pipelined reads, so a handful keep Redis busy; a burst of thousands
- * of nodes waits its turn instead of sharing the store's replies until every sender has given up.
+ * Sync answers in flight at once. Each is a few round trips to Redis, mostly waiting while Redis serves everyone else,
+ * so dozens at once keep it busy; a burst of thousands of nodes waits its turn instead of sharing the store's replies
+ * until every sender has given up (16 answered only about 80 a second at 5,000 hollow nodes).
  */
-export const SYNC_CONCURRENCY = 16;
+export const SYNC_CONCURRENCY = 64;
 
 /** Serves sync requests for every node (queue group "health-monitor"). */
 export function serveSync(bus: Bus, store: StateStore): void {

@@ -1,10 +1,11 @@
 /**
  * The assignment sync loop: syncs at start, every `periodMs`, and soon after a kick (an assign hint, or an
  * orphan grace ending). Kicks are debounced and coalesced; one sync runs at a time. A failed sync is retried
- * after a short backoff (`retryMs`, doubling up to 1 s or the period if shorter), not a whole period later (a node
- * back from a partition keeps its TCP connection, so no reconnect tells it to look again), and a reconnect to the
- * bus abandons a sync still waiting for its reply and syncs again at once: a request sent just before a
- * disconnect is lost with the connection, and waiting out its timeout kept orphans running for seconds.
+ * after a short backoff (`retryMs`, doubling up to 1 s or the period if shorter; a random half to all of it), not a
+ * whole period later (a node back from a partition keeps its TCP connection, so no reconnect tells it to look
+ * again), and a reconnect to the bus abandons a sync still waiting for its reply and syncs again at once: a request
+ * sent just before a disconnect is lost with the connection, and waiting out its timeout kept orphans running for
+ * seconds.
  */
 import type { Logger } from "@tug/log";
 import type { Runnable } from "@tug/runtime";
@@ -83,7 +84,8 @@ export class SyncLoop implements Runnable {
         );
         const cap = Math.min(this.o.periodMs, MAX_RETRY_MS);
         const backoff = Math.min(cap, (this.o.retryMs ?? 200) * 2 ** Math.min(this.failures - 1, 16));
-        this.dueAt = Math.min(this.dueAt, Date.now() + backoff);
+        // half of it at random: thousands of nodes whose syncs failed together do not all retry together
+        this.dueAt = Math.min(this.dueAt, Date.now() + Math.round(backoff * (0.5 + Math.random() * 0.5)));
       }
       if (recheck !== undefined) this.kick(recheck);
     }
