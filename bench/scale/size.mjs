@@ -123,8 +123,11 @@ export async function runSize(c, { nodes, perNode, restS, repoRoot }) {
     await new Promise((r) => setTimeout(r, restS * 1000));
     for (const [proc, f] of Object.entries(rest.end().procs))
       line("at rest", { unschedulable: waiting, windowS: restS, proc, ...f });
-    const ready = (await c.store.nodes()).filter((n) => n.status === "Ready").length;
-    line("heartbeats absorbed", { perSecond: nodes, nodesReady: ready });
+    const all = await c.store.nodes();
+    const ready = all.filter((n) => n.status === "Ready").length;
+    // each node beats every second (the hollow default) unless the heartbeat budget stretched it
+    const perSecond = all.reduce((sum, n) => sum + 1000 / Math.max(1000, n.stretchedBeatMs ?? 0), 0);
+    line("heartbeats absorbed", { perSecond: Math.round(perSecond), nodesReady: ready });
   } finally {
     for (const [proc, f] of Object.entries(whole.end().procs))
       line("whole run", { proc, cpuS: f.cpuS, peakRssMb: f.peakRssMb });

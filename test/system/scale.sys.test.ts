@@ -2,7 +2,9 @@
  * Scale correctness on hollow nodes (issue 18): 200 fake nodes in one `tug hollow` process and 4,150 replicas over
  * four deployments. Everything that fits runs; no node is over-committed; each deployment spreads within 1 of even;
  * replicas too big for the room left wait as Unschedulable and say why; the registry, DNS and the proxy agree on the
- * published deployment's endpoint count. Correctness only: the speed is bench/scale's business.
+ * published deployment's endpoint count. The heartbeat budget is set below the 200 beats a second the nodes would
+ * send: every node is asked to beat every 2 s, says so, and none is judged silent for it. Correctness only: the
+ * speed is bench/scale's business.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createConnection } from "node:net";
@@ -53,7 +55,8 @@ describe("scale: 200 hollow nodes, 4,150 replicas", () => {
     published = await freePort();
     sys = await startSystem({
       nodes: 0,
-      env: { TUG_NODE_GRACE_MS: "10000" },
+      // 200 nodes over a budget of 100 beats a second: each is asked to beat every 2 s (grace: 4 beats, 8 s < 10 s)
+      env: { TUG_NODE_GRACE_MS: "10000", TUG_MAX_HEARTBEATS_PER_SECOND: "100" },
       logLevel: "warn",
       readyTimeoutMs: 120_000,
     });
@@ -125,6 +128,23 @@ describe("scale: 200 hollow nodes, 4,150 replicas", () => {
     const waiting = all.find((r) => r.deployment === "default/big" && !r.node)!;
     expect(waiting.message).toMatch(/no node fits: 200× insufficient cpu/);
   }, 300_000);
+
+  it("every node beats every 2 s as the heartbeat budget asks, and none went NotReady for it", async () => {
+    await eventually(
+      async () => {
+        const stretched = (await sys.store.nodes()).filter((n) => n.stretchedBeatMs === 2_000);
+        expectCount("nodes beating every 2 s", stretched.length, NODES);
+      },
+      { ...slow, what: "200 nodes stretched to 2 s" },
+    );
+    const nodes = await sys.store.nodes();
+    expectCount("Ready nodes", nodes.filter((n) => n.status === "Ready").length, NODES);
+    // a node's generation moves when it goes NotReady (and again when Ready): every one is still at its first
+    expect(
+      nodes.filter((n) => n.gen !== 1).map((n) => n.id),
+      "nodes that went NotReady",
+    ).toEqual([]);
+  }, 150_000);
 
   it("the registry, DNS and the proxy each see the 100 endpoints of the published deployment", async () => {
     const api = async () =>

@@ -17,6 +17,11 @@ export const heartbeatSchema = z.object({
   capacity: resources,
   labels: z.record(z.string().max(63), z.string().max(63)).default({}),
   driver: z.string().max(32),
+  /**
+   * The period this node beats at when the health-monitor asked it to beat more slowly than its own setting (the
+   * cluster's heartbeat budget); absent otherwise. The node grace stretches to cover it.
+   */
+  stretchedMs: z.number().int().min(1).max(3_600_000).optional(),
 });
 export type Heartbeat = z.output<typeof heartbeatSchema>;
 
@@ -88,6 +93,8 @@ export interface SyncReply {
   digest?: string;
   /** The node's digest is current: keep the assignments it holds (sent without them). */
   unchanged?: boolean;
+  /** Beat no more often than this (the cluster's heartbeat budget); absent when the node's own period is fine. */
+  heartbeatMs?: number;
 }
 
 export const deleteSchema = z.object({ namespace: name.default("default"), name }).strict();

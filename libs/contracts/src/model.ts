@@ -88,6 +88,8 @@ export interface NodeRecord {
   /** Worker process instance; a change means the worker restarted. */
   instance: string;
   lastHeartbeat: number;
+  /** The period the node beats at when the cluster's heartbeat budget stretched it (heartbeat `stretchedMs`). */
+  stretchedBeatMs?: number;
   notReadySince?: number;
   registeredAt: number;
   gen: number;

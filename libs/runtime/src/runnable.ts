@@ -8,11 +8,12 @@ export interface Runnable {
 }
 
 /**
- * A Runnable that repeats `tick` every `periodMs` until aborted; a failing tick is logged by `onError`, never fatal.
+ * A Runnable that repeats `tick` every `periodMs` (a number, or a function read before each wait) until aborted; a
+ * failing tick is logged by `onError`, never fatal.
  */
 export function periodic(
   name: string,
-  periodMs: number,
+  periodMs: number | (() => number),
   tick: (signal: AbortSignal) => Promise<void>,
   onError: (err: unknown) => void,
 ): Runnable {
@@ -25,7 +26,7 @@ export function periodic(
         } catch (err) {
           onError(err);
         }
-        await sleep(periodMs, signal);
+        await sleep(typeof periodMs === "number" ? periodMs : periodMs(), signal);
       }
     },
   };

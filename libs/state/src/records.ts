@@ -79,5 +79,6 @@ export function toNode(h: Record<string, string>): NodeRecord | undefined {
     gen: num(h.gen),
   };
   if (h.notReadySince) n.notReadySince = num(h.notReadySince);
+  if (num(h.stretchedMs) > 0) n.stretchedBeatMs = num(h.stretchedMs);
   return n;
 }

@@ -631,6 +631,7 @@ export class RedisStore {
       hb.driver,
       hb.instance,
       now,
+      hb.stretchedMs ?? 0,
     );
   }
 
@@ -651,6 +652,7 @@ export class RedisStore {
       JSON.stringify(hb.labels),
       hb.driver,
       hb.instance,
+      hb.stretchedMs ?? 0,
     ]);
     const r = await this.call<{ changed: Array<{ id: string; restarted: boolean; becameReady: boolean }> | object }>(
       "heartbeatNodes",

@@ -168,6 +168,11 @@ describe("state - scheduling CAS", () => {
     const t2 = await s.node("t2");
     expect([t2?.status, t2?.lastHeartbeat, t2?.address]).toEqual(["Ready", 7_000, "127.0.0.1"]);
     expect(await s.touchNodes([])).toEqual({ changed: [], unknown: [] });
+    // a node the heartbeat budget slowed down says so, and its record keeps it until it beats at its own pace
+    await s.heartbeatNodes([{ ...hb("t1"), stretchedMs: 2_000 }], 8_000);
+    expect((await s.node("t1"))?.stretchedBeatMs).toBe(2_000);
+    await s.heartbeatNodes([hb("t1")], 9_000);
+    expect((await s.node("t1"))?.stretchedBeatMs).toBeUndefined();
   });
 
   it("fences status reports to the bound node and removes endpoints of a silent node", async () => {

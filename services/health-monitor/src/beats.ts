@@ -1,8 +1,8 @@
 /**
  * Heartbeats in batches: what arrives within `windowMs` (or `max` of them) goes to Redis in one Lua call, so
  * thousands of nodes beating cost a few calls a second, not one each. A node that beat twice in a window counts once
- * (its latest beat). A beat that registers nothing new (same address, capacity, labels, driver and instance as the
- * node's last beat written) is sent as the node's id alone (`touchNodes`); the others in full (`heartbeatNodes`). What
+ * (its latest beat). A beat that registers nothing new (same address, capacity, labels, driver, instance and stretched
+ * period as the node's last beat written) is sent as the node's id alone (`touchNodes`); the others in full (`heartbeatNodes`). What
  * was written is forgotten every `refreshMs` (and for a node the store does not know, or a failed batch), so every
  * node's registration is written in full again at least that often. A failed batch is logged; the next beats of its
  * nodes bring them back.
@@ -17,7 +17,8 @@ export type BeatChange = (c: { id: string; restarted: boolean; becameReady: bool
 /** Everything of a beat that its node's record holds, as one string. */
 function registration(hb: Heartbeat): string {
   const c = hb.capacity;
-  return `${hb.instance}\0${hb.address}\0${c.cpuMillis}\0${c.memoryBytes}\0${hb.driver}\0${JSON.stringify(hb.labels)}`;
+  const node = `${hb.instance}\0${hb.address}\0${c.cpuMillis}\0${c.memoryBytes}\0${hb.driver}`;
+  return `${node}\0${hb.stretchedMs ?? 0}\0${JSON.stringify(hb.labels)}`;
 }
 
 /** Collects heartbeats and writes them in batches. */

@@ -8,5 +8,6 @@ await boot(config, (deps) =>
     nodeGraceMs: intEnv(config.env, "TUG_NODE_GRACE_MS", 2_000),
     lostGraceMs: intEnv(config.env, "TUG_LOST_GRACE_MS", 1_000),
     sweepMs: intEnv(config.env, "TUG_SWEEP_MS", 200),
+    maxBeatsPerSecond: intEnv(config.env, "TUG_MAX_HEARTBEATS_PER_SECOND", 500),
   }),
 );

@@ -5,7 +5,7 @@
  * sets `disconnect.stopAfterSeconds` are held longer (disconnect-hold.ts): their node stops them first.
  */
 import type { Bus } from "@tug/bus";
-import { subjects } from "@tug/contracts";
+import { type NodeRecord, subjects } from "@tug/contracts";
 import type { Logger } from "@tug/log";
 import type { StateStore } from "@tug/state";
 import { heldReplicas } from "./disconnect-hold.js";
@@ -17,7 +17,7 @@ export interface SweepOptions {
 
 /**
  * One sweep pass: over the nodes the heartbeat index shows silent for `nodeGraceMs` (cost per silent node, however
- * large the cluster), or over every node when `full` (the safety net for a node missing from the index).
+ * large the cluster), or over `all`, every node, when given (the safety net for a node missing from the index).
  */
 export async function sweepNodes(
   store: StateStore,
@@ -25,9 +25,9 @@ export async function sweepNodes(
   log: Logger,
   o: SweepOptions,
   now = Date.now(),
-  full = true,
+  all?: readonly NodeRecord[],
 ): Promise<void> {
-  const nodes = full ? await store.nodes() : await store.nodesByIds(await store.silentNodeIds(now - o.nodeGraceMs));
+  const nodes = all ?? (await store.nodesByIds(await store.silentNodeIds(now - o.nodeGraceMs)));
   for (const n of nodes) {
     if (n.status === "Ready" && n.lastHeartbeat < now - o.nodeGraceMs) {
       const r = await store.markNodeNotReady(n.id, now - o.nodeGraceMs, now);

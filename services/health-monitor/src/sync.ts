@@ -67,8 +67,11 @@ export async function assignmentsOf(store: StateStore, node: string): Promise<As
  */
 export const SYNC_CONCURRENCY = 64;
 
-/** Serves sync requests for every node (queue group "health-monitor"). */
-export function serveSync(bus: Bus, store: StateStore): void {
+/**
+ * Serves sync requests for every node (queue group "health-monitor"); `beatMs()` is the heartbeat period asked of
+ * every node (beat-budget.ts), 0 for none, sent with every answer.
+ */
+export function serveSync(bus: Bus, store: StateStore, beatMs: () => number = () => 0): void {
   bus.serve(
     subjects.nodeAny("sync"),
     async (body, _env, subject): Promise<SyncReply> => {
@@ -82,7 +85,15 @@ export function serveSync(bus: Bus, store: StateStore): void {
       // a deposed primary cut off in a minority still answers reads: an answer from it would keep a node that the
       // majority declared Lost running copies already replaced (the node's disconnect guard counts answered syncs)
       await store.confirmCurrent();
-      return { ok: true, node: req.node, assignments, digest, ...(unchanged ? { unchanged } : {}) };
+      const heartbeatMs = beatMs();
+      return {
+        ok: true,
+        node: req.node,
+        assignments,
+        digest,
+        ...(unchanged ? { unchanged } : {}),
+        ...(heartbeatMs > 0 ? { heartbeatMs } : {}),
+      };
     },
     { queue: "health-monitor", concurrency: SYNC_CONCURRENCY },
   );

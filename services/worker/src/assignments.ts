@@ -40,6 +40,7 @@ const replySchema = z.object({
   assignments: z.array(z.unknown()).max(10_000),
   digest: z.string().max(128).optional(),
   unchanged: z.boolean().optional(),
+  heartbeatMs: z.number().int().min(1).max(3_600_000).optional(),
 });
 
 /** A parsed reply: usable assignments, plus ids whose entries were malformed (left untouched). */
@@ -50,6 +51,8 @@ export interface ParsedSync {
   digest?: string;
   /** The answer says the assignments of `digest` (sent with the request) are current; `assignments` is empty. */
   unchanged?: boolean;
+  /** The heartbeat period the health-monitor asks of nodes (the cluster's heartbeat budget). */
+  heartbeatMs?: number;
 }
 
 /** Validates a sync reply meant for `node`; throws when the reply as a whole is unusable. */
@@ -62,6 +65,7 @@ export function parseSyncReply(raw: unknown, node: string): ParsedSync {
   const out: ParsedSync = { assignments: [], malformed: [] };
   if (reply.data.digest !== undefined) out.digest = reply.data.digest;
   if (reply.data.unchanged === true) out.unchanged = true;
+  if (reply.data.heartbeatMs !== undefined) out.heartbeatMs = reply.data.heartbeatMs;
   const seen = new Set<string>();
   for (const entry of reply.data.assignments) {
     const e = (entry ?? {}) as { replica?: unknown; template?: unknown; sampleUsage?: unknown };

@@ -90,6 +90,8 @@ export async function buildWorker(
 
   // the last full answer, kept while its digest is current (the health-monitor then answers "unchanged")
   let held: ParsedSync | undefined;
+  // the heartbeat period the health-monitor asks of every node (the cluster's heartbeat budget), 0 for none
+  let askedBeatMs = 0;
   const sync = new SyncLoop({
     periodMs: config.syncMs,
     log,
@@ -103,6 +105,7 @@ export async function buildWorker(
       );
       if (!current()) return;
       const answer = parseSyncReply(raw, node);
+      askedBeatMs = answer.heartbeatMs ?? 0;
       let parsed: ParsedSync;
       if (answer.unchanged) {
         if (!held || answer.digest !== sent) {
@@ -131,9 +134,10 @@ export async function buildWorker(
   let seq = 0;
   const onError = (what: string) => (err: unknown) =>
     log.warn({ err: String((err as Error)?.message ?? err) }, `${what} failed`);
+  const beatMs = () => Math.max(config.heartbeatMs, askedBeatMs);
   const heartbeat = periodic(
     "node-heartbeat",
-    config.heartbeatMs,
+    beatMs,
     async () => {
       const body: Heartbeat = {
         node,
@@ -144,6 +148,8 @@ export async function buildWorker(
         labels: config.labels,
         driver: driver.name,
       };
+      // beating more slowly than configured, as asked: the health-monitor's grace must cover it
+      if (beatMs() > config.heartbeatMs) body.stretchedMs = beatMs();
       bus.publish(subjects.nodeHeartbeat(node), "node.heartbeat", body);
     },
     onError("heartbeat"),

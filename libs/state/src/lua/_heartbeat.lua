@@ -9,19 +9,21 @@ local function beatAgain(nodeKey, eventsKey, id, status, gen, now)
   return true
 end
 
-local function heartbeat(nodeKey, nodesKey, eventsKey, beatsKey, id, address, cpu, mem, labels, driver, instance, now)
+-- `stretched`: the period the node beats at when the heartbeat budget stretched it, 0 otherwise.
+local function heartbeat(nodeKey, nodesKey, eventsKey, beatsKey, id, address, cpu, mem, labels, driver, instance,
+                         stretched, now)
   local cur = rcall('HMGET', nodeKey, 'status', 'instance', 'gen')
   rcall('ZADD', beatsKey, now, id)
   if not cur[3] then
     rcall('HSET', nodeKey, 'id', id, 'address', address, 'cpu', cpu, 'mem', mem, 'labels', labels,
       'driver', driver, 'status', 'Ready', 'cordoned', 0, 'instance', instance, 'lastHeartbeat', now,
-      'registeredAt', now, 'gen', 1)
+      'registeredAt', now, 'gen', 1, 'stretchedMs', stretched)
     rcall('SADD', nodesKey, id)
     emit(eventsKey, 'node', id, 'NodeRegistered', address .. ' cpu=' .. cpu .. 'm mem=' .. mem, now)
     return false, true
   end
   rcall('HSET', nodeKey, 'address', address, 'cpu', cpu, 'mem', mem, 'labels', labels, 'driver', driver,
-    'instance', instance, 'lastHeartbeat', now)
+    'instance', instance, 'lastHeartbeat', now, 'stretchedMs', stretched)
   local restarted = cur[2] ~= instance
   if restarted then emit(eventsKey, 'node', id, 'NodeRestarted', 'worker instance ' .. instance, now) end
   return restarted, beatAgain(nodeKey, eventsKey, id, cur[1], cur[3], now)
