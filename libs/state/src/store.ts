@@ -358,15 +358,13 @@ export class RedisStore {
    * computed in Redis (deploymentDigest-0.lua): equal digests mean nothing the controller looks at changed.
    */
   async deploymentDigest(id: string): Promise<string> {
-    const raw = await this.read(() =>
-      this.run.deploymentDigest!(
-        this.k.deployment(id),
-        this.k.deploymentReplicas(id),
-        this.k.replica(""),
-        this.k.node(""),
-      ),
+    return this.digest(
+      "deploymentDigest",
+      this.k.deployment(id),
+      this.k.deploymentReplicas(id),
+      this.k.replica(""),
+      this.k.node(""),
     );
-    return (JSON.parse(raw) as { digest: string }).digest;
   }
 
   /**
@@ -374,15 +372,19 @@ export class RedisStore {
    * node's assignments, their templates and its status did not change.
    */
   async nodeSyncDigest(node: string): Promise<string> {
-    const raw = await this.read(() =>
-      this.run.nodeSyncDigest!(
-        this.k.node(node),
-        this.k.nodeReplicas(node),
-        this.k.replica(""),
-        this.k.deployment(""),
-        this.k.revisions(""),
-      ),
+    return this.digest(
+      "nodeSyncDigest",
+      this.k.node(node),
+      this.k.nodeReplicas(node),
+      this.k.replica(""),
+      this.k.deployment(""),
+      this.k.revisions(""),
     );
+  }
+
+  /** Runs a read-only digest script (its keys passed as arguments) and returns its digest. */
+  private async digest(script: string, ...args: string[]): Promise<string> {
+    const raw = await this.read(() => this.run[script]!(...args));
     return (JSON.parse(raw) as { digest: string }).digest;
   }
 

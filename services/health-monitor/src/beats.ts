@@ -1,11 +1,11 @@
 /**
  * Heartbeats in batches: what arrives within `windowMs` (or `max` of them) goes to Redis in one Lua call, so
  * thousands of nodes beating cost a few calls a second, not one each. A node that beat twice in a window counts once
- * (its latest beat). A beat that registers nothing new (same address, capacity, labels, driver, instance and stretched
- * period as the node's last beat written) is sent as the node's id alone (`touchNodes`); the others in full (`heartbeatNodes`). What
- * was written is forgotten every `refreshMs` (and for a node the store does not know, or a failed batch), so every
- * node's registration is written in full again at least that often. A failed batch is logged; the next beats of its
- * nodes bring them back.
+ * (its latest beat). A beat that registers nothing new (same address, capacity, labels, driver, instance and
+ * stretched period as the node's last beat written) is sent as the node's id alone (`touchNodes`); the others in
+ * full (`heartbeatNodes`). What was written is forgotten every `refreshMs` (and for a node the store does not know,
+ * or a failed batch), so every node's registration is written in full again at least that often. A failed batch is
+ * logged; the next beats of its nodes bring them back.
  */
 import type { Heartbeat } from "@tug/contracts";
 import type { Logger } from "@tug/log";

@@ -1,7 +1,7 @@
 -- A digest of everything a node's sync answer is built from (the health-monitor's assignmentsOf): the node's status,
--- each of its replicas' deployment, revision, desired state, generation and whether it is Lost, each deployment's autoscale
--- settings, and the template of each revision. Reads only. A node sends the digest of the answer it holds; an equal
--- digest is answered "unchanged" without reading or shipping the assignments again. Taken before the reads of a
+-- each of its replicas' deployment, revision, desired state, generation and whether it is Lost, each deployment's
+-- autoscale settings, and the template of each revision. Reads only. A node sends the digest of the answer it holds; an
+-- equal digest is answered "unchanged" without reading or shipping the assignments again. Taken before the reads of a
 -- full answer, so a change made in between only costs one more full answer.
 -- ARGV[1] node hash  ARGV[2] its replica-id set  ARGV[3] replica key prefix  ARGV[4] deployment key prefix
 -- ARGV[5] revisions key prefix
