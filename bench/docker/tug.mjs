@@ -26,10 +26,19 @@ function manifest(name, replicas, image) {
 
 /** Scenarios on one cluster; each returns figure lines keyed by scenario. */
 class TugBench {
-  /** @param b a bench cluster (startBenchCluster) */
-  constructor(b) {
+  /**
+   * @param b a bench cluster (startBenchCluster)
+   * @param network the containers' network (`bridge` or `host`), carried on every figure
+   */
+  constructor(b, network) {
     this.b = b;
     this.store = b.store;
+    this.network = network;
+  }
+
+  /** Prints one Tugboat figure, tagged with the network. */
+  figure(scenario, samplesMs, extra = {}) {
+    return figure("tugboat", scenario, samplesMs, { network: this.network, ...extra });
   }
 
   intake(verb, body) {
@@ -109,11 +118,11 @@ class TugBench {
   /** Both figures of one timed change: → all Running, → all ready. */
   twoFigures(scenario, t, extra = {}) {
     return {
-      running: figure("tugboat", scenario, t.running, {
+      running: this.figure(scenario, t.running, {
         ...extra,
         done_when: "all replicas Running (container started, as Swarm's running)",
       }),
-      ready: figure("tugboat", `${scenario}_ready`, t.ready, {
+      ready: this.figure(`${scenario}_ready`, t.ready, {
         ...extra,
         done_when: "all replicas Running and ready (readiness probe passed)",
       }),
@@ -158,8 +167,8 @@ class TugBench {
       ready.push(Date.now() - t0);
     }
     return {
-      running: figure("tugboat", "container_kill_to_running", running, { replicas: n }),
-      ready: figure("tugboat", "container_kill_to_ready", ready, { replicas: n }),
+      running: this.figure("container_kill_to_running", running, { replicas: n }),
+      ready: this.figure("container_kill_to_ready", ready, { replicas: n }),
     };
   }
 
@@ -174,7 +183,7 @@ class TugBench {
       await this.intake("apply", manifest(name, n, WORKLOAD.image2));
       await this.allUp(name, n, 2);
     });
-    return figure("tugboat", `rolling_replace_${n}`, ms, {
+    return this.figure(`rolling_replace_${n}`, ms, {
       max_surge: surge(n),
       max_unavailable: 0,
       done_when: `all ${n} ready on revision 2, none of revision 1 left running`,
@@ -182,10 +191,20 @@ class TugBench {
   }
 }
 
-/** Runs every scenario on Tugboat (`big` replicas for the large ones, `trials` kills); returns figures by scenario. */
-export async function benchTug(repoRoot, { big, trials }) {
-  const cluster = await startBenchCluster({ name: "docker", nodes: 2, driver: "docker", portsFrom: 24_000, repoRoot });
-  const b = new TugBench(cluster);
+/**
+ * Runs every scenario on Tugboat (`big` replicas for the large ones, `trials` kills) with its containers on `network`
+ * (`bridge`, the default, or `host`: TUG_DOCKER_NETWORK); returns figures by scenario.
+ */
+export async function benchTug(repoRoot, { big, trials, network = "bridge" }) {
+  const cluster = await startBenchCluster({
+    name: "docker",
+    nodes: 2,
+    driver: "docker",
+    portsFrom: 24_000,
+    repoRoot,
+    env: { TUG_DOCKER_NETWORK: network },
+  });
+  const b = new TugBench(cluster, network);
   const f = {};
   try {
     f.converge10 = await b.converge("small", 10);

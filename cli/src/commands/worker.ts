@@ -18,6 +18,10 @@ export function workerCommand(program: Command): void {
       if (!DRIVERS.includes(v)) throw new InvalidArgumentError(`must be one of ${DRIVERS.join(", ")}`);
       return v;
     })
+    .option("--docker-network <net>", "bridge | host: containers' network (docker driver; default bridge)", (v) => {
+      if (!["bridge", "host"].includes(v)) throw new InvalidArgumentError("must be bridge or host");
+      return v;
+    })
     .option("--ports-from <p>", "first host port of the node's range of 1000", intArg(1024, 64_536))
     .option("--data-dir <dir>", "state file and replica logs (default ./.tug/nodes/<node>)")
     .option("--labels <k=v,...>", "node labels for nodeSelector")

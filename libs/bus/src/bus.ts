@@ -22,7 +22,7 @@ import type { Logger } from "@tug/log";
 import { Counter, type Registry } from "prom-client";
 import { performance } from "node:perf_hooks";
 import { natsAuthOptions, natsCredsFromEnv, type NatsCreds } from "./creds.js";
-import { Gate } from "./gate.js";
+import { Gate } from "@tug/runtime";
 
 export interface BusOptions {
   /** A NATS URL, or a comma-separated list of a cluster's servers (tried in random order, failed over among). */

@@ -1,4 +1,3 @@
 /** @tug/bus: NATS connection with typed publish/request/subscribe/serve over the contracts' envelope. */
 export * from "./bus.js";
 export * from "./creds.js";
-export * from "./gate.js";

@@ -20,6 +20,8 @@ export interface JoinOptions {
   /** Node id. */
   node?: string;
   driver?: string;
+  /** The containers' network with the docker driver: `bridge` (default) or `host` (docs/operations.md). */
+  dockerNetwork?: string;
   /** First host port of the node's range of 1000 (default 20000). */
   portsFrom?: number | string;
   /** Where the worker keeps its state file and the replicas' logs (default `./.tug/nodes/<node>`). */
@@ -45,6 +47,7 @@ const LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*$`);
 const NATS_URL = /^(nats|tls):\/\/[^\s/]+(:\d{1,5})?$/;
 const DRIVERS = ["process", "docker", "fake"];
+const DOCKER_NETWORKS = ["bridge", "host"];
 
 /** Throws OptionError(option, message) unless `ok`. */
 function check(ok: boolean, option: string, message: string): void {
@@ -63,6 +66,8 @@ export function joinEnv(o: JoinOptions): Record<string, string> {
   check(NODE.test(node), "node", `must be a node id ([A-Za-z0-9_-], up to 128), ${got(node)}`);
   const driver = o.driver ?? "process";
   check(DRIVERS.includes(driver), "driver", `must be one of ${DRIVERS.join(", ")}, ${got(driver)}`);
+  const network = o.dockerNetwork ?? "bridge";
+  check(DOCKER_NETWORKS.includes(network), "dockerNetwork", `must be bridge or host, ${got(network)}`);
   const portsFrom = Number(o.portsFrom ?? 20_000);
   const portsOk = Number.isInteger(portsFrom) && portsFrom >= 1024 && portsFrom <= 64_536;
   check(portsOk, "portsFrom", `must be an integer in 1024..64536, ${got(o.portsFrom)}`);
@@ -82,6 +87,7 @@ export function joinEnv(o: JoinOptions): Record<string, string> {
     TUG_HEALTH_PORT: String(healthPort),
     TUG_INSTANCE: `worker-${node}-${process.pid}-${Date.now().toString(36)}`,
   };
+  if (o.dockerNetwork) env.TUG_DOCKER_NETWORK = network;
   if (o.labels) env.TUG_NODE_LABELS = o.labels;
   if (o.logLevel) env.TUG_LOG_LEVEL = o.logLevel;
   if (o.stopReplicasOnExit) env.TUG_WORKER_STOP_ON_EXIT = "1";

@@ -5,6 +5,7 @@ import {
   containerSpec,
   type InspectedContainer,
   MIN_MEMORY_LIMIT,
+  portBindingsOf,
   replicaOfContainer,
 } from "./docker-spec.js";
 import type { ReplicaSpec } from "./types.js";
@@ -163,5 +164,41 @@ describe("replicaOfContainer", () => {
   it("rejects containers without a replica label or a main port binding", () => {
     expect(replicaOfContainer(inspected({ Config: { Labels: {}, Env: [] } }))).toBeUndefined();
     expect(replicaOfContainer(inspected({ HostConfig: { PortBindings: {} } }))).toBeUndefined();
+  });
+
+  it("on the host's network: no bindings, the replica listens on its host ports at the node address (round trip)", () => {
+    const { body } = containerSpec(spec(), { network: "host", hostIp: "10.0.0.2", extraHostPorts: [20_006] });
+    expect(body.HostConfig).toMatchObject({ NetworkMode: "host", Init: true, Privileged: false });
+    expect(body.HostConfig!.PortBindings).toBeUndefined();
+    expect(body.ExposedPorts).toBeUndefined();
+    expect(body.Env).toEqual(
+      expect.arrayContaining([
+        "PORT=20005",
+        "PORT_8080=20005",
+        "PORT_9090=20006",
+        "HOST=10.0.0.2",
+        "TUG_BIND_ADDRESS=10.0.0.2",
+        "GREETING=ahoy",
+      ]),
+    );
+    expect(portBindingsOf(body)).toEqual({ 8080: 20_005, 9090: 20_006 });
+    const back = replicaOfContainer({
+      Id: "c3",
+      Config: { Labels: body.Labels, Env: body.Env },
+      State: { Running: true },
+      HostConfig: { NetworkMode: "host" },
+    });
+    expect(back).toMatchObject({
+      replicaId: "web-1-abc",
+      hostPort: 20_005,
+      portBindings: { 8080: 20_005, 9090: 20_006 },
+    });
+  });
+
+  it("on the host's network the template may not move the replica off its host port, but may set HOST", () => {
+    const t = template({ env: { PORT: "80", HOST: "0.0.0.0", TUG_BIND_ADDRESS: "1.2.3.4" } });
+    const { body } = containerSpec({ ...spec(t), env: { ...t.env } }, { network: "host" });
+    expect(body.Env).toEqual(expect.arrayContaining(["PORT=20005", "HOST=0.0.0.0", "TUG_BIND_ADDRESS=127.0.0.1"]));
+    expect(body.Env).not.toContain("PORT=80");
   });
 });

@@ -8,6 +8,7 @@
  */
 import Dockerode from "dockerode";
 import type { Logger } from "@tug/log";
+import { Gate } from "@tug/runtime";
 import { ExitListeners } from "./exit-listeners.js";
 import { DockerEvents, type DieEvent } from "./docker-events.js";
 import { engineMessage, engineStatus, isNotFound, toDriverError } from "./docker-errors.js";
@@ -19,6 +20,7 @@ import {
   portBindingsOf,
   MANAGED_SELECTOR,
   replicaOfContainer,
+  type DockerNetwork,
   type InspectedContainer,
 } from "./docker-spec.js";
 import { usageFromStats, type CpuSample, type StatsSample } from "./docker-stats.js";
@@ -29,6 +31,13 @@ type ContainerState = { running: boolean; exitCode: number | null; oomKilled: bo
 /** Extra looks at a SIGKILLed container's OOMKilled flag, and their spacing (ms). */
 const OOM_SETTLE_TRIES = 4;
 const OOM_SETTLE_MS = 50;
+
+/**
+ * Containers created and started at once by default. The engine serialises much of a start (namespaces, cgroups,
+ * the network set-up), and past a few at once every start gets slower: 50 copies of the example app started in
+ * 26 s four at a time and in 33 s all at once here (bridge network), in 12.5 s and 13 s on the host's.
+ */
+export const DEFAULT_START_CONCURRENCY = 4;
 
 /** Default Docker Engine socket. */
 export const DEFAULT_DOCKER_SOCKET = "/var/run/docker.sock";
@@ -48,6 +57,10 @@ export interface DockerDriverOptions {
   hostIp?: string;
   /** First event-stream reconnect delay (default 250 ms). */
   eventRetryMs?: number;
+  /** The containers' network (default `bridge`). */
+  network?: DockerNetwork;
+  /** Containers created and started at once (default {@link DEFAULT_START_CONCURRENCY}); the rest wait in order. */
+  startConcurrency?: number;
 }
 
 /** Runs replicas as Docker containers. */
@@ -67,10 +80,12 @@ export class DockerDriver implements Driver {
   /** Our previous one-shot CPU sample per container (the engine sends no precpu with one-shot stats). */
   private readonly cpuSamples = new Map<string, CpuSample>();
   private readonly events: DockerEvents;
+  private readonly starts: Gate;
   private closed = false;
 
   constructor(private readonly o: DockerDriverOptions) {
     this.docker = o.docker ?? new Dockerode({ socketPath: o.socketPath ?? DEFAULT_DOCKER_SOCKET });
+    this.starts = new Gate(o.startConcurrency ?? DEFAULT_START_CONCURRENCY);
     this.events = new DockerEvents({
       docker: this.docker,
       log: o.log,
@@ -81,13 +96,18 @@ export class DockerDriver implements Driver {
   }
 
   async start(spec: ReplicaSpec): Promise<RuntimeHandle> {
-    const image = spec.template.image;
-    if (!image) throw new DriverError("NoImage", "the docker driver needs template.image", true);
+    if (!spec.template.image) throw new DriverError("NoImage", "the docker driver needs template.image", true);
     await this.events.start();
+    return this.starts.run(() => this.createAndStart(spec));
+  }
+
+  private async createAndStart(spec: ReplicaSpec): Promise<RuntimeHandle> {
+    const image = spec.template.image;
     const { name, body } = containerSpec(spec, {
       extraLabels: this.o.extraLabels,
       extraHostPorts: spec.extraHostPorts,
       hostIp: this.o.hostIp,
+      network: this.o.network,
     });
     let container: Dockerode.Container;
     try {

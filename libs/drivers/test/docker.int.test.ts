@@ -17,7 +17,14 @@ import {
 } from "@tug/testkit";
 import type Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { containerSpec, DockerDriver, DriverError, type ExitEvent, type ReplicaSpec } from "../src/index.js";
+import {
+  containerSpec,
+  DockerDriver,
+  type DockerDriverOptions,
+  DriverError,
+  type ExitEvent,
+  type ReplicaSpec,
+} from "../src/index.js";
 
 const log = silentLogger();
 const runLabels = testRunLabels();
@@ -34,8 +41,8 @@ describe.skipIf(shouldSkip("the Docker driver integration tests", noEngineReason
     let throwaway = false;
     const exits: ExitEvent[] = [];
 
-    const newDriver = () => {
-      const d = new DockerDriver({ node: NODE, docker: engine, extraLabels: runLabels, log });
+    const newDriver = (o: Partial<DockerDriverOptions> = {}) => {
+      const d = new DockerDriver({ node: NODE, docker: engine, extraLabels: runLabels, log, ...o });
       d.onExit((e) => exits.push(e));
       drivers.push(d);
       return d;
@@ -262,6 +269,26 @@ describe.skipIf(shouldSkip("the Docker driver integration tests", noEngineReason
       expect(await answer(s.hostPort)).toMatchObject({ replica: "web-adopt" });
       await engine.getContainer(h.ref).kill();
       await eventually(() => expect(exitOf(h.ref)?.handle).toBe(adopted[0]), { timeoutMs: 3_000 });
+    });
+
+    it("on the host's network: the replica listens on its host port at the node address; a fresh driver adopts it", async () => {
+      const first = newDriver({ network: "host", startConcurrency: 2 });
+      const [a, b, c] = await Promise.all(["web-host-a", "web-host-b", "web-host-c"].map((id) => spec(id)));
+      const handles = await Promise.all([a!, b!, c!].map((s) => first.start(s)));
+      for (const s of [a!, b!, c!]) expect(await answer(s.hostPort)).toMatchObject({ replica: s.id });
+      const info = await engine.getContainer(handles[0]!.ref).inspect();
+      expect(info.HostConfig.NetworkMode).toBe("host");
+      expect(info.HostConfig.PortBindings ?? {}).toEqual({});
+      expect(info.Config.Env).toEqual(expect.arrayContaining([`PORT=${a!.hostPort}`, "TUG_BIND_ADDRESS=127.0.0.1"]));
+      await first.close();
+      const adopted = await newDriver({ network: "host" }).recover();
+      expect(
+        adopted
+          .filter((h) => h.replicaId.startsWith("web-host-"))
+          .map((h) => [h.replicaId, h.hostPort])
+          .sort(),
+      ).toEqual([a!, b!, c!].map((s) => [s.id, s.hostPort]).sort());
+      for (const h of handles) await engine.getContainer(h.ref).remove({ force: true });
     });
 
     it("fails fast with ImageNotFound (permanent) for an image that is not present, without pulling", async () => {

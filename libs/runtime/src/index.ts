@@ -6,3 +6,4 @@ export * from "./host.js";
 export * from "./clock.js";
 export * from "./hold.js";
 export * from "./http-request.js";
+export * from "./gate.js";

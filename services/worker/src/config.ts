@@ -1,5 +1,6 @@
 /** The worker's typed settings. main.ts reads the environment and passes it to `workerConfig`. */
 import { cpus, totalmem } from "node:os";
+import { DOCKER_NETWORKS, type DockerNetwork } from "@tug/drivers";
 import { intEnv, type ServiceConfig } from "@tug/service";
 
 /** Drivers the worker can run. */
@@ -26,6 +27,10 @@ export interface WorkerConfig {
   dockerSocket: string;
   /** Extra labels on every container the docker driver creates (`TUG_DOCKER_LABELS=k=v,...`, e.g. a test run id). */
   dockerLabels: Record<string, string>;
+  /** The containers' network, `bridge` (default) or `host` (`TUG_DOCKER_NETWORK`; docker driver). */
+  dockerNetwork: DockerNetwork;
+  /** Containers created and started at once (`TUG_DOCKER_START_CONCURRENCY`, default 4; docker driver). */
+  dockerStartConcurrency: number;
   heartbeatMs: number;
   syncMs: number;
   orphanGraceMs: number;
@@ -70,6 +75,14 @@ export function workerConfig(base: Pick<ServiceConfig, "instance">, env: NodeJS.
   const portsFrom = intEnv(env, "TUG_PORTS_FROM", 20_000);
   if (!Number.isInteger(portsFrom) || portsFrom < 1024 || portsFrom > 65_535 - 999)
     throw new Error(`TUG_PORTS_FROM must be an integer in 1024..64536, got ${portsFrom}`);
+  const dockerNetwork = (env.TUG_DOCKER_NETWORK || "bridge") as DockerNetwork;
+  if (!DOCKER_NETWORKS.includes(dockerNetwork))
+    throw new Error(
+      `TUG_DOCKER_NETWORK must be one of ${DOCKER_NETWORKS.join(", ")}, got ${JSON.stringify(dockerNetwork)}`,
+    );
+  const dockerStartConcurrency = intEnv(env, "TUG_DOCKER_START_CONCURRENCY", 4);
+  if (!(Number.isInteger(dockerStartConcurrency) && dockerStartConcurrency >= 1 && dockerStartConcurrency <= 256))
+    throw new Error(`TUG_DOCKER_START_CONCURRENCY must be an integer in 1..256, got ${dockerStartConcurrency}`);
   return {
     node,
     instance: base.instance,
@@ -85,6 +98,8 @@ export function workerConfig(base: Pick<ServiceConfig, "instance">, env: NodeJS.
     workdir: env.TUG_WORKDIR || cwd,
     dockerSocket: env.TUG_DOCKER_SOCKET || "/var/run/docker.sock",
     dockerLabels: parseLabels(env.TUG_DOCKER_LABELS, "TUG_DOCKER_LABELS"),
+    dockerNetwork,
+    dockerStartConcurrency,
     heartbeatMs: positive(env, "TUG_HEARTBEAT_MS", 500),
     syncMs: positive(env, "TUG_SYNC_MS", 2_000),
     orphanGraceMs: intEnv(env, "TUG_ORPHAN_GRACE_MS", 3_000),

@@ -39,6 +39,8 @@ export function createDriver(config: WorkerConfig, log: Logger): Driver {
       socketPath: config.dockerSocket,
       extraLabels: config.dockerLabels,
       hostIp: config.address,
+      network: config.dockerNetwork,
+      startConcurrency: config.dockerStartConcurrency,
       log: log.child({ driver: "docker" }),
     });
   }

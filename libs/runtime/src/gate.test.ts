@@ -1,6 +1,6 @@
 /** Gate: at most `limit` tasks at once, the rest in arrival order; a failing task frees its slot. */
 import { describe, expect, it } from "vitest";
-import { Gate } from "../src/gate.js";
+import { Gate } from "./gate.js";
 
 describe("Gate", () => {
   it("runs at most limit tasks at once, the rest in arrival order", async () => {
