@@ -17,6 +17,8 @@ describe("joinEnv", () => {
       TUG_WORKER_STOP_ON_EXIT: "1",
     });
     expect(env.TUG_REDIS_URL).toBeUndefined();
+    expect(env.TUG_DOCKER_NETWORK).toBeUndefined();
+    expect(joinEnv({ ...ok, driver: "docker", dockerNetwork: "host" }).TUG_DOCKER_NETWORK).toBe("host");
   });
 
   it.each([
@@ -25,6 +27,7 @@ describe("joinEnv", () => {
     [{ ...ok, node: "a.b" }, "node"],
     [{ ...ok, driver: "kvm" }, "driver"],
     [{ ...ok, portsFrom: "80" }, "portsFrom"],
+    [{ ...ok, dockerNetwork: "none" }, "dockerNetwork"],
   ])("refuses %j naming --%s", (o, option) => {
     expect(() => joinEnv(o)).toThrow(OptionError);
     try {

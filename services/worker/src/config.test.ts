@@ -20,6 +20,8 @@ describe("worker config", () => {
       labels: {},
       dockerSocket: "/var/run/docker.sock",
       dockerLabels: {},
+      dockerNetwork: "bridge",
+      dockerStartConcurrency: 4,
     });
     expect(c.capacity.cpuMillis).toBeGreaterThan(0);
     expect(c.capacity.memoryBytes).toBeGreaterThan(0);
@@ -45,6 +47,8 @@ describe("worker config", () => {
         TUG_WORKER_STOP_ON_EXIT: "1",
         TUG_DOCKER_SOCKET: "/run/d.sock",
         TUG_DOCKER_LABELS: "tug.test-run=r1",
+        TUG_DOCKER_NETWORK: "host",
+        TUG_DOCKER_START_CONCURRENCY: "8",
       },
       "/repo",
     );
@@ -63,6 +67,8 @@ describe("worker config", () => {
       stopOnExit: true,
       dockerSocket: "/run/d.sock",
       dockerLabels: { "tug.test-run": "r1" },
+      dockerNetwork: "host",
+      dockerStartConcurrency: 8,
     });
   });
 
@@ -79,6 +85,12 @@ describe("worker config", () => {
     expect(() => workerConfig({ instance: "i" }, { TUG_NODE: "a", TUG_SYNC_MS: "x" }, "/")).toThrow(/TUG_SYNC_MS/);
     expect(() => workerConfig({ instance: "i" }, { TUG_NODE: "a", TUG_DRAIN_DELAY_MS: "-1" }, "/")).toThrow(
       /TUG_DRAIN_DELAY_MS/,
+    );
+    expect(() => workerConfig({ instance: "i" }, { TUG_NODE: "a", TUG_DOCKER_NETWORK: "none" }, "/")).toThrow(
+      /TUG_DOCKER_NETWORK/,
+    );
+    expect(() => workerConfig({ instance: "i" }, { TUG_NODE: "a", TUG_DOCKER_START_CONCURRENCY: "0" }, "/")).toThrow(
+      /TUG_DOCKER_START_CONCURRENCY/,
     );
     expect(() => parseLabels("novalue")).toThrow(/TUG_NODE_LABELS/);
   });
