@@ -35,12 +35,13 @@ function manifest(driver, replicas, port, version, surge) {
 }
 
 /**
- * Rolls `replicas` from version 1 to 2 (`surge` at a time) under `rps` load; returns { seconds, load }. Stops
- * everything it started.
+ * Rolls `replicas` from version 1 to 2 (`surge` at a time) under `rps` load, the containers on `network`; returns
+ * { seconds, load }. Stops everything it started.
  */
-export async function benchTug(driver, replicas, rps, surge, repoRoot) {
+export async function benchTug(driver, replicas, rps, surge, repoRoot, network = "bridge") {
   const port = await freePort();
-  const b = await startBenchCluster({ name: "roll", nodes: 2, driver, portsFrom: 26_000, repoRoot });
+  const env = { TUG_DOCKER_NETWORK: network };
+  const b = await startBenchCluster({ name: "roll", nodes: 2, driver, portsFrom: 26_000, repoRoot, env });
   const settled = async (revision) => {
     const [dep, rs] = [await b.store.deployment(ID), await b.store.replicasOfDeployment(ID)];
     if (dep && dep.revision !== revision)
