@@ -26,8 +26,11 @@ export interface DurabilityOptions {
   timeoutMs: number;
   /** The key the marker write increments (in the store's key space, so the writers' ACL covers it). */
   markerKey: string;
-  /** How many replicas the Sentinels could promote now (promotable.ts): each must confirm too. */
-  promotable?: () => Promise<number>;
+  /**
+   * How many replicas the Sentinels could promote now (promotable.ts), not counting `self` (`ip:port` of the server
+   * the write went to): each must confirm too.
+   */
+  promotable?: (self: string | undefined) => Promise<number>;
 }
 
 /** One write's confirmation in flight: `confirm` resolves once it is durable, or throws STORE_UNAVAILABLE. */
@@ -62,7 +65,8 @@ export class DurableAcks {
         const [m, r] = await settle();
         if (m.status === "rejected") throw unconfirmed(`the primary refused the write's marker: ${reason(m.reason)}`);
         const online = r.status === "fulfilled" ? onlineReplicas(r.value) : 0;
-        const need = Math.max(this.o.minReplicas, online, (await this.o.promotable?.()) ?? 0);
+        const self = serverAddress(this.redis);
+        const need = Math.max(this.o.minReplicas, online, (await this.o.promotable?.(self)) ?? 0);
         const got = await this.wait(need);
         if (this.closes !== epoch)
           throw unconfirmed("the connection to the primary closed before the replicas confirmed");
@@ -83,6 +87,13 @@ export class DurableAcks {
       throw unconfirmed(`the write could not be confirmed by the replicas: ${reason(err)}`, err);
     }
   }
+}
+
+/** `ip:port` of the server `redis` is connected to now (IPv4-mapped addresses as plain IPv4), if connected. */
+export function serverAddress(redis: Pick<Redis, "stream">): string | undefined {
+  const s = redis.stream as { remoteAddress?: string; remotePort?: number; destroyed?: boolean } | undefined;
+  if (!s?.remoteAddress || !s.remotePort || s.destroyed) return undefined;
+  return `${s.remoteAddress.replace(/^::ffff:/, "")}:${s.remotePort}`;
 }
 
 /** The replicas a primary's ROLE reply lists (those online); 0 for anything else. */

@@ -7,14 +7,20 @@
  * Polled from every Sentinel on persistent connections, from a store's first durable write on (a process that only
  * reads never polls); the largest count any of them gives is used (more to wait for is safer), and the last known
  * count stays while none answers.
+ *
+ * The server the write went to never counts, whoever lists it: right after a failover a Sentinel that has not heard of
+ * it yet (they learn from each other's hellos, every 2 s) still lists the promoted server among the old primary's
+ * replicas, and a write to that server would wait for itself, time out and be refused until then (bench/failover saw
+ * it as 1 s steps). A deposed primary is still waited for by the Sentinels that list it, as before.
  */
 import { Redis } from "ioredis";
 import { parseSentinels, redisAuth } from "./connection.js";
-import { sentinelAuth, upIn } from "./sentinel.js";
+import { sentinelAuth, upAddresses } from "./sentinel.js";
 
 /** A running poll of the promotable replicas of `masterName`; `count` is the latest, `stop` ends it. */
 export class PromotableReplicas {
-  private latest = 0;
+  /** The up replicas (`ip:port`) each Sentinel that answered the last poll listed. */
+  private latest: string[][] = [];
   private readonly clients: Redis[];
   private readonly timer: NodeJS.Timeout;
   /** Resolves once the first poll is done. */
@@ -50,21 +56,26 @@ export class PromotableReplicas {
     this.first = Promise.race([Promise.all(this.clients.map(up)), bound]).then(() => this.poll());
   }
 
-  /** The largest count a Sentinel gave in the last poll that got any answer (after the first poll). */
-  async count(): Promise<number> {
+  /**
+   * The largest count a Sentinel gave in the last poll that got any answer (after the first poll), not counting
+   * `self` (`ip:port` of the server the write went to) in any list.
+   */
+  async count(self?: string): Promise<number> {
     await this.first;
-    return this.latest;
+    return Math.max(0, ...this.latest.map((listed) => listed.filter((a) => a !== self).length));
   }
 
   /** Asks every Sentinel once; resolves when all answered or failed. */
   async poll(): Promise<void> {
     const answers = await Promise.all(
       this.clients.map((c) =>
-        c.status === "ready" ? c.call("SENTINEL", "replicas", this.masterName).then(upIn, () => undefined) : undefined,
+        c.status === "ready"
+          ? c.call("SENTINEL", "replicas", this.masterName).then(upAddresses, () => undefined)
+          : undefined,
       ),
     );
-    const known = answers.filter((n): n is number => n !== undefined);
-    if (known.length) this.latest = Math.max(...known);
+    const known = answers.filter((a): a is string[] => a !== undefined);
+    if (known.length) this.latest = known;
   }
 
   stop(): void {

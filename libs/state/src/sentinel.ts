@@ -104,12 +104,21 @@ export async function sentinelKnows(
  * o_down, disconnected. Anything else than a list counts none.
  */
 export function upIn(reply: unknown): number {
-  if (!Array.isArray(reply)) return 0;
-  return reply.filter((row: unknown) => {
+  return upAddresses(reply).length;
+}
+
+/**
+ * The `ip:port` of every row of a `SENTINEL REPLICAS` or `SENTINEL SENTINELS` reply that is up (as `upIn` counts
+ * them); anything else than a list gives none.
+ */
+export function upAddresses(reply: unknown): string[] {
+  if (!Array.isArray(reply)) return [];
+  return reply.flatMap((row: unknown) => {
     const flat = Array.isArray(row) ? (row as unknown[]) : [];
-    const flags = String(flat[flat.indexOf("flags") + 1] ?? "");
-    return flags !== "" && !/s_down|o_down|disconnected/.test(flags);
-  }).length;
+    const field = (name: string) => String(flat[flat.indexOf(name) + 1] ?? "");
+    const flags = field("flags");
+    return flags !== "" && !/s_down|o_down|disconnected/.test(flags) ? [`${field("ip")}:${field("port")}`] : [];
+  });
 }
 
 /** One Sentinel's view of `masterName` with its configuration epoch; undefined when it does not know the name. */

@@ -117,13 +117,13 @@ export class RedisStore {
       markerKey: this.k.durable,
       // polled from the first durable write on: a process that only reads (registry, proxy) never polls
       promotable: sentinels
-        ? () =>
+        ? (self) =>
             (this.promotable ??= new PromotableReplicas(
               sentinels,
               o.masterName || DEFAULT_MASTER_NAME,
               250,
               sentinelPw,
-            )).count()
+            )).count(self)
         : undefined,
     });
     this.redis.on("ready", () => o.onStatus?.("ready"));

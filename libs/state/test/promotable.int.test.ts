@@ -3,7 +3,7 @@
  * sees down does not; and a durable write waits for every promotable replica, connected to the primary or not.
  */
 import { TugError, manifestSchema, validate } from "@tug/contracts";
-import { attachedReplicas, PromotableReplicas, upIn, RedisStore } from "@tug/state";
+import { attachedReplicas, PromotableReplicas, serverAddress, upAddresses, upIn, RedisStore } from "@tug/state";
 import { eventually, startRedis, startSentinel, type ServerHandle, uniquePrefix } from "@tug/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,7 +49,27 @@ describe("promotable replicas", () => {
     const row = (flags: string) => ["name", "r", "ip", "127.0.0.1", "flags", flags];
     expect(upIn([row("slave"), row("slave,s_down"), row("slave,disconnected"), row("slave,promoted")])).toBe(2);
     expect(upIn("nonsense")).toBe(0);
+    const at = (flags: string, port: number) => ["name", "r", "ip", "10.0.0.2", "port", String(port), "flags", flags];
+    expect(upAddresses([at("slave", 6380), at("slave,s_down", 6381), at("slave", 6382)])).toEqual([
+      "10.0.0.2:6380",
+      "10.0.0.2:6382",
+    ]);
+    expect(upAddresses({})).toEqual([]);
   });
+
+  it("never counts the server a write goes to, whoever lists it (a Sentinel that missed a failover lists it)", async () => {
+    await eventually(async () => expect(await promotable.count()).toBe(1), { timeoutMs: 30_000, intervalMs: 200 });
+    expect(await promotable.count(`127.0.0.1:${replica.port}`)).toBe(0);
+    expect(await promotable.count(`127.0.0.1:${primary.port}`)).toBe(1);
+    const client = new Redis(replica.url);
+    try {
+      await client.ping();
+      expect(serverAddress(client)).toBe(`127.0.0.1:${replica.port}`);
+    } finally {
+      client.disconnect();
+    }
+    await eventually(() => expect(serverAddress(client)).toBeUndefined(), { timeoutMs: 5_000 });
+  }, 60_000);
 
   it("counts the replica the Sentinel knows, and not while it sees it down", async () => {
     // the Sentinel learns the replica from the primary's INFO (every 10 s)
