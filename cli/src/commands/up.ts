@@ -31,6 +31,7 @@ export function upCommand(program: Command): void {
       "no single point of failure: 3 NATS servers, Redis with 2 replicas and 3 Sentinels, 2 of each component",
     )
     .addOption(dataDirOption("where the cluster keeps nats, redis, logs and its cluster.json"))
+    .option("--docker-network <net>", "bridge | host: containers' network (docker driver; host: faster, less isolated)")
     .option("--ports-from <p>", "first port of the range handed out", intArg(1024, 65_535))
     .option("--replicas-per-component <k>", "instances of each control-plane process", intArg(1, 16))
     .option("--apply <file>", "manifest to apply once the cluster is up")

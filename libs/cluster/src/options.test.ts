@@ -17,6 +17,8 @@ describe("resolveOptions", () => {
       replicasPerComponent: 1,
     });
     expect(resolveOptions({ heartbeatMs: 200 }).env.TUG_HEARTBEAT_MS).toBe("200");
+    expect(resolveOptions({ driver: "docker", dockerNetwork: "host" }).env.TUG_DOCKER_NETWORK).toBe("host");
+    expect(resolveOptions({ driver: "docker" }).env.TUG_DOCKER_NETWORK).toBeUndefined();
   });
   it.each([
     [{ nodes: "three" }, /--nodes: must be an integer/],
@@ -25,6 +27,8 @@ describe("resolveOptions", () => {
     [{ portsFrom: 65000, nodes: 3 }, /--ports-from/],
     [{ replicasPerComponent: "0" }, /--replicas-per-component/],
     [{ dataDir: " " }, /--data-dir/],
+    [{ driver: "docker", dockerNetwork: "none" }, /--docker-network: must be bridge or host/],
+    [{ driver: "process", dockerNetwork: "host" }, /--docker-network: applies to the docker driver/],
   ])("rejects %j", (input, msg) => {
     expect(() => resolveOptions(input)).toThrow(OptionError);
     expect(() => resolveOptions(input)).toThrow(msg);

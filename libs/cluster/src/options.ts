@@ -55,6 +55,8 @@ export interface LocalClusterOptions {
   nodeGraceMs?: number;
   /** Node lost grace → TUG_LOST_GRACE_MS. */
   lostGraceMs?: number;
+  /** The docker driver's container network, `bridge` or `host` → TUG_DOCKER_NETWORK (docs/security.md). */
+  dockerNetwork?: string;
   /** Extra environment for every component (control plane and workers). */
   env?: Record<string, string>;
   /** Receives every output line of every component. */
@@ -151,6 +153,12 @@ export function resolveOptions(o: LocalClusterOptions = {}): ResolvedOptions {
   if (o.heartbeatMs !== undefined) env.TUG_HEARTBEAT_MS = String(int("heartbeatMs", o.heartbeatMs, 0, 1, 3_600_000));
   if (o.nodeGraceMs !== undefined) env.TUG_NODE_GRACE_MS = String(int("nodeGraceMs", o.nodeGraceMs, 0, 1, 3_600_000));
   if (o.lostGraceMs !== undefined) env.TUG_LOST_GRACE_MS = String(int("lostGraceMs", o.lostGraceMs, 0, 1, 3_600_000));
+  if (o.dockerNetwork !== undefined) {
+    if (!["bridge", "host"].includes(o.dockerNetwork))
+      throw new OptionError("dockerNetwork", `must be bridge or host, got ${JSON.stringify(o.dockerNetwork)}`);
+    if (driver !== "docker") throw new OptionError("dockerNetwork", `applies to the docker driver, not ${driver}`);
+    env.TUG_DOCKER_NETWORK = o.dockerNetwork;
+  }
   for (const [k, v] of Object.entries(env))
     if (typeof v !== "string") throw new OptionError("env", `${k} must be a string`);
   const resolved: ResolvedOptions = {
