@@ -19,6 +19,25 @@ export const WORKLOAD = {
 /** Tugboat's readiness probe in every scenario (HTTP GET /healthz every 500 ms). */
 export const READINESS = { path: "/healthz", periodMs: 500, failureThreshold: 2 };
 
+/** Tugboat's manifest of the workload: `replicas` copies of `image`, probed as READINESS says. */
+export function manifest(name, replicas, image) {
+  return {
+    kind: "Deployment",
+    name,
+    replicas,
+    image,
+    ports: [{ name: "http", containerPort: WORKLOAD.containerPort }],
+    resources: { cpu: 0, memory: `${WORKLOAD.memoryMi}Mi` },
+    readinessProbe: {
+      http: { path: READINESS.path, port: "http" },
+      periodSeconds: READINESS.periodMs / 1000,
+      failureThreshold: READINESS.failureThreshold,
+    },
+    // a 50-replica rollout on a busy 2-core machine outlasts the default 60 s deadline and would roll back
+    strategy: { maxSurge: "25%", maxUnavailable: 0, progressDeadlineSeconds: 900 },
+  };
+}
+
 /** Tugboat's default maxSurge, as Swarm's --update-parallelism for `n` replicas (25 %, rounded up). */
 export const surge = (n) => Math.ceil(n * 0.25);
 

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startBenchCluster } from "../common/cluster.mjs";
-import { READINESS, WORKLOAD } from "./common.mjs";
+import { manifest, WORKLOAD } from "./common.mjs";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const { values } = parseArgs({
@@ -51,19 +51,7 @@ const cluster = await startBenchCluster({
 try {
   const before = cpuByKind();
   const t0 = Date.now();
-  await cluster.intake("apply", {
-    kind: "Deployment",
-    name: "phases",
-    replicas: n,
-    image: WORKLOAD.image1,
-    ports: [{ name: "http", containerPort: WORKLOAD.containerPort }],
-    resources: { cpu: 0, memory: `${WORKLOAD.memoryMi}Mi` },
-    readinessProbe: {
-      http: { path: READINESS.path, port: "http" },
-      periodSeconds: READINESS.periodMs / 1000,
-      failureThreshold: READINESS.failureThreshold,
-    },
-  });
+  await cluster.intake("apply", manifest("phases", n, WORKLOAD.image1));
   const reached = new Map();
   for (let i = 0; i < 3_000; i++) {
     const all = await cluster.store.replicasOfDeployment("default/phases");

@@ -2,27 +2,9 @@
 // a temp data dir; the scenarios run one after another, and everything it started is stopped and removed at the end.
 import { execFileSync } from "node:child_process";
 import { startBenchCluster } from "../common/cluster.mjs";
-import { figure, READINESS, surge, timed, until, WORKLOAD } from "./common.mjs";
+import { figure, manifest, surge, timed, until, WORKLOAD } from "./common.mjs";
 
 const LONG = 900_000;
-
-function manifest(name, replicas, image) {
-  return {
-    kind: "Deployment",
-    name,
-    replicas,
-    image,
-    ports: [{ name: "http", containerPort: WORKLOAD.containerPort }],
-    resources: { cpu: 0, memory: `${WORKLOAD.memoryMi}Mi` },
-    readinessProbe: {
-      http: { path: READINESS.path, port: "http" },
-      periodSeconds: READINESS.periodMs / 1000,
-      failureThreshold: READINESS.failureThreshold,
-    },
-    // a 50-replica rollout on a busy 2-core machine outlasts the default 60 s deadline and would roll back
-    strategy: { maxSurge: "25%", maxUnavailable: 0, progressDeadlineSeconds: 900 },
-  };
-}
 
 /** Scenarios on one cluster; each returns figure lines keyed by scenario. */
 class TugBench {
