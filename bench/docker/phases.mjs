@@ -8,6 +8,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startBenchCluster } from "../common/cluster.mjs";
+import { until } from "../common/poll.mjs";
+import { percentile } from "../heal/stats.mjs";
+import { cpuSeconds } from "../scale/procs.mjs";
 import { manifest, WORKLOAD } from "./common.mjs";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -27,15 +30,15 @@ function cpuByKind() {
   const out = {};
   for (const pid of readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
+    let cmdline;
     try {
-      const m = KIND.exec(readFileSync(`/proc/${pid}/cmdline`, "utf8"));
-      if (!m) continue;
-      const kind = m.slice(1).find(Boolean);
-      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      out[kind] = (out[kind] ?? 0) + (Number(f[11]) + Number(f[12])) / 100;
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
     } catch {
-      // the process ended meanwhile
+      continue; // the process ended meanwhile
     }
+    const m = KIND.exec(cmdline);
+    const kind = m?.slice(1).find(Boolean);
+    if (kind) out[kind] = (out[kind] ?? 0) + (cpuSeconds(pid) ?? 0);
   }
   return out;
 }
@@ -53,29 +56,31 @@ try {
   const t0 = Date.now();
   await cluster.intake("apply", manifest("phases", n, WORKLOAD.image1));
   const reached = new Map();
-  for (let i = 0; i < 3_000; i++) {
-    const all = await cluster.store.replicasOfDeployment("default/phases");
-    const t = Date.now() - t0;
-    for (const r of all) {
-      const seen = reached.get(r.id) ?? {};
-      if (r.node && seen.bound === undefined) seen.bound = t;
-      if ((r.phase === "Starting" || r.phase === "Running") && seen.starting === undefined) seen.starting = t;
-      if (r.phase === "Running" && seen.running === undefined) seen.running = t;
-      if (r.ready && seen.ready === undefined) seen.ready = t;
-      reached.set(r.id, seen);
-    }
-    if (all.length === n && all.every((r) => r.phase === "Running" && r.ready)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await until(
+    `${n} replicas Running and ready`,
+    async () => {
+      const all = await cluster.store.replicasOfDeployment("default/phases");
+      const t = Date.now() - t0;
+      for (const r of all) {
+        const seen = reached.get(r.id) ?? {};
+        if (r.node && seen.bound === undefined) seen.bound = t;
+        if ((r.phase === "Starting" || r.phase === "Running") && seen.starting === undefined) seen.starting = t;
+        if (r.phase === "Running" && seen.running === undefined) seen.running = t;
+        if (r.ready && seen.ready === undefined) seen.ready = t;
+        reached.set(r.id, seen);
+      }
+      return all.length === n && all.every((r) => r.phase === "Running" && r.ready);
+    },
+    300_000,
+    100,
+  );
   const wallMs = Date.now() - t0;
   const after = cpuByKind();
   for (const phase of ["bound", "starting", "running", "ready"]) {
     const ms = [...reached.values()].map((s) => s[phase]).filter((x) => x !== undefined);
-    ms.sort((a, b) => a - b);
     const line = { bench: "docker-phases", network: values.network, replicas: n, phase, reached: ms.length };
-    console.log(
-      JSON.stringify({ ...line, first_ms: ms[0], p50_ms: ms[Math.floor(ms.length / 2)], last_ms: ms.at(-1) }),
-    );
+    const [first, p50, last] = [0, 50, 100].map((p) => Math.round(percentile(ms, p)));
+    console.log(JSON.stringify({ ...line, first_ms: first, p50_ms: p50, last_ms: last }));
   }
   const cpu = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, +(v - (before[k] ?? 0)).toFixed(1)]));
   const tugboat = ["controller", "scheduler", "health-monitor", "autoscaler", "registry", "proxy", "worker"];

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { runForeground } from "./foreground.js";
 import { entryFile } from "./components.js";
-import { defaultRepoRoot, OptionError } from "./options.js";
+import { defaultRepoRoot, DOCKER_NETWORKS, OptionError } from "./options.js";
 import { credsEnv } from "./nats-auth/creds-option.js";
 
 /** Options of `tug worker` (strings straight from commander are accepted and validated). */
@@ -47,7 +47,6 @@ const LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*$`);
 const NATS_URL = /^(nats|tls):\/\/[^\s/]+(:\d{1,5})?$/;
 const DRIVERS = ["process", "docker", "fake"];
-const DOCKER_NETWORKS = ["bridge", "host"];
 
 /** Throws OptionError(option, message) unless `ok`. */
 function check(ok: boolean, option: string, message: string): void {

@@ -107,6 +107,9 @@ export interface ResolvedOptions {
   stopTimeoutMs: number;
 }
 
+/** The docker driver's container networks a worker accepts (its TUG_DOCKER_NETWORK). */
+export const DOCKER_NETWORKS = ["bridge", "host"];
+
 /** Bad option value (the CLI maps this to exit code 2). */
 export class OptionError extends Error {
   constructor(
@@ -154,7 +157,7 @@ export function resolveOptions(o: LocalClusterOptions = {}): ResolvedOptions {
   if (o.nodeGraceMs !== undefined) env.TUG_NODE_GRACE_MS = String(int("nodeGraceMs", o.nodeGraceMs, 0, 1, 3_600_000));
   if (o.lostGraceMs !== undefined) env.TUG_LOST_GRACE_MS = String(int("lostGraceMs", o.lostGraceMs, 0, 1, 3_600_000));
   if (o.dockerNetwork !== undefined) {
-    if (!["bridge", "host"].includes(o.dockerNetwork))
+    if (!DOCKER_NETWORKS.includes(o.dockerNetwork))
       throw new OptionError("dockerNetwork", `must be bridge or host, got ${JSON.stringify(o.dockerNetwork)}`);
     if (driver !== "docker") throw new OptionError("dockerNetwork", `applies to the docker driver, not ${driver}`);
     env.TUG_DOCKER_NETWORK = o.dockerNetwork;
