@@ -23,6 +23,12 @@ export interface BusDeps {
 /** What a control-plane builder receives: the bus deps and the store. */
 export interface ServiceDeps extends BusDeps {
   store: StateStore;
+  /**
+   * Another connection to the same store (its own socket, closed at stop): work that must not queue behind the
+   * bulk reads of `store`'s connection, such as the controller's intake, uses one. Absent in tests that build a
+   * service over one store.
+   */
+  openStore?: () => StateStore;
 }
 
 /** What a service builder returns. */
@@ -37,7 +43,7 @@ export function boot(
   config: ServiceConfig,
   build: (deps: ServiceDeps) => ServiceParts | Promise<ServiceParts>,
 ): Promise<never> {
-  return host(config, (deps, store) => build({ ...deps, store: store! }), true);
+  return host(config, (deps, store, openStore) => build({ ...deps, store: store!, openStore }), true);
 }
 
 /**
@@ -53,7 +59,11 @@ export function bootWithoutStore(
 
 async function host(
   config: ServiceConfig,
-  build: (deps: BusDeps, store: RedisStore | undefined) => ServiceParts | Promise<ServiceParts>,
+  build: (
+    deps: BusDeps,
+    store: RedisStore | undefined,
+    openStore: () => RedisStore,
+  ) => ServiceParts | Promise<ServiceParts>,
   withStore: boolean,
 ): Promise<never> {
   const log = createLogger(config.role, config.logLevel, { instance: config.instance });
@@ -67,18 +77,22 @@ async function host(
       // thousands of hollow nodes' timers each publish a beat: one socket write per turn, not one per beat
       coalescePublishes: config.role === "hollow",
     });
-    const store = !withStore
-      ? undefined
-      : new RedisStore({
-          ...config.redis,
-          prefix: config.prefix,
-          secrets: secretBoxOf(config.env),
-          onStatus: (s, err) =>
-            s === "error"
-              ? log.warn({ err: String((err as Error)?.message ?? err) }, "redis error")
-              : log.info("redis ready"),
-        });
-    const parts = await build({ config, log, metrics, bus }, store);
+    const opened: RedisStore[] = [];
+    const openStore = () => {
+      const s = new RedisStore({
+        ...config.redis,
+        prefix: config.prefix,
+        secrets: secretBoxOf(config.env),
+        onStatus: (status, err) =>
+          status === "error"
+            ? log.warn({ err: String((err as Error)?.message ?? err) }, "redis error")
+            : log.info("redis ready"),
+      });
+      opened.push(s);
+      return s;
+    };
+    const store = withStore ? openStore() : undefined;
+    const parts = await build({ config, log, metrics, bus }, store, openStore);
     const heartbeat = periodic(
       "component-heartbeat",
       1_000,
@@ -108,7 +122,7 @@ async function host(
       onStop: async () => {
         await parts.onStop?.();
         await bus.close();
-        await store?.close();
+        await Promise.all(opened.map((s) => s.close()));
       },
     });
     process.exit(code);

@@ -30,6 +30,9 @@ import { toDeployment, toNode, toReplica } from "./records.js";
 import { defineScripts } from "./scripts.js";
 import type { SecretBox } from "./secret-box.js";
 
+/** Hashes read per pipeline (see `hashes`). */
+const HASH_BATCH = 200;
+
 /** Where Redis is (one URL, or Sentinels with WAIT for durable acks), the key prefix and a status callback. */
 export interface StoreOptions extends RedisConnection {
   /** Key prefix (default `tug`); tests use a unique one. */
@@ -805,15 +808,21 @@ export class RedisStore {
   }
 
   private async hashes(keyList: string[]): Promise<Array<Record<string, string>>> {
-    if (keyList.length === 0) return [];
-    const res = await this.read(() => {
-      const p = this.redis.pipeline();
-      for (const key of keyList) p.hgetall(key);
-      return p.exec();
-    });
-    return (res ?? []).map(([err, h]) => {
-      if (err) throw toTugError(err);
-      return h as Record<string, string>;
-    });
+    const out: Array<Record<string, string>> = [];
+    // in pipelines of HASH_BATCH, one after another: the replies of one batch are decoded in one turn of the event
+    // loop, so a deployment of thousands of replicas does not hold up everything else the process does for 100s of ms
+    for (let i = 0; i < keyList.length; i += HASH_BATCH) {
+      const batch = keyList.slice(i, i + HASH_BATCH);
+      const res = await this.read(() => {
+        const p = this.redis.pipeline();
+        for (const key of batch) p.hgetall(key);
+        return p.exec();
+      });
+      for (const [err, h] of res ?? []) {
+        if (err) throw toTugError(err);
+        out.push(h as Record<string, string>);
+      }
+    }
+    return out;
   }
 }

@@ -58,7 +58,12 @@ async function sameTemplateRevisions(
 export const RECONCILE_DUTY_CYCLE = 0.25;
 
 /** Builds the controller's runnables. */
-export function buildController({ bus, store, log, metrics }: ServiceDeps, o: ControllerOptions): ServiceParts {
+export function buildController(
+  { bus, store, log, metrics, openStore }: ServiceDeps,
+  o: ControllerOptions,
+): ServiceParts {
+  // intake writes on a connection of their own: an apply's script does not wait behind a reconcile's bulk reads
+  const intakeStore = openStore?.() ?? store;
   const clock = new RunningClock();
   const idle = new IdleBackoff(o.progressMs, o.idleCapMs ?? 5_000);
   const settled = new SettledDigests((id) => store.deploymentDigest(id), log);
@@ -117,14 +122,14 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
         async run(signal) {
           serveIntake(
             bus,
-            store,
+            intakeStore,
             (id) => {
               enqueue(id);
               bus.publish(subjects.hint("deployment", id), "hint", { id });
             },
             (node) => {
               bus.publish(subjects.hint("node", node), "hint", { id: node });
-              void store.replicasOfNode(node).then(
+              void intakeStore.replicasOfNode(node).then(
                 (rs) => new Set(rs.map((r) => r.deployment)).forEach(enqueue),
                 () => {},
               );
