@@ -107,7 +107,8 @@ async function host(
     );
     const checks: Record<string, () => boolean> = {
       nats: () => bus.connected,
-      ...(store ? { redis: () => store.healthy } : {}),
+      // every connection the process opened: the controller's intake writes on one of its own
+      ...(store ? { redis: () => opened.every((s) => s.healthy) } : {}),
       ...parts.checks,
     };
     const code = await runHost({
