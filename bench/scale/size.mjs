@@ -2,6 +2,7 @@
 import { until } from "../common/poll.mjs";
 import { startHollow } from "./hollow.mjs";
 import { cpuWindow, pidsOf } from "./procs.mjs";
+import { scrapeServed, servedSplit } from "./served.mjs";
 
 const DEPLOYMENTS = 10;
 const REPLICA = { command: ["x"], resources: { cpu: 0.1, memory: "16Mi" } };
@@ -95,12 +96,16 @@ export async function runSize(c, { nodes, perNode, restS, repoRoot }) {
     await until("pre Running", async () => (await phases(c.store)).Running >= half, 600_000, 500);
 
     // (2) applied → all Running, with apply latency measured meanwhile
+    const controllerPort = c.cluster.components.find((x) => x.name === "controller-1").healthPort;
+    const servedBefore = await scrapeServed(controllerPort, "tug.v1.desired.apply");
     const stopProbe = probeApplies(c);
     const t2 = Date.now();
     await applySet(c, "app", total - half);
     await until("all Running", async () => (await phases(c.store)).Running >= total, 600_000, 1_000);
     line("applied -> all Running", { replicas: total - half, seconds: (Date.now() - t2) / 1000 });
-    line("apply latency under load", pct(await stopProbe()));
+    const probed = pct(await stopProbe());
+    const served = servedSplit(servedBefore, await scrapeServed(controllerPort, "tug.v1.desired.apply"));
+    line("apply latency under load", { ...probed, controller: served });
 
     // (3) at rest, with unschedulable replicas waiting (each asks for more than a node has)
     const waiting = Math.max(1, Math.floor(total / 10));

@@ -19,7 +19,7 @@ import {
   type ErrorBody,
 } from "@tug/contracts";
 import type { Logger } from "@tug/log";
-import { Counter, type Registry } from "prom-client";
+import { Counter, Histogram, type Registry } from "prom-client";
 import { performance } from "node:perf_hooks";
 import { natsAuthOptions, natsCredsFromEnv, type NatsCreds } from "./creds.js";
 import { Gate } from "@tug/runtime";
@@ -69,10 +69,20 @@ export function replyType(declared: string | undefined, data: Uint8Array): Conte
   return json ? "application/json" : "application/msgpack";
 }
 
+/**
+ * Seconds from a request's `sentAt` (the sender's wall clock) to its handler's start: the transport, this process's
+ * event loop and the handler queue. Clock skew between hosts can make it negative; that reads as 0.
+ */
+function waitedSeconds(sentAt: number, startedAt: number): number {
+  const startedWall = Date.now() - (performance.now() - startedAt);
+  return Math.max(0, startedWall - sentAt) / 1000;
+}
+
 /** A connected bus. */
 export class Bus {
   private readonly rejected: Counter;
   private readonly expired: Counter;
+  private readonly served: Histogram;
   /** Publishes waiting for this turn's write (coalescePublishes). */
   private batch: Array<[string, Uint8Array]> | undefined;
   private isConnected = true;
@@ -90,6 +100,13 @@ export class Bus {
     this.expired = new Counter({
       name: "tug_bus_requests_expired_total",
       help: "requests not handled (answered TIMEOUT): they waited for a handler longer than their sender waits",
+      registers: o.metrics ? [o.metrics] : [],
+    });
+    this.served = new Histogram({
+      name: "tug_bus_request_seconds",
+      help: "requests served: wait = sent (the sender's clock) to handler start, handle = handler start to reply",
+      labelNames: ["subject", "phase"],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: o.metrics ? [o.metrics] : [],
     });
   }
@@ -219,13 +236,16 @@ export class Bus {
       callback: (err, msg) => {
         if (err) return;
         const receivedAt = performance.now();
-        void (gate ? gate.run(() => this.answer(msg, handler, receivedAt)) : this.answer(msg, handler, receivedAt));
+        const answer = () => this.answer(msg, handler, receivedAt, subject);
+        void (gate ? gate.run(answer) : answer());
       },
     });
   }
 
-  private async answer(msg: Msg, handler: RequestHandler, receivedAt: number): Promise<void> {
+  private async answer(msg: Msg, handler: RequestHandler, receivedAt: number, served: string): Promise<void> {
     let reply: unknown;
+    const startedAt = performance.now();
+    let handled = false;
     const declared = msg.headers?.get("content-type") || undefined;
     try {
       const raw = decode(msg.data, declared);
@@ -238,6 +258,8 @@ export class Bus {
         reply = new TugError("TIMEOUT", "the request waited for a handler longer than its sender waits").toBody();
       } else {
         // a write made after the sender gave up could undo its next change (request-expiry.ts)
+        if (env) this.served.observe({ subject: served, phase: "wait" }, waitedSeconds(env.sentAt, startedAt));
+        handled = true;
         reply = await handlingRequest(env?.ttlMs, () => handler(env ? env.body : raw, env, msg.subject), receivedAt);
       }
     } catch (e) {
@@ -247,6 +269,7 @@ export class Bus {
       else this.reject(msg.subject, te);
       reply = te.toBody();
     }
+    if (handled) this.served.observe({ subject: served, phase: "handle" }, (performance.now() - startedAt) / 1000);
     if (!msg.reply) return;
     try {
       const type = replyType(declared, msg.data);
