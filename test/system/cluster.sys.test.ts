@@ -58,6 +58,22 @@ describe("local cluster, process driver", () => {
     }
   }, 120_000);
 
+  it("serves the intake on a thread of its own: healthy, its applies timed on the process's /metrics", async () => {
+    const port = sys.cluster.components.find((c) => c.name === "controller-1")!.healthPort!;
+    await eventually(async () => {
+      const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { checks: object };
+      expect(health.checks).toMatchObject({ intake: true, nats: true, redis: true });
+    });
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    // the apply above was timed by the intake thread's bus; the main thread's series are there beside it
+    const applies = text
+      .split("\n")
+      .filter((l) => l.startsWith("tug_bus_request_seconds_count{"))
+      .filter((l) => l.includes('phase="handle"') && l.includes('subject="tug.v1.desired.apply"'));
+    expect(Number(applies[0]?.split(" ").at(-1))).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/^tug_controller_reconcile_total/m);
+  });
+
   it("recovers from a SIGKILLed replica process", async () => {
     const [victim] = await readyReplicas(sys.store, WEB);
     const pid = await eventually(

@@ -4,7 +4,13 @@
  */
 import { createServer, type Server } from "node:http";
 import type { Logger } from "@tug/log";
-import { collectDefaultMetrics, Registry } from "prom-client";
+import {
+  AggregatorRegistry,
+  collectDefaultMetrics,
+  type MetricObjectWithValues,
+  type MetricValue,
+  Registry,
+} from "prom-client";
 import type { Runnable } from "./runnable.js";
 
 export interface HostOptions {
@@ -15,11 +21,19 @@ export interface HostOptions {
   healthPort: number;
   healthHost?: string;
   metrics: Registry;
+  /**
+   * Metrics of the process's threads (`Registry.getMetricsAsJSON()` of each), served with `metrics` on /metrics:
+   * series with equal names and labels are summed, so a thread's bus counts with the main thread's.
+   */
+  threadMetrics?: () => Promise<ThreadMetrics[]>;
   /** Extra health checks; any false makes /healthz answer 503. */
   checks?: Record<string, () => boolean>;
   /** Called once after every runnable stopped (close connections here). */
   onStop?: () => Promise<void>;
 }
+
+/** One thread's metrics, as `Registry.getMetricsAsJSON()` returns them. */
+export type ThreadMetrics = MetricObjectWithValues<MetricValue<string>>[];
 
 /** Creates a metrics registry with the default process metrics. */
 export function createMetrics(role: string): Registry {
@@ -31,7 +45,7 @@ export function createMetrics(role: string): Registry {
 
 /** Starts the /healthz + /metrics server. */
 export async function serveHealth(
-  o: Pick<HostOptions, "healthPort" | "healthHost" | "metrics" | "checks">,
+  o: Pick<HostOptions, "healthPort" | "healthHost" | "metrics" | "threadMetrics" | "checks">,
 ): Promise<Server> {
   const server = createServer(async (req, res) => {
     if (req.url === "/healthz") {
@@ -41,7 +55,9 @@ export async function serveHealth(
         .writeHead(ok ? 200 : 503, { "content-type": "application/json" })
         .end(JSON.stringify({ ok, checks: results }));
     } else if (req.url === "/metrics") {
-      res.writeHead(200, { "content-type": o.metrics.contentType }).end(await o.metrics.metrics());
+      const threads = (await o.threadMetrics?.()) ?? [];
+      const text = threads.length ? await merged(o.metrics, threads) : await o.metrics.metrics();
+      res.writeHead(200, { "content-type": o.metrics.contentType }).end(text);
     } else {
       res
         .writeHead(404, { "content-type": "application/json" })
@@ -52,6 +68,15 @@ export async function serveHealth(
     server.once("error", reject).listen(o.healthPort, o.healthHost ?? "127.0.0.1", resolve),
   );
   return server;
+}
+
+/** The exposition of `main` with the threads' series added to it (sums of equal series, as for cluster workers). */
+async function merged(main: Registry, threads: ThreadMetrics[]): Promise<string> {
+  // prom-client omits a series whose aggregator is "omit" (the start time) from every merge: it is the main thread's
+  const own = (await main.getMetricsAsJSON()).map((m) => (m.aggregator === "omit" ? { ...m, aggregator: "first" } : m));
+  return AggregatorRegistry.aggregate([own, ...threads] as Parameters<
+    typeof AggregatorRegistry.aggregate
+  >[0]).metrics();
 }
 
 function safe(f: () => boolean): boolean {

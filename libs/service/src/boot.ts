@@ -3,14 +3,14 @@
  * host (signals, /healthz, /metrics). Each service's main.ts is `boot(readConfig(role), build)`; the worker's is
  * `bootWithoutStore(...)`: it never touches Redis and is given no store at all.
  */
-import { Bus } from "@tug/bus";
+import type { Bus } from "@tug/bus";
 import { subjects } from "@tug/contracts";
 import { createLogger, type Logger } from "@tug/log";
-import { createMetrics, periodic, runHost, type Runnable } from "@tug/runtime";
-import { RedisStore, type StateStore } from "@tug/state";
+import { createMetrics, periodic, runHost, type Runnable, type ThreadMetrics } from "@tug/runtime";
+import type { RedisStore, StateStore } from "@tug/state";
 import type { Registry } from "prom-client";
 import type { ServiceConfig } from "./config.js";
-import { secretBoxOf } from "./secret-keys.js";
+import { connectBus, openStore as openStoreFor } from "./connect.js";
 
 /** What every builder receives: its settings, logger, metrics registry and bus. */
 export interface BusDeps {
@@ -35,6 +35,8 @@ export interface ServiceDeps extends BusDeps {
 export interface ServiceParts {
   runnables: Runnable[];
   checks?: Record<string, () => boolean>;
+  /** Metrics of the threads the service runs (ServiceThread.metrics), merged into /metrics. */
+  threadMetrics?: () => Promise<ThreadMetrics[]>;
   onStop?: () => Promise<void>;
 }
 
@@ -69,25 +71,10 @@ async function host(
   const log = createLogger(config.role, config.logLevel, { instance: config.instance });
   try {
     const metrics = createMetrics(config.role);
-    const bus = await Bus.connect({
-      url: config.natsUrl,
-      name: `${config.role}/${config.instance}`,
-      log,
-      metrics,
-      // thousands of hollow nodes' timers each publish a beat: one socket write per turn, not one per beat
-      coalescePublishes: config.role === "hollow",
-    });
+    const bus = await connectBus(config, log, metrics);
     const opened: RedisStore[] = [];
     const openStore = () => {
-      const s = new RedisStore({
-        ...config.redis,
-        prefix: config.prefix,
-        secrets: secretBoxOf(config.env),
-        onStatus: (status, err) =>
-          status === "error"
-            ? log.warn({ err: String((err as Error)?.message ?? err) }, "redis error")
-            : log.info("redis ready"),
-      });
+      const s = openStoreFor(config, log);
       opened.push(s);
       return s;
     };
@@ -118,6 +105,7 @@ async function host(
       healthPort: config.healthPort,
       healthHost: config.healthHost,
       checks,
+      threadMetrics: parts.threadMetrics,
       // a node speaks only on its own tug.v1.node.<node>.* subjects (docs/security.md): its heartbeat is the node's
       runnables: withStore ? [...parts.runnables, heartbeat] : parts.runnables,
       onStop: async () => {

@@ -146,3 +146,26 @@ export function serveIntake(
     bus.serve(subjects.desired(verb), (body) => handlers[verb](body), { queue: "controller" });
   }
 }
+
+/**
+ * Serves the intake (`serveIntake`) and makes every accepted change known: a deployment's change is hinted on the bus
+ * and handed to `enqueue`; a node's (cordon, drain) is hinted, and each deployment with replicas on it is enqueued.
+ */
+export function serveIntakeHinting(bus: Bus, store: StateStore, enqueue: (id: string) => void): void {
+  serveIntake(
+    bus,
+    store,
+    (id) => {
+      enqueue(id);
+      bus.publish(subjects.hint("deployment", id), "hint", { id });
+    },
+    (node) => {
+      bus.publish(subjects.hint("node", node), "hint", { id: node });
+      // read on the connection that made the write
+      void store.replicasOfNode(node).then(
+        (rs) => new Set(rs.map((r) => r.deployment)).forEach(enqueue),
+        () => {},
+      );
+    },
+  );
+}

@@ -9,5 +9,6 @@ await boot(config, (deps) =>
     progressMs: intEnv(config.env, "TUG_PROGRESS_MS", 500),
     holdMs: intEnv(config.env, "TUG_CONTROLLER_HOLD_MS", 0),
     dutyCycle: intEnv(config.env, "TUG_RECONCILE_DUTY_PERCENT", RECONCILE_DUTY_CYCLE * 100) / 100,
+    intakeThread: new URL("./intake-thread.js", import.meta.url),
   }),
 );

@@ -4,10 +4,10 @@
  */
 import { canonicalJson, type DeploymentRecord, type ReplicaRecord, subjects } from "@tug/contracts";
 import { holdDecision, reconcileLoop, untilAborted } from "@tug/runtime";
-import type { ServiceDeps, ServiceParts } from "@tug/service";
+import { type ServiceDeps, type ServiceParts, ServiceThread } from "@tug/service";
 import type { StateStore } from "@tug/state";
 import { applyPlan, applyVerdict } from "./apply.js";
-import { serveIntake } from "./intake.js";
+import { serveIntakeHinting } from "./intake.js";
 import { planDeployment } from "./plan.js";
 import { IdleBackoff } from "./idle.js";
 import { SettledDigests } from "./settled.js";
@@ -32,6 +32,17 @@ export interface ControllerOptions {
    * it holds a plan whose deployment then moves on, and proves the stale plan changes nothing.
    */
   holdMs?: number;
+  /**
+   * The intake's thread module (intake-thread.ts, built): the intake then runs on a thread of its own, with its own
+   * NATS and Redis connections, so an apply never waits behind a reconcile's decoding. Without it (tests that build
+   * the controller in-process) the intake runs on the main thread, on a Redis connection of its own.
+   */
+  intakeThread?: URL;
+}
+
+/** What the intake thread posts: a deployment to reconcile. */
+export interface IntakeNotice {
+  enqueue: string;
 }
 
 /**
@@ -59,11 +70,9 @@ export const RECONCILE_DUTY_CYCLE = 0.25;
 
 /** Builds the controller's runnables. */
 export function buildController(
-  { bus, store, log, metrics, openStore }: ServiceDeps,
+  { bus, store, log, metrics, openStore, config }: ServiceDeps,
   o: ControllerOptions,
 ): ServiceParts {
-  // intake writes on a connection of their own: an apply's script does not wait behind a reconcile's bulk reads
-  const intakeStore = openStore?.() ?? store;
   const clock = new RunningClock();
   const idle = new IdleBackoff(o.progressMs, o.idleCapMs ?? 5_000);
   const settled = new SettledDigests((id) => store.deploymentDigest(id), log);
@@ -115,34 +124,44 @@ export function buildController(
   });
   const enqueue = (id: string) => loop.queue.add(id);
   bus.onReconnect(() => void loop.resync());
-  return {
-    runnables: [
-      {
-        name: "intake",
-        async run(signal) {
-          serveIntake(
-            bus,
-            intakeStore,
-            (id) => {
-              enqueue(id);
-              bus.publish(subjects.hint("deployment", id), "hint", { id });
-            },
-            (node) => {
-              bus.publish(subjects.hint("node", node), "hint", { id: node });
-              void intakeStore.replicasOfNode(node).then(
-                (rs) => new Set(rs.map((r) => r.deployment)).forEach(enqueue),
-                () => {},
-              );
-            },
-          );
-          bus.subscribe(subjects.hintAll("deployment"), (env) => {
-            const id = (env.body as { id?: unknown })?.id;
-            if (typeof id === "string") enqueue(id);
-          });
-          await untilAborted(signal);
+  let thread: ServiceThread | undefined;
+  const intakeThread = o.intakeThread;
+  const intake = {
+    name: "intake",
+    async run(signal: AbortSignal) {
+      bus.subscribe(subjects.hintAll("deployment"), (env) => {
+        const id = (env.body as { id?: unknown })?.id;
+        if (typeof id === "string") enqueue(id);
+      });
+      if (!intakeThread) {
+        // intake writes on a connection of their own: an apply's script does not wait behind a reconcile's reads
+        serveIntakeHinting(bus, openStore?.() ?? store, enqueue);
+        return untilAborted(signal);
+      }
+      let died: (err: Error) => void = () => {};
+      const death = new Promise<never>((_, reject) => (died = reject));
+      thread = await ServiceThread.start(intakeThread, "intake", config, {
+        log,
+        onMessage: (m) => {
+          const id = (m as Partial<IntakeNotice>)?.enqueue;
+          if (typeof id === "string") enqueue(id);
         },
-      },
-      loop,
-    ],
+        onExit: (code) => died(new Error(`the intake thread exited (code ${code})`)),
+      });
+      try {
+        await Promise.race([untilAborted(signal), death]);
+      } finally {
+        await thread.stop();
+      }
+    },
+  };
+  return {
+    runnables: [intake, loop],
+    ...(intakeThread
+      ? {
+          checks: { intake: () => thread?.healthy ?? false },
+          threadMetrics: async () => (thread ? [await thread.metrics()] : []),
+        }
+      : {}),
   };
 }

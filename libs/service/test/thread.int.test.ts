@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Bus } from "@tug/bus";
+import { silentLogger } from "@tug/log";
+import { eventually, startServers, type TestServers, uniquePrefix } from "@tug/testkit";
+import { createMetrics, serveHealth } from "@tug/runtime";
+import { RedisStore } from "@tug/state";
+import { readConfig, ServiceThread } from "../src/index.js";
+
+const ECHO = new URL("./fixtures/echo-thread.mjs", import.meta.url);
+let servers: TestServers;
+let client: Bus;
+let store: RedisStore;
+
+beforeAll(async () => {
+  servers = await startServers();
+  client = await Bus.connect({ url: servers.nats.url, name: "thread-test", log: silentLogger() });
+  store = new RedisStore({ url: servers.redis.url });
+});
+afterAll(async () => {
+  await client.close();
+  await store.close();
+  await servers.stop();
+});
+
+/** Starts the echo thread over the test servers; collects what it posts and how it exited unasked. */
+async function startEcho() {
+  const prefix = uniquePrefix("thread");
+  const env = { TUG_NATS_URL: servers.nats.url, TUG_REDIS_URL: servers.redis.url, TUG_PREFIX: prefix };
+  const posted: unknown[] = [];
+  const exits: number[] = [];
+  const thread = await ServiceThread.start(
+    ECHO,
+    "echo",
+    readConfig("controller", { ...env, TUG_LOG_LEVEL: "silent" }),
+    {
+      log: silentLogger(),
+      onMessage: (m) => posted.push(m),
+      onExit: (code) => exits.push(code),
+    },
+  );
+  return { prefix, thread, posted, exits };
+}
+
+describe("ServiceThread", () => {
+  it("serves on its own connections, posts to the main thread, and its metrics join the process's", async () => {
+    const { prefix, thread, posted, exits } = await startEcho();
+    const reply = await client.request(`test.thread.${prefix}.echo`, "test", { n: 7 });
+    expect(reply).toEqual({ ok: true, body: { n: 7 } });
+    expect(JSON.parse((await store.redis.get(`${prefix}:echo`))!)).toEqual({ n: 7 });
+    await eventually(() => expect(posted).toEqual([{ wrote: { n: 7 } }]));
+    await eventually(() => expect(thread.healthy).toBe(true));
+
+    const main = createMetrics("controller");
+    const merged = await serveHealth({
+      healthPort: 0,
+      metrics: main,
+      threadMetrics: async () => [await thread.metrics()],
+    });
+    try {
+      const port = (merged.address() as { port: number }).port;
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      // the thread's bus timed the request; the main thread's own series stay (the start time among them)
+      expect(text).toMatch(
+        new RegExp(`tug_bus_request_seconds_count\\{[^}]*subject="test\\.thread\\.${prefix}\\.echo"`),
+      );
+      expect(text).toMatch(/^process_start_time_seconds\{role="controller"\} \d+/m);
+    } finally {
+      merged.close();
+    }
+    await thread.stop();
+    expect(thread.healthy).toBe(false);
+    expect(exits).toEqual([]);
+  });
+
+  it("reports a thread that ends unasked", async () => {
+    const { prefix, exits } = await startEcho();
+    await client.request(`test.thread.${prefix}.die`, "test", {}, 1_000).catch(() => undefined);
+    await eventually(() => expect(exits).toEqual([3]));
+  });
+});
