@@ -2,8 +2,8 @@
  * Work on a thread of its own inside a service's process, with its own NATS and Redis connections: it never waits
  * behind the main thread's event loop (the controller's intake, while its reconciles decode large reads). The main
  * thread starts it with `ServiceThread.start`, sees its health and merges its metrics into /metrics; the thread's
- * module calls `serveThread`. A thread that dies unasked is reported through `onExit` (the controller then exits, and
- * its supervisor restarts it, as after any fatal fault).
+ * module calls `serveThread`. A thread that dies unasked resolves `exited` (the controller then exits, and its
+ * supervisor restarts it, as after any fatal fault).
  */
 import { parentPort, Worker, workerData } from "node:worker_threads";
 import type { Bus } from "@tug/bus";
@@ -46,19 +46,19 @@ export class ServiceThread {
   private stopping = false;
   private nextId = 0;
   private readonly pending = new Map<number, (json: ThreadMetrics) => void>();
+  private handler: ((body: unknown) => void) | undefined;
+  private early: unknown[] = [];
+  private onExit: (code: number) => void = () => {};
+  /** Resolves with the exit code if the thread ends without `stop()` (never otherwise). */
+  readonly exited = new Promise<number>((resolve) => (this.onExit = resolve));
 
   private constructor(private readonly worker: Worker) {}
 
   /**
-   * Starts `module` (a file that calls `serveThread`) as thread `name`; resolves once its connections are up.
-   * `onMessage` gets what the thread posts; `onExit` is called if the thread ends without being stopped.
+   * Starts `module` (a file that calls `serveThread`) as thread `name`; resolves once it serves (its connections are
+   * up), rejects if it ends before. What it posts waits for `listen`.
    */
-  static start(
-    module: URL,
-    name: string,
-    config: ServiceConfig,
-    o: { log: Logger; onMessage: (body: unknown) => void; onExit: (code: number) => void },
-  ): Promise<ServiceThread> {
+  static start(module: URL, name: string, config: ServiceConfig, log: Logger): Promise<ServiceThread> {
     const worker = new Worker(module, { name, workerData: { config, name } });
     const thread = new ServiceThread(worker);
     return new Promise((resolve, reject) => {
@@ -66,15 +66,22 @@ export class ServiceThread {
         if (m.t === "ready") resolve(thread);
         else if (m.t === "health") thread.ok = m.ok;
         else if (m.t === "metrics") thread.pending.get(m.id)?.(m.json);
-        else o.onMessage(m.body);
+        else if (thread.handler) thread.handler(m.body);
+        else thread.early.push(m.body);
       });
-      worker.on("error", (err) => o.log.error({ thread: name, err: String(err?.stack ?? err) }, "thread failed"));
+      worker.on("error", (err) => log.error({ thread: name, err: String(err?.stack ?? err) }, "thread failed"));
       worker.on("exit", (code) => {
         thread.ok = false;
-        reject(new Error(`thread ${name} exited with code ${code} before it was ready`));
-        if (!thread.stopping) o.onExit(code);
+        reject(new Error(`thread ${name} exited with code ${code} before it served`));
+        if (!thread.stopping) thread.onExit(code);
       });
     });
+  }
+
+  /** Hands what the thread posts (and what it posted before) to `handler`. */
+  listen(handler: (body: unknown) => void): void {
+    this.handler = handler;
+    for (const body of this.early.splice(0)) handler(body);
   }
 
   /** True while the thread's bus and store are connected (as last reported). */

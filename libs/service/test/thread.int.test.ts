@@ -22,28 +22,20 @@ afterAll(async () => {
   await servers.stop();
 });
 
-/** Starts the echo thread over the test servers; collects what it posts and how it exited unasked. */
+/** Starts the echo thread over the test servers; collects what it posts. */
 async function startEcho() {
   const prefix = uniquePrefix("thread");
   const env = { TUG_NATS_URL: servers.nats.url, TUG_REDIS_URL: servers.redis.url, TUG_PREFIX: prefix };
   const posted: unknown[] = [];
-  const exits: number[] = [];
-  const thread = await ServiceThread.start(
-    ECHO,
-    "echo",
-    readConfig("controller", { ...env, TUG_LOG_LEVEL: "silent" }),
-    {
-      log: silentLogger(),
-      onMessage: (m) => posted.push(m),
-      onExit: (code) => exits.push(code),
-    },
-  );
-  return { prefix, thread, posted, exits };
+  const config = readConfig("controller", { ...env, TUG_LOG_LEVEL: "silent" });
+  const thread = await ServiceThread.start(ECHO, "echo", config, silentLogger());
+  thread.listen((m) => posted.push(m));
+  return { prefix, thread, posted };
 }
 
 describe("ServiceThread", () => {
   it("serves on its own connections, posts to the main thread, and its metrics join the process's", async () => {
-    const { prefix, thread, posted, exits } = await startEcho();
+    const { prefix, thread, posted } = await startEcho();
     const reply = await client.request(`test.thread.${prefix}.echo`, "test", { n: 7 });
     expect(reply).toEqual({ ok: true, body: { n: 7 } });
     expect(JSON.parse((await store.redis.get(`${prefix}:echo`))!)).toEqual({ n: 7 });
@@ -69,12 +61,12 @@ describe("ServiceThread", () => {
     }
     await thread.stop();
     expect(thread.healthy).toBe(false);
-    expect(exits).toEqual([]);
   });
 
   it("reports a thread that ends unasked", async () => {
-    const { prefix, exits } = await startEcho();
+    const { prefix, thread } = await startEcho();
     await client.request(`test.thread.${prefix}.die`, "test", {}, 1_000).catch(() => undefined);
-    await eventually(() => expect(exits).toEqual([3]));
+    expect(await thread.exited).toBe(3);
+    expect(thread.healthy).toBe(false);
   });
 });

@@ -33,11 +33,19 @@ export interface ControllerOptions {
    */
   holdMs?: number;
   /**
-   * The intake's thread module (intake-thread.ts, built): the intake then runs on a thread of its own, with its own
-   * NATS and Redis connections, so an apply never waits behind a reconcile's decoding. Without it (tests that build
-   * the controller in-process) the intake runs on the main thread, on a Redis connection of its own.
+   * The intake's thread (`startIntakeThread`, already serving): the intake then runs on a thread of its own, with its
+   * own NATS and Redis connections, so an apply never waits behind a reconcile's decoding. Without it (tests that
+   * build the controller in-process) the intake runs on the main thread, on a Redis connection of its own.
    */
-  intakeThread?: URL;
+  intakeThread?: ServiceThread;
+}
+
+/**
+ * Starts the intake's thread (intake-thread.ts, built next to this file) over the controller's settings; resolves
+ * once it serves, so that the controller's health port, which listens after this, means the intake answers.
+ */
+export function startIntakeThread({ config, log }: Pick<ServiceDeps, "config" | "log">): Promise<ServiceThread> {
+  return ServiceThread.start(new URL("./intake-thread.js", import.meta.url), "intake", config, log);
 }
 
 /** What the intake thread posts: a deployment to reconcile. */
@@ -70,7 +78,7 @@ export const RECONCILE_DUTY_CYCLE = 0.25;
 
 /** Builds the controller's runnables. */
 export function buildController(
-  { bus, store, log, metrics, openStore, config }: ServiceDeps,
+  { bus, store, log, metrics, openStore }: ServiceDeps,
   o: ControllerOptions,
 ): ServiceParts {
   const clock = new RunningClock();
@@ -124,7 +132,6 @@ export function buildController(
   });
   const enqueue = (id: string) => loop.queue.add(id);
   bus.onReconnect(() => void loop.resync());
-  let thread: ServiceThread | undefined;
   const intakeThread = o.intakeThread;
   const intake = {
     name: "intake",
@@ -138,20 +145,17 @@ export function buildController(
         serveIntakeHinting(bus, openStore?.() ?? store, enqueue);
         return untilAborted(signal);
       }
-      let died: (err: Error) => void = () => {};
-      const death = new Promise<never>((_, reject) => (died = reject));
-      thread = await ServiceThread.start(intakeThread, "intake", config, {
-        log,
-        onMessage: (m) => {
-          const id = (m as Partial<IntakeNotice>)?.enqueue;
-          if (typeof id === "string") enqueue(id);
-        },
-        onExit: (code) => died(new Error(`the intake thread exited (code ${code})`)),
+      intakeThread.listen((m) => {
+        const id = (m as Partial<IntakeNotice>)?.enqueue;
+        if (typeof id === "string") enqueue(id);
+      });
+      const died = intakeThread.exited.then((code) => {
+        throw new Error(`the intake thread exited (code ${code})`);
       });
       try {
-        await Promise.race([untilAborted(signal), death]);
+        await Promise.race([untilAborted(signal), died]);
       } finally {
-        await thread.stop();
+        await intakeThread.stop();
       }
     },
   };
@@ -159,8 +163,8 @@ export function buildController(
     runnables: [intake, loop],
     ...(intakeThread
       ? {
-          checks: { intake: () => thread?.healthy ?? false },
-          threadMetrics: async () => (thread ? [await thread.metrics()] : []),
+          checks: { intake: () => intakeThread.healthy },
+          threadMetrics: async () => [await intakeThread.metrics()],
         }
       : {}),
   };
