@@ -104,16 +104,15 @@ export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: Work
     queue,
     resync,
     async run(signal) {
-      await resync();
       const timer = setInterval(() => void resync(), o.resyncMs ?? 5_000);
-      signal.addEventListener(
-        "abort",
-        () => {
-          clearInterval(timer);
-          queue.close();
-        },
-        { once: true },
-      );
+      const stop = () => {
+        clearInterval(timer);
+        queue.close();
+      };
+      // listening before the first resync: a stop that lands while it reads must still end the workers
+      if (signal.aborted) stop();
+      else signal.addEventListener("abort", stop, { once: true });
+      await resync();
       await Promise.all(Array.from({ length: o.workers ?? 2 }, () => worker(signal)));
     },
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "@tug/log";
-import { backoff, reconcileLoop, WorkQueue } from "./index.js";
+import { backoff, reconcileLoop, sleep, WorkQueue } from "./index.js";
 
 describe("runtime - work queue", () => {
   it("de-duplicates waiting keys and never hands out a key twice at once", async () => {
@@ -89,6 +89,22 @@ describe("runtime - reconcile loop", () => {
     await running;
     expect(seen.filter((k) => k === "x")).toHaveLength(1);
     expect(seen.filter((k) => k === "y")).toHaveLength(2);
+  });
+  it("stops when aborted while its first resync still reads", async () => {
+    let listed: () => void = () => {};
+    const loop = reconcileLoop({
+      name: "t",
+      log: silentLogger(),
+      resyncMs: 60_000,
+      listKeys: () => new Promise<string[]>((resolve) => (listed = () => resolve(["x"]))),
+      reconciler: { reconcile: async () => ({}) },
+    });
+    const ac = new AbortController();
+    const running = loop.run(ac.signal);
+    ac.abort();
+    listed();
+    const outcome = await Promise.race([running.then(() => "stopped"), sleep(2_000).then(() => "still running")]);
+    expect(outcome).toBe("stopped");
   });
   it("backs off exponentially up to the cap", () => {
     expect(backoff(0, 100, 1000)).toBeLessThanOrEqual(120);

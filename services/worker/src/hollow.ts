@@ -40,7 +40,8 @@ function delayed(r: Runnable, delayMs: number): Runnable {
       setMaxListeners(0, signal); // one listener per loop of every node, added once
       const own = new AbortController();
       const stop = () => own.abort();
-      signal.addEventListener("abort", stop, { once: true });
+      if (signal.aborted) stop();
+      else signal.addEventListener("abort", stop, { once: true });
       try {
         await sleep(delayMs, own.signal);
         if (!own.signal.aborted) await r.run(own.signal);
