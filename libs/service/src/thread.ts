@@ -51,6 +51,9 @@ export class ServiceThread {
   private onExit: (code: number) => void = () => {};
   /** Resolves with the exit code if the thread ends without `stop()` (never otherwise). */
   readonly exited = new Promise<number>((resolve) => (this.onExit = resolve));
+  private onEnd: () => void = () => {};
+  /** Resolves when the thread has ended, asked or not. */
+  private readonly ended = new Promise<void>((resolve) => (this.onEnd = resolve));
 
   private constructor(private readonly worker: Worker) {}
 
@@ -72,6 +75,7 @@ export class ServiceThread {
       worker.on("error", (err) => log.error({ thread: name, err: String(err?.stack ?? err) }, "thread failed"));
       worker.on("exit", (code) => {
         thread.ok = false;
+        thread.onEnd();
         reject(new Error(`thread ${name} exited with code ${code} before it served`));
         if (!thread.stopping) thread.onExit(code);
       });
@@ -104,13 +108,12 @@ export class ServiceThread {
     });
   }
 
-  /** Asks the thread to close its connections and waits for it to end (terminating it after 5 s). */
+  /** Asks the thread to close its connections and waits for it to end (terminating it after 5 s); idempotent. */
   async stop(): Promise<void> {
     this.stopping = true;
-    const ended = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
     this.post({ t: "stop" });
     const timer = setTimeout(() => void this.worker.terminate(), STOP_WAIT_MS);
-    await ended;
+    await this.ended;
     clearTimeout(timer);
   }
 
@@ -142,6 +145,8 @@ export async function serveThread(serve: (deps: ThreadDeps) => void | Promise<vo
   // STORE_UNAVAILABLE, retryable, until it does)
   await store.ready().catch(() => log.warn("serving before redis is reachable"));
   await serve({ config, log, metrics, bus, store, post: (body) => send({ t: "app", body }) });
+  // the server has the subscriptions once a flush returns: "ready" then means a request finds its responder
+  await bus.nc.flush();
   const health = setInterval(() => send({ t: "health", ok: bus.connected && store.healthy }), HEALTH_EVERY_MS);
   port.on("message", (m: ToThread) => {
     if (m.t === "metrics") void metrics.getMetricsAsJSON().then((json) => send({ t: "metrics", id: m.id, json }));

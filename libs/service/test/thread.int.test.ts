@@ -61,6 +61,7 @@ describe("ServiceThread", () => {
     }
     await thread.stop();
     expect(thread.healthy).toBe(false);
+    await thread.stop();
   });
 
   it("reports a thread that ends unasked", async () => {
@@ -68,5 +69,6 @@ describe("ServiceThread", () => {
     await client.request(`test.thread.${prefix}.die`, "test", {}, 1_000).catch(() => undefined);
     expect(await thread.exited).toBe(3);
     expect(thread.healthy).toBe(false);
+    await thread.stop(); // what the controller does next: it returns, though the thread is gone already
   });
 });
