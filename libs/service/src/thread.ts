@@ -137,6 +137,10 @@ export async function serveThread(serve: (deps: ThreadDeps) => void | Promise<vo
   const { config, name } = workerData as { config: ServiceConfig; name: string };
   const send = (m: FromThread) => port.postMessage(m);
   const log = createLogger(config.role, config.logLevel, { instance: config.instance, thread: name });
+  // as on the main thread (runHost): a stray rejection is logged; on a thread it would otherwise end the thread
+  process.on("unhandledRejection", (err) =>
+    log.error({ err: String((err as Error)?.stack ?? err) }, "unhandled rejection"),
+  );
   const metrics = new Registry();
   metrics.setDefaultLabels({ role: config.role });
   const bus = await connectBus(config, log, metrics, name);
