@@ -10,7 +10,7 @@ import { createMetrics, periodic, runHost, type Runnable, type ThreadMetrics } f
 import type { RedisStore, StateStore } from "@tug/state";
 import type { Registry } from "prom-client";
 import type { ServiceConfig } from "./config.js";
-import { connectBus, openStore as openStoreFor } from "./connect.js";
+import { connectBus, openStore } from "./connect.js";
 
 /** What every builder receives: its settings, logger, metrics registry and bus. */
 export interface BusDeps {
@@ -23,12 +23,6 @@ export interface BusDeps {
 /** What a control-plane builder receives: the bus deps and the store. */
 export interface ServiceDeps extends BusDeps {
   store: StateStore;
-  /**
-   * Another connection to the same store (its own socket, closed at stop): work that must not queue behind the
-   * bulk reads of `store`'s connection, such as the controller's intake, uses one. Absent in tests that build a
-   * service over one store.
-   */
-  openStore?: () => StateStore;
 }
 
 /** What a service builder returns. */
@@ -45,7 +39,7 @@ export function boot(
   config: ServiceConfig,
   build: (deps: ServiceDeps) => ServiceParts | Promise<ServiceParts>,
 ): Promise<never> {
-  return host(config, (deps, store, openStore) => build({ ...deps, store: store!, openStore }), true);
+  return host(config, (deps, store) => build({ ...deps, store: store! }), true);
 }
 
 /**
@@ -61,25 +55,15 @@ export function bootWithoutStore(
 
 async function host(
   config: ServiceConfig,
-  build: (
-    deps: BusDeps,
-    store: RedisStore | undefined,
-    openStore: () => RedisStore,
-  ) => ServiceParts | Promise<ServiceParts>,
+  build: (deps: BusDeps, store: RedisStore | undefined) => ServiceParts | Promise<ServiceParts>,
   withStore: boolean,
 ): Promise<never> {
   const log = createLogger(config.role, config.logLevel, { instance: config.instance });
   try {
     const metrics = createMetrics(config.role);
     const bus = await connectBus(config, log, metrics);
-    const opened: RedisStore[] = [];
-    const openStore = () => {
-      const s = openStoreFor(config, log);
-      opened.push(s);
-      return s;
-    };
-    const store = withStore ? openStore() : undefined;
-    const parts = await build({ config, log, metrics, bus }, store, openStore);
+    const store = withStore ? openStore(config, log) : undefined;
+    const parts = await build({ config, log, metrics, bus }, store);
     const heartbeat = periodic(
       "component-heartbeat",
       1_000,
@@ -94,8 +78,7 @@ async function host(
     );
     const checks: Record<string, () => boolean> = {
       nats: () => bus.connected,
-      // every connection the process opened: the controller's intake writes on one of its own
-      ...(store ? { redis: () => opened.every((s) => s.healthy) } : {}),
+      ...(store ? { redis: () => store.healthy } : {}),
       ...parts.checks,
     };
     const code = await runHost({
@@ -111,7 +94,7 @@ async function host(
       onStop: async () => {
         await parts.onStop?.();
         await bus.close();
-        await Promise.all(opened.map((s) => s.close()));
+        await store?.close();
       },
     });
     process.exit(code);

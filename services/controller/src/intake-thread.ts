@@ -3,9 +3,9 @@
  * Redis connections and posts each deployment to reconcile to the main thread.
  */
 import { serveThread } from "@tug/service";
-import { serveIntakeHinting } from "./intake.js";
+import { serveIntake } from "./intake.js";
 import type { IntakeNotice } from "./service.js";
 
 await serveThread(({ bus, store, post }) =>
-  serveIntakeHinting(bus, store, (id) => post({ enqueue: id } satisfies IntakeNotice)),
+  serveIntake(bus, store, (id) => post({ enqueue: id } satisfies IntakeNotice)),
 );

@@ -134,26 +134,13 @@ export function intakeHandlers(
   };
 }
 
-/** Serves every intake verb on the bus in the controller's queue group. */
-export function serveIntake(
-  bus: Bus,
-  store: StateStore,
-  changed: (id: string) => void,
-  nodeChanged: (node: string) => void,
-): void {
-  const handlers = intakeHandlers(store, changed, nodeChanged);
-  for (const verb of Object.keys(handlers) as DesiredVerb[]) {
-    bus.serve(subjects.desired(verb), (body) => handlers[verb](body), { queue: "controller" });
-  }
-}
-
 /**
- * Serves the intake (`serveIntake`) and makes every accepted change known: a deployment's change is hinted on the bus
- * and handed to `enqueue`; a node's (cordon, drain) is hinted, and each deployment with replicas on it is enqueued.
+ * Serves every intake verb on the bus in the controller's queue group and makes every accepted change known: a
+ * deployment's change is hinted on the bus and handed to `enqueue`; a node's (cordon, drain) is hinted, and each
+ * deployment with replicas on it is enqueued.
  */
-export function serveIntakeHinting(bus: Bus, store: StateStore, enqueue: (id: string) => void): void {
-  serveIntake(
-    bus,
+export function serveIntake(bus: Bus, store: StateStore, enqueue: (id: string) => void): void {
+  const handlers = intakeHandlers(
     store,
     (id) => {
       enqueue(id);
@@ -168,4 +155,7 @@ export function serveIntakeHinting(bus: Bus, store: StateStore, enqueue: (id: st
       );
     },
   );
+  for (const verb of Object.keys(handlers) as DesiredVerb[]) {
+    bus.serve(subjects.desired(verb), (body) => handlers[verb](body), { queue: "controller" });
+  }
 }

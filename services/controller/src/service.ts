@@ -7,7 +7,7 @@ import { holdDecision, reconcileLoop, untilAborted } from "@tug/runtime";
 import { type ServiceDeps, type ServiceParts, ServiceThread } from "@tug/service";
 import type { StateStore } from "@tug/state";
 import { applyPlan, applyVerdict } from "./apply.js";
-import { serveIntakeHinting } from "./intake.js";
+import { serveIntake } from "./intake.js";
 import { planDeployment } from "./plan.js";
 import { IdleBackoff } from "./idle.js";
 import { SettledDigests } from "./settled.js";
@@ -35,7 +35,7 @@ export interface ControllerOptions {
   /**
    * The intake's thread (`startIntakeThread`, already serving): the intake then runs on a thread of its own, with its
    * own NATS and Redis connections, so an apply never waits behind a reconcile's decoding. Without it (tests that
-   * build the controller in-process) the intake runs on the main thread, on a Redis connection of its own.
+   * build the controller in-process) the intake runs on the main thread, over `store`.
    */
   intakeThread?: ServiceThread;
 }
@@ -77,10 +77,7 @@ async function sameTemplateRevisions(
 export const RECONCILE_DUTY_CYCLE = 0.25;
 
 /** Builds the controller's runnables. */
-export function buildController(
-  { bus, store, log, metrics, openStore }: ServiceDeps,
-  o: ControllerOptions,
-): ServiceParts {
+export function buildController({ bus, store, log, metrics }: ServiceDeps, o: ControllerOptions): ServiceParts {
   const clock = new RunningClock();
   const idle = new IdleBackoff(o.progressMs, o.idleCapMs ?? 5_000);
   const settled = new SettledDigests((id) => store.deploymentDigest(id), log);
@@ -141,8 +138,7 @@ export function buildController(
         if (typeof id === "string") enqueue(id);
       });
       if (!intakeThread) {
-        // intake writes on a connection of their own: an apply's script does not wait behind a reconcile's reads
-        serveIntakeHinting(bus, openStore?.() ?? store, enqueue);
+        serveIntake(bus, store, enqueue);
         return untilAborted(signal);
       }
       intakeThread.listen((m) => {
