@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import type { RedisConnection } from "@tug/state";
+import type { RedisConnection, WaitFor } from "@tug/state";
 
 export interface ServiceConfig {
   role: string;
@@ -24,7 +24,7 @@ export interface ServiceConfig {
 
 /**
  * Reads the common settings: TUG_NATS_URL, TUG_REDIS_URL (or TUG_REDIS_SENTINELS, TUG_REDIS_MASTER_NAME,
- * TUG_REDIS_WAIT_REPLICAS, TUG_REDIS_WAIT_TIMEOUT_MS), TUG_REDIS_USER with TUG_REDIS_PASSWORD_FILE (or
+ * TUG_REDIS_WAIT_REPLICAS, TUG_REDIS_WAIT_FOR, TUG_REDIS_WAIT_TIMEOUT_MS), TUG_REDIS_USER with TUG_REDIS_PASSWORD_FILE (or
  * TUG_REDIS_PASSWORD), TUG_PREFIX, TUG_HEALTH_PORT, TUG_LOG_LEVEL.
  */
 export function readConfig(role: string, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -41,6 +41,7 @@ export function readConfig(role: string, env: NodeJS.ProcessEnv = process.env): 
       sentinels: env.TUG_REDIS_SENTINELS || undefined,
       masterName: env.TUG_REDIS_MASTER_NAME || undefined,
       waitReplicas: intEnv(env, "TUG_REDIS_WAIT_REPLICAS", 0),
+      waitFor: waitForEnv(env),
       waitTimeoutMs: intEnv(env, "TUG_REDIS_WAIT_TIMEOUT_MS", 1_000),
       ...redisCredentials(env),
       ...sentinelCredentials(env),
@@ -51,6 +52,14 @@ export function readConfig(role: string, env: NodeJS.ProcessEnv = process.env): 
     logLevel: env.TUG_LOG_LEVEL || "info",
     env,
   };
+}
+
+/** TUG_REDIS_WAIT_FOR: `every` (the default) or `up`; anything else is a startup error naming the variable. */
+export function waitForEnv(env: NodeJS.ProcessEnv): WaitFor {
+  const v = env.TUG_REDIS_WAIT_FOR || "every";
+  if (v !== "every" && v !== "up")
+    throw new Error(`TUG_REDIS_WAIT_FOR must be "every" or "up", got ${JSON.stringify(v)}`);
+  return v;
 }
 
 /** An integer setting, or `fallback` when unset; a malformed value is a startup error naming the variable. */

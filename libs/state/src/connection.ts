@@ -18,6 +18,14 @@ export interface RedisConnection {
    * 0 or absent = no WAIT (a single server, whose AOF fsync is the durability).
    */
   waitReplicas?: number;
+  /**
+   * Which replicas the Sentinels know must confirm each write too, connected to the primary or not
+   * (TUG_REDIS_WAIT_FOR): `every` (the default) every one, up or down, so an acknowledged write is on every Redis
+   * server and no failover, however many overlap, can drop it, while writes wait whenever one server is away; `up`
+   * only those the Sentinels see up, so writes go on with a server gone, but a storm of failovers may promote a
+   * replica that missed a write (docs/ha.md).
+   */
+  waitFor?: WaitFor;
   /** How long one `WAIT` may block (TUG_REDIS_WAIT_TIMEOUT_MS, default 1000 ms). */
   waitTimeoutMs?: number;
   /** The ACL user this client authenticates as (TUG_REDIS_USER); absent = the `default` user. */
@@ -34,6 +42,9 @@ export interface RedisConnection {
   /** The file it came from, followed as `passwordFile` is. */
   sentinelPasswordFile?: string;
 }
+
+/** The replicas a durable write waits for besides the online ones (see `RedisConnection.waitFor`). */
+export type WaitFor = "every" | "up";
 
 /** A secret that may change while the process runs: `get()` gives the latest, `close()` stops following its file. */
 export interface FollowedSecret {

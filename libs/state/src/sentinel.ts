@@ -112,12 +112,25 @@ export function upIn(reply: unknown): number {
  * them); anything else than a list gives none.
  */
 export function upAddresses(reply: unknown): string[] {
+  return rowAddresses(reply, (flags) => !/s_down|o_down|disconnected/.test(flags));
+}
+
+/**
+ * The `ip:port` of every row of a `SENTINEL REPLICAS` reply, up or down: every replica the Sentinel knows (it forgets
+ * one only on `SENTINEL RESET`). Anything else than a list gives none.
+ */
+export function knownAddresses(reply: unknown): string[] {
+  return rowAddresses(reply, () => true);
+}
+
+/** The `ip:port` of the rows of a SENTINEL listing that have flags which `keep` accepts. */
+function rowAddresses(reply: unknown, keep: (flags: string) => boolean): string[] {
   if (!Array.isArray(reply)) return [];
   return reply.flatMap((row: unknown) => {
     const flat = Array.isArray(row) ? (row as unknown[]) : [];
     const field = (name: string) => String(flat[flat.indexOf(name) + 1] ?? "");
     const flags = field("flags");
-    return flags !== "" && !/s_down|o_down|disconnected/.test(flags) ? [`${field("ip")}:${field("port")}`] : [];
+    return flags !== "" && keep(flags) ? [`${field("ip")}:${field("port")}`] : [];
   });
 }
 

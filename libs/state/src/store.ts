@@ -126,6 +126,7 @@ export class RedisStore {
               o.masterName || DEFAULT_MASTER_NAME,
               250,
               sentinelPw,
+              o.waitFor,
             )).count(self)
         : undefined,
     });

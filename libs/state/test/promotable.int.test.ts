@@ -1,6 +1,6 @@
 /**
- * The replicas the Sentinels could promote, against a real Sentinel (issue 14): a replica it knows counts; one it
- * sees down does not; and a durable write waits for every promotable replica, connected to the primary or not.
+ * The replicas a durable write waits for, against a real Sentinel (issue 14): every replica it knows, down too (with
+ * `up`, one it sees down does not count); a durable write waits for each, connected to the primary or not.
  */
 import { TugError, manifestSchema, validate } from "@tug/contracts";
 import { attachedReplicas, PromotableReplicas, serverAddress, upAddresses, upIn, RedisStore } from "@tug/state";
@@ -71,16 +71,52 @@ describe("promotable replicas", () => {
     await eventually(() => expect(serverAddress(client)).toBeUndefined(), { timeoutMs: 5_000 });
   }, 60_000);
 
-  it("counts the replica the Sentinel knows, and not while it sees it down", async () => {
-    // the Sentinel learns the replica from the primary's INFO (every 10 s)
-    await eventually(async () => expect(await promotable.count()).toBe(1), { timeoutMs: 30_000, intervalMs: 200 });
-    replica.proc.kill("SIGSTOP");
+  it("counts every replica the Sentinel knows, down too; with `up`, not while it sees it down", async () => {
+    const up = new PromotableReplicas(`127.0.0.1:${sentinel.port}`, "tug", 100, undefined, "up");
     try {
-      await eventually(async () => expect(await promotable.count()).toBe(0), { timeoutMs: 15_000, intervalMs: 200 });
+      // the Sentinel learns the replica from the primary's INFO (every 10 s)
+      await eventually(async () => expect(await up.count()).toBe(1), { timeoutMs: 30_000, intervalMs: 200 });
+      expect(await promotable.count()).toBe(1);
+      replica.proc.kill("SIGSTOP");
+      try {
+        await eventually(async () => expect(await up.count()).toBe(0), { timeoutMs: 15_000, intervalMs: 200 });
+        await promotable.poll();
+        expect(await promotable.count()).toBe(1); // still known: a write waits for it
+      } finally {
+        replica.proc.kill("SIGCONT");
+      }
+      await eventually(async () => expect(await up.count()).toBe(1), { timeoutMs: 15_000, intervalMs: 200 });
     } finally {
-      replica.proc.kill("SIGCONT");
+      up.stop();
     }
-    await eventually(async () => expect(await promotable.count()).toBe(1), { timeoutMs: 15_000, intervalMs: 200 });
+  }, 60_000);
+
+  it("refuses a durable write while a known replica is down, and acknowledges it once the replica is back", async () => {
+    const store = new RedisStore({
+      url: primary.url,
+      sentinels: `127.0.0.1:${sentinel.port}`,
+      masterName: "tug",
+      prefix: uniquePrefix("every"),
+      waitReplicas: 1,
+      waitTimeoutMs: 300,
+    });
+    try {
+      await eventually(async () => store.applyDeployment(m("kept")), { timeoutMs: 30_000 });
+      replica.proc.kill("SIGSTOP");
+      try {
+        const err = await store.applyDeployment(m("while-down")).then(
+          () => new Error("acknowledged without the replica that is down"),
+          (e: unknown) => e,
+        );
+        expect(err instanceof TugError && err.code === "STORE_UNAVAILABLE").toBe(true);
+        expect(String((err as Error).message)).toMatch(/reached 0 of the 1 replica/);
+      } finally {
+        replica.proc.kill("SIGCONT");
+      }
+      await eventually(async () => store.applyDeployment(m("while-down")), { timeoutMs: 30_000 });
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 
   it("makes a durable write wait for a promotable replica the primary has lost", async () => {
