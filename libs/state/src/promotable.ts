@@ -7,7 +7,8 @@
  * failover then dropped. Counting the promotable replicas, that write waits for the promoted one too, and is refused.
  * Counting only those seen up still lost acknowledged writes for tens of seconds in 15-minute chaos runs: a replica
  * the Sentinels saw down when a write was confirmed came back and, with the others cut off, was promoted without it.
- * Counting every known replica, an acknowledged write is on every server.
+ * Counting every known replica, an acknowledged write is on every server. The primary the Sentinels name counts too
+ * (see `poll`).
  * Polled from every Sentinel on persistent connections, from a store's first durable write on (a process that only
  * reads never polls); the largest count any of them gives is used (more to wait for is safer), and the last known
  * count stays while none answers.
@@ -74,17 +75,23 @@ export class PromotableReplicas {
     return Math.max(0, ...this.latest.map((listed) => listed.filter((a) => a !== self).length));
   }
 
-  /** Asks every Sentinel once; resolves when all answered or failed. */
+  /**
+   * Asks every Sentinel once for the primary and its replicas; resolves when all answered or failed. The primary a
+   * Sentinel names counts as well: a write that reached a deposed primary (its clients not yet moved) must wait for
+   * the promoted one too, which never replicates from it, so that write is refused; on the primary itself it is
+   * `self`, which never counts.
+   */
   async poll(): Promise<void> {
-    const answers = await Promise.all(
-      this.clients.map((c) =>
-        c.status === "ready"
-          ? c
-              .call("SENTINEL", "replicas", this.masterName)
-              .then(this.which === "up" ? upAddresses : knownAddresses, () => undefined)
-          : undefined,
-      ),
-    );
+    const pick = this.which === "up" ? upAddresses : knownAddresses;
+    const ask = (c: Redis) =>
+      Promise.all([
+        c.call("SENTINEL", "master", this.masterName),
+        c.call("SENTINEL", "replicas", this.masterName),
+      ]).then(
+        ([primary, replicas]) => [...pick([primary]), ...pick(replicas)],
+        () => undefined,
+      );
+    const answers = await Promise.all(this.clients.map((c) => (c.status === "ready" ? ask(c) : undefined)));
     const known = answers.filter((a): a is string[] => a !== undefined);
     if (known.length) this.latest = known;
   }

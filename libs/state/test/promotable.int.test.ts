@@ -12,6 +12,8 @@ let primary: ServerHandle;
 let replica: ServerHandle;
 let sentinel: ServerHandle;
 let promotable: PromotableReplicas;
+/** The address a write on the primary excludes from the count. */
+const onPrimary = () => `127.0.0.1:${primary.port}`;
 
 beforeAll(async () => {
   primary = await startRedis(["--repl-diskless-sync-delay", "0"]);
@@ -36,8 +38,8 @@ describe("promotable replicas", () => {
     const withPw = new PromotableReplicas(`127.0.0.1:${guarded.port}`, "tug", 100, () => "sentinel-pass-0123456789");
     const without = new PromotableReplicas(`127.0.0.1:${guarded.port}`, "tug", 100);
     try {
-      await eventually(async () => expect(await withPw.count()).toBe(1), { timeoutMs: 30_000 });
-      expect(await without.count()).toBe(0);
+      await eventually(async () => expect(await withPw.count(onPrimary())).toBe(1), { timeoutMs: 30_000 });
+      expect(await without.count(onPrimary())).toBe(0);
     } finally {
       withPw.stop();
       without.stop();
@@ -57,10 +59,11 @@ describe("promotable replicas", () => {
     expect(upAddresses({})).toEqual([]);
   });
 
-  it("never counts the server a write goes to, whoever lists it (a Sentinel that missed a failover lists it)", async () => {
-    await eventually(async () => expect(await promotable.count()).toBe(1), { timeoutMs: 30_000, intervalMs: 200 });
-    expect(await promotable.count(`127.0.0.1:${replica.port}`)).toBe(0);
-    expect(await promotable.count(`127.0.0.1:${primary.port}`)).toBe(1);
+  it("counts the named primary too, never the server a write goes to (a Sentinel that missed a failover lists it)", async () => {
+    await eventually(async () => expect(await promotable.count()).toBe(2), { timeoutMs: 30_000, intervalMs: 200 });
+    // a write that reached the replica (as if it were a deposed primary) waits for the primary the Sentinel names
+    expect(await promotable.count(`127.0.0.1:${replica.port}`)).toBe(1);
+    expect(await promotable.count(onPrimary())).toBe(1);
     const client = new Redis(replica.url);
     try {
       await client.ping();
@@ -75,17 +78,20 @@ describe("promotable replicas", () => {
     const up = new PromotableReplicas(`127.0.0.1:${sentinel.port}`, "tug", 100, undefined, "up");
     try {
       // the Sentinel learns the replica from the primary's INFO (every 10 s)
-      await eventually(async () => expect(await up.count()).toBe(1), { timeoutMs: 30_000, intervalMs: 200 });
-      expect(await promotable.count()).toBe(1);
+      await eventually(async () => expect(await up.count(onPrimary())).toBe(1), { timeoutMs: 30_000, intervalMs: 200 });
+      expect(await promotable.count(onPrimary())).toBe(1);
       replica.proc.kill("SIGSTOP");
       try {
-        await eventually(async () => expect(await up.count()).toBe(0), { timeoutMs: 15_000, intervalMs: 200 });
+        await eventually(async () => expect(await up.count(onPrimary())).toBe(0), {
+          timeoutMs: 15_000,
+          intervalMs: 200,
+        });
         await promotable.poll();
-        expect(await promotable.count()).toBe(1); // still known: a write waits for it
+        expect(await promotable.count(onPrimary())).toBe(1); // still known: a write waits for it
       } finally {
         replica.proc.kill("SIGCONT");
       }
-      await eventually(async () => expect(await up.count()).toBe(1), { timeoutMs: 15_000, intervalMs: 200 });
+      await eventually(async () => expect(await up.count(onPrimary())).toBe(1), { timeoutMs: 15_000, intervalMs: 200 });
     } finally {
       up.stop();
     }
@@ -119,6 +125,42 @@ describe("promotable replicas", () => {
     }
   }, 60_000);
 
+  it("a known replica gone for good: writes wait for it until the Sentinel is told to forget it (SENTINEL RESET)", async () => {
+    const gone = await startRedis(["--replicaof", "127.0.0.1", String(primary.port)]);
+    const store = new RedisStore({
+      url: primary.url,
+      sentinels: `127.0.0.1:${sentinel.port}`,
+      masterName: "tug",
+      prefix: uniquePrefix("forget"),
+      waitReplicas: 1,
+      waitTimeoutMs: 300,
+    });
+    const admin = new Redis(`redis://127.0.0.1:${sentinel.port}`);
+    try {
+      await eventually(async () => expect(await promotable.count(onPrimary())).toBe(2), {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      });
+      await gone.stop();
+      const err = await store.applyDeployment(m("without-it")).then(
+        () => new Error("acknowledged without a replica the Sentinel knows"),
+        (e: unknown) => e,
+      );
+      expect(err instanceof TugError && err.code === "STORE_UNAVAILABLE").toBe(true);
+      expect(await admin.call("SENTINEL", "RESET", "tug")).toBe(1);
+      await eventually(async () => store.applyDeployment(m("without-it")), { timeoutMs: 30_000 });
+      // the live replica, rediscovered from the primary's INFO, counts again
+      await eventually(async () => expect(await promotable.count(onPrimary())).toBe(1), {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      });
+    } finally {
+      admin.disconnect();
+      await store.close();
+      await gone.stop();
+    }
+  }, 60_000);
+
   it("makes a durable write wait for a promotable replica the primary has lost", async () => {
     const second = await startRedis(["--replicaof", "127.0.0.1", String(primary.port)]);
     const store = new RedisStore({
@@ -130,7 +172,10 @@ describe("promotable replicas", () => {
       waitTimeoutMs: 500,
     });
     try {
-      await eventually(async () => expect(await promotable.count()).toBe(2), { timeoutMs: 30_000, intervalMs: 200 });
+      await eventually(async () => expect(await promotable.count(onPrimary())).toBe(2), {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      });
       await eventually(async () => store.applyDeployment(m("first")), { timeoutMs: 30_000 });
       // the second replica leaves the primary, as one being promoted by the Sentinels does, while they still count it:
       // one confirmation (the other replica's) is not enough, as the failover may pick the one that left
