@@ -110,10 +110,15 @@ export function parseSentinels(list: string): Array<{ host: string; port: number
  * A new ioredis client for `c`: fail fast while disconnected (no offline queue, one retry), reconnect forever. With
  * Sentinels it connects to whichever server they name as primary, checks that server's role, and asks again after
  * every disconnect, so a failover is followed without a restart.
+ *
+ * A command whose connection closes before its reply fails (Redis connection closed); it is never sent again.
+ * ioredis would resend it on its next connection, maybe to a new primary seconds later: a 15-minute chaos run saw a
+ * roll's write land that way after its sender had been refused and had moved on to its next change, which it undid.
  */
 export function createRedisClient(c: RedisConnection): Redis {
   const common: RedisOptions = {
     maxRetriesPerRequest: 1,
+    autoResendUnfulfilledCommands: false,
     enableOfflineQueue: false,
     lazyConnect: false,
     retryStrategy: (n) => Math.min(50 * n, 500),
@@ -129,7 +134,18 @@ export function createRedisClient(c: RedisConnection): Redis {
       : []),
   ];
   client.once("end", () => secrets.forEach((f) => f.close()));
+  client.on("close", () => failUnanswered(client));
   return client;
+}
+
+/**
+ * Fails every command still waiting for a reply on `client`'s closed connection. Without a resend ioredis would
+ * leave them pending for good; its "close" event comes a tick after its close handler kept them for that resend,
+ * in the same queue, so emptying the queue here leaves it nothing to resend either.
+ */
+function failUnanswered(client: Redis): void {
+  const internal = client as unknown as { flushQueue(err: Error, o: { offlineQueue: boolean }): void };
+  internal.flushQueue(new Error("Redis connection closed before the reply"), { offlineQueue: false });
 }
 
 function sentinelClient(c: RedisConnection & { sentinels: string }, common: RedisOptions): Redis {

@@ -119,12 +119,40 @@ describe("durable acknowledgements (WAIT, min-replicas-to-write)", () => {
       // connection (whose replication offset is 0) would count it at once
       await admin.client("KILL", "ID", String(id));
       replica.proc.kill("SIGCONT");
-      expect(await applied).toMatch(/^STORE_UNAVAILABLE: .*(closed before the replicas confirmed|Connection)/);
+      expect(await applied).toMatch(
+        /^STORE_UNAVAILABLE: .*(closed before the replicas confirmed|connection closed before the reply)/,
+      );
     } finally {
       replica.proc.kill("SIGCONT");
       admin.disconnect();
     }
   }, 60_000);
+
+  it("fails a command whose connection closed before its reply, and never sends it again", async () => {
+    const s = store(primary.url);
+    const admin = new Redis(primary.url);
+    const key = `${prefix}:unanswered`;
+    try {
+      await s.ready();
+      const id = String(await s.redis.client("ID"));
+      // a command that waits on the server (as a write does behind a stalled primary), then its connection drops
+      const pending = s.redis.blpop(key, 5).then(
+        () => "answered",
+        (err: Error) => err.message,
+      );
+      await eventually(async () => expect(String(await admin.client("LIST", "TYPE", "normal"))).toContain("cmd=blpop"));
+      await admin.client("KILL", "ID", id);
+      expect(await pending).toMatch(/connection closed before the reply/);
+      // reconnected: the command was not sent again on the new connection (it would take the element)
+      await eventually(async () => expect(await s.redis.ping()).toBe("PONG"));
+      await admin.rpush(key, "x");
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await admin.llen(key)).toBe(1);
+    } finally {
+      await admin.del(key);
+      admin.disconnect();
+    }
+  });
 
   it("confirms a read as current only while the replicas confirm a write made after it", async () => {
     const s = store(primary.url, 1);
