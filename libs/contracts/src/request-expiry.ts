@@ -24,6 +24,16 @@ export function requestExpired(ttlMs: number | undefined, receivedAt: number, no
   return ttlMs !== undefined && now > receivedAt + ttlMs;
 }
 
+/**
+ * The wall-clock ms (`Date.now()` scale) at which the request being handled outlives its sender's wait, for a check
+ * by another machine's clock (the store passes it to its write scripts, which Redis runs by its own clock); 0 when
+ * no request is being handled.
+ */
+export function requestDeadlineWallMs(): number {
+  const at = expiresAt.getStore();
+  return at === undefined ? 0 : Math.ceil(Date.now() + (at - performance.now()));
+}
+
 /** Throws TIMEOUT when the request being handled (if any) has outlived its sender's wait. */
 export function assertRequestLive(): void {
   const at = expiresAt.getStore();

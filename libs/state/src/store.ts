@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import {
   assertRequestLive,
+  requestDeadlineWallMs,
   canonicalJson,
   type ClusterEvent,
   type DeploymentRecord,
@@ -255,11 +256,13 @@ export class RedisStore {
       now,
       expectedGen,
       this.k.replica(""),
+      requestDeadlineWallMs(),
     );
   }
 
   async deleteDeployment(id: string, now = Date.now()): Promise<{ revision: number }> {
-    return this.call("deleteDeployment", this.k.deployment(id), this.k.deployments, this.k.events, id, now);
+    const k = this.k;
+    return this.call("deleteDeployment", k.deployment(id), k.deployments, k.events, id, now, requestDeadlineWallMs());
   }
 
   /**
@@ -280,6 +283,7 @@ export class RedisStore {
       lastScale,
       o.expectedGen ?? -1,
       o.fence ? o.fence.token : "",
+      requestDeadlineWallMs(),
     );
   }
 
@@ -313,6 +317,7 @@ export class RedisStore {
       reason,
       templateHash(template),
       expectedGen,
+      requestDeadlineWallMs(),
     );
   }
 

@@ -36,4 +36,31 @@ describe("requests past their sender's wait", () => {
     await expect(late).rejects.toSatisfy((e) => e instanceof TugError && e.code === "TIMEOUT");
     expect(await store.deployment("default/too-late")).toBeUndefined();
   });
+
+  it("write nothing when the write itself reaches Redis after the sender gave up (checked by Redis' clock)", async () => {
+    await handlingRequest(5_000, () => store.applyDeployment(manifest("delayed")));
+    const before = await store.deployment("default/delayed");
+    // sent in time, run late: the server is stopped while the write is on its way (as behind a partition)
+    redis.proc.kill("SIGSTOP");
+    let resumed = false;
+    try {
+      const writes = handlingRequest(300, () =>
+        Promise.allSettled([
+          store.scaleDeployment("default/delayed", 4),
+          store.applyDeployment({ ...manifest("delayed"), replicas: 5 }),
+          store.deleteDeployment("default/delayed"),
+        ]),
+      );
+      await new Promise((r) => setTimeout(r, 700));
+      redis.proc.kill("SIGCONT");
+      resumed = true;
+      for (const w of await writes)
+        expect(w.status === "rejected" && w.reason instanceof TugError && w.reason.code === "TIMEOUT").toBe(true);
+    } finally {
+      if (!resumed) redis.proc.kill("SIGCONT");
+    }
+    const after = await store.deployment("default/delayed");
+    expect(after?.replicas).toBe(1);
+    expect(after?.gen).toBe(before?.gen);
+  });
 });

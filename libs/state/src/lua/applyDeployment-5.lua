@@ -4,6 +4,7 @@
 -- ARGV[1] id  ARGV[2] namespace  ARGV[3] name  ARGV[4] replicas  ARGV[5] template JSON  ARGV[6] template hash
 -- ARGV[7] strategy JSON  ARGV[8] autoscale JSON or ""  ARGV[9] revisionHistoryLimit  ARGV[10] labels JSON
 -- ARGV[11] now (ms)  ARGV[12] expected gen (-1 = any)  ARGV[13] replica key prefix
+-- ARGV[14] the request's deadline, wall-clock ms ("0" = none): TIMEOUT, and nothing written, past it (_deadline)
 -- History keeps the newest revisionHistoryLimit revisions, but never drops the current one, the last good one (a
 -- rollback target) or one a replica still runs (its worker and a rollback need the template).
 -- Sets revisionAt (ms) whenever a new revision starts (the progress deadline counts from it). A deployment created
@@ -11,6 +12,9 @@
 -- Returns {ok, revision, gen, unchanged}; emits DeploymentCreated / RevisionCreated / DeploymentUpdated.
 local rcall = redis.call
 --@include _event
+--@include _deadline
+local late = lateRequest(ARGV[14])
+if late then return late end
 local gen = tonumber(rcall('HGET', KEYS[1], 'gen') or '0')
 local expected = tonumber(ARGV[12])
 if expected >= 0 and expected ~= gen then return fail('CONFLICT', 'deployment changed: gen ' .. gen .. ' ~= ' .. expected) end

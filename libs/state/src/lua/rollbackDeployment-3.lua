@@ -2,10 +2,14 @@
 -- KEYS[1] dep hash  KEYS[2] revisions hash  KEYS[3] events stream
 -- ARGV[1] id  ARGV[2] target revision (0 = the one before the current)  ARGV[3] now  ARGV[4] reason
 -- ARGV[5] template hash of the target (computed by the caller from the stored template)  ARGV[6] expected gen (-1 any)
+-- ARGV[7] the request's deadline, wall-clock ms ("0" = none): TIMEOUT, and nothing written, past it (_deadline)
 -- Sets revisionAt to now (the rollback revision's progress deadline counts from it).
 -- Returns {ok, revision, from, to, gen}; emits RolledBack.
 local rcall = redis.call
 --@include _event
+--@include _deadline
+local late = lateRequest(ARGV[7])
+if late then return late end
 local cur = rcall('HMGET', KEYS[1], 'revision', 'gen')
 if not cur[1] then return fail('NOT_FOUND', 'deployment ' .. ARGV[1] .. ' does not exist') end
 if tonumber(ARGV[6]) >= 0 and tonumber(ARGV[6]) ~= tonumber(cur[2]) then return fail('CONFLICT', 'deployment changed') end

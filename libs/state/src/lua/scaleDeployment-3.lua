@@ -2,10 +2,14 @@
 -- KEYS[1] dep hash  KEYS[2] events stream  KEYS[3] fencing counter of the writer's role (unused without a token)
 -- ARGV[1] id  ARGV[2] replicas  ARGV[3] now  ARGV[4] reason ("" for a user)  ARGV[5] lastScale JSON or ""
 -- ARGV[6] expected gen (-1 = any)  ARGV[7] fencing token of a lease holder ("" = not a leased writer)
+-- ARGV[8] the request's deadline, wall-clock ms ("0" = none): TIMEOUT, and nothing written, past it (_deadline)
 -- Returns {ok, revision, gen, unchanged}; CONFLICT when the gen moved, STALE_FENCING_TOKEN when a newer lease holder
 -- exists. Emits Scaled.
 local rcall = redis.call
 --@include _event
+--@include _deadline
+local late = lateRequest(ARGV[8])
+if late then return late end
 --@include _fence
 local cur = rcall('HMGET', KEYS[1], 'revision', 'replicas', 'gen')
 if not cur[1] then return fail('NOT_FOUND', 'deployment ' .. ARGV[1] .. ' does not exist') end
