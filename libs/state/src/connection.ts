@@ -145,7 +145,7 @@ export function createRedisClient(c: RedisConnection): Redis {
  */
 function failUnanswered(client: Redis): void {
   const internal = client as unknown as { flushQueue(err: Error, o: { offlineQueue: boolean }): void };
-  internal.flushQueue(new Error("Redis connection closed before the reply"), { offlineQueue: false });
+  internal.flushQueue(new Error("Connection is closed before the reply came; not sent again"), { offlineQueue: false });
 }
 
 function sentinelClient(c: RedisConnection & { sentinels: string }, common: RedisOptions): Redis {

@@ -5,7 +5,7 @@
  * tokens issued after the counter was lost (as on a new primary) still exceed every earlier one. An unchanged apply,
  * a WAIT resent on a new connection and a replica Sentinel might promote that lacks the write are no false ok either.
  */
-import { TugError, manifestSchema, validate } from "@tug/contracts";
+import { TugError, manifestSchema, toTugError, validate } from "@tug/contracts";
 import { attachedReplicas, RedisStore } from "@tug/state";
 import { eventually, startRedis, type ServerHandle, uniquePrefix } from "@tug/testkit";
 import { Redis } from "ioredis";
@@ -120,7 +120,7 @@ describe("durable acknowledgements (WAIT, min-replicas-to-write)", () => {
       await admin.client("KILL", "ID", String(id));
       replica.proc.kill("SIGCONT");
       expect(await applied).toMatch(
-        /^STORE_UNAVAILABLE: .*(closed before the replicas confirmed|connection closed before the reply)/,
+        /^STORE_UNAVAILABLE: .*(closed before the replicas confirmed|Connection is closed before the reply)/,
       );
     } finally {
       replica.proc.kill("SIGCONT");
@@ -138,11 +138,11 @@ describe("durable acknowledgements (WAIT, min-replicas-to-write)", () => {
       // a command that waits on the server (as a write does behind a stalled primary), then its connection drops
       const pending = s.redis.blpop(key, 5).then(
         () => "answered",
-        (err: Error) => err.message,
+        (err: Error) => `${toTugError(err).code}: ${err.message}`,
       );
       await eventually(async () => expect(String(await admin.client("LIST", "TYPE", "normal"))).toContain("cmd=blpop"));
       await admin.client("KILL", "ID", id);
-      expect(await pending).toMatch(/connection closed before the reply/);
+      expect(await pending).toMatch(/^STORE_UNAVAILABLE: Connection is closed before the reply/);
       // reconnected: the command was not sent again on the new connection (it would take the element)
       await eventually(async () => expect(await s.redis.ping()).toBe("PONG"));
       await admin.rpush(key, "x");

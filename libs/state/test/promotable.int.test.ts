@@ -12,6 +12,18 @@ let primary: ServerHandle;
 let replica: ServerHandle;
 let sentinel: ServerHandle;
 let promotable: PromotableReplicas;
+/** A store that writes durably to the primary, through the Sentinel, with WAIT bounded by `waitTimeoutMs`. */
+function durableStore(name: string, waitTimeoutMs: number): RedisStore {
+  const prefix = uniquePrefix(name);
+  return new RedisStore({
+    url: primary.url,
+    sentinels: `127.0.0.1:${sentinel.port}`,
+    masterName: "tug",
+    prefix,
+    waitReplicas: 1,
+    waitTimeoutMs,
+  });
+}
 /** The address a write on the primary excludes from the count. */
 const onPrimary = () => `127.0.0.1:${primary.port}`;
 
@@ -98,14 +110,7 @@ describe("promotable replicas", () => {
   }, 60_000);
 
   it("refuses a durable write while a known replica is down, and acknowledges it once the replica is back", async () => {
-    const store = new RedisStore({
-      url: primary.url,
-      sentinels: `127.0.0.1:${sentinel.port}`,
-      masterName: "tug",
-      prefix: uniquePrefix("every"),
-      waitReplicas: 1,
-      waitTimeoutMs: 300,
-    });
+    const store = durableStore("every", 300);
     try {
       await eventually(async () => store.applyDeployment(m("kept")), { timeoutMs: 30_000 });
       replica.proc.kill("SIGSTOP");
@@ -127,14 +132,7 @@ describe("promotable replicas", () => {
 
   it("a known replica gone for good: writes wait for it until the Sentinel is told to forget it (SENTINEL RESET)", async () => {
     const gone = await startRedis(["--replicaof", "127.0.0.1", String(primary.port)]);
-    const store = new RedisStore({
-      url: primary.url,
-      sentinels: `127.0.0.1:${sentinel.port}`,
-      masterName: "tug",
-      prefix: uniquePrefix("forget"),
-      waitReplicas: 1,
-      waitTimeoutMs: 300,
-    });
+    const store = durableStore("forget", 300);
     const admin = new Redis(`redis://127.0.0.1:${sentinel.port}`);
     try {
       await eventually(async () => expect(await promotable.count(onPrimary())).toBe(2), {
@@ -163,14 +161,7 @@ describe("promotable replicas", () => {
 
   it("makes a durable write wait for a promotable replica the primary has lost", async () => {
     const second = await startRedis(["--replicaof", "127.0.0.1", String(primary.port)]);
-    const store = new RedisStore({
-      url: primary.url,
-      sentinels: `127.0.0.1:${sentinel.port}`,
-      masterName: "tug",
-      prefix: uniquePrefix("promotable"),
-      waitReplicas: 1,
-      waitTimeoutMs: 500,
-    });
+    const store = durableStore("promotable", 500);
     try {
       await eventually(async () => expect(await promotable.count(onPrimary())).toBe(2), {
         timeoutMs: 30_000,
