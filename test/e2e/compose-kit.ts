@@ -78,17 +78,6 @@ export async function serviceContainer(project: string, service: string): Promis
   return id;
 }
 
-/**
- * Crashes container `id` as a fault would: SIGKILL of its main process from the host, which the engine sees as an
- * exit of its own and so restarts under the container's restart policy. (`docker kill` counts as an operator's stop,
- * after which `unless-stopped` leaves the container down.)
- */
-export async function crashContainer(id: string): Promise<void> {
-  const pid = Number((await sh("docker", ["inspect", "-f", "{{.State.Pid}}", id])).trim());
-  if (!Number.isInteger(pid) || pid <= 1) throw new Error(`container ${id} has no running process (pid ${pid})`);
-  process.kill(pid, "SIGKILL");
-}
-
 /** Running replica containers of cluster `project`: container id → { replica, node }. */
 export async function replicaContainers(
   project: string,
