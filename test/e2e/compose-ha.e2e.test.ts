@@ -22,8 +22,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as natsConnect } from "@nats-io/transport-node";
 import { Bus, readNatsCreds } from "@tug/bus";
+import { SENTINEL_PERIODS_MS } from "@tug/cluster";
 import { silentLogger } from "@tug/log";
-import { oneShot, RedisStore, sentinelAuth, sentinelKnows, sentinelPrimary } from "@tug/state";
+import { oneShot, RedisStore, sentinelAuth, sentinelKnows, sentinelPeriods, sentinelPrimary } from "@tug/state";
 import { connectDockerEngine, eventually, shouldSkip } from "@tug/testkit";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -203,6 +204,11 @@ describe.skipIf(skip)("compose.ha.yaml end to end (testcontainers compose)", () 
             replicas: 2,
             sentinels: 2,
           });
+        // and each runs with the periods `tug up --ha` sets (SENTINEL DEBUG, after its start)
+        for (const port of [26379, 26380, 26381])
+          expect(await sentinelPeriods("127.0.0.1", port, SENTINEL_PASSWORD), `sentinel :${port}`).toMatchObject(
+            SENTINEL_PERIODS_MS,
+          );
       },
       { timeoutMs: 45_000, intervalMs: 500, what: "both replicas in sync, every Sentinel seeing them and its peers" },
     );

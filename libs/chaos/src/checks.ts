@@ -46,15 +46,17 @@ export function checkSurge(
   book: ViolationBook,
   controllerUpSince = Number.NEGATIVE_INFINITY,
 ): void {
-  const ready = new Map<string, number>();
-  for (const r of s.replicas) if (r.ready) ready.set(r.deployment, (ready.get(r.deployment) ?? 0) + 1);
-  for (const [id, n] of ready) {
+  const ready = new Map<string, string[]>();
+  for (const r of s.replicas) {
+    if (r.ready) ready.set(r.deployment, [...(ready.get(r.deployment) ?? []), `${r.id} on ${r.node ?? "-"}`]);
+  }
+  for (const [id, which] of ready) {
     const bound = ledger.maxDesiredSince(id, windowMs, s.at, controllerUpSince) + maxSurge;
-    if (n > bound)
+    if (which.length > bound)
       book.add(
         "too-many-ready",
         id,
-        `${n} ready replicas, at most ${bound} allowed ` +
+        `${which.length} ready replicas (${which.join(", ")}), at most ${bound} allowed ` +
           `(max desired in the last ${windowMs / 1000} s + maxSurge ${maxSurge})`,
       );
   }

@@ -96,7 +96,7 @@ async function checkCopies(
   excused: (node: string) => boolean,
   book: ViolationBook,
 ): Promise<void> {
-  const copies = new Map<string, number>();
+  const copies = new Map<string, string[]>();
   for (const h of lab.hosts) {
     if (excused(h.node)) continue;
     for (const pid of await namespacePids(h.namespace)) {
@@ -104,13 +104,16 @@ async function checkCopies(
         .find((e) => e.startsWith("TUG_REPLICA_ID="))
         ?.slice("TUG_REPLICA_ID=".length);
       const name = id?.replace(/-\d+-[^-]+$/, "");
-      if (name && isGuarded(name, true)) copies.set(name, (copies.get(name) ?? 0) + 1);
+      if (name && isGuarded(name, true)) copies.set(name, [...(copies.get(name) ?? []), `${id} on ${h.node}`]);
     }
   }
   const now = Date.now();
-  for (const [name, n] of copies) {
+  for (const [name, where] of copies) {
     const id = deploymentId("default", name);
     const bound = ledger.maxDesiredSince(id, SURGE_WINDOW_MS + GUARDED_STOP_MS, now) + maxSurge;
-    if (n > bound) book.add("too-many-copies", id, `${n} copies run in the hosts' namespaces; at most ${bound} may`);
+    if (where.length > bound) {
+      const detail = `${where.length} copies run in the hosts' namespaces (${where.join(", ")}); at most ${bound} may`;
+      book.add("too-many-copies", id, detail);
+    }
   }
 }

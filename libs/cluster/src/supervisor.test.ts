@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Supervisor, type SupervisorEvent } from "./supervisor.js";
 
@@ -49,6 +52,35 @@ describe("Supervisor", () => {
     holdUntil = 0;
     await until(() => sup!.get("held").running);
     expect(sup.get("held").restarts).toBe(1);
+  });
+
+  it("uses a child's own restart policy over the supervisor's", async () => {
+    const events: SupervisorEvent[] = [];
+    sup = new Supervisor({ onEvent: (e) => events.push(e), restart: { baseMs: 2_000 } });
+    sup.spawn({ name: "quick", cmd: "sh", args: ["-c", "exit 3"], restart: { baseMs: 20 } });
+    await until(() => events.filter((e) => e.type === "restart-scheduled").length >= 2);
+    const delays = events.flatMap((e) => (e.type === "restart-scheduled" ? [e.delayMs] : []));
+    expect(delays[0]).toBeLessThanOrEqual(30);
+  });
+
+  it("runs afterStart after the first start and after every restart, and notes its failure in the log", async () => {
+    const pids: Array<number | undefined> = [];
+    const logDir = mkdtempSync(join(tmpdir(), "tug-sup-"));
+    sup = new Supervisor({ restart: { baseMs: 20 }, logDir });
+    const afterStart = async () => {
+      pids.push(sup!.get("tuned").pid);
+      throw new Error("not tuned");
+    };
+    const first = sup.spawn({ name: "tuned", ...node(FOREVER), afterStart }).pid!;
+    await until(() => pids.length === 1);
+    expect(pids[0]).toBe(first);
+    sup.kill("tuned", "SIGKILL");
+    await until(() => pids.length === 2);
+    expect(pids[1]).not.toBe(first);
+    expect(sup.get("tuned").pid).toBe(pids[1]);
+    await sup.stop();
+    expect(readFileSync(join(logDir, "tuned.log"), "utf8")).toContain("after start: Error: not tuned");
+    rmSync(logDir, { recursive: true, force: true });
   });
 
   it("runs beforeRestart before a restart (not before the first start) and restarts only once it resolved", async () => {

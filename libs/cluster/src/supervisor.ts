@@ -27,6 +27,13 @@ export interface ChildSpec {
    * in the log and the restart goes ahead.
    */
   beforeRestart?: (note: (line: string) => void) => Promise<void>;
+  /**
+   * Runs after each start (the first and every restart), without holding anything up, e.g. to set what a config
+   * file cannot; it must be bounded. `note` writes a line to the child's log; a rejection is noted there.
+   */
+  afterStart?: (note: (line: string) => void) => Promise<void>;
+  /** This child's restart backoff, over the supervisor's (SupervisorOptions.restart). */
+  restart?: RestartPolicyOptions;
 }
 
 /** A child's current state. */
@@ -68,8 +75,10 @@ const HOLD_POLL_MS = 250;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
+type Hook = "beforeRestart" | "afterStart" | "restart";
+
 interface Child {
-  spec: Required<Omit<ChildSpec, "cwd" | "beforeRestart">> & Pick<ChildSpec, "cwd" | "beforeRestart">;
+  spec: Required<Omit<ChildSpec, Hook | "cwd">> & Pick<ChildSpec, Hook | "cwd">;
   proc?: ChildProcess;
   exited: Promise<void>;
   startedAt: number;
@@ -109,12 +118,13 @@ export class Supervisor {
         cwd: spec.cwd,
         tier: spec.tier ?? 0,
         beforeRestart: spec.beforeRestart,
+        afterStart: spec.afterStart,
       },
       exited: Promise.resolve(),
       startedAt: 0,
       restarts: 0,
       restartNow: false,
-      policy: new RestartPolicy(this.o.restart),
+      policy: new RestartPolicy({ ...this.o.restart, ...spec.restart }),
       capture: new LineCapture(
         spec.name,
         this.o.logDir ? join(this.o.logDir, `${spec.name}.log`) : undefined,
@@ -218,6 +228,10 @@ export class Supervisor {
     c.capture.attach(proc.stderr, "stderr");
     c.capture.note(`started pid=${proc.pid ?? "-"}: ${c.spec.cmd} ${c.spec.args.join(" ")}`);
     this.o.onEvent?.({ type: "start", name: c.spec.name, pid: proc.pid });
+    if (c.spec.afterStart && proc.pid !== undefined) {
+      const note = (line: string) => c.capture.note(line);
+      void c.spec.afterStart(note).catch((err: unknown) => note(`after start: ${String(err)}`));
+    }
   }
 
   private onExit(c: Child, proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null, err?: Error): void {

@@ -169,3 +169,39 @@ export async function attachedReplicas(
     return -1;
   }
 }
+
+/**
+ * Sets internal periods of the Sentinel at `host:port` (`SENTINEL DEBUG`, e.g. `{ "ping-period": 100 }`, in ms); they
+ * are not config-file settings and last until it exits. Rejects unless it answers OK within `timeoutMs`.
+ */
+export async function setSentinelPeriods(
+  host: string,
+  port: number,
+  periods: Readonly<Record<string, number>>,
+  password?: string,
+  timeoutMs = 1_000,
+): Promise<void> {
+  const args = Object.entries(periods).flatMap(([k, v]) => [k, String(v)]);
+  const reply = await oneShot(
+    host,
+    port,
+    timeoutMs,
+    (r) => r.call("SENTINEL", "DEBUG", ...args),
+    sentinelAuth(password),
+  );
+  if (reply !== "OK") throw new Error(`SENTINEL DEBUG answered ${JSON.stringify(reply)}`);
+}
+
+/** The internal periods the Sentinel at `host:port` runs with (`SENTINEL DEBUG`), in ms by lower-case name. */
+export async function sentinelPeriods(
+  host: string,
+  port: number,
+  password?: string,
+  timeoutMs = 1_000,
+): Promise<Record<string, number>> {
+  const reply = await oneShot(host, port, timeoutMs, (r) => r.call("SENTINEL", "DEBUG"), sentinelAuth(password));
+  if (!Array.isArray(reply)) throw new Error(`SENTINEL DEBUG answered ${JSON.stringify(reply)}`);
+  const out: Record<string, number> = {};
+  for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i]).toLowerCase()] = Number(reply[i + 1]);
+  return out;
+}

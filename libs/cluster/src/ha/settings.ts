@@ -16,6 +16,31 @@ export const MIN_REPLICAS_MAX_LAG_S = 2;
 export const WAIT_REPLICAS = 1;
 /** Components: how long one WAIT may block before the write is reported as not durable. */
 export const WAIT_TIMEOUT_MS = 1_000;
+/**
+ * Sentinel's internal periods (ms), set after each start with SENTINEL DEBUG (no config-file setting exists). Defaults:
+ * ping 1 s, ask 1 s, publish 2 s, info 10 s. With the 1 s down-after:
+ * - ping: a ping every second raced the down-after, so a new primary was marked down for a moment right after a
+ *   failover, which started a second, needless one (a trial of bench/failover took 14.4 s). Not below 300 ms: in a
+ *   failover a replica counts as promotable only if its INFO (read every second then, whatever info-period says) is
+ *   younger than 5 pings; at 100 ms none was, and the failover was given up ("no-good-slave") for 6 s;
+ * - ask: a Sentinel that sees the primary down asks its peers this often until a quorum agrees;
+ * - publish: hellos carry a new configuration to the peers; a server that comes back as a primary after a failover
+ *   is turned into a replica 4 publish periods after it said so (8 s by default, while every write waits for it);
+ * - info: how often a Sentinel reads a server's INFO, and so learns its role (10 s by default).
+ */
+export const SENTINEL_PERIODS_MS = {
+  "ping-period": 300,
+  "ask-period": 100,
+  "publish-period": 200,
+  "info-period": 1000,
+};
+/**
+ * A Redis server's restart backoff is forgotten once it has run this long (Docker's rule; the supervisor's default is
+ * 30 s): every write waits for every server, so its restart delay is the cluster's write outage, and a server that
+ * served for 10 s is not crash-looping. In bench/failover, where each server is killed every 10–20 s, the default
+ * grew the delay to its 5 s cap and the trials from about 2 s to 4–6.6 s.
+ */
+export const REDIS_RESTART_RESET_MS = 10_000;
 /** A restarting Redis server waits at most this long for the Sentinels to settle who the primary is. */
 export const REJOIN_WAIT_MS = 15_000;
 

@@ -10,6 +10,7 @@ import { type HaAddresses, haSentinels } from "./addresses.js";
 import { type RedisCredentials, readSentinelAccess } from "../redis-auth.js";
 import { writeSecretFile } from "../secret-file.js";
 import { rejoinAsReplica } from "./rejoin.js";
+import { tuneSentinel } from "./tune-sentinel.js";
 import { inNetns } from "../hosts/placed.js";
 import { writeNatsServerConf } from "../nats-auth/store.js";
 import { type ClusterTls, natsTlsBlock } from "../tls.js";
@@ -18,6 +19,7 @@ import {
   FAILOVER_TIMEOUT_MS,
   MIN_REPLICAS_MAX_LAG_S,
   MIN_REPLICAS_TO_WRITE,
+  REDIS_RESTART_RESET_MS,
   SENTINEL_QUORUM,
 } from "./settings.js";
 
@@ -79,6 +81,7 @@ export function redisNodeSpecs(
       role: "redis",
       tier: TIER.infra,
       ...inNetns(h.namespaces?.[i], "redis-server", [conf]),
+      restart: { resetAfterMs: REDIS_RESTART_RESET_MS },
       beforeRestart: (note) =>
         rejoinAsReplica(
           conf,
@@ -97,7 +100,8 @@ export function redisNodeSpecs(
 }
 
 /**
- * sentinel-1…3 (`redis-server <conf> --sentinel`), quorum 2, tuned to fail over within seconds; they reach the Redis
+ * sentinel-1…3 (`redis-server <conf> --sentinel`), quorum 2, tuned to fail over within seconds (their periods set
+ * after each start: SENTINEL_PERIODS_MS); they reach the Redis
  * servers as the `sentinel` user, and take no command (from a client or from each other) without the cluster's
  * Sentinel password.
  */
@@ -119,7 +123,9 @@ export function sentinelSpecs(dataDir: string, h: HaAddresses, creds: RedisCrede
       `sentinel sentinel-pass ${creds.sentinelAccess}`,
     ]);
     const run = inNetns(h.namespaces?.[i], "redis-server", [conf, "--sentinel"]);
-    return { name, role: "sentinel", tier: TIER.infra, ...run };
+    const afterStart = (note: (line: string) => void) =>
+      tuneSentinel(h.hosts[i]!, port, () => readSentinelAccess(dataDir), note);
+    return { name, role: "sentinel", tier: TIER.infra, ...run, afterStart };
   });
 }
 
