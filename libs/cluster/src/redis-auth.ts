@@ -70,6 +70,11 @@ export function writeRedisCredentials(dataDir: string, prefix: string, o: { keep
   };
 }
 
+/** `user` with the password its file holds now (it may have been rotated since `c` was made). */
+export function currentAuth(c: RedisCredentials, user: RedisUser): RedisAuth {
+  return { username: user, password: readPassword(c.passwordFile(user)) || c.passwords[user] };
+}
+
 /** The password in `file`, or "" when there is none. */
 function readPassword(file: string): string {
   try {

@@ -52,7 +52,7 @@ export async function oneShot<T>(
 
 /**
  * The primary as the answering Sentinels of `sentinels` (`host:port,…`) see it, all asked at once: the view of the
- * highest configuration epoch wins (ties: the first in the list), so a Sentinel cut off in a minority, which still
+ * highest configuration epoch wins (ties: `freshestView`), so a Sentinel cut off in a minority, which still
  * names the primary of an older epoch, is outvoted by any that saw the failover. Undefined when none answers or
  * none knows `masterName`. `password`: what the Sentinels take, if they require one.
  */
@@ -64,10 +64,22 @@ export async function sentinelPrimary(
 ): Promise<PrimaryView | undefined> {
   const ask = (s: { host: string; port: number }) =>
     askSentinel(s.host, s.port, masterName, timeoutMs, password).catch(() => undefined);
-  const views = await Promise.all(parseSentinels(sentinels).map(ask));
-  let best: (PrimaryView & { epoch: number }) | undefined;
-  for (const v of views) if (v && (!best || v.epoch > best.epoch)) best = v;
+  const best = freshestView(await Promise.all(parseSentinels(sentinels).map(ask)));
   return best && { host: best.host, port: best.port, flags: best.flags };
+}
+
+/**
+ * The view of the highest configuration epoch. At equal epochs a finished one beats one with a failover in progress:
+ * the leader of a failover still names the old primary (flag `failover_in_progress`) until it has re-pointed every
+ * replica, while its peers already name the new one; otherwise the first in the list.
+ */
+export function freshestView<T extends { epoch: number; flags: string }>(views: Array<T | undefined>): T | undefined {
+  let best: T | undefined;
+  for (const v of views) {
+    const finishes = best && v?.epoch === best.epoch && /failover/.test(best.flags) && !/failover/.test(v.flags);
+    if (v && (!best || v.epoch > best.epoch || finishes)) best = v;
+  }
+  return best;
 }
 
 /**

@@ -35,12 +35,13 @@ export const SENTINEL_PERIODS_MS = {
   "info-period": 1000,
 };
 /**
- * A Redis server's restart backoff is forgotten once it has run this long (Docker's rule; the supervisor's default is
- * 30 s): every write waits for every server, so its restart delay is the cluster's write outage, and a server that
- * served for 10 s is not crash-looping. In bench/failover, where each server is killed every 10–20 s, the default
- * grew the delay to its 5 s cap and the trials from about 2 s to 4–6.6 s.
+ * A Redis server's restart backoff is forgotten once it has run this long (the supervisor's default is 30 s, Docker's
+ * 10 s). Every write waits for every server, so its restart delay is the cluster's write outage; a server that crash
+ * loops (a bad config, a port in use, a damaged AOF) exits within milliseconds of its start and still backs off to the
+ * 5 s cap, but one that ran for 2 s was killed, not crash-looping. In bench/failover, where a server is killed every
+ * 5–15 s, the 30 s default had grown the delay to its cap and a trial from about 2 s to 4–6.6 s; 10 s still to 5 s.
  */
-export const REDIS_RESTART_RESET_MS = 10_000;
+export const REDIS_RESTART_RESET_MS = 2_000;
 /** A restarting Redis server waits at most this long for the Sentinels to settle who the primary is. */
 export const REJOIN_WAIT_MS = 15_000;
 

@@ -7,9 +7,9 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { type ComponentSpec, TIER } from "../components.js";
 import { type HaAddresses, haSentinels } from "./addresses.js";
-import { type RedisCredentials, readSentinelAccess } from "../redis-auth.js";
+import { currentAuth, type RedisCredentials, readSentinelAccess } from "../redis-auth.js";
 import { writeSecretFile } from "../secret-file.js";
-import { rejoinAsReplica } from "./rejoin.js";
+import { rejoinAsReplica, replicateNow } from "./rejoin.js";
 import { tuneSentinel } from "./tune-sentinel.js";
 import { inNetns } from "../hosts/placed.js";
 import { writeNatsServerConf } from "../nats-auth/store.js";
@@ -76,25 +76,28 @@ export function redisNodeSpecs(
       `masterauth ${creds.passwords.replication}`,
       ...(i > 0 ? [`replicaof ${h.hosts[0]} ${h.redisPorts[0]}`] : []),
     ]);
+    let rejoined: { host: string; port: number } | undefined;
+    const note = (say: (line: string) => void) => (l: string) => {
+      say(l);
+      log(name, l);
+    };
     return {
       name,
       role: "redis",
       tier: TIER.infra,
       ...inNetns(h.namespaces?.[i], "redis-server", [conf]),
       restart: { resetAfterMs: REDIS_RESTART_RESET_MS },
-      beforeRestart: (note) =>
-        rejoinAsReplica(
-          conf,
-          host,
-          port,
-          sentinels,
-          h.masterName,
-          (l) => {
-            note(l);
-            log(name, l);
-          },
-          () => readSentinelAccess(dataDir),
-        ),
+      beforeRestart: async (say) => {
+        const access = () => readSentinelAccess(dataDir);
+        rejoined = await rejoinAsReplica(conf, host, port, sentinels, h.masterName, note(say), access);
+      },
+      afterStart: async (say) => {
+        const primary = rejoined;
+        rejoined = undefined;
+        if (!primary) return;
+        await replicateNow(host, port, primary, () => currentAuth(creds, "sentinel"));
+        note(say)(`replicating ${primary.host}:${primary.port} now`);
+      },
     };
   });
 }
