@@ -6,11 +6,13 @@
  * Copies on a host whose worker process was down recently are not counted: a dead worker cannot stop anything
  * (a SIGKILLed machine takes its copies with it; a worker crash that leaves them running is not a partition). The
  * desired counts of the last SURGE_WINDOW_MS + GUARDED_STOP_MS count: a copy retired while its host is cut off runs
- * on until its worker stops it (S + the termination grace after the cut).
+ * on until its worker stops it (S + the termination grace after the cut); and, as for the ready count, a count
+ * superseded while the controller could not act (ActorWatch) counts until it could for that long.
  */
 import { type Lab, type LocalCluster, namespacePids, readEnviron } from "@tug/cluster";
 import { deploymentId } from "@tug/contracts";
 import { sleep } from "@tug/runtime";
+import type { ActorWatch } from "./actor.js";
 import type { AckLedger } from "./ledger.js";
 import { CHAOS_STOP_AFTER_S, isGuarded } from "./manifests.js";
 import { SURGE_WINDOW_MS } from "./monitor.js";
@@ -37,6 +39,8 @@ export async function hostMonitor(o: {
   maxSurge: number;
   signal: AbortSignal;
   periodMs?: number;
+  /** Whether the controller could act; without it, a superseded count is allowed for the window only. */
+  actor?: ActorWatch;
 }): Promise<{ checks: number }> {
   const downAt = new Map<string, number>();
   const restarts = new Map<string, number>();
@@ -53,7 +57,7 @@ export async function hostMonitor(o: {
     const excused = (node: string) => now - (downAt.get(node) ?? 0) < WORKER_DOWN_EXCUSE_MS;
     try {
       await checkEndpoints(o.cluster.apiUrl, o.book);
-      await checkCopies(o.lab, o.ledger, o.maxSurge, excused, o.book);
+      await checkCopies(o.lab, o.ledger, o.maxSurge, excused, o.book, o.actor?.upSince(now));
       checks++;
     } catch {
       // the registry is down or restarting: nothing to check this tick
@@ -95,6 +99,7 @@ async function checkCopies(
   maxSurge: number,
   excused: (node: string) => boolean,
   book: ViolationBook,
+  actorUpSince?: number,
 ): Promise<void> {
   const copies = new Map<string, string[]>();
   for (const h of lab.hosts) {
@@ -110,7 +115,7 @@ async function checkCopies(
   const now = Date.now();
   for (const [name, where] of copies) {
     const id = deploymentId("default", name);
-    const bound = ledger.maxDesiredSince(id, SURGE_WINDOW_MS + GUARDED_STOP_MS, now) + maxSurge;
+    const bound = ledger.maxDesiredSince(id, SURGE_WINDOW_MS + GUARDED_STOP_MS, now, actorUpSince) + maxSurge;
     if (where.length > bound) {
       const detail = `${where.length} copies run in the hosts' namespaces (${where.join(", ")}); at most ${bound} may`;
       book.add("too-many-copies", id, detail);

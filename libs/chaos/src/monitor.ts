@@ -3,6 +3,7 @@ import type { Bus } from "@tug/bus";
 import { subjects } from "@tug/contracts";
 import { sleep } from "@tug/runtime";
 import type { RedisStore } from "@tug/state";
+import type { ActorWatch } from "./actor.js";
 import { AvailabilityWatch, type FaultWindows } from "./availability.js";
 import { checkAcked, checkCapacity, checkSurge } from "./checks.js";
 import type { AckLedger } from "./ledger.js";
@@ -33,25 +34,21 @@ export async function monitor(o: {
   periodMs?: number;
   signal: AbortSignal;
   faults?: FaultWindows;
+  /** Whether the controller could act (runs, and Redis takes writes); run by the caller. */
+  actor: ActorWatch;
 }): Promise<MonitorStats> {
   const stats: MonitorStats = { checks: 0, unreadable: 0, statusReports: 0 };
   let latest: Snapshot | undefined;
   const availability = o.faults && new AvailabilityWatch(o.faults, o.book);
   const syncServer = new Presence();
-  const controller = new Presence();
-  const redis = new Presence(); // fed by this checker's own reads: the controller cannot act while Redis is down
-  /** Since when the controller could act on desired state: it runs and Redis answers. */
-  const actorUpSince = (now: number) => Math.max(controller.upSince(now), redis.upSince(now));
+  const actorUpSince = (now: number) => o.actor.upSince(now);
   const orphans = new OrphanWatch(
     o.orphanLimitMs,
     o.book,
     () => latest,
     (now) => syncServer.up(now),
   );
-  const heartbeats = [
-    o.bus.subscribe(subjects.componentHeartbeatOfRole("health-monitor"), () => syncServer.beat()),
-    o.bus.subscribe(subjects.componentHeartbeatOfRole("controller"), () => controller.beat()),
-  ];
+  const syncBeats = o.bus.subscribe(subjects.componentHeartbeatOfRole("health-monitor"), () => syncServer.beat());
   const sub = o.bus.subscribe(subjects.nodeAny("status"), (env) => {
     stats.statusReports++;
     orphans.observe(env.body);
@@ -62,7 +59,6 @@ export async function monitor(o: {
       try {
         const s = await readSnapshot(o.store);
         latest = s;
-        redis.beat(s.at);
         checkAcked(s, o.ledger, epochs, o.book);
         checkSurge(s, o.ledger, o.maxSurge, SURGE_WINDOW_MS, o.book, actorUpSince(s.at));
         checkCapacity(s, o.book);
@@ -76,7 +72,7 @@ export async function monitor(o: {
     }
   } finally {
     sub.unsubscribe();
-    for (const h of heartbeats) h.unsubscribe();
+    syncBeats.unsubscribe();
   }
   return stats;
 }

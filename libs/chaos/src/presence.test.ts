@@ -20,4 +20,15 @@ describe("Presence", () => {
     p.beat(10_000);
     expect(p.upSince(10_500)).toBe(9_000);
   });
+
+  it("a lapse ends the run at once, however recent the last beat", () => {
+    const p = new Presence();
+    p.beat(1_000);
+    p.beat(1_250);
+    p.lapse();
+    expect(p.up(1_300)).toBe(false);
+    expect(p.upSince(1_300)).toBe(1_300);
+    p.beat(1_500);
+    expect(p.upSince(1_600)).toBe(1_500);
+  });
 });

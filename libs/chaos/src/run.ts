@@ -10,6 +10,7 @@ import { Bus, readNatsCreds } from "@tug/bus";
 import { defaultRepoRoot, type LocalCluster, startLocalCluster } from "@tug/cluster";
 import { silentLogger } from "@tug/log";
 import { RedisStore } from "@tug/state";
+import { ActorWatch } from "./actor.js";
 import { FaultWindows } from "./availability.js";
 import { waitConverged } from "./converge.js";
 import { injectFaults } from "./faults.js";
@@ -97,6 +98,8 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
         : `injecting faults for ${o.durationMs / 1000} s (seed ${o.seed})`,
     );
     const windows = new FaultWindows();
+    const actor = new ActorWatch(bus, store);
+    const watchingActor = actor.run(checkCtl.signal);
     const checking = monitor({
       bus,
       store,
@@ -106,10 +109,11 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
       orphanLimitMs: o.orphanGraceMs + 3_000,
       signal: checkCtl.signal,
       faults: windows,
+      actor,
     });
     const lab = cluster.lab;
     const hostChecking = lab
-      ? hostMonitor({ cluster, lab, ledger, book, maxSurge: CHAOS_MAX_SURGE, signal: checkCtl.signal })
+      ? hostMonitor({ cluster, lab, ledger, book, maxSurge: CHAOS_MAX_SURGE, signal: checkCtl.signal, actor })
       : undefined;
     const [workload, faults] = await Promise.all([
       runWorkload({
@@ -167,6 +171,7 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
     const history = await finalHistoryCheck(store, workload.history, dataDir, book);
     const stats = await checking;
     const hostChecks = (await hostChecking)?.checks;
+    await watchingActor;
     const convergeSeconds = conv.ok ? conv.seconds : NaN;
     const report: ChaosReport = {
       seed: o.seed,

@@ -47,6 +47,19 @@ describe("containerSpec", () => {
     });
   });
 
+  it("labels a replica whose deployment stops it when cut off with that setting, and reads it back", () => {
+    const { body } = containerSpec(spec(template({ disconnect: { stopAfterSeconds: 7 } })));
+    expect(body.Labels).toMatchObject({ "tug.stop-after-seconds": "7" });
+    const back = replicaOfContainer({
+      Id: "c3",
+      Config: { Labels: body.Labels, Env: body.Env },
+      State: { Running: true },
+      HostConfig: { PortBindings: body.HostConfig!.PortBindings },
+    });
+    expect(back).toMatchObject({ replicaId: "web-1-abc", stopAfterSeconds: 7 });
+    expect(containerSpec(spec()).body.Labels).not.toHaveProperty("tug.stop-after-seconds");
+  });
+
   it("extra labels cannot override the tug.* identity labels", () => {
     const { body } = containerSpec(spec(), { extraLabels: { "tug.node": "other" } });
     expect(body.Labels!["tug.node"]).toBe("n1");

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { ContainerCreateOptions } from "dockerode";
+import { carriedGuard } from "./guard.js";
 import type { ReplicaSpec } from "./types.js";
 
 /** Label names every Tugboat container carries (design §2), plus `tug.managed=1` for the event filter. */
@@ -13,6 +14,8 @@ export const LABELS = {
   revision: "tug.revision",
   node: "tug.node",
   managed: "tug.managed",
+  /** The template's disconnect.stopAfterSeconds, when it has one (RuntimeHandle.stopAfterSeconds). */
+  stopAfterSeconds: "tug.stop-after-seconds",
 } as const;
 
 /** The label selector matching every container Tugboat manages. */
@@ -115,6 +118,7 @@ export function containerSpec(spec: ReplicaSpec, o: ContainerSpecOptions = {}): 
       [LABELS.revision]: String(spec.revision),
       [LABELS.node]: spec.node,
       [LABELS.managed]: "1",
+      ...(t.disconnect?.stopAfterSeconds ? { [LABELS.stopAfterSeconds]: String(t.disconnect.stopAfterSeconds) } : {}),
     },
     HostConfig: hostConfig,
   };
@@ -173,6 +177,7 @@ export interface ContainerReplica {
   /** Every published container port → its host port. */
   portBindings: Record<number, number>;
   startedAt: number;
+  stopAfterSeconds?: number;
 }
 
 /** Reads replica id, deployment, revision, main host port and start time back from an inspected container. */
@@ -196,5 +201,6 @@ export function replicaOfContainer(c: InspectedContainer): ContainerReplica | un
     hostPort,
     portBindings: portBindingsOf(c),
     startedAt: Number.isFinite(started) ? started : Date.now(),
+    ...carriedGuard(Number(labels[LABELS.stopAfterSeconds])),
   };
 }

@@ -25,6 +25,7 @@ import {
 } from "./docker-spec.js";
 import { usageFromStats, type CpuSample, type StatsSample } from "./docker-stats.js";
 import { DriverError, type Driver, type ExitEvent, type ReplicaSpec, type RuntimeHandle, type Usage } from "./types.js";
+import { carriedGuard } from "./guard.js";
 
 /** Running or not, the exit code, and whether the memory limit killed it. */
 type ContainerState = { running: boolean; exitCode: number | null; oomKilled: boolean };
@@ -134,6 +135,7 @@ export class DockerDriver implements Driver {
       ref: container.id,
       startedAt: Date.now(),
       adopted: false,
+      ...carriedGuard(spec.template.disconnect?.stopAfterSeconds),
     };
     // tracked before it runs, so a die event that beats the start reply is not lost (emitted once we returned)
     this.live.set(container.id, handle);

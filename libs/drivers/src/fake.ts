@@ -1,6 +1,7 @@
 /** The fake driver: starts nothing. Replicas are running at once; used for scale tests with many hollow nodes. */
 import { ExitListeners } from "./exit-listeners.js";
 import type { Driver, ExitEvent, ReplicaSpec, RuntimeHandle, Usage } from "./types.js";
+import { carriedGuard } from "./guard.js";
 
 /** A driver whose replicas exist only in memory. `crash()` simulates an exit (for tests). */
 export class FakeDriver implements Driver {
@@ -19,6 +20,7 @@ export class FakeDriver implements Driver {
       ref: `fake-${++this.seq}`,
       startedAt: Date.now(),
       adopted: false,
+      ...carriedGuard(spec.template.disconnect?.stopAfterSeconds),
     };
     this.running.set(handle.ref, handle);
     return handle;

@@ -102,6 +102,18 @@ describe("process driver", () => {
     await d2.close();
   });
 
+  it("keeps a replica's disconnect.stopAfterSeconds in its record, so the instance that adopts it has it", async () => {
+    const d1 = driver("guarded");
+    const s = spec("guarded", ["sleep", "30"]);
+    const h = await d1.start({ ...s, template: { ...s.template, disconnect: { stopAfterSeconds: 4 } } });
+    started.push(h.pid!);
+    expect(h.stopAfterSeconds).toBe(4);
+    await d1.close();
+    const adopted = await driver("guarded").recover();
+    expect(adopted).toEqual([expect.objectContaining({ replicaId: "guarded", adopted: true, stopAfterSeconds: 4 })]);
+    process.kill(h.pid!, "SIGKILL");
+  });
+
   it("never adopts a pid whose environment does not name the replica (recycled pid)", async () => {
     const other = execFileSync("sh", ["-c", "sleep 30 >/dev/null 2>&1 & echo $!"]).toString().trim();
     started.push(Number(other));

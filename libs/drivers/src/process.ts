@@ -12,6 +12,7 @@ import { ExitListeners } from "./exit-listeners.js";
 import { CpuSampler, isAlive, readEnviron, readRssBytes } from "./proc-stats.js";
 import { readState, writeState, type PersistedState } from "./state-file.js";
 import { DriverError, type Driver, type ExitEvent, type ReplicaSpec, type RuntimeHandle, type Usage } from "./types.js";
+import { carriedGuard } from "./guard.js";
 
 /** Settings of the process driver. */
 export interface ProcessDriverOptions {
@@ -75,7 +76,8 @@ export class ProcessDriver implements Driver {
         );
       });
       child.unref();
-      const handle = this.track(spec, pid, Date.now(), false);
+      const after = spec.template.disconnect?.stopAfterSeconds;
+      const handle = this.track({ ...spec, stopAfterSeconds: after }, pid, Date.now(), false);
       child.once("exit", (code, signal) => this.exited(handle, code, signal));
       return handle;
     } finally {
@@ -101,7 +103,13 @@ export class ProcessDriver implements Driver {
     for (const [id, r] of Object.entries(saved)) {
       if ((await isAlive(r.pid)) && (await readEnviron(r.pid)).includes(`TUG_REPLICA_ID=${id}`)) {
         const handle = this.track(
-          { id, deployment: r.deployment, revision: r.revision, hostPort: r.hostPort },
+          {
+            id,
+            deployment: r.deployment,
+            revision: r.revision,
+            hostPort: r.hostPort,
+            ...carriedGuard(r.stopAfterSeconds),
+          },
           r.pid,
           r.startedAt,
           true,
@@ -139,7 +147,7 @@ export class ProcessDriver implements Driver {
   }
 
   private track(
-    r: Pick<ReplicaSpec, "id" | "deployment" | "revision" | "hostPort">,
+    r: Pick<ReplicaSpec, "id" | "deployment" | "revision" | "hostPort"> & { stopAfterSeconds?: number },
     pid: number,
     startedAt: number,
     adopted: boolean,
@@ -153,6 +161,7 @@ export class ProcessDriver implements Driver {
       pid,
       startedAt,
       adopted,
+      ...carriedGuard(r.stopAfterSeconds),
     };
     this.live.set(pid, handle);
     this.persist();
@@ -210,6 +219,7 @@ export class ProcessDriver implements Driver {
         revision: h.revision,
         deployment: h.deployment,
         startedAt: h.startedAt,
+        ...carriedGuard(h.stopAfterSeconds),
       };
     }
     try {

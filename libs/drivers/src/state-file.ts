@@ -1,6 +1,7 @@
 /** The process driver's record of what it started: `${dataDir}/worker-<node>.json`, written atomically. */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { carriedGuard } from "./guard.js";
 
 /** One started replica, as persisted. */
 export interface PersistedReplica {
@@ -9,6 +10,8 @@ export interface PersistedReplica {
   revision: number;
   deployment: string;
   startedAt: number;
+  /** RuntimeHandle.stopAfterSeconds, when it has one. */
+  stopAfterSeconds?: number;
 }
 
 /** `{ replicaId: PersistedReplica }`. */
@@ -40,6 +43,7 @@ export function readState(path: string): PersistedState {
         revision: r.revision!,
         deployment: r.deployment,
         startedAt: Number(r.startedAt) || Date.now(),
+        ...carriedGuard(r.stopAfterSeconds),
       };
     }
   }

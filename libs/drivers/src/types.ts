@@ -41,6 +41,11 @@ export interface RuntimeHandle {
   startedAt: number;
   /** True when this handle was re-attached by `recover()` rather than started by this driver instance. */
   adopted: boolean;
+  /**
+   * The template's `disconnect.stopAfterSeconds` when it was started, kept with the replica (the process driver's
+   * state file, a docker label) so a worker that adopts it guards it before any sync tells it the template.
+   */
+  stopAfterSeconds?: number;
 }
 
 /** A replica's process ended (on its own, or because it was stopped). */

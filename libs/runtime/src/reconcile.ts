@@ -4,7 +4,7 @@
  */
 import type { Logger } from "@tug/log";
 import { Counter, Histogram, type Registry } from "prom-client";
-import { backoff } from "./clock.js";
+import { backoff, sleep } from "./clock.js";
 import type { Runnable } from "./runnable.js";
 import { WorkQueue } from "./work-queue.js";
 
@@ -36,7 +36,19 @@ export interface ReconcileLoopOptions {
   resyncMs?: number;
   log: Logger;
   metrics?: Registry;
+  /**
+   * For failures because the store takes no writes (`unavailable(err)`): the key waits for the store instead of
+   * backing off on its own. One `probe()` for all such keys every STORE_PROBE_MS; once it succeeds every waiting key
+   * is queued at once, so work resumes right after a failover rather than up to a backoff cap later. A key that
+   * failed this way STORE_WAITS_MAX times in a row backs off like any other (the probe may be wrong about it).
+   */
+  storeGate?: { unavailable(err: unknown): boolean; probe(): Promise<void> };
 }
+
+/** How often the store gate's probe runs while keys wait for the store (ms). */
+export const STORE_PROBE_MS = 250;
+/** Consecutive store failures of one key after which it backs off on its own instead of waiting for the probe. */
+export const STORE_WAITS_MAX = 10;
 
 /**
  * Builds the loop as a Runnable; `queue` is where hint subscribers add keys; `resync()` lists and enqueues every key
@@ -45,6 +57,9 @@ export interface ReconcileLoopOptions {
 export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: WorkQueue; resync(): Promise<void> } {
   const queue = o.queue ?? new WorkQueue({ dutyCycle: o.dutyCycle });
   const failures = new Map<string, number>();
+  const waiting = new Set<string>(); // keys waiting for the store (storeGate)
+  let probing = false;
+  let runSignal: AbortSignal | undefined; // the signal run() got: it ends the store probe too
   const registers = o.metrics ? [o.metrics] : [];
   const total = new Counter({
     name: `tug_${o.name}_reconcile_total`,
@@ -65,6 +80,33 @@ export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: Work
     } catch (err) {
       o.log.warn({ err: String(err) }, "resync failed; will retry");
     }
+  }
+
+  /** Parks `key` until the store gate's probe succeeds (one probe loop for all parked keys, bounded by them). */
+  function waitForStore(key: string): void {
+    waiting.add(key);
+    if (probing || !o.storeGate || !runSignal) return;
+    probing = true;
+    const gate = o.storeGate;
+    const signal = runSignal;
+    void (async () => {
+      try {
+        while (waiting.size > 0 && !signal.aborted) {
+          await sleep(STORE_PROBE_MS, signal);
+          if (
+            !(await gate.probe().then(
+              () => true,
+              () => false,
+            ))
+          )
+            continue;
+          for (const k of waiting) queue.add(k);
+          waiting.clear();
+        }
+      } finally {
+        probing = false;
+      }
+    })();
   }
 
   async function worker(signal: AbortSignal): Promise<void> {
@@ -90,7 +132,8 @@ export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: Work
             { key, attempt: n, err: String((err as Error)?.message ?? err) },
             "reconcile failed; requeued with backoff",
           );
-          queue.addAfter(key, backoff(n, 50, 5_000));
+          if (o.storeGate?.unavailable(err) && n <= STORE_WAITS_MAX) waitForStore(key);
+          else queue.addAfter(key, backoff(n, 50, 5_000));
         }
       } finally {
         end();
@@ -104,6 +147,7 @@ export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: Work
     queue,
     resync,
     async run(signal) {
+      runSignal = signal;
       const timer = setInterval(() => void resync(), o.resyncMs ?? 5_000);
       const stop = () => {
         clearInterval(timer);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "@tug/log";
-import { backoff, reconcileLoop, sleep, WorkQueue } from "./index.js";
+import { backoff, reconcileLoop, sleep, STORE_PROBE_MS, WorkQueue } from "./index.js";
 
 describe("runtime - work queue", () => {
   it("de-duplicates waiting keys and never hands out a key twice at once", async () => {
@@ -89,6 +89,46 @@ describe("runtime - reconcile loop", () => {
     await running;
     expect(seen.filter((k) => k === "x")).toHaveLength(1);
     expect(seen.filter((k) => k === "y")).toHaveLength(2);
+  });
+  it("parks keys the store refused until one probe sees it back, then retries them all at once", async () => {
+    const tries = new Map<string, number>();
+    let storeDown = true;
+    let probes = 0;
+    const loop = reconcileLoop({
+      name: "t",
+      log: silentLogger(),
+      resyncMs: 60_000,
+      listKeys: async () => ["x", "y", "z"],
+      reconciler: {
+        async reconcile(key) {
+          tries.set(key, (tries.get(key) ?? 0) + 1);
+          if (storeDown) throw new Error("NOREPLICAS Not enough good replicas to write.");
+          return {};
+        },
+      },
+      storeGate: {
+        unavailable: (err) => /NOREPLICAS/.test(String(err)),
+        probe: async () => {
+          probes++;
+          if (storeDown) throw new Error("still down");
+        },
+      },
+    });
+    const ac = new AbortController();
+    const running = loop.run(ac.signal);
+    await sleep(1_200);
+    // parked: tried once each, not on a backoff of their own; one probe loop for the three of them
+    expect([...tries.values()]).toEqual([1, 1, 1]);
+    expect(probes).toBeGreaterThanOrEqual(2);
+    expect(probes).toBeLessThanOrEqual(1_200 / STORE_PROBE_MS + 1);
+    storeDown = false;
+    for (let i = 0; i < 100 && [...tries.values()].some((n) => n < 2); i++) await sleep(20);
+    expect([...tries.values()]).toEqual([2, 2, 2]);
+    const probesWhenBack = probes;
+    await sleep(3 * STORE_PROBE_MS);
+    expect(probes, "the probe stops once no key waits").toBe(probesWhenBack);
+    ac.abort();
+    await running;
   });
   it("stops when aborted while its first resync still reads", async () => {
     let listed: () => void = () => {};

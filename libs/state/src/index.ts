@@ -6,6 +6,7 @@ export * from "./acl.js";
 export * from "./durable.js";
 export * from "./promotable.js";
 export * from "./sentinel.js";
+export * from "./store-gate.js";
 export * from "./primary-watch.js";
 export * from "./records.js";
 export * from "./scripts.js";

@@ -5,7 +5,7 @@
 import { canonicalJson, type DeploymentRecord, type ReplicaRecord, subjects } from "@tug/contracts";
 import { holdDecision, reconcileLoop, untilAborted } from "@tug/runtime";
 import { type ServiceDeps, type ServiceParts, ServiceThread } from "@tug/service";
-import type { StateStore } from "@tug/state";
+import { type StateStore, storeGate } from "@tug/state";
 import { applyPlan, applyVerdict } from "./apply.js";
 import { serveIntake } from "./intake.js";
 import { planDeployment } from "./plan.js";
@@ -88,6 +88,7 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
     resyncMs: o.resyncMs,
     dutyCycle: o.dutyCycle ?? RECONCILE_DUTY_CYCLE,
     workers: 4,
+    storeGate: storeGate(store),
     listKeys: async () => {
       clock.retain(new Set(await store.replicaIds()));
       const ids = [...new Set([...(await store.deploymentIds()), ...(await store.deploymentIdsWithReplicas())])];

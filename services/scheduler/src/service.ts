@@ -6,6 +6,7 @@
 import { subjects } from "@tug/contracts";
 import { holdDecision, reconcileLoop, untilAborted } from "@tug/runtime";
 import type { ServiceDeps, ServiceParts } from "@tug/service";
+import { storeGate } from "@tug/state";
 import { applySchedule } from "./apply.js";
 import { CapacityIndex } from "./capacity-index.js";
 import { UnschedulableQueue } from "./parking.js";
@@ -42,6 +43,7 @@ export function buildScheduler({ bus, store, log, metrics }: ServiceDeps, o: Sch
     metrics,
     resyncMs: o.resyncMs,
     workers: 1,
+    storeGate: storeGate(store),
     listKeys: async () => [KEY],
     reconciler: {
       async reconcile() {

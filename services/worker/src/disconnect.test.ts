@@ -71,4 +71,30 @@ describe("disconnect.stopAfterSeconds (worker)", () => {
     expect(m.get("single")).toBeUndefined();
     expect(driver.runningIds()).toEqual([]);
   });
+
+  it("a worker restarted while cut off guards the copies it adopted, with the setting they were started with", async () => {
+    const before = new FakeDriver();
+    const started = await Promise.all(
+      [a("guarded", 3), a("plain")].map((x) =>
+        before.start({
+          id: x.replica.id,
+          deployment: x.replica.deployment,
+          revision: x.replica.revision,
+          node: "n1",
+          hostPort: 41_000,
+          template: x.template,
+          env: {},
+        }),
+      ),
+    );
+    expect(started.map((h) => h.stopAfterSeconds)).toEqual([3, undefined]);
+    // the restarted worker adopts them (what driver.recover() hands over) and has had no answered sync since
+    const m = managerOn(before, 41_100);
+    m.adopt(started.map((h) => ({ ...h, adopted: true })));
+    expect(m.shortestStopAfterMs()).toBe(3_000);
+    expect(m.stopCutOff(2_999)).toEqual([]);
+    expect(m.stopCutOff(3_000)).toEqual(["guarded"]);
+    await until(() => before.runningIds().length === 1);
+    expect(before.runningIds()).toEqual(["plain"]);
+  });
 });

@@ -115,7 +115,7 @@ export class ReplicaManager {
   stopCutOff(offlineMs: number): string[] {
     const stopped: string[] = [];
     for (const r of this.replicas.values()) {
-      const after = r.template?.disconnect?.stopAfterSeconds;
+      const after = r.stopAfterSeconds;
       if (after === undefined || r.cutOff || r.desired !== "run" || offlineMs < after * 1000) continue;
       r.cutOff = true;
       stopped.push(r.id);
@@ -133,7 +133,7 @@ export class ReplicaManager {
   shortestStopAfterMs(): number | undefined {
     let min: number | undefined;
     for (const r of this.replicas.values()) {
-      const after = r.template?.disconnect?.stopAfterSeconds;
+      const after = r.stopAfterSeconds;
       if (after !== undefined && r.desired === "run") min = Math.min(min ?? Infinity, after * 1000);
     }
     return min;

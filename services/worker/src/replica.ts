@@ -90,6 +90,14 @@ export class Replica {
     return r;
   }
 
+  /**
+   * Its template's `disconnect.stopAfterSeconds`; for a replica adopted and not yet assigned, the one it was started
+   * with (RuntimeHandle.stopAfterSeconds), so a worker restarted while cut off still stops it in time.
+   */
+  get stopAfterSeconds(): number | undefined {
+    return this.template ? this.template.disconnect?.stopAfterSeconds : this.handle?.stopAfterSeconds;
+  }
+
   /** Takes the assignment's desired state and template; an adopted replica starts its probes once it knows them. */
   assign(a: Assignment): void {
     const first = this.template === undefined;
