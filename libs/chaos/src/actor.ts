@@ -14,7 +14,10 @@ import { Presence } from "./presence.js";
 /** How often the watch probes whether Redis takes writes (ms). */
 export const WRITE_PROBE_MS = 250;
 
-/** Watches the controller's heartbeats and Redis' writability. */
+/**
+ * Watches the controller's heartbeats and Redis' writability. Give it a store connection of its own: a probe's WAIT
+ * holds its connection up to the WAIT timeout, and reads queued behind it would wait as long.
+ */
 export class ActorWatch {
   private readonly controller = new Presence();
   private readonly writable = new Presence();

@@ -46,6 +46,7 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
   const dataDir = mkdtempSync(join(tmpdir(), "tug-chaos-"));
   let cluster: LocalCluster | undefined;
   let store: RedisStore | undefined;
+  let probeStore: RedisStore | undefined; // the ActorWatch's own: a probe's WAIT must not hold up the snapshots' reads
   let bus: Bus | undefined;
   try {
     const where = o.hosts ? ` on a lab of ${o.hosts} hosts (${o.hostsSubnet})` : o.ha ? " with HA infrastructure" : "";
@@ -73,6 +74,7 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
       readyTimeoutMs: 60_000,
     });
     store = new RedisStore({ ...cluster.redis, prefix: cluster.prefix });
+    probeStore = new RedisStore({ ...cluster.redis, prefix: cluster.prefix });
     await store.ready(30_000);
     const creds = readNatsCreds(cluster.natsCreds);
     bus = await Bus.connect({ url: cluster.natsUrl, name: "chaos-runner", log: silentLogger(), creds });
@@ -98,7 +100,7 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
         : `injecting faults for ${o.durationMs / 1000} s (seed ${o.seed})`,
     );
     const windows = new FaultWindows();
-    const actor = new ActorWatch(bus, store);
+    const actor = new ActorWatch(bus, probeStore);
     const watchingActor = actor.run(checkCtl.signal);
     const checking = monitor({
       bus,
@@ -207,6 +209,7 @@ export async function runChaos(opts: ChaosOptions & { replay?: ChaosScript }): P
   } finally {
     await bus?.close().catch(() => {});
     await store?.close().catch(() => {});
+    await probeStore?.close().catch(() => {});
     await cluster?.stop();
     if (o.keepDataDir) o.log(`data dir kept: ${dataDir}`);
     else rmSync(dataDir, { recursive: true, force: true });
