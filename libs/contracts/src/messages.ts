@@ -55,6 +55,11 @@ export const statusSchema = z.object({
   replicas: z.array(replicaStatusSchema).max(10_000),
   /** Milliseconds since the worker's last answered sync, by its own clock (what it can have learned by now). */
   sinceSyncMs: z.number().int().min(0).optional(),
+  /**
+   * The report's number among this worker instance's reports (0, 1, 2…): a health-monitor skips an unchanged replica
+   * status only when the report before it of the same instance was applied by itself, not by another instance.
+   */
+  seq: z.number().int().min(0).optional(),
 });
 export type StatusReport = z.output<typeof statusSchema>;
 

@@ -17,29 +17,51 @@ import type { Logger } from "@tug/log";
 import type { StateStore } from "@tug/state";
 import { HeartbeatBatcher } from "./beats.js";
 
-/** Remembers the last status applied per replica, so a steady state costs no Redis writes. */
+/**
+ * Remembers the last status applied per replica, so a steady state costs no Redis writes. With more than one
+ * health-monitor each sees only some of a node's reports; what it remembers is stale once another applied one in
+ * between, so a report that is not the next of the same worker instance (`follows`) makes it forget the node.
+ */
 export class StatusCache {
-  private seen = new Map<string, string>();
+  /** node → replica id → the status last applied, as JSON. */
+  private seen = new Map<string, Map<string, string>>();
+  private last = new Map<string, { instance: string; seq: number }>();
   private resetAt = 0;
   constructor(private readonly maxAgeMs = 10_000) {}
+
+  /**
+   * Records report `seq` of worker `instance` on `node` as the one being applied; forgets the node's entries unless
+   * it follows the report this cache saw last. Reports without a number (older workers) change nothing.
+   */
+  follows(node: string, instance: string, seq: number | undefined): void {
+    if (seq === undefined) return;
+    const prev = this.last.get(node);
+    if (!prev || prev.instance !== instance || prev.seq + 1 !== seq) this.forgetNode(node);
+    this.last.set(node, { instance, seq });
+  }
+
   /** True when `s` differs from what was last applied (or the cache expired). */
   isNew(node: string, s: ReplicaStatus, now: number): boolean {
     if (now - this.resetAt > this.maxAgeMs) {
       this.seen.clear();
       this.resetAt = now;
     }
-    const key = `${node}/${s.id}`;
     const val = JSON.stringify(s);
-    if (this.seen.get(key) === val) return false;
-    this.seen.set(key, val);
+    const of = this.seen.get(node) ?? new Map<string, string>();
+    if (of.get(s.id) === val) return false;
+    of.set(s.id, val);
+    this.seen.set(node, of);
     return true;
   }
+
+  /** Drops the entry of replica `id` of `node` (its status was not applied). */
   forget(node: string, id: string): void {
-    this.seen.delete(`${node}/${id}`);
+    this.seen.get(node)?.delete(id);
   }
+
   /** Drops every entry of `node` (its replicas' readiness may have been reset by the sweep). */
   forgetNode(node: string): void {
-    for (const key of this.seen.keys()) if (key.startsWith(`${node}/`)) this.seen.delete(key);
+    this.seen.delete(node);
   }
 }
 
@@ -74,6 +96,7 @@ export function ingest(bus: Bus, store: StateStore, log: Logger): void {
       if (nodeFromSubject(subject) !== st.node)
         throw new TugError("VALIDATION_FAILED", "status node does not match its subject", "node");
       const now = Date.now();
+      cache.follows(st.node, st.instance, st.seq);
       const deployments = new Set<string>();
       const endpoints = new Set<string>();
       // pipelined: one report's replicas go to Redis at once (each its own fenced Lua call), not one round trip each

@@ -64,11 +64,12 @@ export async function buildWorker(
   mkdirSync(config.dataDir, { recursive: true });
 
   const contact = new ContactClock();
+  let reports = 0;
   const publishStatus = () =>
     bus.publish(
       subjects.nodeStatus(node),
       "node.status",
-      statusReport(config, manager.snapshot(), contact.offlineMs()),
+      statusReport(config, manager.snapshot(), contact.offlineMs(), reports++),
     );
   const coalescer = new Coalescer(publishStatus, 50);
   const manager = new ReplicaManager({

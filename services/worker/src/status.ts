@@ -1,13 +1,18 @@
 /** Status reporting: the full snapshot message, published on change (coalesced) and periodically. */
 import type { StatusReport, ReplicaStatus } from "@tug/contracts";
 
-/** Builds the StatusReport body for this node (`sinceSyncMs`: since its last answered sync, when known). */
+/**
+ * Builds the StatusReport body for this node (`sinceSyncMs`: since its last answered sync, when known; `seq`: the
+ * report's number among this worker instance's reports).
+ */
 export function statusReport(
   node: { node: string; instance: string; address: string },
   replicas: ReplicaStatus[],
   sinceSyncMs?: number,
+  seq?: number,
 ): StatusReport {
   const r: StatusReport = { node: node.node, instance: node.instance, address: node.address, replicas };
+  if (seq !== undefined) r.seq = seq;
   return sinceSyncMs === undefined ? r : { ...r, sinceSyncMs: Math.max(0, Math.round(sinceSyncMs)) };
 }
 
