@@ -41,7 +41,6 @@ export async function monitor(o: {
   let latest: Snapshot | undefined;
   const availability = o.faults && new AvailabilityWatch(o.faults, o.book);
   const syncServer = new Presence();
-  const actorUpSince = (now: number) => o.actor.upSince(now);
   const orphans = new OrphanWatch(
     o.orphanLimitMs,
     o.book,
@@ -60,14 +59,14 @@ export async function monitor(o: {
         const s = await readSnapshot(o.store);
         latest = s;
         checkAcked(s, o.ledger, epochs, o.book);
-        checkSurge(s, o.ledger, o.maxSurge, SURGE_WINDOW_MS, o.book, actorUpSince(s.at));
+        checkSurge(s, o.ledger, o.maxSurge, SURGE_WINDOW_MS, o.book, o.actor.upSince(s.at));
         checkCapacity(s, o.book);
         availability?.check(s);
         stats.checks++;
       } catch {
         stats.unreadable++;
       }
-      o.ledger.prune(4 * SURGE_WINDOW_MS, Date.now(), actorUpSince(Date.now()));
+      o.ledger.prune(4 * SURGE_WINDOW_MS, Date.now(), o.actor.upSince(Date.now()));
       await sleep(o.periodMs ?? 200, o.signal);
     }
   } finally {

@@ -75,10 +75,11 @@ const HOLD_POLL_MS = 250;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
-type Hook = "beforeRestart" | "afterStart" | "restart";
+/** The ChildSpec fields without a default (`restart` is read once, when the child is made). */
+type Unset = "cwd" | "beforeRestart" | "afterStart" | "restart";
 
 interface Child {
-  spec: Required<Omit<ChildSpec, Hook | "cwd">> & Pick<ChildSpec, Hook | "cwd">;
+  spec: Required<Omit<ChildSpec, Unset>> & Pick<ChildSpec, Unset>;
   proc?: ChildProcess;
   exited: Promise<void>;
   startedAt: number;

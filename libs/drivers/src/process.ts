@@ -76,8 +76,8 @@ export class ProcessDriver implements Driver {
         );
       });
       child.unref();
-      const after = spec.template.disconnect?.stopAfterSeconds;
-      const handle = this.track({ ...spec, stopAfterSeconds: after }, pid, Date.now(), false);
+      const stopAfterSeconds = spec.template.disconnect?.stopAfterSeconds;
+      const handle = this.track({ ...spec, stopAfterSeconds }, pid, Date.now(), false);
       child.once("exit", (code, signal) => this.exited(handle, code, signal));
       return handle;
     } finally {
@@ -108,7 +108,7 @@ export class ProcessDriver implements Driver {
             deployment: r.deployment,
             revision: r.revision,
             hostPort: r.hostPort,
-            ...carriedGuard(r.stopAfterSeconds),
+            stopAfterSeconds: r.stopAfterSeconds,
           },
           r.pid,
           r.startedAt,

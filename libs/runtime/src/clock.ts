@@ -25,6 +25,22 @@ export function backoff(attempt: number, baseMs: number, capMs: number): number 
   return Math.round(raw * (0.8 + Math.random() * 0.4));
 }
 
+/**
+ * Calls `f` until it resolves, every `everyMs`, for at most `withinMs`; resolves with its result, or rejects with its
+ * last error once another try would start past the deadline.
+ */
+export async function retryFor<T>(f: () => Promise<T>, withinMs: number, everyMs: number): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      return await f();
+    } catch (err) {
+      if (Date.now() + everyMs > deadline) throw err;
+      await sleep(everyMs);
+    }
+  }
+}
+
 /** Resolves when `signal` aborts (for Runnables that only set up subscriptions). */
 export function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -93,13 +93,11 @@ export function reconcileLoop(o: ReconcileLoopOptions): Runnable & { queue: Work
       try {
         while (waiting.size > 0 && !signal.aborted) {
           await sleep(STORE_PROBE_MS, signal);
-          if (
-            !(await gate.probe().then(
-              () => true,
-              () => false,
-            ))
-          )
-            continue;
+          const back = await gate.probe().then(
+            () => true,
+            () => false,
+          );
+          if (!back) continue;
           for (const k of waiting) queue.add(k);
           waiting.clear();
         }

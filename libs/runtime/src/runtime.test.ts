@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "@tug/log";
-import { backoff, reconcileLoop, sleep, STORE_PROBE_MS, WorkQueue } from "./index.js";
+import { backoff, reconcileLoop, retryFor, sleep, STORE_PROBE_MS, WorkQueue } from "./index.js";
 
 describe("runtime - work queue", () => {
   it("de-duplicates waiting keys and never hands out a key twice at once", async () => {
@@ -145,6 +145,24 @@ describe("runtime - reconcile loop", () => {
     listed();
     const outcome = await Promise.race([running.then(() => "stopped"), sleep(2_000).then(() => "still running")]);
     expect(outcome).toBe("stopped");
+  });
+  it("retryFor tries until it succeeds, and gives up with the last error at its deadline", async () => {
+    let calls = 0;
+    const third = async () => {
+      if (++calls < 3) throw new Error(`try ${calls}`);
+      return "done";
+    };
+    expect(await retryFor(third, 1_000, 10)).toBe("done");
+    expect(calls).toBe(3);
+    calls = 0;
+    const never = async () => {
+      throw new Error(`try ${++calls}`);
+    };
+    const began = Date.now();
+    const err = await retryFor(never, 100, 20).catch((e: unknown) => e);
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect((err as Error).message, "the last try's error").toBe(`try ${calls}`);
+    expect(Date.now() - began).toBeLessThan(1_000);
   });
   it("backs off exponentially up to the cap", () => {
     expect(backoff(0, 100, 1000)).toBeLessThanOrEqual(120);

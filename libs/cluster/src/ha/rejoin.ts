@@ -7,7 +7,7 @@
  * its config file first connects on its replication timer, up to a second after its start.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { sleep } from "@tug/runtime";
+import { retryFor, sleep } from "@tug/runtime";
 import { oneShot, type RedisAuth, sentinelPrimary } from "@tug/state";
 import { REJOIN_WAIT_MS } from "./settings.js";
 
@@ -51,9 +51,10 @@ export async function rejoinAsReplica(
 
 /**
  * Makes the (just started) replica at `host`:`port` connect to `primary` now, as `auth()` (read at each try; a user
- * allowed MULTI and SLAVEOF: Sentinel's). `SLAVEOF NO ONE` and `SLAVEOF primary` in one transaction: the second alone would be a no-op
- * ("already connected to specified master") while the replica waits for its timer; no command runs in between, so
- * nothing ever sees the server as a primary. Tries for at most `withinMs`; rejects when it never got through.
+ * allowed MULTI and SLAVEOF: Sentinel's). `SLAVEOF NO ONE` and `SLAVEOF primary` in one transaction: the second
+ * alone would be a no-op ("already connected to specified master") while the replica waits for its timer; no command
+ * runs in between, so nothing ever sees the server as a primary. Tries for at most `withinMs`; rejects when it never
+ * got through.
  */
 export async function replicateNow(
   host: string,
@@ -62,9 +63,8 @@ export async function replicateNow(
   auth: () => RedisAuth,
   withinMs = 5_000,
 ): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    try {
+  await retryFor(
+    async () => {
       const replies = await oneShot(
         host,
         port,
@@ -74,10 +74,8 @@ export async function replicateNow(
       );
       const failed = (replies ?? []).find(([e]) => e);
       if (replies === null || failed) throw failed?.[0] ?? new Error("the transaction was discarded");
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(50);
-    }
-  }
+    },
+    withinMs,
+    50,
+  );
 }

@@ -104,9 +104,8 @@ export function redisNodeSpecs(
 
 /**
  * sentinel-1…3 (`redis-server <conf> --sentinel`), quorum 2, tuned to fail over within seconds (their periods set
- * after each start: SENTINEL_PERIODS_MS); they reach the Redis
- * servers as the `sentinel` user, and take no command (from a client or from each other) without the cluster's
- * Sentinel password.
+ * after each start: SENTINEL_PERIODS_MS); they reach the Redis servers as the `sentinel` user, and take no command
+ * (from a client or from each other) without the cluster's Sentinel password.
  */
 export function sentinelSpecs(dataDir: string, h: HaAddresses, creds: RedisCredentials): ComponentSpec[] {
   const m = h.masterName;

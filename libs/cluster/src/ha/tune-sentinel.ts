@@ -2,7 +2,7 @@
  * Sets a Sentinel's internal periods (SENTINEL_PERIODS_MS) once it answers, after each start of it: they are not
  * config-file settings, so a restarted Sentinel has its defaults until this runs.
  */
-import { sleep } from "@tug/runtime";
+import { retryFor } from "@tug/runtime";
 import { setSentinelPeriods } from "@tug/state";
 import { SENTINEL_PERIODS_MS } from "./settings.js";
 
@@ -19,17 +19,9 @@ export async function tuneSentinel(
   password: () => string | undefined,
   note: (line: string) => void,
 ): Promise<void> {
-  const deadline = Date.now() + TUNE_WITHIN_MS;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      await setSentinelPeriods(host, port, SENTINEL_PERIODS_MS, password());
-      note(`periods set: ${JSON.stringify(SENTINEL_PERIODS_MS)}`);
-      return;
-    } catch (err) {
-      last = err;
-      await sleep(100);
-    }
-  }
-  throw new Error(`the Sentinel's periods were not set within ${TUNE_WITHIN_MS} ms: ${String(last)}`);
+  const tune = () => setSentinelPeriods(host, port, SENTINEL_PERIODS_MS, password());
+  await retryFor(tune, TUNE_WITHIN_MS, 100).catch((err: unknown) => {
+    throw new Error(`the Sentinel's periods were not set within ${TUNE_WITHIN_MS} ms: ${String(err)}`);
+  });
+  note(`periods set: ${JSON.stringify(SENTINEL_PERIODS_MS)}`);
 }
