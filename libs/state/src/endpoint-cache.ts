@@ -2,7 +2,10 @@
  * An in-memory copy of every deployment and its ready endpoints, kept current per change instead of per pass: the
  * proxy's routes and DNS read it without a Redis round trip. `hint()` marks what a NATS hint named; `sync()` re-reads
  * only that, plus the deployments whose endpoint index moved (one HGETALL of the index hash, so a lost endpoint hint
- * costs one sync period); the whole cache is re-read every `fullResyncMs`, a fixed period, as the safety net.
+ * costs one sync period). Two safety nets, at fixed periods: every `resyncMs` the deployment and node records are
+ * re-read and compared (what only hints announce: a lost one costs at most that period), and every `deepResyncMs`
+ * the whole cache is, every replica included (the index moves in the same Lua script as each endpoint change, so
+ * this one guards against bugs, not lost messages, and may be rare: it is the cost that grows with the cluster).
  */
 import { type DeploymentRecord, type Endpoint, endpointsOf, type NodeRecord, type ReplicaRecord } from "@tug/contracts";
 import type { RedisStore } from "./store.js";
@@ -12,6 +15,9 @@ export type EndpointCacheStore = Pick<
   RedisStore,
   "deployments" | "deployment" | "replicas" | "replicasOfDeployment" | "nodes" | "node" | "endpointsIndexes"
 >;
+
+/** Default period of the re-read of every replica (ms). */
+export const DEEP_RESYNC_MS = 300_000;
 
 /** What a hint named. */
 export type CacheHint = "deployment" | "endpoints" | "node";
@@ -26,10 +32,13 @@ export class EndpointCache {
   private nodes = new Map<string, NodeRecord>();
   private readonly dirty = { deployment: new Set<string>(), endpoints: new Set<string>(), node: new Set<string>() };
   private fullAt = -Infinity;
+  private recordsAt = -Infinity;
 
+  /** `resyncMs`: period of the re-read of deployment and node records; `deepResyncMs`: of everything. */
   constructor(
     private readonly store: EndpointCacheStore,
-    private readonly fullResyncMs: number,
+    private readonly resyncMs: number,
+    private readonly deepResyncMs = DEEP_RESYNC_MS,
   ) {}
 
   /** A hint named `id`; `sync()` re-reads it. An id-less hint forces a full re-read. */
@@ -55,7 +64,8 @@ export class EndpointCache {
 
   /** Brings the cache up to date; returns the ids whose deployment or endpoints changed. */
   async sync(now = Date.now()): Promise<Set<string>> {
-    if (now - this.fullAt >= this.fullResyncMs) return this.full(now);
+    if (now - this.fullAt >= Math.max(this.deepResyncMs, this.resyncMs)) return this.full(now);
+    if (now - this.recordsAt >= this.resyncMs) await this.compareRecords(now);
     const changed = new Set<string>();
     const take = (s: Set<string>) => {
       const out = [...s];
@@ -64,7 +74,7 @@ export class EndpointCache {
     };
     for (const id of take(this.dirty.node)) {
       const n = await this.store.node(id);
-      if (n) this.nodes.set(id, n);
+      if (n) this.nodes.set(id, withoutBeat(n));
       else this.nodes.delete(id);
       for (const [dep, eps] of this.eps) if (eps.some((e) => e.node === id)) this.dirty.endpoints.add(dep);
     }
@@ -83,12 +93,29 @@ export class EndpointCache {
     return changed;
   }
 
+  /** Marks dirty every deployment and node whose record differs from the cached one (a hint of it was lost). */
+  private async compareRecords(now: number): Promise<void> {
+    const [deps, nodes] = await Promise.all([this.store.deployments(), this.store.nodes()]);
+    this.recordsAt = now;
+    const differ = <T extends { id: string }>(had: ReadonlyMap<string, T>, read: readonly T[], into: Set<string>) => {
+      const ids = new Set<string>();
+      for (const r of read) {
+        ids.add(r.id);
+        const prev = had.get(r.id);
+        if (!prev || JSON.stringify(prev) !== JSON.stringify(r)) into.add(r.id);
+      }
+      for (const id of had.keys()) if (!ids.has(id)) into.add(id);
+    };
+    differ(this.deps, deps, this.dirty.deployment);
+    differ(this.nodes, nodes.map(withoutBeat), this.dirty.node);
+  }
+
   private async refresh(id: string): Promise<boolean> {
     const replicas = await this.store.replicasOfDeployment(id);
     for (const node of new Set(replicas.map((r) => r.node))) {
       if (node && !this.nodes.has(node)) {
         const n = await this.store.node(node);
-        if (n) this.nodes.set(node, n);
+        if (n) this.nodes.set(node, withoutBeat(n));
       }
     }
     if (replicas.length) this.withReplicas.add(id);
@@ -106,8 +133,9 @@ export class EndpointCache {
       s.endpointsIndexes(),
     ]);
     this.fullAt = now;
+    this.recordsAt = now;
     this.indexes = indexes;
-    this.nodes = new Map(nodes.map((n) => [n.id, n]));
+    this.nodes = new Map(nodes.map((n) => [n.id, withoutBeat(n)]));
     const before = this.services();
     this.deps = new Map(deps.map((d) => [d.id, d]));
     const byDep = new Map<string, ReplicaRecord[]>();
@@ -138,4 +166,9 @@ export class EndpointCache {
 
 function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
   return a.replica === b.replica && a.host === b.host && a.port === b.port && a.node === b.node;
+}
+
+/** A node record as cached: without the time of its last heartbeat, which changes with every beat. */
+function withoutBeat(n: NodeRecord): NodeRecord {
+  return { ...n, lastHeartbeat: 0 };
 }

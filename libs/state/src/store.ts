@@ -600,6 +600,23 @@ export class RedisStore {
     return this.replicasByIds(await this.read(() => this.redis.smembers(this.k.deploymentReplicas(id))));
   }
 
+  /** How many replica records each of `nodes` has bound to it (one SCARD each, pipelined), in the same order. */
+  async replicaCountsOfNodes(nodes: readonly string[]): Promise<number[]> {
+    const out: number[] = [];
+    for (let i = 0; i < nodes.length; i += HASH_BATCH) {
+      const res = await this.read(() => {
+        const p = this.redis.pipeline();
+        for (const n of nodes.slice(i, i + HASH_BATCH)) p.scard(this.k.nodeReplicas(n));
+        return p.exec();
+      });
+      for (const [err, n] of res ?? []) {
+        if (err) throw toTugError(err);
+        out.push(Number(n));
+      }
+    }
+    return out;
+  }
+
   async replicasOfNode(node: string): Promise<ReplicaRecord[]> {
     return this.replicasByIds(await this.read(() => this.redis.smembers(this.k.nodeReplicas(node))));
   }

@@ -47,4 +47,30 @@ describe("state - endpoint cache", () => {
     expect([...(await cache.sync(5))]).toEqual(["default/web"]);
     expect(cache.services().has("default/web")).toBe(false);
   });
+
+  it("re-reads deployment and node records every resyncMs (a lost hint), every replica only every deepResyncMs", async () => {
+    await s.applyDeployment(validate(manifestSchema, { name: "api", command: ["x"], replicas: 1 }));
+    let replicaReads = 0;
+    const counted = Object.assign(Object.create(s) as RedisStore, {
+      replicas: () => (replicaReads++, s.replicas()),
+    });
+    const cache = new EndpointCache(counted, 1_000, 10_000);
+    await cache.sync(0);
+    expect(replicaReads).toBe(1);
+    await runReplica(s, "c", 20_003, { node: "n1", deployment: "default/api" });
+    await cache.sync(1);
+    expect(cache.endpoints("default/api").map((e) => e.port)).toEqual([20_003]);
+    // no hint: a scale is seen at the next re-read of the records, not before
+    await s.scaleDeployment("default/api", 4);
+    expect([...(await cache.sync(500))]).toEqual([]);
+    expect(cache.deployments().get("default/api")?.replicas).toBe(1);
+    expect([...(await cache.sync(1_000))]).toEqual(["default/api"]);
+    expect(cache.deployments().get("default/api")?.replicas).toBe(4);
+    // heartbeats change node records all the time: not a change
+    await s.heartbeatNode(hb("n1"));
+    expect([...(await cache.sync(2_000))]).toEqual([]);
+    expect(replicaReads).toBe(1);
+    await cache.sync(10_000);
+    expect(replicaReads).toBe(2);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Ingests worker heartbeats (in batches, see beats.ts) and status reports into Redis. Status is applied per replica
- * through a fenced Lua script (only the bound node may report); unchanged statuses are skipped, with a periodic full
- * re-apply.
+ * through a fenced Lua script (only the bound node may report); unchanged statuses are skipped, and each node's are
+ * applied again once in a while (spread over time, so no burst), the safety net.
  */
 import type { Bus } from "@tug/bus";
 import {
@@ -17,16 +17,20 @@ import type { Logger } from "@tug/log";
 import type { StateStore } from "@tug/state";
 import { HeartbeatBatcher } from "./beats.js";
 
+/** Least age of what the status cache says of a node before its statuses are applied again (the safety net). */
+const STATUS_REAPPLY_MS = 300_000;
+
 /**
  * Remembers the last status applied per replica, so a steady state costs no Redis writes. With more than one
  * health-monitor each sees only some of a node's reports; what it remembers is stale once another applied one in
- * between, so a report that is not the next of the same worker instance (`follows`) makes it forget the node.
+ * between, so a report that is not the next of the same worker instance (`follows`) makes it forget the node. What a
+ * node's entries say expires between `maxAgeMs` and twice that after they were started (where in that range depends
+ * on the node id), so the re-applies of the safety net are spread over time instead of coming all at once.
  */
 export class StatusCache {
-  /** node → replica id → the status last applied, as JSON. */
-  private seen = new Map<string, Map<string, string>>();
+  /** node → when its entries expire, and replica id → the status last applied, as JSON. */
+  private seen = new Map<string, { expiresAt: number; of: Map<string, string> }>();
   private last = new Map<string, { instance: string; seq: number }>();
-  private resetAt = 0;
   constructor(private readonly maxAgeMs = 10_000) {}
 
   /**
@@ -40,23 +44,22 @@ export class StatusCache {
     this.last.set(node, { instance, seq });
   }
 
-  /** True when `s` differs from what was last applied (or the cache expired). */
+  /** True when `s` differs from what was last applied (or the node's entries expired). */
   isNew(node: string, s: ReplicaStatus, now: number): boolean {
-    if (now - this.resetAt > this.maxAgeMs) {
-      this.seen.clear();
-      this.resetAt = now;
+    let entry = this.seen.get(node);
+    if (!entry || now >= entry.expiresAt) {
+      entry = { expiresAt: now + this.maxAgeMs * (1 + spreadOf(node)), of: new Map() };
+      this.seen.set(node, entry);
     }
     const val = JSON.stringify(s);
-    const of = this.seen.get(node) ?? new Map<string, string>();
-    if (of.get(s.id) === val) return false;
-    of.set(s.id, val);
-    this.seen.set(node, of);
+    if (entry.of.get(s.id) === val) return false;
+    entry.of.set(s.id, val);
     return true;
   }
 
   /** Drops the entry of replica `id` of `node` (its status was not applied). */
   forget(node: string, id: string): void {
-    this.seen.get(node)?.delete(id);
+    this.seen.get(node)?.of.delete(id);
   }
 
   /** Drops every entry of `node` (its replicas' readiness may have been reset by the sweep). */
@@ -65,10 +68,19 @@ export class StatusCache {
   }
 }
 
+/** A fraction in [0, 1) fixed per node id (FNV-1a, then murmur3's finalizer to spread similar ids apart). */
+function spreadOf(node: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < node.length; i++) h = Math.imul(h ^ node.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;
+}
+
 /** Subscribes to heartbeats and status reports of every node (queue group "health-monitor"). */
 export function ingest(bus: Bus, store: StateStore, log: Logger): void {
-  // a full re-apply once a minute: each one costs a Lua call per replica of the cluster
-  const cache = new StatusCache(60_000);
+  // each node's statuses are applied again every 5–10 minutes (one Lua call per replica), spread over that time
+  const cache = new StatusCache(STATUS_REAPPLY_MS);
   const beats = new HeartbeatBatcher(
     store,
     (r) => {

@@ -39,4 +39,18 @@ describe("StatusCache", () => {
     expect(apply(c, undefined, status(true))).toBe(true);
     expect(apply(c, undefined, status(true))).toBe(false);
   });
+
+  it("applies a node's statuses again between maxAge and twice that, at a time fixed per node (spread, no burst)", () => {
+    const c = new StatusCache(1_000);
+    const nodes = Array.from({ length: 100 }, (_, i) => `node-${i}`);
+    for (const n of nodes) expect(c.isNew(n, status(true), 0)).toBe(true);
+    for (const n of nodes) expect(c.isNew(n, status(true), 999)).toBe(false);
+    // by 2 × maxAge every node's entries have expired once; count how many expired in each tenth of the range
+    const expiredIn = Array.from({ length: 11 }, () => 0);
+    for (let t = 1_000; t <= 2_000; t += 100) {
+      for (const n of nodes) if (c.isNew(n, status(true), t)) expiredIn[(t - 1_000) / 100]!++;
+    }
+    expect(expiredIn.reduce((a, b) => a + b, 0)).toBe(100);
+    expect(Math.max(...expiredIn), String(expiredIn)).toBeLessThan(25);
+  });
 });

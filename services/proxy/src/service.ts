@@ -16,8 +16,10 @@ import { ProxyStats } from "./stats.js";
 /** Timing of the proxy's loops. */
 export interface ProxyOptions {
   syncMs: number;
-  /** Period of the full re-read of deployments, replicas and nodes (ms; default 30 s). */
+  /** Period of the re-read of deployment and node records (ms; default 30 s). */
   resyncMs?: number;
+  /** Period of the full re-read, every replica included (ms; default DEEP_RESYNC_MS). */
+  deepResyncMs?: number;
   publishMs: number;
   /** Drain grace of connections to endpoints that left (TUG_PROXY_DRAIN_MS). */
   drainMs: number;
@@ -93,7 +95,7 @@ export function syncLoop(
 export function buildProxy(deps: ServiceDeps, o: ProxyOptions): ServiceParts {
   const stats = new ProxyStats(deps.metrics);
   const proxy = new Proxy(stats, deps.log, { drainMs: o.drainMs });
-  const cache = new EndpointCache(deps.store, o.resyncMs ?? 30_000);
+  const cache = new EndpointCache(deps.store, o.resyncMs ?? 30_000, o.deepResyncMs);
   const loop = syncLoop(cache, proxy, deps.log, o.syncMs);
   const hints = (["endpoints", "deployment", "node"] as CacheHint[]).map((kind) =>
     deps.bus.subscribe(subjects.hintAll(kind), (env) => {

@@ -14,8 +14,10 @@ export interface RegistryOptions {
   dnsHost: string;
   /** 0 = pick a free port; -1 = no DNS server. */
   dnsPort: number;
-  /** Full refresh period of DNS's endpoint table (hints refresh it at once in between). */
+  /** Endpoint-index check period of DNS's endpoint table (hints refresh it at once in between). */
   dnsResyncMs: number;
+  /** Period of the full re-read of DNS's endpoint table, every replica included (ms; default DEEP_RESYNC_MS). */
+  deepResyncMs?: number;
   /** Extra processes answering DNS over UDP on the same socket (TUG_DNS_WORKERS; 0 = this process only). */
   dnsWorkers?: number;
   /** Serve the API over TLS with these files (see api-tls.ts; required for a non-loopback apiHost). */
@@ -34,7 +36,7 @@ export function dnsServer(deps: ServiceDeps, o: RegistryOptions): Runnable & { h
     name: "dns",
     healthy: () => server?.healthy() ?? true,
     async run(signal) {
-      const table = new EndpointTable(deps.store, deps.log);
+      const table = new EndpointTable(deps.store, deps.log, undefined, o.deepResyncMs);
       await table.refreshAll().catch((err) => deps.log.warn({ err: String(err) }, "initial endpoint load failed"));
       server = await startDnsServer({
         host: o.dnsHost,

@@ -1,26 +1,32 @@
 /**
  * The scheduler's view of every node's free capacity, kept between passes instead of re-summed from every replica
- * on every pass: rebuilt from the store at a fixed period (the safety net; it does not grow with the number of
- * passes), and in between updated by the scheduler's own placements and by re-reading only the nodes a hint named
- * (node Ready/NotReady/cordoned, a replica removed from it) or a refused bind showed stale.
+ * on every pass: updated by the scheduler's own placements and by re-reading only the nodes a hint named (node
+ * Ready/NotReady/cordoned, a replica removed from it) or a refused bind showed stale. Two safety nets, at fixed
+ * periods that do not grow with the number of passes: every `recheckMs` each node's record and its count of bound
+ * replicas (one SCARD) are compared with the view, and a node that differs is re-read (a lost hint costs at most
+ * that period); every `rebuildMs` everything is re-read, every replica included (the cost that grows with the
+ * cluster, so it is rare).
  */
+import type { NodeRecord } from "@tug/contracts";
 import type { StateStore } from "@tug/state";
 import { emptyView, nodeViews, place } from "./plan.js";
 import type { NodeView } from "./types.js";
 
 /** The store reads the index needs. */
-export type IndexStore = Pick<StateStore, "nodes" | "replicas" | "node" | "replicasOfNode">;
+export type IndexStore = Pick<StateStore, "nodes" | "replicas" | "node" | "replicasOfNode" | "replicaCountsOfNodes">;
 
 /** Node id → view, current as of the last `current()`. */
 export class CapacityIndex {
   private views = new Map<string, NodeView>();
   private builtAt = -Infinity;
+  private checkedAt = -Infinity;
   private dirty = new Set<string>();
 
-  /** `rebuildMs`: period of the full re-read. */
+  /** `rebuildMs`: period of the full re-read; `recheckMs`: of the comparison of node records and counts. */
   constructor(
     private readonly store: IndexStore,
     private readonly rebuildMs: number,
+    private readonly recheckMs = Math.min(rebuildMs, 30_000),
   ) {}
 
   /** The node's view may be stale (it changed, or a bind to it was refused): re-read it before the next plan. */
@@ -48,8 +54,10 @@ export class CapacityIndex {
         replicas.filter((r) => r.node !== null),
       );
       this.builtAt = now;
+      this.checkedAt = now;
       return this.views;
     }
+    if (now - this.checkedAt >= this.recheckMs) await this.recheck(now);
     const stale = [...this.dirty];
     this.dirty.clear();
     try {
@@ -59,6 +67,20 @@ export class CapacityIndex {
       throw err;
     }
     return this.views;
+  }
+
+  /** Marks dirty every node whose record (but for its heartbeat) or count of bound replicas differs from its view. */
+  private async recheck(now: number): Promise<void> {
+    const nodes = await this.store.nodes();
+    const counts = await this.store.replicaCountsOfNodes(nodes.map((n) => n.id));
+    this.checkedAt = now;
+    const ids = new Set<string>();
+    nodes.forEach((n, i) => {
+      ids.add(n.id);
+      const v = this.views.get(n.id);
+      if (!v || v.total !== counts[i] || !sameRecord(v.node, n)) this.dirty.add(n.id);
+    });
+    for (const id of this.views.keys()) if (!ids.has(id)) this.dirty.add(id);
   }
 
   private async reread(id: string): Promise<void> {
@@ -71,4 +93,9 @@ export class CapacityIndex {
     for (const r of replicas) if (r.node === id) place(v, r);
     this.views.set(id, v);
   }
+}
+
+/** Equal node records, but for the time of the last heartbeat. */
+function sameRecord(a: NodeRecord, b: NodeRecord): boolean {
+  return JSON.stringify({ ...a, lastHeartbeat: 0 }) === JSON.stringify({ ...b, lastHeartbeat: 0 });
 }

@@ -11,7 +11,7 @@ if (!(strategy in strategies)) {
 await boot(config, (deps) =>
   buildScheduler(deps, {
     resyncMs: intEnv(config.env, "TUG_RESYNC_MS", 1_000),
-    rebuildMs: intEnv(config.env, "TUG_SCHEDULER_REBUILD_MS", 30_000),
+    rebuildMs: intEnv(config.env, "TUG_SCHEDULER_REBUILD_MS", 300_000),
     strategy: strategy as Strategy,
     holdMs: intEnv(config.env, "TUG_SCHEDULER_HOLD_MS", 0),
   }),

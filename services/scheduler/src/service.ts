@@ -21,7 +21,8 @@ const RETRY_GAP_MS = 1_000;
 export interface SchedulerOptions {
   /** Period of the pass that looks for pending replicas whatever the hints said (ms). */
   resyncMs: number;
-  /** Period of the full re-read of node capacity (ms; default 30 s). */
+  /** Period of the full re-read of node capacity, every replica included (ms; default 5 min; nodes and their
+   * replica counts are compared every 30 s). */
   rebuildMs?: number;
   /** Scoring strategy (default spread). */
   strategy?: Strategy;
@@ -34,7 +35,7 @@ export interface SchedulerOptions {
 
 /** Builds the scheduler's runnables; one queue key ("pending") means "run a scheduling pass". */
 export function buildScheduler({ bus, store, log, metrics }: ServiceDeps, o: SchedulerOptions): ServiceParts {
-  const index = new CapacityIndex(store, o.rebuildMs ?? 30_000);
+  const index = new CapacityIndex(store, o.rebuildMs ?? 300_000);
   const parked = new UnschedulableQueue();
   const scores = strategies[o.strategy ?? "spread"];
   const loop = reconcileLoop({

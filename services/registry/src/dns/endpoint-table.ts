@@ -1,8 +1,9 @@
 /**
  * An in-memory copy of every service's ready endpoints, for DNS (which must answer without a Redis round trip).
  * Kept by an EndpointCache: endpoint, deployment and node hints re-read only what they name (so a readiness change
- * reaches DNS within milliseconds), the endpoint-index check every `syncMs` catches a lost hint, and the whole
- * table is re-read every `fullResyncMs`, a fixed period however large the cluster.
+ * reaches DNS within milliseconds), the endpoint-index check every `syncMs` catches a lost endpoint hint, the
+ * deployment and node records are compared every `recordsResyncMs` (a lost hint of theirs), and the whole table is
+ * re-read every `deepResyncMs`; both are fixed periods however large the cluster.
  */
 import type { Bus } from "@tug/bus";
 import { subjects } from "@tug/contracts";
@@ -27,9 +28,10 @@ export class EndpointTable implements TableFeed {
   constructor(
     store: EndpointCacheStore,
     private readonly log: Logger,
-    fullResyncMs = 30_000,
+    recordsResyncMs = 30_000,
+    deepResyncMs?: number,
   ) {
-    this.cache = new EndpointCache(store, fullResyncMs);
+    this.cache = new EndpointCache(store, recordsResyncMs, deepResyncMs);
   }
 
   lookup(namespace: string, name: string): Entry | undefined {
