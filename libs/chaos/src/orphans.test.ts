@@ -69,4 +69,23 @@ describe("OrphanWatch", () => {
     feed(w, snap, ["r1"], 7_000, 8_500);
     expect(book.count).toBeGreaterThan(0);
   });
+
+  it("reads an `unchanged` report as the full report it repeats (same instance and digest), else not at all", () => {
+    const book = new ViolationBook();
+    const snap = { s: empty };
+    const w = new OrphanWatch(3_000, book, () => snap.s);
+    const unchanged = (digest: string, instance = "w1") => ({ ...status([]), instance, digest, unchanged: true });
+    w.observe({ ...status(["r1"]), digest: "d1" }, 0);
+    for (let t = 500; t <= 4_000; t += 500) {
+      snap.s = { ...empty, at: t };
+      w.observe(t < 2_000 ? unchanged("other") : unchanged("d1", t < 2_500 ? "w2" : "w1"), t);
+    }
+    // observed continuously only from 2.5 s (before: unknown digest, then another instance): not yet over the limit
+    expect(book.count).toBe(0);
+    for (let t = 4_500; t <= 6_000; t += 500) {
+      snap.s = { ...empty, at: t };
+      w.observe(unchanged("d1"), t);
+    }
+    expect(book.list[0]).toMatchObject({ invariant: "replica-elsewhere", subject: "r1" });
+  });
 });

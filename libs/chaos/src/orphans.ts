@@ -7,7 +7,7 @@
  * running through outages. (A worker whose NATS server is cut off from the others keeps reporting to the clients of
  * that server, the checker among them, while no sync of it gets an answer from the majority's state.)
  */
-import { statusSchema } from "@tug/contracts";
+import { type StatusReport, statusSchema } from "@tug/contracts";
 import type { Snapshot } from "./snapshot.js";
 import type { ViolationBook } from "./violations.js";
 
@@ -21,6 +21,8 @@ const MAX_SNAPSHOT_AGE_MS = 1_000;
 /** Tracks replicas reported Running away from their binding. */
 export class OrphanWatch {
   private readonly seen = new Map<string, { first: number; last: number }>();
+  /** node → the last full report of its worker instance (what an `unchanged` report with its digest repeats). */
+  private readonly full = new Map<string, StatusReport>();
 
   /** @param canSync whether a worker's sync request could be answered at `now` (a health-monitor is up). */
   constructor(
@@ -34,9 +36,11 @@ export class OrphanWatch {
   observe(body: unknown, now = Date.now()): void {
     const r = statusSchema.safeParse(body);
     const s = this.snapshot();
-    if (!r.success || !s || now - s.at > MAX_SNAPSHOT_AGE_MS) return;
+    if (!r.success) return;
+    const replicas = this.replicasOf(r.data);
+    if (!replicas || !s || now - s.at > MAX_SNAPSHOT_AGE_MS) return;
     const bound = new Map(s.replicas.map((x) => [x.id, x.node]));
-    for (const rep of r.data.replicas) {
+    for (const rep of replicas) {
       if (rep.phase !== "Running") continue;
       const key = `${r.data.node}/${rep.id}`;
       const node = bound.get(rep.id);
@@ -61,5 +65,15 @@ export class OrphanWatch {
       }
     }
     for (const [k, e] of this.seen) if (now - e.last > 10_000) this.seen.delete(k);
+  }
+
+  /** The replicas a report states: its own, or, if `unchanged`, those of the full report it repeats (if seen). */
+  private replicasOf(r: StatusReport): StatusReport["replicas"] | undefined {
+    if (!r.unchanged) {
+      this.full.set(r.node, r);
+      return r.replicas;
+    }
+    const f = this.full.get(r.node);
+    return f && f.instance === r.instance && f.digest === r.digest ? f.replicas : undefined;
   }
 }

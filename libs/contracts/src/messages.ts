@@ -60,6 +60,16 @@ export const statusSchema = z.object({
    * status only when the report before it of the same instance was applied by itself, not by another instance.
    */
   seq: z.number().int().min(0).optional(),
+  /** The worker's digest of `replicas` (compared by receivers, never recomputed). */
+  digest: z.string().min(1).max(64).optional(),
+  /**
+   * Nothing changed: the replicas are those of this worker instance's last full report, whose digest is `digest`,
+   * and `replicas` is empty. Workers send a full report on every change and at least every TUG_STATUS_FULL_MS.
+   */
+  unchanged: z.literal(true).optional(),
+}).refine((r) => !r.unchanged || (r.digest !== undefined && r.replicas.length === 0), {
+  message: "an unchanged report carries a digest and no replicas",
+  path: ["unchanged"],
 });
 export type StatusReport = z.output<typeof statusSchema>;
 

@@ -109,6 +109,9 @@ export function ingest(bus: Bus, store: StateStore, log: Logger): void {
         throw new TugError("VALIDATION_FAILED", "status node does not match its subject", "node");
       const now = Date.now();
       cache.follows(st.node, st.instance, st.seq);
+      // nothing to apply: what it repeats was applied (by this health-monitor or another), or, if the full report
+      // before it was lost, the worker's next full one (at most TUG_STATUS_FULL_MS away) applies it
+      if (st.unchanged) return;
       const deployments = new Set<string>();
       const endpoints = new Set<string>();
       // pipelined: one report's replicas go to Redis at once (each its own fenced Lua call), not one round trip each

@@ -42,6 +42,11 @@ export interface WorkerConfig {
   stopOnExit: boolean;
   /** Status snapshot period (changes are published sooner). */
   statusMs: number;
+  /**
+   * Longest time between two full status reports; the periodic ones in between say only `unchanged` (ms). At most
+   * `statusMs` (the default for workers): every report is full. Hollow nodes default to 60 s.
+   */
+  statusFullMs: number;
   metricsMs: number;
 }
 
@@ -106,6 +111,7 @@ export function workerConfig(base: Pick<ServiceConfig, "instance">, env: NodeJS.
     drainDelayMs: nonNegative(env, "TUG_DRAIN_DELAY_MS", 1_000),
     stopOnExit: env.TUG_WORKER_STOP_ON_EXIT === "1",
     statusMs: 1_000,
+    statusFullMs: positive(env, "TUG_STATUS_FULL_MS", 1_000),
     metricsMs: 2_000,
   };
 }

@@ -35,6 +35,7 @@ void bootWithoutStore(base, (deps) =>
     base: {
       ...shared,
       statusMs: intEnv(env, "TUG_HOLLOW_STATUS_MS", 10_000),
+      statusFullMs: intEnv(env, "TUG_HOLLOW_STATUS_FULL_MS", 60_000),
       metricsMs: intEnv(env, "TUG_HOLLOW_METRICS_MS", 10_000),
     },
   }),

@@ -15,7 +15,7 @@ import { ContactClock, contactRecheckMs, disconnectGuard } from "./disconnect.js
 import type { WorkerConfig } from "./config.js";
 import { canBind, PortAllocator } from "./ports.js";
 import { ReplicaManager } from "./replica-manager.js";
-import { Coalescer, statusReport } from "./status.js";
+import { Coalescer, StatusReporter } from "./status.js";
 import { SyncLoop } from "./sync-loop.js";
 
 /** What the worker needs from the process: the bus and a logger (no store). */
@@ -64,14 +64,15 @@ export async function buildWorker(
   mkdirSync(config.dataDir, { recursive: true });
 
   const contact = new ContactClock();
-  let reports = 0;
-  const publishStatus = () =>
+  // a full-report period no longer than the report period: every report is full
+  const reporter = new StatusReporter(config, config.statusFullMs > config.statusMs ? config.statusFullMs : 0);
+  const publishStatus = (periodic = false) =>
     bus.publish(
       subjects.nodeStatus(node),
       "node.status",
-      statusReport(config, manager.snapshot(), contact.offlineMs(), reports++),
+      reporter.next(manager.snapshot(), periodic, Date.now(), contact.offlineMs()),
     );
-  const coalescer = new Coalescer(publishStatus, 50);
+  const coalescer = new Coalescer(() => publishStatus(), 50);
   const manager = new ReplicaManager({
     driver,
     node,
@@ -157,7 +158,7 @@ export async function buildWorker(
     },
     onError("heartbeat"),
   );
-  const status = periodic("node-status", config.statusMs, async () => publishStatus(), onError("status"));
+  const status = periodic("node-status", config.statusMs, async () => publishStatus(true), onError("status"));
   const metrics = periodic(
     "node-metrics",
     config.metricsMs,

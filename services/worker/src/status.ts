@@ -1,19 +1,42 @@
-/** Status reporting: the full snapshot message, published on change (coalesced) and periodically. */
-import type { StatusReport, ReplicaStatus } from "@tug/contracts";
+/** Status reporting: the snapshot message, published on change (coalesced) and periodically. */
+import { createHash } from "node:crypto";
+import type { ReplicaStatus, StatusReport } from "@tug/contracts";
 
 /**
- * Builds the StatusReport body for this node (`sinceSyncMs`: since its last answered sync, when known; `seq`: the
- * report's number among this worker instance's reports).
+ * Numbers this worker instance's status reports (`seq`) and stamps each full one with a digest of its replicas. A
+ * periodic report whose replicas equal the last full report's, sent less than `fullEveryMs` after it, goes out as
+ * `unchanged` (the digest, no replicas): a cluster at rest sends next to nothing. A report on change is always full.
  */
-export function statusReport(
-  node: { node: string; instance: string; address: string },
-  replicas: ReplicaStatus[],
-  sinceSyncMs?: number,
-  seq?: number,
-): StatusReport {
-  const r: StatusReport = { node: node.node, instance: node.instance, address: node.address, replicas };
-  if (seq !== undefined) r.seq = seq;
-  return sinceSyncMs === undefined ? r : { ...r, sinceSyncMs: Math.max(0, Math.round(sinceSyncMs)) };
+export class StatusReporter {
+  private seq = 0;
+  private lastDigest: string | undefined;
+  private lastFullAt = -Infinity;
+
+  constructor(
+    private readonly node: { node: string; instance: string; address: string },
+    private readonly fullEveryMs: number,
+  ) {}
+
+  /**
+   * The next report (`sinceSyncMs`: since the worker's last answered sync, when known; `periodic`: not sent because
+   * something changed, so it may say `unchanged`).
+   */
+  next(replicas: ReplicaStatus[], periodic: boolean, now: number, sinceSyncMs?: number): StatusReport {
+    const digest = createHash("sha1").update(JSON.stringify(replicas)).digest("base64url").slice(0, 22);
+    const unchanged = periodic && digest === this.lastDigest && now - this.lastFullAt < this.fullEveryMs;
+    const r: StatusReport = {
+      node: this.node.node,
+      instance: this.node.instance,
+      address: this.node.address,
+      replicas: unchanged ? [] : replicas,
+      seq: this.seq++,
+      digest,
+    };
+    if (unchanged) r.unchanged = true;
+    else [this.lastDigest, this.lastFullAt] = [digest, now];
+    if (sinceSyncMs !== undefined) r.sinceSyncMs = Math.max(0, Math.round(sinceSyncMs));
+    return r;
+  }
 }
 
 /** Coalesces bursts of changes into one call of `flush` at most every `windowMs`. */

@@ -118,9 +118,9 @@ export class WorkerHarness {
     this.plane.publish(subjects.nodeAssign(this.node), "node.assign", { node: this.node });
   }
 
-  /** The latest status report from worker instance `instance` (default: the current one). */
+  /** The latest full status report from worker instance `instance` (default: the current one). */
   latest(instance = this.worker?.instance): StatusReport | undefined {
-    return [...this.statuses].reverse().find((s) => s.instance === instance);
+    return [...this.statuses].reverse().find((s) => s.instance === instance && !s.unchanged);
   }
 
   /** The replica's latest reported status; throws until there is one (for eventually()). */

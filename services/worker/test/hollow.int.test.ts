@@ -40,7 +40,7 @@ beforeAll(async () => {
   plane.subscribe(subjects.nodeAny("status"), (env, subject) => {
     const st = env.body as StatusReport;
     expect(nodeFromSubject(subject)).toBe(st.node);
-    statuses.set(st.node, st);
+    if (!st.unchanged) statuses.set(st.node, st);
   });
   plane.serve(subjects.nodeAny("sync"), async (_body, _env, subject) => {
     const node = nodeFromSubject(subject)!;
