@@ -48,29 +48,31 @@ export const replicaStatusSchema = z.object({
 export type ReplicaStatus = z.output<typeof replicaStatusSchema>;
 
 /** Worker → health-monitor: observed state of the replicas it runs. */
-export const statusSchema = z.object({
-  node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
-  instance: z.string().min(1).max(128),
-  address: z.string().min(1).max(253),
-  replicas: z.array(replicaStatusSchema).max(10_000),
-  /** Milliseconds since the worker's last answered sync, by its own clock (what it can have learned by now). */
-  sinceSyncMs: z.number().int().min(0).optional(),
-  /**
-   * The report's number among this worker instance's reports (0, 1, 2…): a health-monitor skips an unchanged replica
-   * status only when the report before it of the same instance was applied by itself, not by another instance.
-   */
-  seq: z.number().int().min(0).optional(),
-  /** The worker's digest of `replicas` (compared by receivers, never recomputed). */
-  digest: z.string().min(1).max(64).optional(),
-  /**
-   * Nothing changed: the replicas are those of this worker instance's last full report, whose digest is `digest`,
-   * and `replicas` is empty. Workers send a full report on every change and at least every TUG_STATUS_FULL_MS.
-   */
-  unchanged: z.literal(true).optional(),
-}).refine((r) => !r.unchanged || (r.digest !== undefined && r.replicas.length === 0), {
-  message: "an unchanged report carries a digest and no replicas",
-  path: ["unchanged"],
-});
+export const statusSchema = z
+  .object({
+    node: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+    instance: z.string().min(1).max(128),
+    address: z.string().min(1).max(253),
+    replicas: z.array(replicaStatusSchema).max(10_000),
+    /** Milliseconds since the worker's last answered sync, by its own clock (what it can have learned by now). */
+    sinceSyncMs: z.number().int().min(0).optional(),
+    /**
+     * The report's number among this worker instance's reports (0, 1, 2…): a health-monitor skips an unchanged replica
+     * status only when the report before it of the same instance was applied by itself, not by another instance.
+     */
+    seq: z.number().int().min(0).optional(),
+    /** The worker's digest of `replicas` (compared by receivers, never recomputed). */
+    digest: z.string().min(1).max(64).optional(),
+    /**
+     * Nothing changed: the replicas are those of this worker instance's last full report, whose digest is `digest`,
+     * and `replicas` is empty. Workers send a full report on every change and at least every TUG_STATUS_FULL_MS.
+     */
+    unchanged: z.literal(true).optional(),
+  })
+  .refine((r) => !r.unchanged || (r.digest !== undefined && r.replicas.length === 0), {
+    message: "an unchanged report carries a digest and no replicas",
+    path: ["unchanged"],
+  });
 export type StatusReport = z.output<typeof statusSchema>;
 
 /** Worker → autoscaler: usage per replica. */
