@@ -11,6 +11,7 @@ export * from "./model.js";
 export * from "./messages.js";
 export * from "./validate.js";
 export * from "./endpoints.js";
+export * from "./node-record.js";
 export * from "./env.js";
 export * from "./api.js";
 export * from "./roles.js";

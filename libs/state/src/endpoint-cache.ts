@@ -7,7 +7,14 @@
  * the whole cache is, every replica included (the index moves in the same Lua script as each endpoint change, so
  * this one guards against bugs, not lost messages, and may be rare: it is the cost that grows with the cluster).
  */
-import { type DeploymentRecord, type Endpoint, endpointsOf, type NodeRecord, type ReplicaRecord } from "@tug/contracts";
+import {
+  type DeploymentRecord,
+  type Endpoint,
+  endpointsOf,
+  type NodeRecord,
+  type ReplicaRecord,
+  sameNodeRecord,
+} from "@tug/contracts";
 import type { RedisStore } from "./store.js";
 
 /** The store reads the cache needs. */
@@ -74,7 +81,7 @@ export class EndpointCache {
     };
     for (const id of take(this.dirty.node)) {
       const n = await this.store.node(id);
-      if (n) this.nodes.set(id, withoutBeat(n));
+      if (n) this.nodes.set(id, n);
       else this.nodes.delete(id);
       for (const [dep, eps] of this.eps) if (eps.some((e) => e.node === id)) this.dirty.endpoints.add(dep);
     }
@@ -97,17 +104,8 @@ export class EndpointCache {
   private async compareRecords(now: number): Promise<void> {
     const [deps, nodes] = await Promise.all([this.store.deployments(), this.store.nodes()]);
     this.recordsAt = now;
-    const differ = <T extends { id: string }>(had: ReadonlyMap<string, T>, read: readonly T[], into: Set<string>) => {
-      const ids = new Set<string>();
-      for (const r of read) {
-        ids.add(r.id);
-        const prev = had.get(r.id);
-        if (!prev || JSON.stringify(prev) !== JSON.stringify(r)) into.add(r.id);
-      }
-      for (const id of had.keys()) if (!ids.has(id)) into.add(id);
-    };
-    differ(this.deps, deps, this.dirty.deployment);
-    differ(this.nodes, nodes.map(withoutBeat), this.dirty.node);
+    markChanged(this.deps, deps, this.dirty.deployment, (a, b) => JSON.stringify(a) === JSON.stringify(b));
+    markChanged(this.nodes, nodes, this.dirty.node, sameNodeRecord);
   }
 
   private async refresh(id: string): Promise<boolean> {
@@ -115,7 +113,7 @@ export class EndpointCache {
     for (const node of new Set(replicas.map((r) => r.node))) {
       if (node && !this.nodes.has(node)) {
         const n = await this.store.node(node);
-        if (n) this.nodes.set(node, withoutBeat(n));
+        if (n) this.nodes.set(node, n);
       }
     }
     if (replicas.length) this.withReplicas.add(id);
@@ -135,7 +133,7 @@ export class EndpointCache {
     this.fullAt = now;
     this.recordsAt = now;
     this.indexes = indexes;
-    this.nodes = new Map(nodes.map((n) => [n.id, withoutBeat(n)]));
+    this.nodes = new Map(nodes.map((n) => [n.id, n]));
     const before = this.services();
     this.deps = new Map(deps.map((d) => [d.id, d]));
     const byDep = new Map<string, ReplicaRecord[]>();
@@ -164,11 +162,22 @@ export class EndpointCache {
   }
 }
 
-function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
-  return a.replica === b.replica && a.host === b.host && a.port === b.port && a.node === b.node;
+/** Adds to `into` the id of every record of `read` that `had` lacks or holds otherwise, and of every one gone. */
+function markChanged<T extends { id: string }>(
+  had: ReadonlyMap<string, T>,
+  read: readonly T[],
+  into: Set<string>,
+  same: (a: T, b: T) => boolean,
+): void {
+  const ids = new Set<string>();
+  for (const r of read) {
+    ids.add(r.id);
+    const prev = had.get(r.id);
+    if (!prev || !same(prev, r)) into.add(r.id);
+  }
+  for (const id of had.keys()) if (!ids.has(id)) into.add(id);
 }
 
-/** A node record as cached: without the time of its last heartbeat, which changes with every beat. */
-function withoutBeat(n: NodeRecord): NodeRecord {
-  return { ...n, lastHeartbeat: 0 };
+function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+  return a.replica === b.replica && a.host === b.host && a.port === b.port && a.node === b.node;
 }

@@ -7,7 +7,7 @@
  * that period); every `rebuildMs` everything is re-read, every replica included (the cost that grows with the
  * cluster, so it is rare).
  */
-import type { NodeRecord } from "@tug/contracts";
+import { sameNodeRecord } from "@tug/contracts";
 import type { StateStore } from "@tug/state";
 import { emptyView, nodeViews, place } from "./plan.js";
 import type { NodeView } from "./types.js";
@@ -78,7 +78,7 @@ export class CapacityIndex {
     nodes.forEach((n, i) => {
       ids.add(n.id);
       const v = this.views.get(n.id);
-      if (!v || v.total !== counts[i] || !sameRecord(v.node, n)) this.dirty.add(n.id);
+      if (!v || v.total !== counts[i] || !sameNodeRecord(v.node, n)) this.dirty.add(n.id);
     });
     for (const id of this.views.keys()) if (!ids.has(id)) this.dirty.add(id);
   }
@@ -93,9 +93,4 @@ export class CapacityIndex {
     for (const r of replicas) if (r.node === id) place(v, r);
     this.views.set(id, v);
   }
-}
-
-/** Equal node records, but for the time of the last heartbeat. */
-function sameRecord(a: NodeRecord, b: NodeRecord): boolean {
-  return JSON.stringify({ ...a, lastHeartbeat: 0 }) === JSON.stringify({ ...b, lastHeartbeat: 0 });
 }
