@@ -10,6 +10,7 @@ import { applyPlan, applyVerdict } from "./apply.js";
 import { serveIntake } from "./intake.js";
 import { planDeployment } from "./plan.js";
 import { IdleBackoff } from "./idle.js";
+import { type DeploymentReads, IdleReads } from "./idle-reads.js";
 import { SettledDigests } from "./settled.js";
 import { checkProgress } from "./progress.js";
 import { RunningClock } from "./running-clock.js";
@@ -73,6 +74,14 @@ async function sameTemplateRevisions(
   );
 }
 
+/** Reads what one pass over deployment `id` needs: its record, its replicas and only the nodes they are on. */
+async function readDeployment(store: StateStore, id: string): Promise<DeploymentReads> {
+  const [dep, replicas] = await Promise.all([store.deployment(id), store.replicasOfDeployment(id)]);
+  // only the nodes its replicas are on: a deployment's reconcile costs O(its replicas), not O(cluster)
+  const nodes = await store.nodesByIds(replicas.flatMap((r) => (r.node ? [r.node] : [])));
+  return { dep, replicas, nodes };
+}
+
 /** The controller's default duty cycle per deployment (ControllerOptions.dutyCycle). */
 export const RECONCILE_DUTY_CYCLE = 0.25;
 
@@ -81,6 +90,8 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
   const clock = new RunningClock();
   const idle = new IdleBackoff(o.progressMs, o.idleCapMs ?? 5_000);
   const settled = new SettledDigests((id) => store.deploymentDigest(id), log);
+  const waiting = new IdleReads();
+  const digestOf = (id: string) => store.deploymentDigest(id).catch(() => undefined);
   const loop = reconcileLoop({
     name: "controller",
     log,
@@ -92,19 +103,21 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
     listKeys: async () => {
       clock.retain(new Set(await store.replicaIds()));
       const ids = [...new Set([...(await store.deploymentIds()), ...(await store.deploymentIdsWithReplicas())])];
+      waiting.retain(new Set(ids));
       return settled.changed(ids);
     },
     reconciler: {
       async reconcile(id) {
         // taken before the reads: if this pass finds the deployment settled, the digest is no newer than what it saw.
         // Only the resync's shortcut needs it: unreadable, the pass goes on and the next resync reconciles it again
-        const digest = await store.deploymentDigest(id).catch(() => undefined);
-        const [dep, replicas] = await Promise.all([store.deployment(id), store.replicasOfDeployment(id)]);
-        // only the nodes its replicas are on: a deployment's reconcile costs O(its replicas), not O(cluster)
-        const nodes = await store.nodesByIds(replicas.flatMap((r) => (r.node ? [r.node] : [])));
+        const digest = await digestOf(id);
+        const kept = waiting.get(id, digest);
+        const reads = kept ?? (await readDeployment(store, id));
+        const { dep, replicas, nodes } = reads;
         const now = Date.now();
         const runningSince = clock.observe(replicas, now);
         if (dep && (await applyVerdict(dep, checkProgress(dep, replicas, now, runningSince), store, log, now))) {
+          waiting.forget(id);
           bus.publish(subjects.hint("deployment", id), "hint", { id });
           return { requeueAfterMs: 0 };
         }
@@ -118,12 +131,16 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
         }
         await applyPlan(id, dep, plan, store, bus, log, replicas.length);
         if (!plan.progressing && !acted) {
+          waiting.forget(id);
           idle.forget(id);
           if (digest === undefined) settled.forget(id);
           else settled.record(id, digest);
           return {};
         }
         settled.forget(id);
+        // waiting: keep what was read for the next look, if nothing changed while it was read
+        if (acted || digest === undefined) waiting.forget(id);
+        else if (!kept && (await digestOf(id)) === digest) waiting.keep(id, digest, reads);
         return { requeueAfterMs: idle.next(id, acted, dep, replicas, now) };
       },
     },
