@@ -133,8 +133,9 @@ export async function injectFaults(o: {
   };
   try {
     for (const p of o.script ?? seeded()) {
-      await sleep(Math.max(0, startedAt + (p.offsetMs ?? 0) - Date.now()), o.signal);
-      if (o.signal.aborted) break;
+      // a replay delivers every recorded fault at its offset, even past the end of its window (see runClient)
+      await sleep(Math.max(0, startedAt + (p.offsetMs ?? 0) - Date.now()), o.script ? undefined : o.signal);
+      if (o.signal.aborted && !o.script) break;
       const f = isHostFault(p.kind)
         ? await deliverHost(lab, p, cuts)
         : isHaFault(p.kind)

@@ -1,6 +1,8 @@
+import type { Bus } from "@tug/bus";
 import { describe, expect, it } from "vitest";
+import { AckLedger } from "./ledger.js";
 import { Prng } from "./prng.js";
-import { seededOps, type WorkloadOp } from "./workload.js";
+import { runWorkload, seededOps, type WorkloadOp } from "./workload.js";
 
 const draw = (n: number, ...args: Parameters<typeof seededOps>): WorkloadOp[] => {
   const out: WorkloadOp[] = [];
@@ -49,5 +51,32 @@ describe("the seeded workload", () => {
       // and its own deployments are still its own
       expect(ops.filter((o) => !o.shared).every((o) => o.index % 3 === k && o.index < 8)).toBe(true);
     }
+  });
+
+  it("a replay sends every recorded change, at its offset, even those its window closed on", async () => {
+    const script = draw(6, new Prng(9), 4).map((op, i) => ({ ...op, offsetMs: 40 * i }));
+    const sent: string[] = [];
+    const bus = {
+      request: async (subject: string) => {
+        sent.push(subject);
+        return { ok: true, id: "x", revision: 1 };
+      },
+    } as unknown as Bus;
+    const ctl = new AbortController();
+    ctl.abort(); // the window closed before the first send
+    const started = Date.now();
+    const stats = await runWorkload({
+      bus,
+      prng: new Prng(1),
+      ledger: new AckLedger(),
+      driver: "fake",
+      maxDeployments: 4,
+      signal: ctl.signal,
+      script,
+      startedAt: started,
+    });
+    expect(stats.ops.map((o) => `${o.op} ${o.index}`)).toEqual(script.map((o) => `${o.op} ${o.index}`));
+    expect(sent).toHaveLength(6);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
   });
 });

@@ -175,12 +175,16 @@ export async function runWorkload(o: {
   return stats;
 }
 
-/** Sends one client's changes, one at a time; `scripted` ones at their recorded offsets. */
+/**
+ * Sends one client's changes, one at a time; `scripted` ones at their recorded offsets, every one of them even when
+ * `signal` aborts first (a send that waited for its answer during a fault can leave the next one past the end of
+ * the replay's window, and a replay that dropped it would not be the run it replays).
+ */
 async function runClient(o: WorkloadRun, ops: Iterable<WorkloadOp>, scripted: boolean): Promise<void> {
   const { stats } = o;
   for (const planned of ops) {
-    if (scripted) await sleep(Math.max(0, o.startedAt + planned.offsetMs - Date.now()), o.signal);
-    if (o.signal.aborted) break;
+    if (scripted) await sleep(Math.max(0, o.startedAt + planned.offsetMs - Date.now()));
+    else if (o.signal.aborted) break;
     const op = { ...planned, offsetMs: Date.now() - o.startedAt };
     stats.ops.push(op);
     const name = chaosName(op.index);
