@@ -12,6 +12,9 @@ import type { StateStore } from "@tug/state";
 import { emptyView, nodeViews, place } from "./plan.js";
 import type { NodeView } from "./types.js";
 
+/** Default period of the full re-read, every replica included (ms). */
+export const CAPACITY_REBUILD_MS = 300_000;
+
 /** The store reads the index needs. */
 export type IndexStore = Pick<StateStore, "nodes" | "replicas" | "node" | "replicasOfNode" | "replicaCountsOfNodes">;
 

@@ -8,7 +8,7 @@ import { holdDecision, reconcileLoop, untilAborted } from "@tug/runtime";
 import type { ServiceDeps, ServiceParts } from "@tug/service";
 import { storeGate } from "@tug/state";
 import { applySchedule } from "./apply.js";
-import { CapacityIndex } from "./capacity-index.js";
+import { CAPACITY_REBUILD_MS, CapacityIndex } from "./capacity-index.js";
 import { UnschedulableQueue } from "./parking.js";
 import { planPlacements } from "./plan.js";
 import { defaultFilters, type Strategy, strategies } from "./plugins/index.js";
@@ -21,8 +21,10 @@ const RETRY_GAP_MS = 1_000;
 export interface SchedulerOptions {
   /** Period of the pass that looks for pending replicas whatever the hints said (ms). */
   resyncMs: number;
-  /** Period of the full re-read of node capacity, every replica included (ms; default 5 min; nodes and their
-   * replica counts are compared every 30 s). */
+  /**
+   * Period of the full re-read of node capacity, every replica included (ms; default CAPACITY_REBUILD_MS); nodes and
+   * their replica counts are compared every 30 s.
+   */
   rebuildMs?: number;
   /** Scoring strategy (default spread). */
   strategy?: Strategy;
@@ -35,7 +37,7 @@ export interface SchedulerOptions {
 
 /** Builds the scheduler's runnables; one queue key ("pending") means "run a scheduling pass". */
 export function buildScheduler({ bus, store, log, metrics }: ServiceDeps, o: SchedulerOptions): ServiceParts {
-  const index = new CapacityIndex(store, o.rebuildMs ?? 300_000);
+  const index = new CapacityIndex(store, o.rebuildMs ?? CAPACITY_REBUILD_MS);
   const parked = new UnschedulableQueue();
   const scores = strategies[o.strategy ?? "spread"];
   const loop = reconcileLoop({

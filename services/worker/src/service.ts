@@ -64,8 +64,7 @@ export async function buildWorker(
   mkdirSync(config.dataDir, { recursive: true });
 
   const contact = new ContactClock();
-  // a full-report period no longer than the report period: every report is full
-  const reporter = new StatusReporter(config, config.statusFullMs > config.statusMs ? config.statusFullMs : 0);
+  const reporter = new StatusReporter(config, config.statusMs, config.statusFullMs);
   const publishStatus = (periodic = false) =>
     bus.publish(
       subjects.nodeStatus(node),

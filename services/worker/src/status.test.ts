@@ -8,7 +8,7 @@ const running = (ready: boolean): ReplicaStatus[] => [{ id: "web-1-a", phase: "R
 
 describe("worker status reports", () => {
   it("says only `unchanged` on a periodic report while nothing changed, full on a change and every fullEveryMs", () => {
-    const r = new StatusReporter(node, 10_000);
+    const r = new StatusReporter(node, 1_000, 10_000);
     const kinds = [
       r.next(running(true), true, 0), // first: full
       r.next(running(true), true, 1_000), // same: unchanged
@@ -29,13 +29,12 @@ describe("worker status reports", () => {
     expect(kinds[2]!.digest).not.toBe(kinds[0]!.digest);
   });
 
-  it("sends every report in full when fullEveryMs is 0 (the default for workers)", () => {
-    const r = new StatusReporter(node, 0);
-    expect([0, 1_000, 2_000].map((t) => r.next(running(true), true, t).unchanged)).toEqual([
-      undefined,
-      undefined,
-      undefined,
-    ]);
+  it("sends every report in full when fullEveryMs is no longer than the period (the default for workers)", () => {
+    const r = new StatusReporter(node, 1_000, 1_000);
+    // reports a timer's jitter apart, less than the period: still each one full, and no digest computed
+    const reports = [0, 400, 900].map((t) => r.next(running(true), true, t));
+    expect(reports.map((x) => x.unchanged)).toEqual([undefined, undefined, undefined]);
+    expect(reports.map((x) => x.digest)).toEqual([undefined, undefined, undefined]);
   });
 
   it("rejects an unchanged report that carries replicas or no digest", () => {

@@ -3,37 +3,45 @@ import { createHash } from "node:crypto";
 import type { ReplicaStatus, StatusReport } from "@tug/contracts";
 
 /**
- * Numbers this worker instance's status reports (`seq`) and stamps each full one with a digest of its replicas. A
+ * Numbers this worker instance's status reports (`seq`). When full reports may be further apart than the report
+ * period (`fullEveryMs` > `periodMs`, hollow nodes), it stamps each report with a digest of its replicas, and a
  * periodic report whose replicas equal the last full report's, sent less than `fullEveryMs` after it, goes out as
- * `unchanged` (the digest, no replicas): a cluster at rest sends next to nothing. A report on change is always full.
+ * `unchanged` (the digest, no replicas): a cluster at rest sends next to nothing. Otherwise every report is full and
+ * no digest is computed. A report on change is always full.
  */
 export class StatusReporter {
   private seq = 0;
   private lastDigest: string | undefined;
   private lastFullAt = -Infinity;
+  private readonly sparse: boolean;
 
   constructor(
     private readonly node: { node: string; instance: string; address: string },
+    periodMs: number,
     private readonly fullEveryMs: number,
-  ) {}
+  ) {
+    this.sparse = fullEveryMs > periodMs;
+  }
 
   /**
    * The next report (`sinceSyncMs`: since the worker's last answered sync, when known; `periodic`: not sent because
    * something changed, so it may say `unchanged`).
    */
   next(replicas: ReplicaStatus[], periodic: boolean, now: number, sinceSyncMs?: number): StatusReport {
-    const digest = createHash("sha1").update(JSON.stringify(replicas)).digest("base64url").slice(0, 22);
-    const unchanged = periodic && digest === this.lastDigest && now - this.lastFullAt < this.fullEveryMs;
     const r: StatusReport = {
       node: this.node.node,
       instance: this.node.instance,
       address: this.node.address,
-      replicas: unchanged ? [] : replicas,
+      replicas,
       seq: this.seq++,
-      digest,
     };
-    if (unchanged) r.unchanged = true;
-    else [this.lastDigest, this.lastFullAt] = [digest, now];
+    if (this.sparse) {
+      r.digest = createHash("sha1").update(JSON.stringify(replicas)).digest("base64url").slice(0, 22);
+      if (periodic && r.digest === this.lastDigest && now - this.lastFullAt < this.fullEveryMs) {
+        r.replicas = [];
+        r.unchanged = true;
+      } else [this.lastDigest, this.lastFullAt] = [r.digest, now];
+    }
     if (sinceSyncMs !== undefined) r.sinceSyncMs = Math.max(0, Math.round(sinceSyncMs));
     return r;
   }
