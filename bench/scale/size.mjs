@@ -2,6 +2,7 @@
 import { until } from "../common/poll.mjs";
 import { startHollow } from "./hollow.mjs";
 import { cpuWindow, pidsOf } from "./procs.mjs";
+import { redisWindow } from "./redis-stats.mjs";
 import { scrapeServed, servedSplit } from "./served.mjs";
 
 const DEPLOYMENTS = 10;
@@ -125,9 +126,11 @@ export async function runSize(c, { nodes, perNode, restS, repoRoot }) {
     );
     await new Promise((r) => setTimeout(r, 5_000));
     const rest = cpuWindow(pids);
+    const redisRest = await redisWindow(c.store.redis);
     await new Promise((r) => setTimeout(r, restS * 1000));
     for (const [proc, f] of Object.entries(rest.end().procs))
       line("at rest", { unschedulable: waiting, windowS: restS, proc, ...f });
+    line("redis commands at rest", { top: await redisRest.end() });
     const all = await c.store.nodes();
     const ready = all.filter((n) => n.status === "Ready").length;
     // each node beats every second (the hollow default) unless the heartbeat budget stretched it
