@@ -10,7 +10,16 @@ import { createHash } from "node:crypto";
 import { CONTROL_PLANE_ROLES } from "@tug/contracts";
 
 /** Commands the store sends outside scripts (store.ts reads, all read-only). */
-export const STORE_READS = ["hgetall", "hget", "smembers", "scard", "scan", "zrangebyscore", "xrange"] as const;
+export const STORE_READS = [
+  "hgetall",
+  "hget",
+  "hmget",
+  "smembers",
+  "scard",
+  "scan",
+  "zrangebyscore",
+  "xrange",
+] as const;
 
 /** Commands the store's Lua scripts call (libs/state/src/lua), plus what running them and durable acks need. */
 export const STORE_WRITES = [

@@ -22,6 +22,11 @@ export function keys(prefix: string) {
     endpointsIndex: `${p}:ep-index`,
     lease: (role: string) => `${p}:lease:${role}`,
     fence: (role: string) => `${p}:fence:${role}`,
+    /**
+     * hash: deployment id → its change stamp, drawn from one sequence (field ""): every script that changes what a
+     * reconcile of the deployment reads stamps it (lua/_stamp.lua)
+     */
+    stamps: `${p}:stamps`,
     /** counter every durable write bumps right after its script, so WAIT covers all it saw (durable.ts) */
     durable: `${p}:durable`,
   };

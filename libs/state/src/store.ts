@@ -243,6 +243,7 @@ export class RedisStore {
       this.k.revisions(id),
       this.k.events,
       this.k.deploymentReplicas(id),
+      this.k.stamps,
       id,
       m.namespace,
       m.name,
@@ -262,7 +263,16 @@ export class RedisStore {
 
   async deleteDeployment(id: string, now = Date.now()): Promise<{ revision: number }> {
     const k = this.k;
-    return this.call("deleteDeployment", k.deployment(id), k.deployments, k.events, id, now, requestDeadlineWallMs());
+    return this.call(
+      "deleteDeployment",
+      k.deployment(id),
+      k.deployments,
+      k.events,
+      k.stamps,
+      id,
+      now,
+      requestDeadlineWallMs(),
+    );
   }
 
   /**
@@ -276,6 +286,7 @@ export class RedisStore {
       this.k.deployment(id),
       this.k.events,
       this.k.fence(o.fence?.role ?? ""),
+      this.k.stamps,
       id,
       replicas,
       o.now ?? Date.now(),
@@ -311,6 +322,7 @@ export class RedisStore {
       this.k.deployment(id),
       this.k.revisions(id),
       this.k.events,
+      this.k.stamps,
       id,
       target,
       now,
@@ -343,6 +355,7 @@ export class RedisStore {
       "patchDeployment",
       this.k.deployment(id),
       this.k.events,
+      this.k.stamps,
       id,
       now,
       event?.reason ?? "",
@@ -363,17 +376,14 @@ export class RedisStore {
   }
 
   /**
-   * A digest of everything a reconcile of deployment `id` reads (its hash, its replicas' hashes, its nodes' status),
-   * computed in Redis (deploymentDigest-0.lua): equal digests mean nothing the controller looks at changed.
+   * The change stamps of deployments `ids`, in order, in one read ("" for one never stamped): every script that
+   * changes what a reconcile of a deployment reads (its hash, its replicas, their nodes' status) stamps it anew
+   * (lua/_stamp.lua), and a stamp never repeats, so an equal stamp means nothing the controller looks at changed.
    */
-  async deploymentDigest(id: string): Promise<string> {
-    return this.digest(
-      "deploymentDigest",
-      this.k.deployment(id),
-      this.k.deploymentReplicas(id),
-      this.k.replica(""),
-      this.k.node(""),
-    );
+  async deploymentStamps(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const got = await this.read(() => this.redis.hmget(this.k.stamps, ...ids));
+    return got.map((s) => s ?? "");
   }
 
   /**
@@ -436,6 +446,7 @@ export class RedisStore {
       this.k.pending,
       this.k.events,
       this.k.deployment(r.deployment),
+      this.k.stamps,
       r.id,
       r.deployment,
       r.revision,
@@ -456,6 +467,7 @@ export class RedisStore {
       this.k.nodeReplicas(node),
       this.k.pending,
       this.k.events,
+      this.k.stamps,
       id,
       node,
       expectedGen,
@@ -465,7 +477,7 @@ export class RedisStore {
   }
 
   /**
-   * Binds a batch of pending replicas in one Lua call (bindReplicas-2.lua), each checked as `bindReplica` checks
+   * Binds a batch of pending replicas in one Lua call (bindReplicas-3.lua), each checked as `bindReplica` checks
    * one, so a batch never over-commits a node, even racing other schedulers. Returns, per bind in order, the new
    * generation or the code that refused it (CONFLICT, NOT_FOUND, NODE_NOT_READY, INSUFFICIENT_CAPACITY).
    */
@@ -479,6 +491,7 @@ export class RedisStore {
       "bindReplicas",
       this.k.pending,
       this.k.events,
+      this.k.stamps,
       now,
       this.k.replica(""),
       this.k.node(""),
@@ -494,7 +507,7 @@ export class RedisStore {
   }
 
   async markUnschedulable(id: string, expectedGen: number, reason: string, message: string): Promise<void> {
-    await this.call("markUnschedulable", this.k.replica(id), expectedGen, reason, message);
+    await this.call("markUnschedulable", this.k.replica(id), this.k.stamps, expectedGen, reason, message);
   }
 
   /**
@@ -515,6 +528,7 @@ export class RedisStore {
       this.k.endpointsIndex,
       this.k.events,
       this.k.deployment(planned?.deployment ?? ""),
+      this.k.stamps,
       id,
       expectedGen,
       reason,
@@ -539,6 +553,7 @@ export class RedisStore {
       this.k.events,
       this.k.deployment(r.deployment),
       this.k.revisions(r.deployment),
+      this.k.stamps,
       r.id,
       expectedGen,
       this.k.nodeReplicas(""),
@@ -565,6 +580,7 @@ export class RedisStore {
       this.k.replica(s.id),
       this.k.endpointsIndex,
       this.k.events,
+      this.k.stamps,
       s.id,
       node,
       s.phase,
@@ -651,6 +667,7 @@ export class RedisStore {
       this.k.nodes,
       this.k.events,
       this.k.heartbeats,
+      this.k.stamps,
       hb.node,
       hb.address,
       hb.capacity.cpuMillis,
@@ -660,6 +677,8 @@ export class RedisStore {
       hb.instance,
       now,
       hb.stretchedMs ?? 0,
+      this.k.nodeReplicas(""),
+      this.k.replica(""),
     );
   }
 
@@ -687,8 +706,11 @@ export class RedisStore {
       this.k.nodes,
       this.k.events,
       this.k.heartbeats,
+      this.k.stamps,
       now,
       this.k.node(""),
+      this.k.nodeReplicas(""),
+      this.k.replica(""),
       ...args,
     );
     return Array.isArray(r.changed) ? r.changed : [];
@@ -709,8 +731,11 @@ export class RedisStore {
       this.k.nodes,
       this.k.events,
       this.k.heartbeats,
+      this.k.stamps,
       now,
       this.k.node(""),
+      this.k.nodeReplicas(""),
+      this.k.replica(""),
       ...ids,
     );
     // cjson encodes an empty list as {}
@@ -734,6 +759,7 @@ export class RedisStore {
       this.k.nodeReplicas(node),
       this.k.endpointsIndex,
       this.k.events,
+      this.k.stamps,
       node,
       cutoff,
       now,
@@ -753,6 +779,7 @@ export class RedisStore {
       this.k.node(node),
       this.k.nodeReplicas(node),
       this.k.events,
+      this.k.stamps,
       node,
       cutoff,
       now,
@@ -768,7 +795,9 @@ export class RedisStore {
     now = Date.now(),
     expectedGen = -1,
   ): Promise<Gen> {
-    return this.call("cordonNode", this.k.node(node), this.k.events, node, mode, now, expectedGen);
+    const k = this.k;
+    const keys = [k.node(node), k.events, k.nodeReplicas(node), k.stamps];
+    return this.call("cordonNode", ...keys, node, mode, now, expectedGen, k.replica(""));
   }
 
   async node(id: string): Promise<NodeRecord | undefined> {

@@ -11,7 +11,7 @@ import { serveIntake } from "./intake.js";
 import { planDeployment } from "./plan.js";
 import { IdleBackoff } from "./idle.js";
 import { type DeploymentReads, IdleReads } from "./idle-reads.js";
-import { SettledDigests } from "./settled.js";
+import { SettledStamps } from "./settled.js";
 import { checkProgress } from "./progress.js";
 import { RunningClock } from "./running-clock.js";
 
@@ -89,9 +89,13 @@ export const RECONCILE_DUTY_CYCLE = 0.25;
 export function buildController({ bus, store, log, metrics }: ServiceDeps, o: ControllerOptions): ServiceParts {
   const clock = new RunningClock();
   const idle = new IdleBackoff(o.progressMs, o.idleCapMs ?? 5_000);
-  const settled = new SettledDigests((id) => store.deploymentDigest(id), log);
+  const settled = new SettledStamps((ids) => store.deploymentStamps(ids), log);
   const waiting = new IdleReads();
-  const digestOf = (id: string) => store.deploymentDigest(id).catch(() => undefined);
+  const stampOf = (id: string) =>
+    store.deploymentStamps([id]).then(
+      ([s]) => s,
+      () => undefined,
+    );
   const loop = reconcileLoop({
     name: "controller",
     log,
@@ -108,10 +112,10 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
     },
     reconciler: {
       async reconcile(id) {
-        // taken before the reads: if this pass finds the deployment settled, the digest is no newer than what it saw.
+        // taken before the reads: if this pass finds the deployment settled, the stamp is no newer than what it saw.
         // Only the resync's shortcut needs it: unreadable, the pass goes on and the next resync reconciles it again
-        const digest = await digestOf(id);
-        const kept = waiting.get(id, digest);
+        const stamp = await stampOf(id);
+        const kept = waiting.get(id, stamp);
         const reads = kept ?? (await readDeployment(store, id));
         const { dep, replicas, nodes } = reads;
         const now = Date.now();
@@ -133,14 +137,14 @@ export function buildController({ bus, store, log, metrics }: ServiceDeps, o: Co
         if (!plan.progressing && !acted) {
           waiting.forget(id);
           idle.forget(id);
-          if (digest === undefined) settled.forget(id);
-          else settled.record(id, digest);
+          if (stamp === undefined) settled.forget(id);
+          else settled.record(id, stamp);
           return {};
         }
         settled.forget(id);
         // waiting: keep what was read for the next look, if nothing changed while it was read
-        if (acted || digest === undefined) waiting.forget(id);
-        else if (!kept && (await digestOf(id)) === digest) waiting.keep(id, digest, reads);
+        if (acted || stamp === undefined) waiting.forget(id);
+        else if (!kept && (await stampOf(id)) === stamp) waiting.keep(id, stamp, reads);
         return { requeueAfterMs: idle.next(id, acted, dep, replicas, now) };
       },
     },

@@ -1,34 +1,46 @@
 import { silentLogger } from "@tug/log";
 import { describe, expect, it } from "vitest";
-import { SettledDigests } from "./settled.js";
+import { SettledStamps } from "./settled.js";
 
-describe("the controller's settled digests", () => {
-  it("lets a resync skip only recorded deployments whose digest is unchanged", async () => {
+describe("the controller's settled stamps", () => {
+  it("lets a resync skip only recorded deployments whose stamp is unchanged, in one read", async () => {
     const now = new Map([
-      ["a", "d-a"],
-      ["b", "d-b2"],
-      ["c", "d-c"],
+      ["a", "1"],
+      ["b", "7"],
     ]);
-    const asked: string[] = [];
-    const s = new SettledDigests(async (id) => {
-      asked.push(id);
-      if (id === "c") throw new Error("redis down");
-      return now.get(id)!;
+    const asked: string[][] = [];
+    const s = new SettledStamps(async (ids) => {
+      asked.push([...ids]);
+      return ids.map((id) => now.get(id) ?? "");
     }, silentLogger());
-    s.record("a", "d-a");
-    s.record("b", "d-b1");
-    s.record("c", "d-c");
-    s.record("gone", "d-g");
-    // a: same digest → skipped; b: changed; c: unreadable → reconciled; d: never settled → reconciled
-    expect(await s.changed(["a", "b", "c", "d"])).toEqual(["b", "c", "d"]);
-    expect(asked.sort()).toEqual(["a", "b", "c"]);
+    s.record("a", "1");
+    s.record("b", "5");
+    s.record("gone", "3");
+    // a: same stamp → skipped; b: moved; d: never settled → reconciled; "gone" is not listed: forgotten
+    expect(await s.changed(["a", "b", "d"])).toEqual(["b", "d"]);
+    expect(asked).toEqual([["a", "b"]]);
     s.forget("a");
     expect(await s.changed(["a"])).toEqual(["a"]);
-    asked.length = 0;
-    s.record("b", "d-b2");
-    s.record("gone", "d-g"); // listed no more: forgotten, so not asked again
+    s.record("b", "7");
     expect(await s.changed(["b"])).toEqual([]);
     expect(await s.changed(["gone"])).toEqual(["gone"]);
-    expect(asked).toEqual(["b"]);
+  });
+
+  it("reconciles everything when the stamps cannot be read", async () => {
+    const s = new SettledStamps(async () => {
+      throw new Error("redis down");
+    }, silentLogger());
+    s.record("a", "1");
+    expect(await s.changed(["a", "b"])).toEqual(["a", "b"]);
+  });
+
+  it("reconciles every deployment, settled or not, once per deep period", async () => {
+    const s = new SettledStamps(async (ids) => ids.map(() => "1"), silentLogger(), 60_000, 0);
+    s.record("a", "1");
+    expect(await s.changed(["a"], 59_999)).toEqual([]);
+    expect(await s.changed(["a"], 60_000)).toEqual(["a"]);
+    s.record("a", "1");
+    expect(await s.changed(["a"], 60_001)).toEqual([]);
+    expect(await s.changed(["a"], 120_000)).toEqual(["a"]);
   });
 });

@@ -1,49 +1,61 @@
 /**
  * What keeps the controller's periodic resync from re-reading settled deployments. A pass that finds a deployment
- * settled (nothing to do, nothing in progress) records the digest of its state taken before the pass read it
- * (`RedisStore.deploymentDigest`: the deployment, its replicas, their nodes' status); the resync asks Redis for the
- * current digests of those deployments and reconciles only the ones whose digest changed, plus every one not
- * recorded. A change whose hint was lost still changes the digest, so the resync keeps its guarantee (a lost hint
- * costs latency, never correctness) at the cost of one script per settled deployment instead of reading all its
- * replicas. A failed digest read counts as changed.
+ * settled (nothing to do, nothing in progress) records the deployment's change stamp taken before the pass read it
+ * (`RedisStore.deploymentStamps`: every script that changes the deployment, its replicas or their nodes' status
+ * stamps it anew, in the same script); the resync reads the current stamps of every deployment in one call and
+ * reconciles only the ones whose stamp moved, plus every one not recorded. A change whose hint was lost still moves
+ * the stamp, so the resync keeps its guarantee (a lost hint costs latency, never correctness) at the cost of one
+ * field per deployment, however many replicas they have. Every `deepMs` the resync reconciles every deployment
+ * regardless: the guard against a write that forgot its stamp (a bug), as the proxy's deep resync is for its cache.
+ * An unreadable stamp counts as moved.
  */
 import type { Logger } from "@tug/log";
 
-/** Digests of the deployments found settled, by id. */
-export class SettledDigests {
-  private readonly digests = new Map<string, string>();
+/** How often the resync reconciles every deployment, settled or not (ms). */
+export const DEEP_RECONCILE_MS = 300_000;
+
+/** Stamps of the deployments found settled, by id. */
+export class SettledStamps {
+  private readonly stamps = new Map<string, string>();
+  private deepAt: number;
 
   constructor(
-    private readonly digestOf: (id: string) => Promise<string>,
+    private readonly stampsOf: (ids: readonly string[]) => Promise<string[]>,
     private readonly log: Pick<Logger, "warn">,
-  ) {}
+    private readonly deepMs = DEEP_RECONCILE_MS,
+    now = Date.now(),
+  ) {
+    this.deepAt = now + deepMs;
+  }
 
-  /** A pass found `id` settled; `digest` was taken before it read. */
-  record(id: string, digest: string): void {
-    this.digests.set(id, digest);
+  /** A pass found `id` settled; `stamp` was taken before it read. */
+  record(id: string, stamp: string): void {
+    this.stamps.set(id, stamp);
   }
 
   /** `id` is in progress, acted on, or gone: the next resync reconciles it. */
   forget(id: string): void {
-    this.digests.delete(id);
+    this.stamps.delete(id);
   }
 
-  /** Of `ids`, those a resync must reconcile: not recorded, or their digest changed (also forgets the gone ones). */
-  async changed(ids: readonly string[]): Promise<string[]> {
+  /** Of `ids`, those a resync must reconcile: not recorded, or their stamp moved (also forgets the gone ones). */
+  async changed(ids: readonly string[], now = Date.now()): Promise<string[]> {
     const listed = new Set(ids);
-    for (const id of this.digests.keys()) if (!listed.has(id)) this.digests.delete(id);
-    const same = await Promise.all(
-      ids.map(async (id) => {
-        const recorded = this.digests.get(id);
-        if (recorded === undefined) return false;
-        try {
-          return (await this.digestOf(id)) === recorded;
-        } catch (err) {
-          this.log.warn({ deployment: id, err: String((err as Error)?.message ?? err) }, "digest read failed");
-          return false;
-        }
-      }),
-    );
-    return ids.filter((_, i) => !same[i]);
+    for (const id of this.stamps.keys()) if (!listed.has(id)) this.stamps.delete(id);
+    if (now >= this.deepAt) {
+      this.deepAt = now + this.deepMs;
+      this.stamps.clear();
+      return [...ids];
+    }
+    const recorded = ids.filter((id) => this.stamps.has(id));
+    let current: string[];
+    try {
+      current = await this.stampsOf(recorded);
+    } catch (err) {
+      this.log.warn({ err: String((err as Error)?.message ?? err) }, "stamps read failed");
+      return [...ids];
+    }
+    const same = new Set(recorded.filter((id, i) => current[i] === this.stamps.get(id)));
+    return ids.filter((id) => !same.has(id));
   }
 }

@@ -1,6 +1,6 @@
 -- Apply a deployment manifest: create it, or update its count and (when the template changed) start a new revision.
 -- KEYS[1] dep hash   KEYS[2] deployments set   KEYS[3] revisions hash (rev -> template JSON)   KEYS[4] events stream
--- KEYS[5] the deployment's replica set
+-- KEYS[5] the deployment's replica set   KEYS[6] change stamps (_stamp)
 -- ARGV[1] id  ARGV[2] namespace  ARGV[3] name  ARGV[4] replicas  ARGV[5] template JSON  ARGV[6] template hash
 -- ARGV[7] strategy JSON  ARGV[8] autoscale JSON or ""  ARGV[9] revisionHistoryLimit  ARGV[10] labels JSON
 -- ARGV[11] now (ms)  ARGV[12] expected gen (-1 = any)  ARGV[13] replica key prefix
@@ -13,6 +13,7 @@
 local rcall = redis.call
 --@include _event
 --@include _deadline
+--@include _stamp
 local late = lateRequest(ARGV[14])
 if late then return late end
 local gen = tonumber(rcall('HGET', KEYS[1], 'gen') or '0')
@@ -39,6 +40,7 @@ if gen == 0 then
     'labels', ARGV[10], 'paused', 0, 'gen', 1, 'createdAt', now, 'updatedAt', now, 'revisionAt', now)
   rcall('HSET', KEYS[3], tostring(rev), ARGV[5])
   rcall('SADD', KEYS[2], ARGV[1])
+  stamp(KEYS[6], ARGV[1])
   emit(KEYS[4], 'deployment', ARGV[1], 'DeploymentCreated', 'revision ' .. rev .. ', ' .. ARGV[4] .. ' replicas', now)
   return cjson.encode({ ok = true, revision = rev, gen = 1, unchanged = false })
 end
@@ -79,5 +81,6 @@ end
 gen = gen + 1
 rcall('HSET', KEYS[1], 'replicas', ARGV[4], 'strategy', ARGV[7], 'autoscale', ARGV[8], 'revisionHistoryLimit', ARGV[9],
   'labels', ARGV[10], 'gen', gen, 'updatedAt', now)
+stamp(KEYS[6], ARGV[1])
 emit(KEYS[4], 'deployment', ARGV[1], 'DeploymentUpdated', 'revision ' .. revision .. ', ' .. ARGV[4] .. ' replicas', now)
 return cjson.encode({ ok = true, revision = revision, gen = gen, unchanged = false })

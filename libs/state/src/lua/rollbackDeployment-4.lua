@@ -1,5 +1,5 @@
 -- Roll a deployment back to an earlier revision's template (as a new revision number, like Kubernetes).
--- KEYS[1] dep hash  KEYS[2] revisions hash  KEYS[3] events stream
+-- KEYS[1] dep hash  KEYS[2] revisions hash  KEYS[3] events stream  KEYS[4] change stamps (_stamp)
 -- ARGV[1] id  ARGV[2] target revision (0 = the one before the current)  ARGV[3] now  ARGV[4] reason
 -- ARGV[5] template hash of the target (computed by the caller from the stored template)  ARGV[6] expected gen (-1 any)
 -- ARGV[7] the request's deadline, wall-clock ms ("0" = none): TIMEOUT, and nothing written, past it (_deadline)
@@ -8,6 +8,7 @@
 local rcall = redis.call
 --@include _event
 --@include _deadline
+--@include _stamp
 local late = lateRequest(ARGV[7])
 if late then return late end
 local cur = rcall('HMGET', KEYS[1], 'revision', 'gen')
@@ -26,5 +27,6 @@ rcall('HSET', KEYS[2], tostring(revision), template)
 local gen = tonumber(cur[2]) + 1
 local cond = cjson.encode({ type = 'RolledBack', reason = ARGV[4], message = 'rolled back from revision ' .. cur[1] .. ' to the template of revision ' .. target, at = tonumber(ARGV[3]) })
 rcall('HSET', KEYS[1], 'template', template, 'templateHash', ARGV[5], 'revision', revision, 'gen', gen, 'updatedAt', ARGV[3], 'condition', cond, 'revisionAt', ARGV[3])
+stamp(KEYS[4], ARGV[1])
 emit(KEYS[3], 'deployment', ARGV[1], 'RolledBack', 'revision ' .. cur[1] .. ' -> template of ' .. target .. ' (now revision ' .. revision .. '): ' .. ARGV[4], ARGV[3])
 return cjson.encode({ ok = true, revision = revision, from = tonumber(cur[1]), to = tonumber(target), gen = gen })

@@ -2,13 +2,14 @@
 -- bindReplica (replica unbound, desired run, at the expected gen; node Ready, not cordoned, with room for the
 -- replica's requests). A node's usage is summed once per call from its replica set, then kept up to date as the
 -- batch binds to it, so a batch never over-commits a node and, being one script, races nothing.
--- KEYS[1] pending set  KEYS[2] events
+-- KEYS[1] pending set  KEYS[2] events  KEYS[3] change stamps (_stamp)
 -- ARGV[1] now  ARGV[2] replica key prefix ("p:rep:")  ARGV[3] node key prefix ("p:node:")
 -- ARGV[4] node-replicas key prefix ("p:node-reps:")  then triples: ARGV[5+3i] replica id, node id, expected gen
 -- Returns {ok, results}: per triple the new gen, or CONFLICT / NOT_FOUND / NODE_NOT_READY / INSUFFICIENT_CAPACITY.
 -- Emits Scheduled per bound replica.
 local rcall = redis.call
 --@include _event
+--@include _stamp
 local nodes = {}
 local function nodeOf(id)
   local n = nodes[id]
@@ -26,11 +27,11 @@ local function nodeOf(id)
   nodes[id] = n
   return n
 end
-local results = {}
+local results, bound = {}, {}
 for i = 5, #ARGV, 3 do
   local id, node, expected = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local key = ARGV[2] .. id
-  local r = rcall('HMGET', key, 'node', 'desired', 'gen', 'cpu', 'mem')
+  local r = rcall('HMGET', key, 'node', 'desired', 'gen', 'cpu', 'mem', 'deployment')
   local n = nodeOf(node)
   local cpu, mem = tonumber(r[4] or '0'), tonumber(r[5] or '0')
   if not r[3] then
@@ -50,6 +51,8 @@ for i = 5, #ARGV, 3 do
     rcall('SREM', KEYS[1], id)
     emit(KEYS[2], 'replica', id, 'Scheduled', 'bound to ' .. node, ARGV[1])
     results[#results + 1] = gen
+    if r[6] then bound[r[6]] = true end
   end
 end
+for d in pairs(bound) do stamp(KEYS[3], d) end
 return cjson.encode({ ok = true, results = results })
