@@ -48,4 +48,17 @@ describe("scheduler - capacity index", () => {
     await index.current(10_000);
     expect(replicaReads).toBe(2);
   });
+
+  it("rechecks between passes when due, and says whether a node changed (parked replicas wait for that)", async () => {
+    const index = new CapacityIndex(s, 60_000, 1_000);
+    expect(await index.recheckIfDue(0)).toBe(false); // never built: the next pass rebuilds anyway
+    await index.current(0);
+    expect(await index.recheckIfDue(500)).toBe(false); // not due
+    expect(await index.recheckIfDue(1_000)).toBe(false); // due, nothing changed
+    await s.heartbeatNode(fakeHeartbeat("n3")); // a node no hint announced
+    expect(await index.recheckIfDue(1_500)).toBe(false); // not due again yet
+    expect(await index.recheckIfDue(2_000)).toBe(true);
+    expect((await index.current(2_000)).has("n3")).toBe(true);
+    expect(await index.recheckIfDue(3_000)).toBe(false);
+  });
 });

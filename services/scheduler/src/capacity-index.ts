@@ -72,6 +72,16 @@ export class CapacityIndex {
     return this.views;
   }
 
+  /**
+   * Rechecks now if the last check is `recheckMs` old (also between passes: parked replicas wait for what it finds);
+   * returns whether a node differs from its view.
+   */
+  async recheckIfDue(now = Date.now()): Promise<boolean> {
+    if (now - this.checkedAt < this.recheckMs || this.builtAt === -Infinity) return false;
+    await this.recheck(now);
+    return this.dirty.size > 0;
+  }
+
   /** Marks dirty every node whose record (but for its heartbeat) or count of bound replicas differs from its view. */
   private async recheck(now: number): Promise<void> {
     const nodes = await this.store.nodes();

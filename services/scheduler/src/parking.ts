@@ -2,9 +2,13 @@
  * The unschedulable queue (kube-scheduler's unschedulablePods, in our words): a replica that fit nowhere is parked
  * and not planned again until the cluster's capacity changes (a node added, Ready or uncordoned, a replica removed)
  * or its own backoff (doubling, capped) runs out, so replicas waiting for room cost nothing while nothing changes.
- * The backoff retry is the level-triggered safety net: a lost capacity hint costs at most one backoff period.
+ * The capacity index's periodic recheck (node records and counts, every 30 s) announces a change whose hint was lost,
+ * so the backoff, capped at 5 min like kube-scheduler's podMaxInUnschedulablePodsDuration, is only the last resort.
  */
 import { backoff } from "@tug/runtime";
+
+/** The longest a parked replica waits for its retry when no capacity change is seen (ms). */
+export const PARKED_MAX_MS = 300_000;
 
 interface Parked {
   attempts: number;
@@ -21,7 +25,7 @@ export class UnschedulableQueue {
   /** `baseMs` first retry, doubling per failed attempt up to `maxMs`. */
   constructor(
     private readonly baseMs = 1_000,
-    private readonly maxMs = 30_000,
+    private readonly maxMs = PARKED_MAX_MS,
   ) {}
 
   /** Capacity changed somewhere: every replica parked before now may fit. */

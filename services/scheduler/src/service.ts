@@ -4,7 +4,7 @@
  * are parked (UnschedulableQueue) until capacity changes or their backoff runs out.
  */
 import { subjects } from "@tug/contracts";
-import { holdDecision, reconcileLoop, untilAborted } from "@tug/runtime";
+import { holdDecision, periodic, reconcileLoop, untilAborted } from "@tug/runtime";
 import type { ServiceDeps, ServiceParts } from "@tug/service";
 import { storeGate } from "@tug/state";
 import { applySchedule } from "./apply.js";
@@ -16,6 +16,8 @@ import { defaultFilters, type Strategy, strategies } from "./plugins/index.js";
 const KEY = "pending";
 /** Least time between two passes that only retry parked replicas. */
 const RETRY_GAP_MS = 1_000;
+/** How often the scheduler asks whether the capacity index's recheck is due while replicas are parked (ms). */
+const RECHECK_TICK_MS = 5_000;
 
 /** Scheduler settings. */
 export interface SchedulerOptions {
@@ -95,6 +97,18 @@ export function buildScheduler({ bus, store, log, metrics }: ServiceDeps, o: Sch
           await untilAborted(signal);
         },
       },
+      // a capacity change whose hint was lost: found by the index's recheck, it retries the parked replicas
+      periodic(
+        "recheck",
+        RECHECK_TICK_MS,
+        async () => {
+          if (parked.size > 0 && (await index.recheckIfDue())) {
+            parked.capacityChanged();
+            loop.queue.add(KEY);
+          }
+        },
+        (err) => log.warn({ err: String(err) }, "capacity recheck failed"),
+      ),
       loop,
     ],
   };
