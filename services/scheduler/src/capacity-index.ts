@@ -24,6 +24,7 @@ export class CapacityIndex {
   private builtAt = -Infinity;
   private checkedAt = -Infinity;
   private dirty = new Set<string>();
+  private updating: Promise<void> | undefined;
 
   /** `rebuildMs`: period of the full re-read; `recheckMs`: of the comparison of node records and counts. */
   constructor(
@@ -47,8 +48,22 @@ export class CapacityIndex {
     return this.views.size;
   }
 
-  /** The views: rebuilt when older than the period, else with dirty nodes re-read (the planner updates them). */
+  /**
+   * The views: rebuilt when older than the period, else with dirty nodes re-read (the planner updates them). One
+   * update at a time: a caller waits for the one in flight, then runs its own (which finds little left to do).
+   */
   async current(now = Date.now()): Promise<Map<string, NodeView>> {
+    while (this.updating) await this.updating.catch(() => {});
+    this.updating = this.update(now);
+    try {
+      await this.updating;
+    } finally {
+      this.updating = undefined;
+    }
+    return this.views;
+  }
+
+  private async update(now: number): Promise<void> {
     if (now - this.builtAt >= this.rebuildMs) {
       this.dirty.clear();
       const [nodes, replicas] = await Promise.all([this.store.nodes(), this.store.replicas()]);
@@ -58,7 +73,7 @@ export class CapacityIndex {
       );
       this.builtAt = now;
       this.checkedAt = now;
-      return this.views;
+      return;
     }
     if (now - this.checkedAt >= this.recheckMs) await this.recheck(now);
     const stale = [...this.dirty];
@@ -69,7 +84,6 @@ export class CapacityIndex {
       for (const id of stale) this.dirty.add(id);
       throw err;
     }
-    return this.views;
   }
 
   /**
@@ -78,6 +92,7 @@ export class CapacityIndex {
    */
   async recheckIfDue(now = Date.now()): Promise<boolean> {
     if (now - this.checkedAt < this.recheckMs || this.builtAt === -Infinity) return false;
+    while (this.updating) await this.updating.catch(() => {});
     await this.recheck(now);
     return this.dirty.size > 0;
   }

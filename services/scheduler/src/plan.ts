@@ -66,6 +66,8 @@ export function planPlacements(
   const plan: SchedulePlan = { bind: [], unschedulable: [] };
   const sample = Math.max(1, o.sample ?? sampleSize(views.size));
   const groups = new PlacementGroups(views, filters, scores.find((p) => p.tier)?.tier);
+  // every candidate comes from one tier, which decides a tiered plugin's score: only the others tell them apart
+  const compared = scores.filter((p) => !p.tier);
   const ordered = [...pending].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   for (const r of ordered) {
     const group = groups.of(r);
@@ -74,7 +76,7 @@ export function planPlacements(
     let bestScore = -Infinity;
     for (const v of candidates) {
       let s = rand() * 1e-3;
-      for (const p of scores) s += p.weight * p.score(r, v);
+      for (const p of compared) s += p.weight * p.score(r, v);
       if (s > bestScore) {
         bestScore = s;
         best = v;

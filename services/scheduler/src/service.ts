@@ -16,8 +16,8 @@ import { defaultFilters, type Strategy, strategies } from "./plugins/index.js";
 const KEY = "pending";
 /** Least time between two passes that only retry parked replicas. */
 const RETRY_GAP_MS = 1_000;
-/** How often the scheduler asks whether the capacity index's recheck is due while replicas are parked (ms). */
-const RECHECK_TICK_MS = 5_000;
+/** How often the capacity index is brought up to date between passes (hinted nodes, recheck and rebuild if due). */
+const INDEX_TICK_MS = 1_000;
 
 /** Scheduler settings. */
 export interface SchedulerOptions {
@@ -42,6 +42,31 @@ export function buildScheduler({ bus, store, log, metrics }: ServiceDeps, o: Sch
   const index = new CapacityIndex(store, o.rebuildMs ?? CAPACITY_REBUILD_MS);
   const parked = new UnschedulableQueue();
   const scores = strategies[o.strategy ?? "spread"];
+  // parked replicas are retried together, at most once a second (kube-scheduler flushes its backoff queue so)
+  const retry = () => {
+    const next = parked.nextRetryIn(Date.now());
+    return next === undefined ? undefined : Math.max(RETRY_GAP_MS, next);
+  };
+  // a pass: every due pending replica planned against one snapshot of the index, bound, or parked if it fits nowhere
+  const pass = async (): Promise<{ requeueAfterMs?: number }> => {
+    const now = Date.now();
+    const epoch = parked.current;
+    const due = parked.due(await store.pendingIds(), now);
+    if (due.length === 0) return { requeueAfterMs: retry() };
+    const pending = (await store.replicasByIds(due)).filter((r) => r.desired === "run" && r.node === null);
+    if (pending.length === 0) return { requeueAfterMs: retry() };
+    const plan = planPlacements(pending, await index.current(now), defaultFilters, scores);
+    if (plan.bind.length > 0 && o.holdMs) {
+      const binds = plan.bind.map((b) => `${b.replica.id}@${b.node}`);
+      await holdDecision(log, o.holdMs, { binds }, "holding plan");
+    }
+    const applied = await applySchedule(plan, store, bus, log);
+    for (const id of applied.bound) parked.forget(id);
+    for (const { replica } of plan.unschedulable) parked.park(replica.id, epoch, now);
+    for (const node of applied.refusedNodes) index.markDirty(node);
+    return { requeueAfterMs: applied.refused > 0 ? 50 : retry() };
+  };
+  let passing = false;
   const loop = reconcileLoop({
     name: "scheduler",
     log,
@@ -52,27 +77,12 @@ export function buildScheduler({ bus, store, log, metrics }: ServiceDeps, o: Sch
     listKeys: async () => [KEY],
     reconciler: {
       async reconcile() {
-        const now = Date.now();
-        const epoch = parked.current;
-        const due = parked.due(await store.pendingIds(), now);
-        // parked replicas are retried together, at most once a second (kube-scheduler flushes its backoff queue so)
-        const retry = () => {
-          const next = parked.nextRetryIn(Date.now());
-          return next === undefined ? undefined : Math.max(RETRY_GAP_MS, next);
-        };
-        if (due.length === 0) return { requeueAfterMs: retry() };
-        const pending = (await store.replicasByIds(due)).filter((r) => r.desired === "run" && r.node === null);
-        if (pending.length === 0) return { requeueAfterMs: retry() };
-        const plan = planPlacements(pending, await index.current(now), defaultFilters, scores);
-        if (plan.bind.length > 0) {
-          const binds = plan.bind.map((b) => `${b.replica.id}@${b.node}`);
-          await holdDecision(log, o.holdMs, { binds }, "holding plan");
+        passing = true;
+        try {
+          return await pass();
+        } finally {
+          passing = false;
         }
-        const applied = await applySchedule(plan, store, bus, log);
-        for (const id of applied.bound) parked.forget(id);
-        for (const { replica } of plan.unschedulable) parked.park(replica.id, epoch, now);
-        for (const node of applied.refusedNodes) index.markDirty(node);
-        return { requeueAfterMs: applied.refused > 0 ? 50 : retry() };
       },
     },
   });
@@ -97,17 +107,21 @@ export function buildScheduler({ bus, store, log, metrics }: ServiceDeps, o: Sch
           await untilAborted(signal);
         },
       },
-      // a capacity change whose hint was lost: found by the index's recheck, it retries the parked replicas
+      // between passes: the index kept current (built at start, hinted nodes re-read) so that a pass finds it warm,
+      // as kube-scheduler schedules from a synced cache; and a capacity change whose hint was lost, found by the
+      // index's recheck, retries the parked replicas
       periodic(
-        "recheck",
-        RECHECK_TICK_MS,
+        "index",
+        INDEX_TICK_MS,
         async () => {
-          if (parked.size > 0 && (await index.recheckIfDue())) {
+          if (passing) return;
+          if ((await index.recheckIfDue()) && parked.size > 0) {
             parked.capacityChanged();
             loop.queue.add(KEY);
           }
+          if (!passing) await index.current();
         },
-        (err) => log.warn({ err: String(err) }, "capacity recheck failed"),
+        (err) => log.warn({ err: String(err) }, "capacity index update failed"),
       ),
       loop,
     ],

@@ -12,6 +12,9 @@ export interface NodeView {
 
 export type Verdict = { fits: true } | { fits: false; reason: string };
 
+/** The verdict of a node that fits: one shared object, as filters run for every candidate of every replica. */
+export const FITS: Verdict = Object.freeze({ fits: true });
+
 /** Rejects nodes a replica cannot run on. */
 export interface FilterPlugin {
   readonly name: string;
@@ -25,7 +28,8 @@ export interface ScorePlugin {
   score(r: ReplicaRecord, n: NodeView): number;
   /**
    * Optional strict tier (0 = best): candidates are drawn from the lowest tier that has a feasible node before any
-   * score is compared, so sampling a bounded number of nodes keeps this plugin's preference exact.
+   * score is compared, so sampling a bounded number of nodes keeps this plugin's preference exact. A tiered plugin's
+   * score must be a function of its tier alone: the planner does not compare it among candidates of one tier.
    */
   readonly tier?: (r: ReplicaRecord, n: NodeView) => number;
 }

@@ -1,4 +1,4 @@
-import type { FilterPlugin } from "../types.js";
+import { type FilterPlugin, FITS } from "../types.js";
 
 /** Requests must fit in what the node has left (the Lua bind re-checks this atomically). */
 export const fitResources: FilterPlugin = {
@@ -12,6 +12,6 @@ export const fitResources: FilterPlugin = {
         reason: `node ${n.node.id}: insufficient cpu (${cpuLeft}m left, ${r.resources.cpuMillis}m requested)`,
       };
     if (r.resources.memoryBytes > memLeft) return { fits: false, reason: `node ${n.node.id}: insufficient memory` };
-    return { fits: true };
+    return FITS;
   },
 };

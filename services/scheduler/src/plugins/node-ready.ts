@@ -1,4 +1,4 @@
-import type { FilterPlugin } from "../types.js";
+import { type FilterPlugin, FITS } from "../types.js";
 
 /** Only Ready, uncordoned nodes take new replicas. */
 export const nodeReady: FilterPlugin = {
@@ -8,5 +8,5 @@ export const nodeReady: FilterPlugin = {
       ? { fits: false, reason: `node ${n.node.id} is NotReady` }
       : n.node.cordoned
         ? { fits: false, reason: `node ${n.node.id} is cordoned` }
-        : { fits: true },
+        : FITS,
 };
