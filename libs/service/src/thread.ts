@@ -26,6 +26,8 @@ type FromThread =
 const HEALTH_EVERY_MS = 500;
 /** How long a scrape waits for the thread's metrics (ms); a thread that does not answer adds none. */
 const METRICS_WAIT_MS = 1_000;
+/** The young generation of a thread's heap (MB). */
+const THREAD_YOUNG_GENERATION_MB = 8;
 /** How long a stop waits for the thread to close its connections before it is terminated (ms). */
 const STOP_WAIT_MS = 5_000;
 
@@ -62,7 +64,10 @@ export class ServiceThread {
    * up), rejects if it ends before. What it posts waits for `listen`.
    */
   static start(module: URL, name: string, config: ServiceConfig, log: Logger): Promise<ServiceThread> {
-    const worker = new Worker(module, { name, workerData: { config, name } });
+    // a thread serves small requests: a young generation of a few MB is plenty, and V8's default (tens of MB, as for
+    // a process that decodes large reads) would be resident memory it never needs
+    const resourceLimits = { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB };
+    const worker = new Worker(module, { name, workerData: { config, name }, resourceLimits });
     const thread = new ServiceThread(worker);
     return new Promise((resolve, reject) => {
       worker.on("message", (m: FromThread) => {
