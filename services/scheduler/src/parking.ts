@@ -3,10 +3,13 @@
  * and not planned again until the cluster's capacity changes (a node added, Ready or uncordoned, a replica removed)
  * or its own backoff (doubling, capped) runs out, so replicas waiting for room cost nothing while nothing changes.
  * The capacity index's periodic recheck (node records and counts, every 30 s) announces a change whose hint was lost,
- * so the backoff, capped at 5 min like kube-scheduler's podMaxInUnschedulablePodsDuration, is only the last resort.
+ * so the backoff is only the last resort: it starts at that period (a retry sooner would plan against the same index
+ * and fail the same way) and doubles up to 5 min, kube-scheduler's podMaxInUnschedulablePodsDuration.
  */
 import { backoff } from "@tug/runtime";
 
+/** The first retry of a parked replica when no capacity change is seen (ms): the index's recheck period. */
+export const PARKED_BASE_MS = 30_000;
 /** The longest a parked replica waits for its retry when no capacity change is seen (ms). */
 export const PARKED_MAX_MS = 300_000;
 
@@ -24,7 +27,7 @@ export class UnschedulableQueue {
 
   /** `baseMs` first retry, doubling per failed attempt up to `maxMs`. */
   constructor(
-    private readonly baseMs = 1_000,
+    private readonly baseMs = PARKED_BASE_MS,
     private readonly maxMs = PARKED_MAX_MS,
   ) {}
 

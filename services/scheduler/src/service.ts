@@ -64,6 +64,8 @@ export function buildScheduler({ bus, store, log, metrics }: ServiceDeps, o: Sch
     for (const id of applied.bound) parked.forget(id);
     for (const { replica } of plan.unschedulable) parked.park(replica.id, epoch, now);
     for (const node of applied.refusedNodes) index.markDirty(node);
+    // a refused bind shows the snapshot was stale: what this pass found fits nowhere may fit once it is re-read
+    if (applied.refused > 0) parked.capacityChanged();
     return { requeueAfterMs: applied.refused > 0 ? 50 : retry() };
   };
   let passing = false;
