@@ -74,7 +74,7 @@ const op = fc.oneof(
     weight: 4,
   },
   { arbitrary: fc.record({ kind: fc.constant("notReady"), node }), weight: 2 },
-  fc.record({ kind: fc.constant("lost"), node }),
+  { arbitrary: fc.record({ kind: fc.constant("lost"), node }), weight: 2 },
   fc.record({ kind: fc.constant("cordon"), node, mode: fc.constantFrom("cordon", "uncordon", "drain") }),
   fc.record({ kind: fc.constant("patch"), dep, paused: fc.boolean() }),
   fc.record({ kind: fc.constant("rollback"), dep }),
